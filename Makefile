@@ -1,0 +1,208 @@
+# CambiOS build: one entry point for everything.
+#
+#   make [image] ARCH=x86_64|aarch64   kernel, loader and disk image
+#   make run                           boot in QEMU, serial on the terminal
+#   make debug                         boot paused, waiting for GDB
+#   make test                          host unit tests + boot tests, both arches
+#   make unit                          host unit tests only (ASan + UBSan)
+#   make clean
+#
+# Variables: ARCH, SMP, MEM, IMAGE (boot this image instead of the built
+# one), LIMINE_EFI (put genuine Limine's EFI binary in the image instead of
+# cambios-boot), IMAGE_OUT (where `make image` writes).
+
+ARCH ?= x86_64
+SMP ?= 1
+MEM ?= 256M
+LIMINE_EFI ?=
+
+ifeq ($(filter $(ARCH),x86_64 aarch64),)
+$(error ARCH must be x86_64 or aarch64, not "$(ARCH)")
+endif
+
+PYTHON := /usr/bin/python3
+BUILD := build/$(ARCH)
+IMAGE_OUT ?= $(BUILD)/cambios.img
+IMAGE ?= $(IMAGE_OUT)
+HOST_BUILD := build/host
+
+# V=1 shows full commands.
+Q := $(if $(V),,@)
+
+CC := clang
+LD := ld.lld
+NM := llvm-nm
+
+WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wundef \
+	-Wpointer-arith
+FREESTANDING := -std=c17 -ffreestanding -fno-builtin -nostdlibinc -fno-stack-protector \
+	-mgeneral-regs-only -O2 $(WARNINGS)
+
+# ---------------------------------------------------------------- kernel
+
+KERNEL_TARGET_x86_64 := x86_64-unknown-none-elf
+KERNEL_TARGET_aarch64 := aarch64-unknown-none-elf
+KERNEL_ARCH_CFLAGS_x86_64 := -mno-red-zone -mcmodel=kernel
+KERNEL_ARCH_CFLAGS_aarch64 :=
+
+KERNEL_CFLAGS := --target=$(KERNEL_TARGET_$(ARCH)) $(FREESTANDING) -g -fno-pic -fno-pie \
+	-fno-omit-frame-pointer $(KERNEL_ARCH_CFLAGS_$(ARCH)) \
+	-Iinclude -Ikernel/include -Ilib
+
+KERNEL_SRCS := \
+	kernel/boot/main.c \
+	kernel/boot/requests.c \
+	kernel/boot/bootinfo.c \
+	kernel/lib/printk.c \
+	kernel/lib/panic.c \
+	kernel/mm/hhdm.c \
+	kernel/smp/mp.c \
+	lib/format.c \
+	lib/kstring.c
+
+KERNEL_ARCH_SRCS_x86_64 := \
+	kernel/arch/x86_64/entry.S \
+	kernel/arch/x86_64/cpu.c \
+	kernel/arch/x86_64/console.c
+
+KERNEL_ARCH_SRCS_aarch64 := \
+	kernel/arch/aarch64/entry.S \
+	kernel/arch/aarch64/cpu.c \
+	kernel/arch/aarch64/console.c \
+	kernel/arch/aarch64/early_mmio.c
+
+KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel-obj/%.o,$(KERNEL_SRCS) $(KERNEL_ARCH_SRCS_$(ARCH)))
+KERNEL_ELF := $(BUILD)/kernel/cambios.elf
+KERNEL_LDS := kernel/arch/$(ARCH)/linker.ld
+
+$(BUILD)/kernel-obj/%.o: % Makefile
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -MJ $@.json -c $< -o $@
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(LD) -nostdlib -static -z max-page-size=0x1000 --build-id=none -T $(KERNEL_LDS) \
+		$(KERNEL_OBJS) -o $@
+
+# The kernel's symbol table, handed over as a boot module: addresses and
+# names sorted by address, for readable backtraces.
+KERNEL_SYMS := $(BUILD)/modules/kernel.sym
+$(KERNEL_SYMS): $(KERNEL_ELF)
+	@mkdir -p $(dir $@)
+	@echo "  NM      $@"
+	$(Q)$(NM) --defined-only --numeric-sort $< | awk '$$2 ~ /^[tTwW]$$/ {print $$1, $$3}' > $@
+
+# ---------------------------------------------------------------- loader
+
+LOADER_TARGET_x86_64 := x86_64-unknown-windows
+LOADER_TARGET_aarch64 := aarch64-unknown-windows
+LOADER_ARCH_CFLAGS_x86_64 := -mno-red-zone
+LOADER_ARCH_CFLAGS_aarch64 :=
+LOADER_EFI_NAME_x86_64 := BOOTX64.EFI
+LOADER_EFI_NAME_aarch64 := BOOTAA64.EFI
+
+LOADER_CFLAGS := --target=$(LOADER_TARGET_$(ARCH)) $(FREESTANDING) -fshort-wchar \
+	-mno-stack-arg-probe $(LOADER_ARCH_CFLAGS_$(ARCH)) -Iinclude -Ilib
+
+LOADER_SRCS := \
+	boot/main.c \
+	boot/console.c \
+	boot/alloc.c \
+	boot/fs.c \
+	boot/conf.c \
+	boot/elf.c \
+	boot/requests.c \
+	boot/memmap.c \
+	boot/paging.c \
+	boot/address_space.c \
+	boot/responses.c \
+	boot/arch/$(ARCH)/arch.c \
+	boot/arch/$(ARCH)/enter.S \
+	boot/arch/$(ARCH)/smp.c \
+	lib/format.c \
+	lib/kstring.c
+
+LOADER_OBJS := $(patsubst %,$(BUILD)/loader-obj/%.o,$(LOADER_SRCS))
+LOADER_EFI := $(BUILD)/loader/$(LOADER_EFI_NAME_$(ARCH))
+
+$(BUILD)/loader-obj/%.o: % Makefile
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(LOADER_CFLAGS) -MMD -MP -MJ $@.json -c $< -o $@
+
+$(LOADER_EFI): $(LOADER_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) --target=$(LOADER_TARGET_$(ARCH)) -nostdlib -fuse-ld=lld \
+		-Wl,-subsystem:efi_application -Wl,-entry:efi_main $(LOADER_OBJS) -o $@
+
+# ---------------------------------------------------------------- image
+
+# The EFI binary that goes into the image: ours, or genuine Limine's.
+BOOT_EFI := $(if $(LIMINE_EFI),$(LIMINE_EFI),$(LOADER_EFI))
+IMAGE_SIZE_MIB := 64
+
+$(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(KERNEL_SYMS) boot/limine.conf scripts/mkimage.sh
+	scripts/mkimage.sh $@ $(IMAGE_SIZE_MIB) $(BOOT_EFI) $(LOADER_EFI_NAME_$(ARCH)) \
+		boot/limine.conf $(KERNEL_ELF) $(KERNEL_SYMS)
+
+# ---------------------------------------------------------------- host tests
+
+HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Iboot -Ikernel/include
+UNIT_TESTS := format conf elf paging memmap requests
+UNIT_SRCS_format := lib/format.c
+UNIT_SRCS_conf := boot/conf.c lib/format.c
+UNIT_SRCS_elf := boot/elf.c
+UNIT_SRCS_paging := boot/paging.c
+UNIT_SRCS_memmap := boot/memmap.c
+UNIT_SRCS_requests := boot/requests.c
+UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
+
+.SECONDEXPANSION:
+$(HOST_BUILD)/unit/%_test: tests/unit/%_test.c $$(UNIT_SRCS_$$*) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP $< $(UNIT_SRCS_$*) -lcmocka -o $@
+
+# ---------------------------------------------------------------- targets
+
+.PHONY: all image kernel loader run debug test unit boot-tests setup clean compile_commands
+
+all: image compile_commands
+image: $(IMAGE_OUT) compile_commands
+kernel: $(KERNEL_ELF)
+loader: $(LOADER_EFI)
+
+setup:
+	@scripts/setup.sh --if-needed
+
+run: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
+	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM)
+
+debug: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
+	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) --gdb
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+boot-tests:
+	$(MAKE) image ARCH=x86_64
+	$(MAKE) image ARCH=aarch64
+	$(PYTHON) -m pytest tests/boot
+
+test: setup
+	$(MAKE) unit
+	$(MAKE) boot-tests
+
+# clangd: one compile_commands.json for the arch being built.
+compile_commands: $(KERNEL_OBJS) $(LOADER_OBJS)
+	@( echo '['; find $(BUILD) -name '*.o.json' | sort | xargs cat | sed '$$ s/,$$//'; \
+		echo ']' ) > compile_commands.json
+
+clean:
+	rm -rf build compile_commands.json
+
+-include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d) $(UNIT_BINS:=.d)

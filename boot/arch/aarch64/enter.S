@@ -1,0 +1,97 @@
+/*
+ * enter: the last instructions of cambios-boot on AArch64 (EL1).
+ *
+ * void enter_kernel_a64(struct a64_handoff *h)     (h in x0)
+ *
+ * 1. Read every hand-off value into registers while the firmware's
+ *    mapping is still live.
+ * 2. Turn the MMU off: we run from identity-mapped memory, so the next
+ *    fetch comes from the same physical address. No memory is touched
+ *    while it is off.
+ * 3. Install MAIR, TCR, TTBR0 = our identity map, TTBR1 = the kernel's
+ *    tables; flush the TLB; turn the MMU on with Limine's SCTLR value.
+ * 4. Jump to this code's HHDM alias, switch TTBR0 to the empty table and
+ *    flush again: the kernel starts with an empty lower half.
+ * 5. Enter the kernel by ERET at EL1t (SPSR 0x3c4: DAIF masked), SP_EL0 =
+ *    stack top, VBAR_EL1 = 0, all general-purpose registers zero.
+ * Offsets into struct a64_handoff are fixed in arch.c.
+ */
+	.text
+	.globl enter_kernel_a64
+	.p2align 4
+enter_kernel_a64:
+	msr daifset, #0xf
+	ldr x19, [x0, #0x00]
+	ldr x20, [x0, #0x08]
+	ldr x21, [x0, #0x10]
+	ldr x22, [x0, #0x18]
+	ldr x23, [x0, #0x20]
+	ldr x24, [x0, #0x28]
+	ldr x25, [x0, #0x30]
+	ldr x26, [x0, #0x38]
+	ldr x27, [x0, #0x40]
+
+	mrs x1, sctlr_el1
+	bic x1, x1, #1
+	msr sctlr_el1, x1
+	isb
+
+	msr mair_el1, x25
+	msr tcr_el1, x26
+	msr ttbr0_el1, x20
+	msr ttbr1_el1, x19
+	isb
+	tlbi vmalle1
+	dsb nsh
+	isb
+	msr sctlr_el1, x27
+	isb
+
+	adr x1, 1f
+	add x1, x1, x24
+	br x1
+1:
+	msr ttbr0_el1, x21
+	isb
+	tlbi vmalle1
+	dsb nsh
+	isb
+
+	msr spsel, #0
+	mov sp, x23
+	msr vbar_el1, xzr
+	msr elr_el1, x22
+	mov x1, #0x3c4
+	msr spsr_el1, x1
+	mov x0, #0
+	mov x1, #0
+	mov x2, #0
+	mov x3, #0
+	mov x4, #0
+	mov x5, #0
+	mov x6, #0
+	mov x7, #0
+	mov x8, #0
+	mov x9, #0
+	mov x10, #0
+	mov x11, #0
+	mov x12, #0
+	mov x13, #0
+	mov x14, #0
+	mov x15, #0
+	mov x16, #0
+	mov x17, #0
+	mov x18, #0
+	mov x19, #0
+	mov x20, #0
+	mov x21, #0
+	mov x22, #0
+	mov x23, #0
+	mov x24, #0
+	mov x25, #0
+	mov x26, #0
+	mov x27, #0
+	mov x28, #0
+	mov x29, #0
+	mov x30, #0
+	eret

@@ -1,0 +1,18 @@
+/*
+ * smp: AArch64 application-processor start-up (PSCI CPU_ON).
+ *
+ * Not yet implemented: the MP request stays unanswered, which the protocol
+ * allows and the kernel handles by running on the BSP alone.
+ */
+#include "../../arch.h"
+#include "../../loader.h"
+
+void arch_mp_prepare(struct loader *l)
+{
+	(void)l;
+}
+
+void arch_mp_start(struct loader *l)
+{
+	(void)l;
+}

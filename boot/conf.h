@@ -1,0 +1,60 @@
+/*
+ * conf: the subset of Limine 8's limine.conf that cambios-boot reads.
+ *
+ * Portable (no UEFI calls): the loader hands it the file's bytes and gets
+ * back the chosen entry. Host unit tests drive it directly.
+ *
+ * Understood: comments (#), global `timeout`, `default_entry`, other
+ * globals ignored; entries opened by a line starting with '/' (`//`
+ * nesting and `/+` accepted and flattened); in an entry `protocol`,
+ * `kernel_path` (or `path`), `cmdline` (or `kernel_cmdline`),
+ * `module_path` (repeatable) and `module_cmdline` (for the module before
+ * it); macros `${NAME}=value` and the built-in `${ARCH}`. Keys are
+ * case-insensitive; leading whitespace is ignored.
+ */
+#ifndef CAMBIOS_BOOT_CONF_H
+#define CAMBIOS_BOOT_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONF_MAX_MODULES 32
+#define CONF_PATH_MAX 256
+#define CONF_CMDLINE_MAX 256
+#define CONF_TITLE_MAX 64
+#define CONF_ERROR_MAX 128
+
+struct conf_module {
+	char path[CONF_PATH_MAX];
+	char cmdline[CONF_CMDLINE_MAX];
+};
+
+struct conf_entry {
+	char title[CONF_TITLE_MAX];
+	char protocol[16];
+	char kernel_path[CONF_PATH_MAX];
+	char cmdline[CONF_CMDLINE_MAX];
+	unsigned module_count;
+	struct conf_module modules[CONF_MAX_MODULES];
+};
+
+struct conf {
+	uint64_t timeout;
+	unsigned default_entry; /* 1-based */
+	struct conf_entry entry; /* the entry that will boot */
+};
+
+/* Parses `text` (len bytes, need not be NUL-terminated) and selects the
+ * default entry, which must use `protocol: limine` and name a kernel.
+ * `arch` is the value of ${ARCH} ("x86-64" or "aarch64").
+ * Returns true on success; on failure `error` holds a one-line reason. */
+bool conf_parse(const char *text, size_t len, const char *arch, struct conf *out,
+		char error[CONF_ERROR_MAX]);
+
+/* Turns `boot():/dir/file` (or `boot(N):/...`) into the in-volume path
+ * `/dir/file`. Returns false for other resources or malformed URIs, with
+ * the reason in `error`. */
+bool conf_resolve_path(const char *uri, char *out, size_t out_size, char error[CONF_ERROR_MAX]);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * console: the PL011 UART of the QEMU virt board.
+ *
+ * Polled output, 115200 8N1 with FIFOs (QEMU ignores the divisors but real
+ * PL011s with a 24 MHz clock need exactly these). Reached through the HHDM
+ * alias that early_map_mmio() mapped as device memory. Transmit waits for
+ * room in the FIFO (FR.TXFF) with a bound, so a wedged UART cannot hang the
+ * kernel.
+ */
+#include <arch.h>
+#include <hhdm.h>
+
+#include "mmio.h"
+
+#define UART_DR 0x00
+#define UART_FR 0x18
+#define UART_IBRD 0x24
+#define UART_FBRD 0x28
+#define UART_LCRH 0x2c
+#define UART_CR 0x30
+#define UART_IMSC 0x38
+#define UART_ICR 0x44
+#define FR_BUSY (1u << 3)
+#define FR_TXFF (1u << 5)
+#define LCRH_FEN (1u << 4)
+#define LCRH_WLEN_8 (3u << 5)
+#define CR_UARTEN (1u << 0)
+#define CR_TXE (1u << 8)
+#define CR_RXE (1u << 9)
+#define ICR_ALL 0x7ff
+#define SPIN_LIMIT 100000
+
+static uintptr_t uart_base(void)
+{
+	return (uintptr_t)phys_to_virt(VIRT_PL011_BASE);
+}
+
+static void uart_wait_while(uint32_t flag)
+{
+	for (int spins = 0; spins < SPIN_LIMIT; spins++) {
+		if (!(mmio_read32(uart_base() + UART_FR) & flag))
+			return;
+	}
+}
+
+void arch_console_init(void)
+{
+	uintptr_t base = uart_base();
+
+	mmio_write32(base + UART_CR, 0);
+	uart_wait_while(FR_BUSY);
+	mmio_write32(base + UART_IMSC, 0);
+	mmio_write32(base + UART_ICR, ICR_ALL);
+	mmio_write32(base + UART_IBRD, 13); /* 24 MHz / (16 * 115200) = 13.02 */
+	mmio_write32(base + UART_FBRD, 1);
+	mmio_write32(base + UART_LCRH, LCRH_WLEN_8 | LCRH_FEN);
+	mmio_write32(base + UART_CR, CR_UARTEN | CR_TXE | CR_RXE);
+}
+
+void arch_console_putc(char c)
+{
+	uart_wait_while(FR_TXFF);
+	mmio_write32(uart_base() + UART_DR, (uint8_t)c);
+}

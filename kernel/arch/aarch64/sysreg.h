@@ -1,0 +1,51 @@
+/*
+ * sysreg: one-line readers and writers for the AArch64 system registers the
+ * kernel touches, plus the barriers that go with them.
+ */
+#ifndef CAMBIOS_AARCH64_SYSREG_H
+#define CAMBIOS_AARCH64_SYSREG_H
+
+#include <stdint.h>
+
+#define DEFINE_SYSREG_RW(name)                                          \
+	static inline uint64_t read_##name(void)                          \
+	{                                                                 \
+		uint64_t v;                                               \
+		__asm__ volatile("mrs %0, " #name : "=r"(v));             \
+		return v;                                                 \
+	}                                                                 \
+	static inline void write_##name(uint64_t v)                       \
+	{                                                                 \
+		__asm__ volatile("msr " #name ", %0" : : "r"(v) : "memory"); \
+	}
+
+DEFINE_SYSREG_RW(ttbr1_el1)
+DEFINE_SYSREG_RW(mair_el1)
+DEFINE_SYSREG_RW(tcr_el1)
+
+static inline void dsb_ishst(void)
+{
+	__asm__ volatile("dsb ishst" ::: "memory");
+}
+
+static inline void dsb_ish(void)
+{
+	__asm__ volatile("dsb ish" ::: "memory");
+}
+
+static inline void isb(void)
+{
+	__asm__ volatile("isb" ::: "memory");
+}
+
+/* Invalidate all stage-1 EL1 TLB entries on every CPU in the inner
+ * shareable domain (APs parked by the loader share these tables). */
+static inline void tlb_flush_all_is(void)
+{
+	dsb_ishst();
+	__asm__ volatile("tlbi vmalle1is" ::: "memory");
+	dsb_ish();
+	isb();
+}
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * main: kmain(), the boot story of CambiOS told in order.
+ *
+ * Each line is one step; its comment says what the step makes possible.
+ * The order is the point: nothing may print before the console exists,
+ * nothing may allocate before the heap exists, and on AArch64 the console
+ * cannot exist before its registers are mapped. See
+ * shared/seed/waking-up.txt for the full story; this file tells the chapters
+ * implemented so far ("Nothing Works Yet", "First Words", the first
+ * paragraph of "Building the Foundation") and the MP wake-up check.
+ */
+#include <arch.h>
+#include <boot.h>
+#include <hhdm.h>
+#include <panic.h>
+#include <printk.h>
+
+/* Step 1: the HHDM offset, before anything else. Without a response there
+ * is no way to reach physical memory (or, on AArch64, the UART). */
+static bool store_hhdm_offset(void)
+{
+	const struct limine_hhdm_response *hhdm = boot_hhdm();
+
+	if (!hhdm)
+		return false;
+	hhdm_set_offset(hhdm->offset);
+	return true;
+}
+
+static void print_banner(void)
+{
+	const struct limine_bootloader_info_response *info = boot_bootloader_info();
+
+	println("");
+	println("CambiOS %s (%s), booted by %s %s", CAMBIOS_VERSION, arch_name,
+		info ? info->name : "an unnamed loader", info ? info->version : "");
+}
+
+/* A loader that does not speak base revision 2 lays memory out differently
+ * (identity maps, HHDM coverage); carrying on would misread everything. */
+static void check_base_revision(void)
+{
+	if (!boot_base_revision_supported()) {
+		println("limine: base revision 2 NOT supported by this bootloader; halting");
+		arch_halt_forever();
+	}
+	println("limine: base revision 2 supported");
+}
+
+void kmain(void);
+
+void kmain(void)
+{
+	bool have_hhdm = store_hhdm_offset(); /* phys<->virt from now on */
+
+	if (!arch_early_map_mmio())           /* AArch64: UART + GIC mapped */
+		arch_halt_forever();          /* nothing can speak; see arch */
+	arch_console_init();                  /* io_init: printk works */
+	print_banner();                       /* the kernel's first words */
+	check_base_revision();                /* the hand-off is what we expect */
+	if (!have_hhdm)
+		panic("the bootloader gave no HHDM; physical memory is unreachable");
+	println("hhdm: offset 0x%016llx", (unsigned long long)hhdm_offset());
+	if (!boot_memmap())
+		panic("the bootloader gave no memory map");
+	boot_print_memmap();                  /* the machine describes itself */
+	boot_print_modules();                 /* what we were handed to run */
+	mp_wake_aps();                        /* every CPU proven alive */
+
+	println("boot: first words done, BSP halting");
+	arch_halt_forever();
+}

@@ -1,0 +1,37 @@
+/*
+ * arch: the small interface portable kernel code uses to reach the CPU.
+ *
+ * Each architecture (arch/x86_64, arch/aarch64) implements every function
+ * here with the same name; portable code never includes an arch directory
+ * directly. Keep this list short: a new hook must be something both
+ * architectures genuinely do differently.
+ */
+#ifndef CAMBIOS_ARCH_H
+#define CAMBIOS_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Name of the architecture as printed in the banner. */
+extern const char arch_name[];
+
+/* AArch64: map the UART and the GIC into the kernel's page tables, with
+ * page-table pages taken from .bss (the frame allocator does not exist
+ * yet). Needs the HHDM offset. x86_64: nothing to do, the HHDM already
+ * covers MMIO. Returns false if the mapping could not be built. */
+bool arch_early_map_mmio(void);
+
+/* Configure the boot console (COM1 16550 / PL011) and write to it. */
+void arch_console_init(void);
+void arch_console_putc(char c);
+
+/* Interrupt masking on the current CPU. */
+void arch_irq_disable(void);
+
+/* A hint inside busy-wait loops (pause / yield). */
+void arch_cpu_relax(void);
+
+/* Stop this CPU for good: interrupts off, halt in a loop. */
+__attribute__((noreturn)) void arch_halt_forever(void);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * boot: what the bootloader handed over, read through the Limine requests.
+ *
+ * Every accessor returns NULL when the loader left the request unanswered;
+ * callers decide whether that is fatal.
+ */
+#ifndef CAMBIOS_BOOT_H
+#define CAMBIOS_BOOT_H
+
+#include <stdbool.h>
+#include <limine.h>
+
+#define CAMBIOS_VERSION "0.1.0"
+
+bool boot_base_revision_supported(void);
+const struct limine_bootloader_info_response *boot_bootloader_info(void);
+const struct limine_hhdm_response *boot_hhdm(void);
+const struct limine_memmap_response *boot_memmap(void);
+const struct limine_module_response *boot_modules(void);
+struct limine_mp_response *boot_mp(void);
+
+/* Diagnostics printed during boot (bootinfo.c). */
+void boot_print_memmap(void);
+void boot_print_modules(void);
+
+/* Wakes every application processor and waits until each has checked in
+ * (smp/mp.c). Returns the number of CPUs online, the BSP included. */
+unsigned mp_wake_aps(void);
+
+#endif
