@@ -106,6 +106,16 @@ LOADER_EFI_NAME_aarch64 := BOOTAA64.EFI
 LOADER_CFLAGS := --target=$(LOADER_TARGET_$(ARCH)) $(FREESTANDING) -fshort-wchar \
 	-mno-stack-arg-probe $(LOADER_ARCH_CFLAGS_$(ARCH)) -Iinclude -Ilib
 
+LOADER_ARCH_SRCS_x86_64 := \
+	boot/arch/x86_64/arch.c \
+	boot/arch/x86_64/enter.S \
+	boot/arch/x86_64/smp.c
+
+LOADER_ARCH_SRCS_aarch64 := \
+	boot/arch/aarch64/arch.c \
+	boot/arch/aarch64/enter.S \
+	boot/arch/aarch64/smp.c
+
 LOADER_SRCS := \
 	boot/main.c \
 	boot/console.c \
@@ -118,9 +128,8 @@ LOADER_SRCS := \
 	boot/paging.c \
 	boot/address_space.c \
 	boot/responses.c \
-	boot/arch/$(ARCH)/arch.c \
-	boot/arch/$(ARCH)/enter.S \
-	boot/arch/$(ARCH)/smp.c \
+	boot/acpi.c \
+	$(LOADER_ARCH_SRCS_$(ARCH)) \
 	lib/format.c \
 	lib/kstring.c
 
