@@ -7,7 +7,7 @@
 #   make unit                          host unit tests only (ASan + UBSan)
 #   make clean
 #
-# Variables: ARCH, SMP, MEM, IMAGE (boot this image instead of the built
+# Variables: ARCH, SMP, MEM, QEMU_ARGS (extra QEMU options), IMAGE (boot this image instead of the built
 # one), LIMINE_EFI (put genuine Limine's EFI binary in the image instead of
 # cambios-boot), IMAGE_OUT (where `make image` writes).
 
@@ -15,6 +15,7 @@ ARCH ?= x86_64
 SMP ?= 1
 MEM ?= 256M
 LIMINE_EFI ?=
+QEMU_ARGS ?=
 
 ifeq ($(filter $(ARCH),x86_64 aarch64),)
 $(error ARCH must be x86_64 or aarch64, not "$(ARCH)")
@@ -55,6 +56,7 @@ KERNEL_SRCS := \
 	kernel/boot/bootinfo.c \
 	kernel/lib/printk.c \
 	kernel/lib/panic.c \
+	kernel/lib/cmdline.c \
 	kernel/mm/hhdm.c \
 	kernel/smp/mp.c \
 	lib/format.c \
@@ -189,10 +191,12 @@ setup:
 	@scripts/setup.sh --if-needed
 
 run: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
-	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM)
+	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) \
+		$(if $(QEMU_ARGS),-- $(QEMU_ARGS))
 
 debug: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
-	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) --gdb
+	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) --gdb \
+		$(if $(QEMU_ARGS),-- $(QEMU_ARGS))
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done

@@ -11,6 +11,7 @@
  */
 #include <arch.h>
 #include <boot.h>
+#include <cmdline.h>
 #include <hhdm.h>
 #include <panic.h>
 #include <printk.h>
@@ -66,6 +67,10 @@ void kmain(void)
 	boot_print_memmap();                  /* the machine describes itself */
 	boot_print_modules();                 /* what we were handed to run */
 	mp_wake_aps();                        /* every CPU proven alive */
+	println("cmdline: \"%s\"", boot_cmdline() ? boot_cmdline() : "");
+
+	if (cmdline_has_word(boot_cmdline(), CMDLINE_PANIC_TEST))
+		panic("%s on the command line: testing the panic path", CMDLINE_PANIC_TEST);
 
 	println("boot: first words done, BSP halting");
 	arch_halt_forever();

@@ -9,6 +9,8 @@
  */
 #include <boot.h>
 
+#include <stddef.h>
+
 #define REQUEST __attribute__((used, section(".limine_requests")))
 
 __attribute__((used, section(".limine_requests_start")))
@@ -30,6 +32,10 @@ REQUEST static volatile struct limine_memmap_request memmap_request = {
 
 REQUEST static volatile struct limine_module_request module_request = {
 	.id = LIMINE_ID(LIMINE_MODULE_ID),
+};
+
+REQUEST static volatile struct limine_kernel_file_request kernel_file_request = {
+	.id = LIMINE_ID(LIMINE_KERNEL_FILE_ID),
 };
 
 /* flags 0: keep the xAPIC; x2APIC is a later chapter's choice. */
@@ -70,6 +76,13 @@ const struct limine_memmap_response *boot_memmap(void)
 const struct limine_module_response *boot_modules(void)
 {
 	return module_request.response;
+}
+
+const char *boot_cmdline(void)
+{
+	const struct limine_kernel_file_response *r = kernel_file_request.response;
+
+	return r && r->kernel_file ? r->kernel_file->cmdline : NULL;
 }
 
 struct limine_mp_response *boot_mp(void)

@@ -18,6 +18,11 @@ const struct limine_hhdm_response *boot_hhdm(void);
 const struct limine_memmap_response *boot_memmap(void);
 const struct limine_module_response *boot_modules(void);
 struct limine_mp_response *boot_mp(void);
+/* The kernel command line (`cmdline:` in limine.conf), or NULL. */
+const char *boot_cmdline(void);
+
+/* Command-line words the kernel understands. */
+#define CMDLINE_PANIC_TEST "cambios.panic_test" /* panic at the end of boot: proves the panic path */
 
 /* Diagnostics printed during boot (bootinfo.c). */
 void boot_print_memmap(void);

@@ -1,0 +1,148 @@
+"""Boot CambiOS under QEMU and check the kernel's first words on serial.
+
+Owns the milestone protocol: the lines the kernel prints, in order, from
+its banner to "BSP halting", and what each must say for the machine QEMU
+was given (arch, CPU count, memory size). Every arch x CPU count x memory
+size combination boots once; a genuine Limine build is checked against the
+same milestones when one is supplied, which keeps our loader honest about
+being Limine-compatible.
+
+Regexes are matched on ANSI-stripped lines and anchored at line start.
+"""
+
+import os
+import re
+
+import pytest
+
+from conftest import BOOT_TIMEOUT
+
+ARCHES = ("x86_64", "aarch64")
+CPU_COUNTS = (1, 4)
+
+# -m value -> plausible usable MiB (firmware, loader and holes take the rest)
+USABLE_MIB = {"256M": (150, 256), "2G": (1700, 2048)}
+
+BANNER = r"^CambiOS (\S+) \((x86_64|aarch64)\), booted by (.+)$"
+BASE_REVISION = r"^limine: base revision 2 supported$"
+HHDM = r"^hhdm: offset 0x[0-9a-f]{16}$"
+MEMMAP_COUNT = r"^memmap: (\d+) entries$"
+MEMMAP_HEADER = r"^  base +length +type$"
+MEMMAP_ROW = r"^  0x([0-9a-f]{16}) 0x([0-9a-f]{16}) (\S+)$"
+MEMMAP_USABLE = r"^memmap: (\d+) MiB usable of (\d+) MiB$"
+MODULES = r"^modules: (\d+)$"
+MODULE_ROW = r'^  (\S+) +(\d+) bytes +"(.*)"$'
+SMP = r"^smp: (\d+)/(\d+) CPUs online$"
+DONE = r"^boot: first words done, BSP halting$"
+PANIC = r"^PANIC"
+
+MEMMAP_TYPES = {"usable", "reserved", "acpi-reclaimable", "acpi-nvs",
+                "bad-memory", "bootloader-reclaimable", "kernel-and-modules",
+                "framebuffer"}
+PAGE = 0x1000
+
+
+# -- milestone checks (each consumes its lines from the run) ---------------
+
+def check_banner(run, arch, timeout):
+    match = run.wait_for(BANNER, timeout)
+    assert match.group(2) == arch, f"banner names {match.group(2)}: {match[0]!r}"
+
+
+def read_memmap(run, timeout):
+    """Consume the memory map block; return [(base, length, type), ...]."""
+    count = int(run.wait_for(MEMMAP_COUNT, timeout).group(1))
+    header = run.read_lines(1, timeout)[0]
+    assert re.match(MEMMAP_HEADER, header), f"bad memmap header {header!r}"
+    rows = []
+    while re.match(MEMMAP_ROW, run.peek_line(timeout)):
+        base, length, kind = re.match(MEMMAP_ROW, run.read_lines(1)[0]).groups()
+        rows.append((int(base, 16), int(length, 16), kind))
+    assert len(rows) == count, f"memmap says {count} entries, printed {len(rows)}"
+    return rows
+
+
+def check_memmap_rules(rows):
+    """Limine protocol: known types, sorted by base, usable and
+    bootloader-reclaimable 4 KiB aligned, overlapping nothing, and page 0
+    never usable."""
+    assert rows, "empty memory map"
+    unknown = {kind for _, _, kind in rows} - MEMMAP_TYPES
+    assert not unknown, f"unknown memmap types {sorted(unknown)}"
+    bases = [base for base, _, _ in rows]
+    assert bases == sorted(bases), "memmap not sorted by base"
+    for index, (base, length, kind) in enumerate(rows):
+        if kind not in ("usable", "bootloader-reclaimable"):
+            continue
+        assert base % PAGE == 0 and length % PAGE == 0, \
+            f"{kind} entry {base:#x}+{length:#x} not 4 KiB aligned"
+        assert not (kind == "usable" and base < PAGE), "page 0 marked usable"
+        for other, (obase, olength, okind) in enumerate(rows):
+            overlap = base < obase + olength and obase < base + length
+            assert other == index or not overlap, \
+                f"{kind} {base:#x}+{length:#x} overlaps {okind} {obase:#x}+{olength:#x}"
+
+
+def check_usable(run, mem, timeout):
+    usable, total = map(int, run.wait_for(MEMMAP_USABLE, timeout).groups())
+    low, high = USABLE_MIB[mem]
+    assert low <= usable <= high, f"{usable} MiB usable with -m {mem}"
+    assert usable <= total, f"{usable} MiB usable of only {total} MiB"
+
+
+def check_modules(run, timeout):
+    count = int(run.wait_for(MODULES, timeout).group(1))
+    assert count == 1, f"expected 1 module, kernel reports {count}"
+    row = run.read_lines(1, timeout)[0]
+    match = re.match(MODULE_ROW, row)
+    assert match, f"bad module row {row!r}"
+    path, size, string = match.groups()
+    assert path == "/boot/modules/kernel.sym", f"module path {path!r}"
+    assert string == "kernel-symbols", f"module string {string!r}"
+    assert int(size) > 0, "empty module"
+
+
+def check_smp(run, smp, timeout):
+    online, total = map(int, run.wait_for(SMP, timeout).groups())
+    assert (online, total) == (smp, smp), \
+        f"smp: {online}/{total} CPUs online with -smp {smp}"
+
+
+def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT):
+    """Every milestone in order; `timeout` bounds the first (firmware start
+    included), each later one gets the same budget again."""
+    check_banner(run, arch, timeout)
+    run.expect_in_order([BASE_REVISION, HHDM], timeout)
+    check_memmap_rules(read_memmap(run, timeout))
+    check_usable(run, mem, timeout)
+    check_modules(run, timeout)
+    check_smp(run, smp, timeout)
+    run.wait_for(DONE, timeout)
+    panics = [line for line in run.lines() if re.match(PANIC, line)]
+    assert not panics, f"kernel panicked: {panics}"
+
+
+# -- tests -----------------------------------------------------------------
+
+@pytest.mark.parametrize("mem", USABLE_MIB)
+@pytest.mark.parametrize("smp", CPU_COUNTS, ids=lambda n: f"smp{n}")
+@pytest.mark.parametrize("arch", ARCHES)
+def test_boot(boot, built_image, arch, smp, mem):
+    run = boot(arch, built_image(arch), smp=smp, mem=mem)
+    check_milestones(run, arch, smp, mem)
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_genuine_limine(boot, make_image_with, tmp_path, arch):
+    """Same milestones with a real Limine 8.x EFI binary instead of ours."""
+    variable = f"LIMINE_EFI_{arch.upper()}"
+    limine_efi = os.environ.get(variable)
+    if not limine_efi:
+        pytest.skip(f"set {variable} to a genuine Limine 8.x "
+                    f"{'BOOTX64' if arch == 'x86_64' else 'BOOTAA64'}.EFI")
+    image = tmp_path / "cambios-limine.img"
+    make_image_with(arch, LIMINE_EFI=os.path.abspath(limine_efi),
+                    IMAGE_OUT=image)
+    assert image.is_file(), f"make did not write IMAGE_OUT={image}"
+    run = boot(arch, image, smp=4, mem="256M")
+    check_milestones(run, arch, smp=4, mem="256M")
