@@ -14,6 +14,12 @@
  *    flush again: the kernel starts with an empty lower half.
  * 5. Enter the kernel by ERET at EL1t (SPSR 0x3c4: DAIF masked), SP_EL0 =
  *    stack top, VBAR_EL1 = 0, all general-purpose registers zero.
+ * Firmware running at EL2 (common on hardware; QEMU with virtualization=on)
+ * starts the loader at EL2. Then steps 2-3 become: program the EL1
+ * translation registers (unused at EL2), give EL1 the controls Limine
+ * gives it (HCR_EL2.RW, timer and FP/SIMD access, no trapping), and drop
+ * to EL1h at the identity address of step 4, where the MMU is already on.
+ * (Firmware using VHE, HCR_EL2.E2H = 1, is not handled.)
  * Offsets into struct a64_handoff are fixed in arch.c.
  */
 	.text
@@ -31,6 +37,10 @@ enter_kernel_a64:
 	ldr x26, [x0, #0x38]
 	ldr x27, [x0, #0x40]
 
+	mrs x1, CurrentEL
+	cmp x1, #(2 << 2)
+	b.eq from_el2
+
 	mrs x1, sctlr_el1
 	bic x1, x1, #1
 	msr sctlr_el1, x1
@@ -46,7 +56,34 @@ enter_kernel_a64:
 	isb
 	msr sctlr_el1, x27
 	isb
+	b to_hhdm
 
+from_el2:
+	msr mair_el1, x25
+	msr tcr_el1, x26
+	msr ttbr0_el1, x20
+	msr ttbr1_el1, x19
+	msr sctlr_el1, x27
+	mov x1, #(1 << 31)          /* HCR_EL2.RW: EL1 is AArch64 */
+	msr hcr_el2, x1
+	mrs x1, cnthctl_el2
+	orr x1, x1, #3              /* EL1 may use the physical timer and counter */
+	msr cnthctl_el2, x1
+	msr cntvoff_el2, xzr
+	mov x1, #0x33ff             /* CPTR_EL2: no FP/SIMD traps (RES1 bits set) */
+	msr cptr_el2, x1
+	msr hstr_el2, xzr
+	isb
+	tlbi vmalle1
+	dsb nsh
+	isb
+	adr x1, to_hhdm
+	msr elr_el2, x1
+	mov x1, #0x3c5              /* EL1h, DAIF masked */
+	msr spsr_el2, x1
+	eret
+
+to_hhdm:
 	adr x1, 1f
 	add x1, x1, x24
 	br x1
