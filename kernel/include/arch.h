@@ -25,8 +25,12 @@ bool arch_early_map_mmio(void);
 void arch_console_init(void);
 void arch_console_putc(char c);
 
-/* Interrupt masking on the current CPU. */
+/* Interrupt masking on the current CPU. arch_irq_save() disables
+ * interrupts and returns the previous state for arch_irq_restore(). */
+typedef unsigned long arch_irqflags_t;
 void arch_irq_disable(void);
+arch_irqflags_t arch_irq_save(void);
+void arch_irq_restore(arch_irqflags_t flags);
 
 /* A hint inside busy-wait loops (pause / yield). */
 void arch_cpu_relax(void);

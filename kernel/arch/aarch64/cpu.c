@@ -10,6 +10,19 @@ void arch_irq_disable(void)
 	__asm__ volatile("msr daifset, #0xf" ::: "memory");
 }
 
+arch_irqflags_t arch_irq_save(void)
+{
+	arch_irqflags_t flags;
+
+	__asm__ volatile("mrs %0, daif; msr daifset, #0xf" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+void arch_irq_restore(arch_irqflags_t flags)
+{
+	__asm__ volatile("msr daif, %0" : : "r"(flags) : "memory");
+}
+
 void arch_cpu_relax(void)
 {
 	__asm__ volatile("yield" ::: "memory");

@@ -17,6 +17,22 @@ void arch_irq_disable(void)
 	__asm__ volatile("cli" ::: "memory");
 }
 
+#define RFLAGS_IF (1UL << 9)
+
+arch_irqflags_t arch_irq_save(void)
+{
+	arch_irqflags_t flags;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+void arch_irq_restore(arch_irqflags_t flags)
+{
+	if (flags & RFLAGS_IF)
+		__asm__ volatile("sti" ::: "memory");
+}
+
 void arch_cpu_relax(void)
 {
 	__asm__ volatile("pause" ::: "memory");

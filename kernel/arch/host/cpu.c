@@ -1,0 +1,53 @@
+/*
+ * cpu (host): the arch interface for portable kernel code built into host
+ * unit tests and benchmarks.
+ *
+ * There is one "CPU" per host thread and no interrupts: masking is a no-op,
+ * halting ends the process (a test that reaches it has failed), and the
+ * console is stdout. Only unit tests and benchmarks link this file.
+ */
+#include <arch.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+const char arch_name[] = "host";
+
+bool arch_early_map_mmio(void)
+{
+	return true;
+}
+
+void arch_console_init(void)
+{
+}
+
+void arch_console_putc(char c)
+{
+	if (c != '\r')
+		fputc(c, stdout);
+}
+
+void arch_irq_disable(void)
+{
+}
+
+arch_irqflags_t arch_irq_save(void)
+{
+	return 0;
+}
+
+void arch_irq_restore(arch_irqflags_t flags)
+{
+	(void)flags;
+}
+
+void arch_cpu_relax(void)
+{
+}
+
+void arch_halt_forever(void)
+{
+	fflush(stdout);
+	abort();
+}

@@ -1,0 +1,31 @@
+/*
+ * lock_order: the one global order in which kernel locks are taken.
+ *
+ * Rule: a CPU may take a lock only if its level is greater than the level
+ * of every lock it already holds. Deadlock is then impossible, because no
+ * two CPUs can each hold a lock the other waits for. The boot story
+ * initialises the subsystems in this same order.
+ *
+ * Every spinlock is declared with one of these levels next to its
+ * definition; the list here is the only place the order is written down.
+ * Locks marked (irq) are interrupt-safe: taken with interrupts disabled,
+ * because an interrupt handler on the same CPU may want them.
+ */
+#ifndef CAMBIOS_LOCK_ORDER_H
+#define CAMBIOS_LOCK_ORDER_H
+
+enum lock_level {
+	LOCK_LEVEL_NONE = 0,
+	LOCK_SCHEDULER = 1,       /* (irq) a CPU's run queues and current task */
+	LOCK_TIMER = 2,           /* (irq) a CPU's tick bookkeeping */
+	LOCK_IPC = 3,             /* endpoint queues, interceptor */
+	LOCK_CAPABILITY = 4,      /* per-process capability tables, principals */
+	LOCK_PROCESS_TABLE = 5,   /* process descriptors, address spaces */
+	LOCK_FRAME_ALLOCATOR = 6, /* the physical frame bitmap */
+	LOCK_INTERRUPT_ROUTER = 7,/* IRQ -> handler task table */
+	LOCK_OBJECT_STORE = 8,    /* the content-addressed object store */
+	LOCK_KERNEL_HEAP = 9,     /* (irq) kmalloc's free lists: any code may allocate */
+	LOCK_CONSOLE = 10,        /* (irq) serial output; innermost, held briefly */
+};
+
+#endif
