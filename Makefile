@@ -57,6 +57,8 @@ KERNEL_SRCS := \
 	kernel/lib/printk.c \
 	kernel/lib/panic.c \
 	kernel/lib/cmdline.c \
+	kernel/lib/kerr.c \
+	kernel/lib/spinlock.c \
 	kernel/mm/hhdm.c \
 	kernel/smp/mp.c \
 	lib/format.c \
@@ -111,7 +113,8 @@ LOADER_CFLAGS := --target=$(LOADER_TARGET_$(ARCH)) $(FREESTANDING) -fshort-wchar
 LOADER_ARCH_SRCS_x86_64 := \
 	boot/arch/x86_64/arch.c \
 	boot/arch/x86_64/enter.S \
-	boot/arch/x86_64/smp.c
+	boot/arch/x86_64/smp.c \
+	boot/arch/x86_64/trampoline.S
 
 LOADER_ARCH_SRCS_aarch64 := \
 	boot/arch/aarch64/arch.c \
