@@ -103,7 +103,7 @@ static bool parse_uint(const char *s, uint64_t *value)
 	if (*s == '\0')
 		return false;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > UINT64_MAX / 10)
+		if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
 			return false;
 		v = v * 10 + (uint64_t)(*s - '0');
 	}
@@ -163,8 +163,6 @@ static bool apply_global(struct parser *p, const char *key, size_t key_len, cons
 	} else if (key_is(key, key_len, "default_entry")) {
 		if (!parse_uint(value, &n) || n == 0 || n > 1000)
 			return fail(p, "default_entry must be a positive number", value);
-		if (p->entries_seen > 0)
-			return fail(p, "default_entry must come before the first entry", NULL);
 		p->out->default_entry = (unsigned)n;
 	}
 	/* Other globals (serial, verbose, quiet, graphics...) do not change

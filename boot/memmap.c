@@ -78,6 +78,12 @@ static bool carve(struct limine_memmap_entry *out, size_t *n, size_t cap, uint64
 	return true;
 }
 
+/* Usable and reclaimable entries are page-granular and may be merged. */
+static bool mergeable(uint64_t type)
+{
+	return type == LIMINE_MEMMAP_USABLE || type == LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE;
+}
+
 static void sort_by_base(struct limine_memmap_entry *e, size_t n)
 {
 	for (size_t i = 1; i < n; i++) {
@@ -90,11 +96,6 @@ static void sort_by_base(struct limine_memmap_entry *e, size_t n)
 		}
 		e[j] = key;
 	}
-}
-
-static bool mergeable(uint64_t type)
-{
-	return type == LIMINE_MEMMAP_USABLE || type == LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE;
 }
 
 static size_t merge_neighbours(struct limine_memmap_entry *e, size_t n)
@@ -112,11 +113,13 @@ static size_t merge_neighbours(struct limine_memmap_entry *e, size_t n)
 	return out;
 }
 
-/* Usable memory must start and end on page boundaries. */
-static void align_usable(struct limine_memmap_entry *e, size_t *n)
+/* Usable and bootloader-reclaimable memory must start and end on page
+ * boundaries (the kernel hands it out by pages). An unaligned neighbour can
+ * only shrink such an entry inward: the partial pages are left unlisted. */
+static void align_page_granular(struct limine_memmap_entry *e, size_t *n)
 {
 	for (size_t i = 0; i < *n; i++) {
-		if (e[i].type != LIMINE_MEMMAP_USABLE)
+		if (!mergeable(e[i].type))
 			continue;
 		uint64_t lo = (e[i].base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 		uint64_t hi = (e[i].base + e[i].length) & ~(PAGE_SIZE - 1);
@@ -148,7 +151,7 @@ size_t memmap_build(const struct mm_range *firmware, size_t firmware_count,
 	}
 	if (!carve(out, &n, cap, 0, PAGE_SIZE, true))
 		return 0;
-	align_usable(out, &n);
+	align_page_granular(out, &n);
 	sort_by_base(out, n);
 	return merge_neighbours(out, n);
 }

@@ -178,7 +178,7 @@ static void emit_integer(struct out *o, const struct spec *s, uintmax_t value,
 		prefix = " ";
 	else if (s->alt && base == 16 && n > 0 && !(n == 1 && buf[0] == '0'))
 		prefix = s->conv == 'X' ? "0X" : "0x";
-	else if (s->alt && base == 8)
+	else if (s->alt && base == 8 && s->precision <= n)
 		prefix = "0";
 
 	int prefix_len = 0;
