@@ -5,9 +5,11 @@
 #   make debug                         boot paused, waiting for GDB
 #   make test                          host unit tests + boot tests, both arches
 #   make unit                          host unit tests only (ASan + UBSan)
+#   make bench                         host benchmarks (figures only)
 #   make clean
 #
-# Variables: ARCH, SMP, MEM, QEMU_ARGS (extra QEMU options), IMAGE (boot this image instead of the built
+# Variables: ARCH, SMP, MEM, QEMU_ARGS (extra QEMU options), SELFTEST=1 (the
+# kernel's self-test mode, built in build/<arch>-selftest/), IMAGE (boot this image instead of the built
 # one), LIMINE_EFI (put genuine Limine's EFI binary in the image instead of
 # cambios-boot), IMAGE_OUT (where `make image` writes).
 
@@ -21,8 +23,12 @@ ifeq ($(filter $(ARCH),x86_64 aarch64),)
 $(error ARCH must be x86_64 or aarch64, not "$(ARCH)")
 endif
 
+SELFTEST ?= 0
+
 PYTHON := /usr/bin/python3
-BUILD := build/$(ARCH)
+# SELFTEST=1 builds the kernel's self-test mode into its own tree, so the
+# normal and self-test images can live side by side.
+BUILD := build/$(ARCH)$(if $(filter 1,$(SELFTEST)),-selftest)
 IMAGE_OUT ?= $(BUILD)/cambios.img
 IMAGE ?= $(IMAGE_OUT)
 HOST_BUILD := build/host
@@ -47,6 +53,7 @@ KERNEL_ARCH_CFLAGS_x86_64 := -mno-red-zone -mcmodel=kernel
 KERNEL_ARCH_CFLAGS_aarch64 :=
 
 KERNEL_CFLAGS := --target=$(KERNEL_TARGET_$(ARCH)) $(FREESTANDING) -g -fno-pic -fno-pie \
+	-DCONFIG_SELFTEST=$(if $(filter 1,$(SELFTEST)),1,0) \
 	-fno-omit-frame-pointer $(KERNEL_ARCH_CFLAGS_$(ARCH)) \
 	-Iinclude -Ikernel/include -Ilib
 
@@ -59,21 +66,53 @@ KERNEL_SRCS := \
 	kernel/lib/cmdline.c \
 	kernel/lib/kerr.c \
 	kernel/lib/spinlock.c \
+	kernel/lib/trap.c \
+	kernel/lib/backtrace.c \
+	kernel/lib/symbols.c \
+	kernel/lib/syscall.c \
 	kernel/mm/hhdm.c \
+	kernel/mm/vm.c \
+	kernel/mm/usercopy.c \
+	kernel/mm/heap.c \
+	kernel/mm/heap_init.c \
+	kernel/mm/frame.c \
 	kernel/smp/mp.c \
+	kernel/selftest/selftest.c \
+	kernel/selftest/traps.c \
+	kernel/selftest/memory.c \
+	kernel/selftest/user.c \
 	lib/format.c \
-	lib/kstring.c
+	lib/kstring.c \
+	lib/pagetable.c
 
 KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/entry.S \
 	kernel/arch/x86_64/cpu.c \
-	kernel/arch/x86_64/console.c
+	kernel/arch/x86_64/console.c \
+	kernel/arch/x86_64/gdt.c \
+	kernel/arch/x86_64/idt.c \
+	kernel/arch/x86_64/trap_entry.S \
+	kernel/arch/x86_64/trap.c \
+	kernel/arch/x86_64/syscall_entry.S \
+	kernel/arch/x86_64/syscall.c \
+	kernel/arch/x86_64/user.S \
+	kernel/arch/x86_64/selftest.c \
+	kernel/arch/x86_64/mmu.c \
+	kernel/arch/x86_64/user_programs.S
 
 KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/entry.S \
 	kernel/arch/aarch64/cpu.c \
 	kernel/arch/aarch64/console.c \
-	kernel/arch/aarch64/early_mmio.c
+	kernel/arch/aarch64/early_mmio.c \
+	kernel/arch/aarch64/mmu.c \
+	kernel/arch/aarch64/user_programs.S \
+	kernel/arch/aarch64/vectors.S \
+	kernel/arch/aarch64/trap.c \
+	kernel/arch/aarch64/syscall.c \
+	kernel/arch/aarch64/user.S \
+	kernel/arch/aarch64/user.c \
+	kernel/arch/aarch64/selftest.c
 
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel-obj/%.o,$(KERNEL_SRCS) $(KERNEL_ARCH_SRCS_$(ARCH)))
 KERNEL_ELF := $(BUILD)/kernel/cambios.elf
@@ -119,7 +158,9 @@ LOADER_ARCH_SRCS_x86_64 := \
 LOADER_ARCH_SRCS_aarch64 := \
 	boot/arch/aarch64/arch.c \
 	boot/arch/aarch64/enter.S \
-	boot/arch/aarch64/smp.c
+	boot/arch/aarch64/smp.c \
+	boot/arch/aarch64/ap_entry.S \
+	boot/fdt.c
 
 LOADER_SRCS := \
 	boot/main.c \
@@ -130,11 +171,11 @@ LOADER_SRCS := \
 	boot/elf.c \
 	boot/requests.c \
 	boot/memmap.c \
-	boot/paging.c \
 	boot/address_space.c \
 	boot/responses.c \
 	boot/acpi.c \
 	$(LOADER_ARCH_SRCS_$(ARCH)) \
+	lib/pagetable.c \
 	lib/format.c \
 	lib/kstring.c
 
@@ -166,26 +207,47 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(KERNEL_SYMS) boot/limine.conf scripts/
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf paging memmap requests cmdline symbols
+UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := boot/elf.c
-UNIT_SRCS_paging := boot/paging.c
+UNIT_SRCS_pagetable := lib/pagetable.c
 UNIT_SRCS_memmap := boot/memmap.c
 UNIT_SRCS_requests := boot/requests.c
 UNIT_SRCS_cmdline := kernel/lib/cmdline.c
 UNIT_SRCS_symbols := kernel/lib/symbols.c kernel/lib/printk.c lib/format.c kernel/arch/host/cpu.c
+# Portable kernel code links against the host "arch" (kernel/arch/host).
+KERNEL_HOST_SUPPORT := kernel/lib/spinlock.c kernel/lib/printk.c kernel/lib/panic.c \
+	kernel/lib/kerr.c lib/format.c kernel/arch/host/cpu.c
+UNIT_SRCS_heap := kernel/mm/heap.c kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
+UNIT_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)
+UNIT_SRCS_fdt := boot/fdt.c
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 
 .SECONDEXPANSION:
 $(HOST_BUILD)/unit/%_test: tests/unit/%_test.c $$(UNIT_SRCS_$$*) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP $< $(UNIT_SRCS_$*) -lcmocka -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP $< $(UNIT_SRCS_$*) -lcmocka -lpthread -o $@
+
+# ---------------------------------------------------------------- benchmarks
+
+# Host benchmarks print figures next to a reference (glibc) measured in the
+# same run; they assert nothing about time.
+BENCH_CFLAGS := -std=c17 -O2 -DCONFIG_HEAP_DEBUG=0 $(WARNINGS) -Iinclude -Ilib -Ikernel/include
+BENCHES := heap frame
+BENCH_SRCS_heap := kernel/mm/heap.c $(KERNEL_HOST_SUPPORT)
+BENCH_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)
+BENCH_BINS := $(patsubst %,$(HOST_BUILD)/bench/%_bench,$(BENCHES))
+
+$(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC) $(BENCH_CFLAGS) -MMD -MP $< $(BENCH_SRCS_$*) -lpthread -o $@
 
 # ---------------------------------------------------------------- targets
 
-.PHONY: all image kernel loader run debug test unit boot-tests setup clean compile_commands
+.PHONY: all image kernel loader run debug test unit bench boot-tests setup clean compile_commands
 
 all: image compile_commands
 image: $(IMAGE_OUT) compile_commands
@@ -207,9 +269,14 @@ debug: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
 unit: $(UNIT_BINS)
 	@failed=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || failed=1; done; exit $$failed
 
+bench: $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do echo "== $$b"; $$b; done
+
 boot-tests:
 	$(MAKE) image ARCH=x86_64
 	$(MAKE) image ARCH=aarch64
+	$(MAKE) image ARCH=x86_64 SELFTEST=1
+	$(MAKE) image ARCH=aarch64 SELFTEST=1
 	$(PYTHON) -m pytest tests/boot
 
 test: setup
@@ -224,4 +291,4 @@ compile_commands: $(KERNEL_OBJS) $(LOADER_OBJS)
 clean:
 	rm -rf build compile_commands.json
 
--include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d) $(UNIT_BINS:=.d) $(BENCH_BINS:=.d)

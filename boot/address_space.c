@@ -36,17 +36,18 @@ static uint64_t *table_ptr(void *ctx, uint64_t phys)
 	return (uint64_t *)(uintptr_t)phys;
 }
 
-static void init_builder(struct loader *l, struct pt_builder *pt)
+static void init_builder(struct loader *l, struct pagetable *pt)
 {
 	arch_paging_describe(pt, &l->hhdm_largest_page);
+	pt->enforce_wx = false; /* the protocol's HHDM is read-write-execute */
 	pt->alloc_table = alloc_table;
 	pt->table_ptr = table_ptr;
 	pt->ctx = l;
-	if (!pt_create(pt))
+	if (pt_create(pt) != PT_OK)
 		console_fatal("out of memory for page tables");
 }
 
-static bool page_mapped(const struct pt_builder *pt, uint64_t va)
+static bool page_mapped(const struct pagetable *pt, uint64_t va)
 {
 	uint64_t pa, size;
 	unsigned flags;
@@ -72,7 +73,7 @@ static void map_kernel(struct loader *l)
 			uint64_t pa = l->kernel_phys + (va - l->plan.virt_base);
 			if (page_mapped(&l->pt, va))
 				continue;
-			if (!pt_map(&l->pt, va, pa, PAGE_SIZE, segment_flags(s), PT_PAGE_4K))
+			if (pt_map(&l->pt, va, pa, PAGE_SIZE, segment_flags(s), PT_PAGE_4K) != PT_OK)
 				console_fatal("cannot map kernel page 0x%llx",
 					      (unsigned long long)va);
 		}
@@ -85,10 +86,10 @@ static void map_physical(struct loader *l, uint64_t phys, uint64_t size, uint64_
 {
 	for (uint64_t pa = phys; pa < phys + size; pa += step) {
 		if (!page_mapped(&l->pt, pa + l->hhdm) &&
-		    !pt_map(&l->pt, pa + l->hhdm, pa, step, PT_WRITE | PT_EXEC, step))
+		    pt_map(&l->pt, pa + l->hhdm, pa, step, PT_WRITE | PT_EXEC, step) != PT_OK)
 			console_fatal("cannot map HHDM at 0x%llx", (unsigned long long)pa);
 		if (!page_mapped(&l->pt_identity, pa) &&
-		    !pt_map(&l->pt_identity, pa, pa, step, PT_WRITE | PT_EXEC, step))
+		    pt_map(&l->pt_identity, pa, pa, step, PT_WRITE | PT_EXEC, step) != PT_OK)
 			console_fatal("cannot identity-map 0x%llx", (unsigned long long)pa);
 	}
 }

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "paging.h"
+#include <pagetable.h>
 
 struct loader;
 
@@ -32,7 +32,7 @@ __attribute__((noreturn)) void arch_halt(void);
 
 /* Page-table format facts: encoding, no-execute, the largest page the HHDM
  * may use. Fills `pt->arch` and `pt->nx`. */
-void arch_paging_describe(struct pt_builder *pt, uint64_t *hhdm_largest_page);
+void arch_paging_describe(struct pagetable *pt, uint64_t *hhdm_largest_page);
 
 /* Whether the identity map used during the switch lives in its own root
  * (AArch64: TTBR0) or in the lower half of the kernel root (x86_64). */

@@ -16,7 +16,7 @@
 #include "conf.h"
 #include "efi.h"
 #include "elf.h"
-#include "paging.h"
+#include <pagetable.h>
 #include "requests.h"
 
 #define LOADER_NAME "cambios-boot"
@@ -41,8 +41,8 @@ struct loader {
 	uint64_t hhdm;
 	uint64_t hhdm_top; /* the HHDM covers [0, hhdm_top) plus extra_ranges */
 	uint64_t hhdm_largest_page;
-	struct pt_builder pt;          /* the kernel's root (TTBR1 / CR3) */
-	struct pt_builder pt_identity; /* identity map for the switch */
+	struct pagetable pt;          /* the kernel's root (TTBR1 / CR3) */
+	struct pagetable pt_identity; /* identity map for the switch */
 	uint64_t empty_table;          /* AArch64: TTBR0 at kernel entry */
 
 	uint64_t entry;

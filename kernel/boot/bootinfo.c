@@ -6,6 +6,7 @@
  */
 #include <boot.h>
 
+#include <kstring.h>
 #include <printk.h>
 #include <stddef.h>
 
@@ -73,4 +74,17 @@ void boot_print_modules(void)
 		println("  %s %llu bytes \"%s\"", f->path, (unsigned long long)f->size,
 			f->cmdline ? f->cmdline : "");
 	}
+}
+
+const struct limine_file *boot_find_module(const char *role)
+{
+	const struct limine_module_response *mods = boot_modules();
+
+	for (uint64_t i = 0; mods && i < mods->module_count; i++) {
+		const struct limine_file *f = mods->modules[i];
+
+		if (f->cmdline && strcmp(f->cmdline, role) == 0)
+			return f;
+	}
+	return NULL;
 }

@@ -5,16 +5,23 @@
  * The order is the point: nothing may print before the console exists,
  * nothing may allocate before the heap exists, and on AArch64 the console
  * cannot exist before its registers are mapped. See
- * shared/seed/waking-up.txt for the full story; this file tells the chapters
- * implemented so far ("Nothing Works Yet", "First Words", the first
- * paragraph of "Building the Foundation") and the MP wake-up check.
+ * shared/seed/waking-up.txt for the full story; this file tells the
+ * chapters implemented so far: "Nothing Works Yet", "First Words",
+ * "Building the Foundation" and "Installing the Safety Net", then wakes
+ * the other CPUs to prove them alive.
  */
 #include <arch.h>
 #include <boot.h>
 #include <cmdline.h>
+#include <frame.h>
+#include <heap.h>
 #include <hhdm.h>
 #include <panic.h>
 #include <printk.h>
+#include <selftest.h>
+#include <symbols.h>
+#include <syscall.h>
+#include <vm.h>
 
 /* Step 1: the HHDM offset, before anything else. Without a response there
  * is no way to reach physical memory (or, on AArch64, the UART). */
@@ -48,6 +55,30 @@ static void check_base_revision(void)
 	println("limine: base revision 2 supported");
 }
 
+/* The kernel.sym module turns addresses in exception reports into names. */
+static void load_symbol_table(void)
+{
+	const struct limine_file *sym = boot_find_module(BOOT_MODULE_SYMBOLS);
+
+	if (!sym) {
+		println("symbols: no %s module; reports will show bare addresses",
+			BOOT_MODULE_SYMBOLS);
+		return;
+	}
+	symbols_set_table(sym->address, sym->size);
+	println("symbols: %llu bytes of kernel symbols loaded", (unsigned long long)sym->size);
+}
+
+/* The frame allocator manages usable RAM minus what the heap took. */
+static void init_frames(void)
+{
+	struct frame_reservation reserved = { .what = "kernel heap" };
+
+	heap_physical_range(&reserved.base, &reserved.length);
+	if (frame_init_from_memmap(boot_memmap(), &reserved, 1) != K_OK)
+		panic("frame allocator: cannot reserve the kernel heap's frames");
+}
+
 void kmain(void);
 
 void kmain(void)
@@ -66,12 +97,24 @@ void kmain(void)
 		panic("the bootloader gave no memory map");
 	boot_print_memmap();                  /* the machine describes itself */
 	boot_print_modules();                 /* what we were handed to run */
+	load_symbol_table();                  /* names for addresses */
+
+	if (init_kernel_heap(boot_memmap()) != K_OK) /* kmalloc works */
+		panic("heap: no usable region of at least 4 MiB above 1 MiB");
+	init_frames();                        /* physical pages on demand */
+	vm_save_kernel_root();                /* the way back to the kernel's tables */
+
+	arch_exceptions_init();               /* faults are reported, not resets */
+	arch_syscall_init();                  /* user code can call the kernel */
+
 	mp_wake_aps();                        /* every CPU proven alive */
 	println("cmdline: \"%s\"", boot_cmdline() ? boot_cmdline() : "");
 
+	if (CONFIG_SELFTEST)
+		selftest_run_all();
 	if (cmdline_has_word(boot_cmdline(), CMDLINE_PANIC_TEST))
 		panic("%s on the command line: testing the panic path", CMDLINE_PANIC_TEST);
 
-	println("boot: first words done, BSP halting");
+	println("boot: foundation and safety net ready, BSP halting");
 	arch_halt_forever();
 }

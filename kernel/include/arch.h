@@ -21,6 +21,22 @@ extern const char arch_name[];
  * covers MMIO. Returns false if the mapping could not be built. */
 bool arch_early_map_mmio(void);
 
+/* "Installing the Safety Net": x86_64 loads its GDT (with a TSS and IST
+ * stacks) and an IDT covering all 32 CPU exceptions; AArch64 installs its
+ * vector table in VBAR_EL1. From here on exceptions are reported, not
+ * fatal resets. */
+void arch_exceptions_init(void);
+
+/* Whether integer division by zero raises an exception (x86_64 yes,
+ * AArch64 no: it yields 0). */
+extern const bool arch_divide_by_zero_traps;
+
+/* Self-test support: executes, in kernel mode, an instruction that raises
+ * `kind` (enum trap_kind), with trap_expect() armed to resume right after
+ * it. Returns true if the trap fired and was survived; false if the arch
+ * has no such trap (e.g. AArch64 has no divide error). */
+bool arch_selftest_trap(int kind);
+
 /* Configure the boot console (COM1 16550 / PL011) and write to it. */
 void arch_console_init(void);
 void arch_console_putc(char c);

@@ -24,6 +24,10 @@ const char *boot_cmdline(void);
 /* Command-line words the kernel understands. */
 #define CMDLINE_PANIC_TEST "cambios.panic_test" /* panic at the end of boot: proves the panic path */
 
+/* The module whose string (module_cmdline) is `role`, or NULL. */
+#define BOOT_MODULE_SYMBOLS "kernel-symbols"
+const struct limine_file *boot_find_module(const char *role);
+
 /* Diagnostics printed during boot (bootinfo.c). */
 void boot_print_memmap(void);
 void boot_print_modules(void);

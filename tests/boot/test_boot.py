@@ -1,7 +1,9 @@
-"""Boot CambiOS under QEMU and check the kernel's first words on serial.
+"""Boot CambiOS under QEMU and check the boot story's milestones on serial.
 
 Owns the milestone protocol: the lines the kernel prints, in order, from
-its banner to "BSP halting", and what each must say for the machine QEMU
+its banner to "BSP halting" (first words, the foundation: heap, frames,
+kernel root; the safety net: exceptions and system calls; then the CPUs),
+and what each must say for the machine QEMU
 was given (arch, CPU count, memory size). Every arch x CPU count x memory
 size combination boots once; a genuine Limine build is checked against the
 same milestones when one is supplied, which keeps our loader honest about
@@ -32,8 +34,17 @@ MEMMAP_ROW = r"^  0x([0-9a-f]{16}) 0x([0-9a-f]{16}) (\S+)$"
 MEMMAP_USABLE = r"^memmap: (\d+) MiB usable of (\d+) MiB$"
 MODULES = r"^modules: (\d+)$"
 MODULE_ROW = r'^  (\S+) +(\d+) bytes +"(.*)"$'
+SYMBOLS = r"^symbols: \d+ bytes of kernel symbols loaded$"
+HEAP = r"^heap: (\d+) KiB at phys 0x([0-9a-f]{16}) \(virt 0x[0-9a-f]{16}\)$"
+FRAMES = r"^frames: (\d+) free, (\d+) used of (\d+) managed \((\d+) MiB free\)$"
+UNMANAGED = re.compile(r"^frames: (\d+) MiB of usable memory above 2 GiB is not managed$")
+KERNEL_ROOT = r"^mm: kernel page-table root 0x[0-9a-f]{16} saved$"
+TRAPS = {"x86_64": r"^traps: GDT with TSS .* and IDT \(32 exception vectors\) loaded$",
+         "aarch64": r"^traps: vector table installed in VBAR_EL1"}
+SYSCALL = {"x86_64": r"^syscall: SYSCALL/SYSRET entry ready",
+           "aarch64": r"^syscall: SVC from EL0 routed"}
 SMP = r"^smp: (\d+)/(\d+) CPUs online$"
-DONE = r"^boot: first words done, BSP halting$"
+DONE = r"^boot: foundation and safety net ready, BSP halting$"
 PANIC = r"^PANIC"
 
 MEMMAP_TYPES = {"usable", "reserved", "acpi-reclaimable", "acpi-nvs",
@@ -102,6 +113,26 @@ def check_modules(run, timeout):
     assert int(size) > 0, "empty module"
 
 
+def check_foundation(run, arch, mem, timeout):
+    """Heap (>= 4 MiB, above 1 MiB), frames (counts agree), kernel root,
+    exception handlers and the system-call entry, in that order."""
+    run.wait_for(SYMBOLS, timeout)
+    heap_kib, heap_phys = run.wait_for(HEAP, timeout).groups()
+    assert int(heap_kib) >= 4096, f"heap of {heap_kib} KiB is below 4 MiB"
+    assert int(heap_phys, 16) >= 0x100000, f"heap at 0x{heap_phys} is below 1 MiB"
+    free, used, managed, free_mib = map(int, run.wait_for(FRAMES, timeout).groups())
+    assert free + used == managed, f"frames: {free} + {used} != {managed}"
+    run.wait_for(KERNEL_ROOT, timeout)
+    # The bitmap covers physical 0-2 GiB; usable memory above that is
+    # reported (not silently dropped). The heap's 16 MiB are not in the pool.
+    unmanaged = [int(m.group(1)) for m in map(UNMANAGED.match, run.lines()) if m]
+    low, high = USABLE_MIB[mem]
+    accounted = free_mib + sum(unmanaged) + int(heap_kib) // 1024
+    assert low <= accounted <= high, \
+        f"frames: {free_mib} MiB free + {sum(unmanaged)} MiB unmanaged with -m {mem}"
+    run.expect_in_order([TRAPS[arch], SYSCALL[arch]], timeout)
+
+
 def check_smp(run, smp, timeout):
     online, total = map(int, run.wait_for(SMP, timeout).groups())
     assert (online, total) == (smp, smp), \
@@ -116,6 +147,7 @@ def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT):
     check_memmap_rules(read_memmap(run, timeout))
     check_usable(run, mem, timeout)
     check_modules(run, timeout)
+    check_foundation(run, arch, mem, timeout)
     check_smp(run, smp, timeout)
     run.wait_for(DONE, timeout)
     panics = [line for line in run.lines() if re.match(PANIC, line)]

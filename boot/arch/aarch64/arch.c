@@ -17,10 +17,6 @@
 #define PL011_FR 0x09000018ULL
 #define FR_TXFF (1u << 5)
 
-/* MAIR: attr0 normal WB RW-allocate (every mapping we build); attr1 normal
- * non-cacheable, the framebuffer's type. */
-#define MAIR_VALUE 0x44ffULL
-
 /* TCR: T0SZ = T1SZ = 16 (48-bit), 4 KiB granules, inner-shareable
  * write-back walks, IPS from the CPU's physical address range. */
 #define TCR_T0SZ(n) ((uint64_t)(n) << 0)
@@ -34,9 +30,6 @@
 #define TCR_SH1_INNER (3ULL << 28)
 #define TCR_TG1_4K (2ULL << 30)
 #define TCR_IPS(n) ((uint64_t)(n) << 32)
-
-/* SCTLR_EL1 as Limine sets it: M, C, SA, SA0, I and the RES1 bits. */
-#define SCTLR_VALUE 0x30d0199dULL
 
 const char arch_conf_name[] = "aarch64";
 const uint16_t arch_elf_machine = ELF_MACHINE_AARCH64;
@@ -79,7 +72,7 @@ void arch_halt(void)
 		__asm__ volatile("msr daifset, #0xf; wfi");
 }
 
-void arch_paging_describe(struct pt_builder *pt, uint64_t *hhdm_largest_page)
+void arch_paging_describe(struct pagetable *pt, uint64_t *hhdm_largest_page)
 {
 	pt->arch = PT_ARCH_AARCH64;
 	pt->nx = true;
@@ -92,9 +85,7 @@ void arch_sync_code(uint64_t phys, uint64_t size)
 	icache_invalidate_all();
 }
 
-uint64_t a64_tcr_value(void);
-
-/* Shared with the AP start-up code: the same translation regime. */
+/* Shared with the AP start-up code (smp.c): the same translation regime. */
 uint64_t a64_tcr_value(void)
 {
 	uint64_t parange = READ_SYSREG(id_aa64mmfr0_el1) & 0xf;

@@ -1,10 +1,26 @@
 /*
- * cpu: AArch64 system-register access and cache maintenance for the loader.
+ * cpu: AArch64 system-register access, cache maintenance and the EL1
+ * translation-regime values the loader gives every CPU it hands over.
+ *
+ * The BSP (enter.S via arch.c) and the APs (ap_entry.S via smp.c) must
+ * wake up in the kernel with identical MAIR/TCR/SCTLR, so the values live
+ * here, once.
  */
 #ifndef CAMBIOS_BOOT_A64_CPU_H
 #define CAMBIOS_BOOT_A64_CPU_H
 
 #include <stdint.h>
+
+/* MAIR: attr0 normal WB RW-allocate (every mapping we build); attr1 normal
+ * non-cacheable, the framebuffer's type. */
+#define MAIR_VALUE 0x44ffULL
+
+/* SCTLR_EL1 as Limine sets it: M, C, SA, SA0, I and the RES1 bits. */
+#define SCTLR_VALUE 0x30d0199dULL
+
+/* TCR_EL1 for 48-bit VAs in both halves, 4 KiB granules, write-back walks,
+ * IPS from the CPU's physical address range (arch.c). */
+uint64_t a64_tcr_value(void);
 
 #define READ_SYSREG(name)                                   \
 	({                                                  \

@@ -22,6 +22,8 @@
  * (Firmware using VHE, HCR_EL2.E2H = 1, is not handled.)
  * Offsets into struct a64_handoff are fixed in arch.c.
  */
+#include <asm/aarch64.h>
+
 	.text
 	.globl enter_kernel_a64
 	.p2align 4
@@ -100,35 +102,5 @@ to_hhdm:
 	msr elr_el1, x22
 	mov x1, #0x3c4
 	msr spsr_el1, x1
-	mov x0, #0
-	mov x1, #0
-	mov x2, #0
-	mov x3, #0
-	mov x4, #0
-	mov x5, #0
-	mov x6, #0
-	mov x7, #0
-	mov x8, #0
-	mov x9, #0
-	mov x10, #0
-	mov x11, #0
-	mov x12, #0
-	mov x13, #0
-	mov x14, #0
-	mov x15, #0
-	mov x16, #0
-	mov x17, #0
-	mov x18, #0
-	mov x19, #0
-	mov x20, #0
-	mov x21, #0
-	mov x22, #0
-	mov x23, #0
-	mov x24, #0
-	mov x25, #0
-	mov x26, #0
-	mov x27, #0
-	mov x28, #0
-	mov x29, #0
-	mov x30, #0
+	zero_gprs 0
 	eret

@@ -66,7 +66,7 @@ void arch_halt(void)
 		__asm__ volatile("cli; hlt");
 }
 
-void arch_paging_describe(struct pt_builder *pt, uint64_t *hhdm_largest_page)
+void arch_paging_describe(struct pagetable *pt, uint64_t *hhdm_largest_page)
 {
 	uint32_t r[4];
 

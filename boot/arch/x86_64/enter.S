@@ -14,6 +14,8 @@
  *    general-purpose register and "return" into the kernel entry point.
  * Offsets into struct x86_handoff are fixed in arch.c.
  */
+#include <asm/x86_64.h>
+
 	.text
 	.globl enter_kernel_x86
 	.p2align 4
@@ -52,19 +54,5 @@ enter_kernel_x86:
 	mov 0x10(%rbx), %rsp
 	pushq $0
 	pushq 0x08(%rbx)
-	xor %eax, %eax
-	xor %ebx, %ebx
-	xor %ecx, %ecx
-	xor %edx, %edx
-	xor %esi, %esi
-	xor %edi, %edi
-	xor %ebp, %ebp
-	xor %r8d, %r8d
-	xor %r9d, %r9d
-	xor %r10d, %r10d
-	xor %r11d, %r11d
-	xor %r12d, %r12d
-	xor %r13d, %r13d
-	xor %r14d, %r14d
-	xor %r15d, %r15d
+	zero_gprs
 	ret

@@ -28,6 +28,8 @@
  * "booted", so the BSP may rewrite it for the next AP right after.
  * Parameter offsets: trampoline.h.
  */
+#include <asm/x86_64.h>
+
 #include "trampoline.h"
 
 /* Limine's GDT layout (same as arch.c's limine_gdt). */
@@ -141,20 +143,7 @@ ap_park:
 	mov AP_INFO_STACK_TOP(%rdi), %rsp
 	pushq $0
 	pushq %rax
-	xor %eax, %eax
-	xor %ebx, %ebx
-	xor %ecx, %ecx
-	xor %edx, %edx
-	xor %esi, %esi
-	xor %ebp, %ebp
-	xor %r8d, %r8d
-	xor %r9d, %r9d
-	xor %r10d, %r10d
-	xor %r11d, %r11d
-	xor %r12d, %r12d
-	xor %r13d, %r13d
-	xor %r14d, %r14d
-	xor %r15d, %r15d
+	zero_gprs keep_rdi=1
 	ret
 
 	/* Limine's seven descriptors: null, 16-bit code/data, 32-bit

@@ -3,6 +3,7 @@
  */
 #include <arch.h>
 
+const bool arch_divide_by_zero_traps = false;
 const char arch_name[] = "aarch64";
 
 void arch_irq_disable(void)

@@ -22,6 +22,8 @@
 DEFINE_SYSREG_RW(ttbr1_el1)
 DEFINE_SYSREG_RW(mair_el1)
 DEFINE_SYSREG_RW(tcr_el1)
+DEFINE_SYSREG_RW(ttbr0_el1)
+DEFINE_SYSREG_RW(vbar_el1)
 
 static inline void dsb_ishst(void)
 {
@@ -46,6 +48,16 @@ static inline void tlb_flush_all_is(void)
 	__asm__ volatile("tlbi vmalle1is" ::: "memory");
 	dsb_ish();
 	isb();
+}
+
+/* Invalidate all stage-1 EL1 TLB entries on this CPU only. Used after
+ * switching TTBR0_EL1 between address spaces that share ASID 0, so no
+ * stale user translation survives; no other CPU ran those user tables. */
+static inline void tlb_flush_all_local(void)
+{
+	__asm__ volatile("tlbi vmalle1" ::: "memory");
+	__asm__ volatile("dsb nsh" ::: "memory");
+	__asm__ volatile("isb" ::: "memory");
 }
 
 #endif

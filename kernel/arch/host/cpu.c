@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+const bool arch_divide_by_zero_traps = false;
 const char arch_name[] = "host";
 
 bool arch_early_map_mmio(void)

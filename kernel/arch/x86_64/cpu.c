@@ -3,6 +3,7 @@
  */
 #include <arch.h>
 
+const bool arch_divide_by_zero_traps = true;
 const char arch_name[] = "x86_64";
 
 /* The HHDM set up by the loader maps all of 0..4 GiB, MMIO included, and the

@@ -1,5 +1,6 @@
 /*
- * paging_test: the portable page-table builder (boot/paging.c).
+ * pagetable_test: the portable page tables (lib/pagetable.c), shared by
+ * the loader and the kernel.
  *
  * Every test runs for both encodings (x86_64 and AArch64). Tables live in a
  * test arena that hands out fake physical addresses. Mappings are checked
@@ -17,7 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <paging.h>
+#include <pagetable.h>
 
 #define ENTRIES 512
 #define LEVELS 4
@@ -86,7 +87,7 @@ static uint64_t *arena_ptr(void *ctx, uint64_t phys)
 
 struct fixture {
 	struct arena arena;
-	struct pt_builder b;
+	struct pagetable b;
 };
 
 static const enum pt_arch arch_x86 = PT_ARCH_X86_64;
@@ -103,14 +104,14 @@ static int setup(void **state)
 	if (!f->arena.pages)
 		return -1;
 	f->arena.limit = NO_LIMIT;
-	f->b = (struct pt_builder){
+	f->b = (struct pagetable){
 		.arch = arch,
 		.nx = true,
 		.alloc_table = arena_alloc,
 		.table_ptr = arena_ptr,
 		.ctx = &f->arena,
 	};
-	if (!pt_create(&f->b))
+	if (pt_create(&f->b) != PT_OK)
 		return -1;
 	*state = f;
 	return 0;
@@ -219,7 +220,7 @@ static struct plan expected;
 static void map_ok(struct fixture *f, uint64_t va, uint64_t pa, uint64_t size, unsigned flags,
 		   uint64_t largest)
 {
-	assert_true(pt_map(&f->b, va, pa, size, flags, largest));
+	assert_int_equal(pt_map(&f->b, va, pa, size, flags, largest), PT_OK);
 	assert_true(expected.count < MAX_MAPPINGS);
 	expected.m[expected.count++] = (struct mapping){ va, pa, size, flags, largest };
 }
@@ -475,7 +476,7 @@ static void empty_range_maps_nothing(void **state)
 {
 	struct fixture *f = begin(state);
 
-	assert_true(pt_map(&f->b, KERNEL_VBASE, KERNEL_PBASE, 0, RW, PAGE_1G));
+	assert_int_equal(pt_map(&f->b, KERNEL_VBASE, KERNEL_PBASE, 0, RW, PAGE_1G), PT_OK);
 	walk_all(f);
 	assert_int_equal(walked.count, 0);
 }
@@ -508,8 +509,8 @@ static void mapping_over_a_mapping_fails(void **state)
 
 	map_kernel(f);
 	/* The same range, one page of it, and a range straddling its end. */
-	assert_false(pt_map(&f->b, KERNEL_VBASE, KERNEL_PBASE, TEXT_SIZE, RX, PAGE_4K));
-	assert_false(pt_map(&f->b, KERNEL_VBASE + PAGE_4K, 0x900000, PAGE_4K, RW, PAGE_4K));
+	assert_int_not_equal(pt_map(&f->b, KERNEL_VBASE, KERNEL_PBASE, TEXT_SIZE, RX, PAGE_4K), PT_OK);
+	assert_int_not_equal(pt_map(&f->b, KERNEL_VBASE + PAGE_4K, 0x900000, PAGE_4K, RW, PAGE_4K), PT_OK);
 	check_everything(f);
 }
 
@@ -519,9 +520,9 @@ static void small_page_inside_large_page_fails(void **state)
 
 	map_ok(f, HHDM_BASE, 0, PAGE_1G, RW, PAGE_1G);
 	map_ok(f, HHDM_BASE + PAGE_1G, PAGE_1G, PAGE_2M, RW, PAGE_2M);
-	assert_false(pt_map(&f->b, HHDM_BASE + PAGE_2M, PAGE_2M, PAGE_4K, RW, PAGE_4K));
-	assert_false(pt_map(&f->b, HHDM_BASE + PAGE_2M, PAGE_2M, PAGE_2M, RW, PAGE_2M));
-	assert_false(pt_map(&f->b, HHDM_BASE + PAGE_1G + PAGE_4K, 0, PAGE_4K, RW, PAGE_4K));
+	assert_int_not_equal(pt_map(&f->b, HHDM_BASE + PAGE_2M, PAGE_2M, PAGE_4K, RW, PAGE_4K), PT_OK);
+	assert_int_not_equal(pt_map(&f->b, HHDM_BASE + PAGE_2M, PAGE_2M, PAGE_2M, RW, PAGE_2M), PT_OK);
+	assert_int_not_equal(pt_map(&f->b, HHDM_BASE + PAGE_1G + PAGE_4K, 0, PAGE_4K, RW, PAGE_4K), PT_OK);
 	check_everything(f);
 }
 
@@ -530,14 +531,14 @@ static void large_page_over_small_pages_fails(void **state)
 	struct fixture *f = begin(state);
 
 	map_ok(f, HHDM_BASE + PAGE_2M, PAGE_2M, PAGE_4K, RW, PAGE_4K);
-	assert_false(pt_map(&f->b, HHDM_BASE, 0, PAGE_1G, RW, PAGE_2M));
+	assert_int_not_equal(pt_map(&f->b, HHDM_BASE, 0, PAGE_1G, RW, PAGE_2M), PT_OK);
 	/* The partial work before the conflict stays (pt_map is not atomic);
 	 * the original page must still be intact. */
 	uint64_t pa = 0, size = 0;
 	unsigned flags = 0;
 	assert_true(pt_translate(&f->b, HHDM_BASE + PAGE_2M, &pa, &flags, &size));
 	assert_true(pa == PAGE_2M && size == PAGE_4K);
-	assert_false(pt_map(&f->b, HHDM_BASE + PAGE_2M, PAGE_2M, PAGE_1G, RW, PAGE_1G));
+	assert_int_not_equal(pt_map(&f->b, HHDM_BASE + PAGE_2M, PAGE_2M, PAGE_1G, RW, PAGE_1G), PT_OK);
 }
 
 static void misaligned_arguments_fail(void **state)
@@ -546,9 +547,9 @@ static void misaligned_arguments_fail(void **state)
 	static const uint64_t bad[] = { 1, 0x800, PAGE_4K - 1 };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_false(pt_map(&f->b, KERNEL_VBASE + bad[i], KERNEL_PBASE, PAGE_4K, RW, PAGE_4K));
-		assert_false(pt_map(&f->b, KERNEL_VBASE, KERNEL_PBASE + bad[i], PAGE_4K, RW, PAGE_4K));
-		assert_false(pt_map(&f->b, KERNEL_VBASE, KERNEL_PBASE, PAGE_4K + bad[i], RW, PAGE_4K));
+		assert_int_not_equal(pt_map(&f->b, KERNEL_VBASE + bad[i], KERNEL_PBASE, PAGE_4K, RW, PAGE_4K), PT_OK);
+		assert_int_not_equal(pt_map(&f->b, KERNEL_VBASE, KERNEL_PBASE + bad[i], PAGE_4K, RW, PAGE_4K), PT_OK);
+		assert_int_not_equal(pt_map(&f->b, KERNEL_VBASE, KERNEL_PBASE, PAGE_4K + bad[i], RW, PAGE_4K), PT_OK);
 	}
 	walk_all(f);
 	assert_int_equal(walked.count, 0);
@@ -561,7 +562,7 @@ static void out_of_memory_fails_cleanly(void **state)
 
 	/* The root exists; allow one more table where three are needed. */
 	f->arena.limit = f->arena.used + 1;
-	assert_false(pt_map(&f->b, KERNEL_VBASE, KERNEL_PBASE, PAGE_4K, RW, PAGE_4K));
+	assert_int_not_equal(pt_map(&f->b, KERNEL_VBASE, KERNEL_PBASE, PAGE_4K, RW, PAGE_4K), PT_OK);
 	/* Nothing half-built is reachable: no leaves, no table entry to 0. */
 	walk_all(f);
 	assert_int_equal(walked.count, 0);
@@ -578,10 +579,10 @@ static void out_of_memory_fails_cleanly(void **state)
 static void out_of_memory_on_create_fails(void **state)
 {
 	struct fixture *f = begin(state);
-	struct pt_builder b = f->b;
+	struct pagetable b = f->b;
 
 	f->arena.limit = f->arena.used;
-	assert_false(pt_create(&b));
+	assert_int_equal(pt_create(&b), PT_ENOMEM);
 	assert_true(b.root == 0);
 }
 
@@ -635,6 +636,203 @@ static void lower_half_addresses_work(void **state)
 	check_everything(f);
 }
 
+
+/* ------------------------------------------------------------ user mappings and editing */
+
+#define USER_CODE 0x400000ULL
+#define USER_STACK 0x7ff000ULL
+#define USER_PHYS 0x5000000ULL
+
+static unsigned translated_flags(struct fixture *f, uint64_t va)
+{
+	uint64_t pa, size;
+	unsigned flags = 0;
+
+	assert_true(pt_translate(&f->b, va, &pa, &flags, &size));
+	return flags;
+}
+
+static bool is_mapped(struct fixture *f, uint64_t va)
+{
+	uint64_t pa, size;
+	unsigned flags;
+
+	return pt_translate(&f->b, va, &pa, &flags, &size);
+}
+
+/* The raw leaf for a 4 KiB mapping and the table entries above it. */
+static uint64_t raw_walk(struct fixture *f, uint64_t va, uint64_t above[3])
+{
+	uint64_t *table = arena_ptr(&f->arena, f->b.root);
+
+	for (int level = 0; level < 3; level++) {
+		unsigned idx = (va >> (39 - 9 * level)) & (ENTRIES - 1);
+		above[level] = table[idx];
+		table = arena_ptr(&f->arena, table[idx] & X86_ADDR);
+	}
+	return table[(va >> 12) & (ENTRIES - 1)];
+}
+
+static void user_pages_carry_user_permissions(void **state)
+{
+	struct fixture *f = begin(state);
+	uint64_t above[3];
+
+	assert_int_equal(pt_map(&f->b, USER_CODE, USER_PHYS, PAGE_4K, PT_USER | RX, PAGE_4K), PT_OK);
+	assert_int_equal(pt_map(&f->b, USER_STACK, USER_PHYS + PAGE_4K, PAGE_4K, PT_USER | RW,
+				PAGE_4K), PT_OK);
+	assert_int_equal(translated_flags(f, USER_CODE), PT_USER | RX);
+	assert_int_equal(translated_flags(f, USER_STACK), PT_USER | RW);
+
+	uint64_t code = raw_walk(f, USER_CODE, above), stack = raw_walk(f, USER_STACK, above);
+	if (f->b.arch == PT_ARCH_X86_64) {
+		for (int level = 0; level < 3; level++)
+			assert_true(above[level] & X86_US); /* U/S is ANDed along the walk */
+		assert_true((code & X86_US) && !(code & X86_RW) && !(code & X86_NX));
+		assert_true((stack & X86_US) && (stack & X86_RW) && (stack & X86_NX));
+	} else {
+		/* EL0 access, EL1 may never execute user pages, user pages are
+		 * per-address-space (nG). */
+		assert_true((code & A64_AP1_EL0) && (code & A64_AP2_RO) && (code & A64_PXN));
+		assert_false(code & A64_UXN);
+		assert_true((stack & A64_AP1_EL0) && !(stack & A64_AP2_RO) && (stack & A64_UXN));
+		assert_true((code & (1ULL << 11)) && (stack & (1ULL << 11)));
+	}
+}
+
+static void kernel_pages_are_not_user_accessible(void **state)
+{
+	struct fixture *f = begin(state);
+	uint64_t above[3];
+
+	assert_int_equal(pt_map(&f->b, KERNEL_VBASE, KERNEL_PBASE, PAGE_4K, RX, PAGE_4K), PT_OK);
+	uint64_t leaf = raw_walk(f, KERNEL_VBASE, above);
+	assert_false(translated_flags(f, KERNEL_VBASE) & PT_USER);
+	if (f->b.arch == PT_ARCH_X86_64)
+		assert_false(leaf & X86_US);
+	else
+		assert_true(!(leaf & A64_AP1_EL0) && (leaf & A64_UXN));
+}
+
+static void write_and_execute_together_is_refused(void **state)
+{
+	struct fixture *f = begin(state);
+
+	f->b.enforce_wx = true;
+	assert_int_equal(pt_map(&f->b, USER_CODE, USER_PHYS, PAGE_4K, PT_USER | RW | RX, PAGE_4K),
+			 PT_EWX);
+	assert_false(is_mapped(f, USER_CODE));
+	assert_int_equal(pt_map(&f->b, USER_CODE, USER_PHYS, PAGE_4K, PT_USER | RW, PAGE_4K), PT_OK);
+	assert_int_equal(pt_protect(&f->b, USER_CODE, PAGE_4K, PT_USER | RW | RX), PT_EWX);
+	assert_int_equal(translated_flags(f, USER_CODE), PT_USER | RW);
+}
+
+static void unmap_removes_exactly_the_range(void **state)
+{
+	struct fixture *f = begin(state);
+
+	assert_int_equal(pt_map(&f->b, USER_CODE, USER_PHYS, 3 * PAGE_4K, PT_USER, PAGE_4K), PT_OK);
+	assert_int_equal(pt_unmap(&f->b, USER_CODE + PAGE_4K, PAGE_4K), PT_OK);
+	assert_true(is_mapped(f, USER_CODE));
+	assert_false(is_mapped(f, USER_CODE + PAGE_4K));
+	assert_true(is_mapped(f, USER_CODE + 2 * PAGE_4K));
+}
+
+static void unmap_is_all_or_nothing(void **state)
+{
+	struct fixture *f = begin(state);
+
+	assert_int_equal(pt_map(&f->b, USER_CODE, USER_PHYS, PAGE_4K, PT_USER, PAGE_4K), PT_OK);
+	/* The second page was never mapped: nothing may change. */
+	assert_int_equal(pt_unmap(&f->b, USER_CODE, 2 * PAGE_4K), PT_ENOENT);
+	assert_true(is_mapped(f, USER_CODE));
+	assert_int_equal(pt_unmap(&f->b, USER_CODE + 1, PAGE_4K), PT_EINVAL);
+	assert_int_equal(pt_unmap(&f->b, 0x10000000ULL, PAGE_4K), PT_ENOENT);
+}
+
+static void unmap_refuses_to_split_a_large_page(void **state)
+{
+	struct fixture *f = begin(state);
+
+	assert_int_equal(pt_map(&f->b, HHDM_BASE, 0, PAGE_2M, RW, PAGE_2M), PT_OK);
+	assert_int_equal(pt_unmap(&f->b, HHDM_BASE + PAGE_4K, PAGE_4K), PT_EINVAL);
+	assert_int_equal(pt_protect(&f->b, HHDM_BASE, PAGE_4K, RO), PT_EINVAL);
+	assert_true(is_mapped(f, HHDM_BASE + PAGE_4K));
+}
+
+static void protect_changes_flags_and_keeps_the_frame(void **state)
+{
+	struct fixture *f = begin(state);
+	uint64_t pa, size;
+	unsigned flags;
+
+	assert_int_equal(pt_map(&f->b, USER_STACK, USER_PHYS, PAGE_4K, PT_USER | RW, PAGE_4K), PT_OK);
+	assert_int_equal(pt_protect(&f->b, USER_STACK, PAGE_4K, PT_USER), PT_OK);
+	assert_true(pt_translate(&f->b, USER_STACK + 0x123, &pa, &flags, &size));
+	assert_int_equal(pa, USER_PHYS + 0x123);
+	assert_int_equal(flags, PT_USER);
+}
+
+static void wrapping_ranges_are_refused(void **state)
+{
+	struct fixture *f = begin(state);
+
+	assert_int_equal(pt_map(&f->b, 0xfffffffffffff000ULL, 0, 2 * PAGE_4K, RW, PAGE_4K), PT_EINVAL);
+	assert_int_equal(pt_map(&f->b, USER_CODE, 0xfffffffffffff000ULL, 2 * PAGE_4K, RW, PAGE_4K),
+			 PT_EINVAL);
+}
+
+struct destroy_log {
+	unsigned leaves;
+	unsigned tables_freed;
+	uint64_t leaf_pa_sum;
+};
+
+static struct destroy_log destroy_log;
+
+static void count_leaf(void *ctx, uint64_t va, uint64_t pa)
+{
+	(void)ctx;
+	assert_true(va < 0x0000800000000000ULL);
+	destroy_log.leaves++;
+	destroy_log.leaf_pa_sum += pa;
+}
+
+static void count_free(void *ctx, uint64_t phys)
+{
+	(void)ctx;
+	(void)phys;
+	destroy_log.tables_freed++;
+}
+
+static void destroy_user_frees_the_lower_half_only(void **state)
+{
+	struct fixture *f = begin(state);
+
+	f->b.free_table = count_free;
+	assert_int_equal(pt_map(&f->b, USER_CODE, USER_PHYS, PAGE_4K, PT_USER | RX, PAGE_4K), PT_OK);
+	assert_int_equal(pt_map(&f->b, USER_STACK, USER_PHYS + PAGE_4K, PAGE_4K, PT_USER | RW,
+				PAGE_4K), PT_OK);
+	assert_int_equal(pt_map(&f->b, 0x40000000000ULL, USER_PHYS + 2 * PAGE_4K, PAGE_4K,
+				PT_USER | RW, PAGE_4K), PT_OK);
+	assert_int_equal(pt_map(&f->b, KERNEL_VBASE, KERNEL_PBASE, PAGE_4K, RX, PAGE_4K), PT_OK);
+	unsigned tables_before = f->arena.used;
+
+	destroy_log = (struct destroy_log){ 0 };
+	pt_destroy_user(&f->b, count_leaf);
+	assert_int_equal(destroy_log.leaves, 3);
+	assert_int_equal(destroy_log.leaf_pa_sum, 3 * USER_PHYS + 3 * PAGE_4K);
+	/* User tables: for 0x400000 and 0x7ff000 one L1 and one L2 table
+	 * and an L3 table each (they sit in different 2 MiB slots); for
+	 * 0x40000000000 (another L0 entry) an L1, L2, L3 chain. The kernel's
+	 * chain (3 tables) and the root stay. */
+	assert_int_equal(destroy_log.tables_freed, 4 + 3);
+	assert_int_equal(tables_before, 1 + 7 + 3);
+	assert_false(is_mapped(f, USER_CODE));
+	assert_false(is_mapped(f, USER_STACK));
+	assert_true(is_mapped(f, KERNEL_VBASE));
+}
+
 #define BOTH(fn)                                                                  \
 	{ #fn " (x86_64)", fn, setup, teardown, (void *)&arch_x86 },              \
 	{ #fn " (aarch64)", fn, setup, teardown, (void *)&arch_a64 }
@@ -663,7 +861,16 @@ int main(void)
 		  (void *)&arch_a64 },
 		BOTH(write_xor_execute_is_encoded),
 		BOTH(lower_half_addresses_work),
+		BOTH(user_pages_carry_user_permissions),
+		BOTH(kernel_pages_are_not_user_accessible),
+		BOTH(write_and_execute_together_is_refused),
+		BOTH(unmap_removes_exactly_the_range),
+		BOTH(unmap_is_all_or_nothing),
+		BOTH(unmap_refuses_to_split_a_large_page),
+		BOTH(protect_changes_flags_and_keeps_the_frame),
+		BOTH(wrapping_ranges_are_refused),
+		BOTH(destroy_user_frees_the_lower_half_only),
 	};
 
-	return cmocka_run_group_tests_name("paging", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("pagetable", tests, NULL, NULL);
 }

@@ -1,0 +1,257 @@
+/*
+ * fdt: a small, defensive reader for flattened device trees (DTB).
+ *
+ * Format (Devicetree Specification, "Flattened Devicetree Format"): a
+ * big-endian header, then a structure block of 32-bit tokens and a strings
+ * block of property names. In the structure block a node is
+ * FDT_BEGIN_NODE, its name (NUL-terminated, padded to 4 bytes), its
+ * properties (FDT_PROP, value length, name offset, value padded to 4), its
+ * child nodes, FDT_END_NODE; FDT_NOP may appear anywhere between tokens.
+ * Nothing here allocates or writes; every offset is checked against the
+ * block it points into before it is read, since the blob is firmware's.
+ */
+#include "fdt.h"
+
+#include <kstring.h>
+
+#define FDT_MAGIC 0xd00dfeedu
+#define FDT_VERSION 17 /* the first with size_dt_struct */
+
+/* Header fields (byte offsets, big-endian u32 each). */
+#define HDR_MAGIC 0
+#define HDR_TOTALSIZE 4
+#define HDR_OFF_DT_STRUCT 8
+#define HDR_OFF_DT_STRINGS 12
+#define HDR_VERSION 20
+#define HDR_LAST_COMP_VERSION 24
+#define HDR_SIZE_DT_STRINGS 32
+#define HDR_SIZE_DT_STRUCT 36
+#define HDR_LENGTH 40
+
+/* Structure-block tokens. */
+#define FDT_BEGIN_NODE 1
+#define FDT_END_NODE 2
+#define FDT_PROP 3
+#define FDT_NOP 4
+#define FDT_END 9
+
+#define TOKEN_SIZE 4
+#define PROP_LEN 4     /* after the token: value length */
+#define PROP_NAMEOFF 8 /* after the token: offset of the name in strings */
+#define PROP_VALUE 12  /* after the token: the value */
+#define CELL_SIZE 4
+
+uint32_t fdt_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t align4(uint64_t x)
+{
+	return (x + 3) & ~3ULL;
+}
+
+static bool block_inside(uint32_t off, uint32_t size, uint32_t total)
+{
+	return off <= total && size <= total - off;
+}
+
+bool fdt_open(struct fdt *f, const void *blob)
+{
+	const uint8_t *h = blob;
+
+	if (!h || fdt_be32(h + HDR_MAGIC) != FDT_MAGIC || fdt_be32(h + HDR_VERSION) < FDT_VERSION ||
+	    fdt_be32(h + HDR_LAST_COMP_VERSION) > FDT_VERSION)
+		return false;
+	uint32_t total = fdt_be32(h + HDR_TOTALSIZE);
+	uint32_t structs = fdt_be32(h + HDR_OFF_DT_STRUCT);
+	uint32_t strings = fdt_be32(h + HDR_OFF_DT_STRINGS);
+
+	f->structs_size = fdt_be32(h + HDR_SIZE_DT_STRUCT);
+	f->strings_size = fdt_be32(h + HDR_SIZE_DT_STRINGS);
+	if (total < HDR_LENGTH || !block_inside(structs, f->structs_size, total) ||
+	    !block_inside(strings, f->strings_size, total) || (structs % TOKEN_SIZE) != 0)
+		return false;
+	f->structs = h + structs;
+	f->strings = (const char *)h + strings;
+	return true;
+}
+
+static bool token_at(const struct fdt *f, int off, uint32_t *token)
+{
+	if (off < 0 || (uint64_t)off + TOKEN_SIZE > f->structs_size)
+		return false;
+	*token = fdt_be32(f->structs + off);
+	return true;
+}
+
+/* The offset just past the token at `off` and its payload, or FDT_NO_NODE
+ * when the token is FDT_END, unknown, or runs past the block. */
+static int skip_token(const struct fdt *f, int off, uint32_t token)
+{
+	uint64_t pos = (uint64_t)off + TOKEN_SIZE;
+
+	if (off < 0)
+		return FDT_NO_NODE;
+	switch (token) {
+	case FDT_BEGIN_NODE:
+		while (pos < f->structs_size && f->structs[pos] != '\0')
+			pos++;
+		pos = align4(pos + 1);
+		break;
+	case FDT_PROP:
+		if (pos + PROP_VALUE - TOKEN_SIZE > f->structs_size)
+			return FDT_NO_NODE;
+		pos = align4(pos + PROP_VALUE - TOKEN_SIZE + fdt_be32(f->structs + pos));
+		break;
+	case FDT_END_NODE:
+	case FDT_NOP:
+		break;
+	default:
+		return FDT_NO_NODE;
+	}
+	return pos <= f->structs_size ? (int)pos : FDT_NO_NODE;
+}
+
+/* From `off`, past NOPs (and properties, if `skip_props`); returns the
+ * offset if a node begins there. */
+static int node_from(const struct fdt *f, int off, bool skip_props)
+{
+	uint32_t t;
+
+	while (token_at(f, off, &t)) {
+		if (t == FDT_BEGIN_NODE)
+			return off;
+		if (t != FDT_NOP && !(skip_props && t == FDT_PROP))
+			return FDT_NO_NODE;
+		off = skip_token(f, off, t);
+	}
+	return FDT_NO_NODE;
+}
+
+int fdt_root(const struct fdt *f)
+{
+	return node_from(f, 0, false);
+}
+
+int fdt_first_child(const struct fdt *f, int node)
+{
+	return node_from(f, skip_token(f, node, FDT_BEGIN_NODE), true);
+}
+
+int fdt_next_sibling(const struct fdt *f, int node)
+{
+	int depth = 0, off = node;
+	uint32_t t;
+
+	do {
+		if (!token_at(f, off, &t))
+			return FDT_NO_NODE;
+		if (t == FDT_BEGIN_NODE)
+			depth++;
+		else if (t == FDT_END_NODE)
+			depth--;
+		off = skip_token(f, off, t);
+	} while (depth > 0 && off != FDT_NO_NODE);
+	return node_from(f, off, false);
+}
+
+/* The node's name; only once skip_token() has proven it NUL-terminated. */
+static const char *node_name(const struct fdt *f, int node)
+{
+	return (const char *)f->structs + node + TOKEN_SIZE;
+}
+
+static bool has_unit_address(const char *name)
+{
+	for (; *name; name++) {
+		if (*name == '@')
+			return true;
+	}
+	return false;
+}
+
+static bool name_matches(const char *node, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(node, name, n) != 0)
+		return false;
+	return node[n] == '\0' || (node[n] == '@' && !has_unit_address(name));
+}
+
+int fdt_find_child(const struct fdt *f, int node, const char *name)
+{
+	for (int c = fdt_first_child(f, node); c != FDT_NO_NODE; c = fdt_next_sibling(f, c)) {
+		if (skip_token(f, c, FDT_BEGIN_NODE) != FDT_NO_NODE && /* name in bounds */
+		    name_matches(node_name(f, c), name))
+			return c;
+	}
+	return FDT_NO_NODE;
+}
+
+/* Whether the strings block holds `name`, NUL-terminated, at `off`. */
+static bool string_is(const struct fdt *f, uint32_t off, const char *name)
+{
+	size_t n = strlen(name);
+
+	return off < f->strings_size && n < f->strings_size - off &&
+	       memcmp(f->strings + off, name, n + 1) == 0;
+}
+
+bool fdt_property(const struct fdt *f, int node, const char *name, const uint8_t **value,
+		  uint32_t *length)
+{
+	int off = skip_token(f, node, FDT_BEGIN_NODE);
+	uint32_t t;
+
+	while (token_at(f, off, &t) && (t == FDT_PROP || t == FDT_NOP)) {
+		int next = skip_token(f, off, t);
+
+		if (next == FDT_NO_NODE)
+			return false;
+		if (t == FDT_PROP && string_is(f, fdt_be32(f->structs + off + PROP_NAMEOFF), name)) {
+			*value = f->structs + off + PROP_VALUE;
+			*length = fdt_be32(f->structs + off + PROP_LEN);
+			return true;
+		}
+		off = next;
+	}
+	return false;
+}
+
+bool fdt_property_has_string(const struct fdt *f, int node, const char *name, const char *s)
+{
+	const uint8_t *v;
+	uint32_t len;
+	size_t n = strlen(s);
+
+	if (!fdt_property(f, node, name, &v, &len))
+		return false;
+	for (uint32_t pos = 0; pos < len;) {
+		const char *item = (const char *)v + pos;
+		uint32_t item_len = 0;
+
+		while (pos + item_len < len && item[item_len] != '\0')
+			item_len++;
+		if (item_len == n && pos + item_len < len && memcmp(item, s, n) == 0)
+			return true;
+		pos += item_len + 1;
+	}
+	return false;
+}
+
+bool fdt_property_cells(const struct fdt *f, int node, const char *name, uint32_t cells,
+			uint64_t *value)
+{
+	const uint8_t *v;
+	uint32_t len;
+
+	if (cells < 1 || cells > 2 || !fdt_property(f, node, name, &v, &len) ||
+	    len < cells * CELL_SIZE)
+		return false;
+	*value = fdt_be32(v);
+	if (cells == 2)
+		*value = *value << 32 | fdt_be32(v + CELL_SIZE);
+	return true;
+}

@@ -1,0 +1,128 @@
+/*
+ * trap_frame: the memory layouts that AArch64 assembly and C share.
+ *
+ * Two structures cross the asm/C boundary:
+ *   - struct trap_frame: what vectors.S saves on the stack at every
+ *     exception and hands to aarch64_trap_entry();
+ *   - struct user_kernel_context: where user.S parks the kernel's
+ *     callee-saved registers while a user program runs, so that
+ *     arch_user_return() can resume arch_user_run()'s caller.
+ * Assembly cannot see C structs, so each field's offset is a macro here,
+ * and the C half of this header checks every macro against offsetof() at
+ * compile time: a field moved in one place and not the other breaks the
+ * build instead of the machine. (The HelenOS autocheck pattern, by hand.)
+ */
+#ifndef CAMBIOS_AARCH64_TRAP_FRAME_H
+#define CAMBIOS_AARCH64_TRAP_FRAME_H
+
+/* ---- struct trap_frame ------------------------------------------------ */
+
+#define TF_X0 0           /* x0..x30, 8 bytes each: x(n) at TF_X0 + 8n */
+#define TF_X29 (29 * 8)
+#define TF_X30 (30 * 8)
+#define TF_SP_EL0 248     /* the user stack pointer (or stale, from EL1) */
+#define TF_ELR 256        /* where the exception was taken: the return address */
+#define TF_SPSR 264       /* PSTATE at the exception: mode, DAIF, flags */
+#define TF_ESR 272        /* syndrome: exception class and details */
+#define TF_FAR 280        /* faulting address (aborts, alignment) */
+#define TF_RECORD 288     /* frame record {x29, elr}: backtraces walk through traps */
+#define TRAP_FRAME_SIZE 304 /* a multiple of 16: SP stays aligned (SCTLR.SA) */
+
+/* Which of the 16 vector-table entries fired: (source << 2) | type. */
+#define VEC_TYPE_SYNC 0
+#define VEC_TYPE_IRQ 1
+#define VEC_TYPE_FIQ 2
+#define VEC_TYPE_SERROR 3
+#define VEC_SOURCE_CUR_SP0 0    /* from EL1 running on SP_EL0 (EL1t) */
+#define VEC_SOURCE_CUR_SPX 1    /* from EL1 running on SP_EL1 (EL1h): the kernel */
+#define VEC_SOURCE_LOWER_A64 2  /* from EL0 in AArch64: user code */
+#define VEC_SOURCE_LOWER_A32 3  /* from EL0 in AArch32: never entered by us */
+#define VEC_ID(source, type) (((source) << 2) | (type))
+#define VEC_SOURCE(id) ((id) >> 2)
+#define VEC_TYPE(id) ((id) & 3)
+
+/* SPSR_EL1 fields (ARM ARM C5.2.18): M[3:0] is the mode the exception came
+ * from (EL0t = 0, EL1t = 4, EL1h = 5), M[0] says which SP it used, and
+ * D, A, I, F at bits 9..6 are the masks ERET restores. */
+#define SPSR_MODE_MASK 0xf
+#define SPSR_MODE_EL0T 0x0
+#define SPSR_MODE_SP_ELX 0x1            /* M[0]: the EL's own SP, not SP_EL0 */
+#define SPSR_DAIF_ALL (0xf << 6)
+/* Entering EL0 with every interrupt still masked: nothing can take one
+ * until the interrupt chapter gives the kernel handlers for them. */
+#define SPSR_EL0T_MASKED (SPSR_MODE_EL0T | SPSR_DAIF_ALL)
+
+/* ---- struct user_kernel_context --------------------------------------- */
+
+#define UKC_X19 0         /* x19..x28 in pairs */
+#define UKC_X29 80        /* x29 (frame pointer) and x30 (return address) */
+#define UKC_SP 96
+#define UKC_DAIF 104
+#define USER_KERNEL_CONTEXT_SIZE 112
+
+#ifndef __ASSEMBLER__
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct trap_frame {
+	uint64_t x[31];
+	uint64_t sp_el0;
+	uint64_t elr;
+	uint64_t spsr;
+	uint64_t esr;
+	uint64_t far;
+	uint64_t record[2];
+};
+
+_Static_assert(offsetof(struct trap_frame, x) == TF_X0, "vectors.S: x0");
+_Static_assert(offsetof(struct trap_frame, x[29]) == TF_X29, "vectors.S: x29");
+_Static_assert(offsetof(struct trap_frame, x[30]) == TF_X30, "vectors.S: x30");
+_Static_assert(offsetof(struct trap_frame, sp_el0) == TF_SP_EL0, "vectors.S: sp_el0");
+_Static_assert(offsetof(struct trap_frame, elr) == TF_ELR, "vectors.S: elr");
+_Static_assert(offsetof(struct trap_frame, spsr) == TF_SPSR, "vectors.S: spsr");
+_Static_assert(offsetof(struct trap_frame, esr) == TF_ESR, "vectors.S: esr");
+_Static_assert(offsetof(struct trap_frame, far) == TF_FAR, "vectors.S: far");
+_Static_assert(offsetof(struct trap_frame, record) == TF_RECORD, "vectors.S: record");
+_Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "vectors.S: frame size");
+_Static_assert(TRAP_FRAME_SIZE % 16 == 0, "the stack pointer must stay 16-byte aligned");
+
+struct user_kernel_context {
+	uint64_t x19_x28[10];
+	uint64_t x29;
+	uint64_t x30;
+	uint64_t sp;
+	uint64_t daif;
+};
+
+_Static_assert(offsetof(struct user_kernel_context, x19_x28) == UKC_X19, "user.S: x19");
+_Static_assert(offsetof(struct user_kernel_context, x29) == UKC_X29, "user.S: x29");
+_Static_assert(offsetof(struct user_kernel_context, x30) == UKC_X29 + 8, "user.S: x30");
+_Static_assert(offsetof(struct user_kernel_context, sp) == UKC_SP, "user.S: sp");
+_Static_assert(offsetof(struct user_kernel_context, daif) == UKC_DAIF, "user.S: daif");
+_Static_assert(sizeof(struct user_kernel_context) == USER_KERNEL_CONTEXT_SIZE,
+	       "user.S: context size");
+
+/* vectors.S -> trap.c: every exception, with its VEC_ID(). */
+void aarch64_trap_entry(uint64_t vec_id, struct trap_frame *f);
+
+/* trap.c -> syscall.c: an SVC from EL0; the result goes to f->x[0]. */
+void aarch64_syscall_entry(struct trap_frame *f);
+
+/* vectors.S: moves the running stack from SP_EL0 to SP_EL1 and selects
+ * SP_EL1 (EL1t -> EL1h). Called once, from arch_exceptions_init(). */
+void aarch64_switch_to_sp_el1(void);
+
+/* The vector table itself (vectors.S), 2 KiB aligned. */
+extern const char aarch64_vectors[];
+
+/* user.S: save the kernel context in *ctx and ERET to EL0 at `entry` with
+ * SP_EL0 = sp. "Returns" only when user_context_resume(ctx, v) is called,
+ * and then returns v. */
+int64_t user_enter(struct user_kernel_context *ctx, uint64_t entry, uint64_t sp);
+__attribute__((noreturn)) void user_context_resume(const struct user_kernel_context *ctx,
+						   int64_t value);
+
+#endif /* __ASSEMBLER__ */
+
+#endif

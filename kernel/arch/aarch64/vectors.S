@@ -1,0 +1,136 @@
+/*
+ * vectors: the AArch64 exception vector table and its entry/exit path.
+ *
+ * The table has 16 entries of 128 bytes (ARM ARM D1.10.2), in four groups
+ * by where the exception came from (EL1 on SP_EL0, EL1 on SP_EL1, EL0
+ * AArch64, EL0 AArch32), each with four types (synchronous, IRQ, FIQ,
+ * SError). VBAR_EL1 ignores its low 11 bits, hence the 2 KiB alignment.
+ *
+ * Stack discipline. Every exception taken to EL1 runs on SP_EL1 (the CPU
+ * sets PSTATE.SP = 1 on entry). arch_exceptions_init() moves the kernel to
+ * EL1h (SPSel = 1) at boot, so:
+ *   - an exception from kernel code pushes its frame on the current kernel
+ *     stack, just below the interrupted code's SP;
+ *   - an exception from EL0 lands on SP_EL1 as arch_user_run() left it,
+ *     below the kernel context it saved;
+ *   - SP_EL0 belongs to user code and is saved/restored in every frame.
+ * A kernel stack overflow is not detected here yet (the frame push would
+ * fault again); that needs guard pages and a separate overflow stack.
+ *
+ * Each entry reserves a struct trap_frame (trap_frame.h), saves x0/x1,
+ * puts its VEC_ID in x0 and branches to the common path, which saves the
+ * rest, builds a frame record {interrupted x29, ELR} so backtraces walk
+ * from the handler into the interrupted code, calls
+ * aarch64_trap_entry(vec_id, frame), then restores everything, including
+ * ELR/SPSR/SP_EL0 as the C side may have changed them, and ERETs.
+ */
+#include "trap_frame.h"
+
+	.section .text.vectors, "ax"
+
+.macro vector_entry source, type
+	.balign 128
+	sub sp, sp, #TRAP_FRAME_SIZE
+	stp x0, x1, [sp, #TF_X0]
+	mov x0, #VEC_ID(\source, \type)
+	b trap_common
+.endm
+
+	.balign 2048
+	.global aarch64_vectors
+	.type aarch64_vectors, %object
+aarch64_vectors:
+	vector_entry VEC_SOURCE_CUR_SP0, VEC_TYPE_SYNC
+	vector_entry VEC_SOURCE_CUR_SP0, VEC_TYPE_IRQ
+	vector_entry VEC_SOURCE_CUR_SP0, VEC_TYPE_FIQ
+	vector_entry VEC_SOURCE_CUR_SP0, VEC_TYPE_SERROR
+	vector_entry VEC_SOURCE_CUR_SPX, VEC_TYPE_SYNC
+	vector_entry VEC_SOURCE_CUR_SPX, VEC_TYPE_IRQ
+	vector_entry VEC_SOURCE_CUR_SPX, VEC_TYPE_FIQ
+	vector_entry VEC_SOURCE_CUR_SPX, VEC_TYPE_SERROR
+	vector_entry VEC_SOURCE_LOWER_A64, VEC_TYPE_SYNC
+	vector_entry VEC_SOURCE_LOWER_A64, VEC_TYPE_IRQ
+	vector_entry VEC_SOURCE_LOWER_A64, VEC_TYPE_FIQ
+	vector_entry VEC_SOURCE_LOWER_A64, VEC_TYPE_SERROR
+	vector_entry VEC_SOURCE_LOWER_A32, VEC_TYPE_SYNC
+	vector_entry VEC_SOURCE_LOWER_A32, VEC_TYPE_IRQ
+	vector_entry VEC_SOURCE_LOWER_A32, VEC_TYPE_FIQ
+	vector_entry VEC_SOURCE_LOWER_A32, VEC_TYPE_SERROR
+	.size aarch64_vectors, . - aarch64_vectors
+
+/* x0 = VEC_ID, x0/x1 already saved, sp = the frame. */
+trap_common:
+	stp x2, x3, [sp, #TF_X0 + 2 * 8]
+	stp x4, x5, [sp, #TF_X0 + 4 * 8]
+	stp x6, x7, [sp, #TF_X0 + 6 * 8]
+	stp x8, x9, [sp, #TF_X0 + 8 * 8]
+	stp x10, x11, [sp, #TF_X0 + 10 * 8]
+	stp x12, x13, [sp, #TF_X0 + 12 * 8]
+	stp x14, x15, [sp, #TF_X0 + 14 * 8]
+	stp x16, x17, [sp, #TF_X0 + 16 * 8]
+	stp x18, x19, [sp, #TF_X0 + 18 * 8]
+	stp x20, x21, [sp, #TF_X0 + 20 * 8]
+	stp x22, x23, [sp, #TF_X0 + 22 * 8]
+	stp x24, x25, [sp, #TF_X0 + 24 * 8]
+	stp x26, x27, [sp, #TF_X0 + 26 * 8]
+	stp x28, x29, [sp, #TF_X0 + 28 * 8]
+	mrs x2, sp_el0
+	stp x30, x2, [sp, #TF_X30]          /* x30, then sp_el0 right after it */
+	mrs x2, elr_el1
+	mrs x3, spsr_el1
+	stp x2, x3, [sp, #TF_ELR]
+	mrs x3, esr_el1
+	mrs x4, far_el1
+	stp x3, x4, [sp, #TF_ESR]
+	stp x29, x2, [sp, #TF_RECORD]       /* {fp, "return address" = elr} */
+	add x29, sp, #TF_RECORD
+	mov x1, sp
+	bl aarch64_trap_entry
+
+	/* The handler may have changed elr (resume elsewhere) or x0 (the
+	 * syscall result), so everything comes back from the frame. */
+	ldp x2, x3, [sp, #TF_ELR]
+	msr elr_el1, x2
+	msr spsr_el1, x3
+	ldp x30, x2, [sp, #TF_X30]
+	msr sp_el0, x2
+	ldp x0, x1, [sp, #TF_X0]
+	ldp x2, x3, [sp, #TF_X0 + 2 * 8]
+	ldp x4, x5, [sp, #TF_X0 + 4 * 8]
+	ldp x6, x7, [sp, #TF_X0 + 6 * 8]
+	ldp x8, x9, [sp, #TF_X0 + 8 * 8]
+	ldp x10, x11, [sp, #TF_X0 + 10 * 8]
+	ldp x12, x13, [sp, #TF_X0 + 12 * 8]
+	ldp x14, x15, [sp, #TF_X0 + 14 * 8]
+	ldp x16, x17, [sp, #TF_X0 + 16 * 8]
+	ldp x18, x19, [sp, #TF_X0 + 18 * 8]
+	ldp x20, x21, [sp, #TF_X0 + 20 * 8]
+	ldp x22, x23, [sp, #TF_X0 + 22 * 8]
+	ldp x24, x25, [sp, #TF_X0 + 24 * 8]
+	ldp x26, x27, [sp, #TF_X0 + 26 * 8]
+	ldp x28, x29, [sp, #TF_X0 + 28 * 8]
+	add sp, sp, #TRAP_FRAME_SIZE
+	eret
+	.size trap_common, . - trap_common
+
+/*
+ * void aarch64_switch_to_sp_el1(void)
+ *
+ * Limine enters the kernel at EL1t: SP is SP_EL0. This copies the live
+ * stack pointer into SP_EL1 and selects it, so the function returns on the
+ * same stack (same address, same contents) but through SP_EL1. It touches
+ * no memory, so running on the stack being moved is safe. SP_EL0 is then
+ * cleared: from now on it holds only user stack pointers. (MSR SP_EL0 is
+ * only allowed once SPSel = 1.)
+ */
+	.text
+	.global aarch64_switch_to_sp_el1
+	.type aarch64_switch_to_sp_el1, %function
+aarch64_switch_to_sp_el1:
+	mov x9, sp
+	msr spsel, #1
+	mov sp, x9
+	msr sp_el0, xzr
+	isb
+	ret
+	.size aarch64_switch_to_sp_el1, . - aarch64_switch_to_sp_el1

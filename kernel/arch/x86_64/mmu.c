@@ -1,0 +1,39 @@
+/*
+ * mmu: x86_64 page-table hooks for vm.c.
+ *
+ * The kernel half is shared by copying the kernel's top-level entries
+ * 256-511 into each new PML4. Those entries point to the same lower-level
+ * tables, so kernel mappings added later below them appear everywhere;
+ * a new top-level kernel entry would not (the loader creates all the ones
+ * the kernel uses: kernel image and HHDM).
+ */
+#include <vm.h>
+
+#include "msr.h"
+
+#define CR3_ADDRESS_MASK 0x000ffffffffff000ULL
+#define EFER_NXE (1ULL << 11)
+
+uint64_t arch_kernel_root(void)
+{
+	return read_cr3() & CR3_ADDRESS_MASK;
+}
+
+void arch_pagetable_describe(struct pagetable *pt)
+{
+	pt->arch = PT_ARCH_X86_64;
+	pt->nx = (rdmsr(MSR_EFER) & EFER_NXE) != 0;
+}
+
+void arch_space_share_kernel_half(uint64_t *root_table, const uint64_t *kernel_root_table)
+{
+	for (unsigned i = PT_KERNEL_HALF_FIRST_ENTRY; i < PT_ENTRIES; i++)
+		root_table[i] = kernel_root_table[i];
+}
+
+/* Only this CPU runs user code so far; a cross-CPU shootdown arrives with
+ * the scheduler, when another CPU can hold the same address space. */
+void arch_tlb_flush_page(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}

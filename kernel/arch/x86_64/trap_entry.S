@@ -1,0 +1,116 @@
+/*
+ * trap_entry: the 32 CPU-exception entry stubs and their common path.
+ *
+ * Each stub makes the stack look the same (an error code, zero when the CPU
+ * pushes none, then the vector number), and trap_common saves every
+ * general-purpose register to complete a struct trap_frame (trap_frame.h),
+ * calls trap_entry(frame) in C, restores and returns with iretq. The frame
+ * may have been changed by the C side (a new rip to resume at).
+ * Coming from user mode (CS RPL 3), swapgs makes GS the kernel's per-CPU
+ * block on the way in and the user's again on the way out.
+ */
+#include "trap_frame.h"
+
+/* Offsets on the stack at trap_common entry (before the GPR pushes). */
+#define ENTRY_CS 24
+
+	.macro trap_stub_no_error vector
+	.p2align 4
+trap_stub_\vector:
+	pushq $0
+	pushq $\vector
+	jmp trap_common
+	.endm
+
+	.macro trap_stub_error vector
+	.p2align 4
+trap_stub_\vector:
+	pushq $\vector
+	jmp trap_common
+	.endm
+
+	.text
+	trap_stub_no_error 0
+	trap_stub_no_error 1
+	trap_stub_no_error 2
+	trap_stub_no_error 3
+	trap_stub_no_error 4
+	trap_stub_no_error 5
+	trap_stub_no_error 6
+	trap_stub_no_error 7
+	trap_stub_error 8
+	trap_stub_no_error 9
+	trap_stub_error 10
+	trap_stub_error 11
+	trap_stub_error 12
+	trap_stub_error 13
+	trap_stub_error 14
+	trap_stub_no_error 15
+	trap_stub_no_error 16
+	trap_stub_error 17
+	trap_stub_no_error 18
+	trap_stub_no_error 19
+	trap_stub_no_error 20
+	trap_stub_error 21
+	trap_stub_no_error 22
+	trap_stub_no_error 23
+	trap_stub_no_error 24
+	trap_stub_no_error 25
+	trap_stub_no_error 26
+	trap_stub_no_error 27
+	trap_stub_no_error 28
+	trap_stub_error 29
+	trap_stub_error 30
+	trap_stub_no_error 31
+
+	.p2align 4
+trap_common:
+	testb $3, ENTRY_CS(%rsp)
+	jz 1f
+	swapgs
+1:	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rdi
+	call trap_entry
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp          /* vector and error code */
+	testb $3, 8(%rsp)       /* the saved CS */
+	jz 2f
+	swapgs
+2:	iretq
+
+	.section .rodata
+	.p2align 3
+	.global trap_stubs
+trap_stubs:
+	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.quad trap_stub_\v
+	.endr

@@ -1,0 +1,30 @@
+/*
+ * selftest: the kernel's boot-time self-test mode (`make image SELFTEST=1`).
+ *
+ * Self-tests exercise the real kernel on the real (emulated) machine: they
+ * allocate, map, fault and enter user mode in ways a host unit test cannot.
+ * Each check prints one line, `TEST <name> PASS` or `TEST <name> FAIL`,
+ * and the run ends with the one summary line the boot tests look for:
+ * `selftest: N passed, M failed`.
+ */
+#ifndef CAMBIOS_SELFTEST_H
+#define CAMBIOS_SELFTEST_H
+
+#include <stdbool.h>
+
+#ifndef CONFIG_SELFTEST
+#define CONFIG_SELFTEST 0
+#endif
+
+/* Records one check and prints its TEST line. Returns `ok`. */
+bool selftest_check(bool ok, const char *name);
+
+/* Runs every self-test group in boot order and prints the summary line. */
+void selftest_run_all(void);
+
+/* The groups (kernel/selftest/<group>.c). */
+void selftest_memory(void);
+void selftest_traps(void);
+void selftest_user(void);
+
+#endif

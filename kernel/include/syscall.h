@@ -1,0 +1,25 @@
+/*
+ * syscall: the portable system-call dispatcher.
+ *
+ * Each arch's entry path (SYSCALL on x86_64, SVC from EL0 on AArch64)
+ * saves the user's registers, fills a struct syscall_frame in the same
+ * shape on both architectures, and calls syscall_dispatch(), whose return
+ * value goes back to user space in rax / x0. Numbers and error codes are in
+ * include/abi/syscall.h.
+ */
+#ifndef CAMBIOS_SYSCALL_H
+#define CAMBIOS_SYSCALL_H
+
+#include <stdint.h>
+
+struct syscall_frame {
+	uint64_t nr;
+	uint64_t arg[6];
+};
+
+int64_t syscall_dispatch(const struct syscall_frame *frame);
+
+/* Entry set-up: EFER.SCE/STAR/LSTAR/SFMASK, or SVC routing (arch). */
+void arch_syscall_init(void);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * usercopy: moving bytes between the kernel and user memory safely.
+ *
+ * Every user pointer is checked against the current address space's page
+ * tables before a byte moves: the range must lie in user space and every
+ * page must be mapped user-accessible (and writable, for copies to user
+ * memory). The bytes travel through the HHDM, so a check cannot be raced
+ * by a concurrent unmap on another CPU into touching a kernel address.
+ */
+#ifndef CAMBIOS_USERCOPY_H
+#define CAMBIOS_USERCOPY_H
+
+#include <kerr.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* K_EFAULT if any byte is not readable user memory (nothing copied then). */
+__must_check kerr_t copy_from_user(void *dst, uint64_t user_src, size_t len);
+
+/* K_EFAULT if any byte is not writable user memory (nothing copied then). */
+__must_check kerr_t copy_to_user(uint64_t user_dst, const void *src, size_t len);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * vm: address spaces -- the kernel's view of page tables.
+ *
+ * Built on lib/pagetable (the portable 4-level tables, shared with the
+ * loader) with frames from the frame allocator and tables reached through
+ * the HHDM. The kernel half is shared by every address space: on x86_64 a
+ * new space copies the kernel's top-level entries 256-511; on AArch64 the
+ * kernel lives in TTBR1 and a space is just a TTBR0 table.
+ *
+ * Rules: user mappings lie in [VM_USER_START, VM_USER_END) and are never
+ * both writable and executable (W^X); every change to a live mapping is
+ * followed by the TLB invalidation it needs.
+ */
+#ifndef CAMBIOS_VM_H
+#define CAMBIOS_VM_H
+
+#include <kerr.h>
+#include <pagetable.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VM_PAGE_SIZE 4096ULL
+#define VM_USER_START 0x1000ULL              /* page 0 stays unmapped: NULL faults */
+#define VM_USER_END 0x0000800000000000ULL    /* the top of the lower half */
+
+/* Mapping attributes (PT_* from pagetable.h): readable always, plus these. */
+#define VM_WRITE PT_WRITE
+#define VM_EXEC PT_EXEC
+#define VM_USER PT_USER
+
+struct address_space {
+	struct pagetable pt;
+};
+
+/* "Now the kernel saves its own page table root": records CR3 / TTBR1 in
+ * an atomic so later code can return to the kernel's address space. */
+void vm_save_kernel_root(void);
+uint64_t vm_kernel_root(void);
+
+/* An empty user address space sharing the kernel half. */
+__must_check kerr_t vm_space_create(struct address_space *as);
+
+/* Maps frames [pa, pa+size) at user address va. K_EINVAL for a range
+ * outside user space or misaligned, K_EPERM for writable+executable,
+ * K_EEXIST if something is mapped there (nothing changes), K_ENOMEM. */
+__must_check kerr_t vm_map(struct address_space *as, uint64_t va, uint64_t pa, uint64_t size,
+			   unsigned flags);
+
+/* Allocates zeroed frames and maps them at va (same errors as vm_map;
+ * on failure nothing stays allocated or mapped). */
+__must_check kerr_t vm_map_zeroed(struct address_space *as, uint64_t va, uint64_t size,
+				  unsigned flags);
+
+/* Removes the mappings of [va, va+size) and, if `free_frames`, returns
+ * their frames. All-or-nothing: K_ENOENT if a page is not mapped. */
+__must_check kerr_t vm_unmap(struct address_space *as, uint64_t va, uint64_t size,
+			     bool free_frames);
+
+/* Changes the attributes of [va, va+size) (same rules as vm_map). */
+__must_check kerr_t vm_protect(struct address_space *as, uint64_t va, uint64_t size,
+			       unsigned flags);
+
+/* The frame and attributes behind user address va. */
+__must_check kerr_t vm_translate(const struct address_space *as, uint64_t va, uint64_t *pa,
+				 unsigned *flags);
+
+/* Frees every user mapping (and its frame), every table and the root. */
+void vm_space_destroy(struct address_space *as);
+
+/* The value to load into CR3 / TTBR0_EL1 to run in this space. */
+uint64_t vm_space_root(const struct address_space *as);
+
+/* The user address space the current CPU is running (NULL in the kernel's
+ * own). Set around user_run(). */
+struct address_space *vm_current_space(void);
+
+/* Runs user code in `as` until it exits or is ended (user.h). */
+int64_t user_run(struct address_space *as, uint64_t entry, uint64_t sp);
+
+/* Arch hooks for vm.c. */
+uint64_t arch_kernel_root(void);                  /* CR3 / TTBR1_EL1, address bits */
+void arch_pagetable_describe(struct pagetable *pt); /* encoding and NX */
+void arch_space_share_kernel_half(uint64_t *root_table, const uint64_t *kernel_root_table);
+void arch_tlb_flush_page(uint64_t va);            /* this and every other CPU */
+
+#endif

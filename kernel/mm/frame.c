@@ -1,0 +1,539 @@
+/*
+ * frame: the physical frame allocator (see frame.h for the contract).
+ *
+ * How it works. Two bitmaps of FRAME_COUNT bits, one bit per 4 KiB frame
+ * below 2 GiB, both in .bss (64 KiB each):
+ *
+ *   unavailable  1 = not free (reserved or allocated). The only bitmap the
+ *                allocation paths search.
+ *   allocated    1 = handed out by frame_alloc* and not yet freed. Always a
+ *                subset of unavailable.
+ *
+ * A frame's state is the pair of bits: free (0,0), allocated (1,1),
+ * reserved (1,0). The second bitmap is what lets frame_free tell a double
+ * free or a stray address from a genuine free: a reserved frame (the heap,
+ * the kernel, frame 0) can never be "freed" into the pool, and nothing is
+ * trusted about allocation sizes because none are stored. Allocation never
+ * searches the allocated bitmap; it only sets the bits it hands out, one
+ * more read-modify-write of a word already being written.
+ *
+ * Reserved frames leave the pool rather than count as "used": reserved and
+ * never-usable frames share the (1,0) encoding, so keeping them apart would
+ * take a third bitmap. Leaving the pool keeps "managed = free + allocated"
+ * exact whatever order frame_add_usable and frame_reserve are called in,
+ * and "used" means one thing: frames frame_alloc* handed out.
+ *
+ * Why a bitmap: 2 GiB is small enough that one bit per frame is 64 KiB,
+ * which needs no memory to exist before the allocator does, has no
+ * per-frame headers that a stray write could corrupt, and makes every
+ * state checkable (host tests compare it against a model). Speed comes
+ * from looking at 64 frames at a time:
+ *
+ *   - single frames: next fit. The search starts at the word where the
+ *     previous one succeeded, skips words that are all ones, and takes the
+ *     lowest clear bit of the first other word (__builtin_ctzll of ~word).
+ *   - contiguous runs: find the next free frame, round it up to the
+ *     alignment, and look for a used frame inside the candidate run; if
+ *     there is one, restart just past it. Both steps skip whole words, and
+ *     a pass looks at each frame at most once.
+ *   - searches stop at pool_end, the end of the highest usable range, so a
+ *     machine with 256 MiB does not scan the 1.75 GiB it lacks.
+ *
+ * Counters (free, allocated) change only by the number of bits that really
+ * flipped (popcount of old ^ new), so adding or reserving overlapping
+ * ranges keeps them exact, and "free_frames > 0 but no clear bit" is a
+ * broken invariant that panics rather than returning a wrong answer.
+ *
+ * The global state (instead of a struct passed to every call) matches the
+ * kernel, which has exactly one physical memory; frame_init() resets all of
+ * it, which is also how host tests start each case from a clean allocator,
+ * so the kernel carries no test-only entry points.
+ *
+ * Lock order: frame_lock is LOCK_FRAME_ALLOCATOR; it is the only lock this
+ * file takes, and no other lock is taken while it is held (printing
+ * happens after it is released; panic never returns). Taken with interrupts
+ * disabled so a future interrupt-time user cannot deadlock against the CPU
+ * it interrupted.
+ */
+#include <frame.h>
+
+#include <kstring.h>
+#include <panic.h>
+#include <printk.h>
+#include <spinlock.h>
+#include <stdbool.h>
+
+#define BITS_PER_WORD 64
+#define BITMAP_WORDS (FRAME_COUNT / BITS_PER_WORD)
+#define WORD_FULL UINT64_MAX
+
+/* Takes LOCK_FRAME_ALLOCATOR: after the process table, before the
+ * interrupt router, object store, heap and console (lock_order.h). */
+static struct spinlock frame_lock = SPINLOCK_INIT("frame", LOCK_FRAME_ALLOCATOR);
+
+/* Zero-initialised so it lands in .bss, not in the kernel image; frame_init
+ * gives it its real starting state. Every field is guarded by frame_lock. */
+static struct frame_state {
+	uint64_t unavailable[BITMAP_WORDS];
+	uint64_t allocated[BITMAP_WORDS];
+	uint64_t free_frames;
+	uint64_t allocated_frames;
+	uint64_t unmanaged_frames; /* usable frames offered above the limit */
+	size_t pool_end;           /* no frame at or above this is in the pool */
+	size_t next_fit_word;      /* where the next search starts */
+} st;
+
+_Static_assert(FRAME_COUNT == 524288, "the allocator manages 2 GiB of 4 KiB frames");
+_Static_assert(sizeof(st.unavailable) == 65536, "the frame bitmap is 64 KiB");
+_Static_assert(sizeof(st.allocated) == 65536, "the allocated bitmap is 64 KiB");
+
+/* ------------------------------------------------------------ bit ranges */
+
+static size_t word_of(size_t frame)
+{
+	return frame / BITS_PER_WORD;
+}
+
+static size_t words_covering(size_t frames)
+{
+	return (frames + BITS_PER_WORD - 1) / BITS_PER_WORD;
+}
+
+/* The bits of word w that belong to frames [first, end). Word w must
+ * overlap the range, which keeps both shifts below 64. */
+static uint64_t word_mask(size_t w, size_t first, size_t end)
+{
+	size_t lo = w * BITS_PER_WORD;
+	size_t hi = lo + BITS_PER_WORD;
+	uint64_t mask = WORD_FULL;
+
+	if (first > lo)
+		mask &= WORD_FULL << (first - lo);
+	if (end < hi)
+		mask &= WORD_FULL >> (hi - end);
+	return mask;
+}
+
+/* Sets (value true) or clears bits [first, end); returns how many bits
+ * actually changed, which is what the counters need. */
+static uint64_t bits_assign(uint64_t *bitmap, size_t first, size_t end, bool value)
+{
+	uint64_t changed = 0;
+
+	if (first >= end)
+		return 0;
+	for (size_t w = word_of(first); w <= word_of(end - 1); w++) {
+		uint64_t mask = word_mask(w, first, end);
+		uint64_t old = bitmap[w];
+
+		bitmap[w] = value ? old | mask : old & ~mask;
+		changed += (uint64_t)__builtin_popcountll(old ^ bitmap[w]);
+	}
+	return changed;
+}
+
+/* The first frame in [from, end) whose bit equals value, or end. */
+static size_t bits_find(const uint64_t *bitmap, size_t from, size_t end, bool value)
+{
+	uint64_t flip = value ? 0 : WORD_FULL;
+
+	if (from >= end)
+		return end;
+	for (size_t w = word_of(from); w <= word_of(end - 1); w++) {
+		uint64_t hits = (bitmap[w] ^ flip) & word_mask(w, from, end);
+
+		if (hits)
+			return w * BITS_PER_WORD + (size_t)__builtin_ctzll(hits);
+	}
+	return end;
+}
+
+static bool bits_any_set(const uint64_t *bitmap, size_t first, size_t end)
+{
+	return bits_find(bitmap, first, end, true) != end;
+}
+
+static bool bits_all_set(const uint64_t *bitmap, size_t first, size_t end)
+{
+	return bits_find(bitmap, first, end, false) == end;
+}
+
+/* ------------------------------------------------------ address ranges */
+
+static size_t min_size(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+static paddr_t min_paddr(paddr_t a, paddr_t b)
+{
+	return a < b ? a : b;
+}
+
+static paddr_t max_paddr(paddr_t a, paddr_t b)
+{
+	return a > b ? a : b;
+}
+
+/* The whole frames inside [base, end), as frame numbers [first,
+ * end_frame). Frame numbers, not addresses, are rounded, so nothing
+ * overflows near the top of memory. */
+static void frames_inside(paddr_t base, paddr_t end, uint64_t *first, uint64_t *end_frame)
+{
+	*first = base / FRAME_SIZE + (base % FRAME_SIZE != 0);
+	*end_frame = end / FRAME_SIZE;
+	if (*end_frame < *first)
+		*end_frame = *first;
+}
+
+/* Every frame that [base, end) touches, as frame numbers [first, end_frame). */
+static void frames_touching(paddr_t base, paddr_t end, uint64_t *first, uint64_t *end_frame)
+{
+	*first = base / FRAME_SIZE;
+	*end_frame = end / FRAME_SIZE + (end % FRAME_SIZE != 0);
+}
+
+static bool range_end(paddr_t base, uint64_t length, paddr_t *end)
+{
+	return !__builtin_add_overflow(base, length, end);
+}
+
+/* ---------------------------------------------------- state transitions */
+
+static void assert_locked(void)
+{
+	if (!spin_is_locked(&frame_lock))
+		panic("frame: allocator state touched without frame_lock");
+}
+
+/* free -> allocated for frames [first, first + count), all of which the
+ * caller found free. */
+static void take_frames(size_t first, size_t count)
+{
+	assert_locked();
+	if (bits_assign(st.unavailable, first, first + count, true) != count)
+		panic("frame: frames %zu..%zu were not all free", first, first + count);
+	bits_assign(st.allocated, first, first + count, true);
+	st.free_frames -= count;
+	st.allocated_frames += count;
+	st.next_fit_word = word_of(first + count - 1);
+}
+
+/* allocated -> free, for frames the caller checked are all allocated. */
+static void give_back_frames(size_t first, size_t count)
+{
+	assert_locked();
+	bits_assign(st.allocated, first, first + count, false);
+	if (bits_assign(st.unavailable, first, first + count, false) != count)
+		panic("frame: allocated frames %zu..%zu were marked free", first, first + count);
+	st.free_frames += count;
+	st.allocated_frames -= count;
+}
+
+/* ------------------------------------------------------------- searches */
+
+/* The first word in [from, to) with a clear bit, or to. */
+static size_t find_word_with_free(size_t from, size_t to)
+{
+	for (size_t w = from; w < to; w++) {
+		if (st.unavailable[w] != WORD_FULL)
+			return w;
+	}
+	return to;
+}
+
+/* Next fit: from the hint to the end of the pool, then from the start up
+ * to the hint. The caller knows a free frame exists. */
+static size_t find_free_frame(void)
+{
+	size_t end_word = words_covering(st.pool_end);
+	size_t hint = min_size(st.next_fit_word, end_word);
+	size_t w = find_word_with_free(hint, end_word);
+
+	if (w == end_word) {
+		w = find_word_with_free(0, hint);
+		if (w == hint)
+			panic("frame: %llu frames counted free, none found",
+			      (unsigned long long)st.free_frames);
+	}
+	return w * BITS_PER_WORD + (size_t)__builtin_ctzll(~st.unavailable[w]);
+}
+
+static size_t align_up(size_t frame, size_t align)
+{
+	return (frame + align - 1) & ~(align - 1);
+}
+
+/* The first aligned run of count free frames starting in [from, end) and
+ * ending by end. Each round either succeeds or moves past a used frame. */
+static bool find_free_run(size_t from, size_t end, size_t count, size_t align, size_t *first)
+{
+	while (from < end) {
+		size_t candidate = align_up(bits_find(st.unavailable, from, end, false), align);
+		size_t blocker;
+
+		if (candidate >= end || end - candidate < count)
+			return false;
+		blocker = bits_find(st.unavailable, candidate, candidate + count, true);
+		if (blocker == candidate + count) {
+			*first = candidate;
+			return true;
+		}
+		from = blocker + 1;
+	}
+	return false;
+}
+
+/* Next fit for runs: from the hint onwards, then the runs that start
+ * before the hint (they may reach past it). */
+static bool find_free_run_next_fit(size_t count, size_t align, size_t *first)
+{
+	size_t hint = min_size(st.next_fit_word * BITS_PER_WORD, st.pool_end);
+
+	if (find_free_run(hint, st.pool_end, count, align, first))
+		return true;
+	return find_free_run(0, min_size(st.pool_end, hint + count - 1), count, align, first);
+}
+
+/* ------------------------------------------------------------ interface */
+
+void frame_init(void)
+{
+	memset(st.unavailable, 0xff, sizeof(st.unavailable));
+	memset(st.allocated, 0, sizeof(st.allocated));
+	st.free_frames = 0;
+	st.allocated_frames = 0;
+	st.unmanaged_frames = 0;
+	st.pool_end = 0;
+	st.next_fit_word = 0;
+}
+
+kerr_t frame_add_usable(paddr_t base, uint64_t length)
+{
+	paddr_t end;
+	uint64_t first, end_frame, above_first, above_end;
+	arch_irqflags_t flags;
+	kerr_t err = K_OK;
+
+	if (!range_end(base, length, &end))
+		return K_EINVAL;
+	frames_inside(min_paddr(base, FRAME_MANAGED_LIMIT), min_paddr(end, FRAME_MANAGED_LIMIT),
+	              &first, &end_frame);
+	frames_inside(max_paddr(base, FRAME_MANAGED_LIMIT), max_paddr(end, FRAME_MANAGED_LIMIT),
+	              &above_first, &above_end);
+	if (first == 0)
+		first = 1; /* frame 0 never joins the pool (frame.h) */
+
+	flags = spin_lock_irqsave(&frame_lock);
+	if (bits_any_set(st.allocated, first, end_frame)) {
+		err = K_EBUSY;
+		goto out_unlock;
+	}
+	st.free_frames += bits_assign(st.unavailable, first, end_frame, false);
+	if (first < end_frame && end_frame > st.pool_end)
+		st.pool_end = end_frame;
+	st.unmanaged_frames += above_end - above_first;
+out_unlock:
+	spin_unlock_irqrestore(&frame_lock, flags);
+	return err;
+}
+
+kerr_t frame_reserve(paddr_t base, uint64_t length)
+{
+	paddr_t end;
+	uint64_t first, end_frame;
+	arch_irqflags_t flags;
+	kerr_t err = K_OK;
+
+	if (!range_end(base, length, &end))
+		return K_EINVAL;
+	if (length == 0)
+		return K_OK; /* touches no frame, not even the one base is in */
+	frames_touching(min_paddr(base, FRAME_MANAGED_LIMIT), min_paddr(end, FRAME_MANAGED_LIMIT),
+	                &first, &end_frame);
+
+	flags = spin_lock_irqsave(&frame_lock);
+	if (bits_any_set(st.allocated, first, end_frame)) {
+		err = K_EBUSY;
+		goto out_unlock;
+	}
+	st.free_frames -= bits_assign(st.unavailable, first, end_frame, true);
+out_unlock:
+	spin_unlock_irqrestore(&frame_lock, flags);
+	return err;
+}
+
+static kerr_t add_usable_entries(const struct limine_memmap_response *map)
+{
+	for (uint64_t i = 0; i < map->entry_count; i++) {
+		const struct limine_memmap_entry *e = map->entries[i];
+		kerr_t err;
+
+		if (!e)
+			return K_EINVAL;
+		if (e->type != LIMINE_MEMMAP_USABLE)
+			continue;
+		err = frame_add_usable(e->base, e->length);
+		if (err != K_OK) {
+			println("frames: cannot add usable %#llx+%#llx: %s",
+			        (unsigned long long)e->base, (unsigned long long)e->length,
+			        kerr_name(err));
+			return err;
+		}
+	}
+	return K_OK;
+}
+
+static kerr_t reserve_ranges(const struct frame_reservation *reserved, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		const struct frame_reservation *r = &reserved[i];
+		kerr_t err = frame_reserve(r->base, r->length);
+
+		if (err != K_OK) {
+			println("frames: cannot reserve %s %#llx+%#llx: %s",
+			        r->what ? r->what : "(unnamed)", (unsigned long long)r->base,
+			        (unsigned long long)r->length, kerr_name(err));
+			return err;
+		}
+	}
+	return K_OK;
+}
+
+static void print_summary(void)
+{
+	uint64_t free_frames = frame_free_count();
+	uint64_t frames_per_mib = (1ULL << 20) / FRAME_SIZE;
+	uint64_t unmanaged = frame_unmanaged_count();
+
+	println("frames: %llu free, %llu used of %llu managed (%llu MiB free)",
+	        (unsigned long long)free_frames, (unsigned long long)frame_used_count(),
+	        (unsigned long long)frame_managed_count(),
+	        (unsigned long long)(free_frames / frames_per_mib));
+	/* Rounded up: a sliver above 2 GiB must not print as "0 MiB". */
+	if (unmanaged > 0)
+		println("frames: %llu MiB of usable memory above 2 GiB is not managed",
+		        (unsigned long long)((unmanaged + frames_per_mib - 1) / frames_per_mib));
+}
+
+kerr_t frame_init_from_memmap(const struct limine_memmap_response *map,
+                              const struct frame_reservation *reserved, size_t count)
+{
+	kerr_t err;
+
+	if (!map || (map->entry_count > 0 && !map->entries) || (count > 0 && !reserved))
+		return K_EINVAL;
+	frame_init();
+	/* Add first, reserve second: a reservation inside usable memory (the
+	 * heap) must win over the usable entry that contains it. */
+	err = add_usable_entries(map);
+	if (err != K_OK)
+		return err;
+	err = reserve_ranges(reserved, count);
+	if (err != K_OK)
+		return err;
+	print_summary();
+	return K_OK;
+}
+
+kerr_t frame_alloc(paddr_t *out)
+{
+	arch_irqflags_t flags;
+	size_t frame;
+
+	if (!out)
+		return K_EINVAL;
+	flags = spin_lock_irqsave(&frame_lock);
+	if (st.free_frames == 0) {
+		spin_unlock_irqrestore(&frame_lock, flags);
+		return K_ENOMEM;
+	}
+	frame = find_free_frame();
+	take_frames(frame, 1);
+	spin_unlock_irqrestore(&frame_lock, flags);
+	*out = (paddr_t)frame * FRAME_SIZE;
+	return K_OK;
+}
+
+static bool is_power_of_two(size_t x)
+{
+	return x != 0 && (x & (x - 1)) == 0;
+}
+
+kerr_t frame_alloc_contiguous(size_t count, size_t align_frames, paddr_t *out)
+{
+	arch_irqflags_t flags;
+	size_t first;
+	kerr_t err = K_ENOMEM;
+
+	if (!out || count == 0 || count > FRAME_COUNT || !is_power_of_two(align_frames) ||
+	    align_frames > FRAME_COUNT)
+		return K_EINVAL;
+	flags = spin_lock_irqsave(&frame_lock);
+	if (count <= st.free_frames && find_free_run_next_fit(count, align_frames, &first)) {
+		take_frames(first, count);
+		*out = (paddr_t)first * FRAME_SIZE;
+		err = K_OK;
+	}
+	spin_unlock_irqrestore(&frame_lock, flags);
+	return err;
+}
+
+kerr_t frame_free_contiguous(paddr_t base, size_t count)
+{
+	arch_irqflags_t flags;
+	size_t first = (size_t)(base / FRAME_SIZE);
+	kerr_t err = K_OK;
+
+	if (base % FRAME_SIZE != 0 || base >= FRAME_MANAGED_LIMIT || count == 0 ||
+	    count > FRAME_COUNT - first)
+		return K_EINVAL;
+	flags = spin_lock_irqsave(&frame_lock);
+	if (bits_all_set(st.allocated, first, first + count))
+		give_back_frames(first, count);
+	else
+		err = K_EINVAL; /* a double free, or a frame that was never handed out */
+	spin_unlock_irqrestore(&frame_lock, flags);
+	return err;
+}
+
+kerr_t frame_free(paddr_t addr)
+{
+	return frame_free_contiguous(addr, 1);
+}
+
+uint64_t frame_free_count(void)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&frame_lock);
+	uint64_t n = st.free_frames;
+
+	spin_unlock_irqrestore(&frame_lock, flags);
+	return n;
+}
+
+uint64_t frame_used_count(void)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&frame_lock);
+	uint64_t n = st.allocated_frames;
+
+	spin_unlock_irqrestore(&frame_lock, flags);
+	return n;
+}
+
+uint64_t frame_managed_count(void)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&frame_lock);
+	uint64_t n = st.free_frames + st.allocated_frames;
+
+	spin_unlock_irqrestore(&frame_lock, flags);
+	return n;
+}
+
+uint64_t frame_unmanaged_count(void)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&frame_lock);
+	uint64_t n = st.unmanaged_frames;
+
+	spin_unlock_irqrestore(&frame_lock, flags);
+	return n;
+}

@@ -1,0 +1,73 @@
+/*
+ * usercopy: checked copies between kernel and user memory (usercopy.h).
+ *
+ * Check everything, then copy: a partly valid range copies nothing. Each
+ * page is translated through the current address space and copied via the
+ * HHDM, never through the user's own virtual address.
+ */
+#include <usercopy.h>
+
+#include <hhdm.h>
+#include <kstring.h>
+#include <vm.h>
+
+static kerr_t check_user_access(uint64_t va, size_t len, unsigned need)
+{
+	const struct address_space *as = vm_current_space();
+	uint64_t first, last, pa;
+	unsigned flags;
+
+	if (!as || len > VM_USER_END || va >= VM_USER_END || len > VM_USER_END - va)
+		return K_EFAULT;
+	if (len == 0)
+		return K_OK;
+	first = va & ~(VM_PAGE_SIZE - 1);
+	last = (va + len - 1) & ~(VM_PAGE_SIZE - 1);
+	for (uint64_t page = first; page <= last; page += VM_PAGE_SIZE) {
+		if (vm_translate(as, page, &pa, &flags) != K_OK || (flags & need) != need)
+			return K_EFAULT;
+	}
+	return K_OK;
+}
+
+/* Copies page by page; the range has been checked. */
+static void copy_pages(uint64_t user_va, void *kernel, size_t len, bool to_user)
+{
+	const struct address_space *as = vm_current_space();
+	uint8_t *k = kernel;
+
+	while (len > 0) {
+		uint64_t pa;
+		unsigned flags;
+		size_t in_page = VM_PAGE_SIZE - (user_va & (VM_PAGE_SIZE - 1));
+		size_t n = len < in_page ? len : in_page;
+
+		(void)vm_translate(as, user_va & ~(VM_PAGE_SIZE - 1), &pa, &flags);
+		uint8_t *u = (uint8_t *)phys_to_virt(pa) + (user_va & (VM_PAGE_SIZE - 1));
+		if (to_user)
+			memcpy(u, k, n);
+		else
+			memcpy(k, u, n);
+		user_va += n;
+		k += n;
+		len -= n;
+	}
+}
+
+kerr_t copy_from_user(void *dst, uint64_t user_src, size_t len)
+{
+	kerr_t err = check_user_access(user_src, len, VM_USER);
+
+	if (err == K_OK)
+		copy_pages(user_src, dst, len, false);
+	return err;
+}
+
+kerr_t copy_to_user(uint64_t user_dst, const void *src, size_t len)
+{
+	kerr_t err = check_user_access(user_dst, len, VM_USER | VM_WRITE);
+
+	if (err == K_OK)
+		copy_pages(user_dst, (void *)src, len, true);
+	return err;
+}

@@ -1,0 +1,231 @@
+/*
+ * vm: user address spaces on top of lib/pagetable (see vm.h).
+ *
+ * Table pages are frames from the frame allocator, zeroed and reached
+ * through the HHDM. Decode-then-perform: every public function checks its
+ * whole range first (user half, alignment, W^X) and only then edits tables,
+ * so a refused request changes nothing.
+ */
+#include <vm.h>
+
+#include <frame.h>
+#include <hhdm.h>
+#include <kstring.h>
+#include <printk.h>
+#include <stdatomic.h>
+#include <user.h>
+
+static _Atomic uint64_t kernel_root;
+static struct address_space *current_space; /* boot CPU only, until SMP scheduling */
+
+void vm_save_kernel_root(void)
+{
+	atomic_store(&kernel_root, arch_kernel_root());
+	println("mm: kernel page-table root 0x%016llx saved",
+		(unsigned long long)atomic_load(&kernel_root));
+}
+
+uint64_t vm_kernel_root(void)
+{
+	return atomic_load(&kernel_root);
+}
+
+static uint64_t table_alloc(void *ctx)
+{
+	paddr_t frame;
+
+	(void)ctx;
+	if (frame_alloc(&frame) != K_OK)
+		return 0;
+	memset(phys_to_virt(frame), 0, VM_PAGE_SIZE);
+	return frame;
+}
+
+static void table_free(void *ctx, uint64_t phys)
+{
+	(void)ctx;
+	if (frame_free(phys) != K_OK)
+		println("vm: warning: table frame 0x%llx was not allocated", (unsigned long long)phys);
+}
+
+static uint64_t *table_ptr(void *ctx, uint64_t phys)
+{
+	(void)ctx;
+	return phys_to_virt(phys);
+}
+
+static kerr_t kerr_from_pt(enum pt_result r)
+{
+	switch (r) {
+	case PT_OK: return K_OK;
+	case PT_ENOMEM: return K_ENOMEM;
+	case PT_EEXIST: return K_EEXIST;
+	case PT_ENOENT: return K_ENOENT;
+	case PT_EWX: return K_EPERM;
+	default: return K_EINVAL;
+	}
+}
+
+/* The whole range must be page-aligned, non-empty, in the user half. */
+static kerr_t check_user_range(uint64_t va, uint64_t size)
+{
+	if (size == 0 || (va | size) & (VM_PAGE_SIZE - 1))
+		return K_EINVAL;
+	if (va < VM_USER_START || va >= VM_USER_END || size > VM_USER_END - va)
+		return K_EINVAL;
+	return K_OK;
+}
+
+static kerr_t check_flags(unsigned flags)
+{
+	if ((flags & VM_WRITE) && (flags & VM_EXEC))
+		return K_EPERM;
+	return (flags & ~(VM_WRITE | VM_EXEC | VM_USER)) ? K_EINVAL : K_OK;
+}
+
+kerr_t vm_space_create(struct address_space *as)
+{
+	as->pt = (struct pagetable){
+		.enforce_wx = true,
+		.alloc_table = table_alloc,
+		.free_table = table_free,
+		.table_ptr = table_ptr,
+	};
+	arch_pagetable_describe(&as->pt);
+	if (pt_create(&as->pt) != PT_OK)
+		return K_ENOMEM;
+	arch_space_share_kernel_half(phys_to_virt(as->pt.root), phys_to_virt(vm_kernel_root()));
+	return K_OK;
+}
+
+uint64_t vm_space_root(const struct address_space *as)
+{
+	return as->pt.root;
+}
+
+kerr_t vm_map(struct address_space *as, uint64_t va, uint64_t pa, uint64_t size, unsigned flags)
+{
+	kerr_t err = check_user_range(va, size);
+
+	if (err == K_OK)
+		err = check_flags(flags);
+	if (err != K_OK)
+		return err;
+	for (uint64_t off = 0; off < size; off += VM_PAGE_SIZE) {
+		uint64_t pa_unused;
+		unsigned f;
+		if (vm_translate(as, va + off, &pa_unused, &f) == K_OK)
+			return K_EEXIST;
+	}
+	err = kerr_from_pt(pt_map(&as->pt, va, pa, size, flags | VM_USER, PT_PAGE_4K));
+	if (err != K_OK) /* only K_ENOMEM can get here: undo the partial work */
+		(void)pt_unmap(&as->pt, va, size);
+	return err;
+}
+
+/* Unmaps and frees the first `mapped` bytes of a failed vm_map_zeroed. */
+static void unwind_zeroed(struct address_space *as, uint64_t va, uint64_t mapped)
+{
+	if (mapped)
+		(void)vm_unmap(as, va, mapped, true);
+}
+
+kerr_t vm_map_zeroed(struct address_space *as, uint64_t va, uint64_t size, unsigned flags)
+{
+	kerr_t err = check_user_range(va, size);
+
+	if (err == K_OK)
+		err = check_flags(flags);
+	for (uint64_t off = 0; err == K_OK && off < size; off += VM_PAGE_SIZE) {
+		paddr_t frame;
+		err = frame_alloc(&frame);
+		if (err != K_OK)
+			break;
+		memset(phys_to_virt(frame), 0, VM_PAGE_SIZE);
+		err = vm_map(as, va + off, frame, VM_PAGE_SIZE, flags);
+		if (err != K_OK) {
+			(void)frame_free(frame);
+			unwind_zeroed(as, va, off);
+		}
+	}
+	return err;
+}
+
+static void flush_range(uint64_t va, uint64_t size)
+{
+	for (uint64_t off = 0; off < size; off += VM_PAGE_SIZE)
+		arch_tlb_flush_page(va + off);
+}
+
+kerr_t vm_unmap(struct address_space *as, uint64_t va, uint64_t size, bool free_frames)
+{
+	kerr_t err = check_user_range(va, size);
+	uint64_t pa;
+	unsigned flags;
+
+	for (uint64_t off = 0; err == K_OK && off < size; off += VM_PAGE_SIZE)
+		err = vm_translate(as, va + off, &pa, &flags);
+	if (err != K_OK)
+		return err;
+	for (uint64_t off = 0; free_frames && off < size; off += VM_PAGE_SIZE) {
+		(void)vm_translate(as, va + off, &pa, &flags);
+		(void)frame_free(pa);
+	}
+	err = kerr_from_pt(pt_unmap(&as->pt, va, size));
+	flush_range(va, size);
+	return err;
+}
+
+kerr_t vm_protect(struct address_space *as, uint64_t va, uint64_t size, unsigned flags)
+{
+	kerr_t err = check_user_range(va, size);
+
+	if (err == K_OK)
+		err = check_flags(flags);
+	if (err != K_OK)
+		return err;
+	err = kerr_from_pt(pt_protect(&as->pt, va, size, flags | VM_USER));
+	flush_range(va, size);
+	return err;
+}
+
+kerr_t vm_translate(const struct address_space *as, uint64_t va, uint64_t *pa, unsigned *flags)
+{
+	uint64_t page_size;
+
+	if (va >= VM_USER_END)
+		return K_EINVAL;
+	if (!pt_translate(&as->pt, va, pa, flags, &page_size))
+		return K_ENOENT;
+	return (*flags & VM_USER) ? K_OK : K_ENOENT;
+}
+
+static void free_leaf_frame(void *ctx, uint64_t va, uint64_t pa)
+{
+	(void)ctx;
+	(void)va;
+	(void)frame_free(pa);
+}
+
+void vm_space_destroy(struct address_space *as)
+{
+	pt_destroy_user(&as->pt, free_leaf_frame);
+	table_free(NULL, as->pt.root);
+	as->pt.root = 0;
+}
+
+struct address_space *vm_current_space(void)
+{
+	return current_space;
+}
+
+int64_t user_run(struct address_space *as, uint64_t entry, uint64_t sp)
+{
+	struct address_space *previous = current_space;
+	int64_t result;
+
+	current_space = as;
+	result = arch_user_run(entry, sp, vm_space_root(as));
+	current_space = previous;
+	return result;
+}

@@ -1,0 +1,56 @@
+"""The kernel's boot-time self-tests (`make image SELFTEST=1`).
+
+Each architecture's self-test image runs every self-test group in the real
+(emulated) machine: heap and frame patterns, kernel-mode traps that must be
+reported and survived, and user mode -- an address space, system calls,
+and user faults that end only the faulting program. Every check prints
+`TEST <name> PASS|FAIL`; the run ends with `selftest: N passed, M failed`.
+"""
+
+import re
+
+import pytest
+
+from conftest import BOOT_TIMEOUT, REPO_ROOT, run_make_image
+
+SUMMARY = r"^selftest: (\d+) passed, (\d+) failed$"
+TEST_LINE = re.compile(r"^TEST (\S+) (PASS|FAIL)$")
+
+# Checks every run must contain (a missing one means a group silently
+# stopped running).
+EXPECTED = {
+    "heap.patterns", "heap.realloc_keeps_bytes", "heap.aligned",
+    "frames.round_trip", "frames.contiguous_2mib",
+    "trap.breakpoint", "trap.invalid_opcode", "trap.kernel_page_fault",
+    "trap.read_only_write",
+    "user.syscalls", "user.write_code_page_faults", "user.read_kernel_faults",
+    "user.read_null_faults", "vm.write_execute_refused",
+}
+X86_ONLY = {"trap.divide_error"}
+
+
+def selftest_image(arch):
+    path = REPO_ROOT / "build" / f"{arch}-selftest" / "cambios.img"
+    if not path.is_file():
+        error = run_make_image(arch, SELFTEST=1)
+        if error:
+            pytest.fail(error, pytrace=False)
+    return path
+
+
+@pytest.mark.parametrize("smp", [1, 4], ids=lambda n: f"smp{n}")
+@pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
+def test_selftest(boot, arch, smp):
+    run = boot(arch, selftest_image(arch), smp=smp, fail_patterns=(r"^PANIC",))
+    passed, failed = map(int, run.wait_for(SUMMARY, BOOT_TIMEOUT).groups())
+    results = {}
+    for line in run.lines():
+        match = TEST_LINE.match(line)
+        if match:
+            results[match.group(1)] = match.group(2)
+    failures = sorted(name for name, verdict in results.items() if verdict == "FAIL")
+    assert not failures, f"self-tests failed: {failures}"
+    expected = EXPECTED | (X86_ONLY if arch == "x86_64" else set())
+    missing = sorted(expected - results.keys())
+    assert not missing, f"self-tests that never ran: {missing}"
+    assert (passed, failed) == (len(results), 0), f"summary {passed}/{failed} vs {results}"

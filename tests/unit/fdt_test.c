@@ -1,0 +1,276 @@
+/*
+ * fdt_test: the loader's device-tree reader (boot/fdt.c).
+ *
+ * Builds small DTBs in memory with a tiny writer (header, empty memory
+ * reservation map, structure and strings blocks, all big-endian) and
+ * checks node walking, name lookup, properties and cells; then damages
+ * blobs (bad magic, blocks outside the blob, random mutations) and checks
+ * the reader refuses or copes without reading out of bounds (ASan).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <fdt.h>
+
+#define BLOB_MAX 4096
+#define HEADER_SIZE 40
+#define RSVMAP_SIZE 16
+#define TOKEN_BEGIN_NODE 1
+#define TOKEN_END_NODE 2
+#define TOKEN_PROP 3
+#define TOKEN_END 9
+#define FDT_MAGIC 0xd00dfeedu
+
+struct writer {
+	uint8_t structs[BLOB_MAX];
+	uint32_t structs_len;
+	char strings[BLOB_MAX];
+	uint32_t strings_len;
+	uint8_t blob[BLOB_MAX];
+	uint32_t blob_len;
+};
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void emit_u32(struct writer *w, uint32_t v)
+{
+	put_be32(&w->structs[w->structs_len], v);
+	w->structs_len += 4;
+}
+
+static void emit_bytes(struct writer *w, const void *data, uint32_t len)
+{
+	memcpy(&w->structs[w->structs_len], data, len);
+	w->structs_len += len;
+	while (w->structs_len % 4)
+		w->structs[w->structs_len++] = 0;
+}
+
+static void begin_node(struct writer *w, const char *name)
+{
+	emit_u32(w, TOKEN_BEGIN_NODE);
+	emit_bytes(w, name, (uint32_t)strlen(name) + 1);
+}
+
+static void end_node(struct writer *w)
+{
+	emit_u32(w, TOKEN_END_NODE);
+}
+
+static uint32_t string_offset(struct writer *w, const char *name)
+{
+	uint32_t off = w->strings_len;
+
+	memcpy(&w->strings[off], name, strlen(name) + 1);
+	w->strings_len += (uint32_t)strlen(name) + 1;
+	return off;
+}
+
+static void prop(struct writer *w, const char *name, const void *value, uint32_t len)
+{
+	emit_u32(w, TOKEN_PROP);
+	emit_u32(w, len);
+	emit_u32(w, string_offset(w, name));
+	emit_bytes(w, value, len);
+}
+
+static void prop_string(struct writer *w, const char *name, const char *s)
+{
+	prop(w, name, s, (uint32_t)strlen(s) + 1);
+}
+
+static void prop_cell(struct writer *w, const char *name, uint32_t cell)
+{
+	uint8_t be[4];
+
+	put_be32(be, cell);
+	prop(w, name, be, 4);
+}
+
+/* Lays out header, reservation map, structure block, strings block. */
+static void finish(struct writer *w)
+{
+	uint32_t off_struct = HEADER_SIZE + RSVMAP_SIZE;
+	uint32_t off_strings = off_struct + w->structs_len;
+
+	emit_u32(w, TOKEN_END);
+	off_strings = off_struct + w->structs_len;
+	memset(w->blob, 0, sizeof(w->blob));
+	w->blob_len = off_strings + w->strings_len;
+	put_be32(&w->blob[0], FDT_MAGIC);
+	put_be32(&w->blob[4], w->blob_len);
+	put_be32(&w->blob[8], off_struct);
+	put_be32(&w->blob[12], off_strings);
+	put_be32(&w->blob[16], HEADER_SIZE);
+	put_be32(&w->blob[20], 17);
+	put_be32(&w->blob[24], 16);
+	put_be32(&w->blob[32], w->strings_len);
+	put_be32(&w->blob[36], w->structs_len);
+	memcpy(&w->blob[off_struct], w->structs, w->structs_len);
+	memcpy(&w->blob[off_strings], w->strings, w->strings_len);
+}
+
+/* The shape of QEMU virt's CPU description. */
+static void build_virt_like(struct writer *w)
+{
+	static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2";
+
+	memset(w, 0, sizeof(*w));
+	begin_node(w, "");
+	prop_cell(w, "#address-cells", 2);
+	begin_node(w, "cpus");
+	begin_node(w, "cpu@0");
+	prop_string(w, "device_type", "cpu");
+	prop_cell(w, "reg", 0);
+	prop_string(w, "enable-method", "psci");
+	end_node(w);
+	begin_node(w, "cpu@1");
+	prop_string(w, "device_type", "cpu");
+	prop_cell(w, "reg", 0x100);
+	end_node(w);
+	end_node(w);
+	begin_node(w, "psci");
+	prop(w, "compatible", psci_compat, sizeof(psci_compat));
+	prop_string(w, "method", "hvc");
+	end_node(w);
+	end_node(w);
+	finish(w);
+}
+
+static struct writer w;
+
+static void walks_nodes_and_reads_properties(void **state)
+{
+	struct fdt f;
+	uint64_t reg;
+
+	(void)state;
+	build_virt_like(&w);
+	assert_true(fdt_open(&f, w.blob));
+	int root = fdt_root(&f);
+	assert_int_not_equal(root, FDT_NO_NODE);
+	int cpus = fdt_find_child(&f, root, "cpus");
+	assert_int_not_equal(cpus, FDT_NO_NODE);
+
+	int cpu0 = fdt_first_child(&f, cpus);
+	int cpu1 = fdt_next_sibling(&f, cpu0);
+	assert_int_not_equal(cpu0, FDT_NO_NODE);
+	assert_int_not_equal(cpu1, FDT_NO_NODE);
+	assert_int_equal(fdt_next_sibling(&f, cpu1), FDT_NO_NODE);
+	assert_int_equal(fdt_find_child(&f, cpus, "cpu@1"), cpu1);
+
+	assert_true(fdt_property_cells(&f, cpu1, "reg", 1, &reg));
+	assert_int_equal(reg, 0x100);
+	assert_true(fdt_property_has_string(&f, cpu0, "device_type", "cpu"));
+	assert_false(fdt_property_has_string(&f, cpu1, "enable-method", "psci"));
+}
+
+static void string_lists_match_any_member(void **state)
+{
+	struct fdt f;
+
+	(void)state;
+	build_virt_like(&w);
+	assert_true(fdt_open(&f, w.blob));
+	int psci = fdt_find_child(&f, fdt_root(&f), "psci");
+	assert_true(fdt_property_has_string(&f, psci, "compatible", "arm,psci-0.2"));
+	assert_true(fdt_property_has_string(&f, psci, "compatible", "arm,psci-1.0"));
+	assert_false(fdt_property_has_string(&f, psci, "compatible", "arm,psci"));
+	assert_true(fdt_property_has_string(&f, psci, "method", "hvc"));
+}
+
+static void missing_things_are_reported(void **state)
+{
+	struct fdt f;
+	const uint8_t *value;
+	uint32_t len;
+	uint64_t cells;
+
+	(void)state;
+	build_virt_like(&w);
+	assert_true(fdt_open(&f, w.blob));
+	int root = fdt_root(&f);
+	assert_int_equal(fdt_find_child(&f, root, "memory"), FDT_NO_NODE);
+	assert_false(fdt_property(&f, root, "model", &value, &len));
+	/* reg has one cell; asking for two must fail, not read past it. */
+	int cpu0 = fdt_first_child(&f, fdt_find_child(&f, root, "cpus"));
+	assert_false(fdt_property_cells(&f, cpu0, "reg", 2, &cells));
+}
+
+static void bad_headers_are_refused(void **state)
+{
+	struct fdt f;
+
+	(void)state;
+	build_virt_like(&w);
+	w.blob[0] ^= 0xff; /* magic */
+	assert_false(fdt_open(&f, w.blob));
+
+	build_virt_like(&w);
+	put_be32(&w.blob[8], w.blob_len + 64); /* structure block outside the blob */
+	assert_false(fdt_open(&f, w.blob));
+
+	build_virt_like(&w);
+	put_be32(&w.blob[36], 0xfffffff0u); /* structure size overflows */
+	assert_false(fdt_open(&f, w.blob));
+}
+
+/* Walks everything reachable, touching every property. */
+static void walk_everything(const struct fdt *f, int node, int depth)
+{
+	const uint8_t *value;
+	uint32_t len;
+	uint64_t cells;
+
+	if (node == FDT_NO_NODE || depth > 16)
+		return;
+	(void)fdt_property(f, node, "reg", &value, &len);
+	(void)fdt_property_cells(f, node, "reg", 2, &cells);
+	(void)fdt_property_has_string(f, node, "compatible", "x");
+	for (int c = fdt_first_child(f, node); c != FDT_NO_NODE; c = fdt_next_sibling(f, c))
+		walk_everything(f, c, depth + 1);
+}
+
+static void damaged_blobs_never_read_out_of_bounds(void **state)
+{
+	(void)state;
+	srand(1234);
+	for (int round = 0; round < 3000; round++) {
+		build_virt_like(&w);
+		/* An exactly-sized heap copy, so ASan sees any overread. */
+		uint8_t *copy = malloc(w.blob_len);
+		memcpy(copy, w.blob, w.blob_len);
+		for (int flips = 1 + rand() % 4; flips > 0; flips--) {
+			uint32_t at = HEADER_SIZE + (uint32_t)rand() % (w.blob_len - HEADER_SIZE);
+			copy[at] ^= (uint8_t)(1u << (rand() % 8));
+		}
+		struct fdt f;
+		if (fdt_open(&f, copy))
+			walk_everything(&f, fdt_root(&f), 0);
+		free(copy);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(walks_nodes_and_reads_properties),
+		cmocka_unit_test(string_lists_match_any_member),
+		cmocka_unit_test(missing_things_are_reported),
+		cmocka_unit_test(bad_headers_are_refused),
+		cmocka_unit_test(damaged_blobs_never_read_out_of_bounds),
+	};
+
+	return cmocka_run_group_tests_name("fdt", tests, NULL, NULL);
+}
