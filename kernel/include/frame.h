@@ -36,11 +36,19 @@ typedef uint64_t paddr_t;
 #define FRAME_SHIFT 12
 #define FRAME_SIZE (1ULL << FRAME_SHIFT)
 
-/* The allocator covers physical addresses [0, FRAME_MANAGED_LIMIT):
- * 2 GiB, 524,288 frames, one bit each. Usable memory above the limit is
- * counted and reported, never handed out. */
+/* The allocator covers a window of 2 GiB of physical addresses, 524,288
+ * frames, one bit each: [window base, window base + FRAME_MANAGED_LIMIT).
+ * The window starts at 0 unless frame_set_window() moves it (the boot path
+ * starts it at the lowest usable memory, rounded down to 1 GiB). Usable
+ * memory outside the window is counted and reported, never handed out. */
 #define FRAME_MANAGED_LIMIT (2ULL << 30)
+#define FRAME_WINDOW_ALIGN (1ULL << 30)
 #define FRAME_COUNT (FRAME_MANAGED_LIMIT / FRAME_SIZE)
+
+/* Moves the window to start at `base` (FRAME_WINDOW_ALIGN-aligned). Only
+ * right after frame_init(), before any frame was added; ignored otherwise. */
+void frame_set_window(paddr_t base);
+paddr_t frame_window_base(void);
 
 /* A physical range frame_init_from_memmap must keep out of the pool. */
 struct frame_reservation {
@@ -73,7 +81,7 @@ __must_check kerr_t frame_reserve(paddr_t base, uint64_t length);
 
 /* Builds the pool from the bootloader's memory map: frame_init(), every
  * USABLE entry added, then every range in reserved[0..count) reserved.
- * Prints the resulting counts, and how much usable memory above 2 GiB is
+ * Prints the resulting counts, and how much usable memory outside the window is
  * left unmanaged, if any.
  * Errors: K_EINVAL if map (or one of its entries) is NULL, or reserved is
  * NULL with count > 0; otherwise the first error of frame_add_usable /

@@ -2,7 +2,9 @@
  * frame: the physical frame allocator (see frame.h for the contract).
  *
  * How it works. Two bitmaps of FRAME_COUNT bits, one bit per 4 KiB frame
- * below 2 GiB, both in .bss (64 KiB each):
+ * of a 2 GiB window of physical memory, both in .bss (64 KiB each). The
+ * window starts where usable memory starts (rounded down to 1 GiB), so a
+ * machine whose RAM begins at 1 GiB (QEMU virt) still gets 2 GiB managed:
  *
  *   unavailable  1 = not free (reserved or allocated). The only bitmap the
  *                allocation paths search.
@@ -78,7 +80,8 @@ static struct frame_state {
 	uint64_t allocated[BITMAP_WORDS];
 	uint64_t free_frames;
 	uint64_t allocated_frames;
-	uint64_t unmanaged_frames; /* usable frames offered above the limit */
+	uint64_t unmanaged_frames; /* usable frames offered outside the window */
+	paddr_t window_base;       /* physical address of bit 0 */
 	size_t pool_end;           /* no frame at or above this is in the pool */
 	size_t next_fit_word;      /* where the next search starts */
 } st;
@@ -163,16 +166,6 @@ static bool bits_all_set(const uint64_t *bitmap, size_t first, size_t end)
 static size_t min_size(size_t a, size_t b)
 {
 	return a < b ? a : b;
-}
-
-static paddr_t min_paddr(paddr_t a, paddr_t b)
-{
-	return a < b ? a : b;
-}
-
-static paddr_t max_paddr(paddr_t a, paddr_t b)
-{
-	return a > b ? a : b;
 }
 
 /* The whole frames inside [base, end), as frame numbers [first,
@@ -306,6 +299,30 @@ void frame_init(void)
 	st.unmanaged_frames = 0;
 	st.pool_end = 0;
 	st.next_fit_word = 0;
+	st.window_base = 0;
+}
+
+void frame_set_window(paddr_t base)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&frame_lock);
+
+	if (st.free_frames == 0 && st.allocated_frames == 0 && base % FRAME_WINDOW_ALIGN == 0)
+		st.window_base = base;
+	spin_unlock_irqrestore(&frame_lock, flags);
+}
+
+paddr_t frame_window_base(void)
+{
+	return st.window_base;
+}
+
+static paddr_t clamp_to_window(paddr_t p)
+{
+	paddr_t limit = st.window_base + FRAME_MANAGED_LIMIT;
+
+	if (p < st.window_base)
+		return 0;
+	return (p < limit ? p : limit) - st.window_base;
 }
 
 kerr_t frame_add_usable(paddr_t base, uint64_t length)
@@ -317,12 +334,13 @@ kerr_t frame_add_usable(paddr_t base, uint64_t length)
 
 	if (!range_end(base, length, &end))
 		return K_EINVAL;
-	frames_inside(min_paddr(base, FRAME_MANAGED_LIMIT), min_paddr(end, FRAME_MANAGED_LIMIT),
-	              &first, &end_frame);
-	frames_inside(max_paddr(base, FRAME_MANAGED_LIMIT), max_paddr(end, FRAME_MANAGED_LIMIT),
-	              &above_first, &above_end);
-	if (first == 0)
-		first = 1; /* frame 0 never joins the pool (frame.h) */
+	/* Window offsets; whole frames of [base, end) outside the window are
+	 * counted as unmanaged. */
+	frames_inside(clamp_to_window(base), clamp_to_window(end), &first, &end_frame);
+	frames_inside(base, end, &above_first, &above_end);
+	above_end -= end_frame - first;
+	if (first == 0 && st.window_base == 0)
+		first = 1; /* physical frame 0 never joins the pool (frame.h) */
 
 	flags = spin_lock_irqsave(&frame_lock);
 	if (bits_any_set(st.allocated, first, end_frame)) {
@@ -349,8 +367,7 @@ kerr_t frame_reserve(paddr_t base, uint64_t length)
 		return K_EINVAL;
 	if (length == 0)
 		return K_OK; /* touches no frame, not even the one base is in */
-	frames_touching(min_paddr(base, FRAME_MANAGED_LIMIT), min_paddr(end, FRAME_MANAGED_LIMIT),
-	                &first, &end_frame);
+	frames_touching(clamp_to_window(base), clamp_to_window(end), &first, &end_frame);
 
 	flags = spin_lock_irqsave(&frame_lock);
 	if (bits_any_set(st.allocated, first, end_frame)) {
@@ -361,6 +378,24 @@ kerr_t frame_reserve(paddr_t base, uint64_t length)
 out_unlock:
 	spin_unlock_irqrestore(&frame_lock, flags);
 	return err;
+}
+
+/* Where usable memory starts: QEMU virt's RAM begins at 1 GiB, so a window
+ * starting at 0 would spend half its bits on a hole. */
+static paddr_t lowest_usable(const struct limine_memmap_response *map)
+{
+	paddr_t lowest = 0;
+	bool found = false;
+
+	for (uint64_t i = 0; i < map->entry_count; i++) {
+		const struct limine_memmap_entry *e = map->entries[i];
+
+		if (e && e->type == LIMINE_MEMMAP_USABLE && (!found || e->base < lowest)) {
+			lowest = e->base;
+			found = true;
+		}
+	}
+	return lowest;
 }
 
 static kerr_t add_usable_entries(const struct limine_memmap_response *map)
@@ -410,10 +445,11 @@ static void print_summary(void)
 	        (unsigned long long)free_frames, (unsigned long long)frame_used_count(),
 	        (unsigned long long)frame_managed_count(),
 	        (unsigned long long)(free_frames / frames_per_mib));
-	/* Rounded up: a sliver above 2 GiB must not print as "0 MiB". */
+	/* Rounded up: a sliver outside the window must not print as "0 MiB". */
 	if (unmanaged > 0)
-		println("frames: %llu MiB of usable memory above 2 GiB is not managed",
-		        (unsigned long long)((unmanaged + frames_per_mib - 1) / frames_per_mib));
+		println("frames: %llu MiB of usable memory outside the 2 GiB window at 0x%llx is not managed",
+		        (unsigned long long)((unmanaged + frames_per_mib - 1) / frames_per_mib),
+		        (unsigned long long)st.window_base);
 }
 
 kerr_t frame_init_from_memmap(const struct limine_memmap_response *map,
@@ -424,6 +460,7 @@ kerr_t frame_init_from_memmap(const struct limine_memmap_response *map,
 	if (!map || (map->entry_count > 0 && !map->entries) || (count > 0 && !reserved))
 		return K_EINVAL;
 	frame_init();
+	frame_set_window(lowest_usable(map) & ~(FRAME_WINDOW_ALIGN - 1));
 	/* Add first, reserve second: a reservation inside usable memory (the
 	 * heap) must win over the usable entry that contains it. */
 	err = add_usable_entries(map);
@@ -451,7 +488,7 @@ kerr_t frame_alloc(paddr_t *out)
 	frame = find_free_frame();
 	take_frames(frame, 1);
 	spin_unlock_irqrestore(&frame_lock, flags);
-	*out = (paddr_t)frame * FRAME_SIZE;
+	*out = st.window_base + (paddr_t)frame * FRAME_SIZE;
 	return K_OK;
 }
 
@@ -472,7 +509,7 @@ kerr_t frame_alloc_contiguous(size_t count, size_t align_frames, paddr_t *out)
 	flags = spin_lock_irqsave(&frame_lock);
 	if (count <= st.free_frames && find_free_run_next_fit(count, align_frames, &first)) {
 		take_frames(first, count);
-		*out = (paddr_t)first * FRAME_SIZE;
+		*out = st.window_base + (paddr_t)first * FRAME_SIZE;
 		err = K_OK;
 	}
 	spin_unlock_irqrestore(&frame_lock, flags);
@@ -482,11 +519,12 @@ kerr_t frame_alloc_contiguous(size_t count, size_t align_frames, paddr_t *out)
 kerr_t frame_free_contiguous(paddr_t base, size_t count)
 {
 	arch_irqflags_t flags;
-	size_t first = (size_t)(base / FRAME_SIZE);
+	paddr_t offset = base - st.window_base;
+	size_t first = (size_t)(offset / FRAME_SIZE);
 	kerr_t err = K_OK;
 
-	if (base % FRAME_SIZE != 0 || base >= FRAME_MANAGED_LIMIT || count == 0 ||
-	    count > FRAME_COUNT - first)
+	if (base % FRAME_SIZE != 0 || base < st.window_base || offset >= FRAME_MANAGED_LIMIT ||
+	    count == 0 || count > FRAME_COUNT - first)
 		return K_EINVAL;
 	flags = spin_lock_irqsave(&frame_lock);
 	if (bits_all_set(st.allocated, first, first + count))

@@ -431,7 +431,34 @@ static void memmap_reports_usable_memory_above_2_gib(void **state)
 	assert_int_equal(frame_unmanaged_count(), 256 * 1024 + 128);
 	/* 1 GiB + 512 KiB rounds up to 1025 MiB: never reported as less. */
 	assert_string_equal(out, "frames: 32000 free, 0 used of 32000 managed (125 MiB free)\n"
-	                         "frames: 1025 MiB of usable memory above 2 GiB is not managed\n");
+	                         "frames: 1025 MiB of usable memory outside the 2 GiB window at 0x0 is not managed\n");
+}
+
+/* RAM starting at 1 GiB (QEMU virt): the window moves up, so all 2 GiB of
+ * it is managed and addresses come back physical. */
+static void window_starts_at_the_lowest_usable_memory(void **state)
+{
+	static struct limine_memmap_entry virt_ram = { 1 * GIB, 2 * GIB + 64 * MIB,
+						       LIMINE_MEMMAP_USABLE };
+	struct limine_memmap_response map = MAP(&virt_ram);
+	char out[512];
+	paddr_t p;
+
+	(void)state;
+	assert_int_equal(init_capturing(&map, NULL, 0, out, sizeof(out)), K_OK);
+	assert_int_equal(frame_window_base(), 1 * GIB);
+	assert_int_equal(frame_managed_count(), FRAME_COUNT);
+	assert_int_equal(frame_unmanaged_count(), 64 * MIB / FRAME_SIZE);
+	assert_string_equal(out, "frames: 524288 free, 0 used of 524288 managed (2048 MiB free)\n"
+				 "frames: 64 MiB of usable memory outside the 2 GiB window at 0x40000000 is not managed\n");
+	assert_int_equal(frame_alloc(&p), K_OK);
+	assert_true(p >= 1 * GIB && p < 3 * GIB);
+	assert_int_equal(frame_free(p), K_OK);
+	assert_int_equal(frame_free(p), K_EINVAL);
+	assert_int_equal(frame_free(0), K_EINVAL);          /* below the window */
+	assert_int_equal(frame_free(3 * GIB), K_EINVAL);    /* above it */
+	assert_int_equal(frame_alloc_contiguous(512, 512, &p), K_OK);
+	assert_int_equal(p % (2 * MIB), 0);
 }
 
 static void memmap_rejects_bad_input(void **state)
@@ -778,6 +805,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(starts_with_nothing_to_give, reset),
+		cmocka_unit_test_setup(window_starts_at_the_lowest_usable_memory, reset),
 		cmocka_unit_test_setup(alloc_free_round_trip, reset),
 		cmocka_unit_test_setup(add_takes_only_whole_frames, reset),
 		cmocka_unit_test_setup(adding_twice_counts_once, reset),
