@@ -15,6 +15,7 @@ set -euo pipefail
 
 PACKAGES=(
 	make clang lld llvm                      # toolchain: clang, ld.lld, lld-link
+	libclang-rt-14-dev                       # sanitizer and libFuzzer runtimes
 	qemu-system-x86 qemu-system-arm          # emulators for both arches
 	ovmf qemu-efi-aarch64                    # UEFI firmware: OVMF, AAVMF
 	mtools dosfstools                        # FAT boot images
