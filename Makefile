@@ -19,6 +19,11 @@ MEM ?= 256M
 LIMINE_EFI ?=
 QEMU_ARGS ?=
 
+# Rules below may compute prerequisites from the target's stem ($$*).
+.SECONDEXPANSION:
+# Keep intermediate files (objects of user programs, unsigned modules).
+.SECONDARY:
+
 ifeq ($(filter $(ARCH),x86_64 aarch64),)
 $(error ARCH must be x86_64 or aarch64, not "$(ARCH)")
 endif
@@ -45,6 +50,8 @@ WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wund
 FREESTANDING := -std=c17 -ffreestanding -fno-builtin -nostdlibinc -fno-stack-protector \
 	-mgeneral-regs-only -O2 $(WARNINGS)
 
+include mk/signing.mk
+
 # ---------------------------------------------------------------- kernel
 
 KERNEL_TARGET_x86_64 := x86_64-unknown-none-elf
@@ -55,7 +62,7 @@ KERNEL_ARCH_CFLAGS_aarch64 :=
 KERNEL_CFLAGS := --target=$(KERNEL_TARGET_$(ARCH)) $(FREESTANDING) -g -fno-pic -fno-pie \
 	-DCONFIG_SELFTEST=$(if $(filter 1,$(SELFTEST)),1,0) \
 	-fno-omit-frame-pointer $(KERNEL_ARCH_CFLAGS_$(ARCH)) \
-	-Iinclude -Ikernel/include -Ilib
+	-Iinclude -Ikernel/include -Ilib -I$(BUILD)/generated
 
 KERNEL_SRCS := \
 	kernel/boot/main.c \
@@ -70,6 +77,8 @@ KERNEL_SRCS := \
 	kernel/lib/backtrace.c \
 	kernel/lib/symbols.c \
 	kernel/lib/syscall.c \
+	kernel/identity/bootstrap.c \
+	kernel/boot/verifier.c \
 	kernel/mm/hhdm.c \
 	kernel/mm/vm.c \
 	kernel/mm/usercopy.c \
@@ -83,7 +92,11 @@ KERNEL_SRCS := \
 	kernel/selftest/user.c \
 	lib/format.c \
 	lib/kstring.c \
-	lib/pagetable.c
+	lib/pagetable.c \
+	lib/arcsig.c \
+	lib/crypto/blake3.c \
+	lib/crypto/sha512.c \
+	lib/crypto/ed25519.c
 
 KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/entry.S \
@@ -118,7 +131,7 @@ KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel-obj/%.o,$(KERNEL_SRCS) $(KERNEL_ARCH
 KERNEL_ELF := $(BUILD)/kernel/cambios.elf
 KERNEL_LDS := kernel/arch/$(ARCH)/linker.ld
 
-$(BUILD)/kernel-obj/%.o: % Makefile
+$(BUILD)/kernel-obj/%.o: % Makefile | $(KEY_HEADER)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -MJ $@.json -c $< -o $@
@@ -136,6 +149,32 @@ $(KERNEL_SYMS): $(KERNEL_ELF)
 	@mkdir -p $(dir $@)
 	@echo "  NM      $@"
 	$(Q)$(NM) --defined-only --numeric-sort $< | awk '$$2 ~ /^[tTwW]$$/ {print $$1, $$3}' > $@
+
+# ---------------------------------------------------------------- user programs
+
+# User programs are freestanding ELF executables linked at 0x400000
+# (user/linker.ld) and built with the same C dialect as the kernel; they
+# become signed boot modules.
+USER_CFLAGS := --target=$(KERNEL_TARGET_$(ARCH)) $(FREESTANDING) -g -fno-pic -fno-pie \
+	-Iinclude -Iuser/lib
+USER_LIB_SRCS := user/lib/start_$(ARCH).S
+USER_PROGRAMS := hello
+USER_SRCS_hello := user/hello/hello.c
+
+$(BUILD)/user-obj/%.o: % Makefile
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+# (addprefix, not patsubst: a % in a pattern rule's prerequisites is the stem.)
+$(BUILD)/modules/%.elf: $$(addprefix $(BUILD)/user-obj/,$$(addsuffix .o,$$(USER_SRCS_$$*) \
+		$(USER_LIB_SRCS))) user/linker.ld
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(LD) -nostdlib -static -z max-page-size=0x1000 --build-id=none -T user/linker.ld \
+		$(filter %.o,$^) -o $@
+
+USER_ELFS := $(patsubst %,$(BUILD)/modules/%.elf,$(USER_PROGRAMS))
 
 # ---------------------------------------------------------------- loader
 
@@ -199,15 +238,19 @@ $(LOADER_EFI): $(LOADER_OBJS)
 BOOT_EFI := $(if $(LIMINE_EFI),$(LIMINE_EFI),$(LOADER_EFI))
 IMAGE_SIZE_MIB := 64
 
-$(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(KERNEL_SYMS) boot/limine.conf scripts/mkimage.sh
+# Every boot module goes into the image signed (mk/signing.mk).
+SIGNED_MODULES := $(BUILD)/modules-signed/kernel.sym \
+	$(patsubst $(BUILD)/modules/%,$(BUILD)/modules-signed/%,$(USER_ELFS))
+
+$(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) boot/limine.conf scripts/mkimage.sh
 	scripts/mkimage.sh $@ $(IMAGE_SIZE_MIB) $(BOOT_EFI) $(LOADER_EFI_NAME_$(ARCH)) \
-		boot/limine.conf $(KERNEL_ELF) $(KERNEL_SYMS)
+		boot/limine.conf $(KERNEL_ELF) $(SIGNED_MODULES)
 
 # ---------------------------------------------------------------- host tests
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt
+UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := boot/elf.c
@@ -222,28 +265,32 @@ KERNEL_HOST_SUPPORT := kernel/lib/spinlock.c kernel/lib/printk.c kernel/lib/pani
 UNIT_SRCS_heap := kernel/mm/heap.c kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_fdt := boot/fdt.c
+UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
+UNIT_LDLIBS_ed25519 := -lcrypto
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 
-.SECONDEXPANSION:
 $(HOST_BUILD)/unit/%_test: tests/unit/%_test.c $$(UNIT_SRCS_$$*) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP $< $(UNIT_SRCS_$*) -lcmocka -lpthread -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP $< $(UNIT_SRCS_$*) -lcmocka -lpthread \
+		$(UNIT_LDLIBS_$*) -o $@
 
 # ---------------------------------------------------------------- benchmarks
 
 # Host benchmarks print figures next to a reference (glibc) measured in the
 # same run; they assert nothing about time.
 BENCH_CFLAGS := -std=c17 -O2 -DCONFIG_HEAP_DEBUG=0 $(WARNINGS) -Iinclude -Ilib -Ikernel/include
-BENCHES := heap frame
+BENCHES := heap frame ed25519
 BENCH_SRCS_heap := kernel/mm/heap.c $(KERNEL_HOST_SUPPORT)
 BENCH_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)
+BENCH_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
+BENCH_LDLIBS_ed25519 := -lcrypto
 BENCH_BINS := $(patsubst %,$(HOST_BUILD)/bench/%_bench,$(BENCHES))
 
 $(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(CC) $(BENCH_CFLAGS) -MMD -MP $< $(BENCH_SRCS_$*) -lpthread -o $@
+	$(Q)$(CC) $(BENCH_CFLAGS) -MMD -MP $< $(BENCH_SRCS_$*) -lpthread $(BENCH_LDLIBS_$*) -o $@
 
 # ---------------------------------------------------------------- targets
 

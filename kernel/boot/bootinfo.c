@@ -6,7 +6,6 @@
  */
 #include <boot.h>
 
-#include <kstring.h>
 #include <printk.h>
 #include <stddef.h>
 
@@ -76,15 +75,3 @@ void boot_print_modules(void)
 	}
 }
 
-const struct limine_file *boot_find_module(const char *role)
-{
-	const struct limine_module_response *mods = boot_modules();
-
-	for (uint64_t i = 0; mods && i < mods->module_count; i++) {
-		const struct limine_file *f = mods->modules[i];
-
-		if (f->cmdline && strcmp(f->cmdline, role) == 0)
-			return f;
-	}
-	return NULL;
-}

@@ -7,8 +7,9 @@
  * cannot exist before its registers are mapped. See
  * shared/seed/waking-up.txt for the full story; this file tells the
  * chapters implemented so far: "Nothing Works Yet", "First Words",
- * "Building the Foundation" and "Installing the Safety Net", then wakes
- * the other CPUs to prove them alive.
+ * "Building the Foundation", "Installing the Safety Net", the bootstrap
+ * identity and the SignedBinaryVerifier of "Creating Work", then wakes the
+ * other CPUs to prove them alive.
  */
 #include <arch.h>
 #include <boot.h>
@@ -16,11 +17,13 @@
 #include <frame.h>
 #include <heap.h>
 #include <hhdm.h>
+#include <identity.h>
 #include <panic.h>
 #include <printk.h>
 #include <selftest.h>
 #include <symbols.h>
 #include <syscall.h>
+#include <verifier.h>
 #include <vm.h>
 
 /* Step 1: the HHDM offset, before anything else. Without a response there
@@ -55,18 +58,19 @@ static void check_base_revision(void)
 	println("limine: base revision 2 supported");
 }
 
-/* The kernel.sym module turns addresses in exception reports into names. */
+/* The kernel.sym module turns addresses in exception reports into names.
+ * Like every module it is used only once the verifier has accepted it. */
 static void load_symbol_table(void)
 {
-	const struct limine_file *sym = boot_find_module(BOOT_MODULE_SYMBOLS);
+	const struct verified_module *sym = verifier_find(BOOT_MODULE_SYMBOLS);
 
 	if (!sym) {
-		println("symbols: no %s module; reports will show bare addresses",
+		println("symbols: no accepted %s module; reports show bare addresses",
 			BOOT_MODULE_SYMBOLS);
 		return;
 	}
-	symbols_set_table(sym->address, sym->size);
-	println("symbols: %llu bytes of kernel symbols loaded", (unsigned long long)sym->size);
+	symbols_set_table((const char *)sym->body, sym->body_len);
+	println("symbols: %zu bytes of kernel symbols loaded", sym->body_len);
 }
 
 /* The frame allocator manages usable RAM minus what the heap took. */
@@ -97,7 +101,6 @@ void kmain(void)
 		panic("the bootloader gave no memory map");
 	boot_print_memmap();                  /* the machine describes itself */
 	boot_print_modules();                 /* what we were handed to run */
-	load_symbol_table();                  /* names for addresses */
 
 	if (init_kernel_heap(boot_memmap()) != K_OK) /* kmalloc works */
 		panic("heap: no usable region of at least 4 MiB above 1 MiB");
@@ -107,6 +110,11 @@ void kmain(void)
 	arch_exceptions_init();               /* faults are reported, not resets */
 	arch_syscall_init();                  /* user code can call the kernel */
 
+	identity_init_bootstrap();            /* the kernel's public key, nothing secret */
+
+	verifier_check_boot_modules();        /* nothing unsigned goes further */
+	load_symbol_table();                  /* names for addresses in reports */
+
 	mp_wake_aps();                        /* every CPU proven alive */
 	println("cmdline: \"%s\"", boot_cmdline() ? boot_cmdline() : "");
 
@@ -115,6 +123,6 @@ void kmain(void)
 	if (cmdline_has_word(boot_cmdline(), CMDLINE_PANIC_TEST))
 		panic("%s on the command line: testing the panic path", CMDLINE_PANIC_TEST);
 
-	println("boot: foundation and safety net ready, BSP halting");
+	println("boot: foundation, safety net and verified modules ready, BSP halting");
 	arch_halt_forever();
 }

@@ -24,9 +24,8 @@ const char *boot_cmdline(void);
 /* Command-line words the kernel understands. */
 #define CMDLINE_PANIC_TEST "cambios.panic_test" /* panic at the end of boot: proves the panic path */
 
-/* The module whose string (module_cmdline) is `role`, or NULL. */
+/* Module strings (module_cmdline) that name a module's role. */
 #define BOOT_MODULE_SYMBOLS "kernel-symbols"
-const struct limine_file *boot_find_module(const char *role);
 
 /* Diagnostics printed during boot (bootinfo.c). */
 void boot_print_memmap(void);

@@ -18,6 +18,7 @@ typedef enum kerr {
 	K_EBUSY,    /* in use; try again later */
 	K_EFAULT,   /* a user address is unmapped or not accessible */
 	K_EFULL,    /* a queue or table is full */
+	K_EAGAIN,   /* nothing there yet (an empty queue); try again later */
 } kerr_t;
 
 #define __must_check __attribute__((warn_unused_result))

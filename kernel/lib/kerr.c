@@ -15,6 +15,7 @@ const char *kerr_name(kerr_t err)
 	case K_EBUSY: return "K_EBUSY";
 	case K_EFAULT: return "K_EFAULT";
 	case K_EFULL: return "K_EFULL";
+	case K_EAGAIN: return "K_EAGAIN";
 	}
 	return "K_E?";
 }

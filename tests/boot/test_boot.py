@@ -45,7 +45,7 @@ TRAPS = {"x86_64": r"^traps: GDT with TSS .* and IDT \(32 exception vectors\) lo
 SYSCALL = {"x86_64": r"^syscall: SYSCALL/SYSRET entry ready",
            "aarch64": r"^syscall: SVC from EL0 routed"}
 SMP = r"^smp: (\d+)/(\d+) CPUs online$"
-DONE = r"^boot: foundation and safety net ready, BSP halting$"
+DONE = r"^boot: foundation, safety net and verified modules ready, BSP halting$"
 PANIC = r"^PANIC"
 
 MEMMAP_TYPES = {"usable", "reserved", "acpi-reclaimable", "acpi-nvs",
@@ -102,16 +102,20 @@ def check_usable(run, mem, timeout):
     assert usable <= total, f"{usable} MiB usable of only {total} MiB"
 
 
+# The modules limine.conf lists, in order: (path, module string).
+EXPECTED_MODULES = [("/boot/modules/kernel.sym", "kernel-symbols"),
+                    ("/boot/modules/hello.elf", "hello")]
+
+
 def check_modules(run, timeout):
     count = int(run.wait_for(MODULES, timeout).group(1))
-    assert count == 1, f"expected 1 module, kernel reports {count}"
-    row = run.read_lines(1, timeout)[0]
-    match = re.match(MODULE_ROW, row)
-    assert match, f"bad module row {row!r}"
-    path, size, string = match.groups()
-    assert path == "/boot/modules/kernel.sym", f"module path {path!r}"
-    assert string == "kernel-symbols", f"module string {string!r}"
-    assert int(size) > 0, "empty module"
+    assert count == len(EXPECTED_MODULES), f"kernel reports {count} modules"
+    for row, (want_path, want_string) in zip(run.read_lines(count, timeout), EXPECTED_MODULES):
+        match = re.match(MODULE_ROW, row)
+        assert match, f"bad module row {row!r}"
+        path, size, string = match.groups()
+        assert (path, string) == (want_path, want_string), f"module row {row!r}"
+        assert int(size) > 72, f"module {path} is too small to carry a signature"
 
 
 def check_foundation(run, arch, mem, timeout):

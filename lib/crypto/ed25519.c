@@ -1,0 +1,1108 @@
+/*
+ * ed25519: Ed25519 signatures (RFC 8032 section 5.1, pure Ed25519).
+ *
+ * Layers, bottom up, each in its own section below:
+ *
+ *   field    GF(p), p = 2^255 - 19, in radix 2^51: five 64-bit limbs,
+ *            products in unsigned __int128. Limbs may exceed 51 bits between
+ *            operations (additions do not carry), which saves carries in the
+ *            curve formulas; the bounds are stated where they matter.
+ *            Every field operation is straight-line code: no branch or
+ *            memory index depends on the values.
+ *   group    the twisted Edwards curve -x^2 + y^2 = 1 + d*x^2*y^2 in the
+ *            extended coordinates of Hisil, Wong, Carter and Dawson,
+ *            "Twisted Edwards Curves Revisited" (2008): (X:Y:Z:T) with
+ *            x = X/Z, y = Y/Z, x*y = T/Z. Additions and doublings produce
+ *            the "completed" form (see struct ge_completed), which is
+ *            converted to the cheapest form the next step needs.
+ *   scalars  integers mod L (the prime order of B) in 64-bit limbs;
+ *            Barrett reduction (Handbook of Applied Cryptography, 14.42)
+ *            with a fixed number of steps and masked final subtractions.
+ *   Ed25519  key generation (5.1.5), signing (5.1.6), verification (5.1.7).
+ *
+ * Constant time. Key generation and signing touch secrets (the seed, the
+ * clamped scalar s, the nonce r): they use only the straight-line field
+ * code, the fixed-base multiplication ge_scalarmult_base (signed radix-16
+ * digits, every table entry of a row read and selected with masks), and
+ * the straight-line scalar code. Secret intermediates are wiped with
+ * crypto_wipe before returning. Verification handles only public data and
+ * is variable-time: a width-5 NAF of k for the public key and a width-8
+ * NAF of S over a precomputed table of odd multiples of B, interleaved in
+ * one double-and-add loop (Straus/Shamir).
+ *
+ * Precomputed tables (lib/crypto/ed25519_tables.h) hold multiples of B;
+ * that file documents how they were generated.
+ *
+ * Verification policy (RFC 8032 section 5.1.7 leaves some of it open):
+ *
+ *   - S must be canonical, 0 <= S < L (required by 5.1.7 step 1): else
+ *     ED25519_NONCANONICAL_S. Without this check, (R, S + L) would be a
+ *     second valid signature (malleability).
+ *   - The public key A and R must be canonical encodings of curve points:
+ *     y < p, and not "x = 0 with the sign bit set" (5.1.3 steps 1 and 4);
+ *     else ED25519_BAD_PUBLIC_KEY or ED25519_BAD_R. So every accepted
+ *     signature has exactly one encoding of each part.
+ *   - The equation is the cofactorless [S]B = R + [k]A, checked as
+ *     encode([S]B - [k]A) == R (byte comparison), like OpenSSL. RFC 8032
+ *     permits it ("sufficient, but not required" to multiply by 8). For
+ *     honestly generated keys and signatures both equations agree, since
+ *     A and R then lie in the prime-order subgroup; cofactorless is the
+ *     stricter one, so we accept no more than a cofactored verifier.
+ *   - Small-order public keys are REJECTED (ED25519_BAD_PUBLIC_KEY): the
+ *     8 points with [8]A = identity, the identity among them. For such a
+ *     key [k]A takes at most 8 values whatever the message, so one R and S
+ *     can be made to verify for many messages without any secret: the key
+ *     binds nothing. An honestly generated key, [s]B with s a nonzero
+ *     multiple of 8 below L, is never of small order, so this rejects
+ *     nothing OpenSSL accepts for real keys (OpenSSL itself accepts such
+ *     keys; the unit test shows the difference).
+ *   - Mixed-order public keys (a small-order component added to a
+ *     prime-order point) and small-order or mixed-order R are accepted as
+ *     the cofactorless equation decides: excluding them would cost a full
+ *     scalar multiplication by L per verification, no honest signer
+ *     produces them, and with a prime-order A the equation itself forces
+ *     R = [S]B - [k]A into the prime-order subgroup.
+ */
+#include "crypto/ed25519.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kstring.h>
+
+#include "crypto/sha512.h"
+
+typedef unsigned __int128 u128;
+
+/* ------------------------------------------------------------------ field */
+
+#define FE_LIMBS 5
+#define FE_LIMB_BITS 51
+#define FE_LIMB_MASK ((UINT64_C(1) << FE_LIMB_BITS) - 1)
+#define FE_BYTES 32
+/* 2^255 = 19 (mod p): a carry out of the top limb re-enters limb 0 times 19. */
+#define FE_FOLD 19
+/* The limbs of 4p, added before subtracting so that no limb goes negative. */
+#define FE_4P_LIMB0 (4 * ((UINT64_C(1) << FE_LIMB_BITS) - 19))
+#define FE_4P_LIMB (4 * ((UINT64_C(1) << FE_LIMB_BITS) - 1))
+
+/*
+ * An element of GF(p): sum of v[i] * 2^(51*i). Bounds used below:
+ *   tight: every limb < 2^51 + 2^18 (what mul, sq and carry produce);
+ *   mul and sq accept limbs < 2^59 (their 128-bit sums cannot overflow);
+ *   fe_sub(f, g) needs g's limbs <= 2^53 - 76 (g tight, or a sum of two
+ *   tight elements) and returns limbs < f's + 2^53.
+ */
+struct fe25519 {
+	uint64_t v[FE_LIMBS];
+};
+
+/* d = -121665/121666 mod p (RFC 8032 section 5.1). */
+static const struct fe25519 fe_d = {
+	{0x34dca135978a3, 0x1a8283b156ebd, 0x5e7a26001c029, 0x739c663a03cbb, 0x52036cee2b6ff}};
+/* 2*d mod p, the constant of the addition formulas. */
+static const struct fe25519 fe_d2 = {
+	{0x69b9426b2f159, 0x35050762add7a, 0x3cf44c0038052, 0x6738cc7407977, 0x2406d9dc56dff}};
+/* sqrt(-1) = 2^((p-1)/4) mod p (RFC 8032 section 5.1.3 step 3). */
+static const struct fe25519 fe_sqrtm1 = {
+	{0x61b274a0ea0b0, 0x0d5a5fc8f189d, 0x7ef5e9cbd0c60, 0x78595a6804c9e, 0x2b8324804fc1d}};
+
+static void fe_zero(struct fe25519 *h)
+{
+	for (unsigned i = 0; i < FE_LIMBS; i++)
+		h->v[i] = 0;
+}
+
+static void fe_one(struct fe25519 *h)
+{
+	fe_zero(h);
+	h->v[0] = 1;
+}
+
+static void fe_add(struct fe25519 *h, const struct fe25519 *f, const struct fe25519 *g)
+{
+	for (unsigned i = 0; i < FE_LIMBS; i++)
+		h->v[i] = f->v[i] + g->v[i];
+}
+
+/* h = f + 4p - g (see the bounds at struct fe25519). */
+static void fe_sub(struct fe25519 *h, const struct fe25519 *f, const struct fe25519 *g)
+{
+	h->v[0] = f->v[0] + FE_4P_LIMB0 - g->v[0];
+	for (unsigned i = 1; i < FE_LIMBS; i++)
+		h->v[i] = f->v[i] + FE_4P_LIMB - g->v[i];
+}
+
+/* Brings limbs below 2^63 back to tight. */
+static void fe_carry(struct fe25519 *h)
+{
+	uint64_t c;
+
+	for (unsigned i = 0; i < FE_LIMBS - 1; i++) {
+		c = h->v[i] >> FE_LIMB_BITS;
+		h->v[i] &= FE_LIMB_MASK;
+		h->v[i + 1] += c;
+	}
+	c = h->v[4] >> FE_LIMB_BITS;
+	h->v[4] &= FE_LIMB_MASK;
+	h->v[0] += c * FE_FOLD;
+	c = h->v[0] >> FE_LIMB_BITS;
+	h->v[0] &= FE_LIMB_MASK;
+	h->v[1] += c;
+}
+
+static void fe_neg(struct fe25519 *h, const struct fe25519 *f)
+{
+	struct fe25519 zero;
+
+	fe_zero(&zero);
+	fe_sub(h, &zero, f);
+	fe_carry(h);
+}
+
+/* Carries the five 128-bit column sums of a product into a tight h. The
+ * top carry can exceed 64 bits when the inputs are loose, so it is folded
+ * in 128-bit arithmetic. */
+static void fe_carry_wide(struct fe25519 *h, u128 r0, u128 r1, u128 r2, u128 r3, u128 r4)
+{
+	r1 += r0 >> FE_LIMB_BITS;
+	r2 += r1 >> FE_LIMB_BITS;
+	r3 += r2 >> FE_LIMB_BITS;
+	r4 += r3 >> FE_LIMB_BITS;
+	u128 t0 = ((uint64_t)r0 & FE_LIMB_MASK) + (r4 >> FE_LIMB_BITS) * FE_FOLD;
+
+	h->v[0] = (uint64_t)t0 & FE_LIMB_MASK;
+	h->v[1] = ((uint64_t)r1 & FE_LIMB_MASK) + (uint64_t)(t0 >> FE_LIMB_BITS);
+	h->v[2] = (uint64_t)r2 & FE_LIMB_MASK;
+	h->v[3] = (uint64_t)r3 & FE_LIMB_MASK;
+	h->v[4] = (uint64_t)r4 & FE_LIMB_MASK;
+}
+
+/* Schoolbook 5x5 product; a term f[i]*g[j] with i + j >= 5 has weight
+ * 2^(255 + 51*(i+j-5)) = 19 * 2^(51*(i+j-5)), hence the g[j]*19. */
+static void fe_mul(struct fe25519 *h, const struct fe25519 *f, const struct fe25519 *g)
+{
+	uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
+	uint64_t g0 = g->v[0], g1 = g->v[1], g2 = g->v[2], g3 = g->v[3], g4 = g->v[4];
+	uint64_t g1_19 = g1 * FE_FOLD, g2_19 = g2 * FE_FOLD;
+	uint64_t g3_19 = g3 * FE_FOLD, g4_19 = g4 * FE_FOLD;
+
+	u128 r0 = (u128)f0 * g0 + (u128)f1 * g4_19 + (u128)f2 * g3_19 + (u128)f3 * g2_19 +
+		  (u128)f4 * g1_19;
+	u128 r1 = (u128)f0 * g1 + (u128)f1 * g0 + (u128)f2 * g4_19 + (u128)f3 * g3_19 +
+		  (u128)f4 * g2_19;
+	u128 r2 = (u128)f0 * g2 + (u128)f1 * g1 + (u128)f2 * g0 + (u128)f3 * g4_19 +
+		  (u128)f4 * g3_19;
+	u128 r3 = (u128)f0 * g3 + (u128)f1 * g2 + (u128)f2 * g1 + (u128)f3 * g0 +
+		  (u128)f4 * g4_19;
+	u128 r4 = (u128)f0 * g4 + (u128)f1 * g3 + (u128)f2 * g2 + (u128)f3 * g1 + (u128)f4 * g0;
+
+	fe_carry_wide(h, r0, r1, r2, r3, r4);
+}
+
+/* fe_mul(h, f, f) with the symmetric terms merged (15 products, not 25). */
+static void fe_sq(struct fe25519 *h, const struct fe25519 *f)
+{
+	uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
+	uint64_t f0_2 = 2 * f0, f1_2 = 2 * f1, f2_2 = 2 * f2, f3_2 = 2 * f3;
+	uint64_t f3_19 = f3 * FE_FOLD, f4_19 = f4 * FE_FOLD;
+
+	u128 r0 = (u128)f0 * f0 + (u128)f1_2 * f4_19 + (u128)f2_2 * f3_19;
+	u128 r1 = (u128)f0_2 * f1 + (u128)f2_2 * f4_19 + (u128)f3 * f3_19;
+	u128 r2 = (u128)f0_2 * f2 + (u128)f1 * f1 + (u128)f3_2 * f4_19;
+	u128 r3 = (u128)f0_2 * f3 + (u128)f1_2 * f2 + (u128)f4 * f4_19;
+	u128 r4 = (u128)f0_2 * f4 + (u128)f1_2 * f3 + (u128)f2 * f2;
+
+	fe_carry_wide(h, r0, r1, r2, r3, r4);
+}
+
+/* h = f^(2^n), n >= 1. */
+static void fe_sq_n(struct fe25519 *h, const struct fe25519 *f, unsigned n)
+{
+	fe_sq(h, f);
+	while (--n > 0)
+		fe_sq(h, h);
+}
+
+/*
+ * The common prefix of the two exponentiations below: returns z^(2^250 - 1)
+ * in *z250 and z^11 in *z11. Each z^(2^k - 1) is built from a smaller one
+ * by squaring k/2 (or so) times and multiplying: 2^5-1, 2^10-1, 2^20-1,
+ * 2^40-1, 2^50-1, 2^100-1, 2^200-1, 2^250-1.
+ */
+static void fe_pow_2_250_1(struct fe25519 *z250, struct fe25519 *z11, const struct fe25519 *z)
+{
+	struct fe25519 z2, z9, t, z5, z10, z20, z50, z100;
+
+	fe_sq(&z2, z);             /* z^2 */
+	fe_sq_n(&t, &z2, 2);       /* z^8 */
+	fe_mul(&z9, &t, z);        /* z^9 */
+	fe_mul(z11, &z9, &z2);     /* z^11 */
+	fe_sq(&t, z11);            /* z^22 */
+	fe_mul(&z5, &t, &z9);      /* z^31 = z^(2^5 - 1) */
+	fe_sq_n(&t, &z5, 5);
+	fe_mul(&z10, &t, &z5);     /* z^(2^10 - 1) */
+	fe_sq_n(&t, &z10, 10);
+	fe_mul(&z20, &t, &z10);    /* z^(2^20 - 1) */
+	fe_sq_n(&t, &z20, 20);
+	fe_mul(&t, &t, &z20);      /* z^(2^40 - 1) */
+	fe_sq_n(&t, &t, 10);
+	fe_mul(&z50, &t, &z10);    /* z^(2^50 - 1) */
+	fe_sq_n(&t, &z50, 50);
+	fe_mul(&z100, &t, &z50);   /* z^(2^100 - 1) */
+	fe_sq_n(&t, &z100, 100);
+	fe_mul(&t, &t, &z100);     /* z^(2^200 - 1) */
+	fe_sq_n(&t, &t, 50);
+	fe_mul(z250, &t, &z50);    /* z^(2^250 - 1) */
+}
+
+/* h = 1/z = z^(p-2) (Fermat); p - 2 = (2^250 - 1) * 2^5 + 11. 0 maps to 0. */
+static void fe_invert(struct fe25519 *h, const struct fe25519 *z)
+{
+	struct fe25519 z250, z11;
+
+	fe_pow_2_250_1(&z250, &z11, z);
+	fe_sq_n(&z250, &z250, 5);
+	fe_mul(h, &z250, &z11);
+}
+
+/* h = z^((p-5)/8), the exponent of the square root in RFC 8032 5.1.3
+ * step 3; (p - 5)/8 = 2^252 - 3 = (2^250 - 1) * 4 + 1. */
+static void fe_pow_p58(struct fe25519 *h, const struct fe25519 *z)
+{
+	struct fe25519 z250, z11;
+
+	fe_pow_2_250_1(&z250, &z11, z);
+	fe_sq_n(&z250, &z250, 2);
+	fe_mul(h, &z250, z);
+}
+
+/* The canonical little-endian encoding of f (its value mod p, below p). */
+static void fe_tobytes(uint8_t s[FE_BYTES], const struct fe25519 *f)
+{
+	struct fe25519 h = *f;
+	uint64_t q;
+
+	fe_carry(&h);
+	/* Now h < 2^255 + 2^70 < 2p, so h mod p is h - q*p with q the carry out
+	 * of bit 255 of h + 19 (h >= p exactly when h + 19 >= 2^255). */
+	q = (h.v[0] + FE_FOLD) >> FE_LIMB_BITS;
+	for (unsigned i = 1; i < FE_LIMBS; i++)
+		q = (h.v[i] + q) >> FE_LIMB_BITS;
+	/* h - q*p = h + 19q - q*2^255: add 19q, carry, drop bit 255. */
+	h.v[0] += FE_FOLD * q;
+	for (unsigned i = 0; i < FE_LIMBS - 1; i++) {
+		h.v[i + 1] += h.v[i] >> FE_LIMB_BITS;
+		h.v[i] &= FE_LIMB_MASK;
+	}
+	h.v[4] &= FE_LIMB_MASK;
+
+	/* Pack the 5 x 51 bits into 4 little-endian 64-bit words. */
+	uint64_t w[4] = {
+		h.v[0] | h.v[1] << 51,
+		h.v[1] >> 13 | h.v[2] << 38,
+		h.v[2] >> 26 | h.v[3] << 25,
+		h.v[3] >> 39 | h.v[4] << 12,
+	};
+	for (unsigned i = 0; i < FE_BYTES; i++)
+		s[i] = (uint8_t)(w[i / 8] >> (8 * (i % 8)));
+}
+
+static uint64_t load_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static void store_le64(uint8_t *p, uint64_t v)
+{
+	for (unsigned i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The low 255 bits of s (bit 255 is the caller's business). The result may
+ * be >= p if s is not canonical; see fe_bytes_canonical. */
+static void fe_frombytes(struct fe25519 *h, const uint8_t s[FE_BYTES])
+{
+	uint64_t w0 = load_le64(s), w1 = load_le64(s + 8);
+	uint64_t w2 = load_le64(s + 16), w3 = load_le64(s + 24);
+
+	h->v[0] = w0 & FE_LIMB_MASK;
+	h->v[1] = (w0 >> 51 | w1 << 13) & FE_LIMB_MASK;
+	h->v[2] = (w1 >> 38 | w2 << 26) & FE_LIMB_MASK;
+	h->v[3] = (w2 >> 25 | w3 << 39) & FE_LIMB_MASK;
+	h->v[4] = (w3 >> 12) & FE_LIMB_MASK;
+}
+
+/* Whether the low 255 bits of s are below p = 2^255 - 19, i.e. not one of
+ * 2^255 - 19 .. 2^255 - 1 (ff..ff ed..ff with the top bit clear). Public
+ * data only. */
+static bool fe_bytes_canonical(const uint8_t s[FE_BYTES])
+{
+	if ((s[31] & 0x7f) != 0x7f)
+		return true;
+	for (unsigned i = 30; i > 0; i--)
+		if (s[i] != 0xff)
+			return true;
+	return s[0] < 0xed;
+}
+
+/* 1 if f is zero mod p, else 0; constant time. */
+static unsigned fe_iszero(const struct fe25519 *f)
+{
+	uint8_t s[FE_BYTES];
+	unsigned acc = 0;
+
+	fe_tobytes(s, f);
+	for (unsigned i = 0; i < FE_BYTES; i++)
+		acc |= s[i];
+	return (acc - 1) >> 8 & 1;
+}
+
+/* The "sign" of f: the low bit of its canonical encoding (RFC 8032 5.1.2). */
+static unsigned fe_isnegative(const struct fe25519 *f)
+{
+	uint8_t s[FE_BYTES];
+
+	fe_tobytes(s, f);
+	return s[0] & 1;
+}
+
+static bool fe_equal(const struct fe25519 *f, const struct fe25519 *g)
+{
+	struct fe25519 t;
+
+	fe_sub(&t, f, g);
+	return fe_iszero(&t);
+}
+
+/* f = g if bit is 1, unchanged if 0, without a branch on bit. */
+static void fe_cmov(struct fe25519 *f, const struct fe25519 *g, unsigned bit)
+{
+	uint64_t mask = 0 - (uint64_t)bit;
+
+	for (unsigned i = 0; i < FE_LIMBS; i++)
+		f->v[i] ^= mask & (f->v[i] ^ g->v[i]);
+}
+
+/* ------------------------------------------------------------------ group */
+
+/* Extended coordinates: x = X/Z, y = Y/Z, x*y = T/Z. */
+struct ge_p3 {
+	struct fe25519 X, Y, Z, T;
+};
+
+/* Projective coordinates (no T): enough for doubling. */
+struct ge_p2 {
+	struct fe25519 X, Y, Z;
+};
+
+/*
+ * The "completed" result of an addition or doubling, before its final
+ * multiplications: x = e/g, y = h/f. Then X = e*f, Y = g*h, Z = f*g and,
+ * only if the next step is an addition, T = e*h.
+ */
+struct ge_completed {
+	struct fe25519 e, f, g, h;
+};
+
+/* A point prepared as the second operand of additions: (Y + X, Y - X, Z,
+ * 2*d*T). */
+struct ge_cached {
+	struct fe25519 ypx, ymx, z, t2d;
+};
+
+/* An affine point prepared for mixed addition: (y + x, y - x, 2*d*x*y). */
+struct ge_niels {
+	struct fe25519 ypx, ymx, xy2d;
+};
+
+#include "crypto/ed25519_tables.h"
+
+#define BASE_TABLE_ROWS 32 /* 256^j for j < 32 covers 256-bit scalars */
+#define BASE_TABLE_COLS 8  /* multiples 1..8: signed radix-16 digits */
+#define BASE_ODD_ENTRIES 64 /* odd multiples 1..127: width-8 NAF digits */
+
+_Static_assert(sizeof(base_table) == sizeof(struct ge_niels) * BASE_TABLE_ROWS * BASE_TABLE_COLS,
+	       "base_table shape");
+_Static_assert(sizeof(base_odd) == sizeof(struct ge_niels) * BASE_ODD_ENTRIES, "base_odd shape");
+
+static void ge_p3_identity(struct ge_p3 *h)
+{
+	fe_zero(&h->X);
+	fe_one(&h->Y);
+	fe_one(&h->Z);
+	fe_zero(&h->T);
+}
+
+static void ge_niels_identity(struct ge_niels *h)
+{
+	fe_one(&h->ypx);
+	fe_one(&h->ymx);
+	fe_zero(&h->xy2d);
+}
+
+static void ge_to_p2(struct ge_p2 *r, const struct ge_completed *p)
+{
+	fe_mul(&r->X, &p->e, &p->f);
+	fe_mul(&r->Y, &p->g, &p->h);
+	fe_mul(&r->Z, &p->f, &p->g);
+}
+
+static void ge_to_p3(struct ge_p3 *r, const struct ge_completed *p)
+{
+	fe_mul(&r->X, &p->e, &p->f);
+	fe_mul(&r->Y, &p->g, &p->h);
+	fe_mul(&r->Z, &p->f, &p->g);
+	fe_mul(&r->T, &p->e, &p->h);
+}
+
+static void ge_p3_to_p2(struct ge_p2 *r, const struct ge_p3 *p)
+{
+	r->X = p->X;
+	r->Y = p->Y;
+	r->Z = p->Z;
+}
+
+static void ge_p3_to_cached(struct ge_cached *r, const struct ge_p3 *p)
+{
+	fe_add(&r->ypx, &p->Y, &p->X);
+	fe_sub(&r->ymx, &p->Y, &p->X);
+	r->z = p->Z;
+	fe_mul(&r->t2d, &p->T, &fe_d2);
+}
+
+/*
+ * r = 2p: "dbl-2008-hwcd" of Hisil et al. with a = -1, every intermediate
+ * negated (which leaves the point unchanged, being projective, and saves
+ * the negations): with A = X^2, B = Y^2, C = 2Z^2,
+ *   e = A + B - (X + Y)^2, f = C + A - B, g = A - B, h = A + B.
+ */
+static void ge_dbl(struct ge_completed *r, const struct ge_p2 *p)
+{
+	struct fe25519 a, b, c, xy;
+
+	fe_sq(&a, &p->X);
+	fe_sq(&b, &p->Y);
+	fe_sq(&c, &p->Z);
+	fe_add(&c, &c, &c);
+	fe_add(&xy, &p->X, &p->Y);
+	fe_sq(&xy, &xy);
+	fe_add(&r->h, &a, &b);
+	fe_sub(&r->e, &r->h, &xy);
+	fe_sub(&r->g, &a, &b);
+	fe_add(&r->f, &c, &r->g);
+}
+
+/*
+ * r = p + q, or p - q when negate is set: "add-2008-hwcd-3" of Hisil et
+ * al. (a = -1, k = 2d), complete for Ed25519 (d is not a square):
+ *   A = (Y1 - X1)(Y2 - X2), B = (Y1 + X1)(Y2 + X2), C = T1 * 2d * T2,
+ *   D = 2 * Z1 * Z2; e = B - A, f = D - C, g = D + C, h = B + A.
+ * -q = (-X2, Y2, Z2, -T2) swaps Y2 + X2 with Y2 - X2 and negates C.
+ * z2 == NULL means Z2 = 1 (a mixed addition with an affine point).
+ */
+static void ge_add_core(struct ge_completed *r, const struct ge_p3 *p,
+			const struct fe25519 *ypx2, const struct fe25519 *ymx2,
+			const struct fe25519 *t2d2, const struct fe25519 *z2, bool negate)
+{
+	struct fe25519 a, b, c, d, t;
+
+	fe_sub(&t, &p->Y, &p->X);
+	fe_mul(&a, &t, negate ? ypx2 : ymx2);
+	fe_add(&t, &p->Y, &p->X);
+	fe_mul(&b, &t, negate ? ymx2 : ypx2);
+	fe_mul(&c, &p->T, t2d2);
+	if (z2)
+		fe_mul(&d, &p->Z, z2);
+	else
+		d = p->Z;
+	fe_add(&d, &d, &d);
+	fe_sub(&r->e, &b, &a);
+	fe_add(&r->h, &b, &a);
+	if (negate) {
+		fe_add(&r->f, &d, &c);
+		fe_sub(&r->g, &d, &c);
+	} else {
+		fe_sub(&r->f, &d, &c);
+		fe_add(&r->g, &d, &c);
+	}
+}
+
+/* Variable time in `negate` (verification only). */
+static void ge_add_cached(struct ge_completed *r, const struct ge_p3 *p, const struct ge_cached *q,
+			  bool negate)
+{
+	ge_add_core(r, p, &q->ypx, &q->ymx, &q->t2d, &q->z, negate);
+}
+
+/* Constant time: signing negates through ge_niels_select, not here. */
+static void ge_madd(struct ge_completed *r, const struct ge_p3 *p, const struct ge_niels *q,
+		    bool negate)
+{
+	ge_add_core(r, p, &q->ypx, &q->ymx, &q->xy2d, NULL, negate);
+}
+
+/* The encoding of RFC 8032 section 5.1.2: y, with the sign of x in bit 255. */
+static void ge_tobytes(uint8_t s[FE_BYTES], const struct ge_p2 *p)
+{
+	struct fe25519 zinv, x, y;
+
+	fe_invert(&zinv, &p->Z);
+	fe_mul(&x, &p->X, &zinv);
+	fe_mul(&y, &p->Y, &zinv);
+	fe_tobytes(s, &y);
+	s[31] |= (uint8_t)(fe_isnegative(&x) << 7);
+}
+
+/*
+ * Decoding, RFC 8032 section 5.1.3, rejecting non-canonical encodings.
+ * Public data only (variable time). Returns false if s is not the
+ * canonical encoding of a curve point.
+ */
+static bool ge_frombytes(struct ge_p3 *h, const uint8_t s[FE_BYTES])
+{
+	struct fe25519 u, v, v3, t, vxx, minus_u;
+	unsigned x_sign = s[31] >> 7;
+
+	/* Step 1: y < p. */
+	if (!fe_bytes_canonical(s))
+		return false;
+	fe_frombytes(&h->Y, s);
+	fe_one(&h->Z);
+
+	/* Step 2: x^2 = u/v with u = y^2 - 1, v = d*y^2 + 1. */
+	fe_sq(&u, &h->Y);
+	fe_mul(&v, &u, &fe_d);
+	fe_sub(&u, &u, &h->Z);
+	fe_carry(&u); /* tight: u is also subtracted and negated below */
+	fe_add(&v, &v, &h->Z);
+
+	/* Step 3: candidate root x = u * v^3 * (u * v^7)^((p-5)/8). */
+	fe_sq(&v3, &v);
+	fe_mul(&v3, &v3, &v);     /* v^3 */
+	fe_sq(&t, &v3);
+	fe_mul(&t, &t, &v);       /* v^7 */
+	fe_mul(&t, &t, &u);       /* u * v^7 */
+	fe_pow_p58(&t, &t);
+	fe_mul(&t, &t, &v3);
+	fe_mul(&h->X, &t, &u);
+
+	fe_sq(&vxx, &h->X);
+	fe_mul(&vxx, &vxx, &v);
+	fe_neg(&minus_u, &u);
+	if (!fe_equal(&vxx, &u)) {
+		if (!fe_equal(&vxx, &minus_u))
+			return false; /* u/v is not a square: not on the curve */
+		fe_mul(&h->X, &h->X, &fe_sqrtm1);
+	}
+
+	/* Step 4: pick the root with the encoded sign; "-0" is not canonical. */
+	if (fe_iszero(&h->X) && x_sign)
+		return false;
+	if (fe_isnegative(&h->X) != x_sign)
+		fe_neg(&h->X, &h->X);
+	fe_mul(&h->T, &h->X, &h->Y);
+	return true;
+}
+
+/* 1 if a == b, else 0, for a, b < 2^31; no branch: a ^ b is 0 exactly
+ * when they are equal, and only 0 - 1 sets bit 31. */
+static unsigned ct_equal(unsigned a, unsigned b)
+{
+	return ((a ^ b) - 1) >> 31 & 1;
+}
+
+static void ge_niels_cmov(struct ge_niels *t, const struct ge_niels *u, unsigned bit)
+{
+	fe_cmov(&t->ypx, &u->ypx, bit);
+	fe_cmov(&t->ymx, &u->ymx, bit);
+	fe_cmov(&t->xy2d, &u->xy2d, bit);
+}
+
+/*
+ * t = digit * 256^row * B for a secret digit in [-8, 8], in constant time:
+ * every entry of the row is read and the right one kept by masks; the
+ * sign is applied by a masked swap of y+x and y-x and negation of 2dxy.
+ */
+static void ge_niels_select(struct ge_niels *t, unsigned row, int digit)
+{
+	unsigned negative = (unsigned)digit >> 31 & 1;
+	unsigned magnitude = (unsigned)((digit ^ -(int)negative) + (int)negative);
+	struct ge_niels minus;
+
+	ge_niels_identity(t);
+	for (unsigned k = 0; k < BASE_TABLE_COLS; k++)
+		ge_niels_cmov(t, &base_table[row][k], ct_equal(magnitude, k + 1));
+	minus.ypx = t->ymx;
+	minus.ymx = t->ypx;
+	fe_neg(&minus.xy2d, &t->xy2d);
+	ge_niels_cmov(t, &minus, negative);
+	crypto_wipe(&minus, sizeof(minus));
+}
+
+#define SCALAR_BYTES 32
+#define RADIX16_DIGITS 64
+
+/*
+ * h = a * B for a secret 32-byte little-endian a with a[31] <= 127, in
+ * constant time.
+ *
+ * a is rewritten in signed radix 16, a = sum e[i] * 16^i with every e[i]
+ * in [-8, 8] (the top digit absorbs the final carry: at most 7 + 1), so
+ * each digit needs only the multiples 1..8 of its power of B. Grouping
+ * the odd and even digits,
+ *   a * B = 16 * sum_j e[2j+1] * 256^j * B + sum_j e[2j] * 256^j * B,
+ * both sums use the same 32 rows of base_table, and the whole
+ * multiplication is 64 mixed additions and 4 doublings.
+ */
+static void ge_scalarmult_base(struct ge_p3 *h, const uint8_t a[SCALAR_BYTES])
+{
+	int8_t e[RADIX16_DIGITS];
+	int carry = 0;
+	struct ge_niels t;
+	struct ge_completed r;
+	struct ge_p2 s;
+
+	for (unsigned i = 0; i < SCALAR_BYTES; i++) {
+		e[2 * i] = (int8_t)(a[i] & 15);
+		e[2 * i + 1] = (int8_t)(a[i] >> 4);
+	}
+	/* Digits 0..15 become -8..7, pushing a carry of 1 up when >= 8.
+	 * e[i] + carry is in 0..16, so the shift sees no negative value. */
+	for (unsigned i = 0; i < RADIX16_DIGITS - 1; i++) {
+		int v = e[i] + carry;
+
+		carry = (v + 8) >> 4;
+		e[i] = (int8_t)(v - carry * 16);
+	}
+	e[RADIX16_DIGITS - 1] = (int8_t)(e[RADIX16_DIGITS - 1] + carry);
+
+	ge_p3_identity(h);
+	for (unsigned i = 1; i < RADIX16_DIGITS; i += 2) {
+		ge_niels_select(&t, i / 2, e[i]);
+		ge_madd(&r, h, &t, false);
+		ge_to_p3(h, &r);
+	}
+	ge_p3_to_p2(&s, h);
+	for (unsigned i = 0; i < 3; i++) {
+		ge_dbl(&r, &s);
+		ge_to_p2(&s, &r);
+	}
+	ge_dbl(&r, &s);
+	ge_to_p3(h, &r);
+	for (unsigned i = 0; i < RADIX16_DIGITS; i += 2) {
+		ge_niels_select(&t, i / 2, e[i]);
+		ge_madd(&r, h, &t, false);
+		ge_to_p3(h, &r);
+	}
+
+	crypto_wipe(e, sizeof(e));
+	crypto_wipe(&t, sizeof(t));
+	crypto_wipe(&r, sizeof(r));
+	crypto_wipe(&s, sizeof(s));
+}
+
+/* Scalars below 2^253 (reduced mod L) have NAF digits up to bit 253 + w. */
+#define NAF_LEN 264
+#define NAF_WIDTH_A 5 /* 8 odd multiples of A, computed per verification */
+#define NAF_WIDTH_B 8 /* 64 odd multiples of B, in base_odd */
+#define A_ODD_MULTIPLES (1u << (NAF_WIDTH_A - 2))
+
+static unsigned scalar_bit(const uint8_t s[SCALAR_BYTES], unsigned i)
+{
+	return i < 8 * SCALAR_BYTES ? s[i / 8] >> (i % 8) & 1 : 0;
+}
+
+/*
+ * Width-w non-adjacent form of a public scalar s: s = sum naf[i] * 2^i with
+ * every nonzero digit odd and in (-2^(w-1), 2^(w-1)), and any w
+ * consecutive digits holding at most one nonzero. Scanning up, an odd
+ * window value v (the next w bits plus the carry) becomes the digit v, or
+ * v - 2^w with a carry of 1 into position i + w when v >= 2^(w-1).
+ */
+static void naf_recode(int8_t naf[NAF_LEN], const uint8_t s[SCALAR_BYTES], unsigned w)
+{
+	unsigned carry = 0, i = 0;
+
+	memset(naf, 0, NAF_LEN);
+	while (i < NAF_LEN) {
+		if (scalar_bit(s, i) == carry) {
+			i++; /* bit + carry is even: a zero digit, the carry moves up */
+			continue;
+		}
+		unsigned v = carry;
+
+		for (unsigned j = 0; j < w; j++)
+			v += scalar_bit(s, i + j) << j;
+		if (v >= 1u << (w - 1)) {
+			naf[i] = (int8_t)((int)v - (1 << w));
+			carry = 1;
+		} else {
+			naf[i] = (int8_t)v;
+			carry = 0;
+		}
+		i += w;
+	}
+}
+
+static unsigned digit_index(int8_t digit)
+{
+	return (unsigned)(digit < 0 ? -digit : digit) / 2; /* odd |digit| = 2*index + 1 */
+}
+
+/*
+ * r = b*B - a*A for public scalars a, b < 2^253 (verification): Straus'
+ * interleaving of the two NAFs in a single double-and-add loop, so the
+ * ~253 doublings are shared. Only X, Y, Z of the result are needed (for
+ * its encoding), so r is projective.
+ */
+static void ge_double_scalarmult_vartime(struct ge_p2 *r, const uint8_t a[SCALAR_BYTES],
+					 const struct ge_p3 *A, const uint8_t b[SCALAR_BYTES])
+{
+	int8_t naf_a[NAF_LEN], naf_b[NAF_LEN];
+	struct ge_cached a_odd[A_ODD_MULTIPLES]; /* A, 3A, 5A, ..., 15A */
+	struct ge_completed t;
+	struct ge_p3 u, a2;
+	int i;
+
+	naf_recode(naf_a, a, NAF_WIDTH_A);
+	naf_recode(naf_b, b, NAF_WIDTH_B);
+
+	ge_p3_to_cached(&a_odd[0], A);
+	ge_p3_to_p2(r, A);
+	ge_dbl(&t, r);
+	ge_to_p3(&a2, &t);
+	for (unsigned k = 1; k < A_ODD_MULTIPLES; k++) {
+		ge_add_cached(&t, &a2, &a_odd[k - 1], false);
+		ge_to_p3(&u, &t);
+		ge_p3_to_cached(&a_odd[k], &u);
+	}
+
+	ge_p3_identity(&u);
+	ge_p3_to_p2(r, &u);
+	for (i = NAF_LEN - 1; i >= 0 && !naf_a[i] && !naf_b[i]; i--)
+		;
+	for (; i >= 0; i--) {
+		ge_dbl(&t, r);
+		if (naf_a[i]) {
+			/* -a*A: a positive digit subtracts. */
+			ge_to_p3(&u, &t);
+			ge_add_cached(&t, &u, &a_odd[digit_index(naf_a[i])], naf_a[i] > 0);
+		}
+		if (naf_b[i]) {
+			ge_to_p3(&u, &t);
+			ge_madd(&t, &u, &base_odd[digit_index(naf_b[i])], naf_b[i] < 0);
+		}
+		ge_to_p2(r, &t);
+	}
+}
+
+/* Whether p is one of the 8 points of small order ([8]p is the identity).
+ * The identity is the only point with x = 0 that [8]p can be: a point
+ * of order 2 there would need one of order 16, and the curve has none. */
+static bool ge_has_small_order(const struct ge_p3 *p)
+{
+	struct ge_completed t;
+	struct ge_p2 q;
+
+	ge_p3_to_p2(&q, p);
+	for (unsigned i = 0; i < 3; i++) {
+		ge_dbl(&t, &q);
+		ge_to_p2(&q, &t);
+	}
+	return fe_iszero(&q.X);
+}
+
+/* ---------------------------------------------------------------- scalars */
+
+/*
+ * Integers mod L = 2^252 + 27742317777372353535851937790883648493, the
+ * order of B (RFC 8032 section 5.1), as little-endian 64-bit limbs.
+ */
+#define SC_LIMBS 4
+#define SC_WIDE_LIMBS 8
+#define BARRETT_LIMBS 5 /* k + 1 limbs, k = 4 (L < 2^256) */
+
+static const uint64_t sc_L[BARRETT_LIMBS] = {
+	0x5812631a5cf5d3ed, 0x14def9dea2f79cd6, 0x0000000000000000, 0x1000000000000000, 0,
+};
+
+/* mu = floor(2^512 / L), the Barrett constant for 64-bit limbs and k = 4. */
+static const uint64_t sc_mu[BARRETT_LIMBS] = {
+	0xed9ce5a30a2c131b, 0x2106215d086329a7, 0xffffffffffffffeb, 0xffffffffffffffff,
+	0x000000000000000f,
+};
+
+/* out[0 .. na+nb) = a * b, schoolbook, constant time. */
+static void sc_mul_limbs(uint64_t *out, const uint64_t *a, unsigned na, const uint64_t *b,
+			 unsigned nb)
+{
+	for (unsigned i = 0; i < na + nb; i++)
+		out[i] = 0;
+	for (unsigned i = 0; i < na; i++) {
+		uint64_t carry = 0;
+
+		for (unsigned j = 0; j < nb; j++) {
+			u128 t = (u128)a[i] * b[j] + out[i + j] + carry;
+
+			out[i + j] = (uint64_t)t;
+			carry = (uint64_t)(t >> 64);
+		}
+		out[i + nb] = carry;
+	}
+}
+
+/* r = a - b over n limbs (mod 2^(64n)); returns the borrow out (0 or 1). */
+static uint64_t sc_sub_limbs(uint64_t *r, const uint64_t *a, const uint64_t *b, unsigned n)
+{
+	uint64_t borrow = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		u128 t = (u128)a[i] - b[i] - borrow;
+
+		r[i] = (uint64_t)t;
+		borrow = (uint64_t)(t >> 64) & 1;
+	}
+	return borrow;
+}
+
+/*
+ * r = x mod L for x < 2^512, in constant time. Barrett (HAC 14.42) with
+ * base 2^64 and k = 4: q = floor(floor(x / 2^192) * mu / 2^320) is at most
+ * 2 below floor(x / L), so x - q*L, computed mod 2^320, is below 3L and
+ * two masked subtractions of L finish the job.
+ */
+static void sc_reduce_limbs(uint64_t r[SC_LIMBS], const uint64_t x[SC_WIDE_LIMBS])
+{
+	uint64_t q2[2 * BARRETT_LIMBS], q3l[BARRETT_LIMBS + SC_LIMBS];
+	uint64_t rem[BARRETT_LIMBS], t[BARRETT_LIMBS];
+
+	/* q1 = x >> 192 is limbs 3..7; q3 = (q1 * mu) >> 320. */
+	sc_mul_limbs(q2, x + 3, BARRETT_LIMBS, sc_mu, BARRETT_LIMBS);
+	/* q3 * L mod 2^320 (L fits in 4 limbs). */
+	sc_mul_limbs(q3l, q2 + BARRETT_LIMBS, BARRETT_LIMBS, sc_L, SC_LIMBS);
+	sc_sub_limbs(rem, x, q3l, BARRETT_LIMBS);
+	for (unsigned pass = 0; pass < 2; pass++) {
+		uint64_t keep = 0 - sc_sub_limbs(t, rem, sc_L, BARRETT_LIMBS); /* all ones: rem < L */
+
+		for (unsigned i = 0; i < BARRETT_LIMBS; i++)
+			rem[i] = (rem[i] & keep) | (t[i] & ~keep);
+	}
+	for (unsigned i = 0; i < SC_LIMBS; i++)
+		r[i] = rem[i];
+	crypto_wipe(q2, sizeof(q2));
+	crypto_wipe(q3l, sizeof(q3l));
+	crypto_wipe(rem, sizeof(rem));
+	crypto_wipe(t, sizeof(t));
+}
+
+static void sc_load(uint64_t *r, const uint8_t *s, unsigned limbs)
+{
+	for (unsigned i = 0; i < limbs; i++)
+		r[i] = load_le64(s + 8 * i);
+}
+
+static void sc_store(uint8_t s[SCALAR_BYTES], const uint64_t r[SC_LIMBS])
+{
+	for (unsigned i = 0; i < SC_LIMBS; i++)
+		store_le64(s + 8 * i, r[i]);
+}
+
+/* out = (64-byte little-endian x) mod L: the hashes of 5.1.6 and 5.1.7. */
+static void sc_reduce(uint8_t out[SCALAR_BYTES], const uint8_t x[SHA512_OUT_LEN])
+{
+	uint64_t w[SC_WIDE_LIMBS], r[SC_LIMBS];
+
+	sc_load(w, x, SC_WIDE_LIMBS);
+	sc_reduce_limbs(r, w);
+	sc_store(out, r);
+	crypto_wipe(w, sizeof(w));
+	crypto_wipe(r, sizeof(r));
+}
+
+/* out = (a*b + c) mod L, for a, c < L and any 256-bit b (then
+ * a*b + c < 2^509 fits the reduction's 512-bit input). Constant time. */
+static void sc_muladd(uint8_t out[SCALAR_BYTES], const uint8_t a[SCALAR_BYTES],
+		      const uint8_t b[SCALAR_BYTES], const uint8_t c[SCALAR_BYTES])
+{
+	uint64_t al[SC_LIMBS], bl[SC_LIMBS], cl[SC_LIMBS], w[SC_WIDE_LIMBS], r[SC_LIMBS];
+	uint64_t carry = 0;
+
+	sc_load(al, a, SC_LIMBS);
+	sc_load(bl, b, SC_LIMBS);
+	sc_load(cl, c, SC_LIMBS);
+	sc_mul_limbs(w, al, SC_LIMBS, bl, SC_LIMBS);
+	for (unsigned i = 0; i < SC_WIDE_LIMBS; i++) {
+		u128 t = (u128)w[i] + (i < SC_LIMBS ? cl[i] : 0) + carry;
+
+		w[i] = (uint64_t)t;
+		carry = (uint64_t)(t >> 64);
+	}
+	sc_reduce_limbs(r, w);
+	sc_store(out, r);
+	crypto_wipe(al, sizeof(al));
+	crypto_wipe(bl, sizeof(bl));
+	crypto_wipe(cl, sizeof(cl));
+	crypto_wipe(w, sizeof(w));
+	crypto_wipe(r, sizeof(r));
+}
+
+/* Whether a public 32-byte S is below L (RFC 8032 5.1.7 step 1). */
+static bool sc_is_canonical(const uint8_t s[SCALAR_BYTES])
+{
+	uint64_t v[SC_LIMBS];
+
+	sc_load(v, s, SC_LIMBS);
+	for (int i = SC_LIMBS - 1; i >= 0; i--) {
+		if (v[i] != sc_L[i])
+			return v[i] < sc_L[i];
+	}
+	return false; /* S == L */
+}
+
+/* ---------------------------------------------------------------- Ed25519 */
+
+#define EXPANDED_LEN SHA512_OUT_LEN /* SHA-512(seed) = scalar half || prefix half */
+#define CLAMP_LOW_MASK 0xf8         /* clear the 3 low bits: a multiple of 8 */
+#define CLAMP_HIGH_MASK 0x7f        /* clear bit 255 */
+#define CLAMP_HIGH_BIT 0x40         /* set bit 254 */
+
+void crypto_wipe(void *p, size_t n)
+{
+	volatile uint8_t *b = p;
+
+	while (n--)
+		*b++ = 0;
+}
+
+/* RFC 8032 5.1.5 steps 1-2: h = SHA-512(seed); the first half, pruned, is
+ * the secret scalar s; the second half is the nonce prefix. */
+static void expand_seed(uint8_t h[EXPANDED_LEN], const uint8_t seed[ED25519_SEED_LEN])
+{
+	sha512(seed, ED25519_SEED_LEN, h);
+	h[0] &= CLAMP_LOW_MASK;
+	h[31] &= CLAMP_HIGH_MASK;
+	h[31] |= CLAMP_HIGH_BIT;
+}
+
+static void ge_p3_tobytes(uint8_t s[FE_BYTES], const struct ge_p3 *p)
+{
+	struct ge_p2 q;
+
+	ge_p3_to_p2(&q, p);
+	ge_tobytes(s, &q);
+}
+
+void ed25519_public_key(const uint8_t seed[ED25519_SEED_LEN],
+			uint8_t public_key[ED25519_PUBLIC_KEY_LEN])
+{
+	uint8_t h[EXPANDED_LEN];
+	struct ge_p3 a;
+
+	expand_seed(h, seed);
+	ge_scalarmult_base(&a, h); /* 5.1.5 step 3: A = [s]B */
+	ge_p3_tobytes(public_key, &a);
+	crypto_wipe(h, sizeof(h));
+	crypto_wipe(&a, sizeof(a));
+}
+
+/* out = SHA-512(a || b || msg) mod L. */
+static void hash_to_scalar(uint8_t out[SCALAR_BYTES], const uint8_t *a, size_t a_len,
+			   const uint8_t *b, size_t b_len, const uint8_t *msg, size_t len)
+{
+	struct sha512_ctx c;
+	uint8_t digest[SHA512_OUT_LEN];
+
+	sha512_init(&c);
+	sha512_update(&c, a, a_len);
+	sha512_update(&c, b, b_len);
+	sha512_update(&c, msg, len);
+	sha512_final(&c, digest); /* wipes c */
+	sc_reduce(out, digest);
+	crypto_wipe(digest, sizeof(digest));
+}
+
+/*
+ * RFC 8032 section 5.1.6. public_key must be ed25519_public_key(seed):
+ * it enters the hash k, and signing with a wrong one would produce two
+ * signatures with the same r and different k, which reveals s.
+ */
+void ed25519_sign(const uint8_t seed[ED25519_SEED_LEN],
+		  const uint8_t public_key[ED25519_PUBLIC_KEY_LEN], const uint8_t *msg, size_t len,
+		  uint8_t signature[ED25519_SIGNATURE_LEN])
+{
+	uint8_t h[EXPANDED_LEN], r[SCALAR_BYTES], k[SCALAR_BYTES];
+	struct ge_p3 big_r;
+
+	expand_seed(h, seed);
+	/* Step 2: r = SHA-512(prefix || M) mod L, the deterministic nonce. */
+	hash_to_scalar(r, h + SCALAR_BYTES, EXPANDED_LEN - SCALAR_BYTES, NULL, 0, msg, len);
+	/* Step 3: R = [r]B. */
+	ge_scalarmult_base(&big_r, r);
+	ge_p3_tobytes(signature, &big_r);
+	/* Step 4: k = SHA-512(R || A || M) mod L. */
+	hash_to_scalar(k, signature, FE_BYTES, public_key, ED25519_PUBLIC_KEY_LEN, msg, len);
+	/* Step 5: S = (r + k * s) mod L. */
+	sc_muladd(signature + FE_BYTES, k, h, r);
+
+	crypto_wipe(h, sizeof(h));
+	crypto_wipe(r, sizeof(r));
+	crypto_wipe(&big_r, sizeof(big_r));
+}
+
+/* RFC 8032 section 5.1.7, with the policy described at the top. */
+enum ed25519_verdict ed25519_verify(const uint8_t public_key[ED25519_PUBLIC_KEY_LEN],
+				    const uint8_t *msg, size_t len,
+				    const uint8_t signature[ED25519_SIGNATURE_LEN])
+{
+	const uint8_t *r_bytes = signature, *s_bytes = signature + FE_BYTES;
+	uint8_t k[SCALAR_BYTES], check[FE_BYTES];
+	struct ge_p3 a;
+	struct ge_p2 r_check;
+
+	if (!ge_frombytes(&a, public_key) || ge_has_small_order(&a))
+		return ED25519_BAD_PUBLIC_KEY;
+	if (!fe_bytes_canonical(r_bytes))
+		return ED25519_BAD_R; /* cheap early exit; the decode below would catch it too */
+	if (!sc_is_canonical(s_bytes))
+		return ED25519_NONCANONICAL_S;
+
+	/* Step 2: k = SHA-512(R || A || M) mod L. */
+	hash_to_scalar(k, r_bytes, FE_BYTES, public_key, ED25519_PUBLIC_KEY_LEN, msg, len);
+	/* Step 3, cofactorless: [S]B - [k]A must encode to R. */
+	ge_double_scalarmult_vartime(&r_check, k, &a, s_bytes);
+	ge_tobytes(check, &r_check);
+	if (memcmp(check, r_bytes, FE_BYTES) == 0)
+		return ED25519_OK;
+	/*
+	 * R is decoded only now: a match proves it is a canonical point
+	 * encoding (encode() only makes those), so the common case skips the
+	 * square root. On a mismatch, tell an invalid R from a wrong
+	 * signature.
+	 */
+	struct ge_p3 r_point;
+
+	return ge_frombytes(&r_point, r_bytes) ? ED25519_BAD_SIGNATURE : ED25519_BAD_R;
+}
+
+const char *ed25519_verdict_reason(enum ed25519_verdict v)
+{
+	switch (v) {
+	case ED25519_OK:
+		return "signature verifies";
+	case ED25519_BAD_SIGNATURE:
+		return "signature does not verify";
+	case ED25519_NONCANONICAL_S:
+		return "S is not canonical (S >= L)";
+	case ED25519_BAD_PUBLIC_KEY:
+		return "public key is not a canonical encoding of a point of large order";
+	case ED25519_BAD_R:
+		return "R is not a canonical encoding of a curve point";
+	}
+	return "unknown verdict";
+}

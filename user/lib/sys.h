@@ -1,0 +1,27 @@
+/*
+ * sys: the system calls as seen from a user program (user/lib).
+ *
+ * Numbers and error codes come from include/abi/syscall.h, the one
+ * definition the kernel uses too.
+ */
+#ifndef CAMBIOS_USER_SYS_H
+#define CAMBIOS_USER_SYS_H
+
+#include <abi/syscall.h>
+#include <stddef.h>
+#include <stdint.h>
+
+int64_t sys_call(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
+
+static inline int64_t sys_print(const char *buf, size_t len)
+{
+	return sys_call(SYS_PRINT, (uint64_t)(uintptr_t)buf, len, 0);
+}
+
+__attribute__((noreturn)) void sys_exit(int64_t code);
+
+/* The program's entry point, called by _start. Its return value becomes
+ * the exit code. */
+int main(void);
+
+#endif
