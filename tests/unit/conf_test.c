@@ -88,9 +88,11 @@ static void real_config_parses(void **state)
 	assert_string_equal(parsed.entry.title, "CambiOS");
 	assert_string_equal(parsed.entry.protocol, "limine");
 	assert_string_equal(parsed.entry.kernel_path, "boot():/boot/cambios.elf");
-	assert_int_equal(parsed.entry.module_count, 1);
+	assert_int_equal(parsed.entry.module_count, 2);
 	assert_string_equal(parsed.entry.modules[0].path, "boot():/boot/modules/kernel.sym");
 	assert_string_equal(parsed.entry.modules[0].cmdline, "kernel-symbols");
+	assert_string_equal(parsed.entry.modules[1].path, "boot():/boot/modules/hello.elf");
+	assert_string_equal(parsed.entry.modules[1].cmdline, "hello");
 }
 
 static void minimal_entry_has_defaults(void **state)
