@@ -250,7 +250,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) boot/limine.conf scrip
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519
+UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := boot/elf.c
@@ -267,6 +267,9 @@ UNIT_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_fdt := boot/fdt.c
 UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto
+UNIT_SRCS_blake3 := lib/crypto/blake3.c
+CRYPTO_SRCS := lib/crypto/blake3.c lib/crypto/sha512.c lib/crypto/ed25519.c
+UNIT_SRCS_arcsig := lib/arcsig.c $(CRYPTO_SRCS)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 
 $(HOST_BUILD)/unit/%_test: tests/unit/%_test.c $$(UNIT_SRCS_$$*) Makefile
@@ -292,9 +295,39 @@ $(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
 	@echo "  HOSTCC  $@"
 	$(Q)$(CC) $(BENCH_CFLAGS) -MMD -MP $< $(BENCH_SRCS_$*) -lpthread $(BENCH_LDLIBS_$*) -o $@
 
+# ---------------------------------------------------------------- fuzzing
+
+# libFuzzer targets for code that parses untrusted bytes. `make test` runs
+# each for FUZZ_SECONDS; run longer with `make fuzz FUZZ_SECONDS=600`.
+FUZZ_SECONDS ?= 10
+FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(WARNINGS) \
+	-Iinclude -Ilib -Ikernel/include -Iboot
+FUZZERS := arcsig
+FUZZ_SRCS_arcsig := lib/arcsig.c $(CRYPTO_SRCS)
+FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
+
+$(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	$(Q)$(CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS_$*) -o $@
+
+# The working corpus lives in build/; tests/fuzz/corpus/<name> seeds it.
+fuzz: $(FUZZ_BINS)
+	@set -e; for f in $(FUZZERS); do \
+		mkdir -p $(HOST_BUILD)/fuzz/corpus-$$f; \
+		echo "== fuzz $$f ($(FUZZ_SECONDS) s)"; \
+		if ! $(HOST_BUILD)/fuzz/$${f}_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			$(HOST_BUILD)/fuzz/corpus-$$f $$(ls -d tests/fuzz/corpus/$$f 2>/dev/null) \
+			> $(HOST_BUILD)/fuzz/$$f.log 2>&1; then \
+			tail -40 $(HOST_BUILD)/fuzz/$$f.log; exit 1; \
+		fi; \
+		grep -E "^(stat::number_of_executed_units|#[0-9]+.*DONE)" $(HOST_BUILD)/fuzz/$$f.log; \
+	done
+
 # ---------------------------------------------------------------- targets
 
-.PHONY: all image kernel loader run debug test unit bench boot-tests setup clean compile_commands
+.PHONY: all image kernel loader run debug test unit bench fuzz boot-tests tool-tests setup clean \
+	compile_commands
 
 all: image compile_commands
 image: $(IMAGE_OUT) compile_commands
@@ -326,8 +359,13 @@ boot-tests:
 	$(MAKE) image ARCH=aarch64 SELFTEST=1
 	$(PYTHON) -m pytest tests/boot
 
+tool-tests: $(SIGN_TOOL)
+	$(PYTHON) -m pytest tests/tools
+
 test: setup
 	$(MAKE) unit
+	$(MAKE) fuzz
+	$(MAKE) tool-tests
 	$(MAKE) boot-tests
 
 # clangd: one compile_commands.json for the arch being built.
