@@ -283,11 +283,23 @@ $(HOST_BUILD)/unit/%_test: tests/unit/%_test.c $$(UNIT_SRCS_$$*) Makefile
 # Host benchmarks print figures next to a reference (glibc) measured in the
 # same run; they assert nothing about time.
 BENCH_CFLAGS := -std=c17 -O2 -DCONFIG_HEAP_DEBUG=0 $(WARNINGS) -Iinclude -Ilib -Ikernel/include
-BENCHES := heap frame ed25519
+BENCHES := heap frame ed25519 blake3 blake3_kernel_flags
 BENCH_SRCS_heap := kernel/mm/heap.c $(KERNEL_HOST_SUPPORT)
 BENCH_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)
 BENCH_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 BENCH_LDLIBS_ed25519 := -lcrypto
+BENCH_SRCS_blake3 := lib/crypto/blake3.c
+# The same benchmark with BLAKE3 compiled as the kernel compiles it.
+BENCH_SRCS_blake3_kernel_flags := lib/crypto/blake3.c
+BENCH_EXTRA_blake3_kernel_flags := -mgeneral-regs-only -ffreestanding -fno-builtin
+
+$(HOST_BUILD)/bench/blake3_kernel_flags_bench: tests/bench/blake3_bench.c lib/crypto/blake3.c Makefile
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC) $(BENCH_CFLAGS) -c lib/crypto/blake3.c $(BENCH_EXTRA_blake3_kernel_flags) \
+		-o $@.blake3.o
+	$(Q)$(CC) $(BENCH_CFLAGS) -DBENCH_FLAVOUR='"BLAKE3 built with the kernel flags"' \
+		tests/bench/blake3_bench.c $@.blake3.o -o $@
 BENCH_BINS := $(patsubst %,$(HOST_BUILD)/bench/%_bench,$(BENCHES))
 
 $(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
