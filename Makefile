@@ -73,6 +73,7 @@ KERNEL_SRCS := \
 	kernel/lib/cmdline.c \
 	kernel/lib/kerr.c \
 	kernel/lib/spinlock.c \
+	kernel/lib/lock_debug.c \
 	kernel/lib/trap.c \
 	kernel/lib/backtrace.c \
 	kernel/lib/symbols.c \
@@ -250,7 +251,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) boot/limine.conf scrip
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig
+UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := boot/elf.c
@@ -260,10 +261,11 @@ UNIT_SRCS_requests := boot/requests.c
 UNIT_SRCS_cmdline := kernel/lib/cmdline.c
 UNIT_SRCS_symbols := kernel/lib/symbols.c kernel/lib/printk.c lib/format.c kernel/arch/host/cpu.c
 # Portable kernel code links against the host "arch" (kernel/arch/host).
-KERNEL_HOST_SUPPORT := kernel/lib/spinlock.c kernel/lib/printk.c kernel/lib/panic.c \
+KERNEL_HOST_SUPPORT := kernel/lib/spinlock.c kernel/lib/lock_debug.c kernel/lib/printk.c kernel/lib/panic.c \
 	kernel/lib/kerr.c lib/format.c kernel/arch/host/cpu.c
 UNIT_SRCS_heap := kernel/mm/heap.c kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)
+UNIT_SRCS_lockorder := $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_fdt := boot/fdt.c
 UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto

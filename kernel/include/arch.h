@@ -48,6 +48,9 @@ void arch_irq_disable(void);
 arch_irqflags_t arch_irq_save(void);
 void arch_irq_restore(arch_irqflags_t flags);
 
+/* This CPU's index (0 = the boot CPU), for per-CPU bookkeeping. */
+unsigned arch_cpu_index(void);
+
 /* A hint inside busy-wait loops (pause / yield). */
 void arch_cpu_relax(void);
 

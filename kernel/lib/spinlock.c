@@ -4,24 +4,66 @@
  * Waiters spin on a plain load and only retry the atomic exchange when the
  * lock looks free, so a contended lock does not bounce its cache line
  * between CPUs on every iteration.
+ *
+ * With CONFIG_LOCK_DEBUG every acquisition is checked against the global
+ * order first (lock_debug.h): a violation panics before it can deadlock.
+ * A successful trylock is recorded but not checked -- it cannot wait, so it
+ * cannot deadlock -- and locks taken under it are still checked against it.
  */
 #include <spinlock.h>
 
-bool spin_trylock(struct spinlock *lock)
+#include <lock_debug.h>
+#include <panic.h>
+
+static const char *const verdict_words[] = {
+	[LOCK_ORDER_RETAKEN] = "already held by this CPU",
+	[LOCK_ORDER_INVERTED] = "taken out of order",
+	[LOCK_ORDER_TOO_DEEP] = "nested too deeply",
+};
+
+static void check_order(const struct spinlock *lock)
+{
+	const struct spinlock *conflict = NULL;
+	enum lock_order_verdict v = lock_order_check(lock_tracker_current(), lock, &conflict);
+
+	if (v == LOCK_ORDER_OK)
+		return;
+	if (conflict)
+		panic("lock \"%s\" (level %d) %s: CPU holds \"%s\" (level %d)", lock->name,
+		      lock->level, verdict_words[v], conflict->name, conflict->level);
+	panic("lock \"%s\" (level %d) %s", lock->name, lock->level, verdict_words[v]);
+}
+
+static bool acquire(struct spinlock *lock)
 {
 	return !atomic_exchange_explicit(&lock->locked, true, memory_order_acquire);
 }
 
+bool spin_trylock(struct spinlock *lock)
+{
+	if (!acquire(lock))
+		return false;
+	if (CONFIG_LOCK_DEBUG)
+		lock_tracker_push(lock_tracker_current(), lock);
+	return true;
+}
+
 void spin_lock(struct spinlock *lock)
 {
-	while (!spin_trylock(lock)) {
+	if (CONFIG_LOCK_DEBUG)
+		check_order(lock);
+	while (!acquire(lock)) {
 		while (atomic_load_explicit(&lock->locked, memory_order_relaxed))
 			arch_cpu_relax();
 	}
+	if (CONFIG_LOCK_DEBUG)
+		lock_tracker_push(lock_tracker_current(), lock);
 }
 
 void spin_unlock(struct spinlock *lock)
 {
+	if (CONFIG_LOCK_DEBUG && !lock_tracker_pop(lock_tracker_current(), lock))
+		panic("lock \"%s\" released by a CPU that does not hold it", lock->name);
 	atomic_store_explicit(&lock->locked, false, memory_order_release);
 }
 

@@ -120,8 +120,8 @@ def check_modules(run, timeout):
 
 def check_foundation(run, arch, mem, timeout):
     """Heap (>= 4 MiB, above 1 MiB), frames (counts agree), kernel root,
-    exception handlers and the system-call entry, in that order."""
-    run.wait_for(SYMBOLS, timeout)
+    exception handlers, the system-call entry and the (verified) symbol
+    table, in that order."""
     heap_kib, heap_phys = run.wait_for(HEAP, timeout).groups()
     assert int(heap_kib) >= 4096, f"heap of {heap_kib} KiB is below 4 MiB"
     assert int(heap_phys, 16) >= 0x100000, f"heap at 0x{heap_phys} is below 1 MiB"
@@ -135,7 +135,7 @@ def check_foundation(run, arch, mem, timeout):
     accounted = free_mib + sum(unmanaged) + int(heap_kib) // 1024
     assert low <= accounted <= high, \
         f"frames: {free_mib} MiB free + {sum(unmanaged)} MiB unmanaged with -m {mem}"
-    run.expect_in_order([TRAPS[arch], SYSCALL[arch]], timeout)
+    run.expect_in_order([TRAPS[arch], SYSCALL[arch], SYMBOLS], timeout)
 
 
 def check_smp(run, smp, timeout):

@@ -24,6 +24,13 @@ void arch_irq_restore(arch_irqflags_t flags)
 	__asm__ volatile("msr daif, %0" : : "r"(flags) : "memory");
 }
 
+/* Only the boot CPU takes locks until the scheduler chapter gives every
+ * CPU its per-CPU block; the APs park without touching shared state. */
+unsigned arch_cpu_index(void)
+{
+	return 0;
+}
+
 void arch_cpu_relax(void)
 {
 	__asm__ volatile("yield" ::: "memory");

@@ -8,6 +8,7 @@
  */
 #include <arch.h>
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -41,6 +42,20 @@ arch_irqflags_t arch_irq_save(void)
 void arch_irq_restore(arch_irqflags_t flags)
 {
 	(void)flags;
+}
+
+/* Every host thread acts as its own CPU, numbered in order of first use. */
+unsigned arch_cpu_index(void)
+{
+	static atomic_uint next_index;
+	static _Thread_local unsigned index;
+	static _Thread_local bool assigned;
+
+	if (!assigned) {
+		index = atomic_fetch_add(&next_index, 1);
+		assigned = true;
+	}
+	return index;
 }
 
 void arch_cpu_relax(void)

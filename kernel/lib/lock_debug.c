@@ -1,0 +1,59 @@
+/*
+ * lock_debug: per-CPU held-lock stacks and the order check (lock_debug.h).
+ *
+ * Each CPU touches only its own tracker, and only with the lock being
+ * taken not yet held, so no locking is needed here. A lock may be released
+ * out of stack order (hand-over-hand patterns); the rest of the stack
+ * closes the gap.
+ */
+#include <lock_debug.h>
+
+#include <arch.h>
+#include <spinlock.h>
+
+static struct lock_tracker trackers[LOCK_DEBUG_MAX_CPUS];
+
+struct lock_tracker *lock_tracker_current(void)
+{
+	unsigned cpu = arch_cpu_index();
+
+	return &trackers[cpu < LOCK_DEBUG_MAX_CPUS ? cpu : LOCK_DEBUG_MAX_CPUS - 1];
+}
+
+enum lock_order_verdict lock_order_check(const struct lock_tracker *t,
+					 const struct spinlock *lock,
+					 const struct spinlock **conflict)
+{
+	for (unsigned i = 0; i < t->depth; i++) {
+		if (t->held[i] == lock) {
+			*conflict = t->held[i];
+			return LOCK_ORDER_RETAKEN;
+		}
+	}
+	for (unsigned i = 0; i < t->depth; i++) {
+		if (t->held[i]->level >= lock->level) {
+			*conflict = t->held[i];
+			return LOCK_ORDER_INVERTED;
+		}
+	}
+	return t->depth == LOCK_DEBUG_DEPTH ? LOCK_ORDER_TOO_DEEP : LOCK_ORDER_OK;
+}
+
+void lock_tracker_push(struct lock_tracker *t, const struct spinlock *lock)
+{
+	if (t->depth < LOCK_DEBUG_DEPTH)
+		t->held[t->depth++] = lock;
+}
+
+bool lock_tracker_pop(struct lock_tracker *t, const struct spinlock *lock)
+{
+	for (unsigned i = t->depth; i-- > 0;) {
+		if (t->held[i] != lock)
+			continue;
+		for (unsigned j = i; j + 1 < t->depth; j++)
+			t->held[j] = t->held[j + 1];
+		t->depth--;
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,178 @@
+/*
+ * lockorder_test: the global lock order is enforced (kernel/lib/lock_debug.c
+ * and the checks in kernel/lib/spinlock.c).
+ *
+ * The verdict function is tested directly; the panic itself is tested in
+ * a forked child, whose output must name both locks and whose end must be
+ * the host "halt" (abort).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <lock_debug.h>
+#include <spinlock.h>
+
+static struct spinlock ipc = SPINLOCK_INIT("ipc", LOCK_IPC);
+static struct spinlock cap = SPINLOCK_INIT("capability", LOCK_CAPABILITY);
+static struct spinlock frames = SPINLOCK_INIT("frame", LOCK_FRAME_ALLOCATOR);
+static struct spinlock other_frames = SPINLOCK_INIT("frame-2", LOCK_FRAME_ALLOCATOR);
+
+static void nesting_in_order_is_allowed(void **state)
+{
+	(void)state;
+	spin_lock(&ipc);
+	spin_lock(&cap);
+	spin_lock(&frames);
+	assert_int_equal(lock_tracker_current()->depth, 3);
+	spin_unlock(&frames);
+	spin_unlock(&cap);
+	spin_unlock(&ipc);
+	assert_int_equal(lock_tracker_current()->depth, 0);
+}
+
+static void release_out_of_stack_order_is_allowed(void **state)
+{
+	(void)state;
+	spin_lock(&ipc);
+	spin_lock(&cap);
+	spin_unlock(&ipc);
+	spin_unlock(&cap);
+	assert_int_equal(lock_tracker_current()->depth, 0);
+}
+
+static void verdicts_name_the_conflicting_lock(void **state)
+{
+	struct lock_tracker t = { 0 };
+	const struct spinlock *conflict = NULL;
+
+	(void)state;
+	lock_tracker_push(&t, &cap);
+	assert_int_equal(lock_order_check(&t, &ipc, &conflict), LOCK_ORDER_INVERTED);
+	assert_ptr_equal(conflict, &cap);
+	assert_int_equal(lock_order_check(&t, &cap, &conflict), LOCK_ORDER_RETAKEN);
+	assert_int_equal(lock_order_check(&t, &frames, &conflict), LOCK_ORDER_OK);
+	lock_tracker_push(&t, &frames);
+	/* Two locks of one level: neither may be taken under the other. */
+	assert_int_equal(lock_order_check(&t, &other_frames, &conflict), LOCK_ORDER_INVERTED);
+	assert_ptr_equal(conflict, &frames);
+	assert_true(lock_tracker_pop(&t, &cap));
+	assert_false(lock_tracker_pop(&t, &cap));
+}
+
+/* Runs `body` in a child; returns its output and whether it aborted. */
+static bool child_aborts(void (*body)(void), char *out, size_t out_size)
+{
+	int pipe_fds[2], status;
+
+	assert_int_equal(pipe(pipe_fds), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(pipe_fds[1], STDOUT_FILENO);
+		body();
+		_exit(0);
+	}
+	close(pipe_fds[1]);
+	ssize_t n = read(pipe_fds[0], out, out_size - 1);
+	out[n > 0 ? n : 0] = '\0';
+	close(pipe_fds[0]);
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+}
+
+static void take_out_of_order(void)
+{
+	spin_lock(&cap);
+	spin_lock(&ipc);
+}
+
+static void take_twice(void)
+{
+	spin_lock(&frames);
+	spin_lock(&frames);
+}
+
+static void release_unheld(void)
+{
+	spin_unlock(&ipc);
+}
+
+static void out_of_order_panics_with_both_names(void **state)
+{
+	char out[1024];
+
+	(void)state;
+	assert_true(child_aborts(take_out_of_order, out, sizeof(out)));
+	assert_non_null(strstr(out, "PANIC: lock \"ipc\" (level 3) taken out of order: "
+				    "CPU holds \"capability\" (level 4)"));
+}
+
+static void retaking_panics(void **state)
+{
+	char out[1024];
+
+	(void)state;
+	assert_true(child_aborts(take_twice, out, sizeof(out)));
+	assert_non_null(strstr(out, "lock \"frame\" (level 6) already held by this CPU"));
+}
+
+static void releasing_an_unheld_lock_panics(void **state)
+{
+	char out[1024];
+
+	(void)state;
+	assert_true(child_aborts(release_unheld, out, sizeof(out)));
+	assert_non_null(strstr(out, "released by a CPU that does not hold it"));
+}
+
+static void *nest_many_times(void *arg)
+{
+	struct spinlock *locks = arg;
+
+	for (int i = 0; i < 10000; i++) {
+		spin_lock(&locks[0]);
+		spin_lock(&locks[1]);
+		spin_unlock(&locks[1]);
+		spin_unlock(&locks[0]);
+	}
+	return NULL;
+}
+
+static void each_thread_is_its_own_cpu(void **state)
+{
+	static struct spinlock shared[2] = { SPINLOCK_INIT("a", LOCK_IPC),
+					     SPINLOCK_INIT("b", LOCK_OBJECT_STORE) };
+	pthread_t threads[4];
+
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&threads[i], NULL, nest_many_times, shared), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(threads[i], NULL);
+	assert_false(spin_is_locked(&shared[0]) || spin_is_locked(&shared[1]));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(nesting_in_order_is_allowed),
+		cmocka_unit_test(release_out_of_stack_order_is_allowed),
+		cmocka_unit_test(verdicts_name_the_conflicting_lock),
+		cmocka_unit_test(out_of_order_panics_with_both_names),
+		cmocka_unit_test(retaking_panics),
+		cmocka_unit_test(releasing_an_unheld_lock_panics),
+		cmocka_unit_test(each_thread_is_its_own_cpu),
+	};
+
+	return cmocka_run_group_tests_name("lockorder", tests, NULL, NULL);
+}
