@@ -80,6 +80,7 @@ KERNEL_SRCS := \
 	kernel/lib/syscall.c \
 	kernel/identity/bootstrap.c \
 	kernel/boot/verifier.c \
+	kernel/objstore/objstore.c \
 	kernel/mm/hhdm.c \
 	kernel/mm/vm.c \
 	kernel/mm/usercopy.c \
@@ -91,6 +92,7 @@ KERNEL_SRCS := \
 	kernel/selftest/traps.c \
 	kernel/selftest/memory.c \
 	kernel/selftest/user.c \
+	kernel/selftest/objects.c \
 	lib/format.c \
 	lib/kstring.c \
 	lib/pagetable.c \
@@ -251,7 +253,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) boot/limine.conf scrip
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder
+UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := boot/elf.c
@@ -266,6 +268,8 @@ KERNEL_HOST_SUPPORT := kernel/lib/spinlock.c kernel/lib/lock_debug.c kernel/lib/
 UNIT_SRCS_heap := kernel/mm/heap.c kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_lockorder := $(KERNEL_HOST_SUPPORT)
+UNIT_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
+	kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_fdt := boot/fdt.c
 UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto
@@ -316,8 +320,10 @@ $(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
 FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(WARNINGS) \
 	-Iinclude -Ilib -Ikernel/include -Iboot
-FUZZERS := arcsig
+FUZZERS := arcsig objstore
 FUZZ_SRCS_arcsig := lib/arcsig.c $(CRYPTO_SRCS)
+FUZZ_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
+	kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile

@@ -18,6 +18,7 @@
 #include <heap.h>
 #include <hhdm.h>
 #include <identity.h>
+#include <objstore.h>
 #include <panic.h>
 #include <printk.h>
 #include <selftest.h>
@@ -111,6 +112,7 @@ void kmain(void)
 	arch_syscall_init();                  /* user code can call the kernel */
 
 	identity_init_bootstrap();            /* the kernel's public key, nothing secret */
+	objstore_init();                      /* content-addressed objects */
 
 	verifier_check_boot_modules();        /* nothing unsigned goes further */
 	load_symbol_table();                  /* names for addresses in reports */
