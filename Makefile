@@ -81,6 +81,7 @@ KERNEL_SRCS := \
 	kernel/identity/bootstrap.c \
 	kernel/boot/verifier.c \
 	kernel/objstore/objstore.c \
+	kernel/proc/process.c \
 	kernel/mm/hhdm.c \
 	kernel/mm/vm.c \
 	kernel/mm/usercopy.c \
@@ -92,7 +93,7 @@ KERNEL_SRCS := \
 	kernel/selftest/traps.c \
 	kernel/selftest/memory.c \
 	kernel/selftest/user.c \
-	kernel/selftest/objects.c \
+	kernel/selftest/subsystems.c \
 	lib/format.c \
 	lib/kstring.c \
 	lib/pagetable.c \
@@ -253,7 +254,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) boot/limine.conf scrip
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore
+UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := boot/elf.c
@@ -268,6 +269,8 @@ KERNEL_HOST_SUPPORT := kernel/lib/spinlock.c kernel/lib/lock_debug.c kernel/lib/
 UNIT_SRCS_heap := kernel/mm/heap.c kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_lockorder := $(KERNEL_HOST_SUPPORT)
+UNIT_SRCS_process := kernel/proc/process.c kernel/mm/vm.c kernel/mm/frame.c kernel/mm/hhdm.c \
+	lib/pagetable.c kernel/arch/host/mmu.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
 	kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_fdt := boot/fdt.c

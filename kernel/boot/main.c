@@ -21,6 +21,7 @@
 #include <objstore.h>
 #include <panic.h>
 #include <printk.h>
+#include <process.h>
 #include <selftest.h>
 #include <symbols.h>
 #include <syscall.h>
@@ -84,6 +85,17 @@ static void init_frames(void)
 		panic("frame allocator: cannot reserve the kernel heap's frames");
 }
 
+/* Every message the kernel processes send will carry this key's stamp. */
+static void bind_bootstrap_principal(void)
+{
+	for (uint32_t slot = 0; slot < PROCESS_KERNEL_COUNT; slot++) {
+		if (process_bind_principal(PID_MAKE(0, slot), identity_bootstrap()) != K_OK)
+			panic("identity: cannot bind the bootstrap principal to process %u", slot);
+	}
+	println("identity: bootstrap principal bound to kernel processes 0-%d",
+		PROCESS_KERNEL_COUNT - 1);
+}
+
 void kmain(void);
 
 void kmain(void)
@@ -111,7 +123,11 @@ void kmain(void)
 	arch_exceptions_init();               /* faults are reported, not resets */
 	arch_syscall_init();                  /* user code can call the kernel */
 
+	/* The subsystems start in the order of their locks (lock_order.h). */
+	if (process_table_init() != K_OK)     /* PIDs 0-2 with their page tables */
+		panic("process table: cannot create the kernel processes");
 	identity_init_bootstrap();            /* the kernel's public key, nothing secret */
+	bind_bootstrap_principal();           /* PIDs 0-2 speak for that key */
 	objstore_init();                      /* content-addressed objects */
 
 	verifier_check_boot_modules();        /* nothing unsigned goes further */

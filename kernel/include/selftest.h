@@ -26,6 +26,6 @@ void selftest_run_all(void);
 void selftest_memory(void);
 void selftest_traps(void);
 void selftest_user(void);
-void selftest_objects(void);
+void selftest_subsystems(void);
 
 #endif

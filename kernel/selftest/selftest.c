@@ -23,6 +23,6 @@ void selftest_run_all(void)
 	selftest_memory();
 	selftest_traps();
 	selftest_user();
-	selftest_objects();
+	selftest_subsystems();
 	println("selftest: %u passed, %u failed", passed, failed);
 }

@@ -25,7 +25,7 @@ EXPECTED = {
     "trap.read_only_write",
     "user.syscalls", "user.write_code_page_faults", "user.read_kernel_faults",
     "user.read_null_faults", "vm.write_execute_refused",
-    "objstore.round_trip",
+    "process.kernel_bound", "process.create_destroy", "objstore.round_trip",
 }
 X86_ONLY = {"trap.divide_error"}
 

@@ -66,7 +66,9 @@ def add_modules(fat, workdir, names):
 def test_signed_modules_are_accepted(boot, built_image, arch):
     run = boot(arch, built_image(arch))
     run.expect_in_order([
+        r"^process: table of 64 slots, kernel processes 0-2 created$",
         r"^identity: bootstrap principal loaded \(Ed25519 public key, fingerprint [0-9a-f]{16}\)$",
+        r"^identity: bootstrap principal bound to kernel processes 0-2$",
         r"^objstore: RAM store for 256 objects of up to 4096 bytes, content-addressed by BLAKE3$",
         r"^module kernel\.sym: accepted$",
         r"^module hello\.elf: accepted$",

@@ -1,0 +1,49 @@
+/*
+ * mmu (host): the vm.c hooks for host unit tests.
+ *
+ * Page tables are built in a test arena reached through a fake HHDM; there
+ * is no real kernel half to share and no TLB to flush. User mode cannot be
+ * entered on the host: arch_user_run reports that and fails the test.
+ */
+#include <vm.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <user.h>
+
+uint64_t arch_kernel_root(void)
+{
+	return 0;
+}
+
+void arch_pagetable_describe(struct pagetable *pt)
+{
+	pt->arch = PT_ARCH_X86_64;
+	pt->nx = true;
+}
+
+void arch_space_share_kernel_half(uint64_t *root_table, const uint64_t *kernel_root_table)
+{
+	(void)root_table;
+	(void)kernel_root_table;
+}
+
+void arch_tlb_flush_page(uint64_t va)
+{
+	(void)va;
+}
+
+int64_t arch_user_run(uint64_t entry, uint64_t sp, uint64_t page_table_root)
+{
+	(void)entry;
+	(void)sp;
+	(void)page_table_root;
+	fprintf(stderr, "arch_user_run: user mode does not exist on the host\n");
+	abort();
+}
+
+void arch_user_return(int64_t value)
+{
+	(void)value;
+	abort();
+}

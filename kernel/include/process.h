@@ -1,0 +1,74 @@
+/*
+ * process: the process table.
+ *
+ * A process is bookkeeping: an id, a state, an address space, the
+ * Principal it speaks for, and its capabilities (cap.h, indexed by the
+ * same slot). The table has a fixed capacity, PROCESS_MAX; slots are
+ * reused, and a generation count in the id makes a stale id to a reused
+ * slot detectable: pid = generation << 32 | slot.
+ *
+ * At boot, slots 0, 1 and 2 hold the three kernel processes, each with its
+ * own page table (kernel half shared). Lock: LOCK_PROCESS_TABLE.
+ */
+#ifndef CAMBIOS_PROCESS_H
+#define CAMBIOS_PROCESS_H
+
+#include <identity.h>
+#include <kerr.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <vm.h>
+
+#define PROCESS_MAX 64
+#define PROCESS_KERNEL_COUNT 3 /* slots 0..2 */
+
+typedef uint64_t pid_t;
+
+#define PID_SLOT(pid) ((uint32_t)((pid) & 0xffffffffu))
+#define PID_GENERATION(pid) ((uint32_t)((pid) >> 32))
+#define PID_MAKE(generation, slot) (((uint64_t)(generation) << 32) | (uint32_t)(slot))
+
+enum process_state {
+	PROCESS_FREE = 0,  /* slot unused */
+	PROCESS_CREATED,   /* exists, not runnable yet */
+	PROCESS_READY,
+	PROCESS_RUNNING,
+	PROCESS_BLOCKED,
+	PROCESS_EXITED,
+};
+
+struct process_info {
+	pid_t pid;
+	enum process_state state;
+	bool kernel;                 /* one of the kernel processes 0-2 */
+	bool has_principal;
+	struct principal principal;
+	uint64_t page_table_root;
+	char name[16];
+};
+
+/* Creates the three kernel processes (PIDs 0-2, generation 0) with their
+ * own address spaces. Prints one line. */
+__must_check kerr_t process_table_init(void);
+
+/* Creates a process; *pid receives its id. K_EFULL when the table is full,
+ * K_ENOMEM when no address space can be built. */
+__must_check kerr_t process_create(const char *name, pid_t *pid);
+
+/* K_ENOENT for an id that is not a live process (including a stale one). */
+__must_check kerr_t process_destroy(pid_t pid);
+__must_check kerr_t process_lookup(pid_t pid, struct process_info *out);
+__must_check kerr_t process_set_state(pid_t pid, enum process_state state);
+
+/* Binds a Principal to a process, once: K_EEXIST if one is bound. */
+__must_check kerr_t process_bind_principal(pid_t pid, const struct principal *p);
+/* K_ENOENT if the process has no Principal. */
+__must_check kerr_t process_principal(pid_t pid, struct principal *out);
+
+/* The address space of a live process (NULL if none). */
+struct address_space *process_address_space(pid_t pid);
+
+/* Host tests: tear everything down (frees address spaces). */
+void process_table_reset(void);
+
+#endif

@@ -1,0 +1,193 @@
+/*
+ * process: the process table (see process.h).
+ *
+ * A fixed array of PROCESS_MAX slots under one lock. A pid carries the
+ * slot's generation, bumped every time the slot is freed, so an id kept
+ * after its process died can never reach the slot's next occupant. The
+ * kernel processes 0-2 are created at boot and never destroyed.
+ *
+ * Lock order: the process table (LOCK_PROCESS_TABLE) is taken after IPC
+ * and capabilities, before the frame allocator -- creating or destroying an
+ * address space takes frames while the table is locked.
+ */
+#include <process.h>
+
+#include <kstring.h>
+#include <printk.h>
+#include <spinlock.h>
+
+struct process {
+	uint32_t generation;
+	enum process_state state;
+	bool kernel;
+	bool has_principal;
+	struct principal principal;
+	struct address_space space;
+	char name[16];
+};
+
+static struct spinlock table_lock = SPINLOCK_INIT("process", LOCK_PROCESS_TABLE);
+static struct process table[PROCESS_MAX]; /* guarded by table_lock */
+
+/* The live process `pid` names, or NULL. Caller holds table_lock. */
+static struct process *live(pid_t pid)
+{
+	uint32_t slot = PID_SLOT(pid);
+
+	if (slot >= PROCESS_MAX || table[slot].state == PROCESS_FREE ||
+	    table[slot].generation != PID_GENERATION(pid))
+		return NULL;
+	return &table[slot];
+}
+
+static void set_name(struct process *p, const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n >= sizeof(p->name))
+		n = sizeof(p->name) - 1;
+	memcpy(p->name, name ? name : "", n);
+	p->name[n] = '\0';
+}
+
+/* Fills slot `slot` with a new process. Caller holds table_lock. */
+static kerr_t occupy(uint32_t slot, const char *name, bool kernel)
+{
+	struct process *p = &table[slot];
+
+	if (vm_space_create(&p->space) != K_OK)
+		return K_ENOMEM;
+	p->state = PROCESS_CREATED;
+	p->kernel = kernel;
+	p->has_principal = false;
+	memset(&p->principal, 0, sizeof(p->principal));
+	set_name(p, name);
+	return K_OK;
+}
+
+kerr_t process_table_init(void)
+{
+	static const char *const names[PROCESS_KERNEL_COUNT] = { "kernel", "kernel-1", "kernel-2" };
+	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
+	kerr_t err = K_OK;
+
+	for (uint32_t slot = 0; slot < PROCESS_KERNEL_COUNT && err == K_OK; slot++)
+		err = occupy(slot, names[slot], true);
+	spin_unlock_irqrestore(&table_lock, flags);
+	if (err == K_OK)
+		println("process: table of %d slots, kernel processes 0-%d created", PROCESS_MAX,
+			PROCESS_KERNEL_COUNT - 1);
+	return err;
+}
+
+kerr_t process_create(const char *name, pid_t *pid)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
+	kerr_t err = K_EFULL;
+
+	for (uint32_t slot = PROCESS_KERNEL_COUNT; slot < PROCESS_MAX; slot++) {
+		if (table[slot].state != PROCESS_FREE)
+			continue;
+		err = occupy(slot, name, false);
+		if (err == K_OK)
+			*pid = PID_MAKE(table[slot].generation, slot);
+		break;
+	}
+	spin_unlock_irqrestore(&table_lock, flags);
+	return err;
+}
+
+kerr_t process_destroy(pid_t pid)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
+	struct process *p = live(pid);
+	kerr_t err = K_OK;
+
+	if (!p) {
+		err = K_ENOENT;
+	} else if (p->kernel) {
+		err = K_EPERM;
+	} else {
+		vm_space_destroy(&p->space);
+		p->state = PROCESS_FREE;
+		p->generation++;
+	}
+	spin_unlock_irqrestore(&table_lock, flags);
+	return err;
+}
+
+kerr_t process_lookup(pid_t pid, struct process_info *out)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
+	const struct process *p = live(pid);
+
+	if (p) {
+		*out = (struct process_info){
+			.pid = pid, .state = p->state, .kernel = p->kernel,
+			.has_principal = p->has_principal, .principal = p->principal,
+			.page_table_root = vm_space_root(&p->space),
+		};
+		memcpy(out->name, p->name, sizeof(out->name));
+	}
+	spin_unlock_irqrestore(&table_lock, flags);
+	return p ? K_OK : K_ENOENT;
+}
+
+kerr_t process_set_state(pid_t pid, enum process_state state)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
+	struct process *p = live(pid);
+	kerr_t err = !p ? K_ENOENT : state == PROCESS_FREE ? K_EINVAL : K_OK;
+
+	if (err == K_OK)
+		p->state = state;
+	spin_unlock_irqrestore(&table_lock, flags);
+	return err;
+}
+
+kerr_t process_bind_principal(pid_t pid, const struct principal *principal)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
+	struct process *p = live(pid);
+	kerr_t err = !p ? K_ENOENT : p->has_principal ? K_EEXIST : K_OK;
+
+	if (err == K_OK) {
+		p->principal = *principal;
+		p->has_principal = true;
+	}
+	spin_unlock_irqrestore(&table_lock, flags);
+	return err;
+}
+
+kerr_t process_principal(pid_t pid, struct principal *out)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
+	const struct process *p = live(pid);
+	kerr_t err = !p ? K_ENOENT : !p->has_principal ? K_ENOENT : K_OK;
+
+	if (err == K_OK)
+		*out = p->principal;
+	spin_unlock_irqrestore(&table_lock, flags);
+	return err;
+}
+
+struct address_space *process_address_space(pid_t pid)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
+	struct process *p = live(pid);
+
+	spin_unlock_irqrestore(&table_lock, flags);
+	return p ? &p->space : NULL;
+}
+
+void process_table_reset(void)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
+
+	for (uint32_t slot = 0; slot < PROCESS_MAX; slot++) {
+		if (table[slot].state != PROCESS_FREE)
+			vm_space_destroy(&table[slot].space);
+		table[slot] = (struct process){ 0 }; /* kernel processes are generation 0 */
+	}
+	spin_unlock_irqrestore(&table_lock, flags);
+}
