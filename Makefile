@@ -82,6 +82,9 @@ KERNEL_SRCS := \
 	kernel/boot/verifier.c \
 	kernel/objstore/objstore.c \
 	kernel/proc/process.c \
+	kernel/cap/cap.c \
+	kernel/ipc/ipc.c \
+	kernel/ipc/interceptor.c \
 	kernel/mm/hhdm.c \
 	kernel/mm/vm.c \
 	kernel/mm/usercopy.c \
@@ -94,6 +97,7 @@ KERNEL_SRCS := \
 	kernel/selftest/memory.c \
 	kernel/selftest/user.c \
 	kernel/selftest/subsystems.c \
+	kernel/selftest/ipc.c \
 	lib/format.c \
 	lib/kstring.c \
 	lib/pagetable.c \
@@ -254,7 +258,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) boot/limine.conf scrip
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process
+UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := boot/elf.c
@@ -269,8 +273,13 @@ KERNEL_HOST_SUPPORT := kernel/lib/spinlock.c kernel/lib/lock_debug.c kernel/lib/
 UNIT_SRCS_heap := kernel/mm/heap.c kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_lockorder := $(KERNEL_HOST_SUPPORT)
-UNIT_SRCS_process := kernel/proc/process.c kernel/mm/vm.c kernel/mm/frame.c kernel/mm/hhdm.c \
-	lib/pagetable.c kernel/arch/host/mmu.c $(KERNEL_HOST_SUPPORT)
+# A process table over host memory (tests/support/host_world.c).
+HOST_WORLD_SRCS := tests/support/host_world.c kernel/proc/process.c kernel/mm/vm.c kernel/mm/frame.c \
+	kernel/mm/hhdm.c lib/pagetable.c kernel/arch/host/mmu.c $(KERNEL_HOST_SUPPORT)
+IPC_SRCS := kernel/ipc/ipc.c kernel/ipc/interceptor.c kernel/cap/cap.c
+UNIT_SRCS_process := $(HOST_WORLD_SRCS)
+UNIT_SRCS_cap := kernel/cap/cap.c $(HOST_WORLD_SRCS)
+UNIT_SRCS_ipc := $(IPC_SRCS) tests/support/ipc_model.c $(HOST_WORLD_SRCS)
 UNIT_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
 	kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_fdt := boot/fdt.c

@@ -13,9 +13,11 @@
  */
 #include <arch.h>
 #include <boot.h>
+#include <cap.h>
 #include <cmdline.h>
 #include <frame.h>
 #include <heap.h>
+#include <ipc.h>
 #include <hhdm.h>
 #include <identity.h>
 #include <objstore.h>
@@ -88,11 +90,14 @@ static void init_frames(void)
 /* Every message the kernel processes send will carry this key's stamp. */
 static void bind_bootstrap_principal(void)
 {
+	char fingerprint[17];
+
 	for (uint32_t slot = 0; slot < PROCESS_KERNEL_COUNT; slot++) {
 		if (process_bind_principal(PID_MAKE(0, slot), identity_bootstrap()) != K_OK)
 			panic("identity: cannot bind the bootstrap principal to process %u", slot);
 	}
-	println("identity: bootstrap principal bound to kernel processes 0-%d",
+	identity_fingerprint(identity_bootstrap(), fingerprint);
+	println("identity: bootstrap principal %s bound to kernel processes 0-%d", fingerprint,
 		PROCESS_KERNEL_COUNT - 1);
 }
 
@@ -123,9 +128,14 @@ void kmain(void)
 	arch_exceptions_init();               /* faults are reported, not resets */
 	arch_syscall_init();                  /* user code can call the kernel */
 
-	/* The subsystems start in the order of their locks (lock_order.h). */
+	/* The subsystems start in the seed's order: the process table first,
+	 * because everything after it keeps per-process state. (Their locks
+	 * are ordered differently -- the process table is taken last, inside
+	 * IPC and capability operations; see lock_order.h.) */
 	if (process_table_init() != K_OK)     /* PIDs 0-2 with their page tables */
 		panic("process table: cannot create the kernel processes");
+	ipc_init();                           /* 32 endpoints, zero-trust interceptor */
+	cap_init();                           /* who may do what to which endpoint */
 	identity_init_bootstrap();            /* the kernel's public key, nothing secret */
 	bind_bootstrap_principal();           /* PIDs 0-2 speak for that key */
 	objstore_init();                      /* content-addressed objects */

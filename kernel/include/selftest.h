@@ -27,5 +27,6 @@ void selftest_memory(void);
 void selftest_traps(void);
 void selftest_user(void);
 void selftest_subsystems(void);
+void selftest_ipc(void);
 
 #endif

@@ -24,5 +24,6 @@ void selftest_run_all(void)
 	selftest_traps();
 	selftest_user();
 	selftest_subsystems();
+	selftest_ipc();
 	println("selftest: %u passed, %u failed", passed, failed);
 }

@@ -4,13 +4,15 @@
  *
  * The kernel processes 0-2 exist with the bootstrap Principal bound; a new
  * process can be created and destroyed, giving back every frame of its
- * address space, and its id goes stale. An object makes a round trip:
+ * address space, and its id goes stale. Capabilities exist only by grant.
+ * An object makes a round trip:
  * stored under the bootstrap Principal, stored again by someone else
  * (deduplicated: same hash, one object, the first author kept), read back,
  * refused deletion by a non-owner, deleted by its owner.
  */
 #include <selftest.h>
 
+#include <cap.h>
 #include <identity.h>
 #include <kstring.h>
 #include <frame.h>
@@ -52,6 +54,23 @@ static bool kernel_processes_speak_for_the_bootstrap_key(void)
 	return ok;
 }
 
+/* Kernel processes hold every right; a new process holds none and cannot
+ * hand out what it lacks; a granted right shows, a revoked one goes. */
+static bool capabilities_start_from_nothing(void)
+{
+	pid_t pid;
+
+	if (process_create("captest", &pid) != K_OK)
+		return false;
+	bool ok = cap_rights(PID_MAKE(0, 0), 0) == CAP_ALL && cap_rights(pid, 0) == 0;
+	ok &= cap_check(pid, 1, CAP_SEND) == K_EPERM;
+	ok &= cap_delegate(pid, PID_MAKE(0, 1), 1, CAP_SEND) == K_EPERM;
+	ok &= cap_grant(pid, 1, CAP_SEND) == K_OK && cap_check(pid, 1, CAP_SEND) == K_OK;
+	ok &= cap_revoke(PID_MAKE(0, 0), pid, 1, CAP_SEND) == K_OK;
+	ok &= cap_check(pid, 1, CAP_SEND) == K_EPERM;
+	return process_destroy(pid) == K_OK && ok;
+}
+
 static bool process_lifecycle(void)
 {
 	struct process_info info;
@@ -70,5 +89,6 @@ void selftest_subsystems(void)
 {
 	selftest_check(kernel_processes_speak_for_the_bootstrap_key(), "process.kernel_bound");
 	selftest_check(process_lifecycle(), "process.create_destroy");
+	selftest_check(capabilities_start_from_nothing(), "cap.rights_only_by_grant");
 	selftest_check(object_round_trip(), "objstore.round_trip");
 }

@@ -25,9 +25,36 @@ EXPECTED = {
     "trap.read_only_write",
     "user.syscalls", "user.write_code_page_faults", "user.read_kernel_faults",
     "user.read_null_faults", "vm.write_execute_refused",
-    "process.kernel_bound", "process.create_destroy", "objstore.round_trip",
+    "process.kernel_bound", "process.create_destroy", "cap.rights_only_by_grant",
+    "objstore.round_trip",
+    "ipc.register", "ipc.stamped_exchange", "ipc.denied_without_capability",
+    "ipc.self_send_denied",
 }
 X86_ONLY = {"trap.divide_error"}
+
+
+FINGERPRINT = re.compile(r"^identity: bootstrap principal loaded \(.*fingerprint ([0-9a-f]{16})\)$")
+IPC_EXERCISE = [
+    re.compile(r'^ipc: pid 2 received "hello from kernel process 1" on endpoint 2 '
+               r"from principal ([0-9a-f]{16}), reply endpoint 1$"),
+    re.compile(r"^ipc: send from pid \d+ without a capability: K_EPERM, 0 queued$"),
+    re.compile(r"^ipc: self-send by pid 1 to its endpoint 1: K_EPERM by the interceptor, "
+               r"0 queued$"),
+]
+
+
+def check_ipc_exercise(lines):
+    """The IPC self-test shows the kernel's stamp (the bootstrap Principal's
+    fingerprint) on a received message, then the two refusals, in order."""
+    fingerprints = [m.group(1) for m in map(FINGERPRINT.match, lines) if m]
+    assert fingerprints, "no bootstrap principal fingerprint in the log"
+    found = []
+    rest = iter(lines)
+    for pattern in IPC_EXERCISE:
+        match = next((m for m in map(pattern.match, rest) if m), None)
+        assert match, f"IPC self-test line missing or out of order: {pattern.pattern}"
+        found.append(match)
+    assert found[0].group(1) == fingerprints[0], "the stamp is not the bootstrap principal"
 
 
 def selftest_image(arch):
@@ -55,3 +82,4 @@ def test_selftest(boot, arch, smp):
     missing = sorted(expected - results.keys())
     assert not missing, f"self-tests that never ran: {missing}"
     assert (passed, failed) == (len(results), 0), f"summary {passed}/{failed} vs {results}"
+    check_ipc_exercise(list(run.lines()))

@@ -67,8 +67,10 @@ def test_signed_modules_are_accepted(boot, built_image, arch):
     run = boot(arch, built_image(arch))
     run.expect_in_order([
         r"^process: table of 64 slots, kernel processes 0-2 created$",
+        r"^ipc: 32 endpoints x 16 messages of up to 256 bytes; interceptor: structural$",
+        r"^capabilities: 32 slots per process; kernel processes 0-2 hold all rights on 32 endpoints$",
         r"^identity: bootstrap principal loaded \(Ed25519 public key, fingerprint [0-9a-f]{16}\)$",
-        r"^identity: bootstrap principal bound to kernel processes 0-2$",
+        r"^identity: bootstrap principal [0-9a-f]{16} bound to kernel processes 0-2$",
         r"^objstore: RAM store for 256 objects of up to 4096 bytes, content-addressed by BLAKE3$",
         r"^module kernel\.sym: accepted$",
         r"^module hello\.elf: accepted$",

@@ -18,23 +18,12 @@
 #include <hhdm.h>
 #include <process.h>
 
-#define FAKE_PHYS_BASE 0x40000000ull
-#define ARENA_SIZE (8ull << 20)
-
-static void *arena;
+#include "../support/host_world.h"
 
 static int boot(void **state)
 {
 	(void)state;
-	if (!arena)
-		arena = aligned_alloc(4096, ARENA_SIZE);
-	hhdm_set_offset((uint64_t)(uintptr_t)arena - FAKE_PHYS_BASE);
-	frame_init();
-	frame_set_window(FAKE_PHYS_BASE);
-	if (frame_add_usable(FAKE_PHYS_BASE, ARENA_SIZE) != K_OK)
-		return -1;
-	process_table_reset();
-	return process_table_init() == K_OK ? 0 : -1;
+	return host_world_boot_processes();
 }
 
 static void kernel_processes_exist_with_their_own_tables(void **state)

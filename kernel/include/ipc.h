@@ -1,0 +1,96 @@
+/*
+ * ipc: endpoints and messages.
+ *
+ * IPC_ENDPOINTS endpoints, each a FIFO ring of IPC_QUEUE_DEPTH messages.
+ * A message carries the endpoint it is addressed to, the sender's reply
+ * endpoint, up to IPC_PAYLOAD_MAX bytes, and a sender Principal that only
+ * the kernel writes: it is stamped at send time from the sender's bound
+ * Principal, or marked absent if the sender has none. Send copies the
+ * payload into the kernel, so the sender's later changes cannot alter a
+ * queued message. A full queue is an explicit K_EFULL, never a drop.
+ *
+ * Ownership. An endpoint is owned by the process that registered it (which
+ * needs CAP_RECEIVE on it); while that process lives nobody else can
+ * register it, and only the owner receives on it. A sender names its reply
+ * endpoint, which must be one it owns (or IPC_NO_ENDPOINT), so a reply
+ * address cannot be forged either. Messages sent to an endpoint nobody has
+ * registered yet wait for its first owner; when an owner unregisters or
+ * dies, what is queued is discarded, so the next owner never reads mail
+ * meant for its predecessor, and sends to a dead owner fail with K_ENOENT.
+ *
+ * Every send and receive passes two independent gates, in this order: the
+ * interceptor (interceptor.h), then the capability check (cap.h). Passing
+ * one never skips the other, and nothing is queued or dequeued unless both
+ * allow. Blocking receive belongs to the scheduler; this is the
+ * non-blocking core. Lock: LOCK_IPC (taken before LOCK_CAPABILITY and
+ * LOCK_PROCESS_TABLE).
+ */
+#ifndef CAMBIOS_IPC_H
+#define CAMBIOS_IPC_H
+
+#include <identity.h>
+#include <kerr.h>
+#include <process.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IPC_ENDPOINTS 32
+#define IPC_QUEUE_DEPTH 16
+#define IPC_PAYLOAD_MAX 256
+/* "No reply endpoint": a sender that expects no answer. */
+#define IPC_NO_ENDPOINT 0xffffffffu
+/* Identity-aware receive: the sender's 32-byte Principal (zeros if it had
+ * none), the reply endpoint as a little-endian u32, then the payload. */
+#define IPC_IDENTITY_PREFIX 36
+
+struct ipc_message {
+	uint32_t to_endpoint;
+	uint32_t reply_endpoint;     /* owned by the sender, or IPC_NO_ENDPOINT */
+	uint32_t length;             /* payload bytes */
+	bool has_principal;          /* false: the sender had no Principal */
+	struct principal sender;     /* written by the kernel only */
+	uint8_t payload[IPC_PAYLOAD_MAX];
+};
+
+/* Empties every endpoint, installs the default interceptor, prints one
+ * line. */
+void ipc_init(void);
+
+/* `owner` registers `endpoint`. K_EINVAL out of range, K_ENOENT dead
+ * owner, K_EPERM without CAP_RECEIVE on it, K_EEXIST owned by another live
+ * process. Registering one's own endpoint again is K_OK. */
+__must_check kerr_t ipc_register(pid_t owner, uint32_t endpoint);
+
+/* Gives up an endpoint; its queue is discarded. K_EINVAL out of range,
+ * K_EPERM if `owner` does not own it. */
+__must_check kerr_t ipc_unregister(pid_t owner, uint32_t endpoint);
+
+/* The live owner of `endpoint` in *owner; K_ENOENT if it has none. */
+__must_check kerr_t ipc_owner(uint32_t endpoint, pid_t *owner);
+
+/* Sends `len` bytes from `payload` to endpoint `to`, with `reply` (an
+ * endpoint the sender owns, or IPC_NO_ENDPOINT) as the place for answers.
+ * Errors, with nothing queued: whatever the interceptor denies with
+ * (default: K_EINVAL for range/length, K_EPERM for a send to one's own
+ * endpoint), K_EPERM (no CAP_SEND, or `reply` not the sender's),
+ * K_ENOENT (dead sender, or the endpoint's owner has died), K_EFULL. */
+__must_check kerr_t ipc_send(pid_t sender, uint32_t reply, uint32_t to, const void *payload,
+			     size_t len);
+
+/* Dequeues the oldest message on `endpoint` into *out. Errors, with
+ * nothing dequeued: interceptor denial, K_EPERM (no CAP_RECEIVE, or not
+ * the owner), K_ENOENT (dead receiver), K_EAGAIN (nothing waiting). */
+__must_check kerr_t ipc_receive(pid_t receiver, uint32_t endpoint, struct ipc_message *out);
+
+/* Identity-aware receive into a flat buffer: the IPC_IDENTITY_PREFIX-byte
+ * prefix then the payload, truncated to fit; *written = bytes stored.
+ * K_EINVAL (and nothing dequeued) if buf_len < IPC_IDENTITY_PREFIX;
+ * otherwise as ipc_receive. */
+__must_check kerr_t ipc_receive_with_identity(pid_t receiver, uint32_t endpoint, uint8_t *buf,
+					      size_t buf_len, size_t *written);
+
+/* Messages waiting on an endpoint (0 for one out of range). */
+unsigned ipc_queued(uint32_t endpoint);
+
+#endif

@@ -1,0 +1,314 @@
+/*
+ * ipc_test: IPC, the interceptor and capabilities (kernel/ipc, kernel/cap)
+ * over a real process table on host memory.
+ *
+ * Directed tests name each rule; a long randomised run then checks every
+ * operation against the shadow model in tests/support/ipc_model.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cap.h>
+#include <interceptor.h>
+#include <ipc.h>
+
+#include "../support/host_world.h"
+#include "../support/ipc_model.h"
+
+static const pid_t kernel1 = PID_MAKE(0, 1), kernel2 = PID_MAKE(0, 2);
+static const struct principal bootstrap = { .key = { 0xb0, 0x07, 0x57 } };
+static pid_t user; /* no capabilities, no Principal */
+
+static int boot(void **state)
+{
+	(void)state;
+	if (host_world_boot_processes() != 0)
+		return -1;
+	ipc_init();
+	cap_init();
+	for (uint32_t slot = 0; slot < PROCESS_KERNEL_COUNT; slot++) {
+		if (process_bind_principal(PID_MAKE(0, slot), &bootstrap) != K_OK)
+			return -1;
+	}
+	if (process_create("user", &user) != K_OK)
+		return -1;
+	/* Kernel process 1 answers on endpoint 1, kernel process 2 on 2. */
+	if (ipc_register(kernel1, 1) != K_OK || ipc_register(kernel2, 2) != K_OK)
+		return -1;
+	return 0;
+}
+
+static void send_text(pid_t from, uint32_t reply, uint32_t to, const char *text, kerr_t want)
+{
+	assert_int_equal(ipc_send(from, reply, to, text, strlen(text)), want);
+}
+
+static void expect_text(pid_t receiver, uint32_t endpoint, const char *text)
+{
+	struct ipc_message m;
+
+	assert_int_equal(ipc_receive(receiver, endpoint, &m), K_OK);
+	assert_int_equal(m.length, strlen(text));
+	assert_memory_equal(m.payload, text, m.length);
+}
+
+static void messages_arrive_in_order_stamped_by_the_kernel(void **state)
+{
+	struct ipc_message m;
+
+	(void)state;
+	send_text(kernel1, 1, 2, "one", K_OK);
+	send_text(kernel1, 1, 2, "two", K_OK);
+	send_text(kernel1, IPC_NO_ENDPOINT, 2, "three", K_OK);
+	assert_int_equal(ipc_queued(2), 3);
+	assert_int_equal(ipc_receive(kernel2, 2, &m), K_OK);
+	assert_true(m.has_principal);
+	assert_memory_equal(&m.sender, &bootstrap, sizeof(bootstrap));
+	assert_int_equal(m.reply_endpoint, 1);
+	assert_int_equal(m.to_endpoint, 2);
+	assert_memory_equal(m.payload, "one", 3);
+	expect_text(kernel2, 2, "two");
+	assert_int_equal(ipc_receive(kernel2, 2, &m), K_OK);
+	assert_int_equal(m.reply_endpoint, IPC_NO_ENDPOINT);
+	assert_int_equal(ipc_receive(kernel2, 2, &m), K_EAGAIN);
+}
+
+static void the_payload_is_copied_at_send(void **state)
+{
+	char buf[] = "original";
+
+	(void)state;
+	assert_int_equal(ipc_send(kernel1, 1, 2, buf, strlen(buf)), K_OK);
+	memset(buf, 'X', sizeof(buf));
+	expect_text(kernel2, 2, "original");
+}
+
+static void a_full_queue_refuses_and_loses_nothing(void **state)
+{
+	struct ipc_message m;
+
+	(void)state;
+	for (uint8_t i = 0; i < IPC_QUEUE_DEPTH; i++)
+		assert_int_equal(ipc_send(kernel1, 1, 2, &i, 1), K_OK);
+	uint8_t extra = 0xff;
+	assert_int_equal(ipc_send(kernel1, 1, 2, &extra, 1), K_EFULL);
+	assert_int_equal(ipc_queued(2), IPC_QUEUE_DEPTH);
+	for (uint8_t i = 0; i < IPC_QUEUE_DEPTH; i++) {
+		assert_int_equal(ipc_receive(kernel2, 2, &m), K_OK);
+		assert_int_equal(m.payload[0], i);
+	}
+	assert_int_equal(ipc_queued(2), 0);
+}
+
+static void no_capability_no_message(void **state)
+{
+	struct ipc_message m;
+
+	(void)state;
+	send_text(user, IPC_NO_ENDPOINT, 2, "hi", K_EPERM);
+	assert_int_equal(ipc_queued(2), 0);
+	assert_int_equal(cap_grant(user, 2, CAP_SEND), K_OK);
+	send_text(user, IPC_NO_ENDPOINT, 2, "hi", K_OK);
+	/* Receiving needs CAP_RECEIVE and ownership, each on its own. */
+	assert_int_equal(ipc_receive(user, 2, &m), K_EPERM);
+	assert_int_equal(cap_grant(user, 2, CAP_RECEIVE), K_OK);
+	assert_int_equal(ipc_receive(user, 2, &m), K_EPERM);
+	assert_int_equal(ipc_register(user, 2), K_EEXIST);
+	assert_int_equal(ipc_queued(2), 1);
+	/* A revoked right stops the next send. */
+	assert_int_equal(cap_revoke(kernel1, user, 2, CAP_SEND), K_OK);
+	send_text(user, IPC_NO_ENDPOINT, 2, "again", K_EPERM);
+	assert_int_equal(ipc_queued(2), 1);
+}
+
+static void the_default_interceptor_enforces_structure(void **state)
+{
+	uint8_t big[IPC_PAYLOAD_MAX + 1] = { 0 };
+	struct ipc_message m;
+
+	(void)state;
+	assert_string_equal(interceptor_current()->name, "structural");
+	send_text(kernel1, 1, IPC_ENDPOINTS, "x", K_EINVAL);
+	send_text(kernel1, IPC_ENDPOINTS, 2, "x", K_EINVAL);
+	assert_int_equal(ipc_send(kernel1, 1, 2, big, sizeof(big)), K_EINVAL);
+	assert_int_equal(ipc_send(kernel1, 1, 2, big, IPC_PAYLOAD_MAX), K_OK);
+	send_text(kernel1, IPC_NO_ENDPOINT, 1, "to myself", K_EPERM); /* self-send */
+	assert_int_equal(ipc_receive(kernel2, IPC_ENDPOINTS, &m), K_EINVAL);
+	assert_int_equal(ipc_queued(1), 0);
+}
+
+/* An interceptor that allows everything, and one that denies everything,
+ * counting the calls: neither changes what the capability check decides. */
+static unsigned hook_calls;
+
+static kerr_t allow_send(const struct ipc_send_request *r)
+{
+	(void)r;
+	hook_calls++;
+	return K_OK;
+}
+
+static kerr_t allow_receive(const struct ipc_receive_request *r)
+{
+	(void)r;
+	hook_calls++;
+	return K_OK;
+}
+
+static kerr_t deny_send(const struct ipc_send_request *r)
+{
+	(void)r;
+	hook_calls++;
+	return K_EBUSY;
+}
+
+static kerr_t deny_receive(const struct ipc_receive_request *r)
+{
+	(void)r;
+	hook_calls++;
+	return K_EBUSY;
+}
+
+static kerr_t any_syscall(pid_t caller, uint64_t number)
+{
+	(void)caller;
+	(void)number;
+	return K_OK;
+}
+
+static const struct interceptor permissive = { "permissive", allow_send, allow_receive, any_syscall };
+static const struct interceptor closed = { "closed", deny_send, deny_receive, any_syscall };
+
+static void interceptor_and_capabilities_are_independent(void **state)
+{
+	struct ipc_message m;
+
+	(void)state;
+	interceptor_install(&permissive);
+	hook_calls = 0;
+	send_text(user, IPC_NO_ENDPOINT, 2, "no cap", K_EPERM);  /* allowed, yet no cap */
+	send_text(kernel1, 1, IPC_ENDPOINTS + 5, "range", K_EPERM); /* no cap beyond range */
+	assert_int_equal(ipc_receive(user, 2, &m), K_EPERM);
+	assert_int_equal(hook_calls, 3);
+	send_text(kernel1, 1, 1, "self", K_OK); /* only the interceptor forbade it */
+	expect_text(kernel1, 1, "self");
+
+	interceptor_install(&closed);
+	hook_calls = 0;
+	send_text(kernel1, 1, 2, "all rights", K_EBUSY);
+	assert_int_equal(ipc_receive(kernel2, 2, &m), K_EBUSY);
+	assert_int_equal(hook_calls, 2);
+	assert_int_equal(ipc_queued(2), 0);
+
+	interceptor_install(NULL);
+	assert_ptr_equal(interceptor_current(), &interceptor_default);
+}
+
+static void endpoints_belong_to_their_registrant(void **state)
+{
+	pid_t other;
+	pid_t owner;
+
+	(void)state;
+	assert_int_equal(ipc_owner(2, &owner), K_OK);
+	assert_int_equal(owner, kernel2);
+	assert_int_equal(ipc_register(kernel1, 2), K_EEXIST);
+	assert_int_equal(ipc_register(kernel2, 2), K_OK); /* again: harmless */
+	assert_int_equal(ipc_unregister(kernel1, 2), K_EPERM);
+	/* A reply endpoint must be the sender's own. */
+	send_text(kernel1, 2, 2, "forged reply", K_EPERM);
+	assert_int_equal(ipc_register(user, 7), K_EPERM); /* needs CAP_RECEIVE */
+
+	/* The owner dies: sends fail, and the next owner starts clean. */
+	assert_int_equal(cap_grant(user, 7, CAP_RECEIVE), K_OK);
+	assert_int_equal(ipc_register(user, 7), K_OK);
+	send_text(kernel1, 1, 7, "for the first owner", K_OK);
+	assert_int_equal(process_destroy(user), K_OK);
+	send_text(kernel1, 1, 7, "to a dead owner", K_ENOENT);
+	assert_int_equal(ipc_owner(7, &owner), K_ENOENT);
+	assert_int_equal(process_create("next", &other), K_OK);
+	assert_int_equal(PID_SLOT(other), PID_SLOT(user));
+	assert_int_equal(cap_rights(other, 7), 0); /* nothing inherited */
+	assert_int_equal(cap_grant(other, 7, CAP_RECEIVE), K_OK);
+	assert_int_equal(ipc_register(other, 7), K_OK);
+	assert_int_equal(ipc_queued(7), 0);
+
+	/* Unregistering discards the queue; mail to an unowned endpoint
+	 * waits for its first owner. */
+	send_text(kernel1, 1, 7, "dropped with the endpoint", K_OK);
+	assert_int_equal(ipc_unregister(other, 7), K_OK);
+	assert_int_equal(ipc_queued(7), 0);
+	send_text(kernel1, 1, 7, "waiting", K_OK);
+	assert_int_equal(ipc_register(other, 7), K_OK);
+	expect_text(other, 7, "waiting");
+}
+
+static void identity_receive_writes_the_prefix(void **state)
+{
+	uint8_t buf[IPC_IDENTITY_PREFIX + 4];
+	size_t written = 0;
+
+	(void)state;
+	send_text(kernel1, 1, 2, "payload", K_OK);
+	assert_int_equal(ipc_receive_with_identity(kernel2, 2, buf, IPC_IDENTITY_PREFIX - 1, &written),
+			 K_EINVAL);
+	assert_int_equal(ipc_queued(2), 1); /* refused before dequeuing */
+	assert_int_equal(ipc_receive_with_identity(kernel2, 2, buf, sizeof(buf), &written), K_OK);
+	assert_int_equal(written, sizeof(buf)); /* "payload" truncated to 4 */
+	assert_memory_equal(buf, bootstrap.key, PRINCIPAL_LEN);
+	assert_int_equal(buf[32] | buf[33] << 8 | buf[34] << 16 | buf[35] << 24, 1);
+	assert_memory_equal(buf + IPC_IDENTITY_PREFIX, "payl", 4);
+
+	/* A sender without a Principal: the stamp says so (all zeros). */
+	static const uint8_t zeros[PRINCIPAL_LEN];
+	struct ipc_message m;
+	assert_int_equal(cap_grant(user, 2, CAP_SEND), K_OK);
+	send_text(user, IPC_NO_ENDPOINT, 2, "anon", K_OK);
+	assert_int_equal(ipc_receive(kernel2, 2, &m), K_OK);
+	assert_false(m.has_principal);
+	assert_memory_equal(m.sender.key, zeros, PRINCIPAL_LEN);
+}
+
+static void random_operations_match_the_model(void **state)
+{
+	uint8_t op[IPC_MODEL_OP_BYTES];
+
+	(void)state;
+	assert_int_equal(ipc_model_boot(), 0);
+	srand(20261124);
+	for (unsigned i = 0; i < 200000; i++) {
+		for (unsigned b = 0; b < sizeof(op); b++)
+			op[b] = (uint8_t)rand();
+		assert_int_equal(ipc_model_step(op), 0);
+	}
+	/* The run must have exercised every path, not just the refusals. */
+	const struct ipc_model_stats *s = ipc_model_stats();
+	for (unsigned k = 0; k < MODEL_KINDS; k++)
+		print_message("kind %u: %u of %u accepted\n", k, s->succeeded[k], s->ops[k]);
+	print_message("full %u, self-sends %u\n", s->full, s->self_sends);
+	for (unsigned k = 0; k < MODEL_KINDS; k++)
+		assert_true(s->succeeded[k] > 0);
+	assert_true(s->succeeded[MODEL_SEND] > 1000 && s->succeeded[MODEL_RECEIVE] > 1000);
+	assert_true(s->full > 0 && s->self_sends > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(messages_arrive_in_order_stamped_by_the_kernel, boot),
+		cmocka_unit_test_setup(the_payload_is_copied_at_send, boot),
+		cmocka_unit_test_setup(a_full_queue_refuses_and_loses_nothing, boot),
+		cmocka_unit_test_setup(no_capability_no_message, boot),
+		cmocka_unit_test_setup(the_default_interceptor_enforces_structure, boot),
+		cmocka_unit_test_setup(interceptor_and_capabilities_are_independent, boot),
+		cmocka_unit_test_setup(endpoints_belong_to_their_registrant, boot),
+		cmocka_unit_test_setup(identity_receive_writes_the_prefix, boot),
+		cmocka_unit_test(random_operations_match_the_model),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
