@@ -301,12 +301,18 @@ $(HOST_BUILD)/unit/%_test: tests/unit/%_test.c $$(UNIT_SRCS_$$*) Makefile
 # Host benchmarks print figures next to a reference (glibc) measured in the
 # same run; they assert nothing about time.
 BENCH_CFLAGS := -std=c17 -O2 -DCONFIG_HEAP_DEBUG=0 $(WARNINGS) -Iinclude -Ilib -Ikernel/include
-BENCHES := heap frame ed25519 blake3 blake3_kernel_flags
+BENCHES := heap frame ed25519 blake3 blake3_kernel_flags ipc ipc_without_lock_tracking
 BENCH_SRCS_heap := kernel/mm/heap.c $(KERNEL_HOST_SUPPORT)
 BENCH_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)
 BENCH_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 BENCH_LDLIBS_ed25519 := -lcrypto
 BENCH_SRCS_blake3 := lib/crypto/blake3.c
+BENCH_SRCS_ipc := tests/bench/instructions.c $(IPC_SRCS) $(HOST_WORLD_SRCS)
+# The same IPC benchmark without the debug lock-order tracking.
+$(HOST_BUILD)/bench/ipc_without_lock_tracking_bench: tests/bench/ipc_bench.c $(BENCH_SRCS_ipc) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC) $(BENCH_CFLAGS) -DCONFIG_LOCK_DEBUG=0 $< $(BENCH_SRCS_ipc) -o $@
 # The same benchmark with BLAKE3 compiled as the kernel compiles it.
 BENCH_SRCS_blake3_kernel_flags := lib/crypto/blake3.c
 BENCH_EXTRA_blake3_kernel_flags := -mgeneral-regs-only -ffreestanding -fno-builtin
@@ -332,10 +338,11 @@ $(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
 FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(WARNINGS) \
 	-Iinclude -Ilib -Ikernel/include -Iboot
-FUZZERS := arcsig objstore
+FUZZERS := arcsig objstore ipc
 FUZZ_SRCS_arcsig := lib/arcsig.c $(CRYPTO_SRCS)
 FUZZ_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
 	kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
+FUZZ_SRCS_ipc := tests/support/ipc_model.c $(IPC_SRCS) $(HOST_WORLD_SRCS)
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile

@@ -19,27 +19,20 @@ struct cap_entry {
 };
 
 struct cap_table {
-	pid_t owner; /* the pid these rights belong to */
+	kpid_t owner; /* the pid these rights belong to */
 	struct cap_entry entries[CAP_SLOTS];
 };
 
 static struct spinlock cap_lock = SPINLOCK_INIT("capability", LOCK_CAPABILITY);
 static struct cap_table tables[PROCESS_MAX]; /* guarded by cap_lock */
 
-static bool pid_alive(pid_t pid)
-{
-	struct process_info info;
-
-	return process_lookup(pid, &info) == K_OK;
-}
-
 /* The table of a live pid, emptied if it still holds a dead predecessor's
  * rights. NULL for a dead pid. Caller holds cap_lock. */
-static struct cap_table *table_of(pid_t pid)
+static struct cap_table *table_of(kpid_t pid)
 {
 	struct cap_table *t;
 
-	if (!pid_alive(pid))
+	if (!process_alive(pid))
 		return NULL;
 	t = &tables[PID_SLOT(pid)];
 	if (t->owner != pid) {
@@ -94,7 +87,7 @@ void cap_init(void)
 		CAP_SLOTS, PROCESS_KERNEL_COUNT - 1, CAP_ENDPOINTS);
 }
 
-kerr_t cap_grant(pid_t pid, uint32_t endpoint, cap_rights_t rights)
+kerr_t cap_grant(kpid_t pid, uint32_t endpoint, cap_rights_t rights)
 {
 	kerr_t err;
 
@@ -107,7 +100,7 @@ kerr_t cap_grant(pid_t pid, uint32_t endpoint, cap_rights_t rights)
 	return err;
 }
 
-kerr_t cap_delegate(pid_t from, pid_t to, uint32_t endpoint, cap_rights_t rights)
+kerr_t cap_delegate(kpid_t from, kpid_t to, uint32_t endpoint, cap_rights_t rights)
 {
 	kerr_t err = K_EPERM;
 
@@ -126,7 +119,7 @@ kerr_t cap_delegate(pid_t from, pid_t to, uint32_t endpoint, cap_rights_t rights
 	return err;
 }
 
-kerr_t cap_revoke(pid_t by, pid_t target, uint32_t endpoint, cap_rights_t rights)
+kerr_t cap_revoke(kpid_t by, kpid_t target, uint32_t endpoint, cap_rights_t rights)
 {
 	kerr_t err;
 
@@ -151,7 +144,7 @@ kerr_t cap_revoke(pid_t by, pid_t target, uint32_t endpoint, cap_rights_t rights
 	return err;
 }
 
-cap_rights_t cap_rights(pid_t pid, uint32_t endpoint)
+cap_rights_t cap_rights(kpid_t pid, uint32_t endpoint)
 {
 	cap_rights_t rights = 0;
 	arch_irqflags_t flags = spin_lock_irqsave(&cap_lock);
@@ -164,14 +157,18 @@ cap_rights_t cap_rights(pid_t pid, uint32_t endpoint)
 	return rights;
 }
 
-kerr_t cap_check(pid_t pid, uint32_t endpoint, cap_rights_t rights)
+kerr_t cap_check(kpid_t pid, uint32_t endpoint, cap_rights_t rights)
 {
-	if (!pid_alive(pid))
-		return K_ENOENT;
-	return (cap_rights(pid, endpoint) & rights) == rights && rights ? K_OK : K_EPERM;
+	arch_irqflags_t flags = spin_lock_irqsave(&cap_lock);
+	struct cap_table *t = table_of(pid);
+	const struct cap_entry *e = t ? find(t, endpoint) : NULL;
+	kerr_t err = !t ? K_ENOENT : rights && e && (e->rights & rights) == rights ? K_OK : K_EPERM;
+
+	spin_unlock_irqrestore(&cap_lock, flags);
+	return err;
 }
 
-void cap_clear(pid_t pid)
+void cap_clear(kpid_t pid)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&cap_lock);
 	struct cap_table *t = table_of(pid);

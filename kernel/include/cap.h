@@ -41,26 +41,26 @@ void cap_init(void);
 /* Kernel grant: adds `rights` on `endpoint` for `pid` (merging with what
  * it holds). K_EINVAL bad endpoint/rights, K_ENOENT dead pid, K_EFULL
  * table full. */
-__must_check kerr_t cap_grant(pid_t pid, uint32_t endpoint, cap_rights_t rights);
+__must_check kerr_t cap_grant(kpid_t pid, uint32_t endpoint, cap_rights_t rights);
 
 /* `from` gives `to` the `rights` on `endpoint`. K_EPERM unless `from`
  * holds CAP_DELEGATE and every right in `rights` on that endpoint, or if
  * from == to. */
-__must_check kerr_t cap_delegate(pid_t from, pid_t to, uint32_t endpoint, cap_rights_t rights);
+__must_check kerr_t cap_delegate(kpid_t from, kpid_t to, uint32_t endpoint, cap_rights_t rights);
 
 /* `by` removes `rights` on `endpoint` from `target`. K_EPERM unless `by`
  * holds CAP_REVOKE on the endpoint (or is a kernel process). K_ENOENT if
  * the target held none of them. */
-__must_check kerr_t cap_revoke(pid_t by, pid_t target, uint32_t endpoint, cap_rights_t rights);
+__must_check kerr_t cap_revoke(kpid_t by, kpid_t target, uint32_t endpoint, cap_rights_t rights);
 
 /* K_OK if `pid` holds every right in `rights` on `endpoint`, else K_EPERM
  * (K_ENOENT for a dead pid). */
-__must_check kerr_t cap_check(pid_t pid, uint32_t endpoint, cap_rights_t rights);
+__must_check kerr_t cap_check(kpid_t pid, uint32_t endpoint, cap_rights_t rights);
 
 /* The rights `pid` holds on `endpoint` (0 if none or dead). */
-cap_rights_t cap_rights(pid_t pid, uint32_t endpoint);
+cap_rights_t cap_rights(kpid_t pid, uint32_t endpoint);
 
 /* Drops every capability of a process slot (on exit/destroy). */
-void cap_clear(pid_t pid);
+void cap_clear(kpid_t pid);
 
 #endif

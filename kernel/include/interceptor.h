@@ -25,16 +25,16 @@
 #include <stdint.h>
 
 struct ipc_send_request {
-	pid_t sender;
+	kpid_t sender;
 	uint32_t reply_endpoint; /* may be IPC_NO_ENDPOINT */
 	uint32_t to_endpoint;
 	size_t length;
 	bool to_owned;           /* the target has a live owner ... */
-	pid_t to_owner;          /* ... this one */
+	kpid_t to_owner;          /* ... this one */
 };
 
 struct ipc_receive_request {
-	pid_t receiver;
+	kpid_t receiver;
 	uint32_t endpoint;
 };
 
@@ -43,7 +43,7 @@ struct interceptor {
 	/* K_OK allows; any other value denies and is returned to the caller. */
 	kerr_t (*on_send)(const struct ipc_send_request *r);
 	kerr_t (*on_receive)(const struct ipc_receive_request *r);
-	kerr_t (*on_syscall)(pid_t caller, uint64_t number);
+	kerr_t (*on_syscall)(kpid_t caller, uint64_t number);
 };
 
 /* The interceptor in force (the default until another is installed). */

@@ -60,14 +60,14 @@ void ipc_init(void);
 /* `owner` registers `endpoint`. K_EINVAL out of range, K_ENOENT dead
  * owner, K_EPERM without CAP_RECEIVE on it, K_EEXIST owned by another live
  * process. Registering one's own endpoint again is K_OK. */
-__must_check kerr_t ipc_register(pid_t owner, uint32_t endpoint);
+__must_check kerr_t ipc_register(kpid_t owner, uint32_t endpoint);
 
 /* Gives up an endpoint; its queue is discarded. K_EINVAL out of range,
  * K_EPERM if `owner` does not own it. */
-__must_check kerr_t ipc_unregister(pid_t owner, uint32_t endpoint);
+__must_check kerr_t ipc_unregister(kpid_t owner, uint32_t endpoint);
 
 /* The live owner of `endpoint` in *owner; K_ENOENT if it has none. */
-__must_check kerr_t ipc_owner(uint32_t endpoint, pid_t *owner);
+__must_check kerr_t ipc_owner(uint32_t endpoint, kpid_t *owner);
 
 /* Sends `len` bytes from `payload` to endpoint `to`, with `reply` (an
  * endpoint the sender owns, or IPC_NO_ENDPOINT) as the place for answers.
@@ -75,19 +75,19 @@ __must_check kerr_t ipc_owner(uint32_t endpoint, pid_t *owner);
  * (default: K_EINVAL for range/length, K_EPERM for a send to one's own
  * endpoint), K_EPERM (no CAP_SEND, or `reply` not the sender's),
  * K_ENOENT (dead sender, or the endpoint's owner has died), K_EFULL. */
-__must_check kerr_t ipc_send(pid_t sender, uint32_t reply, uint32_t to, const void *payload,
+__must_check kerr_t ipc_send(kpid_t sender, uint32_t reply, uint32_t to, const void *payload,
 			     size_t len);
 
 /* Dequeues the oldest message on `endpoint` into *out. Errors, with
  * nothing dequeued: interceptor denial, K_EPERM (no CAP_RECEIVE, or not
  * the owner), K_ENOENT (dead receiver), K_EAGAIN (nothing waiting). */
-__must_check kerr_t ipc_receive(pid_t receiver, uint32_t endpoint, struct ipc_message *out);
+__must_check kerr_t ipc_receive(kpid_t receiver, uint32_t endpoint, struct ipc_message *out);
 
 /* Identity-aware receive into a flat buffer: the IPC_IDENTITY_PREFIX-byte
  * prefix then the payload, truncated to fit; *written = bytes stored.
  * K_EINVAL (and nothing dequeued) if buf_len < IPC_IDENTITY_PREFIX;
  * otherwise as ipc_receive. */
-__must_check kerr_t ipc_receive_with_identity(pid_t receiver, uint32_t endpoint, uint8_t *buf,
+__must_check kerr_t ipc_receive_with_identity(kpid_t receiver, uint32_t endpoint, uint8_t *buf,
 					      size_t buf_len, size_t *written);
 
 /* Messages waiting on an endpoint (0 for one out of range). */

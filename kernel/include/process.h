@@ -22,7 +22,7 @@
 #define PROCESS_MAX 64
 #define PROCESS_KERNEL_COUNT 3 /* slots 0..2 */
 
-typedef uint64_t pid_t;
+typedef uint64_t kpid_t;
 
 #define PID_SLOT(pid) ((uint32_t)((pid) & 0xffffffffu))
 #define PID_GENERATION(pid) ((uint32_t)((pid) >> 32))
@@ -38,7 +38,7 @@ enum process_state {
 };
 
 struct process_info {
-	pid_t pid;
+	kpid_t pid;
 	enum process_state state;
 	bool kernel;                 /* one of the kernel processes 0-2 */
 	bool has_principal;
@@ -53,20 +53,22 @@ __must_check kerr_t process_table_init(void);
 
 /* Creates a process; *pid receives its id. K_EFULL when the table is full,
  * K_ENOMEM when no address space can be built. */
-__must_check kerr_t process_create(const char *name, pid_t *pid);
+__must_check kerr_t process_create(const char *name, kpid_t *pid);
 
 /* K_ENOENT for an id that is not a live process (including a stale one). */
-__must_check kerr_t process_destroy(pid_t pid);
-__must_check kerr_t process_lookup(pid_t pid, struct process_info *out);
-__must_check kerr_t process_set_state(pid_t pid, enum process_state state);
+__must_check kerr_t process_destroy(kpid_t pid);
+__must_check kerr_t process_lookup(kpid_t pid, struct process_info *out);
+/* True if `pid` names a live process (the cheap form of lookup). */
+bool process_alive(kpid_t pid);
+__must_check kerr_t process_set_state(kpid_t pid, enum process_state state);
 
 /* Binds a Principal to a process, once: K_EEXIST if one is bound. */
-__must_check kerr_t process_bind_principal(pid_t pid, const struct principal *p);
+__must_check kerr_t process_bind_principal(kpid_t pid, const struct principal *p);
 /* K_ENOENT if the process has no Principal. */
-__must_check kerr_t process_principal(pid_t pid, struct principal *out);
+__must_check kerr_t process_principal(kpid_t pid, struct principal *out);
 
 /* The address space of a live process (NULL if none). */
-struct address_space *process_address_space(pid_t pid);
+struct address_space *process_address_space(kpid_t pid);
 
 /* Host tests: tear everything down (frees address spaces). */
 void process_table_reset(void);

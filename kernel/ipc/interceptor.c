@@ -29,7 +29,7 @@ static kerr_t structural_receive(const struct ipc_receive_request *r)
 	return endpoint_valid(r->endpoint) ? K_OK : K_EINVAL;
 }
 
-static kerr_t allow_syscall(pid_t caller, uint64_t number)
+static kerr_t allow_syscall(kpid_t caller, uint64_t number)
 {
 	(void)caller;
 	(void)number;

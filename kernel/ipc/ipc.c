@@ -4,8 +4,9 @@
  * A fixed array of IPC_ENDPOINTS rings under one lock. Every operation
  * decides first -- interceptor, capability, ownership, room -- and changes
  * a ring only when every check has passed, so a refused call leaves no
- * trace. Payloads are copied under the lock straight into the ring slot:
- * one copy in, one copy out.
+ * trace. Payloads are copied under the lock straight into the ring slot
+ * and straight out of it: one copy in, one copy out, of the payload's
+ * length only.
  */
 #include <ipc.h>
 
@@ -17,7 +18,7 @@
 
 struct endpoint {
 	bool owned;
-	pid_t owner;      /* valid if owned; may have died since */
+	kpid_t owner;      /* valid if owned; may have died since */
 	unsigned head;    /* index of the oldest message */
 	unsigned count;   /* messages waiting */
 	struct ipc_message ring[IPC_QUEUE_DEPTH];
@@ -26,17 +27,10 @@ struct endpoint {
 static struct spinlock ipc_lock = SPINLOCK_INIT("ipc", LOCK_IPC);
 static struct endpoint endpoints[IPC_ENDPOINTS]; /* guarded by ipc_lock */
 
-static bool alive(pid_t pid)
-{
-	struct process_info info;
-
-	return process_lookup(pid, &info) == K_OK;
-}
-
 /* True, with *owner set, if the endpoint has an owner that still lives. */
-static bool live_owner(const struct endpoint *ep, pid_t *owner)
+static bool live_owner(const struct endpoint *ep, kpid_t *owner)
 {
-	if (!ep->owned || !alive(ep->owner))
+	if (!ep->owned || !process_alive(ep->owner))
 		return false;
 	*owner = ep->owner;
 	return true;
@@ -62,9 +56,9 @@ void ipc_init(void)
 		IPC_QUEUE_DEPTH, IPC_PAYLOAD_MAX, interceptor_current()->name);
 }
 
-kerr_t ipc_register(pid_t owner, uint32_t endpoint)
+kerr_t ipc_register(kpid_t owner, uint32_t endpoint)
 {
-	pid_t holder;
+	kpid_t holder;
 
 	if (endpoint >= IPC_ENDPOINTS)
 		return K_EINVAL;
@@ -85,7 +79,7 @@ kerr_t ipc_register(pid_t owner, uint32_t endpoint)
 	return err;
 }
 
-kerr_t ipc_unregister(pid_t owner, uint32_t endpoint)
+kerr_t ipc_unregister(kpid_t owner, uint32_t endpoint)
 {
 	kerr_t err = K_EPERM;
 
@@ -102,7 +96,7 @@ kerr_t ipc_unregister(pid_t owner, uint32_t endpoint)
 	return err;
 }
 
-kerr_t ipc_owner(uint32_t endpoint, pid_t *owner)
+kerr_t ipc_owner(uint32_t endpoint, kpid_t *owner)
 {
 	kerr_t err = K_ENOENT;
 
@@ -116,7 +110,7 @@ kerr_t ipc_owner(uint32_t endpoint, pid_t *owner)
 }
 
 /* The reply endpoint must be the sender's own. Caller holds ipc_lock. */
-static kerr_t check_reply(pid_t sender, uint32_t reply)
+static kerr_t check_reply(kpid_t sender, uint32_t reply)
 {
 	if (reply == IPC_NO_ENDPOINT)
 		return K_OK;
@@ -154,7 +148,7 @@ static kerr_t enqueue(const struct ipc_send_request *r, const struct principal *
 	return K_OK;
 }
 
-kerr_t ipc_send(pid_t sender, uint32_t reply, uint32_t to, const void *payload, size_t len)
+kerr_t ipc_send(kpid_t sender, uint32_t reply, uint32_t to, const void *payload, size_t len)
 {
 	struct ipc_send_request req = {
 		.sender = sender, .reply_endpoint = reply, .to_endpoint = to, .length = len,
@@ -179,8 +173,9 @@ kerr_t ipc_send(pid_t sender, uint32_t reply, uint32_t to, const void *payload, 
 	return err;
 }
 
-/* Removes the oldest message into *out. Caller holds ipc_lock. */
-static kerr_t dequeue(pid_t receiver, uint32_t endpoint, struct ipc_message *out)
+/* The oldest message on `endpoint`, if `receiver` may take it. Caller
+ * holds ipc_lock. */
+static kerr_t oldest(kpid_t receiver, uint32_t endpoint, struct ipc_message **out)
 {
 	const struct ipc_receive_request req = { .receiver = receiver, .endpoint = endpoint };
 	kerr_t err = interceptor_current()->on_receive(&req);
@@ -196,40 +191,65 @@ static kerr_t dequeue(pid_t receiver, uint32_t endpoint, struct ipc_message *out
 		return K_EPERM;
 	if (ep->count == 0)
 		return K_EAGAIN;
-	*out = ep->ring[ep->head];
-	memset(&ep->ring[ep->head], 0, sizeof(ep->ring[ep->head]));
-	ep->head = (ep->head + 1) % IPC_QUEUE_DEPTH;
-	ep->count--;
+	*out = &ep->ring[ep->head];
 	return K_OK;
 }
 
-kerr_t ipc_receive(pid_t receiver, uint32_t endpoint, struct ipc_message *out)
+/* Removes the oldest message, wiping its slot. Caller holds ipc_lock. */
+static void drop_oldest(uint32_t endpoint)
 {
-	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
-	kerr_t err = dequeue(receiver, endpoint, out);
+	struct endpoint *ep = &endpoints[endpoint];
+	struct ipc_message *m = &ep->ring[ep->head];
 
+	memset(m->payload, 0, m->length);
+	memset(m, 0, offsetof(struct ipc_message, payload));
+	ep->head = (ep->head + 1) % IPC_QUEUE_DEPTH;
+	ep->count--;
+}
+
+kerr_t ipc_receive(kpid_t receiver, uint32_t endpoint, struct ipc_message *out)
+{
+	struct ipc_message *m;
+	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
+	kerr_t err = oldest(receiver, endpoint, &m);
+
+	if (err == K_OK) {
+		memcpy(out, m, offsetof(struct ipc_message, payload));
+		memcpy(out->payload, m->payload, m->length);
+		drop_oldest(endpoint);
+	}
 	spin_unlock_irqrestore(&ipc_lock, flags);
 	return err;
 }
 
-kerr_t ipc_receive_with_identity(pid_t receiver, uint32_t endpoint, uint8_t *buf, size_t buf_len,
+/* Writes the identity prefix and as much payload as fits. */
+static size_t flatten(const struct ipc_message *m, uint8_t *buf, size_t buf_len)
+{
+	size_t room = buf_len - IPC_IDENTITY_PREFIX;
+	size_t n = m->length < room ? m->length : room;
+
+	memcpy(buf, m->sender.key, PRINCIPAL_LEN); /* zeros when there was none */
+	for (unsigned i = 0; i < 4; i++)
+		buf[PRINCIPAL_LEN + i] = (uint8_t)(m->reply_endpoint >> (8 * i));
+	memcpy(buf + IPC_IDENTITY_PREFIX, m->payload, n);
+	return IPC_IDENTITY_PREFIX + n;
+}
+
+kerr_t ipc_receive_with_identity(kpid_t receiver, uint32_t endpoint, uint8_t *buf, size_t buf_len,
 				 size_t *written)
 {
-	struct ipc_message m;
+	struct ipc_message *m;
 
 	if (!buf || buf_len < IPC_IDENTITY_PREFIX)
 		return K_EINVAL;
-	kerr_t err = ipc_receive(receiver, endpoint, &m);
-	if (err != K_OK)
-		return err;
-	size_t room = buf_len - IPC_IDENTITY_PREFIX;
-	size_t n = m.length < room ? m.length : room;
-	memcpy(buf, m.sender.key, PRINCIPAL_LEN); /* zeros when there was none */
-	for (unsigned i = 0; i < 4; i++)
-		buf[PRINCIPAL_LEN + i] = (uint8_t)(m.reply_endpoint >> (8 * i));
-	memcpy(buf + IPC_IDENTITY_PREFIX, m.payload, n);
-	*written = IPC_IDENTITY_PREFIX + n;
-	return K_OK;
+	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
+	kerr_t err = oldest(receiver, endpoint, &m);
+	if (err == K_OK) {
+		*written = flatten(m, buf, buf_len);
+		drop_oldest(endpoint);
+	}
+	spin_unlock_irqrestore(&ipc_lock, flags);
+	return err;
 }
 
 unsigned ipc_queued(uint32_t endpoint)

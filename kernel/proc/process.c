@@ -30,7 +30,7 @@ static struct spinlock table_lock = SPINLOCK_INIT("process", LOCK_PROCESS_TABLE)
 static struct process table[PROCESS_MAX]; /* guarded by table_lock */
 
 /* The live process `pid` names, or NULL. Caller holds table_lock. */
-static struct process *live(pid_t pid)
+static struct process *live(kpid_t pid)
 {
 	uint32_t slot = PID_SLOT(pid);
 
@@ -80,7 +80,7 @@ kerr_t process_table_init(void)
 	return err;
 }
 
-kerr_t process_create(const char *name, pid_t *pid)
+kerr_t process_create(const char *name, kpid_t *pid)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
 	kerr_t err = K_EFULL;
@@ -97,7 +97,7 @@ kerr_t process_create(const char *name, pid_t *pid)
 	return err;
 }
 
-kerr_t process_destroy(pid_t pid)
+kerr_t process_destroy(kpid_t pid)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
 	struct process *p = live(pid);
@@ -116,7 +116,7 @@ kerr_t process_destroy(pid_t pid)
 	return err;
 }
 
-kerr_t process_lookup(pid_t pid, struct process_info *out)
+kerr_t process_lookup(kpid_t pid, struct process_info *out)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
 	const struct process *p = live(pid);
@@ -133,7 +133,16 @@ kerr_t process_lookup(pid_t pid, struct process_info *out)
 	return p ? K_OK : K_ENOENT;
 }
 
-kerr_t process_set_state(pid_t pid, enum process_state state)
+bool process_alive(kpid_t pid)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
+	bool alive = live(pid) != NULL;
+
+	spin_unlock_irqrestore(&table_lock, flags);
+	return alive;
+}
+
+kerr_t process_set_state(kpid_t pid, enum process_state state)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
 	struct process *p = live(pid);
@@ -145,7 +154,7 @@ kerr_t process_set_state(pid_t pid, enum process_state state)
 	return err;
 }
 
-kerr_t process_bind_principal(pid_t pid, const struct principal *principal)
+kerr_t process_bind_principal(kpid_t pid, const struct principal *principal)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
 	struct process *p = live(pid);
@@ -159,7 +168,7 @@ kerr_t process_bind_principal(pid_t pid, const struct principal *principal)
 	return err;
 }
 
-kerr_t process_principal(pid_t pid, struct principal *out)
+kerr_t process_principal(kpid_t pid, struct principal *out)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
 	const struct process *p = live(pid);
@@ -171,7 +180,7 @@ kerr_t process_principal(pid_t pid, struct principal *out)
 	return err;
 }
 
-struct address_space *process_address_space(pid_t pid)
+struct address_space *process_address_space(kpid_t pid)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
 	struct process *p = live(pid);

@@ -59,7 +59,7 @@ static bool stamped_exchange(void)
 
 static bool send_without_capability_denied(void)
 {
-	pid_t stranger;
+	kpid_t stranger;
 
 	if (process_create("stranger", &stranger) != K_OK)
 		return false;

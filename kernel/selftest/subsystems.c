@@ -58,7 +58,7 @@ static bool kernel_processes_speak_for_the_bootstrap_key(void)
  * hand out what it lacks; a granted right shows, a revoked one goes. */
 static bool capabilities_start_from_nothing(void)
 {
-	pid_t pid;
+	kpid_t pid;
 
 	if (process_create("captest", &pid) != K_OK)
 		return false;
@@ -75,7 +75,7 @@ static bool process_lifecycle(void)
 {
 	struct process_info info;
 	uint64_t free_before = frame_free_count();
-	pid_t pid;
+	kpid_t pid;
 
 	if (process_create("selftest", &pid) != K_OK)
 		return false;

@@ -24,8 +24,8 @@
 #define NEVER_A_PID PID_MAKE(0x7777, PROCESS_MAX - 1)
 
 struct actor {
-	pid_t pid;
-	pid_t stale_pid; /* its previous incarnation (NEVER_A_PID if none) */
+	kpid_t pid;
+	kpid_t stale_pid; /* its previous incarnation (NEVER_A_PID if none) */
 	bool has_principal;
 	struct principal principal;
 	cap_rights_t rights[CAP_ENDPOINTS];
@@ -41,7 +41,7 @@ struct model_message {
 
 struct model_endpoint {
 	bool owned;
-	pid_t owner;
+	kpid_t owner;
 	unsigned head, count;
 	struct model_message ring[IPC_QUEUE_DEPTH];
 };
@@ -58,7 +58,7 @@ static uint8_t pattern(uint32_t seq, size_t i)
 	return (uint8_t)(seq * 131u + i * 7u + 1u);
 }
 
-static bool is_live_pid(pid_t pid, const struct actor **who)
+static bool is_live_pid(kpid_t pid, const struct actor **who)
 {
 	for (unsigned i = 0; i < ACTORS; i++) {
 		if (actors[i].pid == pid) {
@@ -69,14 +69,14 @@ static bool is_live_pid(pid_t pid, const struct actor **who)
 	return false;
 }
 
-static struct actor *actor_of(pid_t pid)
+static struct actor *actor_of(kpid_t pid)
 {
 	const struct actor *a;
 
 	return is_live_pid(pid, &a) ? (struct actor *)a : NULL;
 }
 
-static bool live_owner(const struct model_endpoint *ep, pid_t *owner)
+static bool live_owner(const struct model_endpoint *ep, kpid_t *owner)
 {
 	if (!ep->owned || !actor_of(ep->owner))
 		return false;
@@ -160,15 +160,15 @@ int ipc_model_boot(void)
 
 struct op {
 	enum ipc_model_kind kind;
-	pid_t pid;        /* who acts: a live actor's pid or a stale one */
-	pid_t other;      /* the second process of grant/delegate/revoke */
+	kpid_t pid;        /* who acts: a live actor's pid or a stale one */
+	kpid_t other;      /* the second process of grant/delegate/revoke */
 	uint32_t endpoint;
 	cap_rights_t rights;
 	size_t length;
 	uint32_t reply;
 };
 
-static pid_t decode_pid(uint8_t b)
+static kpid_t decode_pid(uint8_t b)
 {
 	unsigned i = b % (2 * ACTORS);
 
@@ -176,7 +176,7 @@ static pid_t decode_pid(uint8_t b)
 }
 
 /* The lowest endpoint `pid` owns, as a plausible reply endpoint. */
-static uint32_t own_endpoint(pid_t pid)
+static uint32_t own_endpoint(kpid_t pid)
 {
 	for (uint32_t e = 0; e < IPC_ENDPOINTS; e++) {
 		if (endpoints[e].owned && endpoints[e].owner == pid)
@@ -196,7 +196,7 @@ static struct op decode(const uint8_t *b)
 		MODEL_REGISTER, MODEL_REGISTER, MODEL_UNREGISTER,
 		MODEL_GRANT, MODEL_DELEGATE, MODEL_REVOKE,
 	};
-	pid_t pid = decode_pid(b[1]);
+	kpid_t pid = decode_pid(b[1]);
 	uint32_t reply = b[7] % 4 == 0 ? IPC_NO_ENDPOINT :
 			 b[7] % 4 == 1 ? (uint32_t)(b[7] >> 2) % ENDPOINT_SPAN : own_endpoint(pid);
 
@@ -214,7 +214,7 @@ static struct op decode(const uint8_t *b)
 static kerr_t expect_send(const struct op *o)
 {
 	const struct actor *s = actor_of(o->pid);
-	pid_t owner;
+	kpid_t owner;
 
 	if (o->endpoint >= IPC_ENDPOINTS ||
 	    (o->reply != IPC_NO_ENDPOINT && o->reply >= IPC_ENDPOINTS) ||
@@ -350,7 +350,7 @@ static int do_register(const struct op *o)
 {
 	const struct actor *a = actor_of(o->pid);
 	struct model_endpoint *ep = &endpoints[o->endpoint % IPC_ENDPOINTS];
-	pid_t owner;
+	kpid_t owner;
 	kerr_t want;
 
 	if (o->endpoint >= IPC_ENDPOINTS)
@@ -471,7 +471,7 @@ static int do_respawn(const struct op *o)
 
 	if (!a || PID_SLOT(a->pid) < PROCESS_KERNEL_COUNT)
 		return 0; /* kernel processes never die */
-	pid_t old = a->pid;
+	kpid_t old = a->pid;
 	if (process_destroy(old) != K_OK)
 		return mismatch("destroy", -1, K_OK);
 	a->stale_pid = old;
@@ -499,7 +499,7 @@ static int check_state(void)
 		}
 	}
 	for (uint32_t e = 0; e < IPC_ENDPOINTS; e++) {
-		pid_t got_owner = 0, want_owner = 0;
+		kpid_t got_owner = 0, want_owner = 0;
 		bool got = ipc_owner(e, &got_owner) == K_OK;
 		bool want = live_owner(&endpoints[e], &want_owner);
 		if (got != want || (got && got_owner != want_owner))

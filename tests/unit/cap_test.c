@@ -23,8 +23,8 @@
 
 #define USERS 4
 
-static pid_t users[USERS];
-static const pid_t kernel0 = PID_MAKE(0, 0);
+static kpid_t users[USERS];
+static const kpid_t kernel0 = PID_MAKE(0, 0);
 
 static int boot(void **state)
 {
@@ -89,7 +89,7 @@ static void revocation_needs_the_revoke_right(void **state)
 
 static void a_reused_slot_starts_with_nothing(void **state)
 {
-	pid_t again;
+	kpid_t again;
 
 	(void)state;
 	assert_int_equal(cap_grant(users[3], 7, CAP_ALL), K_OK);

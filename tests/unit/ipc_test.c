@@ -20,9 +20,9 @@
 #include "../support/host_world.h"
 #include "../support/ipc_model.h"
 
-static const pid_t kernel1 = PID_MAKE(0, 1), kernel2 = PID_MAKE(0, 2);
+static const kpid_t kernel1 = PID_MAKE(0, 1), kernel2 = PID_MAKE(0, 2);
 static const struct principal bootstrap = { .key = { 0xb0, 0x07, 0x57 } };
-static pid_t user; /* no capabilities, no Principal */
+static kpid_t user; /* no capabilities, no Principal */
 
 static int boot(void **state)
 {
@@ -43,12 +43,12 @@ static int boot(void **state)
 	return 0;
 }
 
-static void send_text(pid_t from, uint32_t reply, uint32_t to, const char *text, kerr_t want)
+static void send_text(kpid_t from, uint32_t reply, uint32_t to, const char *text, kerr_t want)
 {
 	assert_int_equal(ipc_send(from, reply, to, text, strlen(text)), want);
 }
 
-static void expect_text(pid_t receiver, uint32_t endpoint, const char *text)
+static void expect_text(kpid_t receiver, uint32_t endpoint, const char *text)
 {
 	struct ipc_message m;
 
@@ -174,7 +174,7 @@ static kerr_t deny_receive(const struct ipc_receive_request *r)
 	return K_EBUSY;
 }
 
-static kerr_t any_syscall(pid_t caller, uint64_t number)
+static kerr_t any_syscall(kpid_t caller, uint64_t number)
 {
 	(void)caller;
 	(void)number;
@@ -211,8 +211,8 @@ static void interceptor_and_capabilities_are_independent(void **state)
 
 static void endpoints_belong_to_their_registrant(void **state)
 {
-	pid_t other;
-	pid_t owner;
+	kpid_t other;
+	kpid_t owner;
 
 	(void)state;
 	assert_int_equal(ipc_owner(2, &owner), K_OK);

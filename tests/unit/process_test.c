@@ -44,7 +44,7 @@ static void kernel_processes_exist_with_their_own_tables(void **state)
 static void create_lookup_destroy(void **state)
 {
 	struct process_info info;
-	pid_t pid;
+	kpid_t pid;
 	uint64_t free_before = frame_free_count();
 
 	(void)state;
@@ -63,7 +63,7 @@ static void create_lookup_destroy(void **state)
 static void stale_ids_do_not_reach_the_next_occupant(void **state)
 {
 	struct process_info info;
-	pid_t first, second;
+	kpid_t first, second;
 
 	(void)state;
 	assert_int_equal(process_create("a", &first), K_OK);
@@ -89,7 +89,7 @@ static void bad_ids_are_errors(void **state)
 
 static void the_table_has_a_fixed_capacity(void **state)
 {
-	pid_t pid;
+	kpid_t pid;
 
 	(void)state;
 	for (int i = PROCESS_KERNEL_COUNT; i < PROCESS_MAX; i++)
@@ -100,7 +100,7 @@ static void the_table_has_a_fixed_capacity(void **state)
 static void a_principal_binds_once(void **state)
 {
 	struct principal p1 = { .key = { 1 } }, p2 = { .key = { 2 } }, got;
-	pid_t pid;
+	kpid_t pid;
 
 	(void)state;
 	assert_int_equal(process_create("p", &pid), K_OK);
