@@ -96,6 +96,15 @@ static int mismatch(const char *what, int got, int want)
 	return -1;
 }
 
+/* Compares the kernel's verdict with the model's; notes an acceptance. */
+static int verdict(const char *what, kerr_t got, kerr_t want)
+{
+	if (got != want)
+		return mismatch(what, got, want);
+	accepted = got == K_OK;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- world */
 
 static void give_principal(struct actor *a, bool has)
@@ -246,9 +255,8 @@ static int do_send(const struct op *o)
 		buf[i] = pattern(seq, i);
 	kerr_t got = ipc_send(o->pid, o->reply, o->endpoint, buf, o->length);
 	memset(buf, 0xee, sizeof(buf)); /* the queued copy must not notice */
-	if (got != want)
-		return mismatch("send", got, want);
-	accepted = got == K_OK;
+	if (verdict("send", got, want) != 0)
+		return -1;
 	if (got == K_EFULL)
 		stats.full++;
 	if (got == K_EPERM && o->endpoint < IPC_ENDPOINTS && endpoints[o->endpoint].owned &&
@@ -306,9 +314,8 @@ static int do_receive(const struct op *o)
 	kerr_t want = expect_receive(o);
 	kerr_t err = ipc_receive(o->pid, o->endpoint, &got);
 
-	if (err != want)
-		return mismatch("receive", err, want);
-	accepted = err == K_OK;
+	if (verdict("receive", err, want) != 0)
+		return -1;
 	if (err != K_OK)
 		return 0;
 	struct model_message m = pop(o->endpoint);
@@ -328,9 +335,8 @@ static int do_receive_identity(const struct op *o)
 	kerr_t want = room < IPC_IDENTITY_PREFIX ? K_EINVAL : expect_receive(o);
 	kerr_t err = ipc_receive_with_identity(o->pid, o->endpoint, buf, room, &written);
 
-	if (err != want)
-		return mismatch("receive with identity", err, want);
-	accepted = err == K_OK;
+	if (verdict("receive with identity", err, want) != 0)
+		return -1;
 	if (err != K_OK)
 		return 0;
 	struct model_message m = pop(o->endpoint);
@@ -364,9 +370,8 @@ static int do_register(const struct op *o)
 	else
 		want = K_OK;
 	kerr_t got = ipc_register(o->pid, o->endpoint);
-	if (got != want)
-		return mismatch("register", got, want);
-	accepted = got == K_OK;
+	if (verdict("register", got, want) != 0)
+		return -1;
 	if (got == K_OK && !(ep->owned && ep->owner == o->pid)) {
 		if (ep->owned)
 			purge(ep);
@@ -383,9 +388,8 @@ static int do_unregister(const struct op *o)
 		      ep->owned && ep->owner == o->pid ? K_OK : K_EPERM;
 	kerr_t got = ipc_unregister(o->pid, o->endpoint);
 
-	if (got != want)
-		return mismatch("unregister", got, want);
-	accepted = got == K_OK;
+	if (verdict("unregister", got, want) != 0)
+		return -1;
 	if (got == K_OK) {
 		purge(ep);
 		ep->owned = false;
@@ -404,9 +408,8 @@ static int do_grant(const struct op *o)
 	kerr_t want = !rights_valid(o) ? K_EINVAL : !a ? K_ENOENT : K_OK;
 	kerr_t got = cap_grant(o->pid, o->endpoint, o->rights);
 
-	if (got != want)
-		return mismatch("grant", got, want);
-	accepted = got == K_OK;
+	if (verdict("grant", got, want) != 0)
+		return -1;
 	if (got == K_OK)
 		a->rights[o->endpoint] |= o->rights;
 	return 0;
@@ -430,9 +433,8 @@ static int do_delegate(const struct op *o)
 	else
 		want = K_EPERM;
 	kerr_t got = cap_delegate(o->pid, o->other, o->endpoint, o->rights);
-	if (got != want)
-		return mismatch("delegate", got, want);
-	accepted = got == K_OK;
+	if (verdict("delegate", got, want) != 0)
+		return -1;
 	if (got == K_OK)
 		to->rights[o->endpoint] |= o->rights;
 	return 0;
@@ -455,9 +457,8 @@ static int do_revoke(const struct op *o)
 	else
 		want = K_OK;
 	kerr_t got = cap_revoke(o->pid, o->other, o->endpoint, o->rights);
-	if (got != want)
-		return mismatch("revoke", got, want);
-	accepted = got == K_OK;
+	if (verdict("revoke", got, want) != 0)
+		return -1;
 	if (got == K_OK)
 		target->rights[o->endpoint] &= ~o->rights;
 	return 0;

@@ -16,10 +16,9 @@
 #include <string.h>
 
 #include <cap.h>
-#include <frame.h>
-#include <hhdm.h>
 
 #include "../support/host_world.h"
+#include "../support/xorshift.h"
 
 #define USERS 4
 
@@ -113,10 +112,7 @@ static uint64_t rng_state = 0x2545f4914f6cdd1dull;
 
 static uint64_t rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return xorshift64(&rng_state);
 }
 
 static void random_operations_never_escalate(void **state)

@@ -18,6 +18,8 @@
 #include <hhdm.h>
 #include <objstore.h>
 
+#include "../support/xorshift.h"
+
 #define FAKE_PHYS_BASE 0x40000000ull
 #define ARENA_SIZE (16ull << 20)
 
@@ -153,10 +155,7 @@ static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
 static uint64_t rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return xorshift64(&rng_state);
 }
 
 /* Content number c is its number repeated, so lengths and hashes differ. */
