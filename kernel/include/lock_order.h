@@ -3,8 +3,15 @@
  *
  * Rule: a CPU may take a lock only if its level is greater than the level
  * of every lock it already holds. Deadlock is then impossible, because no
- * two CPUs can each hold a lock the other waits for. The boot story
- * initialises the subsystems in this same order.
+ * two CPUs can each hold a lock the other waits for.
+ *
+ * The boot story initialises the subsystems in the seed's order -- process
+ * table, IPC, capabilities, identity, object store -- which follows this
+ * list except for the process table: it is created first because every
+ * later subsystem keeps per-process state, yet its lock is taken last,
+ * inside IPC and capability operations. Initialisation runs on one CPU
+ * before any other starts, so its order cannot deadlock; the order of
+ * acquisition is the one that matters, and it is this list.
  *
  * Every spinlock is declared with one of these levels next to its
  * definition; the list here is the only place the order is written down.
@@ -18,8 +25,8 @@ enum lock_level {
 	LOCK_LEVEL_NONE = 0,
 	LOCK_SCHEDULER = 1,       /* (irq) a CPU's run queues and current task */
 	LOCK_TIMER = 2,           /* (irq) a CPU's tick bookkeeping */
-	LOCK_IPC = 3,             /* endpoint queues, interceptor */
-	LOCK_CAPABILITY = 4,      /* per-process capability tables, principals */
+	LOCK_IPC = 3,             /* endpoint queues and owners; interceptor hooks run under it */
+	LOCK_CAPABILITY = 4,      /* per-process capability tables */
 	LOCK_PROCESS_TABLE = 5,   /* process descriptors, address spaces */
 	LOCK_FRAME_ALLOCATOR = 6, /* the physical frame bitmap */
 	LOCK_INTERRUPT_ROUTER = 7,/* IRQ -> handler task table */
