@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,6 +275,58 @@ static void identity_receive_writes_the_prefix(void **state)
 	assert_memory_equal(m.sender.key, zeros, PRINCIPAL_LEN);
 }
 
+/* Two CPUs (host threads) send while a third receives: per sender the
+ * order holds, and every accepted message arrives exactly once. */
+#define CONCURRENT_MESSAGES 20000
+
+struct sender_job {
+	kpid_t pid;
+	uint32_t reply;
+};
+
+static void *sender_thread(void *arg)
+{
+	const struct sender_job *job = arg;
+
+	for (uint32_t seq = 0; seq < CONCURRENT_MESSAGES;) {
+		kerr_t err = ipc_send(job->pid, job->reply, 2, &seq, sizeof(seq));
+		if (err == K_OK)
+			seq++;
+		else if (err != K_EFULL)
+			return (void *)1;
+	}
+	return NULL;
+}
+
+static void concurrent_senders_lose_nothing(void **state)
+{
+	struct sender_job jobs[2] = { { kernel1, 1 }, { PID_MAKE(0, 0), IPC_NO_ENDPOINT } };
+	pthread_t threads[2];
+	uint32_t next[2] = { 0, 0 };
+	struct ipc_message m;
+
+	(void)state;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&threads[i], NULL, sender_thread, &jobs[i]), 0);
+	while (next[0] < CONCURRENT_MESSAGES || next[1] < CONCURRENT_MESSAGES) {
+		kerr_t err = ipc_receive(kernel2, 2, &m);
+		if (err == K_EAGAIN)
+			continue;
+		assert_int_equal(err, K_OK);
+		int who = m.reply_endpoint == 1 ? 0 : 1;
+		uint32_t seq;
+		memcpy(&seq, m.payload, sizeof(seq));
+		assert_int_equal(seq, next[who]);
+		next[who]++;
+	}
+	for (int i = 0; i < 2; i++) {
+		void *result;
+		assert_int_equal(pthread_join(threads[i], &result), 0);
+		assert_null(result);
+	}
+	assert_int_equal(ipc_queued(2), 0);
+}
+
 static void random_operations_match_the_model(void **state)
 {
 	uint8_t op[IPC_MODEL_OP_BYTES];
@@ -308,6 +361,7 @@ int main(void)
 		cmocka_unit_test_setup(interceptor_and_capabilities_are_independent, boot),
 		cmocka_unit_test_setup(endpoints_belong_to_their_registrant, boot),
 		cmocka_unit_test_setup(identity_receive_writes_the_prefix, boot),
+		cmocka_unit_test_setup(concurrent_senders_lose_nothing, boot),
 		cmocka_unit_test(random_operations_match_the_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
