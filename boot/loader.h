@@ -78,6 +78,12 @@ static inline void *loader_hhdm_ptr(const struct loader *l, const void *p)
  * (responses.c). Fatal errors stop the boot with a message. */
 void responses_answer(struct loader *l);
 
+/* Answers the MP request once the APs have started: `cpus` holds the
+ * `ready` CPUs (BSP included) as HHDM pointers; the response still counts
+ * every CPU listed. Prints how many of them are ready (responses.c). */
+void responses_publish_mp(struct loader *l, struct limine_mp_response *response,
+			  struct limine_mp_info **cpus, uint64_t ready);
+
 /* Builds the kernel's page tables: kernel segments, HHDM, identity map
  * (address_space.c). */
 void address_space_build(struct loader *l);

@@ -351,3 +351,15 @@ void responses_answer(struct loader *l)
 	answer_dtb(l);
 	answer_framebuffer(l);
 }
+
+void responses_publish_mp(struct loader *l, struct limine_mp_response *response,
+			  struct limine_mp_info **cpus, uint64_t ready)
+{
+	uint64_t listed = response->cpu_count;
+
+	response->cpu_count = ready;
+	response->cpus = loader_hhdm_ptr(l, cpus);
+	l->mp_request->response = loader_hhdm_ptr(l, response);
+	console_print("mp: %llu/%llu CPUs ready", (unsigned long long)ready,
+		      (unsigned long long)listed);
+}

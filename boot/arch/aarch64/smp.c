@@ -528,13 +528,7 @@ void arch_mp_start(struct loader *l)
 
 	if (!l->mp_request || !mp)
 		return;
-	uint64_t listed = mp->response->cpu_count;
-	mp->response->cpu_count = start_all(l, mp);
-	mp->response->cpus = loader_hhdm_ptr(l, mp->cpus);
-	l->mp_request->response = loader_hhdm_ptr(l, mp->response);
-	if (listed > 1)
-		console_print("mp: %llu/%llu CPUs ready", (unsigned long long)mp->response->cpu_count,
-			      (unsigned long long)listed);
+	responses_publish_mp(l, mp->response, mp->cpus, start_all(l, mp));
 }
 
 /* ap_entry.S reads these fields of the AArch64 limine_mp_info by offset. */

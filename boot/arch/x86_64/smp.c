@@ -358,10 +358,5 @@ void arch_mp_start(struct loader *l)
 
 	if (!l->mp_request || !mp)
 		return;
-	uint64_t listed = mp->response->cpu_count;
-	mp->response->cpu_count = start_all(l, mp);
-	mp->response->cpus = loader_hhdm_ptr(l, mp->cpus);
-	l->mp_request->response = loader_hhdm_ptr(l, mp->response);
-	console_print("mp: %llu/%llu CPUs ready",
-		      (unsigned long long)mp->response->cpu_count, (unsigned long long)listed);
+	responses_publish_mp(l, mp->response, mp->cpus, start_all(l, mp));
 }

@@ -7,7 +7,7 @@
  */
 #include <arch.h>
 
-#include "io.h"
+#include <x86_64/insn.h>
 
 #define COM1 0x3f8
 #define UART_DATA 0      /* THR/RBR; divisor low with DLAB */

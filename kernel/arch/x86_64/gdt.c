@@ -11,7 +11,7 @@
 #include <arch.h>
 #include <kstring.h>
 
-#include "msr.h"
+#include <x86_64/insn.h>
 #include "percpu.h"
 #include "descriptors.h"
 #include "segments.h"

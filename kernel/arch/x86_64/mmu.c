@@ -9,7 +9,7 @@
  */
 #include <vm.h>
 
-#include "msr.h"
+#include <x86_64/insn.h>
 
 #define CR3_ADDRESS_MASK 0x000ffffffffff000ULL
 #define EFER_NXE (1ULL << 11)

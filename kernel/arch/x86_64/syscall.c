@@ -11,7 +11,7 @@
 #include <syscall.h>
 #include <user.h>
 
-#include "msr.h"
+#include <x86_64/insn.h>
 #include "segments.h"
 
 #define STAR_SYSCALL_CS_SHIFT 32

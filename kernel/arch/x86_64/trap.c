@@ -11,7 +11,7 @@
 #include <trap.h>
 
 #include "descriptors.h"
-#include "msr.h"
+#include <x86_64/insn.h>
 #include "trap_frame.h"
 
 #define VECTOR_COUNT 32
