@@ -82,6 +82,8 @@ KERNEL_SRCS := \
 	kernel/boot/verifier.c \
 	kernel/objstore/objstore.c \
 	kernel/proc/process.c \
+	kernel/proc/program.c \
+	lib/elf.c \
 	kernel/cap/cap.c \
 	kernel/ipc/ipc.c \
 	kernel/ipc/interceptor.c \
@@ -98,6 +100,7 @@ KERNEL_SRCS := \
 	kernel/selftest/user.c \
 	kernel/selftest/subsystems.c \
 	kernel/selftest/ipc.c \
+	kernel/selftest/program.c \
 	lib/format.c \
 	lib/kstring.c \
 	lib/pagetable.c \
@@ -215,7 +218,7 @@ LOADER_SRCS := \
 	boot/alloc.c \
 	boot/fs.c \
 	boot/conf.c \
-	boot/elf.c \
+	lib/elf.c \
 	boot/requests.c \
 	boot/memmap.c \
 	boot/address_space.c \
@@ -258,10 +261,10 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) boot/limine.conf scrip
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc
+UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
-UNIT_SRCS_elf := boot/elf.c
+UNIT_SRCS_elf := lib/elf.c tests/support/elf_build.c
 UNIT_SRCS_pagetable := lib/pagetable.c
 UNIT_SRCS_memmap := boot/memmap.c
 UNIT_SRCS_requests := boot/requests.c
@@ -279,6 +282,8 @@ HOST_WORLD_SRCS := tests/support/host_world.c kernel/proc/process.c kernel/mm/vm
 IPC_SRCS := kernel/ipc/ipc.c kernel/ipc/interceptor.c kernel/cap/cap.c
 UNIT_SRCS_process := $(HOST_WORLD_SRCS)
 UNIT_SRCS_cap := kernel/cap/cap.c $(HOST_WORLD_SRCS)
+UNIT_SRCS_program := kernel/proc/program.c lib/elf.c tests/support/elf_build.c \
+	$(HOST_WORLD_SRCS)
 UNIT_SRCS_ipc := $(IPC_SRCS) tests/support/ipc_model.c $(HOST_WORLD_SRCS)
 UNIT_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
 	kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
@@ -338,11 +343,13 @@ $(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
 FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(WARNINGS) \
 	-Iinclude -Ilib -Ikernel/include -Iboot
-FUZZERS := arcsig objstore ipc
+FUZZERS := arcsig objstore ipc elf conf
 FUZZ_SRCS_arcsig := lib/arcsig.c $(CRYPTO_SRCS)
 FUZZ_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
 	kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
 FUZZ_SRCS_ipc := tests/support/ipc_model.c $(IPC_SRCS) $(HOST_WORLD_SRCS)
+FUZZ_SRCS_elf := kernel/proc/program.c lib/elf.c $(HOST_WORLD_SRCS)
+FUZZ_SRCS_conf := boot/conf.c lib/format.c
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile

@@ -15,6 +15,14 @@
 /* Name of the architecture as printed in the banner. */
 extern const char arch_name[];
 
+/* The ELF e_machine of programs this CPU runs (62 x86_64, 183 AArch64). */
+extern const uint16_t arch_elf_machine;
+
+/* Makes code just written through the direct map at [kva, kva+size)
+ * visible to instruction fetch on every CPU (AArch64 keeps separate
+ * instruction caches; x86_64 keeps them coherent: nothing to do). */
+void arch_sync_code(const void *kva, uint64_t size);
+
 /* AArch64: map the UART and the GIC into the kernel's page tables, with
  * page-table pages taken from .bss (the frame allocator does not exist
  * yet). Needs the HHDM offset. x86_64: nothing to do, the HHDM already

@@ -28,5 +28,6 @@ void selftest_traps(void);
 void selftest_user(void);
 void selftest_subsystems(void);
 void selftest_ipc(void);
+void selftest_program(void);
 
 #endif

@@ -25,5 +25,6 @@ void selftest_run_all(void)
 	selftest_user();
 	selftest_subsystems();
 	selftest_ipc();
+	selftest_program();
 	println("selftest: %u passed, %u failed", passed, failed);
 }

@@ -12,6 +12,7 @@
  */
 #include <selftest.h>
 
+#include <arch.h>
 #include <frame.h>
 #include <hhdm.h>
 #include <kstring.h>
@@ -50,8 +51,10 @@ static kerr_t map_programs(struct address_space *as)
 		uint64_t pa, n = programs_size() - off;
 		unsigned flags;
 		err = vm_translate(as, USER_CODE + off, &pa, &flags);
-		if (err == K_OK)
+		if (err == K_OK) {
 			memcpy(phys_to_virt(pa), user_programs_start + off, n < VM_PAGE_SIZE ? n : VM_PAGE_SIZE);
+			arch_sync_code(phys_to_virt(pa), VM_PAGE_SIZE);
+		}
 	}
 	if (err == K_OK)
 		err = vm_protect(as, USER_CODE, size, VM_EXEC);

@@ -2,8 +2,10 @@
 
 Each architecture's self-test image runs every self-test group in the real
 (emulated) machine: heap and frame patterns, kernel-mode traps that must be
-reported and survived, and user mode -- an address space, system calls,
-and user faults that end only the faulting program. Every check prints
+reported and survived, user mode -- an address space, system calls,
+and user faults that end only the faulting program -- the subsystems (IPC
+with stamped messages, capabilities, the object store) and the signed hello
+module loaded and run in user mode. Every check prints
 `TEST <name> PASS|FAIL`; the run ends with `selftest: N passed, M failed`.
 """
 
@@ -28,7 +30,7 @@ EXPECTED = {
     "process.kernel_bound", "process.create_destroy", "cap.rights_only_by_grant",
     "objstore.round_trip",
     "ipc.register", "ipc.stamped_exchange", "ipc.denied_without_capability",
-    "ipc.self_send_denied",
+    "ipc.self_send_denied", "program.hello_runs", "program.data_module_refused",
 }
 X86_ONLY = {"trap.divide_error"}
 
@@ -43,17 +45,33 @@ IPC_EXERCISE = [
 ]
 
 
+PROGRAM_RUN = [
+    re.compile(r"^program: hello\.elf loaded into pid \d+: entry 0x400000, \d+ segments in "
+               r"\d+ pages, stack below 0x800000$"),
+    re.compile(r"^\[hello\] Hello from a signed boot module!$"),
+    re.compile(r"^program: hello\.elf exited with code 0$"),
+    re.compile(r"^program: kernel\.sym refused as a program \(bad magic"),
+]
+
+
+def find_in_order(lines, patterns, what):
+    """Each pattern matches a later line than the one before; returns the
+    matches."""
+    rest = iter(lines)
+    found = []
+    for pattern in patterns:
+        match = next((m for m in map(pattern.match, rest) if m), None)
+        assert match, f"{what} line missing or out of order: {pattern.pattern}"
+        found.append(match)
+    return found
+
+
 def check_ipc_exercise(lines):
     """The IPC self-test shows the kernel's stamp (the bootstrap Principal's
     fingerprint) on a received message, then the two refusals, in order."""
     fingerprints = [m.group(1) for m in map(FINGERPRINT.match, lines) if m]
     assert fingerprints, "no bootstrap principal fingerprint in the log"
-    found = []
-    rest = iter(lines)
-    for pattern in IPC_EXERCISE:
-        match = next((m for m in map(pattern.match, rest) if m), None)
-        assert match, f"IPC self-test line missing or out of order: {pattern.pattern}"
-        found.append(match)
+    found = find_in_order(lines, IPC_EXERCISE, "IPC self-test")
     assert found[0].group(1) == fingerprints[0], "the stamp is not the bootstrap principal"
 
 
@@ -82,4 +100,8 @@ def test_selftest(boot, arch, smp):
     missing = sorted(expected - results.keys())
     assert not missing, f"self-tests that never ran: {missing}"
     assert (passed, failed) == (len(results), 0), f"summary {passed}/{failed} vs {results}"
-    check_ipc_exercise(list(run.lines()))
+    lines = list(run.lines())
+    check_ipc_exercise(lines)
+    # The signed hello module, loaded by the W^X ELF loader, runs in user
+    # mode and exits; a signed data module is refused as a program.
+    find_in_order(lines, PROGRAM_RUN, "program self-test")

@@ -1,5 +1,6 @@
 /*
- * elf_test: kernel ELF validation and load planning (boot/elf.c).
+ * elf_test: ELF validation and load planning (lib/elf.c): the kernel's
+ * rules (for the loader) and a user program's (for the kernel).
  *
  * ELF images are written into memory by a small builder: one valid kernel
  * (text R+X, rodata R, data RW with a zero-filled tail) whose plan is
@@ -17,6 +18,8 @@
 #include <cmocka.h>
 
 #include <elf.h>
+
+#include "../support/elf_build.h"
 
 #define PAGE 0x1000ULL
 #define KBASE ELF_KERNEL_MIN_VADDR
@@ -62,11 +65,8 @@
 #define RO ELF_PF_R
 #define RW (ELF_PF_R | ELF_PF_W)
 
-struct seg {
-	uint32_t type;
-	uint32_t flags;
-	uint64_t offset, vaddr, filesz, memsz, align;
-};
+/* The builder's segment description (tests/support/elf_build.h). */
+#define seg elf_build_segment
 
 struct image {
 	uint8_t bytes[IMAGE_MAX];
@@ -78,8 +78,7 @@ static struct elf_plan plan;
 
 static void put_le(uint8_t *p, uint64_t v, unsigned bytes)
 {
-	for (unsigned i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+	elf_build_put_le(p, v, bytes);
 }
 
 static void set_phdr(unsigned i, unsigned field, uint64_t v, unsigned bytes)
@@ -91,36 +90,9 @@ static void set_phdr(unsigned i, unsigned field, uint64_t v, unsigned bytes)
  * file to cover every segment's file bytes (at least the headers). */
 static void build(uint64_t entry, const struct seg *segs, unsigned n)
 {
-	uint64_t end = EHDR_SIZE + (uint64_t)n * PHDR_SIZE;
-
-	memset(&img, 0, sizeof(img));
-	memcpy(img.bytes, "\x7f" "ELF", 4);
-	img.bytes[EI_CLASS] = ELFCLASS64;
-	img.bytes[EI_DATA] = ELFDATA2LSB;
-	img.bytes[EI_VERSION] = EV_CURRENT;
-	put_le(&img.bytes[E_TYPE], ET_EXEC, 2);
-	put_le(&img.bytes[E_MACHINE], ELF_MACHINE_X86_64, 2);
-	put_le(&img.bytes[E_VERSION], EV_CURRENT, 4);
-	put_le(&img.bytes[E_ENTRY], entry, 8);
-	put_le(&img.bytes[E_PHOFF], EHDR_SIZE, 8);
-	put_le(&img.bytes[E_EHSIZE], EHDR_SIZE, 2);
-	put_le(&img.bytes[E_PHENTSIZE], PHDR_SIZE, 2);
-	put_le(&img.bytes[E_PHNUM], n, 2);
-	for (unsigned i = 0; i < n; i++) {
-		set_phdr(i, P_TYPE, segs[i].type, 4);
-		set_phdr(i, P_FLAGS, segs[i].flags, 4);
-		set_phdr(i, P_OFFSET, segs[i].offset, 8);
-		set_phdr(i, P_VADDR, segs[i].vaddr, 8);
-		set_phdr(i, P_PADDR, segs[i].vaddr - KBASE, 8);
-		set_phdr(i, P_FILESZ, segs[i].filesz, 8);
-		set_phdr(i, P_MEMSZ, segs[i].memsz, 8);
-		set_phdr(i, P_ALIGN, segs[i].align, 8);
-		if (segs[i].type == PT_LOAD && segs[i].offset + segs[i].filesz > end &&
-		    segs[i].offset + segs[i].filesz <= IMAGE_MAX)
-			end = segs[i].offset + segs[i].filesz;
-	}
-	assert_true(end <= IMAGE_MAX);
-	img.size = end;
+	img.size = elf_build(img.bytes, sizeof(img.bytes), ELF_MACHINE_X86_64, entry,
+			     (const struct elf_build_segment *)segs, n);
+	assert_true(img.size > 0);
 }
 
 /* The reference kernel: text, rodata, and data with a .bss tail. */
@@ -643,6 +615,66 @@ static void assert_plan_sane(const struct elf_plan *p, uint64_t size)
 	assert_true(entry_ok);
 }
 
+/* ------------------------------------------------------ user programs */
+
+#define USER_TEXT 0x400000ULL
+
+static const struct seg user_segs[] = {
+	{ PT_LOAD, RX, 0x1000, USER_TEXT, 0x1000, 0x1000, PAGE },
+	{ PT_LOAD, RO, 0x2000, USER_TEXT + 0x1000, 0x800, 0x800, PAGE },
+	{ PT_LOAD, RW, 0x3000, USER_TEXT + 0x2000, 0x100, 0x4000, PAGE },
+};
+
+static const char *check_user(void)
+{
+	return elf_check_user(img.bytes, img.size, ELF_MACHINE_X86_64, &plan);
+}
+
+static void user_program_is_accepted_by_user_rules_only(void **state)
+{
+	(void)state;
+	build(USER_TEXT, user_segs, 3);
+	assert_null(check_user());
+	assert_int_equal(plan.segment_count, 3);
+	assert_true(plan.virt_base == USER_TEXT && plan.virt_end == USER_TEXT + 0x6000);
+	assert_non_null(strstr(check(), "below")); /* not a kernel */
+	build_valid();
+	assert_non_null(strstr(check_user(), "above")); /* a kernel is not a program */
+}
+
+static void user_writable_code_is_refused(void **state)
+{
+	struct seg segs[3];
+
+	(void)state;
+	memcpy(segs, user_segs, sizeof(segs));
+	segs[0].flags = RX | ELF_PF_W;
+	build(USER_TEXT, segs, 3);
+	assert_non_null(strstr(check_user(), "W^X"));
+	/* The kernel's rules leave W+X to the loader's own page tables. */
+	memcpy(segs, valid_segs, sizeof(segs));
+	segs[0].flags = RX | ELF_PF_W;
+	build(ENTRY, segs, 3);
+	assert_null(check());
+}
+
+static void user_segments_stay_in_the_user_range(void **state)
+{
+	struct seg low[] = { { PT_LOAD, RX, 0x1000, 0x1000, 0x1000, 0x1000, PAGE } };
+	struct seg high[] = { { PT_LOAD, RX, 0x1000, ELF_USER_END_VADDR - 0x1000, 0x1000, 0x2000,
+				PAGE } };
+	struct seg top[] = { { PT_LOAD, RX, 0x1000, ELF_USER_END_VADDR - 0x1000, 0x1000, 0x1000,
+			       PAGE } };
+
+	(void)state;
+	build(0x1000, low, 1);
+	assert_non_null(strstr(check_user(), "below"));
+	build(ELF_USER_END_VADDR - 0x1000, high, 1);
+	assert_non_null(strstr(check_user(), "above"));
+	build(ELF_USER_END_VADDR - 0x1000, top, 1); /* ends exactly at the top */
+	assert_null(check_user());
+}
+
 static void random_mutations_never_crash(void **state)
 {
 	unsigned accepted = 0;
@@ -678,6 +710,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(valid_kernel_is_accepted_with_exact_plan),
+		cmocka_unit_test(user_program_is_accepted_by_user_rules_only),
+		cmocka_unit_test(user_writable_code_is_refused),
+		cmocka_unit_test(user_segments_stay_in_the_user_range),
 		cmocka_unit_test(aarch64_kernel_is_accepted_for_aarch64_only),
 		cmocka_unit_test(unsorted_segments_give_the_same_extent),
 		cmocka_unit_test(unaligned_extent_is_rounded_to_pages),

@@ -5,6 +5,7 @@
 
 const bool arch_divide_by_zero_traps = false;
 const char arch_name[] = "aarch64";
+const uint16_t arch_elf_machine = 183; /* EM_AARCH64 */
 
 void arch_irq_disable(void)
 {
@@ -29,6 +30,20 @@ void arch_irq_restore(arch_irqflags_t flags)
 unsigned arch_cpu_index(void)
 {
 	return 0;
+}
+
+/* Clean the data cache to the point of unification line by line, then
+ * invalidate every CPU's instruction cache (inner shareable). */
+void arch_sync_code(const void *kva, uint64_t size)
+{
+	uint64_t ctr;
+
+	__asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
+	uint64_t line = 4ULL << ((ctr >> 16) & 0xf); /* DminLine, in words */
+	uint64_t start = (uint64_t)(uintptr_t)kva & ~(line - 1);
+	for (uint64_t a = start; a < (uint64_t)(uintptr_t)kva + size; a += line)
+		__asm__ volatile("dc cvau, %0" : : "r"(a) : "memory");
+	__asm__ volatile("dsb ish; ic ialluis; dsb ish; isb" ::: "memory");
 }
 
 void arch_cpu_relax(void)

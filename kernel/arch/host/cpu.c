@@ -14,6 +14,11 @@
 
 const bool arch_divide_by_zero_traps = false;
 const char arch_name[] = "host";
+#if defined(__aarch64__)
+const uint16_t arch_elf_machine = 183; /* EM_AARCH64 */
+#else
+const uint16_t arch_elf_machine = 62; /* EM_X86_64 */
+#endif
 
 bool arch_early_map_mmio(void)
 {
@@ -28,6 +33,12 @@ void arch_console_putc(char c)
 {
 	if (c != '\r')
 		fputc(c, stdout);
+}
+
+void arch_sync_code(const void *kva, uint64_t size)
+{
+	(void)kva;
+	(void)size;
 }
 
 void arch_irq_disable(void)

@@ -5,6 +5,7 @@
 
 const bool arch_divide_by_zero_traps = true;
 const char arch_name[] = "x86_64";
+const uint16_t arch_elf_machine = 62; /* EM_X86_64 */
 
 /* The HHDM set up by the loader maps all of 0..4 GiB, MMIO included, and the
  * MTRRs make device ranges uncached: nothing to map early. */
@@ -39,6 +40,12 @@ void arch_irq_restore(arch_irqflags_t flags)
 unsigned arch_cpu_index(void)
 {
 	return 0;
+}
+
+void arch_sync_code(const void *kva, uint64_t size)
+{
+	(void)kva;
+	(void)size;
 }
 
 void arch_cpu_relax(void)

@@ -1,5 +1,5 @@
 /*
- * elf: kernel ELF validation (see elf.h for the rules).
+ * elf: ELF executable validation (see elf.h for the rules).
  *
  * The header and program headers are read with explicit little-endian
  * loads from byte offsets, so a misaligned or truncated file can never be
@@ -42,7 +42,7 @@ static const char *check_ident(const uint8_t *f, uint64_t size, uint16_t machine
 		return "unknown ELF version";
 	uint64_t type = load_le(f + 16, 2);
 	if (type == ET_DYN)
-		return "position-independent (ET_DYN) kernels are not supported";
+		return "position-independent (ET_DYN) files are not supported";
 	if (type != ET_EXEC)
 		return "not an executable (e_type)";
 	if (load_le(f + 18, 2) != machine)
@@ -50,7 +50,8 @@ static const char *check_ident(const uint8_t *f, uint64_t size, uint16_t machine
 	return NULL;
 }
 
-static const char *read_segment(const uint8_t *ph, uint64_t file_size, struct elf_segment *s)
+static const char *read_segment(const uint8_t *ph, uint64_t file_size,
+				const struct elf_rules *rules, struct elf_segment *s)
 {
 	uint64_t file_end, mem_end, align = load_le(ph + 48, 8);
 
@@ -63,10 +64,14 @@ static const char *read_segment(const uint8_t *ph, uint64_t file_size, struct el
 		return "segment file size exceeds its memory size";
 	if (add_overflows(s->offset, s->filesz, &file_end) || file_end > file_size)
 		return "segment data lies outside the file";
-	if (s->vaddr < ELF_KERNEL_MIN_VADDR)
-		return "segment below 0xffffffff80000000";
+	if (s->vaddr < rules->min_vaddr)
+		return "segment below the lowest address allowed";
 	if (add_overflows(s->vaddr, s->memsz, &mem_end) || mem_end > UINT64_MAX - PAGE_SIZE)
 		return "segment wraps the address space";
+	if (mem_end > rules->end_vaddr)
+		return "segment ends above the highest address allowed";
+	if (rules->write_xor_execute && (s->flags & ELF_PF_W) && (s->flags & ELF_PF_X))
+		return "segment is both writable and executable (W^X)";
 	if (align > 1 && (align & (align - 1)))
 		return "segment alignment is not a power of two";
 	if (align > (1ULL << 30))
@@ -129,11 +134,11 @@ static void plan_extent(struct elf_plan *plan)
 	plan->init_size = (last->vaddr + last->filesz) - plan->virt_base;
 }
 
-const char *elf_check_kernel(const void *file, uint64_t size, uint16_t machine,
-			     struct elf_plan *plan)
+const char *elf_check(const void *file, uint64_t size, const struct elf_rules *rules,
+		      struct elf_plan *plan)
 {
 	const uint8_t *f = file;
-	const char *err = check_ident(f, size, machine);
+	const char *err = check_ident(f, size, rules->machine);
 	uint64_t phoff, phnum, table_size, table_end;
 
 	if (err)
@@ -156,7 +161,7 @@ const char *elf_check_kernel(const void *file, uint64_t size, uint16_t machine,
 			continue;
 		if (plan->segment_count == ELF_MAX_SEGMENTS)
 			return "too many loadable segments";
-		err = read_segment(ph, size, &plan->segments[plan->segment_count++]);
+		err = read_segment(ph, size, rules, &plan->segments[plan->segment_count++]);
 		if (err)
 			return err;
 		if (align > plan->align)
@@ -166,4 +171,25 @@ const char *elf_check_kernel(const void *file, uint64_t size, uint16_t machine,
 		return "no loadable segments";
 	plan_extent(plan);
 	return check_layout(plan);
+}
+
+const char *elf_check_kernel(const void *file, uint64_t size, uint16_t machine,
+			     struct elf_plan *plan)
+{
+	const struct elf_rules kernel = {
+		.machine = machine, .min_vaddr = ELF_KERNEL_MIN_VADDR, .end_vaddr = UINT64_MAX,
+	};
+
+	return elf_check(file, size, &kernel, plan);
+}
+
+const char *elf_check_user(const void *file, uint64_t size, uint16_t machine,
+			   struct elf_plan *plan)
+{
+	const struct elf_rules user = {
+		.machine = machine, .min_vaddr = ELF_USER_MIN_VADDR, .end_vaddr = ELF_USER_END_VADDR,
+		.write_xor_execute = true,
+	};
+
+	return elf_check(file, size, &user, plan);
 }

@@ -1,0 +1,82 @@
+/*
+ * program: the first signed boot module, run in user mode (self-test group
+ * for the program loader).
+ *
+ * hello.elf -- built by the project, signed with the bootstrap key,
+ * accepted by the SignedBinaryVerifier -- is loaded into a new process by
+ * the W^X ELF loader and run until it exits; destroying the process gives
+ * back every frame. The symbol-table module, signed but not a program, is
+ * refused by the loader with nothing allocated.
+ */
+#include <selftest.h>
+
+#include <frame.h>
+#include <printk.h>
+#include <process.h>
+#include <program.h>
+#include <verifier.h>
+
+#define HELLO_ROLE "hello"
+#define SYMBOLS_ROLE "kernel-symbols"
+
+/* Loads the module into a new process and runs it; returns its exit code
+ * (INT64_MIN if it could not be loaded). */
+static int64_t load_and_run(const struct verified_module *m)
+{
+	struct program_image image;
+	const char *reason = NULL;
+	int64_t code = INT64_MIN;
+	kpid_t pid;
+
+	if (process_create(m->name, &pid) != K_OK)
+		return code;
+	struct address_space *as = process_address_space(pid);
+	kerr_t err = program_load(as, m->body, m->body_len, &image, &reason);
+	if (err == K_OK) {
+		println("program: %s loaded into pid %u: entry %#lx, %u segments in %lu pages, "
+			"stack below %#lx", m->name, PID_SLOT(pid), (unsigned long)image.entry,
+			image.segments, (unsigned long)image.pages, (unsigned long)image.stack_top);
+		code = user_run(as, image.entry, image.stack_top);
+		println("program: %s exited with code %lld", m->name, (long long)code);
+	} else {
+		println("program: %s refused (%s)", m->name, reason);
+	}
+	if (process_destroy(pid) != K_OK)
+		code = INT64_MIN;
+	return code;
+}
+
+static bool hello_runs(void)
+{
+	const struct verified_module *hello = verifier_find(HELLO_ROLE);
+	uint64_t free_before = frame_free_count();
+
+	if (!hello) {
+		println("program: no accepted module with the role \"%s\"", HELLO_ROLE);
+		return false;
+	}
+	return load_and_run(hello) == 0 && frame_free_count() == free_before;
+}
+
+static bool data_module_refused(void)
+{
+	const struct verified_module *symbols = verifier_find(SYMBOLS_ROLE);
+	uint64_t free_before = frame_free_count();
+	struct program_image image;
+	const char *reason = NULL;
+	kpid_t pid;
+
+	if (!symbols || process_create("not-a-program", &pid) != K_OK)
+		return false;
+	kerr_t err = program_load(process_address_space(pid), symbols->body, symbols->body_len,
+				  &image, &reason);
+	println("program: %s refused as a program (%s)", symbols->name, reason ? reason : "-");
+	return process_destroy(pid) == K_OK && err == K_EINVAL &&
+	       frame_free_count() == free_before;
+}
+
+void selftest_program(void)
+{
+	selftest_check(hello_runs(), "program.hello_runs");
+	selftest_check(data_module_refused(), "program.data_module_refused");
+}
