@@ -12,6 +12,10 @@
  * endpoint it owns itself (K_EPERM: a self-send is a loop, never a
  * message). Its system-call hook allows everything.
  *
+ * The system-call hook runs before every system call is decoded, with the
+ * calling process (PID_NONE for code that runs outside any process); a
+ * denial is returned to user space as the matching SYS_E* error.
+ *
  * Hooks run with LOCK_IPC held: they must be quick, must not block, and may
  * take only locks after LOCK_IPC in the order.
  */

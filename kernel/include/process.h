@@ -24,6 +24,9 @@
 
 typedef uint64_t kpid_t;
 
+/* "No process": the kernel's own context. */
+#define PID_NONE UINT64_MAX
+
 #define PID_SLOT(pid) ((uint32_t)((pid) & 0xffffffffu))
 #define PID_GENERATION(pid) ((uint32_t)((pid) >> 32))
 #define PID_MAKE(generation, slot) (((uint64_t)(generation) << 32) | (uint32_t)(slot))
@@ -69,6 +72,16 @@ __must_check kerr_t process_principal(kpid_t pid, struct principal *out);
 
 /* The address space of a live process (NULL if none). */
 struct address_space *process_address_space(kpid_t pid);
+
+/* The process whose user code this CPU is running, or PID_NONE. */
+kpid_t process_current(void);
+
+/* Runs the user code of `pid` at `entry` with stack `sp` on this CPU,
+ * synchronously, as process_current(), until it exits or is ended (see
+ * user.h); returns its exit value. K_ENOENT-like failures (a dead pid)
+ * return USER_RUN_FAULTED without running anything. Until the scheduler
+ * exists, this is how a process runs. */
+int64_t process_run(kpid_t pid, uint64_t entry, uint64_t sp);
 
 /* Host tests: tear everything down (frees address spaces). */
 void process_table_reset(void);

@@ -5,12 +5,16 @@
  * hello.elf -- built by the project, signed with the bootstrap key,
  * accepted by the SignedBinaryVerifier -- is loaded into a new process by
  * the W^X ELF loader and run until it exits; destroying the process gives
- * back every frame. The symbol-table module, signed but not a program, is
+ * back every frame. Run again under an interceptor whose pre-syscall hook
+ * refuses that process's console writes, it cannot print and says so with
+ * its exit code. The symbol-table module, signed but not a program, is
  * refused by the loader with nothing allocated.
  */
 #include <selftest.h>
 
+#include <abi/syscall.h>
 #include <frame.h>
+#include <interceptor.h>
 #include <printk.h>
 #include <process.h>
 #include <program.h>
@@ -36,7 +40,7 @@ static int64_t load_and_run(const struct verified_module *m)
 		println("program: %s loaded into pid %u: entry %#lx, %u segments in %lu pages, "
 			"stack below %#lx", m->name, PID_SLOT(pid), (unsigned long)image.entry,
 			image.segments, (unsigned long)image.pages, (unsigned long)image.stack_top);
-		code = user_run(as, image.entry, image.stack_top);
+		code = process_run(pid, image.entry, image.stack_top);
 		println("program: %s exited with code %lld", m->name, (long long)code);
 	} else {
 		println("program: %s refused (%s)", m->name, reason);
@@ -56,6 +60,42 @@ static bool hello_runs(void)
 		return false;
 	}
 	return load_and_run(hello) == 0 && frame_free_count() == free_before;
+}
+
+/* An interceptor that refuses SYS_PRINT to user processes, and only that:
+ * for IPC it applies the default rules. */
+static kerr_t no_print_for_processes(kpid_t caller, uint64_t number)
+{
+	return caller != PID_NONE && number == SYS_PRINT ? K_EPERM : K_OK;
+}
+
+static kerr_t default_send(const struct ipc_send_request *r)
+{
+	return interceptor_default.on_send(r);
+}
+
+static kerr_t default_receive(const struct ipc_receive_request *r)
+{
+	return interceptor_default.on_receive(r);
+}
+
+static const struct interceptor silencer = {
+	.name = "silencer",
+	.on_send = default_send,
+	.on_receive = default_receive,
+	.on_syscall = no_print_for_processes,
+};
+
+static bool hello_silenced_by_the_interceptor(void)
+{
+	const struct verified_module *hello = verifier_find(HELLO_ROLE);
+
+	if (!hello)
+		return false;
+	interceptor_install(&silencer);
+	int64_t code = load_and_run(hello); /* hello exits 1 when it cannot print */
+	interceptor_install(NULL);
+	return code == 1;
 }
 
 static bool data_module_refused(void)
@@ -78,5 +118,6 @@ static bool data_module_refused(void)
 void selftest_program(void)
 {
 	selftest_check(hello_runs(), "program.hello_runs");
+	selftest_check(hello_silenced_by_the_interceptor(), "program.syscall_hook_denies");
 	selftest_check(data_module_refused(), "program.data_module_refused");
 }

@@ -30,7 +30,8 @@ EXPECTED = {
     "process.kernel_bound", "process.create_destroy", "cap.rights_only_by_grant",
     "objstore.round_trip",
     "ipc.register", "ipc.stamped_exchange", "ipc.denied_without_capability",
-    "ipc.self_send_denied", "program.hello_runs", "program.data_module_refused",
+    "ipc.self_send_denied", "program.hello_runs", "program.syscall_hook_denies",
+    "program.data_module_refused",
 }
 X86_ONLY = {"trap.divide_error"}
 
@@ -50,6 +51,7 @@ PROGRAM_RUN = [
                r"\d+ pages, stack below 0x800000$"),
     re.compile(r"^\[hello\] Hello from a signed boot module!$"),
     re.compile(r"^program: hello\.elf exited with code 0$"),
+    re.compile(r"^program: hello\.elf exited with code 1$"),  # printing refused
     re.compile(r"^program: kernel\.sym refused as a program \(bad magic"),
 ]
 
@@ -105,3 +107,5 @@ def test_selftest(boot, arch, smp):
     # The signed hello module, loaded by the W^X ELF loader, runs in user
     # mode and exits; a signed data module is refused as a program.
     find_in_order(lines, PROGRAM_RUN, "program self-test")
+    greetings = [line for line in lines if PROGRAM_RUN[1].match(line)]
+    assert len(greetings) == 1, "hello printed although the interceptor refused it"

@@ -4,9 +4,10 @@
  *
  * Any input must parse or be refused with a one-line reason; an accepted
  * configuration must hold NUL-terminated strings within their buffers, a
- * limine-protocol entry with a kernel, and at most CONF_MAX_MODULES
+ * limine-protocol entry (the name in any case) with a kernel, and at most CONF_MAX_MODULES
  * modules whose paths resolve or are refused cleanly.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,19 @@ static void check_string(const char *s, size_t cap)
 		abort();
 }
 
+/* The parser takes the protocol name in any case, as it does keys. */
+static bool is_limine(const char *s)
+{
+	static const char name[] = "limine";
+
+	for (size_t i = 0; i < sizeof(name); i++) {
+		char c = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
+		if (c != name[i])
+			return false;
+	}
+	return true;
+}
+
 static void check_accepted(const struct conf *c)
 {
 	char path[CONF_PATH_MAX], error[CONF_ERROR_MAX];
@@ -29,7 +43,7 @@ static void check_accepted(const struct conf *c)
 	check_string(c->entry.protocol, sizeof(c->entry.protocol));
 	check_string(c->entry.kernel_path, sizeof(c->entry.kernel_path));
 	check_string(c->entry.cmdline, sizeof(c->entry.cmdline));
-	if (strcmp(c->entry.protocol, "limine") != 0 || c->entry.kernel_path[0] == '\0')
+	if (!is_limine(c->entry.protocol) || c->entry.kernel_path[0] == '\0')
 		abort();
 	if (c->entry.module_count > CONF_MAX_MODULES)
 		abort();
