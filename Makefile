@@ -94,6 +94,7 @@ KERNEL_SRCS := \
 	kernel/mm/heap_init.c \
 	kernel/mm/frame.c \
 	kernel/smp/mp.c \
+	kernel/time/timer.c \
 	kernel/selftest/selftest.c \
 	kernel/selftest/traps.c \
 	kernel/selftest/memory.c \
@@ -101,6 +102,7 @@ KERNEL_SRCS := \
 	kernel/selftest/subsystems.c \
 	kernel/selftest/ipc.c \
 	kernel/selftest/program.c \
+	kernel/selftest/timer.c \
 	lib/format.c \
 	lib/kstring.c \
 	lib/pagetable.c \
@@ -122,6 +124,7 @@ KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/user.S \
 	kernel/arch/x86_64/selftest.c \
 	kernel/arch/x86_64/mmu.c \
+	kernel/arch/x86_64/apic.c \
 	kernel/arch/x86_64/user_programs.S
 
 KERNEL_ARCH_SRCS_aarch64 := \
@@ -136,6 +139,7 @@ KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/syscall.c \
 	kernel/arch/aarch64/user.S \
 	kernel/arch/aarch64/user.c \
+	kernel/arch/aarch64/gic.c \
 	kernel/arch/aarch64/selftest.c
 
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel-obj/%.o,$(KERNEL_SRCS) $(KERNEL_ARCH_SRCS_$(ARCH)))

@@ -18,6 +18,7 @@
 #include <frame.h>
 #include <heap.h>
 #include <ipc.h>
+#include <timer.h>
 #include <hhdm.h>
 #include <identity.h>
 #include <objstore.h>
@@ -101,6 +102,15 @@ static void bind_bootstrap_principal(void)
 		PROCESS_KERNEL_COUNT - 1);
 }
 
+/* "The BSP enters the microkernel loop": it sleeps between interrupts
+ * until a panic elsewhere asks every CPU to stop. */
+static __attribute__((noreturn)) void idle_between_ticks(void)
+{
+	while (!panic_in_progress())
+		arch_wait_for_interrupt();
+	arch_halt_forever();
+}
+
 void kmain(void);
 
 void kmain(void)
@@ -143,6 +153,7 @@ void kmain(void)
 	verifier_check_boot_modules();        /* nothing unsigned goes further */
 	load_symbol_table();                  /* names for addresses in reports */
 
+	timer_init();                         /* interrupts routed, 100 Hz tick */
 	mp_wake_aps();                        /* every CPU proven alive */
 	println("cmdline: \"%s\"", boot_cmdline() ? boot_cmdline() : "");
 
@@ -152,5 +163,5 @@ void kmain(void)
 		panic("%s on the command line: testing the panic path", CMDLINE_PANIC_TEST);
 
 	println("boot: foundation, safety net and verified modules ready, BSP halting");
-	arch_halt_forever();
+	idle_between_ticks();
 }

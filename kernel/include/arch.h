@@ -49,6 +49,22 @@ bool arch_selftest_trap(int kind);
 void arch_console_init(void);
 void arch_console_putc(char c);
 
+/* "Waking the Hardware". arch_interrupts_init() sets up the interrupt
+ * controller -- x86_64: the 8259 PIC remapped to 0xf0-0xff and masked,
+ * the local APIC on; AArch64: the GICv3 distributor, this CPU's
+ * redistributor and CPU interface -- and prints what it found.
+ * arch_timer_start(hz) starts this CPU's periodic timer, whose interrupt
+ * calls timer_tick() (timer.h), and prints how. Both leave interrupts
+ * masked on this CPU. */
+void arch_interrupts_init(void);
+void arch_timer_start(unsigned hz);
+
+/* arch_irq_enable() unmasks interrupts on this CPU for good.
+ * arch_wait_for_interrupt() sleeps (hlt / wfi) until an interrupt comes,
+ * lets it be handled, and returns with interrupts masked again. */
+void arch_irq_enable(void);
+void arch_wait_for_interrupt(void);
+
 /* Interrupt masking on the current CPU. arch_irq_save() disables
  * interrupts and returns the previous state for arch_irq_restore(). */
 typedef unsigned long arch_irqflags_t;

@@ -29,5 +29,6 @@ void selftest_user(void);
 void selftest_subsystems(void);
 void selftest_ipc(void);
 void selftest_program(void);
+void selftest_timer(void);
 
 #endif

@@ -26,5 +26,6 @@ void selftest_run_all(void)
 	selftest_subsystems();
 	selftest_ipc();
 	selftest_program();
+	selftest_timer();
 	println("selftest: %u passed, %u failed", passed, failed);
 }

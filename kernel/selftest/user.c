@@ -17,6 +17,7 @@
 #include <hhdm.h>
 #include <kstring.h>
 #include <printk.h>
+#include <timer.h>
 #include <trap.h>
 #include <user.h>
 #include <user_programs.h>
@@ -90,6 +91,21 @@ static void check_program(const char *name, const uint8_t *entry, int64_t expect
 	selftest_check(result == expected && frames_returned, name);
 }
 
+/* The kernel runs with interrupts masked, so a tick counted while the
+ * spinning program ran was taken in user mode -- and the program still
+ * finished, so the interrupted state came back intact. */
+static void check_interrupted_program(void)
+{
+	bool frames_returned = false;
+	uint64_t before = timer_ticks();
+	int64_t result = run_program(user_program_spin, &frames_returned);
+	uint64_t ticks = timer_ticks() - before;
+
+	println("user: %llu timer interrupts taken in user mode while a program spun",
+		(unsigned long long)ticks);
+	selftest_check(result == 0 && ticks > 0 && frames_returned, "user.timer_interrupts_user_mode");
+}
+
 static bool write_execute_refused(void)
 {
 	struct address_space as;
@@ -113,6 +129,7 @@ void selftest_user(void)
 	check_program("user.write_code_page_faults", user_program_write_code, USER_RUN_FAULTED);
 	check_program("user.read_kernel_faults", user_program_read_kernel, USER_RUN_FAULTED);
 	check_program("user.read_null_faults", user_program_read_null, USER_RUN_FAULTED);
+	check_interrupted_program();
 	trap_set_user_hook(NULL);
 	selftest_check(write_execute_refused(), "vm.write_execute_refused");
 }

@@ -2,7 +2,8 @@
 
 Owns the milestone protocol: the lines the kernel prints, in order, from
 its banner to "BSP halting" (first words, the foundation: heap, frames,
-kernel root; the safety net: exceptions and system calls; then the CPUs),
+kernel root; the safety net: exceptions and system calls; the interrupt
+controller and the timer; then the CPUs),
 and what each must say for the machine QEMU
 was given (arch, CPU count, memory size). Every arch x CPU count x memory
 size combination boots once; a genuine Limine build is checked against the
@@ -44,6 +45,14 @@ TRAPS = {"x86_64": r"^traps: GDT with TSS .* and IDT \(32 exception vectors\) lo
          "aarch64": r"^traps: vector table installed in VBAR_EL1"}
 SYSCALL = {"x86_64": r"^syscall: SYSCALL/SYSRET entry ready",
            "aarch64": r"^syscall: SVC from EL0 routed"}
+INTERRUPTS = {"x86_64": r"^interrupts: 8259 PIC remapped to 0xf0-0xff and masked; local APIC \d+ at "
+                        r"0x[0-9a-f]+ on$",
+              "aarch64": r"^interrupts: GICv3 distributor at 0x8000000 \(\d+ interrupt lines\), "
+                         r"redistributor at 0x[0-9a-f]+$"}
+TIMER = {"x86_64": r"^timer: local APIC timer, (\d+) ticks per 10 ms against the PIT "
+                   r"\(divide 16\), 100 Hz on vector 32$",
+         "aarch64": r"^timer: generic timer at (\d+) Hz, virtual timer every \d+ counts, "
+                    r"100 Hz on PPI 27$"}
 SMP = r"^smp: (\d+)/(\d+) CPUs online$"
 DONE = r"^boot: foundation, safety net and verified modules ready, BSP halting$"
 PANIC = r"^PANIC"
@@ -138,6 +147,13 @@ def check_foundation(run, arch, mem, timeout):
     run.expect_in_order([TRAPS[arch], SYSCALL[arch], SYMBOLS], timeout)
 
 
+def check_hardware(run, arch, timeout):
+    """The interrupt controller, then a periodic timer that really counts."""
+    run.wait_for(INTERRUPTS[arch], timeout)
+    rate = int(run.wait_for(TIMER[arch], timeout).group(1))
+    assert rate > 0, f"timer: a rate of {rate}"
+
+
 def check_smp(run, smp, timeout):
     online, total = map(int, run.wait_for(SMP, timeout).groups())
     assert (online, total) == (smp, smp), \
@@ -153,6 +169,7 @@ def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT):
     check_usable(run, mem, timeout)
     check_modules(run, timeout)
     check_foundation(run, arch, mem, timeout)
+    check_hardware(run, arch, timeout)
     check_smp(run, smp, timeout)
     run.wait_for(DONE, timeout)
     panics = [line for line in run.lines() if re.match(PANIC, line)]

@@ -31,7 +31,7 @@ EXPECTED = {
     "objstore.round_trip",
     "ipc.register", "ipc.stamped_exchange", "ipc.denied_without_capability",
     "ipc.self_send_denied", "program.hello_runs", "program.syscall_hook_denies",
-    "program.data_module_refused",
+    "program.data_module_refused", "timer.ticks_arrive", "user.timer_interrupts_user_mode",
 }
 X86_ONLY = {"trap.divide_error"}
 

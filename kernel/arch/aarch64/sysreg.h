@@ -24,6 +24,16 @@ DEFINE_SYSREG_RW(mair_el1)
 DEFINE_SYSREG_RW(tcr_el1)
 DEFINE_SYSREG_RW(ttbr0_el1)
 DEFINE_SYSREG_RW(vbar_el1)
+DEFINE_SYSREG_RW(mpidr_el1)
+/* The GICv3 CPU interface and the generic timer (gic.c). */
+DEFINE_SYSREG_RW(icc_sre_el1)
+DEFINE_SYSREG_RW(icc_pmr_el1)
+DEFINE_SYSREG_RW(icc_igrpen1_el1)
+DEFINE_SYSREG_RW(icc_iar1_el1)
+DEFINE_SYSREG_RW(icc_eoir1_el1)
+DEFINE_SYSREG_RW(cntfrq_el0)
+DEFINE_SYSREG_RW(cntv_ctl_el0)
+DEFINE_SYSREG_RW(cntv_tval_el0)
 
 static inline void dsb_ishst(void)
 {

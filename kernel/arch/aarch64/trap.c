@@ -26,6 +26,7 @@
 #include <printk.h>
 #include <trap.h>
 
+#include "interrupts.h"
 #include "sysreg.h"
 #include "trap_frame.h"
 
@@ -211,8 +212,9 @@ static void decode_sync(struct trap_info *t, const struct trap_frame *f)
 	}
 }
 
-/* IRQ, FIQ and SError: nothing enables interrupts yet, so the first two
- * mean a mask was lost; an SError is an asynchronous hardware error. */
+/* IRQs are handled before decoding (gic.c); what reaches here is an IRQ
+ * on the wrong stack, an FIQ (never enabled) or an SError (an
+ * asynchronous hardware error). */
 static void decode_async(struct trap_info *t, uint64_t vec_type)
 {
 	switch (vec_type) {
@@ -243,6 +245,11 @@ void aarch64_trap_entry(uint64_t vec_id, struct trap_frame *f)
 	if (VEC_SOURCE(vec_id) == VEC_SOURCE_LOWER_A64 && VEC_TYPE(vec_id) == VEC_TYPE_SYNC &&
 	    esr_class(f->esr) == EC_SVC64) {
 		aarch64_syscall_entry(f);
+		return;
+	}
+	if (VEC_TYPE(vec_id) == VEC_TYPE_IRQ && (VEC_SOURCE(vec_id) == VEC_SOURCE_CUR_SPX ||
+						 VEC_SOURCE(vec_id) == VEC_SOURCE_LOWER_A64)) {
+		aarch64_interrupt();
 		return;
 	}
 	if (VEC_SOURCE(vec_id) == VEC_SOURCE_LOWER_A32) {

@@ -48,9 +48,10 @@
 #define SPSR_MODE_EL0T 0x0
 #define SPSR_MODE_SP_ELX 0x1            /* M[0]: the EL's own SP, not SP_EL0 */
 #define SPSR_DAIF_ALL (0xf << 6)
-/* Entering EL0 with every interrupt still masked: nothing can take one
- * until the interrupt chapter gives the kernel handlers for them. */
-#define SPSR_EL0T_MASKED (SPSR_MODE_EL0T | SPSR_DAIF_ALL)
+/* Entering EL0 with IRQs open (the timer may interrupt user code);
+ * debug, SError and FIQ stay masked. */
+#define SPSR_I (1 << 7)
+#define SPSR_EL0T_IRQS_ON (SPSR_MODE_EL0T | (SPSR_DAIF_ALL & ~SPSR_I))
 
 /* ---- struct user_kernel_context --------------------------------------- */
 

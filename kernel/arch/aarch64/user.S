@@ -38,7 +38,7 @@ user_enter:
 
 	msr sp_el0, x2
 	msr elr_el1, x1
-	mov x9, #SPSR_EL0T_MASKED
+	mov x9, #SPSR_EL0T_IRQS_ON
 	msr spsr_el1, x9
 
 	/* The user program starts with every register zero: nothing of the

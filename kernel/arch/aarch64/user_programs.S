@@ -24,6 +24,8 @@ user_programs_start:
 	.p2align 3
 kernel_address:
 	.quad 0xffffffff80000000
+spin_count:
+	.word 100000000
 message:
 	.ascii "user: hello from EL0\n"
 	.set message_length, . - message
@@ -75,6 +77,14 @@ exit:
 	mov x8, #SYS_EXIT
 	svc #0
 	udf #0
+
+	.global user_program_spin
+user_program_spin:
+	ldr w1, spin_count
+1:	subs w1, w1, #1
+	b.ne 1b
+	mov x0, #0
+	b exit
 
 	.global user_program_write_code
 user_program_write_code:

@@ -5,11 +5,13 @@
  * the handler) to its stub in trap_entry.S. Double fault, NMI and machine
  * check switch to their own IST stacks. The breakpoint gate has DPL 3 so an
  * `int3` in user code is a breakpoint, not a protection fault.
- * Vectors 32-255 (device interrupts) are filled by a later chapter.
+ * Interrupts: vector 32 (the APIC timer) and 0xf0-0xff (the masked PICs'
+ * and the APIC's spurious interrupts) go through the same common path.
  */
 #include <stdint.h>
 
 #include "descriptors.h"
+#include "interrupts.h"
 #include "segments.h"
 
 #define IDT_ENTRIES 256
@@ -38,6 +40,9 @@ struct idt_pointer {
 } __attribute__((packed));
 
 extern const uint64_t trap_stubs[EXCEPTION_VECTORS];
+/* Vector 32, then PIC_VECTOR_BASE..0xff (trap_entry.S). */
+#define INTERRUPT_STUBS 17
+extern const uint64_t interrupt_stubs[INTERRUPT_STUBS];
 
 static struct idt_gate idt[IDT_ENTRIES];
 
@@ -69,6 +74,9 @@ void idt_init(void)
 		uint8_t type = v == VECTOR_BREAKPOINT ? GATE_INTERRUPT_USER : GATE_INTERRUPT;
 		idt_set_gate(v, trap_stubs[v], type, ist_for(v));
 	}
+	idt_set_gate(VECTOR_TIMER, interrupt_stubs[0], GATE_INTERRUPT, 0);
+	for (unsigned i = 1; i < INTERRUPT_STUBS; i++)
+		idt_set_gate(PIC_VECTOR_BASE + i - 1, interrupt_stubs[i], GATE_INTERRUPT, 0);
 	struct idt_pointer ptr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
 	__asm__ volatile("lidt %0" : : "m"(ptr) : "memory");
 }

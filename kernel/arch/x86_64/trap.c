@@ -11,6 +11,7 @@
 #include <trap.h>
 
 #include "descriptors.h"
+#include "interrupts.h"
 #include <x86_64/insn.h>
 #include "trap_frame.h"
 
@@ -54,6 +55,10 @@ static enum trap_kind classify(uint64_t vector)
 
 void trap_entry(struct trap_frame *frame)
 {
+	if (frame->vector >= VECTOR_COUNT) {
+		x86_interrupt(frame->vector);
+		return;
+	}
 	struct trap_info t = {
 		.name = frame->vector < VECTOR_COUNT ? vector_names[frame->vector] : "unknown",
 		.kind = classify(frame->vector),

@@ -1,5 +1,6 @@
 /*
- * trap_entry: the 32 CPU-exception entry stubs and their common path.
+ * trap_entry: the 32 CPU-exception entry stubs, the interrupt stubs
+ * (vector 32, the APIC timer; 0xf0-0xff, spurious) and their common path.
  *
  * Each stub makes the stack look the same (an error code, zero when the CPU
  * pushes none, then the vector number), and trap_common saves every
@@ -62,6 +63,10 @@ trap_stub_\vector:
 	trap_stub_error 29
 	trap_stub_error 30
 	trap_stub_no_error 31
+	trap_stub_no_error 32
+	.irp v, 240,241,242,243,244,245,246,247,248,249,250,251,252,253,254,255
+	trap_stub_no_error \v
+	.endr
 
 	.p2align 4
 trap_common:
@@ -112,5 +117,12 @@ trap_common:
 	.global trap_stubs
 trap_stubs:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.quad trap_stub_\v
+	.endr
+
+	/* Interrupt stubs: vector 32, then 0xf0..0xff. */
+	.global interrupt_stubs
+interrupt_stubs:
+	.irp v, 32,240,241,242,243,244,245,246,247,248,249,250,251,252,253,254,255
 	.quad trap_stub_\v
 	.endr

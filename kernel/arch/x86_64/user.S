@@ -4,7 +4,7 @@
  * int64_t arch_user_run(uint64_t entry, uint64_t sp, uint64_t root)
  *   saves the callee-saved registers and the kernel rsp and CR3, loads the
  *   program's page tables, and enters ring 3 with iretq (rflags: interrupts
- *   off until the timer chapter; all registers cleared). swapgs leaves the
+ *   on, so the timer can interrupt it; all registers cleared). swapgs leaves the
  *   kernel's per-CPU pointer in IA32_KERNEL_GS_BASE for the next entry.
  * void arch_user_return(int64_t value)
  *   runs in the kernel (after a syscall or exception entry has swapped GS
@@ -16,7 +16,7 @@
 
 #include "segments.h"
 
-#define USER_RFLAGS 0x002   /* reserved bit 1; IF clear for now */
+#define USER_RFLAGS 0x202   /* IF, and the reserved bit 1 */
 
 	.bss
 	.p2align 3

@@ -14,6 +14,7 @@
 #define NOT_STOPPED 99
 #define KERNEL_ADDRESS 0xffffffff80000000
 #define PRINT_TOO_LONG 257
+#define SPIN_COUNT 100000000
 
 	.section .rodata
 	.p2align 4
@@ -64,6 +65,14 @@ exit:
 	movl $SYS_EXIT, %eax
 	syscall
 	ud2
+
+	.global user_program_spin
+user_program_spin:
+	movl $SPIN_COUNT, %ecx
+1:	decl %ecx
+	jnz 1b
+	xorl %edi, %edi
+	jmp exit
 
 	.global user_program_write_code
 user_program_write_code:

@@ -1,0 +1,170 @@
+/*
+ * gic: the GICv3 interrupt controller and the generic timer's tick.
+ *
+ * A GICv3 has three parts: the distributor (shared, routes SPIs), one
+ * redistributor per CPU (its SGIs and PPIs, and whether it is awake), and
+ * each CPU's interface, reached through ICC_* system registers. The timer
+ * is a PPI -- private to its CPU -- so only this CPU's redistributor and
+ * interface matter for the tick; the distributor is enabled for the
+ * device interrupts (SPIs) of later chapters.
+ *
+ * The tick comes from the EL1 virtual timer (PPI 27): unlike the physical
+ * timer it is always accessible at EL1, whatever EL2 allowed. It counts at
+ * CNTFRQ_EL0 and is re-armed with CNTFRQ/hz on every interrupt. The
+ * registers are reached at phys + HHDM, mapped as device memory by
+ * early_map_mmio() (mmio.h).
+ */
+#include <arch.h>
+#include <hhdm.h>
+#include <panic.h>
+#include <printk.h>
+#include <timer.h>
+
+#include "interrupts.h"
+#include "mmio.h"
+#include "sysreg.h"
+
+#define GICD_CTLR 0x0
+#define GICD_TYPER 0x4
+#define GICD_CTLR_RWP (1u << 31)
+#define GICD_CTLR_ENABLE_GRP1 (1u << 1)
+#define GICD_CTLR_ARE (1u << 4)
+
+#define GICR_TYPER 0x8          /* 64-bit: affinity in bits 63:32, Last = bit 4 */
+#define GICR_WAKER 0x14
+#define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
+#define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
+#define GICR_TYPER_LAST (1u << 4)
+#define GICR_SGI_BASE 0x10000   /* the second 64 KiB frame: SGIs and PPIs */
+#define GICR_IGROUPR0 0x80
+#define GICR_ISENABLER0 0x100
+#define GICR_IPRIORITYR 0x400
+#define GICR_IGRPMODR0 0xd00
+
+#define PPI_PRIORITY 0x80
+#define SPURIOUS_FIRST 1020     /* INTIDs 1020-1023 mean "nothing" */
+#define WAIT_SPINS 1000000u
+
+#define CNTV_CTL_ENABLE (1u << 0)
+
+static uintptr_t gicd, gicr; /* this CPU's redistributor */
+static uint64_t timer_reload;
+
+static bool wait_until_clear(uintptr_t reg, uint32_t bits)
+{
+	for (unsigned i = 0; i < WAIT_SPINS; i++) {
+		if (!(mmio_read32(reg) & bits))
+			return true;
+		arch_cpu_relax();
+	}
+	return false;
+}
+
+/* The redistributor whose affinity is this CPU's MPIDR, or 0. */
+static uintptr_t find_redistributor(void)
+{
+	uint64_t mpidr = read_mpidr_el1();
+	uint32_t affinity = (uint32_t)((mpidr & 0xffffff) | ((mpidr >> 32 & 0xff) << 24));
+
+	for (unsigned i = 0; i < VIRT_GICR_MAPPED_CPUS; i++) {
+		uintptr_t frame = (uintptr_t)phys_to_virt(VIRT_GICR_BASE + i * VIRT_GICR_STRIDE);
+		uint32_t typer_lo = mmio_read32(frame + GICR_TYPER);
+		uint32_t typer_hi = mmio_read32(frame + GICR_TYPER + 4);
+		if (typer_hi == affinity)
+			return frame;
+		if (typer_lo & GICR_TYPER_LAST)
+			break;
+	}
+	return 0;
+}
+
+static void distributor_enable(void)
+{
+	mmio_write32(gicd + GICD_CTLR, 0);
+	(void)wait_until_clear(gicd + GICD_CTLR, GICD_CTLR_RWP);
+	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1);
+	(void)wait_until_clear(gicd + GICD_CTLR, GICD_CTLR_RWP);
+}
+
+/* Wakes this CPU's redistributor and puts its PPIs in group 1 (firmware
+ * may have grouped only some), then enables the timer's PPI. */
+static bool redistributor_enable_timer(void)
+{
+	uint32_t waker = mmio_read32(gicr + GICR_WAKER);
+
+	mmio_write32(gicr + GICR_WAKER, waker & ~GICR_WAKER_PROCESSOR_SLEEP);
+	if (!wait_until_clear(gicr + GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP))
+		return false;
+	uintptr_t sgi = gicr + GICR_SGI_BASE;
+	mmio_write32(sgi + GICR_IGROUPR0, UINT32_MAX);
+	mmio_write32(sgi + GICR_IGRPMODR0, 0);
+	*(volatile uint8_t *)(sgi + GICR_IPRIORITYR + PPI_VIRTUAL_TIMER) = PPI_PRIORITY;
+	mmio_write32(sgi + GICR_ISENABLER0, 1u << PPI_VIRTUAL_TIMER);
+	return true;
+}
+
+static void cpu_interface_enable(void)
+{
+	write_icc_sre_el1(read_icc_sre_el1() | 1); /* system-register access */
+	isb();
+	write_icc_pmr_el1(0xff);                    /* every priority gets through */
+	write_icc_igrpen1_el1(1);
+	isb();
+}
+
+void arch_interrupts_init(void)
+{
+	gicd = (uintptr_t)phys_to_virt(VIRT_GICD_BASE);
+	gicr = find_redistributor();
+	if (!gicr)
+		panic("interrupts: no GICv3 redistributor for this CPU (is the machine gic-version=3?)");
+	distributor_enable();
+	cpu_interface_enable();
+	unsigned lines = ((mmio_read32(gicd + GICD_TYPER) & 0x1f) + 1) * 32;
+	println("interrupts: GICv3 distributor at 0x%llx (%u interrupt lines), redistributor at 0x%llx",
+		(unsigned long long)VIRT_GICD_BASE, lines,
+		(unsigned long long)virt_to_phys_hhdm((const void *)gicr));
+}
+
+void arch_timer_start(unsigned hz)
+{
+	uint64_t frequency = read_cntfrq_el0();
+
+	if (frequency == 0 || frequency / hz == 0)
+		panic("timer: CNTFRQ_EL0 is %llu", (unsigned long long)frequency);
+	if (!redistributor_enable_timer())
+		panic("interrupts: the GICv3 redistributor did not wake up");
+	timer_reload = frequency / hz;
+	write_cntv_tval_el0(timer_reload);
+	write_cntv_ctl_el0(CNTV_CTL_ENABLE);
+	isb();
+	println("timer: generic timer at %llu Hz, virtual timer every %llu counts, %u Hz on PPI %u",
+		(unsigned long long)frequency, (unsigned long long)timer_reload, hz,
+		PPI_VIRTUAL_TIMER);
+}
+
+void aarch64_interrupt(void)
+{
+	uint64_t iar = read_icc_iar1_el1();
+	uint32_t intid = (uint32_t)(iar & 0xffffff);
+
+	if (intid >= SPURIOUS_FIRST)
+		return;
+	if (intid == PPI_VIRTUAL_TIMER) {
+		write_cntv_tval_el0(timer_reload); /* the next tick, from now */
+		timer_tick();
+	}
+	write_icc_eoir1_el1(iar);
+}
+
+void arch_irq_enable(void)
+{
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+}
+
+/* WFI wakes on a pending interrupt even while it is masked; unmasking
+ * then takes it, and masking again closes the window. */
+void arch_wait_for_interrupt(void)
+{
+	__asm__ volatile("wfi; msr daifclr, #2; isb; msr daifset, #2" ::: "memory");
+}

@@ -1,0 +1,176 @@
+/*
+ * apic: the x86_64 interrupt controllers and the periodic tick.
+ *
+ * The legacy 8259 PICs are remapped to vectors 0xf0-0xff (clear of the
+ * CPU exceptions) and masked: every interrupt now comes through the local
+ * APIC. The local APIC timer runs at a bus-derived rate nobody tells us,
+ * so it is measured against the PIT, whose 1,193,182 Hz is fixed: count
+ * APIC ticks during a 10 ms PIT one-shot, and the periodic timer reloads
+ * with that count for 100 Hz.
+ *
+ * The APIC's registers are reached through the HHDM. The HHDM maps them
+ * write-back, but the firmware's MTRRs make the range uncacheable, and an
+ * MTRR UC type wins over a WB page (Intel SDM vol. 3, 11.5.2.2), so every
+ * access reaches the device.
+ */
+#include <arch.h>
+#include <hhdm.h>
+#include <panic.h>
+#include <printk.h>
+#include <timer.h>
+#include <x86_64/insn.h>
+
+#include "interrupts.h"
+
+#define MSR_APIC_BASE 0x1bu
+#define APIC_BASE_ENABLE (1ULL << 11)
+#define APIC_BASE_ADDR_MASK 0x000ffffffffff000ULL
+#define CPUID_1_EDX_APIC (1u << 9)
+
+/* Local APIC registers (byte offsets). */
+#define LAPIC_ID 0x20
+#define LAPIC_TPR 0x80
+#define LAPIC_EOI 0xb0
+#define LAPIC_SVR 0xf0
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_TIMER_INITIAL 0x380
+#define LAPIC_TIMER_CURRENT 0x390
+#define LAPIC_TIMER_DIVIDE 0x3e0
+#define SVR_ENABLE (1u << 8)
+#define LVT_MASKED (1u << 16)
+#define LVT_PERIODIC (1u << 17)
+#define DIVIDE_BY_16 0x3u
+
+/* 8259 PIC ports and initialisation words. */
+#define PIC1_COMMAND 0x20
+#define PIC1_DATA 0x21
+#define PIC2_COMMAND 0xa0
+#define PIC2_DATA 0xa1
+#define ICW1_INIT_ICW4 0x11
+#define ICW4_8086 0x01
+
+/* PIT: channel 0 in mode 0 (interrupt on terminal count), polled. */
+#define PIT_CHANNEL0 0x40
+#define PIT_COMMAND 0x43
+#define PIT_CH0_LOHI_MODE0 0x30
+#define PIT_CH0_LATCH 0x00
+#define PIT_HZ 1193182u
+#define CALIBRATION_MS 10u
+
+static volatile uint32_t *lapic;
+
+static uint32_t lapic_read(unsigned reg)
+{
+	return lapic[reg / 4];
+}
+
+static void lapic_write(unsigned reg, uint32_t value)
+{
+	lapic[reg / 4] = value;
+}
+
+/* A write to an unused port: a short delay the old PICs need. */
+static void io_wait(void)
+{
+	outb(0x80, 0);
+}
+
+static void pic_remap_and_mask(void)
+{
+	static const uint8_t words[][2] = {
+		{ ICW1_INIT_ICW4, ICW1_INIT_ICW4 },                 /* start initialisation */
+		{ PIC_VECTOR_BASE, PIC_VECTOR_BASE + 8 },          /* vector offsets */
+		{ 1u << 2, 2 },                                    /* cascade on IRQ 2 */
+		{ ICW4_8086, ICW4_8086 },
+	};
+
+	outb(PIC1_COMMAND, words[0][0]);
+	io_wait();
+	outb(PIC2_COMMAND, words[0][1]);
+	io_wait();
+	for (unsigned i = 1; i < 4; i++) {
+		outb(PIC1_DATA, words[i][0]);
+		io_wait();
+		outb(PIC2_DATA, words[i][1]);
+		io_wait();
+	}
+	outb(PIC1_DATA, 0xff);
+	outb(PIC2_DATA, 0xff);
+}
+
+void arch_interrupts_init(void)
+{
+	uint32_t r[4];
+
+	cpuid(1, 0, r);
+	if (!(r[3] & CPUID_1_EDX_APIC))
+		panic("interrupts: this CPU has no local APIC");
+	pic_remap_and_mask();
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+	uint64_t phys = base & APIC_BASE_ADDR_MASK;
+	lapic = phys_to_virt(phys);
+	lapic_write(LAPIC_TPR, 0); /* accept every priority */
+	lapic_write(LAPIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
+	println("interrupts: 8259 PIC remapped to 0x%x-0x%x and masked; local APIC %u at 0x%llx on",
+		PIC_VECTOR_BASE, PIC_VECTOR_BASE + 15, lapic_read(LAPIC_ID) >> 24,
+		(unsigned long long)phys);
+}
+
+/* Current count of PIT channel 0. */
+static uint16_t pit_read(void)
+{
+	outb(PIT_COMMAND, PIT_CH0_LATCH);
+	uint8_t lo = inb(PIT_CHANNEL0);
+	return (uint16_t)(lo | inb(PIT_CHANNEL0) << 8);
+}
+
+/* APIC timer ticks (divide by 16) during CALIBRATION_MS of the PIT. */
+static uint32_t apic_ticks_per_period(void)
+{
+	const uint16_t pit_count = PIT_HZ / (1000 / CALIBRATION_MS);
+
+	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	outb(PIT_COMMAND, PIT_CH0_LOHI_MODE0);
+	outb(PIT_CHANNEL0, (uint8_t)pit_count);
+	outb(PIT_CHANNEL0, (uint8_t)(pit_count >> 8));
+	lapic_write(LAPIC_TIMER_INITIAL, UINT32_MAX);
+	/* Mode 0 counts down to 0 and then wraps: stop at 0 or at the wrap. */
+	for (uint16_t last = pit_count, now; (now = pit_read()) <= last && now > 1; last = now)
+		;
+	return UINT32_MAX - lapic_read(LAPIC_TIMER_CURRENT);
+}
+
+void arch_timer_start(unsigned hz)
+{
+	uint32_t per_10ms = apic_ticks_per_period();
+	uint32_t reload = (uint32_t)((uint64_t)per_10ms * (1000 / CALIBRATION_MS) / hz);
+
+	if (reload == 0)
+		panic("timer: the local APIC timer did not count during PIT calibration");
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VECTOR_TIMER);
+	lapic_write(LAPIC_TIMER_INITIAL, reload);
+	println("timer: local APIC timer, %u ticks per %u ms against the PIT (divide 16), "
+		"%u Hz on vector %u", per_10ms, CALIBRATION_MS, hz, VECTOR_TIMER);
+}
+
+void x86_interrupt(uint64_t vector)
+{
+	if (vector == VECTOR_TIMER) {
+		timer_tick();
+		lapic_write(LAPIC_EOI, 0);
+	}
+	/* Spurious vectors (the APIC's, or the masked PICs') take no EOI. */
+}
+
+void arch_irq_enable(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+
+void arch_wait_for_interrupt(void)
+{
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}

@@ -1,0 +1,28 @@
+/*
+ * timer: the periodic tick ("Waking the Hardware").
+ *
+ * The boot CPU's timer interrupts TIMER_HZ times a second: on x86_64 the
+ * local APIC timer, calibrated against the PIT; on AArch64 the generic
+ * timer through the GICv3. Each interrupt calls timer_tick(), which counts;
+ * the scheduler will hook its time slices here. timer_ticks() is the count
+ * so far -- time since the timer started, in 1/TIMER_HZ s.
+ */
+#ifndef CAMBIOS_TIMER_H
+#define CAMBIOS_TIMER_H
+
+#include <stdint.h>
+
+#define TIMER_HZ 100
+
+/* Sets up the interrupt controller and starts the tick on this CPU
+ * (interrupts stay masked until the caller enables them). Prints one line
+ * each for the controller and the timer. */
+void timer_init(void);
+
+/* Ticks since timer_init(). */
+uint64_t timer_ticks(void);
+
+/* From the arch interrupt handler, interrupts masked: one tick passed. */
+void timer_tick(void);
+
+#endif
