@@ -347,13 +347,14 @@ $(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
 FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(WARNINGS) \
 	-Iinclude -Ilib -Ikernel/include -Iboot
-FUZZERS := arcsig objstore ipc elf conf
+FUZZERS := arcsig objstore ipc elf conf fdt
 FUZZ_SRCS_arcsig := lib/arcsig.c $(CRYPTO_SRCS)
 FUZZ_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
 	kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
 FUZZ_SRCS_ipc := tests/support/ipc_model.c $(IPC_SRCS) $(HOST_WORLD_SRCS)
 FUZZ_SRCS_elf := kernel/proc/program.c lib/elf.c $(HOST_WORLD_SRCS)
 FUZZ_SRCS_conf := boot/conf.c lib/format.c
+FUZZ_SRCS_fdt := boot/fdt.c
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile
