@@ -15,6 +15,7 @@
 #include <kstring.h>
 #include <printk.h>
 #include <spinlock.h>
+#include <stdatomic.h>
 #include <user.h>
 
 struct process {
@@ -29,6 +30,18 @@ struct process {
 
 static struct spinlock table_lock = SPINLOCK_INIT("process", LOCK_PROCESS_TABLE);
 static struct process table[PROCESS_MAX]; /* guarded by table_lock */
+
+/* The live pid of each slot, plus one (0: free), published for
+ * process_alive(): IPC and capability checks ask it on every message, and
+ * an atomic load answers as truly as the lock would -- either way the
+ * answer is a snapshot by the time the caller acts on it. Written under
+ * table_lock. */
+static _Atomic uint64_t live_pid_plus_one[PROCESS_MAX];
+
+static void publish_live(uint32_t slot, uint64_t pid_plus_one)
+{
+	atomic_store_explicit(&live_pid_plus_one[slot], pid_plus_one, memory_order_release);
+}
 
 /* The live process `pid` names, or NULL. Caller holds table_lock. */
 static struct process *live(kpid_t pid)
@@ -74,6 +87,8 @@ kerr_t process_table_init(void)
 
 	for (uint32_t slot = 0; slot < PROCESS_KERNEL_COUNT && err == K_OK; slot++)
 		err = occupy(slot, names[slot], true);
+	for (uint32_t slot = 0; slot < PROCESS_KERNEL_COUNT && err == K_OK; slot++)
+		publish_live(slot, PID_MAKE(0, slot) + 1);
 	spin_unlock_irqrestore(&table_lock, flags);
 	if (err == K_OK)
 		println("process: table of %d slots, kernel processes 0-%d created", PROCESS_MAX,
@@ -90,8 +105,10 @@ kerr_t process_create(const char *name, kpid_t *pid)
 		if (table[slot].state != PROCESS_FREE)
 			continue;
 		err = occupy(slot, name, false);
-		if (err == K_OK)
+		if (err == K_OK) {
 			*pid = PID_MAKE(table[slot].generation, slot);
+			publish_live(slot, *pid + 1);
+		}
 		break;
 	}
 	spin_unlock_irqrestore(&table_lock, flags);
@@ -109,6 +126,7 @@ kerr_t process_destroy(kpid_t pid)
 	} else if (p->kernel) {
 		err = K_EPERM;
 	} else {
+		publish_live(PID_SLOT(pid), 0);
 		vm_space_destroy(&p->space);
 		p->state = PROCESS_FREE;
 		p->generation++;
@@ -136,11 +154,10 @@ kerr_t process_lookup(kpid_t pid, struct process_info *out)
 
 bool process_alive(kpid_t pid)
 {
-	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
-	bool alive = live(pid) != NULL;
+	uint32_t slot = PID_SLOT(pid);
 
-	spin_unlock_irqrestore(&table_lock, flags);
-	return alive;
+	return slot < PROCESS_MAX && pid != PID_NONE &&
+	       atomic_load_explicit(&live_pid_plus_one[slot], memory_order_acquire) == pid + 1;
 }
 
 kerr_t process_set_state(kpid_t pid, enum process_state state)
@@ -231,6 +248,7 @@ void process_table_reset(void)
 		if (table[slot].state != PROCESS_FREE)
 			vm_space_destroy(&table[slot].space);
 		table[slot] = (struct process){ 0 }; /* kernel processes are generation 0 */
+		publish_live(slot, 0);
 	}
 	spin_unlock_irqrestore(&table_lock, flags);
 }
