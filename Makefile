@@ -103,6 +103,7 @@ KERNEL_SRCS := \
 	kernel/selftest/ipc.c \
 	kernel/selftest/program.c \
 	kernel/selftest/timer.c \
+	kernel/selftest/smp.c \
 	lib/format.c \
 	lib/kstring.c \
 	lib/pagetable.c \
@@ -125,6 +126,7 @@ KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/selftest.c \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/apic.c \
+	kernel/arch/x86_64/smp.c \
 	kernel/arch/x86_64/user_programs.S
 
 KERNEL_ARCH_SRCS_aarch64 := \
@@ -140,6 +142,7 @@ KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/user.S \
 	kernel/arch/aarch64/user.c \
 	kernel/arch/aarch64/gic.c \
+	kernel/arch/aarch64/smp.c \
 	kernel/arch/aarch64/selftest.c
 
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel-obj/%.o,$(KERNEL_SRCS) $(KERNEL_ARCH_SRCS_$(ARCH)))

@@ -102,15 +102,6 @@ static void bind_bootstrap_principal(void)
 		PROCESS_KERNEL_COUNT - 1);
 }
 
-/* "The BSP enters the microkernel loop": it sleeps between interrupts
- * until a panic elsewhere asks every CPU to stop. */
-static __attribute__((noreturn)) void idle_between_ticks(void)
-{
-	while (!panic_in_progress())
-		arch_wait_for_interrupt();
-	arch_halt_forever();
-}
-
 void kmain(void);
 
 void kmain(void)
@@ -163,5 +154,5 @@ void kmain(void)
 		panic("%s on the command line: testing the panic path", CMDLINE_PANIC_TEST);
 
 	println("boot: foundation, safety net and verified modules ready, BSP halting");
-	idle_between_ticks();
+	cpu_idle_forever();                   /* the microkernel loop: between ticks */
 }

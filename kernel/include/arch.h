@@ -59,6 +59,17 @@ void arch_console_putc(char c);
 void arch_interrupts_init(void);
 void arch_timer_start(unsigned hz);
 
+/* "Waking the Other CPUs". arch_ap_prepare() runs on the BSP before AP
+ * `index` is released and returns what that AP needs of its own (x86_64:
+ * GDT, TSS and stacks; AArch64: its per-CPU block), or NULL when memory is
+ * short. arch_ap_init() runs first thing on the AP, before it takes any
+ * lock: it installs those (arch_cpu_index() then says `index`), the
+ * exception vectors and the system-call entry, enables its interrupt
+ * controller and starts its timer at the BSP's rate. Interrupts stay
+ * masked. */
+void *arch_ap_prepare(unsigned index);
+void arch_ap_init(void *prepared, unsigned index);
+
 /* arch_irq_enable() unmasks interrupts on this CPU for good.
  * arch_wait_for_interrupt() sleeps (hlt / wfi) until an interrupt comes,
  * lets it be handled, and returns with interrupts masked again. */

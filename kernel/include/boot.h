@@ -32,7 +32,19 @@ void boot_print_memmap(void);
 void boot_print_modules(void);
 
 /* Wakes every application processor and waits until each has checked in
- * (smp/mp.c). Returns the number of CPUs online, the BSP included. */
+ * (smp/mp.c). Each AP sets itself up (arch_ap_init: its own tables,
+ * interrupt controller and timer), checks in, and sleeps between ticks.
+ * Returns the number of CPUs online, the BSP included. */
 unsigned mp_wake_aps(void);
+
+/* Whether CPU `index` (0 = the BSP) is online. */
+bool mp_cpu_online(unsigned index);
+
+/* Logical CPU numbers go up to (not including) this. */
+#define MP_MAX_CPUS 64
+
+/* Sleeps between interrupts until a panic asks every CPU to stop (the
+ * seed's loop, for the BSP and every AP). */
+__attribute__((noreturn)) void cpu_idle_forever(void);
 
 #endif

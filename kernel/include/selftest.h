@@ -30,5 +30,6 @@ void selftest_subsystems(void);
 void selftest_ipc(void);
 void selftest_program(void);
 void selftest_timer(void);
+void selftest_smp(void);
 
 #endif

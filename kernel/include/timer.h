@@ -19,8 +19,11 @@
  * each for the controller and the timer. */
 void timer_init(void);
 
-/* Ticks since timer_init(). */
+/* The boot CPU's ticks since timer_init(): the kernel's clock. */
 uint64_t timer_ticks(void);
+
+/* Ticks counted by CPU `cpu`'s own timer (0 for a CPU without one). */
+uint64_t timer_cpu_ticks(unsigned cpu);
 
 /* From the arch interrupt handler, interrupts masked: one tick passed. */
 void timer_tick(void);

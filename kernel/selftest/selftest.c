@@ -27,5 +27,6 @@ void selftest_run_all(void)
 	selftest_ipc();
 	selftest_program();
 	selftest_timer();
+	selftest_smp();
 	println("selftest: %u passed, %u failed", passed, failed);
 }

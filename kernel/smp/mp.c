@@ -3,9 +3,11 @@
  *
  * The loader parks every AP on its goto_address. Storing a function pointer
  * there (atomically: the AP polls it) releases the AP onto its own stack in
- * ap_entry(). For now an AP only proves it is alive by incrementing
- * aps_checked_in, then waits; later chapters give it a GDT, an interrupt
- * controller and a scheduler. The BSP's wait is bounded so a CPU that never
+ * ap_entry(). The BSP prepares what each AP needs of its own first
+ * (arch_ap_prepare) and numbers it in extra_argument; the AP sets itself
+ * up (arch_ap_init: tables, vectors, interrupt controller, timer), proves
+ * it is alive by checking in, and sleeps between its ticks until the
+ * scheduler gives it work. The BSP's wait is bounded so a CPU that never
  * arrives is reported instead of hanging the boot.
  */
 #include <boot.h>
@@ -20,22 +22,31 @@
 #define AP_CHECKIN_SPIN_LIMIT 400000000ULL
 
 static atomic_uint aps_checked_in;
+static atomic_uint_fast64_t online_mask = 1; /* bit n: CPU n checked in; the BSP is */
+static void *ap_prepared[MP_MAX_CPUS];        /* written before each AP is released */
 
-static __attribute__((noreturn)) void ap_park(void)
+void cpu_idle_forever(void)
 {
-	for (;;) {
-		if (panic_in_progress())
-			arch_halt_forever();
-		arch_cpu_relax();
-	}
+	while (!panic_in_progress())
+		arch_wait_for_interrupt();
+	arch_halt_forever();
+}
+
+bool mp_cpu_online(unsigned index)
+{
+	return index < MP_MAX_CPUS &&
+	       (atomic_load_explicit(&online_mask, memory_order_acquire) >> index & 1);
 }
 
 static void ap_entry(struct limine_mp_info *info)
 {
-	(void)info;
+	unsigned index = (unsigned)info->extra_argument;
+
 	arch_irq_disable();
+	arch_ap_init(ap_prepared[index], index); /* before any lock: arch_cpu_index() */
+	atomic_fetch_or_explicit(&online_mask, 1ULL << index, memory_order_release);
 	atomic_fetch_add_explicit(&aps_checked_in, 1, memory_order_release);
-	ap_park();
+	cpu_idle_forever();
 }
 
 #if defined(__x86_64__)
@@ -69,10 +80,17 @@ static unsigned mp_release_aps(struct limine_mp_response *mp)
 
 	for (uint64_t i = 0; i < mp->cpu_count; i++) {
 		struct limine_mp_info *cpu = mp->cpus[i];
+		unsigned index = released + 1;
 
 		if (mp_info_is_bsp(mp, cpu))
 			continue;
-		cpu->extra_argument = ++released;
+		if (index >= MP_MAX_CPUS || !(ap_prepared[index] = arch_ap_prepare(index))) {
+			println("smp: CPU %llu left parked (%s)", (unsigned long long)i,
+				index >= MP_MAX_CPUS ? "more CPUs than the kernel numbers" : "out of memory");
+			continue;
+		}
+		cpu->extra_argument = index;
+		released = index;
 		__atomic_store_n(&cpu->goto_address, ap_entry, __ATOMIC_RELEASE);
 	}
 	return released;

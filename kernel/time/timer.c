@@ -1,15 +1,19 @@
 /*
  * timer: counting ticks (see timer.h).
  *
- * The count is an atomic written by the timer interrupt and read anywhere;
- * no lock is needed, so the interrupt handler takes none.
+ * Each count is an atomic written by its CPU's timer interrupt and read
+ * anywhere; no lock is needed, so the interrupt handler takes none.
  */
 #include <timer.h>
 
 #include <arch.h>
 #include <stdatomic.h>
 
-static atomic_uint_fast64_t ticks;
+#define TIMER_MAX_CPUS 64
+
+/* Each CPU counts its own ticks: one shared counter would run N times fast
+ * on N CPUs. The BSP's count is the kernel's clock. */
+static atomic_uint_fast64_t ticks[TIMER_MAX_CPUS];
 
 void timer_init(void)
 {
@@ -19,10 +23,18 @@ void timer_init(void)
 
 uint64_t timer_ticks(void)
 {
-	return atomic_load_explicit(&ticks, memory_order_relaxed);
+	return timer_cpu_ticks(0);
+}
+
+uint64_t timer_cpu_ticks(unsigned cpu)
+{
+	return cpu < TIMER_MAX_CPUS ? atomic_load_explicit(&ticks[cpu], memory_order_relaxed) : 0;
 }
 
 void timer_tick(void)
 {
-	atomic_fetch_add_explicit(&ticks, 1, memory_order_relaxed);
+	unsigned cpu = arch_cpu_index();
+
+	if (cpu < TIMER_MAX_CPUS)
+		atomic_fetch_add_explicit(&ticks[cpu], 1, memory_order_relaxed);
 }

@@ -3,6 +3,8 @@
  */
 #include <arch.h>
 
+#include "percpu.h"
+
 const bool arch_divide_by_zero_traps = false;
 const char arch_name[] = "aarch64";
 const uint16_t arch_elf_machine = 183; /* EM_AARCH64 */
@@ -25,11 +27,33 @@ void arch_irq_restore(arch_irqflags_t flags)
 	__asm__ volatile("msr daif, %0" : : "r"(flags) : "memory");
 }
 
-/* Only the boot CPU takes locks until the scheduler chapter gives every
- * CPU its per-CPU block; the APs park without touching shared state. */
+/* TPIDR_EL1 holds the running CPU's block. Its reset value is unknown,
+ * so until the boot CPU has installed its block (arch_exceptions_init)
+ * there is one CPU and it is 0. An AP installs its block before anything
+ * that could ask (arch_ap_init). */
+static struct a64_percpu bsp_block;
+static bool percpu_ready;
+
+void a64_percpu_install(struct a64_percpu *block, unsigned cpu_id)
+{
+	block->cpu_id = cpu_id;
+	__asm__ volatile("msr tpidr_el1, %0" : : "r"(block) : "memory");
+}
+
+void a64_percpu_install_bsp(void)
+{
+	a64_percpu_install(&bsp_block, 0);
+	percpu_ready = true;
+}
+
 unsigned arch_cpu_index(void)
 {
-	return 0;
+	const struct a64_percpu *block;
+
+	if (!percpu_ready)
+		return 0;
+	__asm__ volatile("mrs %0, tpidr_el1" : "=r"(block));
+	return block->cpu_id;
 }
 
 /* Clean the data cache to the point of unification line by line, then

@@ -47,8 +47,8 @@
 
 #define CNTV_CTL_ENABLE (1u << 0)
 
-static uintptr_t gicd, gicr; /* this CPU's redistributor */
-static uint64_t timer_reload;
+static uintptr_t gicd;
+static uint64_t timer_reload; /* CNTFRQ / hz, the same on every CPU */
 
 static bool wait_until_clear(uintptr_t reg, uint32_t bits)
 {
@@ -88,7 +88,7 @@ static void distributor_enable(void)
 
 /* Wakes this CPU's redistributor and puts its PPIs in group 1 (firmware
  * may have grouped only some), then enables the timer's PPI. */
-static bool redistributor_enable_timer(void)
+static bool redistributor_enable_timer(uintptr_t gicr)
 {
 	uint32_t waker = mmio_read32(gicr + GICR_WAKER);
 
@@ -112,10 +112,17 @@ static void cpu_interface_enable(void)
 	isb();
 }
 
+static void timer_arm(void)
+{
+	write_cntv_tval_el0(timer_reload);
+	write_cntv_ctl_el0(CNTV_CTL_ENABLE);
+	isb();
+}
+
 void arch_interrupts_init(void)
 {
 	gicd = (uintptr_t)phys_to_virt(VIRT_GICD_BASE);
-	gicr = find_redistributor();
+	uintptr_t gicr = find_redistributor();
 	if (!gicr)
 		panic("interrupts: no GICv3 redistributor for this CPU (is the machine gic-version=3?)");
 	distributor_enable();
@@ -132,15 +139,25 @@ void arch_timer_start(unsigned hz)
 
 	if (frequency == 0 || frequency / hz == 0)
 		panic("timer: CNTFRQ_EL0 is %llu", (unsigned long long)frequency);
-	if (!redistributor_enable_timer())
+	uintptr_t gicr = find_redistributor();
+	if (!gicr || !redistributor_enable_timer(gicr))
 		panic("interrupts: the GICv3 redistributor did not wake up");
 	timer_reload = frequency / hz;
-	write_cntv_tval_el0(timer_reload);
-	write_cntv_ctl_el0(CNTV_CTL_ENABLE);
-	isb();
+	timer_arm();
 	println("timer: generic timer at %llu Hz, virtual timer every %llu counts, %u Hz on PPI %u",
 		(unsigned long long)frequency, (unsigned long long)timer_reload, hz,
 		PPI_VIRTUAL_TIMER);
+}
+
+/* A CPU without its redistributor (beyond those mapped) runs without a
+ * tick rather than stopping the boot. */
+void gic_start_ap(void)
+{
+	uintptr_t gicr = find_redistributor();
+
+	cpu_interface_enable();
+	if (gicr && redistributor_enable_timer(gicr))
+		timer_arm();
 }
 
 void aarch64_interrupt(void)

@@ -10,4 +10,8 @@
 /* Acknowledges and handles one IRQ (gic.c); called by the vectors. */
 void aarch64_interrupt(void);
 
+/* An AP's redistributor and CPU interface on, and its timer at the BSP's
+ * rate (gic.c). */
+void gic_start_ap(void);
+
 #endif

@@ -57,7 +57,8 @@
 #define PIT_HZ 1193182u
 #define CALIBRATION_MS 10u
 
-static volatile uint32_t *lapic;
+static volatile uint32_t *lapic; /* the same address on every CPU: each sees its own */
+static uint32_t timer_reload;    /* measured once, on the BSP */
 
 static uint32_t lapic_read(unsigned reg)
 {
@@ -98,6 +99,26 @@ static void pic_remap_and_mask(void)
 	outb(PIC2_DATA, 0xff);
 }
 
+/* Turns this CPU's local APIC on; returns its physical address. */
+static uint64_t lapic_enable_this_cpu(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+	lapic = phys_to_virt(base & APIC_BASE_ADDR_MASK);
+	lapic_write(LAPIC_TPR, 0); /* accept every priority */
+	lapic_write(LAPIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
+	return base & APIC_BASE_ADDR_MASK;
+}
+
+static void lapic_timer_periodic(uint32_t reload)
+{
+	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VECTOR_TIMER);
+	lapic_write(LAPIC_TIMER_INITIAL, reload);
+}
+
 void arch_interrupts_init(void)
 {
 	uint32_t r[4];
@@ -106,12 +127,7 @@ void arch_interrupts_init(void)
 	if (!(r[3] & CPUID_1_EDX_APIC))
 		panic("interrupts: this CPU has no local APIC");
 	pic_remap_and_mask();
-	uint64_t base = rdmsr(MSR_APIC_BASE);
-	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
-	uint64_t phys = base & APIC_BASE_ADDR_MASK;
-	lapic = phys_to_virt(phys);
-	lapic_write(LAPIC_TPR, 0); /* accept every priority */
-	lapic_write(LAPIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
+	uint64_t phys = lapic_enable_this_cpu();
 	println("interrupts: 8259 PIC remapped to 0x%x-0x%x and masked; local APIC %u at 0x%llx on",
 		PIC_VECTOR_BASE, PIC_VECTOR_BASE + 15, lapic_read(LAPIC_ID) >> 24,
 		(unsigned long long)phys);
@@ -149,11 +165,16 @@ void arch_timer_start(unsigned hz)
 
 	if (reload == 0)
 		panic("timer: the local APIC timer did not count during PIT calibration");
-	lapic_write(LAPIC_TIMER_INITIAL, 0);
-	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VECTOR_TIMER);
-	lapic_write(LAPIC_TIMER_INITIAL, reload);
+	timer_reload = reload;
+	lapic_timer_periodic(reload);
 	println("timer: local APIC timer, %u ticks per %u ms against the PIT (divide 16), "
 		"%u Hz on vector %u", per_10ms, CALIBRATION_MS, hz, VECTOR_TIMER);
+}
+
+void lapic_start_ap(void)
+{
+	(void)lapic_enable_this_cpu();
+	lapic_timer_periodic(timer_reload);
 }
 
 void x86_interrupt(uint64_t vector)

@@ -3,6 +3,8 @@
  */
 #include <arch.h>
 
+#include "percpu.h"
+
 const bool arch_divide_by_zero_traps = true;
 const char arch_name[] = "x86_64";
 const uint16_t arch_elf_machine = 62; /* EM_X86_64 */
@@ -35,11 +37,24 @@ void arch_irq_restore(arch_irqflags_t flags)
 		__asm__ volatile("sti" ::: "memory");
 }
 
-/* Only the boot CPU takes locks until the scheduler chapter gives every
- * CPU its per-CPU block; the APs park without touching shared state. */
+/* Until the boot CPU has its per-CPU block (gdt_init) there is one CPU
+ * and it is 0; after, GS says. An AP installs its block before anything
+ * that could ask (arch_ap_init). */
+static bool percpu_ready;
+
+void percpu_mark_ready(void)
+{
+	percpu_ready = true;
+}
+
 unsigned arch_cpu_index(void)
 {
-	return 0;
+	uint32_t id;
+
+	if (!percpu_ready)
+		return 0;
+	__asm__ volatile("movl %%gs:%c1, %0" : "=r"(id) : "i"(PERCPU_CPU_ID));
+	return id;
 }
 
 void arch_sync_code(const void *kva, uint64_t size)

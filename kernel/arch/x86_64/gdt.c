@@ -1,5 +1,5 @@
 /*
- * gdt: the boot CPU's GDT, TSS and per-CPU block.
+ * gdt: each CPU's GDT, TSS and per-CPU block.
  *
  * Long mode ignores segment bases and limits, but it still needs code and
  * data descriptors for each privilege level (their layout is fixed by
@@ -9,6 +9,7 @@
  * which may strike when the current stack is unusable.
  */
 #include <arch.h>
+#include <heap.h>
 #include <kstring.h>
 
 #include <x86_64/insn.h>
@@ -43,28 +44,40 @@ struct gdt_pointer {
 	uint64_t base;
 } __attribute__((packed));
 
-static uint64_t gdt[GDT_ENTRIES];
-static struct tss tss;
-static struct x86_percpu bsp_block;
+/* Everything one CPU needs of its own: descriptor tables, its per-CPU
+ * block, the IST stacks and the stack for entries from user mode. The
+ * boot CPU's are static; an AP's come from the heap (cpu_tables_create). */
+struct cpu_tables {
+	uint64_t gdt[GDT_ENTRIES];
+	struct tss tss;
+	struct x86_percpu block;
+	uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+	uint8_t entry_stack[KERNEL_ENTRY_STACK_SIZE] __attribute__((aligned(16)));
+};
 
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
-static uint8_t entry_stack[KERNEL_ENTRY_STACK_SIZE] __attribute__((aligned(16)));
+static struct cpu_tables bsp_tables;
 
-struct x86_percpu *percpu_bsp(void)
+/* The running CPU's tables (GS holds its block once they are installed). */
+static struct cpu_tables *this_cpu(void)
 {
-	return &bsp_block;
+	struct x86_percpu *block;
+
+	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(block) : "i"(PERCPU_SELF));
+	return block->tables;
 }
 
 void percpu_set_kernel_stack(uint64_t top)
 {
-	tss.rsp[0] = top;
-	bsp_block.kernel_rsp = top;
+	struct cpu_tables *t = this_cpu();
+
+	t->tss.rsp[0] = top;
+	t->block.kernel_rsp = top;
 }
 
-static void gdt_set_tss(void)
+static void gdt_set_tss(uint64_t *gdt, const struct tss *tss)
 {
-	uint64_t base = (uint64_t)(uintptr_t)&tss;
-	uint64_t limit = sizeof(tss) - 1;
+	uint64_t base = (uint64_t)(uintptr_t)tss;
+	uint64_t limit = sizeof(*tss) - 1;
 
 	gdt[GDT_TSS / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 | DESC_TSS_AVAILABLE << 40 |
 			   ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
@@ -72,9 +85,9 @@ static void gdt_set_tss(void)
 }
 
 /* lgdt, then reload CS with a far return and the data segments; ltr. */
-static void gdt_load(void)
+static void gdt_load(const uint64_t *gdt)
 {
-	struct gdt_pointer ptr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+	struct gdt_pointer ptr = { GDT_ENTRIES * 8 - 1, (uint64_t)(uintptr_t)gdt };
 
 	__asm__ volatile("lgdt %0\n\t"
 			 "pushq %1\n\t"
@@ -95,23 +108,43 @@ static void gdt_load(void)
 			 : "rax", "memory");
 }
 
+/* Fills `t` for CPU `cpu_id`, loads its GDT and TSS and points GS at its
+ * block. */
+static void cpu_tables_install(struct cpu_tables *t, unsigned cpu_id)
+{
+	t->gdt[0] = 0;
+	t->gdt[GDT_KERNEL_CODE / 8] = DESC_KERNEL_CODE;
+	t->gdt[GDT_KERNEL_DATA / 8] = DESC_KERNEL_DATA;
+	t->gdt[GDT_USER_DATA / 8] = DESC_USER_DATA;
+	t->gdt[GDT_USER_CODE / 8] = DESC_USER_CODE;
+	for (int i = 0; i < 3; i++)
+		t->tss.ist[i] = (uint64_t)(uintptr_t)(t->ist_stacks[i] + IST_STACK_SIZE);
+	t->tss.iomap_base = sizeof(t->tss); /* no I/O permission bitmap: ring 3 gets no ports */
+	gdt_set_tss(t->gdt, &t->tss);
+	gdt_load(t->gdt);
+
+	t->block.self = &t->block;
+	t->block.cpu_id = cpu_id;
+	t->block.tables = t;
+	/* Loading GS with 0 above cleared its base: set it after. */
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&t->block);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	percpu_set_kernel_stack((uint64_t)(uintptr_t)(t->entry_stack + KERNEL_ENTRY_STACK_SIZE));
+}
+
 void gdt_init(void)
 {
-	gdt[0] = 0;
-	gdt[GDT_KERNEL_CODE / 8] = DESC_KERNEL_CODE;
-	gdt[GDT_KERNEL_DATA / 8] = DESC_KERNEL_DATA;
-	gdt[GDT_USER_DATA / 8] = DESC_USER_DATA;
-	gdt[GDT_USER_CODE / 8] = DESC_USER_CODE;
-	for (int i = 0; i < 3; i++)
-		tss.ist[i] = (uint64_t)(uintptr_t)(ist_stacks[i] + IST_STACK_SIZE);
-	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap: ring 3 gets no ports */
-	gdt_set_tss();
-	gdt_load();
+	cpu_tables_install(&bsp_tables, 0);
+	percpu_mark_ready();
+}
 
-	bsp_block.self = &bsp_block;
-	bsp_block.cpu_id = 0;
-	percpu_set_kernel_stack((uint64_t)(uintptr_t)(entry_stack + KERNEL_ENTRY_STACK_SIZE));
-	/* Loading GS with 0 above cleared its base: set it after. */
-	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&bsp_block);
-	wrmsr(MSR_KERNEL_GS_BASE, 0);
+void *cpu_tables_create(void)
+{
+	return kmalloc_aligned(sizeof(struct cpu_tables), 64);
+}
+
+void cpu_tables_install_ap(void *tables, unsigned cpu_id)
+{
+	memset(tables, 0, sizeof(struct cpu_tables));
+	cpu_tables_install(tables, cpu_id);
 }

@@ -77,6 +77,12 @@ void idt_init(void)
 	idt_set_gate(VECTOR_TIMER, interrupt_stubs[0], GATE_INTERRUPT, 0);
 	for (unsigned i = 1; i < INTERRUPT_STUBS; i++)
 		idt_set_gate(PIC_VECTOR_BASE + i - 1, interrupt_stubs[i], GATE_INTERRUPT, 0);
+	idt_load();
+}
+
+void idt_load(void)
+{
 	struct idt_pointer ptr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+
 	__asm__ volatile("lidt %0" : : "m"(ptr) : "memory");
 }

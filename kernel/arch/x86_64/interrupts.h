@@ -18,6 +18,9 @@
 /* Handles interrupt `vector` (>= 32) from trap_entry(): counts the tick
  * and acknowledges the APIC (apic.c). */
 void x86_interrupt(uint64_t vector);
+
+/* An AP's local APIC on and its timer at the BSP's rate (apic.c). */
+void lapic_start_ap(void);
 #endif
 
 #endif

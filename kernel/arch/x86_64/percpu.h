@@ -20,11 +20,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cpu_tables;
+
 struct x86_percpu {
 	struct x86_percpu *self;
 	uint64_t kernel_rsp;
 	uint64_t user_rsp;
 	uint32_t cpu_id;
+	struct cpu_tables *tables; /* its GDT, TSS and stacks (gdt.c) */
 };
 
 _Static_assert(offsetof(struct x86_percpu, self) == PERCPU_SELF, "percpu self");
@@ -32,8 +35,13 @@ _Static_assert(offsetof(struct x86_percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "pe
 _Static_assert(offsetof(struct x86_percpu, user_rsp) == PERCPU_USER_RSP, "percpu user_rsp");
 _Static_assert(offsetof(struct x86_percpu, cpu_id) == PERCPU_CPU_ID, "percpu cpu_id");
 
-/* The boot CPU's block (APs get theirs with the scheduler chapter). */
-struct x86_percpu *percpu_bsp(void);
+/* An AP's tables: allocated by the BSP (NULL when the heap is out), then
+ * installed by the AP itself, first thing, as CPU `cpu_id` (gdt.c). */
+void *cpu_tables_create(void);
+void cpu_tables_install_ap(void *tables, unsigned cpu_id);
+
+/* From now on arch_cpu_index() reads GS (cpu.c); until then it is 0. */
+void percpu_mark_ready(void);
 
 /* Sets the kernel stack used by SYSCALL and by interrupts from user mode
  * (TSS.RSP0) on this CPU. */

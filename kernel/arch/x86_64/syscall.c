@@ -12,6 +12,7 @@
 #include <user.h>
 
 #include <x86_64/insn.h>
+#include "descriptors.h"
 #include "segments.h"
 
 #define STAR_SYSCALL_CS_SHIFT 32
@@ -26,13 +27,18 @@
 void syscall_entry(void);
 __attribute__((noreturn)) void syscall_bad_return(uint64_t rip);
 
-void arch_syscall_init(void)
+void syscall_msrs_install(void)
 {
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	wrmsr(MSR_STAR, (uint64_t)STAR_SYSRET_BASE << STAR_SYSRET_BASE_SHIFT |
 				(uint64_t)GDT_KERNEL_CODE << STAR_SYSCALL_CS_SHIFT);
 	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
 	wrmsr(MSR_SFMASK, RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_NT | RFLAGS_AC);
+}
+
+void arch_syscall_init(void)
+{
+	syscall_msrs_install();
 	println("syscall: SYSCALL/SYSRET entry ready (LSTAR 0x%016llx)",
 		(unsigned long long)(uintptr_t)syscall_entry);
 }
