@@ -47,4 +47,11 @@ bool mp_cpu_online(unsigned index);
  * seed's loop, for the BSP and every AP). */
 __attribute__((noreturn)) void cpu_idle_forever(void);
 
+/* Runs fn(arg) once on every online AP, each on its next wake-up (a tick
+ * at most), and waits until all have returned. Returns how many ran it;
+ * fewer than online means some did not finish within the bound (a
+ * message says so). One call at a time, from the BSP, before the
+ * scheduler owns the APs. */
+unsigned mp_run_on_aps(void (*fn)(void *), void *arg);
+
 #endif

@@ -6,12 +6,21 @@
  * and timer -- and sleeps between its ticks. While the BSP waits a few of
  * its own ticks, every online CPU's timer must tick too, each counted on
  * that CPU's own counter (one shared counter would run N times fast).
+ * Then every AP at once hammers the kernel heap and the frame allocator --
+ * real concurrency: QEMU runs each virtual CPU on its own host thread --
+ * checking its own bytes; the locks (order-checked per CPU) must keep
+ * every allocation whole and the heap consistent.
  */
 #include <selftest.h>
 
 #include <arch.h>
 #include <boot.h>
+#include <frame.h>
+#include <heap.h>
+#include <hhdm.h>
+#include <kstring.h>
 #include <printk.h>
+#include <stdatomic.h>
 #include <timer.h>
 
 #define BSP_TICKS_TO_WAIT 10
@@ -39,7 +48,113 @@ static bool every_cpu_ticks(void)
 	return online > 0 && ticking == online;
 }
 
+#define STRESS_ROUNDS 3000
+#define STRESS_SLOTS 32
+#define STRESS_MAX_SIZE 2048
+#define STRESS_FRAMES 200
+
+static atomic_uint stress_failures;
+
+static uint64_t next_random(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+static bool bytes_are(const uint8_t *p, uint8_t value, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != value)
+			return false;
+	}
+	return true;
+}
+
+/* Random kmalloc/kfree with each block filled with a byte of its own,
+ * checked before it is freed. */
+static unsigned stress_heap(uint64_t *rng, uint8_t tag)
+{
+	uint8_t *held[STRESS_SLOTS] = { 0 };
+	size_t sizes[STRESS_SLOTS];
+	unsigned failures = 0;
+
+	for (unsigned round = 0; round < STRESS_ROUNDS; round++) {
+		unsigned slot = (unsigned)(next_random(rng) % STRESS_SLOTS);
+		uint8_t fill = (uint8_t)(tag * STRESS_SLOTS + slot);
+		if (held[slot]) {
+			failures += !bytes_are(held[slot], fill, sizes[slot]);
+			kfree(held[slot]);
+			held[slot] = NULL;
+			continue;
+		}
+		sizes[slot] = 1 + next_random(rng) % STRESS_MAX_SIZE;
+		held[slot] = kmalloc(sizes[slot]);
+		if (!held[slot]) {
+			failures++;
+			continue;
+		}
+		memset(held[slot], fill, sizes[slot]);
+	}
+	for (unsigned slot = 0; slot < STRESS_SLOTS; slot++) {
+		if (held[slot]) {
+			failures += !bytes_are(held[slot], (uint8_t)(tag * STRESS_SLOTS + slot), sizes[slot]);
+			kfree(held[slot]);
+		}
+	}
+	return failures;
+}
+
+/* Frames taken and given back one at a time, each stamped and checked. */
+static unsigned stress_frames(uint8_t tag)
+{
+	unsigned failures = 0;
+
+	for (unsigned i = 0; i < STRESS_FRAMES; i++) {
+		paddr_t frame;
+		if (frame_alloc(&frame) != K_OK) {
+			failures++;
+			continue;
+		}
+		uint8_t *page = phys_to_virt(frame);
+		memset(page, tag, 4096);
+		failures += !bytes_are(page, tag, 4096);
+		failures += frame_free(frame) != K_OK;
+	}
+	return failures;
+}
+
+static void stress_allocators(void *unused)
+{
+	unsigned cpu = arch_cpu_index();
+	uint64_t rng = 0x9e3779b97f4a7c15ULL * (cpu + 1);
+
+	(void)unused;
+	unsigned failures = stress_heap(&rng, (uint8_t)cpu) + stress_frames((uint8_t)(0xa0 + cpu));
+	atomic_fetch_add_explicit(&stress_failures, failures, memory_order_relaxed);
+}
+
+static bool allocators_hold_under_every_cpu(void)
+{
+	uint64_t frames_before = frame_free_count();
+	unsigned aps = 0;
+
+	for (unsigned cpu = 1; cpu < MP_MAX_CPUS; cpu++)
+		aps += mp_cpu_online(cpu);
+	atomic_store(&stress_failures, 0);
+	unsigned ran = mp_run_on_aps(stress_allocators, NULL);
+	unsigned failures = atomic_load(&stress_failures);
+	enum heap_fault fault = heap_check(heap_kernel());
+	println("smp: %u APs allocated at once: %u bad blocks or frames, heap %s, %llu frames not returned",
+		ran, failures, fault == HEAP_FAULT_NONE ? "consistent" : "CORRUPT",
+		(unsigned long long)(frames_before - frame_free_count()));
+	return ran == aps && failures == 0 && fault == HEAP_FAULT_NONE &&
+	       frame_free_count() == frames_before;
+}
+
 void selftest_smp(void)
 {
 	selftest_check(every_cpu_ticks(), "smp.every_cpu_ticks");
+	selftest_check(allocators_hold_under_every_cpu(), "smp.allocators_under_every_cpu");
 }

@@ -16,6 +16,7 @@
 #include <panic.h>
 #include <printk.h>
 #include <stdatomic.h>
+#include <timer.h>
 
 /* Spins of arch_cpu_relax() before the BSP gives up on a missing AP: far
  * longer than any AP takes under software emulation. */
@@ -25,11 +26,60 @@ static atomic_uint aps_checked_in;
 static atomic_uint_fast64_t online_mask = 1; /* bit n: CPU n checked in; the BSP is */
 static void *ap_prepared[MP_MAX_CPUS];        /* written before each AP is released */
 
+/* Work the BSP hands every AP (mp_run_on_aps): a new generation number
+ * announces it, each AP runs it once and counts itself done. */
+struct ap_work {
+	void (*fn)(void *);
+	void *arg;
+	atomic_uint generation;
+	atomic_uint done;
+};
+
+static struct ap_work work;
+
+/* The BSP's wait for the APs' work, in its own ticks: far longer than a
+ * CPU's next tick plus any self-test's work. */
+#define AP_WORK_TIMEOUT_TICKS 3000
+
+static void run_posted_work(unsigned *seen)
+{
+	unsigned generation = atomic_load_explicit(&work.generation, memory_order_acquire);
+
+	if (generation == *seen)
+		return;
+	*seen = generation;
+	work.fn(work.arg);
+	atomic_fetch_add_explicit(&work.done, 1, memory_order_release);
+}
+
 void cpu_idle_forever(void)
 {
-	while (!panic_in_progress())
+	unsigned seen = 0;
+
+	while (!panic_in_progress()) {
+		if (arch_cpu_index() != 0)
+			run_posted_work(&seen);
 		arch_wait_for_interrupt();
+	}
 	arch_halt_forever();
+}
+
+unsigned mp_run_on_aps(void (*fn)(void *), void *arg)
+{
+	unsigned expected = atomic_load_explicit(&aps_checked_in, memory_order_acquire);
+	uint64_t start = timer_ticks();
+
+	atomic_store_explicit(&work.done, 0, memory_order_relaxed);
+	work.fn = fn;
+	work.arg = arg;
+	atomic_fetch_add_explicit(&work.generation, 1, memory_order_release);
+	while (atomic_load_explicit(&work.done, memory_order_acquire) < expected &&
+	       timer_ticks() - start < AP_WORK_TIMEOUT_TICKS)
+		arch_wait_for_interrupt();
+	unsigned done = atomic_load_explicit(&work.done, memory_order_acquire);
+	if (done < expected)
+		println("smp: only %u of %u APs finished their work in time", done, expected);
+	return done;
 }
 
 bool mp_cpu_online(unsigned index)

@@ -32,7 +32,7 @@ EXPECTED = {
     "ipc.register", "ipc.stamped_exchange", "ipc.denied_without_capability",
     "ipc.self_send_denied", "program.hello_runs", "program.syscall_hook_denies",
     "program.data_module_refused", "timer.ticks_arrive", "user.timer_interrupts_user_mode",
-    "smp.every_cpu_ticks",
+    "smp.every_cpu_ticks", "smp.allocators_under_every_cpu",
 }
 X86_ONLY = {"trap.divide_error"}
 
