@@ -83,6 +83,9 @@ static void compress(const uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN]
 
 	for (int i = 0; i < 16; i++)
 		m[i] = load32(block + 4 * i);
+	/* Unrolled, so every schedule index is a constant and the message
+	 * words stay in registers instead of being fetched through a table. */
+#pragma clang loop unroll(full)
 	for (int r = 0; r < 7; r++) {
 		const uint8_t *s = SCHEDULE[r];
 		G(s0, s4, s8, s12, m[s[0]], m[s[1]]);
@@ -150,6 +153,15 @@ static void chunk_update(struct blake3_chunk_state *c, const uint8_t *in, size_t
 			c->blocks_compressed++;
 			c->block_len = 0;
 			memset(c->block, 0, sizeof(c->block));
+		}
+		/* Whole blocks with more input after them go straight from the
+		 * input, without the copy into the buffer. */
+		while (c->block_len == 0 && len > BLAKE3_BLOCK_LEN) {
+			compress_cv(c->cv, in, BLAKE3_BLOCK_LEN, c->chunk_counter,
+				    c->flags | chunk_start_flag(c));
+			c->blocks_compressed++;
+			in += BLAKE3_BLOCK_LEN;
+			len -= BLAKE3_BLOCK_LEN;
 		}
 		size_t take = BLAKE3_BLOCK_LEN - c->block_len;
 		if (take > len)
