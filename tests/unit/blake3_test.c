@@ -156,7 +156,7 @@ static void extendable_output_matches_b3sum(void **state)
 
 static void incremental_equals_one_shot(void **state)
 {
-	static const size_t lengths[] = { 1, 63, 64, 65, 1023, 1024, 1025, 2049, 5000 };
+	static const size_t lengths[] = { 1, 63, 64, 65, 1023, 1024, 1025, 2049, 5000, 17000 };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
