@@ -37,8 +37,9 @@ void boot_print_modules(void);
  * Returns the number of CPUs online, the BSP included. */
 unsigned mp_wake_aps(void);
 
-/* Whether CPU `index` (0 = the BSP) is online. */
+/* Whether CPU `index` (0 = the BSP) is online; how many APs are. */
 bool mp_cpu_online(unsigned index);
+unsigned mp_aps_online(void);
 
 /* Logical CPU numbers go up to (not including) this. */
 #define MP_MAX_CPUS 64

@@ -138,10 +138,8 @@ static void stress_allocators(void *unused)
 static bool allocators_hold_under_every_cpu(void)
 {
 	uint64_t frames_before = frame_free_count();
-	unsigned aps = 0;
+	unsigned aps = mp_aps_online();
 
-	for (unsigned cpu = 1; cpu < MP_MAX_CPUS; cpu++)
-		aps += mp_cpu_online(cpu);
 	atomic_store(&stress_failures, 0);
 	unsigned ran = mp_run_on_aps(stress_allocators, NULL);
 	unsigned failures = atomic_load(&stress_failures);

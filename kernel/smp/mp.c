@@ -22,7 +22,6 @@
  * longer than any AP takes under software emulation. */
 #define AP_CHECKIN_SPIN_LIMIT 400000000ULL
 
-static atomic_uint aps_checked_in;
 static atomic_uint_fast64_t online_mask = 1; /* bit n: CPU n checked in; the BSP is */
 static void *ap_prepared[MP_MAX_CPUS];        /* written before each AP is released */
 
@@ -66,7 +65,7 @@ void cpu_idle_forever(void)
 
 unsigned mp_run_on_aps(void (*fn)(void *), void *arg)
 {
-	unsigned expected = atomic_load_explicit(&aps_checked_in, memory_order_acquire);
+	unsigned expected = mp_aps_online();
 	uint64_t start = timer_ticks();
 
 	atomic_store_explicit(&work.done, 0, memory_order_relaxed);
@@ -82,6 +81,11 @@ unsigned mp_run_on_aps(void (*fn)(void *), void *arg)
 	return done;
 }
 
+unsigned mp_aps_online(void)
+{
+	return (unsigned)__builtin_popcountll(atomic_load_explicit(&online_mask, memory_order_acquire)) - 1;
+}
+
 bool mp_cpu_online(unsigned index)
 {
 	return index < MP_MAX_CPUS &&
@@ -95,7 +99,6 @@ static void ap_entry(struct limine_mp_info *info)
 	arch_irq_disable();
 	arch_ap_init(ap_prepared[index], index); /* before any lock: arch_cpu_index() */
 	atomic_fetch_or_explicit(&online_mask, 1ULL << index, memory_order_release);
-	atomic_fetch_add_explicit(&aps_checked_in, 1, memory_order_release);
 	cpu_idle_forever();
 }
 
@@ -151,8 +154,7 @@ static unsigned mp_wait_for_checkins(unsigned expected)
 	unsigned long long spins = 0;
 	unsigned arrived;
 
-	while ((arrived = atomic_load_explicit(&aps_checked_in, memory_order_acquire)) < expected &&
-	       spins++ < AP_CHECKIN_SPIN_LIMIT)
+	while ((arrived = mp_aps_online()) < expected && spins++ < AP_CHECKIN_SPIN_LIMIT)
 		arch_cpu_relax();
 	return arrived;
 }
