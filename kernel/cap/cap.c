@@ -144,36 +144,32 @@ kerr_t cap_revoke(kpid_t by, kpid_t target, uint32_t endpoint, cap_rights_t righ
 	return err;
 }
 
-cap_rights_t cap_rights(kpid_t pid, uint32_t endpoint)
+/* The rights `pid` holds on `endpoint`; *alive says whether pid lives. */
+static cap_rights_t rights_held(kpid_t pid, uint32_t endpoint, bool *alive)
 {
-	cap_rights_t rights = 0;
 	arch_irqflags_t flags = spin_lock_irqsave(&cap_lock);
 	struct cap_table *t = table_of(pid);
 	const struct cap_entry *e = t ? find(t, endpoint) : NULL;
+	cap_rights_t rights = e ? e->rights : 0;
 
-	if (e)
-		rights = e->rights;
+	*alive = t != NULL;
 	spin_unlock_irqrestore(&cap_lock, flags);
 	return rights;
 }
 
-kerr_t cap_check(kpid_t pid, uint32_t endpoint, cap_rights_t rights)
+cap_rights_t cap_rights(kpid_t pid, uint32_t endpoint)
 {
-	arch_irqflags_t flags = spin_lock_irqsave(&cap_lock);
-	struct cap_table *t = table_of(pid);
-	const struct cap_entry *e = t ? find(t, endpoint) : NULL;
-	kerr_t err = !t ? K_ENOENT : rights && e && (e->rights & rights) == rights ? K_OK : K_EPERM;
+	bool alive;
 
-	spin_unlock_irqrestore(&cap_lock, flags);
-	return err;
+	return rights_held(pid, endpoint, &alive);
 }
 
-void cap_clear(kpid_t pid)
+kerr_t cap_check(kpid_t pid, uint32_t endpoint, cap_rights_t rights)
 {
-	arch_irqflags_t flags = spin_lock_irqsave(&cap_lock);
-	struct cap_table *t = table_of(pid);
+	bool alive;
+	cap_rights_t held = rights_held(pid, endpoint, &alive);
 
-	if (t)
-		memset(t->entries, 0, sizeof(t->entries));
-	spin_unlock_irqrestore(&cap_lock, flags);
+	if (!alive)
+		return K_ENOENT;
+	return rights && (held & rights) == rights ? K_OK : K_EPERM;
 }

@@ -60,7 +60,4 @@ __must_check kerr_t cap_check(kpid_t pid, uint32_t endpoint, cap_rights_t rights
 /* The rights `pid` holds on `endpoint` (0 if none or dead). */
 cap_rights_t cap_rights(kpid_t pid, uint32_t endpoint);
 
-/* Drops every capability of a process slot (on exit/destroy). */
-void cap_clear(kpid_t pid);
-
 #endif
