@@ -22,6 +22,7 @@
 #include <printk.h>
 #include <stdatomic.h>
 #include <timer.h>
+#include <xorshift.h>
 
 #define BSP_TICKS_TO_WAIT 10
 #define MAX_WAITS 10000
@@ -55,14 +56,6 @@ static bool every_cpu_ticks(void)
 
 static atomic_uint stress_failures;
 
-static uint64_t next_random(uint64_t *state)
-{
-	*state ^= *state << 13;
-	*state ^= *state >> 7;
-	*state ^= *state << 17;
-	return *state;
-}
-
 static bool bytes_are(const uint8_t *p, uint8_t value, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -81,7 +74,7 @@ static unsigned stress_heap(uint64_t *rng, uint8_t tag)
 	unsigned failures = 0;
 
 	for (unsigned round = 0; round < STRESS_ROUNDS; round++) {
-		unsigned slot = (unsigned)(next_random(rng) % STRESS_SLOTS);
+		unsigned slot = (unsigned)(xorshift64(rng) % STRESS_SLOTS);
 		uint8_t fill = (uint8_t)(tag * STRESS_SLOTS + slot);
 		if (held[slot]) {
 			failures += !bytes_are(held[slot], fill, sizes[slot]);
@@ -89,7 +82,7 @@ static unsigned stress_heap(uint64_t *rng, uint8_t tag)
 			held[slot] = NULL;
 			continue;
 		}
-		sizes[slot] = 1 + next_random(rng) % STRESS_MAX_SIZE;
+		sizes[slot] = 1 + xorshift64(rng) % STRESS_MAX_SIZE;
 		held[slot] = kmalloc(sizes[slot]);
 		if (!held[slot]) {
 			failures++;

@@ -18,7 +18,7 @@
 #include <cap.h>
 
 #include "../support/host_world.h"
-#include "../support/xorshift.h"
+#include <xorshift.h>
 
 #define USERS 4
 

@@ -18,7 +18,7 @@
 #include <hhdm.h>
 #include <objstore.h>
 
-#include "../support/xorshift.h"
+#include <xorshift.h>
 
 #define FAKE_PHYS_BASE 0x40000000ull
 #define ARENA_SIZE (16ull << 20)

@@ -25,7 +25,7 @@
 
 #include "../support/elf_build.h"
 #include "../support/host_world.h"
-#include "../support/xorshift.h"
+#include <xorshift.h>
 
 #define PAGE 0x1000ULL
 #define TEXT 0x400000ULL

@@ -1,6 +1,7 @@
 /*
  * xorshift: a small, fast, reproducible pseudo-random generator for
- * randomised tests (same seed, same sequence, on every machine).
+ * randomised tests and self-tests (same seed, same sequence, on every
+ * machine). Not for anything that needs unpredictability.
  */
 #ifndef CAMBIOS_XORSHIFT_H
 #define CAMBIOS_XORSHIFT_H
