@@ -11,6 +11,8 @@
 #define CAMBIOS_SELFTEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #ifndef CONFIG_SELFTEST
 #define CONFIG_SELFTEST 0
@@ -18,6 +20,11 @@
 
 /* Records one check and prints its TEST line. Returns `ok`. */
 bool selftest_check(bool ok, const char *name);
+
+/* Memory patterns the groups write and check: byte i is seed + i, so a
+ * shifted or crossed copy shows. */
+void selftest_fill_pattern(uint8_t *p, size_t len, uint8_t seed);
+bool selftest_pattern_intact(const uint8_t *p, size_t len, uint8_t seed);
 
 /* Runs every self-test group in boot order and prints the summary line. */
 void selftest_run_all(void);

@@ -20,21 +20,6 @@
 #define SMALL_ALLOCS 64
 #define TEST_FRAMES 32
 
-static bool pattern_intact(const uint8_t *p, size_t len, uint8_t seed)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] != (uint8_t)(seed + i))
-			return false;
-	}
-	return true;
-}
-
-static void fill_pattern(uint8_t *p, size_t len, uint8_t seed)
-{
-	for (size_t i = 0; i < len; i++)
-		p[i] = (uint8_t)(seed + i);
-}
-
 static size_t size_for(unsigned i)
 {
 	return 8 + (i * 37) % 3000;
@@ -49,14 +34,14 @@ static bool heap_patterns(void)
 		blocks[i] = kmalloc(size_for(i));
 		if (!blocks[i])
 			return false;
-		fill_pattern(blocks[i], size_for(i), (uint8_t)i);
+		selftest_fill_pattern(blocks[i], size_for(i), (uint8_t)i);
 	}
 	for (unsigned i = 0; i < SMALL_ALLOCS; i += 2) {
-		ok &= pattern_intact(blocks[i], size_for(i), (uint8_t)i);
+		ok &= selftest_pattern_intact(blocks[i], size_for(i), (uint8_t)i);
 		kfree(blocks[i]);
 	}
 	for (unsigned i = 1; i < SMALL_ALLOCS; i += 2) {
-		ok &= pattern_intact(blocks[i], size_for(i), (uint8_t)i);
+		ok &= selftest_pattern_intact(blocks[i], size_for(i), (uint8_t)i);
 		kfree(blocks[i]);
 	}
 	return ok && heap_check(heap_kernel()) == HEAP_FAULT_NONE;
@@ -68,9 +53,9 @@ static bool heap_realloc_keeps_bytes(void)
 
 	if (!p)
 		return false;
-	fill_pattern(p, 100, 7);
+	selftest_fill_pattern(p, 100, 7);
 	uint8_t *q = krealloc(p, 20000);
-	bool ok = q && pattern_intact(q, 100, 7);
+	bool ok = q && selftest_pattern_intact(q, 100, 7);
 	kfree(q ? q : p);
 	return ok;
 }

@@ -17,6 +17,21 @@ bool selftest_check(bool ok, const char *name)
 	return ok;
 }
 
+void selftest_fill_pattern(uint8_t *p, size_t len, uint8_t seed)
+{
+	for (size_t i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed + i);
+}
+
+bool selftest_pattern_intact(const uint8_t *p, size_t len, uint8_t seed)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] != (uint8_t)(seed + i))
+			return false;
+	}
+	return true;
+}
+
 void selftest_run_all(void)
 {
 	println("selftest: starting");

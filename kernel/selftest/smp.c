@@ -18,7 +18,6 @@
 #include <frame.h>
 #include <heap.h>
 #include <hhdm.h>
-#include <kstring.h>
 #include <printk.h>
 #include <stdatomic.h>
 #include <timer.h>
@@ -56,16 +55,7 @@ static bool every_cpu_ticks(void)
 
 static atomic_uint stress_failures;
 
-static bool bytes_are(const uint8_t *p, uint8_t value, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] != value)
-			return false;
-	}
-	return true;
-}
-
-/* Random kmalloc/kfree with each block filled with a byte of its own,
+/* Random kmalloc/kfree with each block filled with a pattern of its own,
  * checked before it is freed. */
 static unsigned stress_heap(uint64_t *rng, uint8_t tag)
 {
@@ -77,7 +67,7 @@ static unsigned stress_heap(uint64_t *rng, uint8_t tag)
 		unsigned slot = (unsigned)(xorshift64(rng) % STRESS_SLOTS);
 		uint8_t fill = (uint8_t)(tag * STRESS_SLOTS + slot);
 		if (held[slot]) {
-			failures += !bytes_are(held[slot], fill, sizes[slot]);
+			failures += !selftest_pattern_intact(held[slot], sizes[slot], fill);
 			kfree(held[slot]);
 			held[slot] = NULL;
 			continue;
@@ -88,11 +78,12 @@ static unsigned stress_heap(uint64_t *rng, uint8_t tag)
 			failures++;
 			continue;
 		}
-		memset(held[slot], fill, sizes[slot]);
+		selftest_fill_pattern(held[slot], sizes[slot], fill);
 	}
 	for (unsigned slot = 0; slot < STRESS_SLOTS; slot++) {
 		if (held[slot]) {
-			failures += !bytes_are(held[slot], (uint8_t)(tag * STRESS_SLOTS + slot), sizes[slot]);
+			failures += !selftest_pattern_intact(held[slot], sizes[slot],
+							     (uint8_t)(tag * STRESS_SLOTS + slot));
 			kfree(held[slot]);
 		}
 	}
@@ -111,8 +102,8 @@ static unsigned stress_frames(uint8_t tag)
 			continue;
 		}
 		uint8_t *page = phys_to_virt(frame);
-		memset(page, tag, 4096);
-		failures += !bytes_are(page, tag, 4096);
+		selftest_fill_pattern(page, 4096, tag);
+		failures += !selftest_pattern_intact(page, 4096, tag);
 		failures += frame_free(frame) != K_OK;
 	}
 	return failures;
