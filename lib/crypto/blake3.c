@@ -58,17 +58,36 @@ static uint32_t rotr(uint32_t x, unsigned n)
 	return (x >> n) | (x << (32 - n));
 }
 
-#define G(a, b, c, d, x, y)                      \
+/* One quarter-round of state words a, b, c, d with message words x, y.
+ * ROTR is the rotate for the type at hand: one word, or four lanes. */
+#define G(ROTR, a, b, c, d, x, y)                \
 	do {                                     \
 		a = a + b + (x);                 \
-		d = rotr(d ^ a, 16);             \
+		d = ROTR(d ^ a, 16);             \
 		c = c + d;                       \
-		b = rotr(b ^ c, 12);             \
+		b = ROTR(b ^ c, 12);             \
 		a = a + b + (y);                 \
-		d = rotr(d ^ a, 8);              \
+		d = ROTR(d ^ a, 8);              \
 		c = c + d;                       \
-		b = rotr(b ^ c, 7);              \
+		b = ROTR(b ^ c, 7);              \
 	} while (0)
+
+/* The seven rounds over the state s0..s15 and the message m[] in scope.
+ * Unrolled, so every schedule index is a constant and the message words
+ * stay in registers instead of being fetched through a table. */
+#define ROUNDS(ROTR)                                                       \
+	_Pragma("clang loop unroll(full)")                                 \
+	for (int r = 0; r < 7; r++) {                                      \
+		const uint8_t *s = SCHEDULE[r];                            \
+		G(ROTR, s0, s4, s8, s12, m[s[0]], m[s[1]]);                \
+		G(ROTR, s1, s5, s9, s13, m[s[2]], m[s[3]]);                \
+		G(ROTR, s2, s6, s10, s14, m[s[4]], m[s[5]]);               \
+		G(ROTR, s3, s7, s11, s15, m[s[6]], m[s[7]]);               \
+		G(ROTR, s0, s5, s10, s15, m[s[8]], m[s[9]]);               \
+		G(ROTR, s1, s6, s11, s12, m[s[10]], m[s[11]]);             \
+		G(ROTR, s2, s7, s8, s13, m[s[12]], m[s[13]]);              \
+		G(ROTR, s3, s4, s9, s14, m[s[14]], m[s[15]]);              \
+	}
 
 /* The compression function: 7 rounds over the 16-word state; out gets all
  * 16 words (the first 8, xored with the second 8, are the new CV; the full
@@ -85,20 +104,7 @@ static void compress(const uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN]
 
 	for (int i = 0; i < 16; i++)
 		m[i] = load32(block + 4 * i);
-	/* Unrolled, so every schedule index is a constant and the message
-	 * words stay in registers instead of being fetched through a table. */
-#pragma clang loop unroll(full)
-	for (int r = 0; r < 7; r++) {
-		const uint8_t *s = SCHEDULE[r];
-		G(s0, s4, s8, s12, m[s[0]], m[s[1]]);
-		G(s1, s5, s9, s13, m[s[2]], m[s[3]]);
-		G(s2, s6, s10, s14, m[s[4]], m[s[5]]);
-		G(s3, s7, s11, s15, m[s[6]], m[s[7]]);
-		G(s0, s5, s10, s15, m[s[8]], m[s[9]]);
-		G(s1, s6, s11, s12, m[s[10]], m[s[11]]);
-		G(s2, s7, s8, s13, m[s[12]], m[s[13]]);
-		G(s3, s4, s9, s14, m[s[14]], m[s[15]]);
-	}
+	ROUNDS(rotr);
 	out[0] = s0 ^ s8; out[1] = s1 ^ s9; out[2] = s2 ^ s10; out[3] = s3 ^ s11;
 	out[4] = s4 ^ s12; out[5] = s5 ^ s13; out[6] = s6 ^ s14; out[7] = s7 ^ s15;
 	out[8] = s8 ^ cv[0]; out[9] = s9 ^ cv[1]; out[10] = s10 ^ cv[2]; out[11] = s11 ^ cv[3];
@@ -134,18 +140,6 @@ static vec4 splat4(uint32_t v)
 	return (vec4){ v, v, v, v };
 }
 
-#define G4(a, b, c, d, x, y)                     \
-	do {                                     \
-		a = a + b + (x);                 \
-		d = rotr4(d ^ a, 16);            \
-		c = c + d;                       \
-		b = rotr4(b ^ c, 12);            \
-		a = a + b + (y);                 \
-		d = rotr4(d ^ a, 8);             \
-		c = c + d;                       \
-		b = rotr4(b ^ c, 7);             \
-	} while (0)
-
 /* The 16 message words of block `block` of each of the four chunks. */
 static void load_block4(const uint8_t *in, unsigned block, vec4 m[16])
 {
@@ -179,18 +173,7 @@ static void hash4_chunks(const uint8_t *in, const uint32_t key[8], uint64_t coun
 		vec4 s12 = counter_lo, s13 = counter_hi, s14 = splat4(BLAKE3_BLOCK_LEN), s15 = splat4(f);
 
 		load_block4(in, block, m);
-#pragma clang loop unroll(full)
-		for (int r = 0; r < 7; r++) {
-			const uint8_t *s = SCHEDULE[r];
-			G4(s0, s4, s8, s12, m[s[0]], m[s[1]]);
-			G4(s1, s5, s9, s13, m[s[2]], m[s[3]]);
-			G4(s2, s6, s10, s14, m[s[4]], m[s[5]]);
-			G4(s3, s7, s11, s15, m[s[6]], m[s[7]]);
-			G4(s0, s5, s10, s15, m[s[8]], m[s[9]]);
-			G4(s1, s6, s11, s12, m[s[10]], m[s[11]]);
-			G4(s2, s7, s8, s13, m[s[12]], m[s[13]]);
-			G4(s3, s4, s9, s14, m[s[14]], m[s[15]]);
-		}
+		ROUNDS(rotr4);
 		cv[0] = s0 ^ s8; cv[1] = s1 ^ s9; cv[2] = s2 ^ s10; cv[3] = s3 ^ s11;
 		cv[4] = s4 ^ s12; cv[5] = s5 ^ s13; cv[6] = s6 ^ s14; cv[7] = s7 ^ s15;
 	}
