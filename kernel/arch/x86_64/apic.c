@@ -99,16 +99,12 @@ static void pic_remap_and_mask(void)
 	outb(PIC2_DATA, 0xff);
 }
 
-/* Turns this CPU's local APIC on; returns its physical address. */
-static uint64_t lapic_enable_this_cpu(void)
+/* Turns this CPU's local APIC on (`lapic` already points at the page). */
+static void lapic_enable_this_cpu(void)
 {
-	uint64_t base = rdmsr(MSR_APIC_BASE);
-
-	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
-	lapic = phys_to_virt(base & APIC_BASE_ADDR_MASK);
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
 	lapic_write(LAPIC_TPR, 0); /* accept every priority */
 	lapic_write(LAPIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
-	return base & APIC_BASE_ADDR_MASK;
 }
 
 static void lapic_timer_periodic(uint32_t reload)
@@ -127,7 +123,9 @@ void arch_interrupts_init(void)
 	if (!(r[3] & CPUID_1_EDX_APIC))
 		panic("interrupts: this CPU has no local APIC");
 	pic_remap_and_mask();
-	uint64_t phys = lapic_enable_this_cpu();
+	uint64_t phys = rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK;
+	lapic = phys_to_virt(phys);
+	lapic_enable_this_cpu();
 	println("interrupts: 8259 PIC remapped to 0x%x-0x%x and masked; local APIC %u at 0x%llx on",
 		PIC_VECTOR_BASE, PIC_VECTOR_BASE + 15, lapic_read(LAPIC_ID) >> 24,
 		(unsigned long long)phys);
@@ -173,7 +171,7 @@ void arch_timer_start(unsigned hz)
 
 void lapic_start_ap(void)
 {
-	(void)lapic_enable_this_cpu();
+	lapic_enable_this_cpu();
 	lapic_timer_periodic(timer_reload);
 }
 
