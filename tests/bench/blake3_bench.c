@@ -17,6 +17,8 @@
 
 #include <crypto/blake3.h>
 
+#include "bench_clock.h"
+
 #ifndef BENCH_FLAVOUR
 #define BENCH_FLAVOUR "host -O2"
 #endif
@@ -24,19 +26,11 @@
 #define MIB (1024.0 * 1024.0)
 #define TARGET_BYTES (256u << 20)
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static double ours(const uint8_t *data, size_t len)
 {
 	uint8_t out[BLAKE3_OUT_LEN];
 	size_t rounds = TARGET_BYTES / len;
-	double start = now();
+	double start = bench_now();
 	volatile uint8_t sink = 0;
 
 	for (size_t i = 0; i < rounds; i++) {
@@ -44,7 +38,7 @@ static double ours(const uint8_t *data, size_t len)
 		sink ^= out[0];
 	}
 	(void)sink;
-	return (double)rounds * (double)len / MIB / (now() - start);
+	return (double)rounds * (double)len / MIB / (bench_now() - start);
 }
 
 static double b3sum_single_thread(const uint8_t *data, size_t len)
@@ -57,14 +51,14 @@ static double b3sum_single_thread(const uint8_t *data, size_t len)
 	fwrite(data, 1, len, f);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "b3sum --num-threads 1 --no-names %s > /dev/null", path);
-	double start = now();
+	double start = bench_now();
 	for (int i = 0; i < repeats; i++) {
 		if (system(cmd) != 0) {
 			remove(path);
 			return -1;
 		}
 	}
-	double rate = (double)repeats * (double)len / MIB / (now() - start);
+	double rate = (double)repeats * (double)len / MIB / (bench_now() - start);
 	remove(path);
 	return rate;
 }

@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 
 #include "crypto/ed25519.h"
+#include "bench_clock.h"
 
 #define KEYS 64
 #define MSG_LEN 64
@@ -34,14 +35,6 @@ struct key {
 
 static struct key keys[KEYS];
 static volatile uint64_t sink; /* keeps results alive */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void die(const char *what)
 {
@@ -108,16 +101,16 @@ static void ossl_verify(struct key *k)
 static double rate(void (*op)(struct key *k))
 {
 	uint64_t n = 0;
-	double start = now(), elapsed;
+	double start = bench_now(), elapsed;
 
 	for (unsigned i = 0; i < KEYS; i++) /* warm up */
 		op(&keys[i]);
-	start = now();
+	start = bench_now();
 	do {
 		for (unsigned i = 0; i < KEYS; i++)
 			op(&keys[i]);
 		n += KEYS;
-		elapsed = now() - start;
+		elapsed = bench_now() - start;
 	} while (elapsed < MIN_SECONDS);
 	return (double)n / elapsed;
 }

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench_clock.h"
+
 #define RING 32
 
 static paddr_t held[FRAME_COUNT];
@@ -35,14 +37,6 @@ static uint64_t rng(void)
 	rng_state ^= rng_state << 25;
 	rng_state ^= rng_state >> 27;
 	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static void die(const char *what, kerr_t err)
@@ -94,11 +88,11 @@ static void bench_single(unsigned percent, uint64_t steps)
 	fill_pool(percent);
 	for (uint64_t i = 0; i < steps; i++) /* scatter the free frames */
 		replace_random_frame();
-	t0 = now();
+	t0 = bench_now();
 	for (uint64_t i = 0; i < steps; i++)
 		replace_random_frame();
 	snprintf(name, sizeof(name), "single %u%%", percent);
-	print_row(name, 2 * steps, now() - t0, "");
+	print_row(name, 2 * steps, bench_now() - t0, "");
 }
 
 static void bench_contiguous(size_t count, size_t align, uint64_t steps)
@@ -112,7 +106,7 @@ static void bench_contiguous(size_t count, size_t align, uint64_t steps)
 	fill_pool(50);
 	for (uint64_t i = 0; i < nheld / 10; i++)
 		replace_random_frame();
-	t0 = now();
+	t0 = bench_now();
 	for (uint64_t i = 0; i < steps; i++) {
 		if (in_ring == RING) {
 			check(frame_free_contiguous(ring[oldest], count), "free run");
@@ -129,7 +123,7 @@ static void bench_contiguous(size_t count, size_t align, uint64_t steps)
 	}
 	snprintf(name, sizeof(name), "contig %zu/%zu", count, align);
 	snprintf(note, sizeof(note), "%llu failed", (unsigned long long)failures);
-	print_row(name, ops, now() - t0, note);
+	print_row(name, ops, bench_now() - t0, note);
 }
 
 int main(void)

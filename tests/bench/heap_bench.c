@@ -26,6 +26,8 @@
 
 #include <heap.h>
 
+#include "bench_clock.h"
+
 #define ARENA_SIZE (256ul << 20)
 /* No more threads than CPUs: a host thread preempted while holding the
  * heap's spinlock leaves the others spinning for a whole time slice, which
@@ -73,14 +75,6 @@ static uint64_t next_random(uint64_t *state)
 	*state ^= *state << 25;
 	*state ^= *state >> 27;
 	return *state * 2685821657736338717ull;
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static void *alloc_touched(const struct allocator *a, size_t size)
@@ -142,7 +136,7 @@ static double measure(const struct allocator *a, const struct workload *w, uint6
 {
 	struct thread_job jobs[THREADS];
 	uint64_t ops = 0;
-	double start = now_seconds(), elapsed;
+	double start = bench_now(), elapsed;
 
 	for (unsigned i = 0; i < w->threads; i++) {
 		jobs[i] = (struct thread_job){ .allocator = a, .workload = w, .seed = 1000 + i };
@@ -152,7 +146,7 @@ static double measure(const struct allocator *a, const struct workload *w, uint6
 		pthread_join(jobs[i].thread, NULL);
 		ops += jobs[i].ops;
 	}
-	elapsed = now_seconds() - start;
+	elapsed = bench_now() - start;
 	*ops_out = ops;
 	return (double)ops / elapsed;
 }

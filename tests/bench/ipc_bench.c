@@ -26,20 +26,13 @@
 #include <unistd.h>
 
 #include "../support/host_world.h"
+#include "bench_clock.h"
 #include "instructions.h"
 
 #define SENDER PID_MAKE(0, 1)
 #define RECEIVER PID_MAKE(0, 2)
 #define TIMED_PAIRS 200000
 #define COUNTED_PAIRS 8
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void fail(const char *what, kerr_t err)
 {
@@ -88,13 +81,13 @@ static double pipe_ns_per_pair(size_t length, unsigned count)
 
 	if (pipe(fds) != 0)
 		return -1;
-	double start = now();
+	double start = bench_now();
 	for (unsigned i = 0; i < count; i++) {
 		if (write(fds[1], buf, length) != (ssize_t)length ||
 		    read(fds[0], buf, length) != (ssize_t)length)
 			break;
 	}
-	double ns = (now() - start) * 1e9 / count;
+	double ns = (bench_now() - start) * 1e9 / count;
 	close(fds[0]);
 	close(fds[1]);
 	return ns;
@@ -106,9 +99,9 @@ static void measure(size_t length)
 	struct pairs counted = { length, COUNTED_PAIRS };
 
 	run_pairs(&warm);
-	double start = now();
+	double start = bench_now();
 	run_pairs(&timed);
-	double ns = (now() - start) * 1e9 / TIMED_PAIRS;
+	double ns = (bench_now() - start) * 1e9 / TIMED_PAIRS;
 	long long instructions = count_instructions(run_pairs, &counted);
 	printf("  %3zu-byte payload: %7.1f ns/pair", length, ns);
 	if (instructions >= 0)
