@@ -25,6 +25,11 @@ uint64_t timer_ticks(void);
 /* Ticks counted by CPU `cpu`'s own timer (0 for a CPU without one). */
 uint64_t timer_cpu_ticks(unsigned cpu);
 
+/* On the BSP: sleeps until `ticks` more ticks have passed, or until
+ * `max_waits` interrupts have come and gone (a bound for a timer that
+ * never fires). Returns how many interrupts it waited for. */
+unsigned timer_wait_ticks(uint64_t ticks, unsigned max_waits);
+
 /* From the arch interrupt handler, interrupts masked: one tick passed. */
 void timer_tick(void);
 

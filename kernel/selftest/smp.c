@@ -29,14 +29,11 @@
 static bool every_cpu_ticks(void)
 {
 	uint64_t before[MP_MAX_CPUS];
-	uint64_t start = timer_ticks();
 	unsigned online = 0, ticking = 0;
 
 	for (unsigned cpu = 0; cpu < MP_MAX_CPUS; cpu++)
 		before[cpu] = timer_cpu_ticks(cpu);
-	for (unsigned waits = 0; timer_ticks() < start + BSP_TICKS_TO_WAIT && waits < MAX_WAITS;
-	     waits++)
-		arch_wait_for_interrupt();
+	(void)timer_wait_ticks(BSP_TICKS_TO_WAIT, MAX_WAITS);
 	for (unsigned cpu = 0; cpu < MP_MAX_CPUS; cpu++) {
 		if (!mp_cpu_online(cpu))
 			continue;

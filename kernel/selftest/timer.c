@@ -8,7 +8,6 @@
  */
 #include <selftest.h>
 
-#include <arch.h>
 #include <printk.h>
 #include <timer.h>
 
@@ -20,12 +19,7 @@
 static bool ticks_arrive(void)
 {
 	uint64_t start = timer_ticks();
-	unsigned waits = 0;
-
-	while (timer_ticks() < start + TICKS_TO_SEE && waits < MAX_WAITS) {
-		arch_wait_for_interrupt();
-		waits++;
-	}
+	unsigned waits = timer_wait_ticks(TICKS_TO_SEE, MAX_WAITS);
 	uint64_t seen = timer_ticks() - start;
 	println("timer: %llu ticks in %u interrupt waits", (unsigned long long)seen, waits);
 	return seen >= TICKS_TO_SEE;

@@ -31,6 +31,18 @@ uint64_t timer_cpu_ticks(unsigned cpu)
 	return cpu < TIMER_MAX_CPUS ? atomic_load_explicit(&ticks[cpu], memory_order_relaxed) : 0;
 }
 
+unsigned timer_wait_ticks(uint64_t ticks, unsigned max_waits)
+{
+	uint64_t start = timer_ticks();
+	unsigned waits = 0;
+
+	while (timer_ticks() - start < ticks && waits < max_waits) {
+		arch_wait_for_interrupt();
+		waits++;
+	}
+	return waits;
+}
+
 void timer_tick(void)
 {
 	unsigned cpu = arch_cpu_index();
