@@ -366,11 +366,14 @@ $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile
 	$(Q)$(CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS_$*) -o $@
 
 # The working corpus lives in build/; tests/fuzz/corpus/<name> seeds it.
+# Crashes, leaks and timeouts are written to build/host/fuzz/artifacts-<name>/,
+# never into the source tree: turn one into a unit test, then delete it.
 fuzz: $(FUZZ_BINS)
 	@set -e; for f in $(FUZZERS); do \
-		mkdir -p $(HOST_BUILD)/fuzz/corpus-$$f; \
+		mkdir -p $(HOST_BUILD)/fuzz/corpus-$$f $(HOST_BUILD)/fuzz/artifacts-$$f; \
 		echo "== fuzz $$f ($(FUZZ_SECONDS) s)"; \
 		if ! $(HOST_BUILD)/fuzz/$${f}_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(HOST_BUILD)/fuzz/artifacts-$$f/ \
 			$(HOST_BUILD)/fuzz/corpus-$$f $$(ls -d tests/fuzz/corpus/$$f 2>/dev/null) \
 			> $(HOST_BUILD)/fuzz/$$f.log 2>&1; then \
 			tail -40 $(HOST_BUILD)/fuzz/$$f.log; exit 1; \

@@ -323,6 +323,33 @@ static void module_cmdline_before_any_module_fails(void **state)
 			 "line 3", "module_cmdline");
 }
 
+/* A libFuzzer find (once crash-25194ab3...): a mutated limine.conf with a
+ * capitalised protocol name, a 0xff byte in a path and keys run together
+ * on one line. It never crashed the parser -- the fuzzer's oracle wrongly
+ * wanted the protocol in lower case -- and it parses: the protocol is
+ * matched in any case, the byte is kept, and a key's value is the rest of
+ * its line. */
+static void mangled_fuzzer_config_parses(void **state)
+{
+	(void)state;
+	parse_ok("# CambiOS boot configuration, in Limine 8.x syntax.\n"
+		 "# Read b\n"
+		 "/CambiOS\n"
+		 "    protocol: Limine\n"
+		 "    kernel_path: boot(\xff:/boot/cambios.elfno\n"
+		 "    module_path: boot():/boot/modules/kernel.sym\n"
+		 "  module_cmdline: kernel-symbols\n"
+		 "    module_path: boo    module_cmdline: kernel-sym[ols\n"
+		 "    module_path: boot()module_cmdline: hello\n");
+	assert_string_equal(parsed.entry.protocol, "Limine");
+	assert_string_equal(parsed.entry.kernel_path, "boot(\xff:/boot/cambios.elfno");
+	assert_int_equal(parsed.entry.module_count, 3);
+	assert_string_equal(parsed.entry.modules[0].cmdline, "kernel-symbols");
+	assert_string_equal(parsed.entry.modules[1].path, "boo    module_cmdline: kernel-sym[ols");
+	assert_string_equal(parsed.entry.modules[2].path, "boot()module_cmdline: hello");
+	assert_string_equal(parsed.entry.modules[2].cmdline, "");
+}
+
 static void append_modules(char *text, size_t size, unsigned count)
 {
 	for (unsigned i = 0; i < count; i++) {
@@ -665,6 +692,7 @@ int main(void)
 		cmocka_unit_test(empty_file_fails),
 		cmocka_unit_test(modules_pair_with_their_cmdlines),
 		cmocka_unit_test(module_cmdline_before_any_module_fails),
+		cmocka_unit_test(mangled_fuzzer_config_parses),
 		cmocka_unit_test(thirty_two_modules_fit),
 		cmocka_unit_test(too_many_modules_fails),
 		cmocka_unit_test(macros_expand_in_values),
