@@ -83,6 +83,7 @@ KERNEL_SRCS := \
 	kernel/objstore/objstore.c \
 	kernel/proc/process.c \
 	kernel/proc/program.c \
+	kernel/proc/run.c \
 	lib/elf.c \
 	kernel/cap/cap.c \
 	kernel/ipc/ipc.c \

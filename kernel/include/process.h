@@ -17,6 +17,7 @@
 #include <kerr.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <user.h>
 #include <vm.h>
 
 #define PROCESS_MAX 64
@@ -77,11 +78,11 @@ struct address_space *process_address_space(kpid_t pid);
 kpid_t process_current(void);
 
 /* Runs the user code of `pid` at `entry` with stack `sp` on this CPU,
- * synchronously, as process_current(), until it exits or is ended (see
- * user.h); returns its exit value. K_ENOENT-like failures (a dead pid)
- * return USER_RUN_FAULTED without running anything. Until the scheduler
- * exists, this is how a process runs. */
-int64_t process_run(kpid_t pid, uint64_t entry, uint64_t sp);
+ * synchronously, as process_current(), until it exits or faults, and says
+ * which (user.h). A pid that is not a live process runs nothing
+ * (USER_END_NOT_RUN). Until the scheduler exists, this is how a process
+ * runs (kernel/proc/run.c). */
+struct user_outcome process_run(kpid_t pid, uint64_t entry, uint64_t sp);
 
 /* Host tests: tear everything down (frees address spaces). */
 void process_table_reset(void);

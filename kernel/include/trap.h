@@ -7,8 +7,8 @@
  * the policy is portable:
  *   - every exception is reported: name, code, faulting address,
  *     instruction pointer, registers, and a backtrace with symbol names;
- *   - a fault in user mode goes to the user-fault hook (a later chapter
- *     kills the process there);
+ *   - a fault in user mode ends that program, reported in one line
+ *     (user_fault_end in user.h); the kernel carries on;
  *   - kernel code that expects a fault (self-tests; later, copies from
  *     user memory) arms trap_expect() and execution resumes at its recovery
  *     address;
@@ -42,6 +42,7 @@ struct trap_info {
 	bool has_address;
 	uint64_t address;      /* CR2 / FAR_EL1 */
 	bool write;            /* page faults: the access was a write */
+	bool fetch;            /* page faults: an instruction fetch (x86 I/D bit) */
 	bool from_user;
 	struct trap_frame *frame;
 };
@@ -57,13 +58,7 @@ void trap_dispatch(struct trap_info *t);
 void trap_expect(enum trap_kind kind, uintptr_t resume_ip);
 bool trap_expect_fired(void);
 
-/* The user-fault hook: returns true if it dealt with the fault (the frame
- * may have been changed to resume elsewhere). NULL restores the default
- * (report and panic: with no processes yet, a user fault is a kernel bug). */
-typedef bool (*trap_user_hook_fn)(struct trap_info *t);
-void trap_set_user_hook(trap_user_hook_fn hook);
-
-/* Prints the full report of a trap (used by dispatch and by hooks). */
+/* Prints the full report of a kernel-mode trap. */
 void trap_report(const struct trap_info *t);
 
 /* Arch side: register access for the portable code. */

@@ -1,24 +1,55 @@
 /*
- * user: running code in user mode (ring 3 / EL0) and coming back.
+ * user: running a process's code in user mode (ring 3 / EL0) and how it
+ * ends.
  *
- * arch_user_run() saves the kernel's context, switches to the given address
- * space and drops to user mode at `entry` with stack `sp`. It returns when
- * the user code calls SYS_EXIT (with its exit code), or when a user fault
- * is ended by user_fault_end() (with USER_RUN_FAULTED). Until the scheduler
- * exists this is how the kernel runs user code: one program at a time, on
- * the calling CPU, synchronously.
+ * Until the scheduler exists a process runs synchronously: process_run()
+ * (process.h) enters user mode on the calling CPU and returns when the
+ * program has ended, in one of two ways that are never confused:
+ *   - it exited: SYS_EXIT, with the code it chose (any 64-bit value);
+ *   - it faulted: any exception it caused in user mode (page fault,
+ *     protection fault, undefined instruction, divide error, breakpoint,
+ *     alignment, ...) ends it. The kernel prints one line naming the
+ *     program, its pid, the cause, the faulting address and the
+ *     instruction address, and carries on; no handler needs installing.
+ * The kernel-side halves (user_exit, user_fault_end) run in a system call
+ * or exception taken from user mode and do not return: they abandon the
+ * program's kernel frames and resume process_run()'s caller.
  */
 #ifndef CAMBIOS_USER_H
 #define CAMBIOS_USER_H
 
 #include <stdint.h>
 
-#define USER_RUN_FAULTED (-1000)
+struct trap_info;
 
-int64_t arch_user_run(uint64_t entry, uint64_t sp, uint64_t page_table_root);
+enum user_end {
+	USER_END_NOT_RUN = 0, /* nothing ran: the process did not exist */
+	USER_END_EXITED,      /* SYS_EXIT; exit_code is its argument */
+	USER_END_FAULTED,     /* ended by a fault; exit_code is 0 */
+};
 
-/* From a syscall or a user-fault hook on the same CPU: abandon the user
- * program and make arch_user_run() return `value`. */
-__attribute__((noreturn)) void arch_user_return(int64_t value);
+struct user_outcome {
+	enum user_end end;
+	int64_t exit_code;
+};
+
+/* From the SYS_EXIT system call: the program ends with `code`. */
+__attribute__((noreturn)) void user_exit(int64_t code);
+
+/* From trap_dispatch: a fault in user mode ends the program (reported in
+ * one line). */
+__attribute__((noreturn)) void user_fault_end(const struct trap_info *t);
+
+/* From the arch's system-call return path: the program cannot be resumed
+ * where it asked to be (`why`, at instruction address `ip`); it ends as
+ * faulted. */
+__attribute__((noreturn)) void user_refuse(const char *why, uint64_t ip);
+
+/* Arch: save the kernel's context, load the page tables `page_table_root`,
+ * clear every register the program can read and enter user mode at
+ * `entry` with stack `sp`. Returns when arch_user_return() is called from
+ * a system call or exception taken from that program on this CPU. */
+void arch_user_run(uint64_t entry, uint64_t sp, uint64_t page_table_root);
+__attribute__((noreturn)) void arch_user_return(void);
 
 #endif

@@ -71,11 +71,10 @@ void vm_space_destroy(struct address_space *as);
 uint64_t vm_space_root(const struct address_space *as);
 
 /* The user address space the current CPU is running (NULL in the kernel's
- * own). Set around user_run(). */
+ * own): the one the user-copy routines check against. Set around a
+ * process's run; vm_switch_current_space returns the one it replaces. */
 struct address_space *vm_current_space(void);
-
-/* Runs user code in `as` until it exits or is ended (user.h). */
-int64_t user_run(struct address_space *as, uint64_t entry, uint64_t sp);
+struct address_space *vm_switch_current_space(struct address_space *as);
 
 /* Arch hooks for vm.c. */
 uint64_t arch_kernel_root(void);                  /* CR3 / TTBR1_EL1, address bits */

@@ -19,7 +19,7 @@
 
 static int64_t sys_exit(const struct syscall_frame *f)
 {
-	arch_user_return((int64_t)f->arg[0]);
+	user_exit((int64_t)f->arg[0]);
 }
 
 /* Prints at most SYS_PRINT_MAX bytes of the caller's memory, copied in

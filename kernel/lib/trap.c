@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <symbols.h>
+#include <user.h>
 
 struct expectation {
 	bool armed;
@@ -21,7 +22,6 @@ struct expectation {
 };
 
 static struct expectation expected;
-static trap_user_hook_fn user_hook;
 
 void trap_expect(enum trap_kind kind, uintptr_t resume_ip)
 {
@@ -35,11 +35,6 @@ bool trap_expect_fired(void)
 
 	expected = (struct expectation){ 0 };
 	return fired;
-}
-
-void trap_set_user_hook(trap_user_hook_fn hook)
-{
-	user_hook = hook;
 }
 
 void trap_report(const struct trap_info *t)
@@ -78,8 +73,11 @@ void trap_dispatch(struct trap_info *t)
 {
 	if (t->kind != TRAP_FATAL && take_expected(t))
 		return;
-	if (t->from_user && t->kind != TRAP_FATAL && user_hook && user_hook(t))
-		return;
+	/* Whatever a program does wrong ends that program, never the kernel.
+	 * (A fatal trap -- double fault, machine check, SError -- is the
+	 * machine's or the kernel's, even when it arrives from user mode.) */
+	if (t->from_user && t->kind != TRAP_FATAL)
+		user_fault_end(t);
 	trap_report(t);
 	panic("unhandled %s in %s mode", t->name, t->from_user ? "user" : "kernel");
 }

@@ -13,7 +13,6 @@
 #include <kstring.h>
 #include <printk.h>
 #include <stdatomic.h>
-#include <user.h>
 
 static _Atomic uint64_t kernel_root;
 static struct address_space *current_space; /* boot CPU only, until SMP scheduling */
@@ -219,13 +218,10 @@ struct address_space *vm_current_space(void)
 	return current_space;
 }
 
-int64_t user_run(struct address_space *as, uint64_t entry, uint64_t sp)
+struct address_space *vm_switch_current_space(struct address_space *as)
 {
 	struct address_space *previous = current_space;
-	int64_t result;
 
 	current_space = as;
-	result = arch_user_run(entry, sp, vm_space_root(as));
-	current_space = previous;
-	return result;
+	return previous;
 }

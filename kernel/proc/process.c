@@ -16,7 +16,6 @@
 #include <printk.h>
 #include <spinlock.h>
 #include <stdatomic.h>
-#include <user.h>
 
 struct process {
 	uint32_t generation;
@@ -205,39 +204,6 @@ struct address_space *process_address_space(kpid_t pid)
 
 	spin_unlock_irqrestore(&table_lock, flags);
 	return p ? &p->space : NULL;
-}
-
-/* What each CPU runs; written only by that CPU, around process_run(). */
-#define CURRENT_MAX_CPUS 64
-
-struct cpu_current {
-	bool running;
-	kpid_t pid;
-};
-
-static struct cpu_current current[CURRENT_MAX_CPUS];
-
-kpid_t process_current(void)
-{
-	unsigned cpu = arch_cpu_index();
-
-	return cpu < CURRENT_MAX_CPUS && current[cpu].running ? current[cpu].pid : PID_NONE;
-}
-
-int64_t process_run(kpid_t pid, uint64_t entry, uint64_t sp)
-{
-	struct address_space *as = process_address_space(pid);
-	unsigned cpu = arch_cpu_index();
-
-	if (!as || cpu >= CURRENT_MAX_CPUS)
-		return USER_RUN_FAULTED;
-	struct cpu_current previous = current[cpu];
-	current[cpu] = (struct cpu_current){ .running = true, .pid = pid };
-	(void)process_set_state(pid, PROCESS_RUNNING);
-	int64_t result = user_run(as, entry, sp);
-	(void)process_set_state(pid, PROCESS_EXITED);
-	current[cpu] = previous;
-	return result;
 }
 
 void process_table_reset(void)

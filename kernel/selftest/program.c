@@ -23,31 +23,40 @@
 #define HELLO_ROLE "hello"
 #define SYMBOLS_ROLE "kernel-symbols"
 
-/* Loads the module into a new process and runs it; returns its exit code
- * (INT64_MIN if it could not be loaded). */
-static int64_t load_and_run(const struct verified_module *m)
+/* Loads the module into a new process, runs it and destroys the process;
+ * returns how it ended (USER_END_NOT_RUN if it could not be loaded). */
+static struct user_outcome load_and_run(const struct verified_module *m)
 {
+	struct user_outcome outcome = { .end = USER_END_NOT_RUN };
 	struct program_image image;
 	const char *reason = NULL;
-	int64_t code = INT64_MIN;
 	kpid_t pid;
 
 	if (process_create(m->name, &pid) != K_OK)
-		return code;
+		return outcome;
 	struct address_space *as = process_address_space(pid);
 	kerr_t err = program_load(as, m->body, m->body_len, &image, &reason);
 	if (err == K_OK) {
 		println("program: %s loaded into pid %u: entry %#lx, %u segments in %lu pages, "
 			"stack below %#lx", m->name, PID_SLOT(pid), (unsigned long)image.entry,
 			image.segments, (unsigned long)image.pages, (unsigned long)image.stack_top);
-		code = process_run(pid, image.entry, image.stack_top);
-		println("program: %s exited with code %lld", m->name, (long long)code);
+		outcome = process_run(pid, image.entry, image.stack_top);
+		if (outcome.end == USER_END_EXITED)
+			println("program: %s exited with code %lld", m->name,
+				(long long)outcome.exit_code);
+		else
+			println("program: %s was ended by a fault", m->name);
 	} else {
 		println("program: %s refused (%s)", m->name, reason);
 	}
 	if (process_destroy(pid) != K_OK)
-		code = INT64_MIN;
-	return code;
+		outcome.end = USER_END_NOT_RUN;
+	return outcome;
+}
+
+static bool exited_with(struct user_outcome outcome, int64_t code)
+{
+	return outcome.end == USER_END_EXITED && outcome.exit_code == code;
 }
 
 static bool hello_runs(void)
@@ -59,7 +68,7 @@ static bool hello_runs(void)
 		println("program: no accepted module with the role \"%s\"", HELLO_ROLE);
 		return false;
 	}
-	return load_and_run(hello) == 0 && frame_free_count() == free_before;
+	return exited_with(load_and_run(hello), 0) && frame_free_count() == free_before;
 }
 
 /* An interceptor that refuses SYS_PRINT to user processes, and only that:
@@ -93,9 +102,9 @@ static bool hello_silenced_by_the_interceptor(void)
 	if (!hello)
 		return false;
 	interceptor_install(&silencer);
-	int64_t code = load_and_run(hello); /* hello exits 1 when it cannot print */
+	struct user_outcome outcome = load_and_run(hello); /* exits 1 when it cannot print */
 	interceptor_install(NULL);
-	return code == 1;
+	return exited_with(outcome, 1);
 }
 
 static bool data_module_refused(void)

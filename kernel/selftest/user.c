@@ -1,14 +1,15 @@
 /*
  * user: address spaces, user mode and system calls (self-test group).
  *
- * Builds a real user address space (kernel half shared), maps the
+ * Builds a process (its address space has the kernel half shared), maps the
  * user_programs block at USER_CODE read+execute and a 64 KiB stack below
  * USER_STACK_TOP, enters user mode (ring 3 / EL0), and checks:
  *  - the system-call program's verdict (it checks every answer itself);
- *  - that faults in user mode are reported and end only the program:
- *    writing its own code page, reading kernel memory, reading address 0;
+ *  - that faults in user mode end only the program, with no handler
+ *    installed: writing its own code page, reading kernel memory, reading
+ *    address 0;
  *  - that W^X holds (a writable+executable mapping is refused);
- *  - that destroying the address space gives back every frame.
+ *  - that destroying the process gives back every frame.
  */
 #include <selftest.h>
 
@@ -17,8 +18,8 @@
 #include <hhdm.h>
 #include <kstring.h>
 #include <printk.h>
+#include <process.h>
 #include <timer.h>
-#include <trap.h>
 #include <user.h>
 #include <user_programs.h>
 #include <vm.h>
@@ -26,15 +27,6 @@
 #define USER_CODE 0x400000ULL
 #define USER_STACK_TOP 0x800000ULL
 #define USER_STACK_SIZE (64 * 1024ULL)
-
-/* The user-fault hook while a self-test program runs: the report has been
- * printed by trap_report; end the program, not the kernel. */
-static bool end_faulting_program(struct trap_info *t)
-{
-	trap_report(t);
-	println("  (user fault: program ended, kernel continues)");
-	arch_user_return(USER_RUN_FAULTED);
-}
 
 static uint64_t programs_size(void)
 {
@@ -62,33 +54,35 @@ static kerr_t map_programs(struct address_space *as)
 	return err;
 }
 
-/* Runs one program in a fresh address space; returns its exit value (or
- * USER_RUN_FAULTED), and whether every frame came back. */
-static int64_t run_program(const uint8_t *entry, bool *frames_returned)
+/* Runs one program as a fresh process; returns how it ended, and whether
+ * every frame came back once the process was destroyed. */
+static struct user_outcome run_program(const uint8_t *entry, bool *frames_returned)
 {
-	struct address_space as;
+	struct user_outcome outcome = { .end = USER_END_NOT_RUN };
 	uint64_t free_before = frame_free_count();
-	int64_t result = INT64_MIN;
+	kpid_t pid;
 
-	if (vm_space_create(&as) != K_OK)
-		return result;
-	if (map_programs(&as) == K_OK &&
-	    vm_map_zeroed(&as, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, VM_WRITE) == K_OK)
-		result = user_run(&as, USER_CODE + (uint64_t)(entry - user_programs_start),
-				  USER_STACK_TOP);
-	vm_space_destroy(&as);
-	*frames_returned = frame_free_count() == free_before;
-	return result;
+	if (process_create("selftest-user", &pid) != K_OK)
+		return outcome;
+	struct address_space *as = process_address_space(pid);
+	if (map_programs(as) == K_OK &&
+	    vm_map_zeroed(as, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, VM_WRITE) == K_OK)
+		outcome = process_run(pid, USER_CODE + (uint64_t)(entry - user_programs_start),
+				      USER_STACK_TOP);
+	*frames_returned = process_destroy(pid) == K_OK && frame_free_count() == free_before;
+	return outcome;
 }
 
-static void check_program(const char *name, const uint8_t *entry, int64_t expected)
+static void check_program(const char *name, const uint8_t *entry, enum user_end end)
 {
 	bool frames_returned = false;
-	int64_t result = run_program(entry, &frames_returned);
+	struct user_outcome outcome = run_program(entry, &frames_returned);
+	bool ok = outcome.end == end && (end != USER_END_EXITED || outcome.exit_code == 0);
 
-	if (result != expected)
-		println("  %s: got %lld, expected %lld", name, (long long)result, (long long)expected);
-	selftest_check(result == expected && frames_returned, name);
+	if (!ok)
+		println("  %s: ended %d with code %lld, expected %d", name, (int)outcome.end,
+			(long long)outcome.exit_code, (int)end);
+	selftest_check(ok && frames_returned, name);
 }
 
 /* The kernel runs with interrupts masked, so a tick counted while the
@@ -98,12 +92,14 @@ static void check_interrupted_program(void)
 {
 	bool frames_returned = false;
 	uint64_t before = timer_ticks();
-	int64_t result = run_program(user_program_spin, &frames_returned);
+	struct user_outcome outcome = run_program(user_program_spin, &frames_returned);
 	uint64_t ticks = timer_ticks() - before;
 
 	println("user: %llu timer interrupts taken in user mode while a program spun",
 		(unsigned long long)ticks);
-	selftest_check(result == 0 && ticks > 0 && frames_returned, "user.timer_interrupts_user_mode");
+	selftest_check(outcome.end == USER_END_EXITED && outcome.exit_code == 0 && ticks > 0 &&
+			       frames_returned,
+		       "user.timer_interrupts_user_mode");
 }
 
 static bool write_execute_refused(void)
@@ -124,12 +120,10 @@ static bool write_execute_refused(void)
 
 void selftest_user(void)
 {
-	trap_set_user_hook(end_faulting_program);
-	check_program("user.syscalls", user_program_syscalls, 0);
-	check_program("user.write_code_page_faults", user_program_write_code, USER_RUN_FAULTED);
-	check_program("user.read_kernel_faults", user_program_read_kernel, USER_RUN_FAULTED);
-	check_program("user.read_null_faults", user_program_read_null, USER_RUN_FAULTED);
+	check_program("user.syscalls", user_program_syscalls, USER_END_EXITED);
+	check_program("user.write_code_page_faults", user_program_write_code, USER_END_FAULTED);
+	check_program("user.read_kernel_faults", user_program_read_kernel, USER_END_FAULTED);
+	check_program("user.read_null_faults", user_program_read_null, USER_END_FAULTED);
 	check_interrupted_program();
-	trap_set_user_hook(NULL);
 	selftest_check(write_execute_refused(), "vm.write_execute_refused");
 }

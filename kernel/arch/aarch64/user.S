@@ -41,8 +41,20 @@ user_enter:
 	mov x9, #SPSR_EL0T_IRQS_ON
 	msr spsr_el1, x9
 
-	/* The user program starts with every register zero: nothing of the
-	 * kernel's (addresses, the context pointer) leaks into EL0. */
+	/* The user program starts with every register it can read zero:
+	 * nothing of the kernel's (addresses, the context pointer) or of the
+	 * previous program's (its FP/SIMD values, its thread pointers) leaks
+	 * into EL0. The kernel itself never uses FP/SIMD
+	 * (-mgeneral-regs-only), so these are the previous program's. */
+	.arch_extension fp   /* the file is built -mgeneral-regs-only */
+	.arch_extension simd
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	movi v\n\().2d, #0
+	.endr
+	msr fpcr, xzr
+	msr fpsr, xzr
+	msr tpidr_el0, xzr
+	msr tpidrro_el0, xzr
 	zero_gprs 0
 	eret
 	.size user_enter, . - user_enter

@@ -36,10 +36,9 @@ static void ttbr0_switch(uint64_t root)
 	tlb_flush_all_local();
 }
 
-int64_t arch_user_run(uint64_t entry, uint64_t sp, uint64_t page_table_root)
+void arch_user_run(uint64_t entry, uint64_t sp, uint64_t page_table_root)
 {
 	uint64_t kernel_ttbr0 = read_ttbr0_el1();
-	int64_t result;
 
 	if (user_running)
 		panic("arch_user_run: a user program is already running on this CPU");
@@ -48,15 +47,14 @@ int64_t arch_user_run(uint64_t entry, uint64_t sp, uint64_t page_table_root)
 		      (unsigned long long)page_table_root);
 	ttbr0_switch(page_table_root);
 	user_running = true;
-	result = user_enter(&kernel_context, entry, sp);
+	(void)user_enter(&kernel_context, entry, sp);
 	user_running = false;
 	ttbr0_switch(kernel_ttbr0);
-	return result;
 }
 
-void arch_user_return(int64_t value)
+void arch_user_return(void)
 {
 	if (!user_running)
 		panic("arch_user_return: no user program is running");
-	user_context_resume(&kernel_context, value);
+	user_context_resume(&kernel_context, 0);
 }

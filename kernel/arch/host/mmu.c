@@ -33,7 +33,7 @@ void arch_tlb_flush_page(uint64_t va)
 	(void)va;
 }
 
-int64_t arch_user_run(uint64_t entry, uint64_t sp, uint64_t page_table_root)
+void arch_user_run(uint64_t entry, uint64_t sp, uint64_t page_table_root)
 {
 	(void)entry;
 	(void)sp;
@@ -42,8 +42,7 @@ int64_t arch_user_run(uint64_t entry, uint64_t sp, uint64_t page_table_root)
 	abort();
 }
 
-void arch_user_return(int64_t value)
+void arch_user_return(void)
 {
-	(void)value;
 	abort();
 }

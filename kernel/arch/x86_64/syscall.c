@@ -47,7 +47,5 @@ void arch_syscall_init(void)
  * it instead of letting sysret fault in ring 0. */
 void syscall_bad_return(uint64_t rip)
 {
-	printk("syscall: refusing to return to non-user address 0x%016llx; ending the program\n",
-	       (unsigned long long)rip);
-	arch_user_return(USER_RUN_FAULTED);
+	user_refuse("a system call would return to a non-user address", rip);
 }

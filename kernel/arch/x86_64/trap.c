@@ -18,6 +18,7 @@
 #define VECTOR_COUNT 32
 #define PF_ERROR_PRESENT (1u << 0)
 #define PF_ERROR_WRITE (1u << 1)
+#define PF_ERROR_FETCH (1u << 4)
 
 enum vector {
 	V_DIVIDE = 0, V_DEBUG = 1, V_NMI = 2, V_BREAKPOINT = 3, V_INVALID_OPCODE = 6,
@@ -72,6 +73,7 @@ void trap_entry(struct trap_frame *frame)
 		t.has_address = true;
 		t.address = read_cr2();
 		t.write = (frame->error_code & PF_ERROR_WRITE) != 0;
+		t.fetch = (frame->error_code & PF_ERROR_FETCH) != 0;
 	}
 	trap_dispatch(&t);
 }

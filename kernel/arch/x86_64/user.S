@@ -1,15 +1,24 @@
 /*
  * user: entering user mode and coming back (see kernel/include/user.h).
  *
- * int64_t arch_user_run(uint64_t entry, uint64_t sp, uint64_t root)
+ * void arch_user_run(uint64_t entry, uint64_t sp, uint64_t root)
  *   saves the callee-saved registers and the kernel rsp and CR3, loads the
  *   program's page tables, and enters ring 3 with iretq (rflags: interrupts
- *   on, so the timer can interrupt it; all registers cleared). swapgs leaves the
- *   kernel's per-CPU pointer in IA32_KERNEL_GS_BASE for the next entry.
- * void arch_user_return(int64_t value)
+ *   on, so the timer can interrupt it). swapgs leaves the kernel's per-CPU
+ *   pointer in IA32_KERNEL_GS_BASE for the next entry.
+ * void arch_user_return(void)
  *   runs in the kernel (after a syscall or exception entry has swapped GS
  *   back), restores CR3, rsp and the callee-saved registers, and returns
- *   `value` from arch_user_run.
+ *   from arch_user_run.
+ *
+ * A program starts with every register it can read cleared, so nothing of
+ * the kernel's or of the previous program's crosses over: the general
+ * registers; x87, MMX and SSE state (FXRSTOR of a clean image: empty x87
+ * stack with zeroed contents, XMM0-15 zero, the reset FCW and MXCSR); the
+ * data segment selectors (null); and the FS and GS bases (zero; the
+ * program cannot read them directly without FSGSBASE, but %fs:/%gs:
+ * addressing would reveal them). The kernel itself never touches x87/SSE
+ * (-mgeneral-regs-only), so the state the program sees is its own.
  * One saved context for now: user code runs only from the boot CPU.
  */
 #include <asm/x86_64.h>
@@ -17,6 +26,19 @@
 #include "segments.h"
 
 #define USER_RFLAGS 0x202   /* IF, and the reserved bit 1 */
+#define MSR_FS_BASE 0xc0000100
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define FCW_RESET 0x037f    /* x87 control word after FNINIT: all exceptions masked */
+#define MXCSR_RESET 0x1f80  /* SSE control/status after reset: all exceptions masked */
+
+	.section .rodata
+	.p2align 4
+/* The FXSAVE image a program starts from (512 bytes, 16-byte aligned). */
+clean_fpu_state:
+	.word FCW_RESET     /* FCW; FSW = 0, FTW = 0 (every x87 register empty) */
+	.fill 22, 1, 0
+	.long MXCSR_RESET   /* offset 24: MXCSR */
+	.fill 512 - 28, 1, 0
 
 	.bss
 	.p2align 3
@@ -44,8 +66,19 @@ arch_user_run:
 	pushq $USER_RFLAGS
 	pushq $USER_CS
 	pushq %rdi
+	fxrstor clean_fpu_state(%rip)
+	xorl %eax, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %fs      /* (may load a base on some CPUs: zeroed just below) */
+	xorl %edx, %edx
+	movl $MSR_FS_BASE, %ecx
+	wrmsr
+	movl $MSR_KERNEL_GS_BASE, %ecx /* the user's GS base until swapgs */
+	wrmsr
 	zero_gprs
 	swapgs
+	movl %eax, %gs      /* a null selector; GS base is already zero */
 	iretq
 
 	.global arch_user_return
@@ -53,7 +86,6 @@ arch_user_run:
 arch_user_return:
 	movq saved_kernel_cr3(%rip), %rax
 	movq %rax, %cr3
-	movq %rdi, %rax
 	movq saved_kernel_rsp(%rip), %rsp
 	popq %r15
 	popq %r14
