@@ -84,6 +84,7 @@ KERNEL_SRCS := \
 	kernel/proc/process.c \
 	kernel/proc/program.c \
 	kernel/proc/run.c \
+	kernel/proc/output.c \
 	lib/elf.c \
 	kernel/cap/cap.c \
 	kernel/ipc/ipc.c \
@@ -269,7 +270,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) boot/limine.conf scrip
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program
+UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program output
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := lib/elf.c tests/support/elf_build.c
@@ -289,6 +290,7 @@ HOST_WORLD_SRCS := tests/support/host_world.c kernel/proc/process.c kernel/mm/vm
 	kernel/mm/hhdm.c lib/pagetable.c kernel/arch/host/mmu.c $(KERNEL_HOST_SUPPORT)
 IPC_SRCS := kernel/ipc/ipc.c kernel/ipc/interceptor.c kernel/cap/cap.c
 UNIT_SRCS_process := $(HOST_WORLD_SRCS)
+UNIT_SRCS_output := kernel/proc/output.c $(HOST_WORLD_SRCS)
 UNIT_SRCS_cap := kernel/cap/cap.c $(HOST_WORLD_SRCS)
 UNIT_SRCS_program := kernel/proc/program.c lib/elf.c tests/support/elf_build.c \
 	$(HOST_WORLD_SRCS)

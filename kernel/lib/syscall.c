@@ -12,6 +12,7 @@
 
 #include <abi/syscall.h>
 #include <interceptor.h>
+#include <output.h>
 #include <printk.h>
 #include <process.h>
 #include <user.h>
@@ -23,7 +24,8 @@ static int64_t sys_exit(const struct syscall_frame *f)
 }
 
 /* Prints at most SYS_PRINT_MAX bytes of the caller's memory, copied in
- * first so the program cannot change them while they are printed. */
+ * first so the program cannot change them while they are printed, in
+ * lines marked as the program's (output.h). */
 static int64_t sys_print(const struct syscall_frame *f)
 {
 	char buf[SYS_PRINT_MAX];
@@ -33,7 +35,7 @@ static int64_t sys_print(const struct syscall_frame *f)
 		return SYS_EINVAL;
 	if (copy_from_user(buf, f->arg[0], len) != K_OK)
 		return SYS_EFAULT;
-	printk("%.*s", (int)len, buf);
+	output_write(process_current(), buf, len); /* as the program's own lines */
 	return (int64_t)len;
 }
 

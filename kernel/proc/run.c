@@ -12,6 +12,7 @@
 #include <arch.h>
 #include <boot.h>
 #include <format.h>
+#include <output.h>
 #include <panic.h>
 #include <printk.h>
 #include <process.h>
@@ -52,6 +53,7 @@ struct user_outcome process_run(kpid_t pid, uint64_t entry, uint64_t sp)
 	(void)process_set_state(pid, PROCESS_RUNNING);
 	struct address_space *previous = vm_switch_current_space(as);
 	arch_user_run(entry, sp, vm_space_root(as));
+	output_flush(pid); /* a last line without its newline */
 	(void)vm_switch_current_space(previous);
 	(void)process_set_state(pid, PROCESS_EXITED);
 	r->running = false;
@@ -100,6 +102,7 @@ void user_fault_end(const struct trap_info *t)
 {
 	char who[WHO_MAX], where[32] = "";
 
+	output_flush(process_current()); /* the program's last words first */
 	name_current(who);
 	if (t->has_address)
 		format_snprintf(where, sizeof(where), " at %#llx", (unsigned long long)t->address);
@@ -112,6 +115,7 @@ void user_refuse(const char *why, uint64_t ip)
 {
 	char who[WHO_MAX];
 
+	output_flush(process_current());
 	name_current(who);
 	println("user fault: %s ended: %s, ip %#llx", who, why, (unsigned long long)ip);
 	end_program(USER_END_FAULTED, 0);

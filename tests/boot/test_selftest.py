@@ -50,7 +50,7 @@ IPC_EXERCISE = [
 PROGRAM_RUN = [
     re.compile(r"^program: hello\.elf loaded into pid \d+: entry 0x400000, \d+ segments in "
                r"\d+ pages, stack below 0x800000$"),
-    re.compile(r"^\[hello\] Hello from a signed boot module!$"),
+    re.compile(r"^\[hello\.elf:\d+\] Hello from a signed boot module!$"),
     re.compile(r"^program: hello\.elf exited with code 0$"),
     re.compile(r"^program: hello\.elf exited with code 1$"),  # printing refused
     re.compile(r"^program: kernel\.sym refused as a program \(bad magic"),

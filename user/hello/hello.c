@@ -7,7 +7,7 @@
  */
 #include "../lib/sys.h"
 
-static const char greeting[] = "[hello] Hello from a signed boot module!\n";
+static const char greeting[] = "Hello from a signed boot module!\n";
 
 int main(void)
 {
