@@ -97,15 +97,6 @@ KERNEL_SRCS := \
 	kernel/mm/frame.c \
 	kernel/smp/mp.c \
 	kernel/time/timer.c \
-	kernel/selftest/selftest.c \
-	kernel/selftest/traps.c \
-	kernel/selftest/memory.c \
-	kernel/selftest/user.c \
-	kernel/selftest/subsystems.c \
-	kernel/selftest/ipc.c \
-	kernel/selftest/program.c \
-	kernel/selftest/timer.c \
-	kernel/selftest/smp.c \
 	lib/format.c \
 	lib/kstring.c \
 	lib/pagetable.c \
@@ -125,11 +116,9 @@ KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/syscall_entry.S \
 	kernel/arch/x86_64/syscall.c \
 	kernel/arch/x86_64/user.S \
-	kernel/arch/x86_64/selftest.c \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/apic.c \
-	kernel/arch/x86_64/smp.c \
-	kernel/arch/x86_64/user_programs.S
+	kernel/arch/x86_64/smp.c
 
 KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/entry.S \
@@ -137,17 +126,31 @@ KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/console.c \
 	kernel/arch/aarch64/early_mmio.c \
 	kernel/arch/aarch64/mmu.c \
-	kernel/arch/aarch64/user_programs.S \
 	kernel/arch/aarch64/vectors.S \
 	kernel/arch/aarch64/trap.c \
 	kernel/arch/aarch64/syscall.c \
 	kernel/arch/aarch64/user.S \
 	kernel/arch/aarch64/user.c \
 	kernel/arch/aarch64/gic.c \
-	kernel/arch/aarch64/smp.c \
-	kernel/arch/aarch64/selftest.c
+	kernel/arch/aarch64/smp.c
 
-KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel-obj/%.o,$(KERNEL_SRCS) $(KERNEL_ARCH_SRCS_$(ARCH)))
+# The self-tests, their user programs and the calls only they use are built
+# into SELFTEST=1 kernels alone: a production kernel carries no test code.
+KERNEL_SELFTEST_SRCS := \
+	kernel/selftest/selftest.c \
+	kernel/selftest/traps.c \
+	kernel/selftest/memory.c \
+	kernel/selftest/user.c \
+	kernel/selftest/subsystems.c \
+	kernel/selftest/ipc.c \
+	kernel/selftest/program.c \
+	kernel/selftest/timer.c \
+	kernel/selftest/smp.c \
+	kernel/arch/$(ARCH)/selftest.c \
+	kernel/arch/$(ARCH)/user_programs.S
+
+KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel-obj/%.o,$(KERNEL_SRCS) $(KERNEL_ARCH_SRCS_$(ARCH)) \
+	$(if $(filter 1,$(SELFTEST)),$(KERNEL_SELFTEST_SRCS)))
 KERNEL_ELF := $(BUILD)/kernel/cambios.elf
 KERNEL_LDS := kernel/arch/$(ARCH)/linker.ld
 

@@ -64,6 +64,11 @@ static const char *read_segment(const uint8_t *ph, uint64_t file_size,
 		return "segment file size exceeds its memory size";
 	if (add_overflows(s->offset, s->filesz, &file_end) || file_end > file_size)
 		return "segment data lies outside the file";
+	/* The ELF rule (p_offset = p_vaddr modulo the page size) that lets a
+	 * loader map file pages in place; a segment with no file bytes has no
+	 * pages to map. */
+	if (s->filesz > 0 && s->offset % PAGE_SIZE != s->vaddr % PAGE_SIZE)
+		return "segment file offset and address disagree modulo the page size";
 	if (s->vaddr < rules->min_vaddr)
 		return "segment below the lowest address allowed";
 	if (add_overflows(s->vaddr, s->memsz, &mem_end) || mem_end > UINT64_MAX - PAGE_SIZE)

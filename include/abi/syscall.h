@@ -13,7 +13,6 @@
 
 #define SYS_EXIT 0        /* (code): end the calling program */
 #define SYS_PRINT 10      /* (buf, len <= 256) -> len: write to the console */
-#define SYS_TEST_ECHO 900 /* (value) -> value + 1: self-test round trip */
 
 /* Error results. */
 #define SYS_EINVAL (-1)   /* a bad argument */

@@ -148,8 +148,9 @@ void kmain(void)
 	mp_wake_aps();                        /* every CPU proven alive */
 	println("cmdline: \"%s\"", boot_cmdline() ? boot_cmdline() : "");
 
-	if (CONFIG_SELFTEST)
-		selftest_run_all();
+#if CONFIG_SELFTEST
+	selftest_run_all();                   /* SELFTEST=1 kernels only */
+#endif
 	if (cmdline_has_word(boot_cmdline(), CMDLINE_PANIC_TEST))
 		panic("%s on the command line: testing the panic path", CMDLINE_PANIC_TEST);
 

@@ -3,7 +3,8 @@
  * address space.
  *
  * The layout is the seed's: code from 0x400000 (ELF_USER_MIN_VADDR) and a
- * PROGRAM_STACK_SIZE stack just below PROGRAM_STACK_TOP. The file is held
+ * PROGRAM_STACK_SIZE stack just below PROGRAM_STACK_TOP, with one
+ * unmapped guard page below the stack that no segment may take. The file is held
  * to the user rules of lib/elf.h (W^X, user range, no overlap); each
  * segment's pages get exactly its permissions -- read-only, read+execute
  * or read+write, never write+execute -- and the stack is read+write, never

@@ -18,6 +18,10 @@
 #define CONFIG_SELFTEST 0
 #endif
 
+/* A system call that exists only in SELFTEST=1 kernels (it is not part of
+ * the ABI in include/abi/): (value) -> value + 1, a round trip. */
+#define SYS_TEST_ECHO 900
+
 /* Records one check and prints its TEST line. Returns `ok`. */
 bool selftest_check(bool ok, const char *name);
 

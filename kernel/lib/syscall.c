@@ -15,6 +15,7 @@
 #include <output.h>
 #include <printk.h>
 #include <process.h>
+#include <selftest.h>
 #include <user.h>
 #include <usercopy.h>
 
@@ -39,10 +40,12 @@ static int64_t sys_print(const struct syscall_frame *f)
 	return (int64_t)len;
 }
 
+#if CONFIG_SELFTEST
 static int64_t sys_test_echo(const struct syscall_frame *f)
 {
 	return (int64_t)(f->arg[0] + 1);
 }
+#endif
 
 /* A kernel error as the system-call result user space sees. */
 static int64_t syscall_error(kerr_t err)
@@ -67,7 +70,9 @@ int64_t syscall_dispatch(const struct syscall_frame *frame)
 	switch (frame->nr) {
 	case SYS_EXIT: return sys_exit(frame);
 	case SYS_PRINT: return sys_print(frame);
+#if CONFIG_SELFTEST
 	case SYS_TEST_ECHO: return sys_test_echo(frame);
+#endif
 	default: return SYS_ENOSYS;
 	}
 }

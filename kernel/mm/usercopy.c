@@ -30,8 +30,10 @@ static kerr_t check_user_access(uint64_t va, size_t len, unsigned need)
 	return K_OK;
 }
 
-/* Copies page by page; the range has been checked. */
-static void copy_pages(uint64_t user_va, void *kernel, size_t len, bool to_user)
+/* Copies page by page; the range has been checked, so a page that no
+ * longer translates is an error all the same, never a copy from a stale
+ * address. */
+static kerr_t copy_pages(uint64_t user_va, void *kernel, size_t len, bool to_user)
 {
 	const struct address_space *as = vm_current_space();
 	uint8_t *k = kernel;
@@ -42,7 +44,8 @@ static void copy_pages(uint64_t user_va, void *kernel, size_t len, bool to_user)
 		size_t in_page = VM_PAGE_SIZE - (user_va & (VM_PAGE_SIZE - 1));
 		size_t n = len < in_page ? len : in_page;
 
-		(void)vm_translate(as, user_va & ~(VM_PAGE_SIZE - 1), &pa, &flags);
+		if (vm_translate(as, user_va & ~(VM_PAGE_SIZE - 1), &pa, &flags) != K_OK)
+			return K_EFAULT;
 		uint8_t *u = (uint8_t *)phys_to_virt(pa) + (user_va & (VM_PAGE_SIZE - 1));
 		if (to_user)
 			memcpy(u, k, n);
@@ -52,6 +55,7 @@ static void copy_pages(uint64_t user_va, void *kernel, size_t len, bool to_user)
 		k += n;
 		len -= n;
 	}
+	return K_OK;
 }
 
 kerr_t copy_from_user(void *dst, uint64_t user_src, size_t len)
@@ -59,7 +63,7 @@ kerr_t copy_from_user(void *dst, uint64_t user_src, size_t len)
 	kerr_t err = check_user_access(user_src, len, VM_USER);
 
 	if (err == K_OK)
-		copy_pages(user_src, dst, len, false);
+		err = copy_pages(user_src, dst, len, false);
 	return err;
 }
 
@@ -68,6 +72,6 @@ kerr_t copy_to_user(uint64_t user_dst, const void *src, size_t len)
 	kerr_t err = check_user_access(user_dst, len, VM_USER | VM_WRITE);
 
 	if (err == K_OK)
-		copy_pages(user_dst, (void *)src, len, true);
+		err = copy_pages(user_dst, (void *)src, len, true);
 	return err;
 }

@@ -18,6 +18,7 @@
 
 #define PAGE VM_PAGE_SIZE
 #define STACK_BOTTOM (PROGRAM_STACK_TOP - PROGRAM_STACK_SIZE)
+#define STACK_GUARD (STACK_BOTTOM - PAGE) /* never mapped: an overflow faults */
 
 static uint64_t page_down(uint64_t a)
 {
@@ -120,12 +121,14 @@ static void unmap_segments(struct address_space *as, const struct elf_plan *plan
 	}
 }
 
+/* A segment may not take the stack's pages nor its guard page below them,
+ * so a stack that overflows faults instead of writing into data. */
 static bool overlaps_stack(const struct elf_plan *plan)
 {
 	for (unsigned i = 0; i < plan->segment_count; i++) {
 		const struct elf_segment *s = &plan->segments[i];
 		if (page_down(s->vaddr) < PROGRAM_STACK_TOP &&
-		    page_up(s->vaddr + s->memsz) > STACK_BOTTOM)
+		    page_up(s->vaddr + s->memsz) > STACK_GUARD)
 			return true;
 	}
 	return false;
@@ -143,7 +146,7 @@ kerr_t program_load(struct address_space *as, const void *elf, size_t size,
 	if (*reason)
 		return K_EINVAL;
 	if (overlaps_stack(&plan)) {
-		*reason = "a segment lies where the user stack goes";
+		*reason = "a segment lies where the user stack or its guard page goes";
 		return K_EINVAL;
 	}
 	*reason = "out of memory";

@@ -189,8 +189,8 @@ static void unsorted_segments_give_the_same_extent(void **state)
 static void unaligned_extent_is_rounded_to_pages(void **state)
 {
 	const struct seg segs[] = {
-		{ PT_LOAD, RX, 0x1000, KBASE + 0x1100, 0x100, 0x100, 0x10 },
-		{ PT_LOAD, RW, 0x2000, KBASE + 0x2100, 0x10, 0x20, 0x10 },
+		{ PT_LOAD, RX, 0x1100, KBASE + 0x1100, 0x100, 0x100, 0x10 },
+		{ PT_LOAD, RW, 0x2100, KBASE + 0x2100, 0x10, 0x20, 0x10 },
 	};
 
 	(void)state;
@@ -280,6 +280,33 @@ static void sixteen_segments_are_accepted(void **state)
 }
 
 /* ------------------------------------------------------------ header rejections */
+
+/* The ELF rule: a segment's file offset and address agree modulo the page
+ * size (else its file pages could not be mapped in place). */
+static void offset_and_address_must_agree_modulo_the_page(void **state)
+{
+	const struct seg segs[] = {
+		{ PT_LOAD, RX, 0x1000, TEXT_VADDR + 0x10, 0x100, 0x100, PAGE },
+	};
+
+	(void)state;
+	build(TEXT_VADDR + 0x10, segs, 1);
+	assert_refused("modulo the page size");
+}
+
+/* A segment with no file bytes maps nothing from the file: its offset is
+ * not held to the rule. */
+static void bss_only_segment_offset_is_free(void **state)
+{
+	const struct seg segs[] = {
+		{ PT_LOAD, RX, 0x1000, TEXT_VADDR, 0x100, 0x100, PAGE },
+		{ PT_LOAD, RW, 0x1234, DATA_VADDR, 0, 0x1000, PAGE },
+	};
+
+	(void)state;
+	build(TEXT_VADDR, segs, 2);
+	assert_accepted();
+}
 
 static void too_small_file_is_refused(void **state)
 {
@@ -460,6 +487,7 @@ static void overlapping_segments_are_refused(void **state)
 	/* A segment inside another. */
 	memcpy(segs, valid_segs, sizeof(segs));
 	segs[2].vaddr = TEXT_VADDR + 0x100;
+	segs[2].offset += 0x100;
 	segs[2].memsz = 0x10;
 	segs[2].filesz = 0x10;
 	segs[2].flags = RX;
@@ -471,7 +499,7 @@ static void different_flags_sharing_a_page_are_refused(void **state)
 {
 	const struct seg segs[] = {
 		{ PT_LOAD, RX, 0x1000, KBASE, 0x1800, 0x1800, PAGE },
-		{ PT_LOAD, RO, 0x3000, KBASE + 0x1800, 0x100, 0x100, PAGE },
+		{ PT_LOAD, RO, 0x3800, KBASE + 0x1800, 0x100, 0x100, PAGE },
 	};
 
 	(void)state;
@@ -722,6 +750,8 @@ int main(void)
 		cmocka_unit_test(same_flags_may_share_a_page),
 		cmocka_unit_test(non_load_and_empty_headers_are_skipped),
 		cmocka_unit_test(sixteen_segments_are_accepted),
+		cmocka_unit_test(offset_and_address_must_agree_modulo_the_page),
+		cmocka_unit_test(bss_only_segment_offset_is_free),
 		cmocka_unit_test(too_small_file_is_refused),
 		cmocka_unit_test(bad_magic_is_refused),
 		cmocka_unit_test(elf32_is_refused),

@@ -177,6 +177,33 @@ static void a_segment_in_the_stack_is_refused(void **state)
 	assert_refused("stack");
 }
 
+/* A data segment ending exactly where the stack's guard page begins is
+ * fine; one ending at the stack itself would take the guard page. */
+static void the_stack_guard_page_is_kept_free(void **state)
+{
+	const uint64_t guard = PROGRAM_STACK_TOP - PROGRAM_STACK_SIZE - PAGE;
+	const struct elf_build_segment below[] = {
+		{ ELF_BUILD_PT_LOAD, ELF_PF_R | ELF_PF_X, 0x1000, 0x400000, 0x1000, 0x1000, PAGE },
+		{ ELF_BUILD_PT_LOAD, ELF_PF_R | ELF_PF_W, 0x2000, guard - PAGE, 0x10, PAGE, PAGE },
+	};
+	const struct elf_build_segment touching[] = {
+		{ ELF_BUILD_PT_LOAD, ELF_PF_R | ELF_PF_X, 0x1000, 0x400000, 0x1000, 0x1000, PAGE },
+		{ ELF_BUILD_PT_LOAD, ELF_PF_R | ELF_PF_W, 0x2000, guard - PAGE, 0x10, 2 * PAGE, PAGE },
+	};
+	struct program_image image;
+	const char *reason = NULL;
+
+	(void)state;
+	build(below, 2, 0x400000);
+	assert_int_equal(program_load(space, file, file_size, &image, &reason), K_OK);
+	assert_unmapped(guard);
+	assert_int_equal(process_destroy(pid), K_OK);
+	assert_int_equal(process_create("program", &pid), K_OK);
+	space = process_address_space(pid);
+	build(touching, 2, 0x400000);
+	assert_refused("guard page");
+}
+
 static void kernel_addresses_are_refused(void **state)
 {
 	const struct elf_build_segment segs[] = {
@@ -286,6 +313,7 @@ int main(void)
 		cmocka_unit_test_setup(segments_sharing_a_page_map_it_once, boot),
 		cmocka_unit_test_setup(writable_code_is_refused, boot),
 		cmocka_unit_test_setup(a_segment_in_the_stack_is_refused, boot),
+		cmocka_unit_test_setup(the_stack_guard_page_is_kept_free, boot),
 		cmocka_unit_test_setup(kernel_addresses_are_refused, boot),
 		cmocka_unit_test_setup(running_out_of_frames_leaves_nothing_behind, boot),
 		cmocka_unit_test_setup(a_program_larger_than_memory_is_refused_untouched, boot),
