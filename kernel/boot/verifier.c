@@ -52,8 +52,11 @@ static const char *read_role(struct verified_module *m)
 	return err;
 }
 
-/* Roles are unique: a second claim (say, an older signed copy listed
- * first or last in limine.conf) must not decide which one is found. */
+/* Roles are unique: the first accepted module keeps its role and a later
+ * claim gets none, so a lookup has one answer. Which copy comes first is
+ * limine.conf's (unsigned) order, so two signed modules of one role --
+ * say an old and a new hello -- still need versioned roles to be told
+ * apart; that is a later chapter's. */
 static const struct verified_module *role_owner(const char *role)
 {
 	return role[0] ? verifier_find(role) : NULL;
