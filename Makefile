@@ -86,6 +86,7 @@ KERNEL_SRCS := \
 	kernel/proc/run.c \
 	kernel/proc/output.c \
 	lib/elf.c \
+	lib/module_role.c \
 	kernel/cap/cap.c \
 	kernel/ipc/ipc.c \
 	kernel/ipc/interceptor.c \
@@ -166,12 +167,14 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS)
 		$(KERNEL_OBJS) -o $@
 
 # The kernel's symbol table, handed over as a boot module: addresses and
-# names sorted by address, for readable backtraces.
+# names sorted by address, for readable backtraces. Its first line names
+# its role (lib/module_role.h), so the role is covered by the signature.
 KERNEL_SYMS := $(BUILD)/modules/kernel.sym
 $(KERNEL_SYMS): $(KERNEL_ELF)
 	@mkdir -p $(dir $@)
 	@echo "  NM      $@"
-	$(Q)$(NM) --defined-only --numeric-sort $< | awk '$$2 ~ /^[tTwW]$$/ {print $$1, $$3}' > $@
+	$(Q)( echo "cambios-module kernel-symbols"; \
+		$(NM) --defined-only --numeric-sort $< | awk '$$2 ~ /^[tTwW]$$/ {print $$1, $$3}' ) > $@
 
 # ---------------------------------------------------------------- user programs
 
@@ -231,6 +234,7 @@ LOADER_SRCS := \
 	boot/fs.c \
 	boot/conf.c \
 	lib/elf.c \
+	lib/module_role.c \
 	boot/requests.c \
 	boot/memmap.c \
 	boot/address_space.c \
@@ -273,10 +277,11 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) boot/limine.conf scrip
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program output
+UNIT_TESTS := format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program output
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
-UNIT_SRCS_elf := lib/elf.c tests/support/elf_build.c
+UNIT_SRCS_elf := lib/elf.c lib/module_role.c tests/support/elf_build.c
+UNIT_SRCS_module_role := lib/module_role.c
 UNIT_SRCS_pagetable := lib/pagetable.c
 UNIT_SRCS_memmap := boot/memmap.c
 UNIT_SRCS_requests := boot/requests.c
@@ -295,7 +300,7 @@ IPC_SRCS := kernel/ipc/ipc.c kernel/ipc/interceptor.c kernel/cap/cap.c
 UNIT_SRCS_process := $(HOST_WORLD_SRCS)
 UNIT_SRCS_output := kernel/proc/output.c $(HOST_WORLD_SRCS)
 UNIT_SRCS_cap := kernel/cap/cap.c $(HOST_WORLD_SRCS)
-UNIT_SRCS_program := kernel/proc/program.c lib/elf.c tests/support/elf_build.c \
+UNIT_SRCS_program := kernel/proc/program.c lib/elf.c lib/module_role.c tests/support/elf_build.c \
 	$(HOST_WORLD_SRCS)
 UNIT_SRCS_ipc := $(IPC_SRCS) tests/support/ipc_model.c $(HOST_WORLD_SRCS)
 UNIT_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
@@ -361,7 +366,7 @@ FUZZ_SRCS_arcsig := lib/arcsig.c $(CRYPTO_SRCS)
 FUZZ_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
 	kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
 FUZZ_SRCS_ipc := tests/support/ipc_model.c $(IPC_SRCS) $(HOST_WORLD_SRCS)
-FUZZ_SRCS_elf := kernel/proc/program.c lib/elf.c $(HOST_WORLD_SRCS)
+FUZZ_SRCS_elf := kernel/proc/program.c lib/elf.c lib/module_role.c $(HOST_WORLD_SRCS)
 FUZZ_SRCS_conf := boot/conf.c lib/format.c
 FUZZ_SRCS_fdt := boot/fdt.c
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))

@@ -10,6 +10,9 @@
 #define EHDR_SIZE 64
 #define PHDR_SIZE 56
 #define PT_LOAD 1
+#define PT_NOTE 4
+#define NOTE_HEADER_SIZE 12 /* namesz, descsz, type */
+#define NOTE_OWNER_SIZE 8   /* "CambiOS" and its NUL */
 #define ET_EXEC 2
 #define ET_DYN 3
 #define PAGE_SIZE 4096ULL
@@ -139,25 +142,38 @@ static void plan_extent(struct elf_plan *plan)
 	plan->init_size = (last->vaddr + last->filesz) - plan->virt_base;
 }
 
+/* Finds the program header table of a file whose header has been read
+ * (size >= EHDR_SIZE): the whole table lies inside the file. */
+static const char *header_table(const uint8_t *f, uint64_t size, uint64_t *phoff,
+				uint64_t *phnum)
+{
+	uint64_t table_end;
+
+	*phoff = load_le(f + 32, 8);
+	*phnum = load_le(f + 56, 2);
+	if (load_le(f + 54, 2) != PHDR_SIZE)
+		return "unexpected program header size";
+	if (*phnum == 0)
+		return "no program headers";
+	/* phnum < 2^16: the product cannot overflow. */
+	if (add_overflows(*phoff, *phnum * PHDR_SIZE, &table_end) || table_end > size)
+		return "program headers lie outside the file";
+	return NULL;
+}
+
 const char *elf_check(const void *file, uint64_t size, const struct elf_rules *rules,
 		      struct elf_plan *plan)
 {
 	const uint8_t *f = file;
 	const char *err = check_ident(f, size, rules->machine);
-	uint64_t phoff, phnum, table_size, table_end;
+	uint64_t phoff, phnum;
 
 	if (err)
 		return err;
 	*plan = (struct elf_plan){ .entry = load_le(f + 24, 8), .align = PAGE_SIZE };
-	phoff = load_le(f + 32, 8);
-	phnum = load_le(f + 56, 2);
-	if (load_le(f + 54, 2) != PHDR_SIZE)
-		return "unexpected program header size";
-	if (phnum == 0)
-		return "no program headers";
-	table_size = phnum * PHDR_SIZE;
-	if (add_overflows(phoff, table_size, &table_end) || table_end > size)
-		return "program headers lie outside the file";
+	err = header_table(f, size, &phoff, &phnum);
+	if (err)
+		return err;
 	for (uint64_t i = 0; i < phnum; i++) {
 		const uint8_t *ph = f + phoff + i * PHDR_SIZE;
 		uint64_t align = load_le(ph + 48, 8);
@@ -197,4 +213,94 @@ const char *elf_check_user(const void *file, uint64_t size, uint16_t machine,
 	};
 
 	return elf_check(file, size, &user, plan);
+}
+
+/* Rounds a note's relative offset up to the note alignment: 4 bytes, or 8
+ * in a segment aligned to 8 (as some toolchains emit). The descriptor and
+ * the next note start at aligned offsets from the note's start. Offsets
+ * here stay below 2^34, so this cannot overflow. */
+static uint64_t note_pad(uint64_t n, uint64_t align)
+{
+	return (n + align - 1) & ~(align - 1);
+}
+
+static bool is_role_note(const uint8_t *name, uint64_t namesz, uint64_t type)
+{
+	static const char owner[NOTE_OWNER_SIZE] = ELF_NOTE_CAMBIOS_OWNER;
+
+	if (namesz != NOTE_OWNER_SIZE || type != ELF_NOTE_CAMBIOS_MODULE)
+		return false;
+	for (unsigned i = 0; i < NOTE_OWNER_SIZE; i++) {
+		if (name[i] != (uint8_t)owner[i])
+			return false;
+	}
+	return true;
+}
+
+/* Walks the notes in [at, end) of f (already inside the file); points
+ * *desc at the role note's descriptor. A second role note is refused:
+ * which one counted would depend on the order of headers. */
+static const char *find_role_note(const uint8_t *f, uint64_t at, uint64_t end, uint64_t align,
+				  const uint8_t **desc, uint64_t *desc_len)
+{
+	while (at < end) {
+		uint64_t namesz, descsz, type, name_at, desc_at, desc_end, next;
+
+		if (end - at < NOTE_HEADER_SIZE)
+			return "note header runs past its segment";
+		namesz = load_le(f + at, 4);
+		descsz = load_le(f + at + 4, 4);
+		type = load_le(f + at + 8, 4);
+		name_at = at + NOTE_HEADER_SIZE;
+		/* The name (padded) and the descriptor must both end inside the
+		 * segment; desc_end covers both. */
+		if (add_overflows(at, note_pad(NOTE_HEADER_SIZE + namesz, align), &desc_at) ||
+		    add_overflows(desc_at, descsz, &desc_end) || desc_end > end)
+			return "note runs past its segment";
+		if (is_role_note(f + name_at, namesz, type)) {
+			if (*desc)
+				return "more than one role note";
+			*desc = f + desc_at;
+			*desc_len = descsz;
+		}
+		/* The last note's padding may be missing; that ends the walk. */
+		if (add_overflows(at, note_pad(desc_end - at, align), &next))
+			break;
+		at = next;
+	}
+	return NULL;
+}
+
+const char *elf_module_role(const void *file, uint64_t size, char role[MODULE_ROLE_MAX + 1])
+{
+	const uint8_t *f = file, *desc = NULL;
+	uint64_t phoff, phnum, desc_len = 0, notes = 0;
+	const char *err;
+
+	role[0] = '\0';
+	if (size < EHDR_SIZE || f[0] != 0x7f || f[1] != 'E' || f[2] != 'L' || f[3] != 'F')
+		return "not an ELF file";
+	if (f[4] != 2 || f[5] != 1)
+		return "not a 64-bit little-endian ELF";
+	err = header_table(f, size, &phoff, &phnum);
+	if (err)
+		return err;
+	for (uint64_t i = 0; i < phnum; i++) {
+		const uint8_t *ph = f + phoff + i * PHDR_SIZE;
+		uint64_t offset = load_le(ph + 8, 8), filesz = load_le(ph + 32, 8), end;
+
+		if (load_le(ph, 4) != PT_NOTE)
+			continue;
+		if (++notes > ELF_MAX_NOTE_HEADERS)
+			return "too many note headers";
+		if (add_overflows(offset, filesz, &end) || end > size)
+			return "note lies outside the file";
+		err = find_role_note(f, offset, end, load_le(ph + 48, 8) == 8 ? 8 : 4, &desc,
+				     &desc_len);
+		if (err)
+			return err;
+	}
+	if (!desc)
+		return MODULE_ROLE_NONE;
+	return module_role_copy(desc, desc_len, role);
 }

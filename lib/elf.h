@@ -19,6 +19,13 @@
  * rule). A user program lives in [ELF_USER_MIN_VADDR, ELF_USER_END_VADDR)
  * -- never in the first 4 MiB, never in the kernel's half -- and is held
  * to W^X: no segment may be both writable and executable.
+ *
+ * A program also says what it is -- its role, see module_role.h -- in an
+ * ELF note inside its signed bytes: owner "CambiOS", type
+ * ELF_NOTE_CAMBIOS_MODULE, descriptor the NUL-terminated role, in a
+ * PT_NOTE program header (user/lib/module.h writes it, user/linker.ld
+ * keeps it). The loaders ignore non-PT_LOAD headers, so the note costs a
+ * program nothing.
  */
 #ifndef CAMBIOS_ELF_H
 #define CAMBIOS_ELF_H
@@ -27,12 +34,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "module_role.h"
+
 #define ELF_MACHINE_X86_64 62
 #define ELF_MACHINE_AARCH64 183
 #define ELF_MAX_SEGMENTS 16
 #define ELF_KERNEL_MIN_VADDR 0xffffffff80000000ULL
 #define ELF_USER_MIN_VADDR 0x400000ULL          /* the seed's user code address */
 #define ELF_USER_END_VADDR 0x0000800000000000ULL /* the top of the lower half */
+#define ELF_NOTE_CAMBIOS_OWNER "CambiOS"        /* namesz 8, the NUL included */
+#define ELF_NOTE_CAMBIOS_MODULE 1               /* descriptor: the module's role */
+#define ELF_MAX_NOTE_HEADERS 16                 /* bounds the work on a hostile file */
 
 /* Segment permissions (the ELF p_flags bits). */
 #define ELF_PF_X 1u
@@ -76,5 +88,15 @@ const char *elf_check_kernel(const void *file, uint64_t size, uint16_t machine,
 			     struct elf_plan *plan);
 const char *elf_check_user(const void *file, uint64_t size, uint16_t machine,
 			   struct elf_plan *plan);
+
+/* Reads the module role from the CambiOS note of the `size`-byte ELF at
+ * `file`. Every note of every PT_NOTE header (at most
+ * ELF_MAX_NOTE_HEADERS) is walked within the file's bounds; notes of other
+ * owners and types are skipped. Returns NULL with the role in `role`;
+ * MODULE_ROLE_NONE if the file has no CambiOS module note; else a static
+ * string naming the problem (malformed notes, more than one role note, an
+ * invalid role). `role` is empty unless NULL is returned. Only the header
+ * fields notes need are checked: elf_check_user decides about loading. */
+const char *elf_module_role(const void *file, uint64_t size, char role[MODULE_ROLE_MAX + 1]);
 
 #endif

@@ -74,8 +74,9 @@ static void load_symbol_table(void)
 			BOOT_MODULE_SYMBOLS);
 		return;
 	}
-	symbols_set_table((const char *)sym->body, sym->body_len);
-	println("symbols: %zu bytes of kernel symbols loaded", sym->body_len);
+	/* The content: the signed bytes after the module's role line. */
+	symbols_set_table((const char *)sym->content, sym->content_len);
+	println("symbols: %zu bytes of kernel symbols loaded", sym->content_len);
 }
 
 /* The frame allocator manages usable RAM minus what the heap took. */

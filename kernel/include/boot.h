@@ -24,7 +24,8 @@ const char *boot_cmdline(void);
 /* Command-line words the kernel understands. */
 #define CMDLINE_PANIC_TEST "cambios.panic_test" /* panic at the end of boot: proves the panic path */
 
-/* Module strings (module_cmdline) that name a module's role. */
+/* Signed module roles the kernel looks for (kernel/include/verifier.h);
+ * limine.conf's module strings play no part in finding them. */
 #define BOOT_MODULE_SYMBOLS "kernel-symbols"
 
 /* Diagnostics printed during boot (bootinfo.c). */

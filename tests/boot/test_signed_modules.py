@@ -1,10 +1,13 @@
 """The chain of trust at boot: the SignedBinaryVerifier's verdicts.
 
 A normal image's modules (kernel.sym and hello.elf) are signed by the
-build and must be accepted. Then one boot per architecture carries four
-broken copies of hello.elf next to the good modules -- unsigned, one byte
-flipped, signed by another key, trailer cut short -- and each must be
-rejected with its reason while the boot goes on to the end.
+build and must be accepted with their signed roles. Then one boot per
+architecture carries four broken copies of hello.elf next to the good
+modules -- unsigned, one byte flipped, signed by another key, trailer cut
+short -- and each must be rejected with its reason while the boot goes on
+to the end. Last, limine.conf's unsigned module strings are swapped: each
+module keeps its signed role, the conf strings are reported as ignored,
+and the symbol table is still kernel.sym's, not hello.elf's bytes.
 """
 
 import shutil
@@ -17,9 +20,12 @@ from fatimage import FatImage
 
 SIGN_TOOL = REPO_ROOT / "build" / "host" / "tools" / "cambios-sign"
 HELLO = "/boot/modules/hello.elf"
+SYMBOLS = "/boot/modules/kernel.sym"
 CONFIG = "/boot/limine.conf"
 TRAILER = 72
 DONE = r"^boot: .*BSP halting$"
+SYMBOLS_ACCEPTED = r"^module kernel\.sym: accepted, role kernel-symbols$"
+HELLO_ACCEPTED = r"^module hello\.elf: accepted, role hello$"
 
 
 def sign_tool():
@@ -72,8 +78,8 @@ def test_signed_modules_are_accepted(boot, built_image, arch):
         r"^identity: bootstrap principal loaded \(Ed25519 public key, fingerprint [0-9a-f]{16}\)$",
         r"^identity: bootstrap principal [0-9a-f]{16} bound to kernel processes 0-2$",
         r"^objstore: RAM store for 256 objects of up to 4096 bytes, content-addressed by BLAKE3$",
-        r"^module kernel\.sym: accepted$",
-        r"^module hello\.elf: accepted$",
+        SYMBOLS_ACCEPTED,
+        HELLO_ACCEPTED,
         r"^verifier: 2 of 2 boot modules accepted$",
         r"^symbols: \d+ bytes of kernel symbols loaded$",
         DONE,
@@ -94,8 +100,54 @@ def test_broken_modules_are_rejected_and_boot_continues(boot, built_image, tmp_p
     add_modules(fat, tmp_path, variants)
 
     run = boot(arch, image)
-    expected = [r"^module kernel\.sym: accepted$", r"^module hello\.elf: accepted$"]
+    expected = [SYMBOLS_ACCEPTED, HELLO_ACCEPTED]
     expected += [rf"^module {name.replace('.', r'[.]')}: rejected \({reason}\)$"
                  for name, (_, reason) in variants.items()]
     expected += [r"^verifier: 2 of 6 boot modules accepted$", DONE]
     run.expect_in_order(expected, BOOT_TIMEOUT)
+
+
+def swap_module_strings(fat, workdir):
+    """Swaps the two module_cmdline values in the image's limine.conf."""
+    conf = workdir / "limine.conf"
+    fat.extract(CONFIG, conf)
+    text = conf.read_text()
+    assert text.count("module_cmdline: kernel-symbols\n") == 1, text
+    assert text.count("module_cmdline: hello\n") == 1, text
+    text = text.replace("module_cmdline: kernel-symbols\n", "module_cmdline: @swap@\n")
+    text = text.replace("module_cmdline: hello\n", "module_cmdline: kernel-symbols\n")
+    conf.write_text(text.replace("module_cmdline: @swap@\n", "module_cmdline: hello\n"))
+    fat.replace(CONFIG, conf)
+
+
+def symbols_content_size(fat, workdir):
+    """Bytes of kernel.sym the kernel should load: the signed body after
+    its role line."""
+    local = workdir / "kernel.sym"
+    fat.extract(SYMBOLS, local)
+    body = local.read_bytes()[:-TRAILER]
+    role_line, _, content = body.partition(b"\n")
+    assert role_line == b"cambios-module kernel-symbols", role_line
+    return len(content)
+
+
+@pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
+def test_swapped_conf_strings_change_no_module_role(boot, built_image, tmp_path, arch):
+    image = tmp_path / "swapped.img"
+    shutil.copyfile(built_image(arch), image)
+    fat = FatImage(image)
+    swap_module_strings(fat, tmp_path)
+    content = symbols_content_size(fat, tmp_path)
+
+    run = boot(arch, image)
+    run.expect_in_order([
+        SYMBOLS_ACCEPTED,
+        r'^module kernel\.sym: limine\.conf says "hello", signed role is "kernel-symbols"; '
+        r"the conf string is ignored$",
+        HELLO_ACCEPTED,
+        r'^module hello\.elf: limine\.conf says "kernel-symbols", signed role is "hello"; '
+        r"the conf string is ignored$",
+        r"^verifier: 2 of 2 boot modules accepted$",
+        rf"^symbols: {content} bytes of kernel symbols loaded$",
+        DONE,
+    ], BOOT_TIMEOUT)

@@ -1,6 +1,8 @@
 /*
- * elf_fuzz: libFuzzer target for ELF validation (lib/elf.c) and the user
- * program loader (kernel/proc/program.c).
+ * elf_fuzz: libFuzzer target for ELF validation (lib/elf.c), the user
+ * program loader (kernel/proc/program.c) and the module role readers (the
+ * ELF note, elf_module_role, and a text module's first line,
+ * lib/module_role.c).
  *
  * Every input is checked under the kernel's rules and a user program's.
  * An accepted plan must keep its promises: segments inside the file and
@@ -8,6 +10,8 @@
  * W^X for programs, the entry inside an executable segment. A program the
  * user rules accept is then loaded into a fresh process on host memory;
  * loading or refusing, destroying the process must give back every frame.
+ * A role either reader returns is 1 to 31 characters of [a-z0-9._-]; a
+ * refusal leaves it empty and has a reason.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +22,7 @@
 #include <elf.h>
 #include <frame.h>
 #include <process.h>
+#include <module_role.h>
 #include <program.h>
 
 #include "../support/host_world.h"
@@ -91,6 +96,37 @@ static void load_as_program(const uint8_t *file, size_t size)
 		abort();
 }
 
+static void check_role(const char *err, const char *role)
+{
+	const char *nul = memchr(role, '\0', MODULE_ROLE_MAX + 1);
+	size_t len = nul ? (size_t)(nul - role) : 0;
+
+	if (!nul)
+		abort();
+	if (err) {
+		if (err[0] == '\0' || role[0] != '\0')
+			abort();
+		return;
+	}
+	if (len == 0 || len > MODULE_ROLE_MAX ||
+	    strspn(role, "abcdefghijklmnopqrstuvwxyz0123456789._-") != len)
+		abort();
+}
+
+static void read_roles(const uint8_t *file, size_t size)
+{
+	char role[MODULE_ROLE_MAX + 1];
+	uint64_t line_len;
+	const char *err;
+
+	check_role(elf_module_role(file, size, role), role);
+	err = module_role_line(file, size, role, &line_len);
+	check_role(err, role);
+	if (err ? line_len != 0 : line_len < MODULE_ROLE_LINE_PREFIX_LEN + 2 || line_len > size ||
+				  file[line_len - 1] != '\n')
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint16_t machines[] = { ELF_MACHINE_X86_64, ELF_MACHINE_AARCH64 };
@@ -107,6 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_rules(file, size, &user);
 	}
 	load_as_program(file, size);
+	read_roles(file, size);
 	free(file);
 	return 0;
 }

@@ -7,6 +7,11 @@
  * checked field by field, then one test per rule in elf.h that breaks
  * exactly that rule. A randomized test mutates the valid image (bit flips,
  * interesting values, truncation) to show no input crashes the checker.
+ *
+ * The module role note (elf_module_role): a user program whose read-only
+ * segment starts with notes, read correctly, then broken in every way a
+ * note can be -- wrong owner or type, truncated, outside the file, huge
+ * sizes, a bad role -- and mutated at random.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -734,6 +739,323 @@ static void random_mutations_never_crash(void **state)
 	assert_true(accepted > 0);
 }
 
+
+/* ------------------------------------------------------------ role notes */
+
+/* A user program (user_segs) whose PT_NOTE covers `note_size` bytes at the
+ * start of its read-only segment, as user/linker.ld lays it out. */
+#define NOTE_OFFSET 0x2000ULL
+#define NOTE_VADDR (USER_TEXT + 0x1000)
+#define NT_GNU_BUILD_ID 3
+
+static char role[MODULE_ROLE_MAX + 1];
+
+/* Writes one note at `at` (aligned to `align`); returns where the next one
+ * starts. As the ELF rules say, the descriptor and the next note start at
+ * `align`-aligned offsets from the note's start. */
+static uint64_t put_note(uint64_t at, uint32_t namesz, const char *name, uint32_t descsz,
+			 const void *desc, uint32_t type, uint64_t align)
+{
+	uint64_t desc_at = at + (12 + namesz + align - 1) / align * align;
+
+	put_le(&img.bytes[at], namesz, 4);
+	put_le(&img.bytes[at + 4], descsz, 4);
+	put_le(&img.bytes[at + 8], type, 4);
+	memcpy(&img.bytes[at + 12], name, namesz);
+	memcpy(&img.bytes[desc_at], desc, descsz);
+	return at + (desc_at - at + descsz + align - 1) / align * align;
+}
+
+static uint64_t put_role_note(uint64_t at, const char *r)
+{
+	return put_note(at, 8, ELF_NOTE_CAMBIOS_OWNER, (uint32_t)strlen(r) + 1, r,
+			ELF_NOTE_CAMBIOS_MODULE, 4);
+}
+
+/* The program with a PT_NOTE of `note_size` bytes (align `align`). */
+static void build_noted(uint64_t note_size, uint64_t align)
+{
+	const struct seg segs[] = {
+		user_segs[0], user_segs[1], user_segs[2],
+		{ PT_NOTE, RO, NOTE_OFFSET, NOTE_VADDR, note_size, note_size, align },
+	};
+
+	build(USER_TEXT, segs, 4);
+}
+
+/* A program whose only note is the role note for `r`. */
+static void build_with_role(const char *r)
+{
+	build_noted(0x800, 4); /* rewritten below to the note's exact size */
+	uint64_t end = put_role_note(NOTE_OFFSET, r);
+	set_phdr(3, P_FILESZ, end - NOTE_OFFSET, 8);
+	set_phdr(3, P_MEMSZ, end - NOTE_OFFSET, 8);
+}
+
+/* elf_module_role over an exactly-sized heap copy, so any over-read trips
+ * ASan; a refusal must leave `role` empty. */
+static const char *read_role(void)
+{
+	uint8_t *copy = malloc(img.size ? img.size : 1);
+
+	assert_non_null(copy);
+	memcpy(copy, img.bytes, img.size);
+	memset(role, 'x', sizeof(role));
+	const char *err = elf_module_role(copy, img.size, role);
+	free(copy);
+	if (err)
+		assert_string_equal(role, "");
+	return err;
+}
+
+static void assert_role_refused(const char *fragment)
+{
+	const char *err = read_role();
+
+	assert_non_null(err);
+	if (!strstr(err, fragment))
+		print_message("reason \"%s\" lacks \"%s\"\n", err, fragment);
+	assert_non_null(strstr(err, fragment));
+}
+
+static void role_note_is_read_and_the_program_still_loads(void **state)
+{
+	(void)state;
+	build_with_role("hello");
+	assert_null(read_role());
+	assert_string_equal(role, "hello");
+	/* The loader ignores the PT_NOTE: the program is unchanged for it. */
+	assert_null(check_user());
+	assert_int_equal(plan.segment_count, 3);
+}
+
+static void program_without_notes_has_no_role(void **state)
+{
+	(void)state;
+	build(USER_TEXT, user_segs, 3);
+	assert_ptr_equal(read_role(), MODULE_ROLE_NONE);
+	/* An empty PT_NOTE is no role either. */
+	build_noted(0, 4);
+	assert_ptr_equal(read_role(), MODULE_ROLE_NONE);
+}
+
+static void notes_of_other_owners_and_types_are_skipped(void **state)
+{
+	static const uint8_t id[20] = { 1, 2, 3 };
+	uint64_t end;
+
+	(void)state;
+	/* A GNU build-id before the role note: skipped, the role is found. */
+	build_noted(0x800, 4);
+	end = put_note(NOTE_OFFSET, 4, "GNU", sizeof(id), id, NT_GNU_BUILD_ID, 4);
+	end = put_role_note(end, "hello");
+	set_phdr(3, P_FILESZ, end - NOTE_OFFSET, 8);
+	assert_null(read_role());
+	assert_string_equal(role, "hello");
+	/* Only other owners' notes, or CambiOS notes of another type: no role. */
+	build_noted(0x800, 4);
+	end = put_note(NOTE_OFFSET, 4, "GNU", sizeof(id), id, NT_GNU_BUILD_ID, 4);
+	end = put_note(end, 8, "CambiOX", 6, "hello", ELF_NOTE_CAMBIOS_MODULE, 4);
+	end = put_note(end, 7, "CambiO", 6, "hello", ELF_NOTE_CAMBIOS_MODULE, 4);
+	end = put_note(end, 8, "cambios", 6, "hello", ELF_NOTE_CAMBIOS_MODULE, 4);
+	end = put_note(end, 8, ELF_NOTE_CAMBIOS_OWNER, 6, "hello", 2, 4);
+	set_phdr(3, P_FILESZ, end - NOTE_OFFSET, 8);
+	assert_ptr_equal(read_role(), MODULE_ROLE_NONE);
+}
+
+static void role_note_in_an_eight_byte_aligned_segment_is_read(void **state)
+{
+	uint64_t end;
+
+	(void)state;
+	/* With p_align 8 the GNU note (12 + 4 + 4 bytes) pads to 24, so the
+	 * role note starts at 24, not at 20 as with 4-byte padding. */
+	build_noted(0x800, 8);
+	end = put_note(NOTE_OFFSET, 4, "GNU", 4, "abcd", NT_GNU_BUILD_ID, 8);
+	assert_int_equal(end - NOTE_OFFSET, 24);
+	end = put_note(end, 8, ELF_NOTE_CAMBIOS_OWNER, 6, "hello", ELF_NOTE_CAMBIOS_MODULE, 8);
+	set_phdr(3, P_FILESZ, end - NOTE_OFFSET, 8);
+	assert_null(read_role());
+	assert_string_equal(role, "hello");
+}
+
+static void two_role_notes_are_refused(void **state)
+{
+	uint64_t end;
+
+	(void)state;
+	build_noted(0x800, 4);
+	end = put_role_note(NOTE_OFFSET, "hello");
+	end = put_role_note(end, "kernel-symbols");
+	set_phdr(3, P_FILESZ, end - NOTE_OFFSET, 8);
+	assert_role_refused("more than one");
+	/* Two PT_NOTE headers over the same note count twice as well. */
+	const struct seg segs[] = {
+		user_segs[0], user_segs[1], user_segs[2],
+		{ PT_NOTE, RO, NOTE_OFFSET, NOTE_VADDR, 0x1c, 0x1c, 4 },
+		{ PT_NOTE, RO, NOTE_OFFSET, NOTE_VADDR, 0x1c, 0x1c, 4 },
+	};
+	build(USER_TEXT, segs, 5);
+	put_role_note(NOTE_OFFSET, "hello");
+	assert_role_refused("more than one");
+}
+
+static void truncated_notes_are_refused(void **state)
+{
+	(void)state;
+	/* The segment ends inside the descriptor, the owner, the header. */
+	static const uint64_t sizes[] = { 0x1c - 4, 0x14, 0x10, 12, 11, 1 };
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		build_with_role("hello");
+		set_phdr(3, P_FILESZ, sizes[i], 8);
+		assert_role_refused("past its segment");
+	}
+	/* Missing padding after the last descriptor is fine ("hello\0" is 6
+	 * bytes, padded to 8). */
+	build_with_role("hello");
+	set_phdr(3, P_FILESZ, 0x1a, 8);
+	assert_null(read_role());
+}
+
+static void bad_roles_in_the_note_are_refused(void **state)
+{
+	(void)state;
+	build_with_role("Hello");
+	assert_role_refused("outside [a-z0-9._-]");
+	build_with_role("hello world");
+	assert_role_refused("outside [a-z0-9._-]");
+	build_with_role("");
+	assert_role_refused("empty");
+	build_with_role("hello");
+	put_le(&img.bytes[NOTE_OFFSET + 4], 5, 4); /* descsz without the NUL */
+	assert_role_refused("NUL");
+}
+
+static void overlong_role_is_refused(void **state)
+{
+	char r[MODULE_ROLE_MAX + 2];
+
+	(void)state;
+	memset(r, 'a', sizeof(r));
+	r[MODULE_ROLE_MAX] = '\0';
+	build_with_role(r);
+	assert_null(read_role());
+	assert_int_equal(strlen(role), MODULE_ROLE_MAX);
+	r[MODULE_ROLE_MAX] = 'a';
+	r[MODULE_ROLE_MAX + 1] = '\0';
+	build_with_role(r);
+	assert_role_refused("longer than 31");
+}
+
+static void note_past_the_end_of_the_file_is_refused(void **state)
+{
+	(void)state;
+	/* The file ends before the note's segment does. */
+	build_with_role("hello");
+	img.size = NOTE_OFFSET + 0x10;
+	assert_role_refused("outside the file");
+	/* The PT_NOTE header points past the end. */
+	build_with_role("hello");
+	set_phdr(3, P_OFFSET, img.size - 0x1c + 1, 8);
+	assert_role_refused("outside the file");
+	/* The headers themselves lie outside a truncated file. */
+	build_with_role("hello");
+	img.size = EHDR_SIZE + 2 * PHDR_SIZE;
+	assert_role_refused("program headers");
+}
+
+static void huge_sizes_are_refused(void **state)
+{
+	(void)state;
+	build_with_role("hello");
+	set_phdr(3, P_FILESZ, UINT64_MAX, 8);
+	assert_role_refused("outside the file");
+	build_with_role("hello");
+	set_phdr(3, P_OFFSET, UINT64_MAX - 10, 8);
+	assert_role_refused("outside the file");
+	build_with_role("hello");
+	put_le(&img.bytes[NOTE_OFFSET], UINT32_MAX, 4); /* namesz */
+	assert_role_refused("past its segment");
+	build_with_role("hello");
+	put_le(&img.bytes[NOTE_OFFSET + 4], UINT32_MAX, 4); /* descsz */
+	assert_role_refused("past its segment");
+	build_with_role("hello");
+	put_le(&img.bytes[NOTE_OFFSET + 4], UINT32_MAX - 2, 4); /* pads to 2^32 */
+	assert_role_refused("past its segment");
+}
+
+static void too_many_note_headers_are_refused(void **state)
+{
+	struct seg segs[3 + ELF_MAX_NOTE_HEADERS + 1];
+
+	(void)state;
+	memcpy(segs, user_segs, sizeof(user_segs));
+	for (unsigned i = 3; i < 3 + ELF_MAX_NOTE_HEADERS + 1; i++)
+		segs[i] = (struct seg){ PT_NOTE, RO, NOTE_OFFSET, NOTE_VADDR, 0, 0, 4 };
+	build(USER_TEXT, segs, 3 + ELF_MAX_NOTE_HEADERS);
+	assert_ptr_equal(read_role(), MODULE_ROLE_NONE);
+	build(USER_TEXT, segs, 3 + ELF_MAX_NOTE_HEADERS + 1);
+	assert_role_refused("too many note headers");
+}
+
+static void non_elf_files_have_no_note_role(void **state)
+{
+	static const char sym[] = "cambios-module kernel-symbols\nffffffff80000000 _start\n";
+
+	(void)state;
+	memcpy(img.bytes, sym, sizeof(sym) - 1);
+	img.size = sizeof(sym) - 1;
+	assert_role_refused("not an ELF");
+	build_with_role("hello");
+	img.size = EHDR_SIZE - 1;
+	assert_role_refused("not an ELF");
+	build_with_role("hello");
+	img.bytes[EI_CLASS] = 1;
+	assert_role_refused("64-bit");
+	build_with_role("hello");
+	put_le(&img.bytes[E_PHENTSIZE], 32, 2);
+	assert_role_refused("program header size");
+}
+
+static void random_mutations_of_notes_never_crash(void **state)
+{
+	unsigned found = 0;
+
+	(void)state;
+	rng_state = FUZZ_SEED ^ 0x6e6f7465ULL; /* "note" */
+	for (unsigned round = 0; round < FUZZ_ROUNDS; round++) {
+		build_with_role("hello");
+		for (unsigned n = 1 + (unsigned)(rng() % 4); n > 0; n--) {
+			switch (rng() % 4) {
+			case 0: /* a byte of the note */
+				img.bytes[NOTE_OFFSET + rng() % 0x20] = (uint8_t)rng();
+				break;
+			case 1: /* a note word */
+				put_le(&img.bytes[NOTE_OFFSET + 4 * (rng() % 3)],
+				       interesting[rng() % (sizeof(interesting) / sizeof(interesting[0]))], 4);
+				break;
+			case 2: /* the PT_NOTE header */
+				set_phdr(3, P_OFFSET + 8 * (rng() % 6),
+					 interesting[rng() % (sizeof(interesting) / sizeof(interesting[0]))], 8);
+				break;
+			default: /* truncation */
+				img.size = rng() % (img.size + 1);
+				break;
+			}
+		}
+		const char *err = read_role();
+		if (err) {
+			assert_true(strlen(err) > 0);
+		} else {
+			found++;
+			assert_true(strlen(role) >= 1 && strlen(role) <= MODULE_ROLE_MAX);
+			assert_int_equal(strspn(role, "abcdefghijklmnopqrstuvwxyz0123456789._-"),
+					 strlen(role));
+		}
+	}
+	assert_true(found > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -778,6 +1100,19 @@ int main(void)
 		cmocka_unit_test(alignment_above_one_gib_is_refused),
 		cmocka_unit_test(no_loadable_segment_is_refused),
 		cmocka_unit_test(random_mutations_never_crash),
+		cmocka_unit_test(role_note_is_read_and_the_program_still_loads),
+		cmocka_unit_test(program_without_notes_has_no_role),
+		cmocka_unit_test(notes_of_other_owners_and_types_are_skipped),
+		cmocka_unit_test(role_note_in_an_eight_byte_aligned_segment_is_read),
+		cmocka_unit_test(two_role_notes_are_refused),
+		cmocka_unit_test(truncated_notes_are_refused),
+		cmocka_unit_test(bad_roles_in_the_note_are_refused),
+		cmocka_unit_test(overlong_role_is_refused),
+		cmocka_unit_test(note_past_the_end_of_the_file_is_refused),
+		cmocka_unit_test(huge_sizes_are_refused),
+		cmocka_unit_test(too_many_note_headers_are_refused),
+		cmocka_unit_test(non_elf_files_have_no_note_role),
+		cmocka_unit_test(random_mutations_of_notes_never_crash),
 	};
 
 	return cmocka_run_group_tests_name("elf", tests, NULL, NULL);

@@ -5,7 +5,10 @@
  * project, signed with the bootstrap key, verified by the kernel's
  * SignedBinaryVerifier before it gets any memory.
  */
+#include "../lib/module.h"
 #include "../lib/sys.h"
+
+CAMBIOS_MODULE_ROLE("hello");
 
 static const char greeting[] = "Hello from a signed boot module!\n";
 
