@@ -206,6 +206,7 @@ static bool fill_cpu(struct loader *l, struct limine_mp_info *info, const struct
 static bool allocate_response(struct loader *l, struct x86_mp *mp, const struct cpu_scan *scan)
 {
 	mp->response = alloc_arena(sizeof(*mp->response));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	mp->cpus = alloc_arena(sizeof(*mp->cpus) * scan->count);
 	struct limine_mp_info *infos = alloc_arena(sizeof(*infos) * scan->count);
 
