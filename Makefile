@@ -3,9 +3,10 @@
 #   make [image] ARCH=x86_64|aarch64   kernel, loader and disk image
 #   make run                           boot in QEMU, serial on the terminal
 #   make debug                         boot paused, waiting for GDB
-#   make test                          host unit tests + boot tests, both arches
+#   make test                          lint, host unit tests + boot tests, both arches
 #   make unit                          host unit tests only (ASan + UBSan)
 #   make bench                         host benchmarks (figures only)
+#   make lint                          clang-tidy + cppcheck over the C code (mk/lint.mk)
 #   make clean
 #
 # Variables: ARCH, SMP, MEM, QEMU_ARGS (extra QEMU options), SELFTEST=1 (the
@@ -422,6 +423,7 @@ tool-tests: $(SIGN_TOOL)
 	$(PYTHON) -m pytest tests/tools
 
 test: setup
+	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) fuzz
 	$(MAKE) tool-tests
@@ -434,5 +436,7 @@ compile_commands: $(KERNEL_OBJS) $(LOADER_OBJS)
 
 clean:
 	rm -rf build compile_commands.json
+
+include mk/lint.mk
 
 -include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d) $(UNIT_BINS:=.d) $(BENCH_BINS:=.d)
