@@ -3,9 +3,10 @@
 #   make [image] ARCH=x86_64|aarch64   kernel, loader and disk image
 #   make run                           boot in QEMU, serial on the terminal
 #   make debug                         boot paused, waiting for GDB
-#   make test                          host unit tests + boot tests, both arches
+#   make test                          lint, host unit tests + boot tests, both arches
 #   make unit                          host unit tests only (ASan + UBSan)
 #   make bench                         host benchmarks (figures only)
+#   make lint                          clang-tidy + cppcheck over the C code (mk/lint.mk)
 #   make clean
 #
 # Variables: ARCH, SMP, MEM, QEMU_ARGS (extra QEMU options), SELFTEST=1 (the
@@ -59,10 +60,13 @@ KERNEL_TARGET_aarch64 := aarch64-unknown-none-elf
 KERNEL_ARCH_CFLAGS_x86_64 := -mno-red-zone -mcmodel=kernel
 KERNEL_ARCH_CFLAGS_aarch64 :=
 
-KERNEL_CFLAGS := --target=$(KERNEL_TARGET_$(ARCH)) $(FREESTANDING) -g -fno-pic -fno-pie \
+# $(call kernel_cflags,ARCH): the kernel's flags for either arch (mk/lint.mk
+# checks both with the flags they are built with).
+kernel_cflags = --target=$(KERNEL_TARGET_$(1)) $(FREESTANDING) -g -fno-pic -fno-pie \
 	-DCONFIG_SELFTEST=$(if $(filter 1,$(SELFTEST)),1,0) \
-	-fno-omit-frame-pointer $(KERNEL_ARCH_CFLAGS_$(ARCH)) \
+	-fno-omit-frame-pointer $(KERNEL_ARCH_CFLAGS_$(1)) \
 	-Iinclude -Ikernel/include -Ilib -I$(BUILD)/generated
+KERNEL_CFLAGS := $(call kernel_cflags,$(ARCH))
 
 KERNEL_SRCS := \
 	kernel/boot/main.c \
@@ -181,8 +185,9 @@ $(KERNEL_SYMS): $(KERNEL_ELF)
 # User programs are freestanding ELF executables linked at 0x400000
 # (user/linker.ld) and built with the same C dialect as the kernel; they
 # become signed boot modules.
-USER_CFLAGS := --target=$(KERNEL_TARGET_$(ARCH)) $(FREESTANDING) -g -fno-pic -fno-pie \
+user_cflags = --target=$(KERNEL_TARGET_$(1)) $(FREESTANDING) -g -fno-pic -fno-pie \
 	-Iinclude -Iuser/lib
+USER_CFLAGS := $(call user_cflags,$(ARCH))
 USER_LIB_SRCS := user/lib/start_$(ARCH).S
 USER_PROGRAMS := hello
 USER_SRCS_hello := user/hello/hello.c
@@ -211,8 +216,9 @@ LOADER_ARCH_CFLAGS_aarch64 :=
 LOADER_EFI_NAME_x86_64 := BOOTX64.EFI
 LOADER_EFI_NAME_aarch64 := BOOTAA64.EFI
 
-LOADER_CFLAGS := --target=$(LOADER_TARGET_$(ARCH)) $(FREESTANDING) -fshort-wchar \
-	-mno-stack-arg-probe $(LOADER_ARCH_CFLAGS_$(ARCH)) -Iinclude -Ilib
+loader_cflags = --target=$(LOADER_TARGET_$(1)) $(FREESTANDING) -fshort-wchar \
+	-mno-stack-arg-probe $(LOADER_ARCH_CFLAGS_$(1)) -Iinclude -Ilib
+LOADER_CFLAGS := $(call loader_cflags,$(ARCH))
 
 LOADER_ARCH_SRCS_x86_64 := \
 	boot/arch/x86_64/arch.c \
@@ -431,6 +437,7 @@ tool-tests: $(SIGN_TOOL)
 	$(PYTHON) -m pytest tests/tools
 
 test: setup
+	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) fuzz
 	$(MAKE) tool-tests
@@ -443,5 +450,7 @@ compile_commands: $(KERNEL_OBJS) $(LOADER_OBJS)
 
 clean:
 	rm -rf build compile_commands.json
+
+include mk/lint.mk
 
 -include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d) $(UNIT_BINS:=.d) $(BENCH_BINS:=.d)

@@ -53,12 +53,13 @@ static bool table_valid(const uint8_t *t, uint32_t *length)
 const uint8_t *acpi_find_table(const void *rsdp_ptr, const char signature[4], uint32_t *length)
 {
 	const uint8_t *rsdp = rsdp_ptr;
-	bool xsdt = rsdp[15] >= 2;
 	const uint8_t *root;
 	uint32_t root_length;
+	bool xsdt;
 
-	if (!rsdp || memcmp(rsdp, "RSD PTR ", 8) || !checksum_ok(rsdp, 20))
+	if (!rsdp || memcmp(rsdp, "RSD PTR ", 8) != 0 || !checksum_ok(rsdp, 20))
 		return NULL;
+	xsdt = rsdp[15] >= 2; /* revision 2+: the RSDP also points at an XSDT */
 	root = table_at(xsdt ? acpi_u64(rsdp + 24) : acpi_u32(rsdp + 16));
 	if (!table_valid(root, &root_length))
 		return NULL;

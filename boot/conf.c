@@ -41,7 +41,9 @@ static bool fail(struct parser *p, const char *what, const char *detail)
 
 static char lower(char c)
 {
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+	if (c >= 'A' && c <= 'Z')
+		return (char)(c - 'A' + 'a');
+	return c;
 }
 
 static bool key_is(const char *key, size_t key_len, const char *name)
@@ -302,7 +304,7 @@ bool conf_resolve_path(const char *uri, char *out, size_t out_size, char error[C
 	const char *prefix = "boot(";
 	size_t i = strlen(prefix);
 
-	if (strncmp(uri, prefix, i)) {
+	if (strncmp(uri, prefix, i) != 0) {
 		format_snprintf(error, CONF_ERROR_MAX,
 				"unsupported path \"%s\": cambios-boot reads only boot():/ paths", uri);
 		return false;

@@ -179,6 +179,7 @@ static void answer_modules(struct loader *l)
 {
 	struct limine_request_header *req = find(l, LIMINE_MODULE_ID);
 	const struct conf_entry *e = &l->conf.entry;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	struct limine_file **list = alloc_arena(sizeof(*list) * (e->module_count + 1));
 	struct limine_module_response *r;
 
@@ -326,6 +327,7 @@ static void answer_framebuffer(struct loader *l)
 			      LIMINE_MEMMAP_FRAMEBUFFER) != 0)
 		console_fatal("too many memory overlays");
 
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	struct limine_framebuffer **list = alloc_arena(sizeof(*list));
 	struct limine_framebuffer_response *r = new_response(sizeof(*r), 1);
 	if (!list)

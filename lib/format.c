@@ -153,7 +153,8 @@ static intmax_t fetch_signed(enum length len, va_list *ap)
 }
 
 /* Prints `value` in `base` with an optional sign and prefix, honouring
- * width, precision and the padding flags. */
+ * width, precision and the padding flags: C's rules for all of them, kept
+ * in one place. NOLINTNEXTLINE(readability-function-cognitive-complexity) */
 static void emit_integer(struct out *o, const struct spec *s, uintmax_t value,
 			 bool negative, unsigned base)
 {
@@ -162,6 +163,7 @@ static void emit_integer(struct out *o, const struct spec *s, uintmax_t value,
 	int n = 0;
 
 	while (value) {
+		/* cppcheck-suppress zerodivcond ; base is 8, 10 or 16 (see callers) */
 		buf[n++] = digits[value % base];
 		value /= base;
 	}

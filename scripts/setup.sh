@@ -21,6 +21,7 @@ PACKAGES=(
 	mtools dosfstools                        # FAT boot images
 	python3 python3-pytest                   # boot tests (/usr/bin/python3)
 	libcmocka-dev                            # host unit tests
+	clang-tidy cppcheck                      # make lint: static analysis
 	openssl libssl-dev b3sum                 # signing and hashing tools
 	gdb-multiarch git
 )

@@ -119,7 +119,8 @@ static void write_file(const char *path, const void *a, size_t a_len, const void
 
 	if (exclusive && access(path, F_OK) == 0)
 		die(EXIT_REJECTED, "%s exists; use --force to replace it", path);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
+		die(EXIT_REJECTED, "%s: path too long", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
 	if (fd < 0)
 		die(EXIT_REJECTED, "%s: %s", tmp, strerror(errno));
@@ -251,7 +252,7 @@ static size_t body_length(const char *path, const uint8_t *file, size_t len, boo
 static int cmd_sign(const struct options *o)
 {
 	size_t len;
-	uint8_t *file, hash[BLAKE3_OUT_LEN], trailer[ARCSIG_TRAILER_LEN], key[KEY_LEN];
+	uint8_t *file, hash[BLAKE3_OUT_LEN], trailer[ARCSIG_TRAILER_LEN];
 
 	if (!o->in || (!o->key == !o->signer_cmd))
 		die(EXIT_USAGE, "sign needs IN and exactly one of --key and --signer-cmd");
@@ -271,6 +272,7 @@ static int cmd_sign(const struct options *o)
 	trailer[ARCSIG_TRAILER_LEN - 2] = ARCSIG_VERSION;
 	trailer[ARCSIG_TRAILER_LEN - 1] = ARCSIG_ALGORITHM_ED25519;
 	if (o->pubkey) {
+		uint8_t key[KEY_LEN];
 		read_pubkey(o->pubkey, key);
 		if (ed25519_verify(key, hash, sizeof(hash), trailer) != ED25519_OK)
 			die(EXIT_REJECTED, "the new signature of %s does not verify against %s",

@@ -62,14 +62,14 @@ static uint32_t rotr(uint32_t x, unsigned n)
  * ROTR is the rotate for the type at hand: one word, or four lanes. */
 #define G(ROTR, a, b, c, d, x, y)                \
 	do {                                     \
-		a = a + b + (x);                 \
-		d = ROTR(d ^ a, 16);             \
-		c = c + d;                       \
-		b = ROTR(b ^ c, 12);             \
-		a = a + b + (y);                 \
-		d = ROTR(d ^ a, 8);              \
-		c = c + d;                       \
-		b = ROTR(b ^ c, 7);              \
+		(a) = (a) + (b) + (x);           \
+		(d) = ROTR((d) ^ (a), 16);       \
+		(c) = (c) + (d);                 \
+		(b) = ROTR((b) ^ (c), 12);       \
+		(a) = (a) + (b) + (y);           \
+		(d) = ROTR((d) ^ (a), 8);        \
+		(c) = (c) + (d);                 \
+		(b) = ROTR((b) ^ (c), 7);        \
 	} while (0)
 
 /* The seven rounds over the state s0..s15 and the message m[] in scope.

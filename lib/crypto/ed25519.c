@@ -299,7 +299,7 @@ static void fe_tobytes(uint8_t s[FE_BYTES], const struct fe25519 *f)
 	h.v[4] &= FE_LIMB_MASK;
 
 	/* Pack the 5 x 51 bits into 4 little-endian 64-bit words. */
-	uint64_t w[4] = {
+	const uint64_t w[4] = {
 		h.v[0] | h.v[1] << 51,
 		h.v[1] >> 13 | h.v[2] << 38,
 		h.v[2] >> 26 | h.v[3] << 25,

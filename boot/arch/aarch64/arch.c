@@ -54,7 +54,7 @@ void enter_kernel_a64(struct a64_handoff *h);
 
 void arch_uart_putc(char c)
 {
-	volatile uint32_t *fr = (volatile uint32_t *)(uintptr_t)PL011_FR;
+	const volatile uint32_t *fr = (const volatile uint32_t *)(uintptr_t)PL011_FR;
 
 	for (int spins = 0; spins < 100000 && (*fr & FR_TXFF); spins++)
 		;

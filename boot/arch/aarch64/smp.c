@@ -274,6 +274,7 @@ static bool allocate_response(struct loader *l, struct a64_mp *mp, const struct 
 	uint64_t count;
 
 	mp->response = alloc_arena(sizeof(*mp->response));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	mp->cpus = alloc_arena(sizeof(*mp->cpus) * bound);
 	mp->slots = alloc_arena(sizeof(*mp->slots) * bound);
 	if (!infos || !mp->response || !mp->cpus || !mp->slots)

@@ -40,6 +40,7 @@ struct x86_handoff {
 	uint64_t entry;       /* 0x08 */
 	uint64_t stack_top;   /* 0x10 */
 	uint64_t hhdm;        /* 0x18 */
+	/* cppcheck-suppress unusedStructMember ; padding that enter.S relies on */
 	uint16_t gdt_pad[3];  /* 0x20: aligns the GDTR base */
 	uint16_t gdt_limit;   /* 0x26 */
 	uint64_t gdt_base;    /* 0x28 */

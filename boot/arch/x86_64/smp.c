@@ -206,6 +206,7 @@ static bool fill_cpu(struct loader *l, struct limine_mp_info *info, const struct
 static bool allocate_response(struct loader *l, struct x86_mp *mp, const struct cpu_scan *scan)
 {
 	mp->response = alloc_arena(sizeof(*mp->response));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	mp->cpus = alloc_arena(sizeof(*mp->cpus) * scan->count);
 	struct limine_mp_info *infos = alloc_arena(sizeof(*infos) * scan->count);
 
@@ -341,8 +342,11 @@ static uint64_t start_all(const struct loader *l, struct x86_mp *mp)
 	for (uint64_t i = 0; i < mp->response->cpu_count; i++) {
 		struct limine_mp_info *info = mp->cpus[i];
 		uint64_t info_hhdm = loader_hhdm(l, (uint64_t)(uintptr_t)info);
+		/* No trampoline means arch_mp_prepare found no AP to start. */
+		bool started = info->lapic_id == mp->bsp_id ||
+			       (params && start_ap(mp, params, info, info_hhdm));
 
-		if (info->lapic_id != mp->bsp_id && !start_ap(mp, params, info, info_hhdm)) {
+		if (!started) {
 			console_print("mp: CPU with local APIC id %u did not start; left out",
 				      info->lapic_id);
 			continue;
