@@ -15,6 +15,7 @@
 # cambios-boot), IMAGE_OUT (where `make image` writes).
 
 ARCH ?= x86_64
+CPU ?=
 SMP ?= 1
 MEM ?= 256M
 LIMINE_EFI ?=
@@ -123,6 +124,7 @@ KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/user.S \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/apic.c \
+	kernel/arch/x86_64/guards.c \
 	kernel/arch/x86_64/smp.c
 
 KERNEL_ARCH_SRCS_aarch64 := \
@@ -137,11 +139,13 @@ KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/user.S \
 	kernel/arch/aarch64/user.c \
 	kernel/arch/aarch64/gic.c \
+	kernel/arch/aarch64/guards.c \
 	kernel/arch/aarch64/smp.c
 
 # The self-tests, their user programs and the calls only they use are built
 # into SELFTEST=1 kernels alone: a production kernel carries no test code.
-KERNEL_SELFTEST_SRCS := \
+# $(call kernel_selftest_srcs,ARCH)
+kernel_selftest_srcs = \
 	kernel/selftest/selftest.c \
 	kernel/selftest/traps.c \
 	kernel/selftest/memory.c \
@@ -149,10 +153,12 @@ KERNEL_SELFTEST_SRCS := \
 	kernel/selftest/subsystems.c \
 	kernel/selftest/ipc.c \
 	kernel/selftest/program.c \
+	kernel/selftest/boundary.c \
 	kernel/selftest/timer.c \
 	kernel/selftest/smp.c \
-	kernel/arch/$(ARCH)/selftest.c \
-	kernel/arch/$(ARCH)/user_programs.S
+	kernel/arch/$(1)/selftest.c \
+	kernel/arch/$(1)/user_programs.S
+KERNEL_SELFTEST_SRCS := $(call kernel_selftest_srcs,$(ARCH))
 
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel-obj/%.o,$(KERNEL_SRCS) $(KERNEL_ARCH_SRCS_$(ARCH)) \
 	$(if $(filter 1,$(SELFTEST)),$(KERNEL_SELFTEST_SRCS)))
@@ -192,6 +198,15 @@ USER_LIB_SRCS := user/lib/start_$(ARCH).S
 USER_PROGRAMS := hello
 USER_SRCS_hello := user/hello/hello.c
 
+# The user boundary's hostile corpus (user/hostile/hostile.h), run by the
+# self-tests: SELFTEST=1 images only. Each is one file, user/hostile/<name>.c.
+HOSTILE_PROGRAMS := bad-write bad-priv bad-insn bad-div bad-brk bad-align bad-exec bad-kread \
+	bad-kjump bad-stack regs-dirty regs-check forge exit-1000 exit-min
+$(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
+# Programs with their own _start instead of user/lib's.
+USER_OWN_START := regs-check
+IMAGE_PROGRAMS := $(USER_PROGRAMS) $(if $(filter 1,$(SELFTEST)),$(HOSTILE_PROGRAMS))
+
 $(BUILD)/user-obj/%.o: % Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
@@ -199,13 +214,13 @@ $(BUILD)/user-obj/%.o: % Makefile
 
 # (addprefix, not patsubst: a % in a pattern rule's prerequisites is the stem.)
 $(BUILD)/modules/%.elf: $$(addprefix $(BUILD)/user-obj/,$$(addsuffix .o,$$(USER_SRCS_$$*) \
-		$(USER_LIB_SRCS))) user/linker.ld
+		$$(if $$(filter $$*,$(USER_OWN_START)),,$(USER_LIB_SRCS)))) user/linker.ld
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(LD) -nostdlib -static -z max-page-size=0x1000 --build-id=none -T user/linker.ld \
 		$(filter %.o,$^) -o $@
 
-USER_ELFS := $(patsubst %,$(BUILD)/modules/%.elf,$(USER_PROGRAMS))
+USER_ELFS := $(patsubst %,$(BUILD)/modules/%.elf,$(IMAGE_PROGRAMS))
 
 # ---------------------------------------------------------------- loader
 
@@ -275,9 +290,19 @@ IMAGE_SIZE_MIB := 64
 SIGNED_MODULES := $(BUILD)/modules-signed/kernel.sym \
 	$(patsubst $(BUILD)/modules/%,$(BUILD)/modules-signed/%,$(USER_ELFS))
 
-$(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) boot/limine.conf scripts/mkimage.sh
+# boot/limine.conf lists the production modules; a self-test image adds the
+# hostile corpus, each with its role as its (unsigned) module string.
+LIMINE_CONF := $(if $(filter 1,$(SELFTEST)),$(BUILD)/limine.conf,boot/limine.conf)
+
+$(BUILD)/limine.conf: boot/limine.conf Makefile
+	@mkdir -p $(dir $@)
+	$(Q)( cat boot/limine.conf; for p in $(HOSTILE_PROGRAMS); do \
+		printf '    module_path: boot():/boot/modules/%s.elf\n    module_cmdline: %s\n' $$p $$p; \
+	done ) > $@
+
+$(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) $(LIMINE_CONF) scripts/mkimage.sh
 	scripts/mkimage.sh $@ $(IMAGE_SIZE_MIB) $(BOOT_EFI) $(LOADER_EFI_NAME_$(ARCH)) \
-		boot/limine.conf $(KERNEL_ELF) $(SIGNED_MODULES)
+		$(LIMINE_CONF) $(KERNEL_ELF) $(SIGNED_MODULES)
 
 # ---------------------------------------------------------------- host tests
 
@@ -413,10 +438,12 @@ setup:
 
 run: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
 	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) \
+		$(if $(CPU),--cpu '$(CPU)') \
 		$(if $(QEMU_ARGS),-- $(QEMU_ARGS))
 
 debug: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
 	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) --gdb \
+		$(if $(CPU),--cpu '$(CPU)') \
 		$(if $(QEMU_ARGS),-- $(QEMU_ARGS))
 
 # Every test binary runs even when one fails; the target fails if any did.

@@ -24,7 +24,8 @@ LINT_JOBS ?= 2
 LINT_ARCHES := x86_64 aarch64
 
 # Configurations: the name says how the files are built.
-LINT_CONFIGS := $(foreach a,$(LINT_ARCHES),kernel-$(a) loader-$(a) user-$(a)) tools host
+LINT_CONFIGS := $(foreach a,$(LINT_ARCHES),kernel-$(a) selftest-$(a) loader-$(a) user-$(a)) \
+	tools host
 
 # LOADER_SRCS holds the arch files of $(ARCH); swap in each arch's own.
 LOADER_COMMON_SRCS := $(filter-out $(LOADER_ARCH_SRCS_$(ARCH)),$(LOADER_SRCS))
@@ -35,11 +36,17 @@ LINT_SRCS_kernel-$(1) := $$(filter %.c,$$(KERNEL_SRCS) $$(KERNEL_ARCH_SRCS_$(1))
 LINT_CFLAGS_kernel-$(1) := $$(call kernel_cflags,$(1))
 LINT_CPPCHECK_kernel-$(1) := --platform=unix64 -D__$(1)__
 
+# The self-tests, as SELFTEST=1 kernels build them.
+LINT_SRCS_selftest-$(1) := $$(filter %.c,$$(call kernel_selftest_srcs,$(1)))
+LINT_CFLAGS_selftest-$(1) := $$(filter-out -DCONFIG_SELFTEST=%,$$(call kernel_cflags,$(1))) \
+	-DCONFIG_SELFTEST=1
+LINT_CPPCHECK_selftest-$(1) := --platform=unix64 -D__$(1)__
+
 LINT_SRCS_loader-$(1) := $$(filter %.c,$$(LOADER_COMMON_SRCS) $$(LOADER_ARCH_SRCS_$(1)))
 LINT_CFLAGS_loader-$(1) := $$(call loader_cflags,$(1))
 LINT_CPPCHECK_loader-$(1) := --platform=win64 -D__$(1)__ -D_WIN32
 
-LINT_SRCS_user-$(1) := $$(filter %.c,$$(foreach p,$$(USER_PROGRAMS),$$(USER_SRCS_$$(p))))
+LINT_SRCS_user-$(1) := $$(filter %.c,$$(foreach p,$$(USER_PROGRAMS) $$(HOSTILE_PROGRAMS),$$(USER_SRCS_$$(p))))
 LINT_CFLAGS_user-$(1) := $$(call user_cflags,$(1))
 LINT_CPPCHECK_user-$(1) := --platform=unix64 -D__$(1)__
 endef

@@ -42,6 +42,18 @@ PFLASH_SIZE = 64 << 20  # the virt machine's pflash banks are exactly 64 MiB
 QEMU_BINARY = {"x86_64": "qemu-system-x86_64", "aarch64": "qemu-system-aarch64"}
 QEMU_PACKAGE = {"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm"}
 
+# CPU models. The defaults have the CPU's guards against the kernel using
+# user pages (kernel/arch/*/guards.c), which QEMU's own defaults lack:
+#   x86_64: qemu64 (QEMU's default model) plus SMEP and SMAP, which the
+#           emulator implements; nothing else changes, so firmware, loader
+#           and kernel see the machine they always saw, with two more bits.
+#   aarch64: cortex-a76 (ARMv8.2, so it has PAN) instead of cortex-a72
+#           (ARMv8.0, no PAN); same GICv3 virt machine and firmware.
+# The models without them stay in use (WITHOUT_GUARDS_CPU; the tests boot
+# them too) so the kernel is shown to run where the CPU offers no guards.
+DEFAULT_CPU = {"x86_64": "qemu64,+smep,+smap", "aarch64": "cortex-a76"}
+WITHOUT_GUARDS_CPU = {"x86_64": "qemu64", "aarch64": "cortex-a72"}
+
 DEFAULT_FAIL_PATTERNS = (r"^PANIC", r"cambios-boot: error")
 TRIPLE_FAULT_MESSAGE = "qemu: guest reset or triple fault (-no-reboot)"
 
@@ -111,14 +123,14 @@ def _serial_args(serial, log):
     raise ValueError(f"unknown serial mode {serial!r}")
 
 
-def _machine_args(arch, image, vars_snapshot):
+def _machine_args(arch, image, vars_snapshot, cpu):
     if arch == "x86_64":
         _require_file(OVMF_CODE, "ovmf")
-        return ["-M", "q35", "-bios", str(OVMF_CODE),
+        return ["-M", "q35", "-cpu", cpu, "-bios", str(OVMF_CODE),
                 "-drive", f"format=raw,file={image},if=ide,snapshot=on"]
     code, vars_ = aarch64_firmware()
     vars_opt = ",snapshot=on" if vars_snapshot else ""
-    return ["-M", "virt,gic-version=3", "-cpu", "cortex-a72",
+    return ["-M", "virt,gic-version=3", "-cpu", cpu,
             "-drive", f"if=pflash,format=raw,file={code},readonly=on",
             "-drive", f"if=pflash,format=raw,file={vars_}{vars_opt}",
             "-drive", f"if=none,id=hd0,format=raw,file={image},snapshot=on",
@@ -126,7 +138,7 @@ def _machine_args(arch, image, vars_snapshot):
 
 
 def build_command(arch, image, smp=1, mem="256M", serial="pipe", gdb=False,
-                  extra=(), log=None, vars_snapshot=True):
+                  extra=(), log=None, vars_snapshot=True, cpu=None):
     """Return the QEMU argv that boots `image` on `arch`.
 
     The image is always a snapshot (never written). With vars_snapshot the
@@ -140,7 +152,8 @@ def build_command(arch, image, smp=1, mem="256M", serial="pipe", gdb=False,
     if shutil.which(qemu) is None:
         raise SetupError(f"{qemu} not found: install the Debian package "
                          f"'{QEMU_PACKAGE[arch]}' (scripts/setup.sh does)")
-    argv = [qemu] + _machine_args(arch, Path(image).resolve(), vars_snapshot)
+    argv = [qemu] + _machine_args(arch, Path(image).resolve(), vars_snapshot,
+                                  cpu or DEFAULT_CPU[arch])
     argv += ["-smp", str(smp), "-m", str(mem), "-nic", "none",
              "-display", "none", "-no-reboot"]
     argv += _serial_args(serial, log)
@@ -267,8 +280,9 @@ class QemuRun:
     """
 
     def __init__(self, arch, image, log_path, smp=1, mem="256M", extra=(),
-                 fail_patterns=DEFAULT_FAIL_PATTERNS, max_runtime=300):
+                 fail_patterns=DEFAULT_FAIL_PATTERNS, max_runtime=300, cpu=None):
         self.arch = arch
+        self.cpu = cpu
         self.image = Path(image)
         self.log_path = Path(log_path)
         self.smp, self.mem, self.extra = smp, mem, tuple(extra)
@@ -297,7 +311,8 @@ class QemuRun:
 
     def command(self):
         return (build_command(self.arch, self.image, smp=self.smp,
-                              mem=self.mem, serial="pipe", extra=self.extra)
+                              mem=self.mem, serial="pipe", extra=self.extra,
+                              cpu=self.cpu)
                 + self._qmp.qemu_args())
 
     def start(self):
@@ -494,6 +509,8 @@ def _parse_args(argv):
         p.add_argument("--image", required=True, type=Path)
         p.add_argument("--smp", type=int, default=1)
         p.add_argument("--mem", default="256M")
+        p.add_argument("--cpu", default=None,
+                       help="QEMU CPU model (default: qemu64,+smep,+smap / cortex-a76)")
         p.add_argument("--log", type=Path,
                        help="serial log (default build/<arch>/serial.log)")
         p.add_argument("--gdb", action="store_true",
@@ -509,7 +526,7 @@ def _cli_command(args):
     serial = "mux" if sys.stdin.isatty() else "plain"
     argv = build_command(args.arch, args.image, smp=args.smp, mem=args.mem,
                          serial=serial, gdb=args.gdb, extra=args.extra,
-                         log=log, vars_snapshot=False)
+                         log=log, vars_snapshot=False, cpu=args.cpu)
     return argv, log, serial
 
 

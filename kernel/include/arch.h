@@ -45,6 +45,26 @@ extern const bool arch_divide_by_zero_traps;
  * has no such trap (e.g. AArch64 has no divide error). */
 bool arch_selftest_trap(int kind);
 
+/* Reads the word at user address `va` directly, with `page_table_root` as
+ * the user half's tables, as a careless kernel would (never outside the
+ * self-tests). Returns true if the read faulted; else *value holds it. */
+bool arch_selftest_read_user(uint64_t page_table_root, uint64_t va, uint64_t *value);
+
+/* The CPU's own guards against the kernel using user pages directly:
+ * never executing them (x86_64 SMEP; AArch64 PXN, always) and never
+ * reading or writing them (x86_64 SMAP; AArch64 PAN), where the CPU has
+ * them. The kernel needs no exception to either rule: the user-copy
+ * routines reach user memory through the direct map, never at user
+ * addresses. arch_user_guards_install() turns them on for the calling CPU
+ * (the BSP from arch_exceptions_init, each AP from arch_ap_init);
+ * arch_user_guards() says which are on. */
+struct arch_user_guards {
+	bool no_execute; /* the kernel cannot run user code */
+	bool no_access;  /* the kernel cannot read or write user data */
+};
+void arch_user_guards_install(void);
+struct arch_user_guards arch_user_guards(void);
+
 /* Configure the boot console (COM1 16550 / PL011) and write to it. */
 void arch_console_init(void);
 void arch_console_putc(char c);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <user.h>
 
 #ifndef CONFIG_SELFTEST
 #define CONFIG_SELFTEST 0
@@ -30,6 +31,12 @@ bool selftest_check(bool ok, const char *name);
 void selftest_fill_pattern(uint8_t *p, size_t len, uint8_t seed);
 bool selftest_pattern_intact(const uint8_t *p, size_t len, uint8_t seed);
 
+/* Loads an accepted module into a new process, runs it and destroys the
+ * process (kernel/selftest/program.c); returns how it ended
+ * (USER_END_NOT_RUN if it could not be loaded). */
+struct verified_module;
+struct user_outcome selftest_run_module(const struct verified_module *m);
+
 /* Runs every self-test group in boot order and prints the summary line. */
 void selftest_run_all(void);
 
@@ -40,6 +47,7 @@ void selftest_user(void);
 void selftest_subsystems(void);
 void selftest_ipc(void);
 void selftest_program(void);
+void selftest_boundary(void);
 void selftest_timer(void);
 void selftest_smp(void);
 

@@ -23,9 +23,7 @@
 #define HELLO_ROLE "hello"
 #define SYMBOLS_ROLE "kernel-symbols"
 
-/* Loads the module into a new process, runs it and destroys the process;
- * returns how it ended (USER_END_NOT_RUN if it could not be loaded). */
-static struct user_outcome load_and_run(const struct verified_module *m)
+struct user_outcome selftest_run_module(const struct verified_module *m)
 {
 	struct user_outcome outcome = { .end = USER_END_NOT_RUN };
 	struct program_image image;
@@ -68,7 +66,7 @@ static bool hello_runs(void)
 		println("program: no accepted module with the role \"%s\"", HELLO_ROLE);
 		return false;
 	}
-	return exited_with(load_and_run(hello), 0) && frame_free_count() == free_before;
+	return exited_with(selftest_run_module(hello), 0) && frame_free_count() == free_before;
 }
 
 /* An interceptor that refuses SYS_PRINT to user processes, and only that:
@@ -102,7 +100,7 @@ static bool hello_silenced_by_the_interceptor(void)
 	if (!hello)
 		return false;
 	interceptor_install(&silencer);
-	struct user_outcome outcome = load_and_run(hello); /* exits 1 when it cannot print */
+	struct user_outcome outcome = selftest_run_module(hello); /* exits 1 when it cannot print */
 	interceptor_install(NULL);
 	return exited_with(outcome, 1);
 }

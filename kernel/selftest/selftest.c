@@ -41,6 +41,7 @@ void selftest_run_all(void)
 	selftest_subsystems();
 	selftest_ipc();
 	selftest_program();
+	selftest_boundary();
 	selftest_timer();
 	selftest_smp();
 	println("selftest: %u passed, %u failed", passed, failed);

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from conftest import BOOT_TIMEOUT, REPO_ROOT, run_make_image
+from conftest import BOOT_TIMEOUT, REPO_ROOT, qemu, run_make_image
 
 SUMMARY = r"^selftest: (\d+) passed, (\d+) failed$"
 TEST_LINE = re.compile(r"^TEST (\S+) (PASS|FAIL)$")
@@ -35,6 +35,45 @@ EXPECTED = {
     "smp.every_cpu_ticks", "smp.allocators_under_every_cpu",
 }
 X86_ONLY = {"trap.divide_error"}
+# The user boundary's hostile corpus (user/hostile), one check per program.
+HOSTILE = ["bad-write", "bad-priv", "bad-insn", "bad-brk", "bad-align", "bad-exec", "bad-kread",
+           "bad-kjump", "bad-stack", "regs-dirty", "regs-check", "forge", "exit-1000",
+           "exit-min", "bad-div"]
+EXPECTED |= {f"boundary.{name}" for name in HOSTILE}
+# A direct kernel read of user memory: faults under SMAP/PAN, goes through
+# (and reads the right word) on a CPU model without them.
+GUARDED_READ = "boundary.kernel_read_of_user_memory_faults"
+UNGUARDED_READ = "boundary.kernel_read_of_user_memory_unguarded"
+
+# How each faulting program must be reported: "user fault: <file> (pid N)
+# ended: <cause>[ at <address>], ip <address>", one line each.
+USER_FAULT = re.compile(r"^user fault: (\S+) \(pid (\d+)\) ended: (.+?)(?: at (0x[0-9a-f]+|0))?, "
+                        r"ip (0x[0-9a-f]+)$")
+FAULT_CAUSES = {
+    "x86_64": {
+        "bad-write": r"page fault on write", "bad-priv": r"general protection fault",
+        "bad-insn": r"invalid opcode", "bad-brk": r"breakpoint",
+        "bad-align": r"(alignment check|general protection fault)",
+        "bad-exec": r"page fault on instruction fetch", "bad-kread": r"page fault on read",
+        "bad-kjump": r"page fault on instruction fetch", "bad-stack": r"page fault on write",
+        "bad-div": r"divide error",
+    },
+    "aarch64": {
+        "bad-write": r"data abort \(permission fault level 3\) on write",
+        "bad-priv": r"undefined instruction", "bad-insn": r"undefined instruction",
+        "bad-brk": r"breakpoint \(BRK\)", "bad-align": r"PC alignment fault",
+        "bad-exec": r"instruction abort \(permission fault level 3\) on instruction fetch",
+        "bad-kread": r"data abort \(.*\) on read",
+        "bad-kjump": r"instruction abort \(.*\) on instruction fetch",
+        "bad-stack": r"data abort \(translation fault level 3\) on write",
+    },
+}
+# The stack's guard page: the page below the 64 KiB stack under 0x800000.
+GUARD_PAGE = range(0x800000 - 0x10000 - 0x1000, 0x800000 - 0x10000)
+# Text the forge program prints; it may appear only in its own lines.
+FORGED = ("rootkit", "99 passed", "forged by a program", "BSP halting",
+          "forged (pid 1)", "without its newline")
+PROGRAM_LINE = re.compile(r"^\[(\S+):(\d+)\] ")
 
 
 FINGERPRINT = re.compile(r"^identity: bootstrap principal loaded \(.*fingerprint ([0-9a-f]{16})\)$")
@@ -87,10 +126,35 @@ def selftest_image(arch):
     return path
 
 
-@pytest.mark.parametrize("smp", [1, 4], ids=lambda n: f"smp{n}")
-@pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
-def test_selftest(boot, arch, smp):
-    run = boot(arch, selftest_image(arch), smp=smp, fail_patterns=(r"^PANIC",))
+def check_user_faults(lines, arch):
+    """Every faulting program of the corpus is reported in exactly one line
+    with its cause; the stack overflow faults inside the guard page."""
+    reports = {}
+    for match in map(USER_FAULT.match, lines):
+        if match:
+            reports.setdefault(match.group(1), []).append(match)
+    for name, cause in FAULT_CAUSES[arch].items():
+        found = reports.get(f"{name}.elf", [])
+        assert len(found) == 1, f"{name}: {len(found)} fault reports"
+        assert re.fullmatch(cause, found[0].group(3)), f"{name}: cause {found[0].group(3)!r}"
+    stack = reports["bad-stack.elf"][0]
+    assert int(stack.group(4), 16) in GUARD_PAGE, f"stack overflow faulted at {stack.group(4)}"
+
+
+def check_forged_lines(lines):
+    """Whatever the forge program printed shows up only in its own lines."""
+    shown = [line for line in lines if any(text in line for text in FORGED)]
+    forged = [line for line in shown if not line.startswith("boot: ")]
+    assert len(forged) == len(FORGED), f"forged lines: {forged}"
+    for line in forged:
+        match = PROGRAM_LINE.match(line)
+        assert match and match.group(1) == "forge.elf", f"forged line passes for the kernel's: {line!r}"
+    assert not any("\x1b" in line or "\r" in line for line in lines), "raw escapes on the console"
+
+
+def run_selftest(boot, arch, smp, cpu=None):
+    """Boots the self-test image; returns (results by name, all lines)."""
+    run = boot(arch, selftest_image(arch), smp=smp, cpu=cpu, fail_patterns=(r"^PANIC",))
     passed, failed = map(int, run.wait_for(SUMMARY, BOOT_TIMEOUT).groups())
     results = {}
     for line in run.lines():
@@ -99,14 +163,39 @@ def test_selftest(boot, arch, smp):
             results[match.group(1)] = match.group(2)
     failures = sorted(name for name, verdict in results.items() if verdict == "FAIL")
     assert not failures, f"self-tests failed: {failures}"
-    expected = EXPECTED | (X86_ONLY if arch == "x86_64" else set())
+    assert (passed, failed) == (len(results), 0), f"summary {passed}/{failed} vs {results}"
+    summaries = [line for line in run.lines() if re.match(SUMMARY, line)]
+    assert len(summaries) == 1, f"more than one summary line: {summaries}"
+    return results, list(run.lines())
+
+
+def assert_ran(results, expected):
     missing = sorted(expected - results.keys())
     assert not missing, f"self-tests that never ran: {missing}"
-    assert (passed, failed) == (len(results), 0), f"summary {passed}/{failed} vs {results}"
-    lines = list(run.lines())
+
+
+@pytest.mark.parametrize("smp", [1, 4], ids=lambda n: f"smp{n}")
+@pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
+def test_selftest(boot, arch, smp):
+    results, lines = run_selftest(boot, arch, smp)
+    expected = EXPECTED | (X86_ONLY if arch == "x86_64" else set())
+    assert_ran(results, expected | {GUARDED_READ})
     check_ipc_exercise(lines)
     # The signed hello module, loaded by the W^X ELF loader, runs in user
     # mode and exits; a signed data module is refused as a program.
     find_in_order(lines, PROGRAM_RUN, "program self-test")
     greetings = [line for line in lines if PROGRAM_RUN[1].match(line)]
     assert len(greetings) == 1, "hello printed although the interceptor refused it"
+    check_user_faults(lines, arch)
+    check_forged_lines(lines)
+
+
+@pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
+def test_selftest_without_cpu_guards(boot, arch):
+    """On a CPU model without SMEP/SMAP or PAN (QEMU's qemu64, cortex-a72)
+    the kernel says so, and everything else holds as before."""
+    results, lines = run_selftest(boot, arch, 1, cpu=qemu.WITHOUT_GUARDS_CPU[arch])
+    expected = EXPECTED | (X86_ONLY if arch == "x86_64" else set())
+    assert_ran(results, expected | {UNGUARDED_READ})
+    assert any(re.match(r"^guards: .*not offered by this CPU", line) for line in lines)
+    check_user_faults(lines, arch)

@@ -25,6 +25,8 @@
 #include <arch.h>
 #include <trap.h>
 
+#include "sysreg.h"
+
 /* An address in the kernel (TTBR1) half that nothing maps: the HHDM starts
  * at 0xffff000000000000 and would need 128 TiB of RAM to reach it, and the
  * kernel image sits at 0xffffffff80000000. */
@@ -78,6 +80,29 @@ static bool selftest_alignment(void)
 	__asm__ volatile(EXPECT_TRAP_ASM("adr x9, 1f\n\tadd x9, x9, #2\n\tbr x9")
 			 : : [kind] "i"(TRAP_ALIGNMENT) : CALL_CLOBBERS);
 	return trap_expect_fired();
+}
+
+/* TTBR0 holds the user half; ASID 0 everywhere, so the switch flushes. */
+static void switch_user_half(uint64_t root)
+{
+	dsb_ishst();
+	write_ttbr0_el1(root);
+	isb();
+	tlb_flush_all_local();
+}
+
+bool arch_selftest_read_user(uint64_t page_table_root, uint64_t va, uint64_t *value)
+{
+	uint64_t kernel_ttbr0 = read_ttbr0_el1();
+	bool faulted;
+
+	switch_user_half(page_table_root);
+	__asm__ volatile(EXPECT_TRAP_ASM("ldr x9, [%[va]]\n\tstr x9, [%[out]]")
+			 : : [kind] "i"(TRAP_PAGE_FAULT), [va] "r"(va), [out] "r"(value)
+			 : CALL_CLOBBERS);
+	faulted = trap_expect_fired();
+	switch_user_half(kernel_ttbr0);
+	return faulted;
 }
 
 bool arch_selftest_trap(int kind)

@@ -26,5 +26,6 @@ void arch_ap_init(void *prepared, unsigned index)
 	aarch64_switch_to_sp_el1();
 	write_vbar_el1((uint64_t)(uintptr_t)aarch64_vectors);
 	isb();
+	arch_user_guards_install();
 	gic_start_ap();
 }

@@ -169,6 +169,7 @@ static void decode_abort(struct trap_info *t, const struct trap_frame *f, bool d
 	t->has_address = !(iss & ISS_ABORT_FNV);
 	t->address = f->far;
 	t->write = data && (iss & ISS_ABORT_WNR);
+	t->fetch = !data;
 	name_abort(t, data ? "data abort" : "instruction abort", iss & ISS_ABORT_FSC_MASK);
 }
 
@@ -276,6 +277,7 @@ void arch_exceptions_init(void)
 	isb();
 	println("traps: vector table installed in VBAR_EL1 at 0x%016llx (kernel now on SP_EL1)",
 		(unsigned long long)(uintptr_t)aarch64_vectors);
+	arch_user_guards_install(); /* PAN where the CPU has it */
 }
 
 uint64_t arch_trap_frame_ip(const struct trap_frame *f)

@@ -9,6 +9,8 @@
 #include <arch.h>
 #include <trap.h>
 
+#include <x86_64/insn.h>
+
 /* A kernel-half address nothing maps: far below the kernel image and above
  * any HHDM coverage of the machines we run on. */
 #define UNMAPPED_KERNEL_ADDRESS 0xffffff0000000000ULL
@@ -59,6 +61,22 @@ static bool trigger_read_only_write(void)
 	__asm__ goto("movq $1, (%0)" : : "r"(&read_only_word) : "memory" : resume);
 resume:
 	return trap_expect_fired();
+}
+
+bool arch_selftest_read_user(uint64_t page_table_root, uint64_t va, uint64_t *value)
+{
+	uint64_t kernel_root = read_cr3();
+	bool faulted;
+
+	write_cr3(page_table_root);
+	trap_expect(TRAP_PAGE_FAULT, (uintptr_t)&&resume);
+	__asm__ goto("movq (%0), %%rax\n\t"
+		     "movq %%rax, (%1)"
+		     : : "r"(va), "r"(value) : "rax", "memory" : resume);
+resume:
+	faulted = trap_expect_fired();
+	write_cr3(kernel_root);
+	return faulted;
 }
 
 bool arch_selftest_trap(int kind)

@@ -23,5 +23,6 @@ void arch_ap_init(void *prepared, unsigned index)
 	cpu_tables_install_ap(prepared, index);
 	idt_load();
 	syscall_msrs_install();
+	arch_user_guards_install();
 	lapic_start_ap();
 }

@@ -115,4 +115,5 @@ void arch_exceptions_init(void)
 	idt_init();
 	println("traps: GDT with TSS (IST stacks for #DF, NMI, #MC) and IDT (%d exception vectors) loaded",
 		VECTOR_COUNT);
+	arch_user_guards_install();              /* SMEP, SMAP where the CPU has them */
 }

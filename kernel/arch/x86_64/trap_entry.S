@@ -14,6 +14,7 @@
 
 /* Offsets on the stack at trap_common entry (before the GPR pushes). */
 #define ENTRY_CS 24
+#define RFLAGS_AC (1 << 18)
 
 	.macro trap_stub_no_error vector
 	.p2align 4
@@ -73,6 +74,12 @@ trap_common:
 	testb $3, ENTRY_CS(%rsp)
 	jz 1f
 	swapgs
+	/* A program may have set RFLAGS.AC (alignment checks); in ring 0 it
+	 * would switch SMAP off, so the kernel never runs with it. (clac would
+	 * be #UD on a CPU without SMAP; popfq works everywhere.) */
+	pushfq
+	andq $~RFLAGS_AC, (%rsp)
+	popfq
 1:	pushq %rax
 	pushq %rbx
 	pushq %rcx
