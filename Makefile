@@ -201,10 +201,13 @@ USER_SRCS_hello := user/hello/hello.c
 # The user boundary's hostile corpus (user/hostile/hostile.h), run by the
 # self-tests: SELFTEST=1 images only. Each is one file, user/hostile/<name>.c.
 HOSTILE_PROGRAMS := bad-write bad-priv bad-insn bad-div bad-brk bad-align bad-exec bad-kread \
-	bad-kjump bad-stack regs-dirty regs-check forge exit-1000 exit-min
+	bad-kjump bad-stack bad-guard bad-offset regs-dirty regs-check forge exit-1000 exit-min
 $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check
+# Data right below the stack's guard page, and in it (user/linker.ld).
+USER_LDFLAGS_bad-stack := --defsym=USER_DATA_START=0x7ee000
+USER_LDFLAGS_bad-guard := --defsym=USER_DATA_START=0x7ef000
 IMAGE_PROGRAMS := $(USER_PROGRAMS) $(if $(filter 1,$(SELFTEST)),$(HOSTILE_PROGRAMS))
 
 $(BUILD)/user-obj/%.o: % Makefile
@@ -217,6 +220,15 @@ $(BUILD)/modules/%.elf: $$(addprefix $(BUILD)/user-obj/,$$(addsuffix .o,$$(USER_
 		$$(if $$(filter $$*,$(USER_OWN_START)),,$(USER_LIB_SRCS)))) user/linker.ld
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
+	$(Q)$(LD) -nostdlib -static -z max-page-size=0x1000 --build-id=none -T user/linker.ld \
+		$(USER_LDFLAGS_$*) $(filter %.o,$^) -o $@
+
+# bad-offset: linked as usual, then its data segment's address moved off its
+# file offset (the ELF rule the loader must enforce).
+$(BUILD)/modules/bad-offset.elf: $(BUILD)/modules/bad-offset.linked tests/support/skew_segment.py
+	$(Q)$(PYTHON) tests/support/skew_segment.py $< $@
+$(BUILD)/modules/bad-offset.linked: $(addprefix $(BUILD)/user-obj/,$(addsuffix .o, \
+		$(USER_SRCS_bad-offset) $(USER_LIB_SRCS))) user/linker.ld
 	$(Q)$(LD) -nostdlib -static -z max-page-size=0x1000 --build-id=none -T user/linker.ld \
 		$(filter %.o,$^) -o $@
 

@@ -39,6 +39,8 @@ static const struct hostile corpus[] = {
 	{ "bad-kread", USER_END_FAULTED, 0 },  /* reads kernel memory */
 	{ "bad-kjump", USER_END_FAULTED, 0 },  /* calls kernel code */
 	{ "bad-stack", USER_END_FAULTED, 0 },  /* overflows into the guard page */
+	{ "bad-guard", USER_END_NOT_RUN, 0 },  /* refused: data in the guard page */
+	{ "bad-offset", USER_END_NOT_RUN, 0 }, /* refused: offset and address disagree */
 	{ "regs-dirty", USER_END_EXITED, 0 },  /* leaves a marker everywhere */
 	{ "regs-check", USER_END_EXITED, 0 },  /* 0: it started with none of it */
 	{ "forge", USER_END_EXITED, 0 },       /* prints kernel-like lines */

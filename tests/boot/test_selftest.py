@@ -37,8 +37,8 @@ EXPECTED = {
 X86_ONLY = {"trap.divide_error"}
 # The user boundary's hostile corpus (user/hostile), one check per program.
 HOSTILE = ["bad-write", "bad-priv", "bad-insn", "bad-brk", "bad-align", "bad-exec", "bad-kread",
-           "bad-kjump", "bad-stack", "regs-dirty", "regs-check", "forge", "exit-1000",
-           "exit-min", "bad-div"]
+           "bad-kjump", "bad-stack", "bad-guard", "bad-offset", "regs-dirty", "regs-check",
+           "forge", "exit-1000", "exit-min", "bad-div"]
 EXPECTED |= {f"boundary.{name}" for name in HOSTILE}
 # A direct kernel read of user memory: faults under SMAP/PAN, goes through
 # (and reads the right word) on a CPU model without them.
@@ -70,6 +70,13 @@ FAULT_CAUSES = {
 }
 # The stack's guard page: the page below the 64 KiB stack under 0x800000.
 GUARD_PAGE = range(0x800000 - 0x10000 - 0x1000, 0x800000 - 0x10000)
+# Programs the loader must refuse, and why.
+REFUSED = [
+    re.compile(r"^program: bad-guard\.elf refused \(a segment lies where the user stack or its "
+               r"guard page goes\)$"),
+    re.compile(r"^program: bad-offset\.elf refused \(segment file offset and address disagree "
+               r"modulo the page size\)$"),
+]
 # Text the forge program prints; it may appear only in its own lines.
 FORGED = ("rootkit", "99 passed", "forged by a program", "BSP halting",
           "forged (pid 1)", "without its newline")
@@ -139,6 +146,7 @@ def check_user_faults(lines, arch):
         assert re.fullmatch(cause, found[0].group(3)), f"{name}: cause {found[0].group(3)!r}"
     stack = reports["bad-stack.elf"][0]
     assert int(stack.group(4), 16) in GUARD_PAGE, f"stack overflow faulted at {stack.group(4)}"
+    find_in_order(lines, REFUSED, "loader refusal")
 
 
 def check_forged_lines(lines):
