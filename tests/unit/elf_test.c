@@ -22,6 +22,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../support/assert_reason.h"
+
 #include <elf.h>
 
 #include "../support/elf_build.h"
@@ -139,12 +141,7 @@ static void assert_accepted(void)
 /* Refused, with a reason containing `fragment`. */
 static void assert_refused(const char *fragment)
 {
-	const char *err = check();
-
-	assert_non_null(err);
-	if (!strstr(err, fragment))
-		print_message("reason \"%s\" lacks \"%s\"\n", err, fragment);
-	assert_non_null(strstr(err, fragment));
+	assert_reason(check(), fragment);
 }
 
 /* ------------------------------------------------------------ accepted */
@@ -810,12 +807,7 @@ static const char *read_role(void)
 
 static void assert_role_refused(const char *fragment)
 {
-	const char *err = read_role();
-
-	assert_non_null(err);
-	if (!strstr(err, fragment))
-		print_message("reason \"%s\" lacks \"%s\"\n", err, fragment);
-	assert_non_null(strstr(err, fragment));
+	assert_reason(read_role(), fragment);
 }
 
 static void role_note_is_read_and_the_program_still_loads(void **state)

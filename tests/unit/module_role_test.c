@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../support/assert_reason.h"
+
 #include <module_role.h>
 
 static char role[MODULE_ROLE_MAX + 1];
@@ -53,14 +55,6 @@ static const char *line(const char *text, size_t len)
 }
 
 #define LINE(s) line(s, sizeof(s) - 1)
-
-static void assert_reason(const char *err, const char *fragment)
-{
-	assert_non_null(err);
-	if (!strstr(err, fragment))
-		print_message("reason \"%s\" lacks \"%s\"\n", err, fragment);
-	assert_non_null(strstr(err, fragment));
-}
 
 /* ------------------------------------------------------------ the role rules */
 

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "../support/assert_reason.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,10 +148,7 @@ static void assert_refused(const char *fragment)
 	const char *reason = NULL;
 
 	assert_int_not_equal(program_load(space, file, file_size, &image, &reason), K_OK);
-	assert_non_null(reason);
-	if (!strstr(reason, fragment))
-		print_message("reason \"%s\" lacks \"%s\"\n", reason, fragment);
-	assert_non_null(strstr(reason, fragment));
+	assert_reason(reason, fragment);
 	assert_int_equal(frame_free_count(), free_before);
 	assert_unmapped(TEXT);
 	assert_unmapped(PROGRAM_STACK_TOP - PAGE);
