@@ -90,6 +90,7 @@ KERNEL_SRCS := \
 	kernel/proc/program.c \
 	kernel/proc/run.c \
 	kernel/proc/output.c \
+	kernel/sched/sched.c \
 	lib/elf.c \
 	lib/module_role.c \
 	kernel/cap/cap.c \
@@ -320,7 +321,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) $(LIMINE_CONF) scripts
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program output
+UNIT_TESTS := format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := lib/elf.c lib/module_role.c tests/support/elf_build.c
@@ -342,6 +343,8 @@ HOST_WORLD_SRCS := tests/support/host_world.c kernel/proc/process.c kernel/mm/vm
 IPC_SRCS := kernel/ipc/ipc.c kernel/ipc/interceptor.c kernel/cap/cap.c
 UNIT_SRCS_process := $(HOST_WORLD_SRCS)
 UNIT_SRCS_output := kernel/proc/output.c $(HOST_WORLD_SRCS)
+SCHED_SRCS := kernel/sched/sched.c tests/support/sched_model.c
+UNIT_SRCS_sched := $(SCHED_SRCS)
 UNIT_SRCS_cap := kernel/cap/cap.c $(HOST_WORLD_SRCS)
 UNIT_SRCS_program := kernel/proc/program.c lib/elf.c lib/module_role.c tests/support/elf_build.c \
 	$(HOST_WORLD_SRCS)
@@ -404,7 +407,7 @@ $(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
 FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(WARNINGS) \
 	-Iinclude -Ilib -Ikernel/include -Iboot
-FUZZERS := arcsig objstore ipc elf conf fdt
+FUZZERS := arcsig objstore ipc elf conf fdt sched
 FUZZ_SRCS_arcsig := lib/arcsig.c $(CRYPTO_SRCS)
 FUZZ_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
 	kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
@@ -412,6 +415,7 @@ FUZZ_SRCS_ipc := tests/support/ipc_model.c $(IPC_SRCS) $(HOST_WORLD_SRCS)
 FUZZ_SRCS_elf := kernel/proc/program.c lib/elf.c lib/module_role.c $(HOST_WORLD_SRCS)
 FUZZ_SRCS_conf := boot/conf.c lib/format.c
 FUZZ_SRCS_fdt := boot/fdt.c
+FUZZ_SRCS_sched := $(SCHED_SRCS)
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile
