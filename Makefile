@@ -91,6 +91,7 @@ KERNEL_SRCS := \
 	kernel/proc/run.c \
 	kernel/proc/output.c \
 	kernel/sched/sched.c \
+	kernel/sched/thread.c \
 	lib/elf.c \
 	lib/module_role.c \
 	kernel/cap/cap.c \
@@ -126,6 +127,8 @@ KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/apic.c \
 	kernel/arch/x86_64/guards.c \
+	kernel/arch/x86_64/switch.S \
+	kernel/arch/x86_64/thread.c \
 	kernel/arch/x86_64/smp.c
 
 KERNEL_ARCH_SRCS_aarch64 := \
@@ -141,6 +144,8 @@ KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/user.c \
 	kernel/arch/aarch64/gic.c \
 	kernel/arch/aarch64/guards.c \
+	kernel/arch/aarch64/switch.S \
+	kernel/arch/aarch64/thread.c \
 	kernel/arch/aarch64/smp.c
 
 # The self-tests, their user programs and the calls only they use are built
@@ -155,6 +160,7 @@ kernel_selftest_srcs = \
 	kernel/selftest/ipc.c \
 	kernel/selftest/program.c \
 	kernel/selftest/boundary.c \
+	kernel/selftest/sched.c \
 	kernel/selftest/timer.c \
 	kernel/selftest/smp.c \
 	kernel/arch/$(1)/selftest.c \

@@ -28,6 +28,7 @@
 #include <selftest.h>
 #include <symbols.h>
 #include <syscall.h>
+#include <thread.h>
 #include <verifier.h>
 #include <vm.h>
 
@@ -144,6 +145,8 @@ void kmain(void)
 
 	verifier_check_boot_modules();        /* nothing unsigned goes further */
 	load_symbol_table();                  /* names for addresses in reports */
+	sched_start_cpu();                    /* kmain becomes the BSP's idle thread */
+	sched_start_kernel_threads();         /* the reaper and the watcher */
 
 	timer_init();                         /* interrupts routed, 100 Hz tick */
 	mp_wake_aps();                        /* every CPU proven alive */

@@ -48,6 +48,7 @@ void selftest_subsystems(void);
 void selftest_ipc(void);
 void selftest_program(void);
 void selftest_boundary(void);
+void selftest_sched(void);
 void selftest_timer(void);
 void selftest_smp(void);
 

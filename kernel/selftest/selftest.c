@@ -43,6 +43,7 @@ void selftest_run_all(void)
 	selftest_program();
 	selftest_boundary();
 	selftest_timer();
+	selftest_sched();
 	selftest_smp();
 	println("selftest: %u passed, %u failed", passed, failed);
 }

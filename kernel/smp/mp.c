@@ -16,6 +16,7 @@
 #include <panic.h>
 #include <printk.h>
 #include <stdatomic.h>
+#include <thread.h>
 #include <timer.h>
 
 /* Spins of arch_cpu_relax() before the BSP gives up on a missing AP: far
@@ -98,6 +99,7 @@ static void ap_entry(struct limine_mp_info *info)
 
 	arch_irq_disable();
 	arch_ap_init(ap_prepared[index], index); /* before any lock: arch_cpu_index() */
+	sched_start_cpu();                       /* this context becomes the AP's idle thread */
 	atomic_fetch_or_explicit(&online_mask, 1ULL << index, memory_order_release);
 	cpu_idle_forever();
 }

@@ -53,6 +53,8 @@ TIMER = {"x86_64": r"^timer: local APIC timer, (\d+) ticks per 10 ms against the
                    r"\(divide 16\), 100 Hz on vector 32$",
          "aarch64": r"^timer: generic timer at (\d+) Hz, virtual timer every \d+ counts, "
                     r"100 Hz on PPI 27$"}
+SCHED = (r"^sched: idle thread on the boot stack; kernel threads reaper \(\d+\) and watcher "
+         r"\(\d+\); quantum 10 ticks$")
 SMP = r"^smp: (\d+)/(\d+) CPUs online$"
 DONE = r"^boot: foundation, safety net and verified modules ready, BSP halting$"
 PANIC = r"^PANIC"
@@ -169,6 +171,7 @@ def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT):
     check_usable(run, mem, timeout)
     check_modules(run, timeout)
     check_foundation(run, arch, mem, timeout)
+    run.wait_for(SCHED, timeout)
     check_hardware(run, arch, timeout)
     check_smp(run, smp, timeout)
     run.wait_for(DONE, timeout)

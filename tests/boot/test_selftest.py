@@ -33,6 +33,8 @@ EXPECTED = {
     "ipc.self_send_denied", "program.hello_runs", "program.syscall_hook_denies",
     "program.data_module_refused", "timer.ticks_arrive", "user.timer_interrupts_user_mode",
     "smp.every_cpu_ticks", "smp.allocators_under_every_cpu",
+    "sched.same_band_threads_take_turns", "sched.higher_band_runs_first",
+    "sched.sleep_wakes_on_time", "sched.ended_threads_are_reaped", "sched.invariants_hold",
 }
 X86_ONLY = {"trap.divide_error"}
 # The user boundary's hostile corpus (user/hostile), one check per program.

@@ -18,6 +18,7 @@
 #include <hhdm.h>
 #include <panic.h>
 #include <printk.h>
+#include <thread.h>
 #include <timer.h>
 
 #include "interrupts.h"
@@ -172,6 +173,8 @@ void aarch64_interrupt(void)
 		timer_tick();
 	}
 	write_icc_eoir1_el1(iar);
+	if (intid == PPI_VIRTUAL_TIMER)
+		sched_on_tick(); /* may switch threads: after the EOI */
 }
 
 void arch_irq_enable(void)

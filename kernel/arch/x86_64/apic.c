@@ -17,6 +17,7 @@
 #include <hhdm.h>
 #include <panic.h>
 #include <printk.h>
+#include <thread.h>
 #include <timer.h>
 #include <x86_64/insn.h>
 
@@ -180,6 +181,7 @@ void x86_interrupt(uint64_t vector)
 	if (vector == VECTOR_TIMER) {
 		timer_tick();
 		lapic_write(LAPIC_EOI, 0);
+		sched_on_tick(); /* may switch threads: after the EOI */
 	}
 	/* Spurious vectors (the APIC's, or the masked PICs') take no EOI. */
 }

@@ -1,0 +1,101 @@
+/*
+ * thread: the kernel's threads of execution, and switching between them.
+ *
+ * Every thread has a kernel stack of its own; a thread that is not running
+ * keeps its SavedContext -- the callee-saved registers and the address to
+ * resume at -- on that stack, and the thread remembers only its stack
+ * pointer. Switching is arch_context_switch(): save the running thread's
+ * context, load the next one's. Whatever else was live (an interrupt
+ * frame, a system call's frame) is already on the thread's own stack, so
+ * a thread preempted in an interrupt resumes there when it is switched
+ * back to, and returns from the interrupt as if nothing had happened.
+ * (The alternative, one kernel stack per CPU and a full register save at
+ * every entry as seL4 does, makes blocking inside the kernel impossible;
+ * this kernel blocks in system calls, so each thread keeps its stack.)
+ *
+ * Each CPU has an idle thread -- on the BSP the boot itself, kmain's
+ * context on the boot stack; on an AP its start-up context -- and the
+ * scheduler's run queue (sched.h) for that CPU. The BSP also runs two
+ * kernel threads with real jobs:
+ *   reaper   frees the stacks (and slots) of threads that have ended; it
+ *            sleeps until one does. A thread cannot free the stack it is
+ *            running on, so someone else must.
+ *   watcher  checks the run queue's invariants (runq_check) every
+ *            SCHED_CHECK_TICKS and panics naming the first that fails.
+ *
+ * Preemption: the timer interrupt calls sched_on_tick() on every tick
+ * (after the interrupt controller's EOI): sleepers whose tick has come are
+ * woken, the running thread is charged the tick, and when its quantum is
+ * spent with a peer ready (sched.h) the CPU switches, inside the interrupt.
+ *
+ * Locking: each CPU's run queue is guarded by its LOCK_SCHEDULER lock,
+ * taken with interrupts off; the lock is released before the switch, and
+ * interrupts stay off through it (the next thread restores its own state).
+ * Until the SMP issue only the CPU that owns a run queue touches it.
+ */
+#ifndef CAMBIOS_THREAD_H
+#define CAMBIOS_THREAD_H
+
+#include <kerr.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define THREAD_MAX 64
+#define THREAD_STACK_SIZE (16 * 1024)
+#define SCHED_CHECK_TICKS 6000 /* the watcher's period: 60 s at 100 Hz */
+
+struct thread {
+	struct task task;       /* the scheduler's view of it; first member */
+	uint64_t saved_sp;      /* its SavedContext, while it is not running */
+	uint8_t *stack;         /* its kernel stack (NULL: an idle thread's) */
+	unsigned cpu;
+	const char *name;
+	void (*entry)(void *);
+	void *arg;
+	bool used;
+};
+
+/* Makes the calling context this CPU's idle thread and starts scheduling
+ * on this CPU (ticks may preempt from now on). The BSP calls it in kmain,
+ * each AP as it comes up. */
+void sched_start_cpu(void);
+
+/* The BSP's kernel threads (reaper, watcher). */
+void sched_start_kernel_threads(void);
+
+/* A kernel thread on this CPU's run queue, ready to run entry(arg) and
+ * then end. K_EFULL when no thread slot is free, K_ENOMEM without a stack. */
+__must_check kerr_t thread_create_kernel(const char *name, uint8_t priority,
+					 void (*entry)(void *), void *arg, struct thread **out);
+
+/* The running thread of this CPU. */
+struct thread *thread_current(void);
+
+/* The calling thread gives way to a ready thread of its band or above. */
+void sched_yield(void);
+
+/* The calling thread sleeps for at least `ticks` ticks of the kernel's
+ * clock (the BSP's). Not for the idle thread. */
+void sched_sleep(uint64_t ticks);
+
+/* The calling thread ends; the reaper frees its stack. */
+__attribute__((noreturn)) void thread_exit(void);
+
+/* Whether the thread in `slot` is still in use (running, ready, blocked,
+ * or ended and not yet reaped), and how many are. */
+unsigned thread_count(void);
+
+/* The timer interrupt's part (on_timer_isr), on every CPU, every tick. */
+void sched_on_tick(void);
+
+/* Checks this CPU's run queue now; NULL or the broken invariant's name. */
+const char *sched_check_this_cpu(void);
+
+/* Arch: the switch, and the stack a new thread starts on. */
+void arch_context_switch(uint64_t *save_sp, uint64_t next_sp);
+uint64_t arch_thread_initial_sp(uint64_t stack_top);
+/* Where a new thread starts (arch trampoline) calls this, interrupts off. */
+__attribute__((noreturn)) void thread_start(void);
+
+#endif

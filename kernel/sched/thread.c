@@ -1,0 +1,267 @@
+/*
+ * thread: kernel threads, the per-CPU scheduler state, and the switch
+ * (see thread.h).
+ */
+#include <thread.h>
+
+#include <arch.h>
+#include <boot.h>
+#include <heap.h>
+#include <kstring.h>
+#include <lock_order.h>
+#include <panic.h>
+#include <printk.h>
+#include <spinlock.h>
+#include <stdatomic.h>
+#include <timer.h>
+
+struct cpu_sched {
+	struct spinlock lock;   /* LOCK_SCHEDULER (irq): rq and its threads' states */
+	struct run_queue rq;
+	struct thread idle;
+	bool started;
+};
+
+static struct cpu_sched cpus[MP_MAX_CPUS];
+static struct thread threads[THREAD_MAX]; /* slots; guarded by the owning CPU's lock */
+static struct thread *reaper;
+
+static struct cpu_sched *this_cpu(void)
+{
+	unsigned cpu = arch_cpu_index();
+
+	if (cpu >= MP_MAX_CPUS)
+		panic("scheduler: CPU index %u beyond %d", cpu, MP_MAX_CPUS);
+	return &cpus[cpu];
+}
+
+static struct thread *thread_of(struct task *t)
+{
+	return (struct thread *)t; /* the task is the first member */
+}
+
+void sched_start_cpu(void)
+{
+	struct cpu_sched *cs = this_cpu();
+
+	cs->lock = (struct spinlock)SPINLOCK_INIT("scheduler", LOCK_SCHEDULER);
+	cs->idle = (struct thread){ .task = { .id = THREAD_MAX + arch_cpu_index(),
+					      .priority = PRIORITY_IDLE },
+				    .cpu = arch_cpu_index(), .name = "idle", .used = true };
+	runq_init(&cs->rq, &cs->idle.task);
+	atomic_signal_fence(memory_order_seq_cst);
+	cs->started = true;
+}
+
+struct thread *thread_current(void)
+{
+	return thread_of(this_cpu()->rq.current);
+}
+
+/* Picks the next thread and switches to it. Interrupts must be off; they
+ * come back as the next thread left them. */
+static void reschedule(struct cpu_sched *cs)
+{
+	spin_lock(&cs->lock);
+	struct thread *prev = thread_of(cs->rq.current);
+	struct thread *next = thread_of(sched_pick_next(&cs->rq));
+	spin_unlock(&cs->lock);
+	if (next != prev)
+		arch_context_switch(&prev->saved_sp, next->saved_sp);
+}
+
+void thread_start(void)
+{
+	struct thread *self = thread_current();
+
+	arch_irq_enable();
+	self->entry(self->arg);
+	thread_exit();
+}
+
+static struct thread *free_slot(void)
+{
+	for (unsigned i = 0; i < THREAD_MAX; i++) {
+		if (!threads[i].used)
+			return &threads[i];
+	}
+	return NULL;
+}
+
+kerr_t thread_create_kernel(const char *name, uint8_t priority, void (*entry)(void *), void *arg,
+			    struct thread **out)
+{
+	struct cpu_sched *cs = this_cpu();
+	uint8_t *stack = kmalloc(THREAD_STACK_SIZE);
+	kerr_t err = K_EFULL;
+
+	if (!stack)
+		return K_ENOMEM;
+	arch_irqflags_t flags = spin_lock_irqsave(&cs->lock);
+	struct thread *t = free_slot();
+	if (t) {
+		*t = (struct thread){
+			.task = { .id = (uint32_t)(t - threads), .state = TASK_READY,
+				  .priority = priority },
+			.saved_sp = arch_thread_initial_sp((uint64_t)(uintptr_t)(stack +
+										 THREAD_STACK_SIZE)),
+			.stack = stack, .cpu = arch_cpu_index(), .name = name, .entry = entry,
+			.arg = arg, .used = true,
+		};
+		err = runq_enqueue(&cs->rq, &t->task);
+		if (err != K_OK)
+			t->used = false;
+	}
+	spin_unlock_irqrestore(&cs->lock, flags);
+	if (err != K_OK) {
+		kfree(stack);
+		return err;
+	}
+	if (out)
+		*out = t;
+	return K_OK;
+}
+
+void sched_yield(void)
+{
+	arch_irqflags_t flags = arch_irq_save();
+
+	reschedule(this_cpu());
+	arch_irq_restore(flags);
+}
+
+void sched_sleep(uint64_t ticks)
+{
+	struct cpu_sched *cs = this_cpu();
+	arch_irqflags_t flags = arch_irq_save();
+
+	spin_lock(&cs->lock);
+	kerr_t err = sched_block_current(&cs->rq, BLOCK_SLEEP, timer_ticks() + ticks);
+	spin_unlock(&cs->lock);
+	if (err != K_OK)
+		panic("sched_sleep: thread %s cannot sleep", thread_current()->name);
+	reschedule(cs);
+	arch_irq_restore(flags);
+}
+
+/* Wakes the reaper if it waits; the caller holds the lock. */
+static void wake_reaper_locked(struct cpu_sched *cs)
+{
+	kerr_t err;
+
+	if (reaper && reaper->task.state == TASK_BLOCKED && reaper->cpu == arch_cpu_index())
+		(void)sched_wake(&cs->rq, &reaper->task, &err);
+}
+
+void thread_exit(void)
+{
+	struct cpu_sched *cs = this_cpu();
+
+	(void)arch_irq_save();
+	spin_lock(&cs->lock);
+	if (sched_terminate_current(&cs->rq) != K_OK)
+		panic("thread_exit: %s cannot end", thread_current()->name);
+	wake_reaper_locked(cs);
+	spin_unlock(&cs->lock);
+	reschedule(cs);
+	panic("thread_exit: an ended thread was resumed");
+}
+
+unsigned thread_count(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < THREAD_MAX; i++)
+		n += threads[i].used;
+	return n;
+}
+
+/* Wakes this CPU's sleepers whose tick has come; the caller holds the lock. */
+static void wake_sleepers_locked(struct cpu_sched *cs, uint64_t now)
+{
+	unsigned cpu = arch_cpu_index();
+	kerr_t err;
+
+	for (unsigned i = 0; i < THREAD_MAX; i++) {
+		struct task *t = &threads[i].task;
+		if (threads[i].used && threads[i].cpu == cpu && t->state == TASK_BLOCKED &&
+		    t->reason == BLOCK_SLEEP && t->reason_arg <= now)
+			(void)sched_wake(&cs->rq, t, &err);
+	}
+}
+
+void sched_on_tick(void)
+{
+	struct cpu_sched *cs = this_cpu();
+
+	if (!cs->started)
+		return;
+	spin_lock(&cs->lock);
+	wake_sleepers_locked(cs, timer_ticks());
+	bool preempt = sched_tick(&cs->rq);
+	spin_unlock(&cs->lock);
+	if (preempt)
+		reschedule(cs);
+}
+
+const char *sched_check_this_cpu(void)
+{
+	struct cpu_sched *cs = this_cpu();
+	arch_irqflags_t flags = spin_lock_irqsave(&cs->lock);
+	const char *broken = runq_check(&cs->rq);
+
+	spin_unlock_irqrestore(&cs->lock, flags);
+	return broken;
+}
+
+/* ---------------------------------------------------------- kernel threads */
+
+/* Frees what ended threads leave: their stacks and slots. An ended thread
+ * has switched away for good before the reaper (on the same CPU) runs. */
+static void reaper_main(void *arg)
+{
+	struct cpu_sched *cs = this_cpu();
+
+	(void)arg;
+	for (;;) {
+		arch_irqflags_t flags = spin_lock_irqsave(&cs->lock);
+		uint8_t *stack = NULL;
+		for (unsigned i = 0; i < THREAD_MAX && !stack; i++) {
+			struct thread *t = &threads[i];
+			if (t->used && t->task.state == TASK_TERMINATED && t->cpu == arch_cpu_index()) {
+				stack = t->stack;
+				t->used = false;
+			}
+		}
+		if (!stack)
+			(void)sched_block_current(&cs->rq, BLOCK_CHILD, 0);
+		spin_unlock(&cs->lock);
+		if (!stack)
+			reschedule(cs);
+		arch_irq_restore(flags);
+		kfree(stack);
+	}
+}
+
+static void watcher_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		sched_sleep(SCHED_CHECK_TICKS);
+		const char *broken = sched_check_this_cpu();
+		if (broken)
+			panic("scheduler invariant broken on CPU %u: %s", arch_cpu_index(), broken);
+		println("sched: CPU %u run queue invariants hold", arch_cpu_index());
+	}
+}
+
+void sched_start_kernel_threads(void)
+{
+	struct thread *watcher;
+
+	if (thread_create_kernel("reaper", PRIORITY_HIGH, reaper_main, NULL, &reaper) != K_OK ||
+	    thread_create_kernel("watcher", PRIORITY_HIGH, watcher_main, NULL, &watcher) != K_OK)
+		panic("scheduler: cannot create the kernel threads");
+	println("sched: idle thread on the boot stack; kernel threads reaper (%u) and watcher (%u); "
+		"quantum %d ticks", reaper->task.id, watcher->task.id, SCHED_QUANTUM_TICKS);
+}

@@ -1,0 +1,153 @@
+/*
+ * sched: threads, switching and preemption (self-test group).
+ *
+ * The self-tests run in the BSP's idle thread (kmain), which the scheduler
+ * runs only when no other thread is ready: while it waits for interrupts,
+ * the threads it created run, and it resumes once they have all ended or
+ * blocked. So each check starts threads, waits (bounded by ticks), and
+ * then looks at what they recorded:
+ *  - two CPU-bound threads of one band both run to the end, each switched
+ *    to more than once: the timer preempted them in turn;
+ *  - a higher band runs before a lower one, whatever the creation order;
+ *  - a sleeping thread wakes once its ticks have passed, not before;
+ *  - ended threads are reaped (their slots and stacks given back), and the
+ *    run queue's invariants hold afterwards.
+ */
+#include <selftest.h>
+
+#include <arch.h>
+#include <printk.h>
+#include <stdatomic.h>
+#include <thread.h>
+#include <timer.h>
+
+#define SPIN_TICKS 60    /* six quanta between two spinners */
+#define SLEEP_TICKS 5
+#define WAIT_LIMIT 400   /* ticks: a bound on every wait here */
+
+struct spinner {
+	uint64_t until;
+	uint64_t iterations;
+	uint64_t switches_in;
+	atomic_bool done;
+};
+
+static void spin_until(void *arg)
+{
+	struct spinner *s = arg;
+
+	while (timer_ticks() < s->until)
+		s->iterations++;
+	s->switches_in = thread_current()->task.switches_in;
+	atomic_store(&s->done, true);
+}
+
+/* The idle thread waits here while the others run; true if `done` came
+ * within WAIT_LIMIT ticks. */
+static bool wait_until(const atomic_bool *a, const atomic_bool *b)
+{
+	uint64_t start = timer_ticks();
+
+	while (!(atomic_load(a) && atomic_load(b)) && timer_ticks() - start < WAIT_LIMIT)
+		arch_wait_for_interrupt();
+	return atomic_load(a) && atomic_load(b);
+}
+
+static bool same_band_threads_take_turns(void)
+{
+	static struct spinner one, two;
+	uint64_t until = timer_ticks() + SPIN_TICKS;
+
+	one = (struct spinner){ .until = until };
+	two = (struct spinner){ .until = until };
+	if (thread_create_kernel("spin-1", PRIORITY_NORMAL, spin_until, &one, NULL) != K_OK ||
+	    thread_create_kernel("spin-2", PRIORITY_NORMAL, spin_until, &two, NULL) != K_OK)
+		return false;
+	bool finished = wait_until(&one.done, &two.done);
+	println("sched: two spinners of one band: %llu and %llu iterations, switched to %llu and "
+		"%llu times", (unsigned long long)one.iterations, (unsigned long long)two.iterations,
+		(unsigned long long)one.switches_in, (unsigned long long)two.switches_in);
+	return finished && one.iterations > 0 && two.iterations > 0 && one.switches_in >= 2 &&
+	       two.switches_in >= 2;
+}
+
+struct order_log {
+	atomic_uint next;
+	const char *order[2];
+	atomic_bool done[2];
+};
+
+static struct order_log order;
+
+static void log_order(void *arg)
+{
+	unsigned slot = atomic_fetch_add(&order.next, 1);
+
+	if (slot < 2)
+		order.order[slot] = arg;
+	atomic_store(&order.done[slot < 2 ? slot : 1], true);
+}
+
+static bool higher_band_runs_first(void)
+{
+	order = (struct order_log){ 0 };
+	if (thread_create_kernel("low", PRIORITY_LOW, log_order, "low", NULL) != K_OK ||
+	    thread_create_kernel("high", PRIORITY_HIGH, log_order, "high", NULL) != K_OK)
+		return false;
+	return wait_until(&order.done[0], &order.done[1]) && order.order[0] &&
+	       order.order[0][0] == 'h' && order.order[1] && order.order[1][0] == 'l';
+}
+
+struct sleeper {
+	uint64_t asleep_at, woke_at;
+	atomic_bool done;
+};
+
+static void sleep_a_while(void *arg)
+{
+	struct sleeper *s = arg;
+
+	s->asleep_at = timer_ticks();
+	sched_sleep(SLEEP_TICKS);
+	s->woke_at = timer_ticks();
+	atomic_store(&s->done, true);
+}
+
+static bool sleep_wakes_on_time(void)
+{
+	static struct sleeper s;
+
+	s = (struct sleeper){ 0 };
+	if (thread_create_kernel("sleeper", PRIORITY_NORMAL, sleep_a_while, &s, NULL) != K_OK)
+		return false;
+	bool woke = wait_until(&s.done, &s.done);
+	println("sched: slept %d ticks from tick %llu, woke at %llu", SLEEP_TICKS,
+		(unsigned long long)s.asleep_at, (unsigned long long)s.woke_at);
+	return woke && s.woke_at >= s.asleep_at + SLEEP_TICKS &&
+	       s.woke_at <= s.asleep_at + SLEEP_TICKS + 2;
+}
+
+/* The reaper (a high band) runs as soon as a thread ends; by the time the
+ * idle thread runs again, every ended thread is gone. */
+static bool ended_threads_are_reaped(unsigned before)
+{
+	uint64_t start = timer_ticks();
+
+	while (thread_count() != before && timer_ticks() - start < WAIT_LIMIT)
+		arch_wait_for_interrupt();
+	return thread_count() == before;
+}
+
+void selftest_sched(void)
+{
+	unsigned before = thread_count();
+
+	selftest_check(same_band_threads_take_turns(), "sched.same_band_threads_take_turns");
+	selftest_check(higher_band_runs_first(), "sched.higher_band_runs_first");
+	selftest_check(sleep_wakes_on_time(), "sched.sleep_wakes_on_time");
+	selftest_check(ended_threads_are_reaped(before), "sched.ended_threads_are_reaped");
+	const char *broken = sched_check_this_cpu();
+	if (broken)
+		println("  sched: invariant broken: %s", broken);
+	selftest_check(!broken, "sched.invariants_hold");
+}
