@@ -37,13 +37,28 @@
 #define CAMBIOS_THREAD_H
 
 #include <kerr.h>
+#include <process.h>
 #include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <user.h>
 
 #define THREAD_MAX 64
 #define THREAD_STACK_SIZE (16 * 1024)
 #define SCHED_CHECK_TICKS 6000 /* the watcher's period: 60 s at 100 Hz */
+
+/* A user thread's FP/SIMD registers and thread pointer, kept while another
+ * thread runs (the kernel itself never uses them). */
+struct arch_user_state {
+#if defined(__x86_64__)
+	uint8_t fxsave[512];            /* FXSAVE image: x87, MMX, SSE, MXCSR */
+#elif defined(__aarch64__)
+	uint64_t v[64];                 /* V0-V31 */
+	uint64_t fpcr, fpsr, tpidr_el0, unused;
+#else
+	uint8_t none;                   /* host tests: no user mode */
+#endif
+} __attribute__((aligned(16)));
 
 struct thread {
 	struct task task;       /* the scheduler's view of it; first member */
@@ -54,6 +69,15 @@ struct thread {
 	void (*entry)(void *);
 	void *arg;
 	bool used;
+	/* User mode. A kernel thread has no process and no user state. */
+	kpid_t pid;             /* the process whose code it runs, or PID_NONE */
+	struct address_space *space; /* that process's address space, or NULL */
+	uint64_t root;          /* the page-table root it runs with */
+	uint64_t entry_stack_top; /* where entries from user mode land (0: unchanged) */
+	uint64_t user_entry, user_sp;
+	bool sync_run;          /* the idle thread inside process_run() (self-tests) */
+	struct user_outcome outcome;
+	struct arch_user_state user_state;
 };
 
 /* Makes the calling context this CPU's idle thread and starts scheduling
@@ -71,6 +95,12 @@ __must_check kerr_t thread_create_kernel(const char *name, uint8_t priority,
 
 /* The running thread of this CPU. */
 struct thread *thread_current(void);
+
+/* A thread that runs user code of process `pid` (its address space, from
+ * entry with stack sp), ready on this CPU's run queue. When it exits or
+ * faults, the reaper destroys the process with it. */
+__must_check kerr_t thread_create_user(kpid_t pid, uint64_t entry, uint64_t sp, uint8_t priority,
+				       struct thread **out);
 
 /* The calling thread gives way to a ready thread of its band or above. */
 void sched_yield(void);
@@ -95,6 +125,16 @@ const char *sched_check_this_cpu(void);
 /* Arch: the switch, and the stack a new thread starts on. */
 void arch_context_switch(uint64_t *save_sp, uint64_t next_sp);
 uint64_t arch_thread_initial_sp(uint64_t stack_top);
+/* Before the switch: keep prev's user state, install next's (FP/SIMD,
+ * thread pointer), its page-table root and its user-entry stack. */
+void arch_thread_switch(struct thread *prev, struct thread *next);
+/* The idle thread's root and user-entry stack: the CPU's as they are now. */
+void arch_thread_idle_init(struct thread *idle);
+/* A user state that leaks nothing: what a new program starts from. */
+void arch_user_state_init(struct arch_user_state *s);
+/* Drops to user mode at entry with stack sp, every readable register
+ * clear, on the calling thread's stack; never returns. */
+__attribute__((noreturn)) void arch_user_enter(uint64_t entry, uint64_t sp);
 /* Where a new thread starts (arch trampoline) calls this, interrupts off. */
 __attribute__((noreturn)) void thread_start(void);
 

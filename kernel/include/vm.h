@@ -70,11 +70,9 @@ void vm_space_destroy(struct address_space *as);
 /* The value to load into CR3 / TTBR0_EL1 to run in this space. */
 uint64_t vm_space_root(const struct address_space *as);
 
-/* The user address space the current CPU is running (NULL in the kernel's
- * own): the one the user-copy routines check against. Set around a
- * process's run; vm_switch_current_space returns the one it replaces. */
+/* The user address space of the running thread (NULL for a kernel
+ * thread): the one the user-copy routines check against (thread.c). */
 struct address_space *vm_current_space(void);
-struct address_space *vm_switch_current_space(struct address_space *as);
 
 /* Arch hooks for vm.c. */
 uint64_t arch_kernel_root(void);                  /* CR3 / TTBR1_EL1, address bits */

@@ -15,7 +15,6 @@
 #include <stdatomic.h>
 
 static _Atomic uint64_t kernel_root;
-static struct address_space *current_space; /* boot CPU only, until SMP scheduling */
 
 void vm_save_kernel_root(void)
 {
@@ -211,17 +210,4 @@ void vm_space_destroy(struct address_space *as)
 	pt_destroy_user(&as->pt, free_leaf_frame);
 	table_free(NULL, as->pt.root);
 	as->pt.root = 0;
-}
-
-struct address_space *vm_current_space(void)
-{
-	return current_space;
-}
-
-struct address_space *vm_switch_current_space(struct address_space *as)
-{
-	struct address_space *previous = current_space;
-
-	current_space = as;
-	return previous;
 }

@@ -1,74 +1,68 @@
 /*
  * run: running a process's user code, and how it ends (user.h).
  *
- * What a CPU runs is recorded per CPU (indexed by arch_cpu_index(), written
- * only by that CPU): the process, and how it ended, filled in by the
- * kernel-side halves user_exit() and user_fault_end() just before they
- * abandon the program. process_run() then reads the outcome, so an exit
- * code can never be mistaken for a fault, whatever its value.
+ * A process's code runs in a thread (thread.h): a user thread of its own,
+ * scheduled like any other, or -- for the self-tests -- the idle thread
+ * itself, synchronously, inside process_run(). How the program ended is
+ * written into the thread by the kernel-side halves user_exit() and
+ * user_fault_end() before they leave it, so an exit code can never be
+ * mistaken for a fault, whatever its value. A user thread then ends (the
+ * reaper destroys its process); a synchronous run returns to its caller.
  */
 #include <user.h>
 
 #include <arch.h>
-#include <boot.h>
 #include <format.h>
 #include <output.h>
 #include <panic.h>
 #include <printk.h>
 #include <process.h>
 #include <stdbool.h>
+#include <thread.h>
 #include <trap.h>
 #include <vm.h>
-
-struct cpu_run {
-	bool running;
-	kpid_t pid;
-	struct user_outcome outcome;
-};
-
-static struct cpu_run runs[MP_MAX_CPUS];
-
-static struct cpu_run *this_cpu_run(void)
-{
-	unsigned cpu = arch_cpu_index();
-
-	return cpu < MP_MAX_CPUS ? &runs[cpu] : NULL;
-}
-
-kpid_t process_current(void)
-{
-	const struct cpu_run *r = this_cpu_run();
-
-	return r && r->running ? r->pid : PID_NONE;
-}
 
 struct user_outcome process_run(kpid_t pid, uint64_t entry, uint64_t sp)
 {
 	struct address_space *as = process_address_space(pid);
-	struct cpu_run *r = this_cpu_run();
+	struct thread *self = thread_current();
 
-	if (!as || !r || r->running)
+	if (!as || !self->task.is_idle || self->sync_run)
 		return (struct user_outcome){ .end = USER_END_NOT_RUN };
-	*r = (struct cpu_run){ .running = true, .pid = pid };
+	uint64_t kernel_root = self->root;
+	self->outcome = (struct user_outcome){ .end = USER_END_NOT_RUN };
+	self->pid = pid;
+	self->space = as;
+	self->root = vm_space_root(as);
+	self->sync_run = true;
 	(void)process_set_state(pid, PROCESS_RUNNING);
-	struct address_space *previous = vm_switch_current_space(as);
-	arch_user_run(entry, sp, vm_space_root(as));
+	arch_user_run(entry, sp, self->root);
 	output_flush(pid); /* a last line without its newline */
-	(void)vm_switch_current_space(previous);
 	(void)process_set_state(pid, PROCESS_EXITED);
-	r->running = false;
-	return r->outcome;
+	self->sync_run = false;
+	self->root = kernel_root;
+	self->space = NULL;
+	self->pid = PID_NONE;
+	return self->outcome;
 }
 
 /* Records the outcome and leaves the program for good. */
 static __attribute__((noreturn)) void end_program(enum user_end end, int64_t code)
 {
-	struct cpu_run *r = this_cpu_run();
+	struct thread *self = thread_current();
+	struct process_info info;
 
-	if (!r || !r->running)
+	if (self->pid == PID_NONE)
 		panic("a user program ended on CPU %u, which runs none", arch_cpu_index());
-	r->outcome = (struct user_outcome){ .end = end, .exit_code = code };
-	arch_user_return();
+	self->outcome = (struct user_outcome){ .end = end, .exit_code = code };
+	if (self->sync_run)
+		arch_user_return();
+	output_flush(self->pid);
+	if (end == USER_END_EXITED && process_lookup(self->pid, &info) == K_OK)
+		println("process %u %s: exited with code %lld", PID_SLOT(self->pid), info.name,
+			(long long)code);
+	(void)process_set_state(self->pid, PROCESS_EXITED);
+	thread_exit(); /* the reaper destroys the process */
 }
 
 void user_exit(int64_t code)

@@ -19,6 +19,7 @@ struct cpu_sched {
 	struct spinlock lock;   /* LOCK_SCHEDULER (irq): rq and its threads' states */
 	struct run_queue rq;
 	struct thread idle;
+	uint64_t kernel_root;   /* the page-table root kernel threads run with */
 	bool started;
 };
 
@@ -47,7 +48,10 @@ void sched_start_cpu(void)
 	cs->lock = (struct spinlock)SPINLOCK_INIT("scheduler", LOCK_SCHEDULER);
 	cs->idle = (struct thread){ .task = { .id = THREAD_MAX + arch_cpu_index(),
 					      .priority = PRIORITY_IDLE },
-				    .cpu = arch_cpu_index(), .name = "idle", .used = true };
+				    .cpu = arch_cpu_index(), .name = "idle", .used = true,
+				    .pid = PID_NONE };
+	arch_thread_idle_init(&cs->idle);
+	cs->kernel_root = cs->idle.root;
 	runq_init(&cs->rq, &cs->idle.task);
 	atomic_signal_fence(memory_order_seq_cst);
 	cs->started = true;
@@ -58,6 +62,20 @@ struct thread *thread_current(void)
 	return thread_of(this_cpu()->rq.current);
 }
 
+struct address_space *vm_current_space(void)
+{
+	const struct cpu_sched *cs = this_cpu();
+
+	return cs->started ? thread_of(cs->rq.current)->space : NULL;
+}
+
+kpid_t process_current(void)
+{
+	const struct cpu_sched *cs = this_cpu();
+
+	return cs->started ? thread_of(cs->rq.current)->pid : PID_NONE;
+}
+
 /* Picks the next thread and switches to it. Interrupts must be off; they
  * come back as the next thread left them. */
 static void reschedule(struct cpu_sched *cs)
@@ -66,8 +84,10 @@ static void reschedule(struct cpu_sched *cs)
 	struct thread *prev = thread_of(cs->rq.current);
 	struct thread *next = thread_of(sched_pick_next(&cs->rq));
 	spin_unlock(&cs->lock);
-	if (next != prev)
+	if (next != prev) {
+		arch_thread_switch(prev, next);
 		arch_context_switch(&prev->saved_sp, next->saved_sp);
+	}
 }
 
 void thread_start(void)
@@ -88,8 +108,10 @@ static struct thread *free_slot(void)
 	return NULL;
 }
 
-kerr_t thread_create_kernel(const char *name, uint8_t priority, void (*entry)(void *), void *arg,
-			    struct thread **out)
+/* A new thread, ready; `user` (may be NULL) fills in its user side before
+ * it is queued. */
+static kerr_t thread_create(const char *name, uint8_t priority, void (*entry)(void *), void *arg,
+			    const struct thread *user, struct thread **out)
 {
 	struct cpu_sched *cs = this_cpu();
 	uint8_t *stack = kmalloc(THREAD_STACK_SIZE);
@@ -97,17 +119,26 @@ kerr_t thread_create_kernel(const char *name, uint8_t priority, void (*entry)(vo
 
 	if (!stack)
 		return K_ENOMEM;
+	uint64_t stack_top = (uint64_t)(uintptr_t)(stack + THREAD_STACK_SIZE);
 	arch_irqflags_t flags = spin_lock_irqsave(&cs->lock);
 	struct thread *t = free_slot();
 	if (t) {
 		*t = (struct thread){
 			.task = { .id = (uint32_t)(t - threads), .state = TASK_READY,
 				  .priority = priority },
-			.saved_sp = arch_thread_initial_sp((uint64_t)(uintptr_t)(stack +
-										 THREAD_STACK_SIZE)),
+			.saved_sp = arch_thread_initial_sp(stack_top),
 			.stack = stack, .cpu = arch_cpu_index(), .name = name, .entry = entry,
-			.arg = arg, .used = true,
+			.arg = arg, .used = true, .pid = PID_NONE, .root = cs->kernel_root,
 		};
+		if (user) {
+			t->pid = user->pid;
+			t->space = user->space;
+			t->root = user->root;
+			t->entry_stack_top = stack_top;
+			t->user_entry = user->user_entry;
+			t->user_sp = user->user_sp;
+			arch_user_state_init(&t->user_state);
+		}
 		err = runq_enqueue(&cs->rq, &t->task);
 		if (err != K_OK)
 			t->used = false;
@@ -120,6 +151,33 @@ kerr_t thread_create_kernel(const char *name, uint8_t priority, void (*entry)(vo
 	if (out)
 		*out = t;
 	return K_OK;
+}
+
+kerr_t thread_create_kernel(const char *name, uint8_t priority, void (*entry)(void *), void *arg,
+			    struct thread **out)
+{
+	return thread_create(name, priority, entry, arg, NULL, out);
+}
+
+static void user_thread_main(void *arg)
+{
+	struct thread *self = thread_current();
+
+	(void)arg;
+	arch_user_enter(self->user_entry, self->user_sp);
+}
+
+kerr_t thread_create_user(kpid_t pid, uint64_t entry, uint64_t sp, uint8_t priority,
+			  struct thread **out)
+{
+	struct process_info info;
+	struct address_space *space = process_address_space(pid);
+
+	if (!space || process_lookup(pid, &info) != K_OK)
+		return K_ENOENT;
+	const struct thread user = { .pid = pid, .space = space, .root = vm_space_root(space),
+				     .user_entry = entry, .user_sp = sp };
+	return thread_create("user", priority, user_thread_main, NULL, &user, out);
 }
 
 void sched_yield(void)
@@ -226,10 +284,12 @@ static void reaper_main(void *arg)
 	for (;;) {
 		arch_irqflags_t flags = spin_lock_irqsave(&cs->lock);
 		uint8_t *stack = NULL;
+		kpid_t pid = PID_NONE;
 		for (unsigned i = 0; i < THREAD_MAX && !stack; i++) {
 			struct thread *t = &threads[i];
 			if (t->used && t->task.state == TASK_TERMINATED && t->cpu == arch_cpu_index()) {
 				stack = t->stack;
+				pid = t->pid;
 				t->used = false;
 			}
 		}
@@ -240,6 +300,10 @@ static void reaper_main(void *arg)
 			reschedule(cs);
 		arch_irq_restore(flags);
 		kfree(stack);
+		/* The reaper runs with the kernel's root: no CPU is in the
+		 * process's address space any more. */
+		if (pid != PID_NONE && process_destroy(pid) != K_OK)
+			println("reaper: process %u was already gone", PID_SLOT(pid));
 	}
 }
 

@@ -66,6 +66,11 @@ static struct cpu_tables *this_cpu(void)
 	return block->tables;
 }
 
+uint64_t percpu_entry_stack_top(void)
+{
+	return (uint64_t)(uintptr_t)(this_cpu()->entry_stack + KERNEL_ENTRY_STACK_SIZE);
+}
+
 void percpu_set_kernel_stack(uint64_t top)
 {
 	struct cpu_tables *t = this_cpu();

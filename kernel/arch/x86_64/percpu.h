@@ -46,6 +46,8 @@ void percpu_mark_ready(void);
 /* Sets the kernel stack used by SYSCALL and by interrupts from user mode
  * (TSS.RSP0) on this CPU. */
 void percpu_set_kernel_stack(uint64_t top);
+/* The top of this CPU's own stack for entries from user mode. */
+uint64_t percpu_entry_stack_top(void);
 #endif
 
 #endif

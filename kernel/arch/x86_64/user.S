@@ -47,10 +47,31 @@ saved_kernel_rsp:
 saved_kernel_cr3:
 	.quad 0
 
+/* With the iret frame built: clear what the program could read, switch GS
+ * to the user's and enter ring 3. Interrupts stay off until iretq: between
+ * swapgs and iretq the kernel's GS is gone. */
+	.macro drop_to_user
+	fxrstor clean_fpu_state(%rip)
+	xorl %eax, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %fs      /* (may load a base on some CPUs: zeroed just below) */
+	xorl %edx, %edx
+	movl $MSR_FS_BASE, %ecx
+	wrmsr
+	movl $MSR_KERNEL_GS_BASE, %ecx /* the user's GS base until swapgs */
+	wrmsr
+	zero_gprs
+	swapgs
+	movl %eax, %gs      /* a null selector; GS base is already zero */
+	iretq
+	.endm
+
 	.text
 	.global arch_user_run
 	.p2align 4
 arch_user_run:
+	cli
 	pushq %rbp
 	pushq %rbx
 	pushq %r12
@@ -66,20 +87,21 @@ arch_user_run:
 	pushq $USER_RFLAGS
 	pushq $USER_CS
 	pushq %rdi
-	fxrstor clean_fpu_state(%rip)
-	xorl %eax, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	movl %eax, %fs      /* (may load a base on some CPUs: zeroed just below) */
-	xorl %edx, %edx
-	movl $MSR_FS_BASE, %ecx
-	wrmsr
-	movl $MSR_KERNEL_GS_BASE, %ecx /* the user's GS base until swapgs */
-	wrmsr
-	zero_gprs
-	swapgs
-	movl %eax, %gs      /* a null selector; GS base is already zero */
-	iretq
+	drop_to_user
+
+/* void arch_user_enter(uint64_t entry, uint64_t sp): a user thread's way
+ * into its program, from its own kernel stack, for good: entries from user
+ * mode land on that stack's top (TSS.RSP0, set when it was switched in). */
+	.global arch_user_enter
+	.p2align 4
+arch_user_enter:
+	cli
+	pushq $USER_SS
+	pushq %rsi
+	pushq $USER_RFLAGS
+	pushq $USER_CS
+	pushq %rdi
+	drop_to_user
 
 	.global arch_user_return
 	.p2align 4
