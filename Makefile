@@ -90,6 +90,7 @@ KERNEL_SRCS := \
 	kernel/proc/program.c \
 	kernel/proc/run.c \
 	kernel/proc/output.c \
+	kernel/proc/spawn.c \
 	kernel/sched/sched.c \
 	kernel/sched/thread.c \
 	lib/elf.c \
@@ -208,7 +209,8 @@ USER_SRCS_hello := user/hello/hello.c
 # The user boundary's hostile corpus (user/hostile/hostile.h), run by the
 # self-tests: SELFTEST=1 images only. Each is one file, user/hostile/<name>.c.
 HOSTILE_PROGRAMS := bad-write bad-priv bad-insn bad-div bad-brk bad-align bad-exec bad-kread \
-	bad-kjump bad-stack bad-guard bad-offset regs-dirty regs-check forge exit-1000 exit-min
+	bad-kjump bad-stack bad-guard bad-offset regs-dirty regs-check forge exit-1000 exit-min \
+	fp-keeper
 $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check

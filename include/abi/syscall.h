@@ -12,6 +12,9 @@
 #define CAMBIOS_ABI_SYSCALL_H
 
 #define SYS_EXIT 0        /* (code): end the calling program */
+#define SYS_YIELD 7       /* () -> 0: let another ready task of the band run */
+#define SYS_GETPID 8      /* () -> the caller's process slot number */
+#define SYS_GETTIME 9     /* () -> the kernel's clock: ticks of 10 ms since boot */
 #define SYS_PRINT 10      /* (buf, len <= 256) -> len: write to the console */
 
 /* Error results. */

@@ -26,6 +26,7 @@
 #include <printk.h>
 #include <process.h>
 #include <selftest.h>
+#include <spawn.h>
 #include <symbols.h>
 #include <syscall.h>
 #include <thread.h>
@@ -154,6 +155,8 @@ void kmain(void)
 
 #if CONFIG_SELFTEST
 	selftest_run_all();                   /* SELFTEST=1 kernels only */
+#else
+	spawn_boot_programs();                /* every signed program a process */
 #endif
 	if (cmdline_has_word(boot_cmdline(), CMDLINE_PANIC_TEST))
 		panic("%s on the command line: testing the panic path", CMDLINE_PANIC_TEST);

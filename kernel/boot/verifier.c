@@ -135,3 +135,8 @@ const struct verified_module *verifier_find(const char *role)
 	}
 	return NULL;
 }
+
+const struct verified_module *verifier_module(unsigned i)
+{
+	return i < accepted_count ? &accepted[i] : NULL;
+}

@@ -18,6 +18,7 @@
 #ifndef CAMBIOS_USER_H
 #define CAMBIOS_USER_H
 
+#include <kerr.h>
 #include <stdint.h>
 
 struct trap_info;
@@ -32,6 +33,11 @@ struct user_outcome {
 	enum user_end end;
 	int64_t exit_code;
 };
+
+/* How process `pid` (run by a user thread) ended, once it has: K_OK with
+ * *out filled in, K_ENOENT while it runs or if nothing is known of it. The
+ * record stays until the process's slot is used again. */
+kerr_t process_exit_outcome(uint64_t pid, struct user_outcome *out);
 
 /* From the SYS_EXIT system call: the program ends with `code`. */
 __attribute__((noreturn)) void user_exit(int64_t code);

@@ -57,4 +57,7 @@ unsigned verifier_check_boot_modules(void);
 /* The accepted module whose signed role is `role`, or NULL. */
 const struct verified_module *verifier_find(const char *role);
 
+/* The accepted modules, in boot order: the i-th, or NULL past the last. */
+const struct verified_module *verifier_module(unsigned i);
+
 #endif

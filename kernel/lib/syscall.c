@@ -16,6 +16,8 @@
 #include <printk.h>
 #include <process.h>
 #include <selftest.h>
+#include <thread.h>
+#include <timer.h>
 #include <user.h>
 #include <usercopy.h>
 
@@ -47,6 +49,22 @@ static int64_t sys_test_echo(const struct syscall_frame *f)
 }
 #endif
 
+static int64_t sys_yield(void)
+{
+	sched_yield();
+	return 0;
+}
+
+static int64_t sys_getpid(void)
+{
+	return (int64_t)PID_SLOT(process_current());
+}
+
+static int64_t sys_gettime(void)
+{
+	return (int64_t)timer_ticks();
+}
+
 /* A kernel error as the system-call result user space sees. */
 static int64_t syscall_error(kerr_t err)
 {
@@ -69,6 +87,9 @@ int64_t syscall_dispatch(const struct syscall_frame *frame)
 		return syscall_error(verdict);
 	switch (frame->nr) {
 	case SYS_EXIT: return sys_exit(frame);
+	case SYS_YIELD: return sys_yield();
+	case SYS_GETPID: return sys_getpid();
+	case SYS_GETTIME: return sys_gettime();
 	case SYS_PRINT: return sys_print(frame);
 #if CONFIG_SELFTEST
 	case SYS_TEST_ECHO: return sys_test_echo(frame);

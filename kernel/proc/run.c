@@ -17,10 +17,38 @@
 #include <panic.h>
 #include <printk.h>
 #include <process.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <thread.h>
 #include <trap.h>
 #include <vm.h>
+
+/* How each slot's last user-thread process ended (what WaitTask will
+ * read): written by the ending thread on its CPU, read after it is gone. */
+struct exit_record {
+	_Atomic kpid_t pid;
+	struct user_outcome outcome;
+};
+
+static struct exit_record exits[PROCESS_MAX];
+
+static void record_exit(kpid_t pid, struct user_outcome outcome)
+{
+	struct exit_record *r = &exits[PID_SLOT(pid) % PROCESS_MAX];
+
+	r->outcome = outcome;
+	atomic_store_explicit(&r->pid, pid, memory_order_release);
+}
+
+kerr_t process_exit_outcome(kpid_t pid, struct user_outcome *out)
+{
+	const struct exit_record *r = &exits[PID_SLOT(pid) % PROCESS_MAX];
+
+	if (atomic_load_explicit(&r->pid, memory_order_acquire) != pid)
+		return K_ENOENT;
+	*out = r->outcome;
+	return K_OK;
+}
 
 struct user_outcome process_run(kpid_t pid, uint64_t entry, uint64_t sp)
 {
@@ -62,6 +90,7 @@ static __attribute__((noreturn)) void end_program(enum user_end end, int64_t cod
 		println("process %u %s: exited with code %lld", PID_SLOT(self->pid), info.name,
 			(long long)code);
 	(void)process_set_state(self->pid, PROCESS_EXITED);
+	record_exit(self->pid, self->outcome);
 	thread_exit(); /* the reaper destroys the process */
 }
 

@@ -16,10 +16,15 @@
 #include <selftest.h>
 
 #include <arch.h>
+#include <frame.h>
 #include <printk.h>
+#include <process.h>
+#include <spawn.h>
 #include <stdatomic.h>
 #include <thread.h>
 #include <timer.h>
+#include <user.h>
+#include <verifier.h>
 
 #define SPIN_TICKS 60    /* six quanta between two spinners */
 #define SLEEP_TICKS 5
@@ -138,6 +143,64 @@ static bool ended_threads_are_reaped(unsigned before)
 	return thread_count() == before;
 }
 
+struct spawned {
+	const char *role;
+	enum user_end end;
+	int64_t exit_code;
+	kpid_t pid;
+	bool spawned;
+};
+
+/* Whether every spawned process has ended and been reaped. */
+static bool all_gone(const struct spawned *s, unsigned n)
+{
+	struct user_outcome outcome;
+	struct process_info info;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (s[i].spawned && (process_exit_outcome(s[i].pid, &outcome) != K_OK ||
+				     process_lookup(s[i].pid, &info) == K_OK))
+			return false;
+	}
+	return true;
+}
+
+/* Processes as threads: two CPU-bound fp-keepers (each checks its own
+ * SIMD/FP registers survive every preemption by the other), a program
+ * that faults and one that exits with -1000 run side by side; each ends
+ * as it should and, once reaped, every frame is back. */
+static bool user_processes_run_side_by_side(void)
+{
+	struct spawned s[] = {
+		{ "fp-keeper", USER_END_EXITED, 0, 0, false },
+		{ "fp-keeper", USER_END_EXITED, 0, 0, false },
+		{ "bad-brk", USER_END_FAULTED, 0, 0, false },
+		{ "exit-1000", USER_END_EXITED, -1000, 0, false },
+	};
+	const unsigned n = sizeof(s) / sizeof(s[0]);
+	uint64_t free_before = frame_free_count();
+	bool ok = true;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct verified_module *m = verifier_find(s[i].role);
+		s[i].spawned = m && spawn_module(m, &s[i].pid) == K_OK;
+		ok &= s[i].spawned;
+	}
+	uint64_t start = timer_ticks();
+	while (!all_gone(s, n) && timer_ticks() - start < WAIT_LIMIT)
+		arch_wait_for_interrupt();
+	for (unsigned i = 0; i < n; i++) {
+		struct user_outcome o = { .end = USER_END_NOT_RUN };
+		(void)process_exit_outcome(s[i].pid, &o);
+		println("sched: %s (pid %u) ended %d with code %lld", s[i].role, PID_SLOT(s[i].pid),
+			(int)o.end, (long long)o.exit_code);
+		ok &= o.end == s[i].end && (o.end != USER_END_EXITED || o.exit_code == s[i].exit_code);
+	}
+	println("sched: %llu frames free before, %llu after", (unsigned long long)free_before,
+		(unsigned long long)frame_free_count());
+	return ok && frame_free_count() == free_before;
+}
+
 void selftest_sched(void)
 {
 	unsigned before = thread_count();
@@ -146,6 +209,8 @@ void selftest_sched(void)
 	selftest_check(higher_band_runs_first(), "sched.higher_band_runs_first");
 	selftest_check(sleep_wakes_on_time(), "sched.sleep_wakes_on_time");
 	selftest_check(ended_threads_are_reaped(before), "sched.ended_threads_are_reaped");
+	selftest_check(user_processes_run_side_by_side(), "sched.user_processes_side_by_side");
+	selftest_check(ended_threads_are_reaped(before), "sched.user_threads_reaped");
 	const char *broken = sched_check_this_cpu();
 	if (broken)
 		println("  sched: invariant broken: %s", broken);

@@ -57,6 +57,11 @@ SCHED = (r"^sched: idle thread on the boot stack; kernel threads reaper \(\d+\) 
          r"\(\d+\); quantum 10 ticks$")
 SMP = r"^smp: (\d+)/(\d+) CPUs online$"
 DONE = r"^boot: foundation, safety net and verified modules ready, BSP halting$"
+HELLO_READY = (r"^process (\d+) hello\.elf: ready, entry 0x400000, \d+ segments in \d+ pages, "
+               r"stack below 0x800000$")
+SPAWNED = r"^spawn: 1 boot module became processes$"
+HELLO_LINE = r"^\[hello\.elf:{pid}\] Hello from a signed boot module!$"
+HELLO_EXIT = r"^process {pid} hello\.elf: exited with code 0$"
 PANIC = r"^PANIC"
 
 MEMMAP_TYPES = {"usable", "reserved", "acpi-reclaimable", "acpi-nvs",
@@ -162,6 +167,14 @@ def check_smp(run, smp, timeout):
         f"smp: {online}/{total} CPUs online with -smp {smp}"
 
 
+def check_hello_runs(run, pid, timeout):
+    """After boot, hello runs as a process: three greetings (it yields in
+    between), then its exit report with code 0."""
+    for _ in range(3):
+        run.wait_for(HELLO_LINE.format(pid=pid), timeout)
+    run.wait_for(HELLO_EXIT.format(pid=pid), timeout)
+
+
 def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT):
     """Every milestone in order; `timeout` bounds the first (firmware start
     included), each later one gets the same budget again."""
@@ -174,7 +187,10 @@ def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT):
     run.wait_for(SCHED, timeout)
     check_hardware(run, arch, timeout)
     check_smp(run, smp, timeout)
+    pid = run.wait_for(HELLO_READY, timeout).group(1)
+    run.wait_for(SPAWNED, timeout)
     run.wait_for(DONE, timeout)
+    check_hello_runs(run, pid, timeout)
     panics = [line for line in run.lines() if re.match(PANIC, line)]
     assert not panics, f"kernel panicked: {panics}"
 

@@ -20,6 +20,21 @@ static inline int64_t sys_print(const char *buf, size_t len)
 
 __attribute__((noreturn)) void sys_exit(int64_t code);
 
+static inline int64_t sys_yield(void)
+{
+	return sys_call(SYS_YIELD, 0, 0, 0);
+}
+
+static inline int64_t sys_getpid(void)
+{
+	return sys_call(SYS_GETPID, 0, 0, 0);
+}
+
+static inline int64_t sys_gettime(void)
+{
+	return sys_call(SYS_GETTIME, 0, 0, 0);
+}
+
 /* The program's entry point, called by _start. Its return value becomes
  * the exit code. */
 int main(void);

@@ -1,0 +1,61 @@
+/*
+ * spawn: boot modules become processes (see spawn.h).
+ */
+#include <spawn.h>
+
+#include <elf.h>
+#include <printk.h>
+#include <program.h>
+#include <thread.h>
+
+kerr_t spawn_module(const struct verified_module *m, kpid_t *pid)
+{
+	struct program_image image;
+	const char *reason = NULL;
+	kerr_t err = process_create(m->name, pid);
+
+	if (err != K_OK) {
+		println("process - %s: not created (%s)", m->name, kerr_name(err));
+		return err;
+	}
+	err = program_load(process_address_space(*pid), m->content, m->content_len, &image, &reason);
+	if (err == K_OK)
+		err = thread_create_user(*pid, image.entry, image.stack_top, PRIORITY_NORMAL, NULL);
+	else
+		println("process %u %s: refused (%s)", PID_SLOT(*pid), m->name, reason);
+	if (err != K_OK) {
+		(void)process_destroy(*pid); /* all or nothing */
+		return err;
+	}
+	(void)process_set_state(*pid, PROCESS_READY);
+	println("process %u %s: ready, entry %#llx, %u segments in %llu pages, stack below %#llx",
+		PID_SLOT(*pid), m->name, (unsigned long long)image.entry, image.segments,
+		(unsigned long long)image.pages, (unsigned long long)image.stack_top);
+	return K_OK;
+}
+
+static bool is_program(const struct verified_module *m)
+{
+	static const uint8_t elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
+
+	if (m->content_len < sizeof(elf_magic))
+		return false;
+	for (unsigned i = 0; i < sizeof(elf_magic); i++) {
+		if (m->content[i] != elf_magic[i])
+			return false;
+	}
+	return true;
+}
+
+void spawn_boot_programs(void)
+{
+	const struct verified_module *m;
+	unsigned started = 0;
+	kpid_t pid;
+
+	for (unsigned i = 0; (m = verifier_module(i)) != NULL; i++) {
+		if (is_program(m) && spawn_module(m, &pid) == K_OK)
+			started++;
+	}
+	println("spawn: %u boot module%s became processes", started, started == 1 ? "" : "s");
+}
