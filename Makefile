@@ -307,19 +307,46 @@ $(LOADER_EFI): $(LOADER_OBJS)
 BOOT_EFI := $(if $(LIMINE_EFI),$(LIMINE_EFI),$(LOADER_EFI))
 IMAGE_SIZE_MIB := 64
 
+# Your own programs: MODULES="a.elf b.elf" signs each with the configured
+# key (mk/signing.mk) and lists it after ours, in the order given. A file
+# named like one of ours would shadow it in /boot/modules/: refused.
+MODULES ?=
+MODULE_NAMES := $(notdir $(MODULES))
+OUR_MODULE_NAMES := kernel.sym $(addsuffix .elf,$(IMAGE_PROGRAMS))
+ifneq ($(filter $(OUR_MODULE_NAMES),$(MODULE_NAMES)),)
+$(error MODULES: $(filter $(OUR_MODULE_NAMES),$(MODULE_NAMES)) would replace the image's own module of that name; rename it)
+endif
+ifneq ($(words $(MODULE_NAMES)),$(words $(sort $(MODULE_NAMES))))
+$(error MODULES: two files share a name: $(MODULE_NAMES))
+endif
+EXTRA_ELFS := $(addprefix $(BUILD)/modules/extra/,$(MODULE_NAMES))
+
+# $(call module_source,NAME): the MODULES path whose file name is NAME.
+module_source = $(firstword $(foreach m,$(MODULES),$(if $(filter $(1),$(notdir $(m))),$(m))))
+
+$(BUILD)/modules/extra/%: $$(call module_source,$$*)
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
 # Every boot module goes into the image signed (mk/signing.mk).
 SIGNED_MODULES := $(BUILD)/modules-signed/kernel.sym \
-	$(patsubst $(BUILD)/modules/%,$(BUILD)/modules-signed/%,$(USER_ELFS))
+	$(patsubst $(BUILD)/modules/%,$(BUILD)/modules-signed/%,$(USER_ELFS) $(EXTRA_ELFS))
 
-# boot/limine.conf lists the production modules; a self-test image adds the
-# hostile corpus, each with its role as its (unsigned) module string.
-LIMINE_CONF := $(if $(filter 1,$(SELFTEST)),$(BUILD)/limine.conf,boot/limine.conf)
+# limine.conf is generated: boot/limine.conf (the kernel and our modules),
+# then -- in a self-test image -- the hostile corpus, then MODULES. Each
+# module's string is its name without .elf (unsigned: it decides nothing,
+# see verifier.h). Rewritten only when its text changes.
+LIMINE_CONF := $(BUILD)/limine.conf
+CONF_EXTRA_MODULES := $(if $(filter 1,$(SELFTEST)),$(addsuffix .elf,$(HOSTILE_PROGRAMS))) \
+	$(MODULE_NAMES)
 
-$(BUILD)/limine.conf: boot/limine.conf Makefile
+$(LIMINE_CONF): boot/limine.conf FORCE
 	@mkdir -p $(dir $@)
-	$(Q)( cat boot/limine.conf; for p in $(HOSTILE_PROGRAMS); do \
-		printf '    module_path: boot():/boot/modules/%s.elf\n    module_cmdline: %s\n' $$p $$p; \
-	done ) > $@
+	$(Q)( cat boot/limine.conf; for m in $(CONF_EXTRA_MODULES); do \
+		printf '    module_path: boot():/boot/modules/%s\n    module_cmdline: %s\n' \
+			"$$m" "$${m%.elf}"; \
+	done ) > $@.new
+	$(Q)cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 
 $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) $(LIMINE_CONF) scripts/mkimage.sh
 	scripts/mkimage.sh $@ $(IMAGE_SIZE_MIB) $(BOOT_EFI) $(LOADER_EFI_NAME_$(ARCH)) \
