@@ -83,6 +83,7 @@ KERNEL_SRCS := \
 	kernel/lib/backtrace.c \
 	kernel/lib/symbols.c \
 	kernel/lib/syscall.c \
+	kernel/lib/sys_ipc.c \
 	kernel/identity/bootstrap.c \
 	kernel/boot/verifier.c \
 	kernel/objstore/objstore.c \
@@ -203,14 +204,15 @@ user_cflags = --target=$(KERNEL_TARGET_$(1)) $(FREESTANDING) -g -fno-pic -fno-pi
 	-Iinclude -Iuser/lib
 USER_CFLAGS := $(call user_cflags,$(ARCH))
 USER_LIB_SRCS := user/lib/start_$(ARCH).S
-USER_PROGRAMS := hello
+USER_PROGRAMS := hello echo
 USER_SRCS_hello := user/hello/hello.c
+USER_SRCS_echo := user/echo/echo.c
 
 # The user boundary's hostile corpus (user/hostile/hostile.h), run by the
 # self-tests: SELFTEST=1 images only. Each is one file, user/hostile/<name>.c.
 HOSTILE_PROGRAMS := bad-write bad-priv bad-insn bad-div bad-brk bad-align bad-exec bad-kread \
 	bad-kjump bad-stack bad-guard bad-offset regs-dirty regs-check forge exit-1000 exit-min \
-	fp-keeper
+	fp-keeper ping
 $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check

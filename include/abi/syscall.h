@@ -12,10 +12,20 @@
 #define CAMBIOS_ABI_SYSCALL_H
 
 #define SYS_EXIT 0        /* (code): end the calling program */
+#define SYS_WRITE 1       /* (endpoint, buf, len <= 256) -> len: send a message */
+#define SYS_READ 2        /* (endpoint, buf, max <= 256) -> bytes: a payload, 0 if none waits */
+#define SYS_REGISTER_ENDPOINT 6 /* (endpoint) -> 0: own it; the first is the reply endpoint */
 #define SYS_YIELD 7       /* () -> 0: let another ready task of the band run */
 #define SYS_GETPID 8      /* () -> the caller's process slot number */
 #define SYS_GETTIME 9     /* () -> the kernel's clock: ticks of 10 ms since boot */
 #define SYS_PRINT 10      /* (buf, len <= 256) -> len: write to the console */
+#define SYS_GET_PRINCIPAL 12 /* (out, len >= 32) -> 32: the caller's Principal */
+#define SYS_RECV_MSG 13   /* (endpoint, buf, len >= 36) -> 36 + payload: blocks for a message */
+#define SYS_TRY_RECV_MSG 37 /* as RecvMsg, but 0 at once when nothing waits */
+
+/* RecvMsg's output: the sender's Principal (32 bytes, zero if it has
+ * none), the sender's reply endpoint (u32, little-endian), the payload. */
+#define SYS_MSG_PREFIX 36
 
 /* Error results. */
 #define SYS_EINVAL (-1)   /* a bad argument */

@@ -109,6 +109,17 @@ void sched_yield(void);
  * clock (the BSP's). Not for the idle thread. */
 void sched_sleep(uint64_t ticks);
 
+/* Blocks the calling thread (reason `why`, `arg`) until try_once(ctx)
+ * succeeds. try_once runs with this CPU's scheduler lock held and
+ * interrupts off, and is tried again after every wake-up; a waker that
+ * makes it succeed calls sched_wake_all(why, arg) after its change, under
+ * the same lock, so no wake-up is lost between a failed try and the block.
+ * A blocked thread costs no CPU time. */
+void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx);
+
+/* Wakes every thread blocked with reason `why` and argument `arg`. */
+void sched_wake_all(enum block_reason why, uint64_t arg);
+
 /* The calling thread ends; the reaper frees its stack. */
 __attribute__((noreturn)) void thread_exit(void);
 

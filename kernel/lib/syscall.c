@@ -16,6 +16,7 @@
 #include <printk.h>
 #include <process.h>
 #include <selftest.h>
+#include <sys_ipc.h>
 #include <thread.h>
 #include <timer.h>
 #include <user.h>
@@ -65,12 +66,14 @@ static int64_t sys_gettime(void)
 	return (int64_t)timer_ticks();
 }
 
-/* A kernel error as the system-call result user space sees. */
-static int64_t syscall_error(kerr_t err)
+/* A kernel error as the system-call result user space sees. A full queue
+ * is "out of memory", as the original's later kernel said. */
+int64_t syscall_error(kerr_t err)
 {
 	switch (err) {
 	case K_EPERM: return SYS_EPERM;
-	case K_ENOMEM: return SYS_ENOMEM;
+	case K_ENOMEM:
+	case K_EFULL: return SYS_ENOMEM;
 	case K_ENOENT: return SYS_ENOENT;
 	case K_EAGAIN: return SYS_EAGAIN;
 	case K_EFAULT: return SYS_EFAULT;
@@ -87,6 +90,12 @@ int64_t syscall_dispatch(const struct syscall_frame *frame)
 		return syscall_error(verdict);
 	switch (frame->nr) {
 	case SYS_EXIT: return sys_exit(frame);
+	case SYS_WRITE: return sys_write(frame);
+	case SYS_READ: return sys_read(frame);
+	case SYS_REGISTER_ENDPOINT: return sys_register_endpoint(frame);
+	case SYS_GET_PRINCIPAL: return sys_get_principal(frame);
+	case SYS_RECV_MSG: return sys_recv_msg(frame);
+	case SYS_TRY_RECV_MSG: return sys_try_recv_msg(frame);
 	case SYS_YIELD: return sys_yield();
 	case SYS_GETPID: return sys_getpid();
 	case SYS_GETTIME: return sys_gettime();

@@ -3,10 +3,26 @@
  */
 #include <spawn.h>
 
+#include <cap.h>
 #include <elf.h>
+#include <identity.h>
+#include <ipc.h>
 #include <printk.h>
 #include <program.h>
 #include <thread.h>
+
+/* What every boot module gets, as in the original: send and receive on
+ * every endpoint (no delegation or revocation), and the bootstrap
+ * Principal -- the key that signed it -- as the identity its messages
+ * carry. */
+static kerr_t grant_boot_module_rights(kpid_t pid)
+{
+	kerr_t err = process_bind_principal(pid, identity_bootstrap());
+
+	for (uint32_t ep = 0; ep < IPC_ENDPOINTS && err == K_OK; ep++)
+		err = cap_grant(pid, ep, CAP_SEND | CAP_RECEIVE);
+	return err;
+}
 
 kerr_t spawn_module(const struct verified_module *m, kpid_t *pid)
 {
@@ -18,7 +34,10 @@ kerr_t spawn_module(const struct verified_module *m, kpid_t *pid)
 		println("process - %s: not created (%s)", m->name, kerr_name(err));
 		return err;
 	}
-	err = program_load(process_address_space(*pid), m->content, m->content_len, &image, &reason);
+	err = grant_boot_module_rights(*pid);
+	if (err == K_OK)
+		err = program_load(process_address_space(*pid), m->content, m->content_len, &image,
+				   &reason);
 	if (err == K_OK)
 		err = thread_create_user(*pid, image.entry, image.stack_top, PRIORITY_NORMAL, NULL);
 	else

@@ -211,6 +211,43 @@ static void wake_reaper_locked(struct cpu_sched *cs)
 		(void)sched_wake(&cs->rq, &reaper->task, &err);
 }
 
+void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx)
+{
+	struct cpu_sched *cs = this_cpu();
+	arch_irqflags_t flags = arch_irq_save();
+
+	for (;;) {
+		spin_lock(&cs->lock);
+		if (try_once(ctx)) {
+			spin_unlock(&cs->lock);
+			break;
+		}
+		kerr_t err = sched_block_current(&cs->rq, why, arg);
+		spin_unlock(&cs->lock);
+		if (err != K_OK)
+			panic("sched_wait: thread %s cannot block", thread_current()->name);
+		reschedule(cs);
+	}
+	arch_irq_restore(flags);
+}
+
+void sched_wake_all(enum block_reason why, uint64_t arg)
+{
+	struct cpu_sched *cs = this_cpu(); /* every thread runs on the BSP until the SMP issue */
+	arch_irqflags_t flags = spin_lock_irqsave(&cs->lock);
+	bool preempt = false;
+	kerr_t err;
+
+	for (unsigned i = 0; i < THREAD_MAX; i++) {
+		struct task *t = &threads[i].task;
+		if (threads[i].used && t->state == TASK_BLOCKED && t->reason == why &&
+		    t->reason_arg == arg)
+			preempt |= sched_wake(&cs->rq, t, &err);
+	}
+	spin_unlock_irqrestore(&cs->lock, flags);
+	(void)preempt; /* the woken run at the next switch point; FIFO within the band */
+}
+
 void thread_exit(void)
 {
 	struct cpu_sched *cs = this_cpu();

@@ -201,6 +201,30 @@ static bool user_processes_run_side_by_side(void)
 	return ok && frame_free_count() == free_before;
 }
 
+#define PING_WAIT_LIMIT 6000 /* ticks: 10,000 round trips take well under a minute */
+
+/* IPC through system calls between two processes: ping sends 10,000
+ * numbered messages to the echo service and checks every answer (none
+ * lost, duplicated, reordered or altered); both block in RecvMsg between
+ * messages. The echo service stays, waiting, as a service does. */
+static bool ping_pong(void)
+{
+	const struct verified_module *echo = verifier_find("echo"), *ping = verifier_find("ping");
+	struct user_outcome outcome = { .end = USER_END_NOT_RUN };
+	kpid_t echo_pid, ping_pid;
+
+	if (!echo || !ping || spawn_module(echo, &echo_pid) != K_OK ||
+	    spawn_module(ping, &ping_pid) != K_OK)
+		return false;
+	uint64_t start = timer_ticks();
+	while (process_exit_outcome(ping_pid, &outcome) != K_OK &&
+	       timer_ticks() - start < PING_WAIT_LIMIT)
+		arch_wait_for_interrupt();
+	println("sched: ping ended %d with code %lld after %llu ticks", (int)outcome.end,
+		(long long)outcome.exit_code, (unsigned long long)(timer_ticks() - start));
+	return outcome.end == USER_END_EXITED && outcome.exit_code == 0;
+}
+
 void selftest_sched(void)
 {
 	unsigned before = thread_count();
@@ -211,6 +235,7 @@ void selftest_sched(void)
 	selftest_check(ended_threads_are_reaped(before), "sched.ended_threads_are_reaped");
 	selftest_check(user_processes_run_side_by_side(), "sched.user_processes_side_by_side");
 	selftest_check(ended_threads_are_reaped(before), "sched.user_threads_reaped");
+	selftest_check(ping_pong(), "sched.ping_pong_10000_messages");
 	const char *broken = sched_check_this_cpu();
 	if (broken)
 		println("  sched: invariant broken: %s", broken);

@@ -59,7 +59,9 @@ SMP = r"^smp: (\d+)/(\d+) CPUs online$"
 DONE = r"^boot: foundation, safety net and verified modules ready, BSP halting$"
 HELLO_READY = (r"^process (\d+) hello\.elf: ready, entry 0x400000, \d+ segments in \d+ pages, "
                r"stack below 0x800000$")
-SPAWNED = r"^spawn: 1 boot module became processes$"
+ECHO_READY = r"^process (\d+) echo\.elf: ready, entry 0x400000, "
+SPAWNED = r"^spawn: 2 boot modules became processes$"
+ECHO_START = r"^\[echo\.elf:{pid}\] echo: serving endpoint 28$"
 HELLO_LINE = r"^\[hello\.elf:{pid}\] Hello from a signed boot module!$"
 HELLO_EXIT = r"^process {pid} hello\.elf: exited with code 0$"
 PANIC = r"^PANIC"
@@ -120,7 +122,8 @@ def check_usable(run, mem, timeout):
 
 # The modules limine.conf lists, in order: (path, module string).
 EXPECTED_MODULES = [("/boot/modules/kernel.sym", "kernel-symbols"),
-                    ("/boot/modules/hello.elf", "hello")]
+                    ("/boot/modules/hello.elf", "hello"),
+                    ("/boot/modules/echo.elf", "echo")]
 
 
 def check_modules(run, timeout):
@@ -167,12 +170,16 @@ def check_smp(run, smp, timeout):
         f"smp: {online}/{total} CPUs online with -smp {smp}"
 
 
-def check_hello_runs(run, pid, timeout):
-    """After boot, hello runs as a process: three greetings (it yields in
-    between), then its exit report with code 0."""
+def check_processes_run(run, pid, echo, timeout):
+    """After boot, hello and echo run as processes side by side: hello
+    greets three times (it yields in between) and exits with code 0, the
+    echo service starts (and then waits for messages, costing nothing)."""
+    start = run.cursor
     for _ in range(3):
         run.wait_for(HELLO_LINE.format(pid=pid), timeout)
     run.wait_for(HELLO_EXIT.format(pid=pid), timeout)
+    run.cursor = start
+    run.wait_for(ECHO_START.format(pid=echo), timeout)
 
 
 def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT):
@@ -188,9 +195,10 @@ def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT):
     check_hardware(run, arch, timeout)
     check_smp(run, smp, timeout)
     pid = run.wait_for(HELLO_READY, timeout).group(1)
+    echo = run.wait_for(ECHO_READY, timeout).group(1)
     run.wait_for(SPAWNED, timeout)
     run.wait_for(DONE, timeout)
-    check_hello_runs(run, pid, timeout)
+    check_processes_run(run, pid, echo, timeout)
     panics = [line for line in run.lines() if re.match(PANIC, line)]
     assert not panics, f"kernel panicked: {panics}"
 

@@ -20,6 +20,29 @@ static inline int64_t sys_print(const char *buf, size_t len)
 
 __attribute__((noreturn)) void sys_exit(int64_t code);
 
+static inline int64_t sys_write(uint32_t endpoint, const void *buf, size_t len)
+{
+	return sys_call(SYS_WRITE, endpoint, (uint64_t)(uintptr_t)buf, len);
+}
+
+static inline int64_t sys_register_endpoint(uint32_t endpoint)
+{
+	return sys_call(SYS_REGISTER_ENDPOINT, endpoint, 0, 0);
+}
+
+/* Blocks for a message: SYS_MSG_PREFIX bytes of identity, then the payload. */
+static inline int64_t sys_recv_msg(uint32_t endpoint, void *buf, size_t len)
+{
+	return sys_call(SYS_RECV_MSG, endpoint, (uint64_t)(uintptr_t)buf, len);
+}
+
+/* The reply endpoint in a received message's identity prefix. */
+static inline uint32_t sys_msg_from(const uint8_t *msg)
+{
+	return (uint32_t)msg[32] | (uint32_t)msg[33] << 8 | (uint32_t)msg[34] << 16 |
+	       (uint32_t)msg[35] << 24;
+}
+
 static inline int64_t sys_yield(void)
 {
 	return sys_call(SYS_YIELD, 0, 0, 0);
