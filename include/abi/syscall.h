@@ -21,6 +21,8 @@
 #define SYS_PRINT 10      /* (buf, len <= 256) -> len: write to the console */
 #define SYS_GET_PRINCIPAL 12 /* (out, len >= 32) -> 32: the caller's Principal */
 #define SYS_RECV_MSG 13   /* (endpoint, buf, len >= 36) -> 36 + payload: blocks for a message */
+#define SYS_SPAWN 25      /* (name, len <= 31) -> pid: start an accepted boot module */
+#define SYS_WAIT_TASK 26  /* (pid) -> exit code: wait for a child to end */
 #define SYS_TRY_RECV_MSG 37 /* as RecvMsg, but 0 at once when nothing waits */
 
 /* RecvMsg's output: the sender's Principal (32 bytes, zero if it has
@@ -33,6 +35,7 @@
 #define SYS_ENOMEM (-3)   /* out of memory */
 #define SYS_ENOENT (-4)   /* no such endpoint or object */
 #define SYS_EAGAIN (-5)   /* would block */
+#define SYS_EINTR (-6)    /* WaitTask: the child was ended by a fault */
 #define SYS_EFAULT (-14)  /* a pointer argument is not readable/writable user memory */
 #define SYS_ENOSYS (-38)  /* no such system call */
 

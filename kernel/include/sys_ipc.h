@@ -22,7 +22,4 @@ int64_t sys_recv_msg(const struct syscall_frame *f);
 int64_t sys_try_recv_msg(const struct syscall_frame *f);
 int64_t sys_get_principal(const struct syscall_frame *f);
 
-/* The kernel error as the result user space sees (syscall.c). */
-int64_t syscall_error(kerr_t err);
-
 #endif

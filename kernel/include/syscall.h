@@ -10,6 +10,7 @@
 #ifndef CAMBIOS_SYSCALL_H
 #define CAMBIOS_SYSCALL_H
 
+#include <kerr.h>
 #include <stdint.h>
 
 struct syscall_frame {
@@ -18,6 +19,9 @@ struct syscall_frame {
 };
 
 int64_t syscall_dispatch(const struct syscall_frame *frame);
+
+/* A kernel error as the result user space sees. */
+int64_t syscall_error(kerr_t err);
 
 /* Entry set-up: EFER.SCE/STAR/LSTAR/SFMASK, or SVC routing (arch). */
 void arch_syscall_init(void);

@@ -91,6 +91,7 @@ static __attribute__((noreturn)) void end_program(enum user_end end, int64_t cod
 			(long long)code);
 	(void)process_set_state(self->pid, PROCESS_EXITED);
 	record_exit(self->pid, self->outcome);
+	sched_wake_all(BLOCK_CHILD, self->pid); /* a parent in WaitTask */
 	thread_exit(); /* the reaper destroys the process */
 }
 

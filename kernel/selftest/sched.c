@@ -225,6 +225,24 @@ static bool ping_pong(void)
 	return outcome.end == USER_END_EXITED && outcome.exit_code == 0;
 }
 
+/* Spawn and WaitTask from user space (user/hostile/spawner.c checks every
+ * answer itself and exits 0 when all were right). */
+static bool spawn_and_wait(void)
+{
+	const struct verified_module *spawner = verifier_find("spawner");
+	struct user_outcome outcome = { .end = USER_END_NOT_RUN };
+	kpid_t pid;
+
+	if (!spawner || spawn_module(spawner, &pid) != K_OK)
+		return false;
+	uint64_t start = timer_ticks();
+	while (process_exit_outcome(pid, &outcome) != K_OK && timer_ticks() - start < WAIT_LIMIT)
+		arch_wait_for_interrupt();
+	println("sched: spawner ended %d with code %lld", (int)outcome.end,
+		(long long)outcome.exit_code);
+	return outcome.end == USER_END_EXITED && outcome.exit_code == 0;
+}
+
 void selftest_sched(void)
 {
 	unsigned before = thread_count();
@@ -236,6 +254,7 @@ void selftest_sched(void)
 	selftest_check(user_processes_run_side_by_side(), "sched.user_processes_side_by_side");
 	selftest_check(ended_threads_are_reaped(before), "sched.user_threads_reaped");
 	selftest_check(ping_pong(), "sched.ping_pong_10000_messages");
+	selftest_check(spawn_and_wait(), "sched.spawn_and_wait_task");
 	const char *broken = sched_check_this_cpu();
 	if (broken)
 		println("  sched: invariant broken: %s", broken);

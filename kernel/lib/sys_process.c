@@ -1,0 +1,93 @@
+/*
+ * sys_process: Spawn and WaitTask (see sys_process.h).
+ */
+#include <sys_process.h>
+
+#include <abi/syscall.h>
+#include <kstring.h>
+#include <process.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <thread.h>
+#include <user.h>
+#include <usercopy.h>
+#include <verifier.h>
+
+#define NAME_MAX_LEN 31
+
+/* Who spawned the process in each slot (a new process there replaces the
+ * record): WaitTask's proof of parenthood. */
+struct child {
+	_Atomic kpid_t pid;
+	kpid_t parent;
+};
+
+static struct child children[PROCESS_MAX];
+
+static const struct verified_module *find_module(const char *name)
+{
+	const struct verified_module *m = verifier_find(name);
+
+	for (unsigned i = 0; !m && verifier_module(i); i++) {
+		if (strcmp(verifier_module(i)->name, name) == 0)
+			m = verifier_module(i);
+	}
+	return m;
+}
+
+int64_t sys_spawn(const struct syscall_frame *f)
+{
+	char name[NAME_MAX_LEN + 1];
+	uint64_t len = f->arg[1];
+	kpid_t child;
+
+	if (len == 0 || len > NAME_MAX_LEN)
+		return SYS_EINVAL;
+	if (copy_from_user(name, f->arg[0], len) != K_OK)
+		return SYS_EFAULT;
+	name[len] = '\0';
+	const struct verified_module *m = find_module(name);
+	if (!m)
+		return SYS_ENOENT;
+	kerr_t err = spawn_module(m, &child);
+	if (err != K_OK)
+		return syscall_error(err);
+	struct child *c = &children[PID_SLOT(child) % PROCESS_MAX];
+	c->parent = process_current();
+	atomic_store(&c->pid, child);
+	return (int64_t)PID_SLOT(child);
+}
+
+struct wait {
+	kpid_t child;
+	bool forgotten;
+	struct user_outcome outcome;
+};
+
+/* Done when the child's end is on record -- or when it is gone and its
+ * record with it (another process of the slot ended since: the kernel
+ * keeps one record per slot). */
+static bool child_ended(void *ctx)
+{
+	struct wait *w = ctx;
+
+	if (process_exit_outcome(w->child, &w->outcome) == K_OK)
+		return true;
+	w->forgotten = !process_alive(w->child);
+	return w->forgotten;
+}
+
+int64_t sys_wait_task(const struct syscall_frame *f)
+{
+	if (f->arg[0] >= PROCESS_MAX)
+		return SYS_ENOENT;
+	const struct child *c = &children[f->arg[0]];
+	struct wait w = { .child = atomic_load(&c->pid) };
+
+	if (w.child == 0 || PID_SLOT(w.child) != f->arg[0] || c->parent != process_current())
+		return SYS_ENOENT;
+	sched_wait(BLOCK_CHILD, w.child, child_ended, &w);
+	if (w.forgotten)
+		return SYS_ENOENT;
+	return w.outcome.end == USER_END_EXITED ? w.outcome.exit_code : SYS_EINTR;
+}
