@@ -141,13 +141,16 @@ int64_t sys_try_recv_msg(const struct syscall_frame *f)
 	return receive(f, false);
 }
 
-/* GetPrincipal(out, len >= 32) -> 32. */
+/* GetPrincipal(out, len >= 32) -> 32; the arguments are checked before
+ * the caller's Principal is looked at (SYS_EINVAL if it has none). */
 int64_t sys_get_principal(const struct syscall_frame *f)
 {
-	struct principal p;
+	struct principal p = { 0 };
 
 	if (f->arg[1] < PRINCIPAL_LEN)
 		return SYS_EINVAL;
+	if (copy_to_user(f->arg[0], p.key, PRINCIPAL_LEN) != K_OK)
+		return SYS_EFAULT;
 	if (process_principal(process_current(), &p) != K_OK)
 		return SYS_EINVAL;
 	return copy_to_user(f->arg[0], p.key, PRINCIPAL_LEN) == K_OK ? PRINCIPAL_LEN : SYS_EFAULT;

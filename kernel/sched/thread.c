@@ -222,6 +222,13 @@ void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx)
 			spin_unlock(&cs->lock);
 			break;
 		}
+		if (thread_of(cs->rq.current)->task.is_idle) {
+			/* The idle thread never blocks (a self-test's program runs
+			 * in it): it waits for the next interrupt and tries again. */
+			spin_unlock(&cs->lock);
+			arch_wait_for_interrupt();
+			continue;
+		}
 		kerr_t err = sched_block_current(&cs->rq, why, arg);
 		spin_unlock(&cs->lock);
 		if (err != K_OK)

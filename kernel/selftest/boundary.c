@@ -46,6 +46,7 @@ static const struct hostile corpus[] = {
 	{ "forge", USER_END_EXITED, 0 },       /* prints kernel-like lines */
 	{ "exit-1000", USER_END_EXITED, -1000 },
 	{ "exit-min", USER_END_EXITED, INT64_MIN },
+	{ "bad-args", USER_END_EXITED, 0 },    /* every bad system call refused */
 };
 
 static void check_ends_as(const char *role, enum user_end end, int64_t exit_code)
