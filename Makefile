@@ -85,6 +85,7 @@ KERNEL_SRCS := \
 	kernel/lib/syscall.c \
 	kernel/lib/sys_ipc.c \
 	kernel/lib/sys_process.c \
+	kernel/lib/sys_memory.c \
 	kernel/identity/bootstrap.c \
 	kernel/boot/verifier.c \
 	kernel/objstore/objstore.c \
@@ -213,7 +214,7 @@ USER_SRCS_echo := user/echo/echo.c
 # self-tests: SELFTEST=1 images only. Each is one file, user/hostile/<name>.c.
 HOSTILE_PROGRAMS := bad-write bad-priv bad-insn bad-div bad-brk bad-align bad-exec bad-kread \
 	bad-kjump bad-stack bad-guard bad-offset regs-dirty regs-check forge exit-1000 exit-min \
-	fp-keeper ping spawner bad-args
+	fp-keeper ping spawner bad-args alloc
 $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check

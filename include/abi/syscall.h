@@ -14,6 +14,8 @@
 #define SYS_EXIT 0        /* (code): end the calling program */
 #define SYS_WRITE 1       /* (endpoint, buf, len <= 256) -> len: send a message */
 #define SYS_READ 2        /* (endpoint, buf, max <= 256) -> bytes: a payload, 0 if none waits */
+#define SYS_ALLOCATE 3    /* (size 1 B..1 MiB, flags 0) -> address of zeroed read+write pages */
+#define SYS_FREE 4        /* (address from Allocate) -> 0 */
 #define SYS_REGISTER_ENDPOINT 6 /* (endpoint) -> 0: own it; the first is the reply endpoint */
 #define SYS_YIELD 7       /* () -> 0: let another ready task of the band run */
 #define SYS_GETPID 8      /* () -> the caller's process slot number */

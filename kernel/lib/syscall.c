@@ -17,6 +17,7 @@
 #include <process.h>
 #include <selftest.h>
 #include <sys_ipc.h>
+#include <sys_memory.h>
 #include <sys_process.h>
 #include <thread.h>
 #include <timer.h>
@@ -97,6 +98,8 @@ int64_t syscall_dispatch(const struct syscall_frame *frame)
 	case SYS_GET_PRINCIPAL: return sys_get_principal(frame);
 	case SYS_RECV_MSG: return sys_recv_msg(frame);
 	case SYS_TRY_RECV_MSG: return sys_try_recv_msg(frame);
+	case SYS_ALLOCATE: return sys_allocate(frame);
+	case SYS_FREE: return sys_free(frame);
 	case SYS_SPAWN: return sys_spawn(frame);
 	case SYS_WAIT_TASK: return sys_wait_task(frame);
 	case SYS_YIELD: return sys_yield();

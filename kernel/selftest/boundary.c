@@ -47,6 +47,7 @@ static const struct hostile corpus[] = {
 	{ "exit-1000", USER_END_EXITED, -1000 },
 	{ "exit-min", USER_END_EXITED, INT64_MIN },
 	{ "bad-args", USER_END_EXITED, 0 },    /* every bad system call refused */
+	{ "alloc", USER_END_EXITED, 0 },       /* Allocate and Free, frames back at exit */
 };
 
 static void check_ends_as(const char *role, enum user_end end, int64_t exit_code)

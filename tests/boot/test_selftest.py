@@ -42,7 +42,7 @@ X86_ONLY = {"trap.divide_error"}
 # The user boundary's hostile corpus (user/hostile), one check per program.
 HOSTILE = ["bad-write", "bad-priv", "bad-insn", "bad-brk", "bad-align", "bad-exec", "bad-kread",
            "bad-kjump", "bad-stack", "bad-guard", "bad-offset", "regs-dirty", "regs-check",
-           "forge", "exit-1000", "exit-min", "bad-div", "bad-args"]
+           "forge", "exit-1000", "exit-min", "bad-div", "bad-args", "alloc"]
 EXPECTED |= {f"boundary.{name}" for name in HOSTILE}
 # A direct kernel read of user memory: faults under SMAP/PAN, goes through
 # (and reads the right word) on a CPU model without them.
