@@ -86,6 +86,7 @@ KERNEL_SRCS := \
 	kernel/lib/sys_ipc.c \
 	kernel/lib/sys_process.c \
 	kernel/lib/sys_memory.c \
+	kernel/lib/sys_object.c \
 	kernel/identity/bootstrap.c \
 	kernel/boot/verifier.c \
 	kernel/objstore/objstore.c \
@@ -214,7 +215,7 @@ USER_SRCS_echo := user/echo/echo.c
 # self-tests: SELFTEST=1 images only. Each is one file, user/hostile/<name>.c.
 HOSTILE_PROGRAMS := bad-write bad-priv bad-insn bad-div bad-brk bad-align bad-exec bad-kread \
 	bad-kjump bad-stack bad-guard bad-offset regs-dirty regs-check forge exit-1000 exit-min \
-	fp-keeper ping spawner bad-args alloc
+	fp-keeper ping spawner bad-args alloc objects
 $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check

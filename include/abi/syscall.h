@@ -23,6 +23,10 @@
 #define SYS_PRINT 10      /* (buf, len <= 256) -> len: write to the console */
 #define SYS_GET_PRINCIPAL 12 /* (out, len >= 32) -> 32: the caller's Principal */
 #define SYS_RECV_MSG 13   /* (endpoint, buf, len >= 36) -> 36 + payload: blocks for a message */
+#define SYS_OBJ_PUT 14    /* (content, len 1..4096, out_hash[32]) -> 0 */
+#define SYS_OBJ_GET 15    /* (hash[32], out, len) -> bytes copied (truncated to len) */
+#define SYS_OBJ_DELETE 16 /* (hash[32]) -> 0: the owner only */
+#define SYS_OBJ_LIST 17   /* (out, len >= 32) -> how many 32-byte hashes were written */
 #define SYS_SPAWN 25      /* (name, len <= 31) -> pid: start an accepted boot module */
 #define SYS_WAIT_TASK 26  /* (pid) -> exit code: wait for a child to end */
 #define SYS_TRY_RECV_MSG 37 /* as RecvMsg, but 0 at once when nothing waits */

@@ -18,6 +18,7 @@
 #include <selftest.h>
 #include <sys_ipc.h>
 #include <sys_memory.h>
+#include <sys_object.h>
 #include <sys_process.h>
 #include <thread.h>
 #include <timer.h>
@@ -100,6 +101,10 @@ int64_t syscall_dispatch(const struct syscall_frame *frame)
 	case SYS_TRY_RECV_MSG: return sys_try_recv_msg(frame);
 	case SYS_ALLOCATE: return sys_allocate(frame);
 	case SYS_FREE: return sys_free(frame);
+	case SYS_OBJ_PUT: return sys_obj_put(frame);
+	case SYS_OBJ_GET: return sys_obj_get(frame);
+	case SYS_OBJ_DELETE: return sys_obj_delete(frame);
+	case SYS_OBJ_LIST: return sys_obj_list(frame);
 	case SYS_SPAWN: return sys_spawn(frame);
 	case SYS_WAIT_TASK: return sys_wait_task(frame);
 	case SYS_YIELD: return sys_yield();

@@ -225,20 +225,20 @@ static bool ping_pong(void)
 	return outcome.end == USER_END_EXITED && outcome.exit_code == 0;
 }
 
-/* Spawn and WaitTask from user space (user/hostile/spawner.c checks every
- * answer itself and exits 0 when all were right). */
-static bool spawn_and_wait(void)
+/* Runs a program that checks every answer itself as a process of its own
+ * (with the boot modules' rights and Principal); true if it exits 0. */
+static bool runs_clean(const char *role)
 {
-	const struct verified_module *spawner = verifier_find("spawner");
+	const struct verified_module *m = verifier_find(role);
 	struct user_outcome outcome = { .end = USER_END_NOT_RUN };
 	kpid_t pid;
 
-	if (!spawner || spawn_module(spawner, &pid) != K_OK)
+	if (!m || spawn_module(m, &pid) != K_OK)
 		return false;
 	uint64_t start = timer_ticks();
 	while (process_exit_outcome(pid, &outcome) != K_OK && timer_ticks() - start < WAIT_LIMIT)
 		arch_wait_for_interrupt();
-	println("sched: spawner ended %d with code %lld", (int)outcome.end,
+	println("sched: %s ended %d with code %lld", role, (int)outcome.end,
 		(long long)outcome.exit_code);
 	return outcome.end == USER_END_EXITED && outcome.exit_code == 0;
 }
@@ -254,7 +254,10 @@ void selftest_sched(void)
 	selftest_check(user_processes_run_side_by_side(), "sched.user_processes_side_by_side");
 	selftest_check(ended_threads_are_reaped(before), "sched.user_threads_reaped");
 	selftest_check(ping_pong(), "sched.ping_pong_10000_messages");
-	selftest_check(spawn_and_wait(), "sched.spawn_and_wait_task");
+	/* Spawn and WaitTask from user space (user/hostile/spawner.c). */
+	selftest_check(runs_clean("spawner"), "sched.spawn_and_wait_task");
+	/* The object store's system calls (user/hostile/objects.c). */
+	selftest_check(runs_clean("objects"), "sched.object_store_calls");
 	const char *broken = sched_check_this_cpu();
 	if (broken)
 		println("  sched: invariant broken: %s", broken);

@@ -37,6 +37,7 @@ EXPECTED = {
     "sched.sleep_wakes_on_time", "sched.ended_threads_are_reaped", "sched.invariants_hold",
     "sched.user_processes_side_by_side", "sched.user_threads_reaped",
     "sched.ping_pong_10000_messages", "sched.spawn_and_wait_task",
+    "sched.object_store_calls",
 }
 X86_ONLY = {"trap.divide_error"}
 # The user boundary's hostile corpus (user/hostile), one check per program.

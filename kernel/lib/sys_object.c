@@ -1,0 +1,104 @@
+/*
+ * sys_object: the object store's system calls (see sys_object.h).
+ *
+ * Content moves through a kernel buffer from the heap (an object is at
+ * most a page), never straight between the store and user memory.
+ */
+#include <sys_object.h>
+
+#include <abi/syscall.h>
+#include <heap.h>
+#include <objstore.h>
+#include <process.h>
+#include <timer.h>
+#include <usercopy.h>
+
+#define HASH OBJSTORE_HASH_LEN
+
+static int64_t caller_principal(struct principal *p)
+{
+	return process_principal(process_current(), p) == K_OK ? 0 : SYS_EPERM;
+}
+
+static int64_t read_hash(uint64_t user, uint8_t hash[HASH])
+{
+	return copy_from_user(hash, user, HASH) == K_OK ? 0 : SYS_EFAULT;
+}
+
+int64_t sys_obj_put(const struct syscall_frame *f)
+{
+	uint64_t len = f->arg[1];
+	uint8_t hash[HASH] = { 0 };
+	struct principal author;
+
+	if (len == 0 || len > OBJSTORE_MAX_OBJECT)
+		return SYS_EINVAL;
+	if (copy_to_user(f->arg[2], hash, HASH) != K_OK)
+		return SYS_EFAULT; /* the hash must have somewhere to go */
+	if (caller_principal(&author) != 0)
+		return SYS_EPERM;
+	uint8_t *content = kmalloc(len);
+	if (!content)
+		return SYS_ENOMEM;
+	int64_t result = copy_from_user(content, f->arg[0], len) == K_OK ? 0 : SYS_EFAULT;
+	if (result == 0) {
+		kerr_t err = objstore_put(content, len, &author, timer_ticks(), hash);
+		result = err == K_OK ? 0 : syscall_error(err);
+	}
+	kfree(content);
+	if (result == 0 && copy_to_user(f->arg[2], hash, HASH) != K_OK)
+		result = SYS_EFAULT;
+	return result;
+}
+
+int64_t sys_obj_get(const struct syscall_frame *f)
+{
+	uint8_t hash[HASH];
+	uint64_t len = f->arg[2];
+	size_t size = 0;
+
+	if (read_hash(f->arg[0], hash) != 0)
+		return SYS_EFAULT;
+	if (len > OBJSTORE_MAX_OBJECT)
+		len = OBJSTORE_MAX_OBJECT;
+	uint8_t *content = kmalloc(OBJSTORE_MAX_OBJECT);
+	if (!content)
+		return SYS_ENOMEM;
+	kerr_t err = objstore_get(hash, content, OBJSTORE_MAX_OBJECT, &size);
+	int64_t result = err == K_OK ? 0 : syscall_error(err);
+	size_t n = size < len ? size : len;
+	if (result == 0)
+		result = copy_to_user(f->arg[1], content, n) == K_OK ? (int64_t)n : SYS_EFAULT;
+	kfree(content);
+	return result;
+}
+
+int64_t sys_obj_delete(const struct syscall_frame *f)
+{
+	uint8_t hash[HASH];
+	struct principal requester;
+
+	if (read_hash(f->arg[0], hash) != 0)
+		return SYS_EFAULT;
+	if (caller_principal(&requester) != 0)
+		return SYS_EPERM;
+	kerr_t err = objstore_delete(hash, &requester);
+	return err == K_OK ? 0 : syscall_error(err);
+}
+
+int64_t sys_obj_list(const struct syscall_frame *f)
+{
+	uint64_t len = f->arg[1];
+
+	if (len < HASH)
+		return SYS_EINVAL;
+	size_t max = len / HASH < OBJSTORE_CAPACITY ? len / HASH : OBJSTORE_CAPACITY;
+	uint8_t *hashes = kmalloc(max * HASH);
+	if (!hashes)
+		return SYS_ENOMEM;
+	size_t count = objstore_list(hashes, max);
+	int64_t result = copy_to_user(f->arg[0], hashes, count * HASH) == K_OK ? (int64_t)count
+										  : SYS_EFAULT;
+	kfree(hashes);
+	return result;
+}
