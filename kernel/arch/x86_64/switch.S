@@ -10,24 +10,16 @@
  * A new thread's stack is prepared by arch_thread_initial_sp (thread.c of
  * the arch) so that the first switch "returns" into thread_trampoline.
  */
+#include <asm/x86_64.h>
+
 	.text
 	.global arch_context_switch
 	.p2align 4
 arch_context_switch:
-	pushq %rbp
-	pushq %rbx
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_callee_saved
 	movq %rsp, (%rdi)
 	movq %rsi, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbx
-	popq %rbp
+	pop_callee_saved
 	ret
 
 /* A new thread's first instructions: a C call needs rsp 16-byte aligned. */

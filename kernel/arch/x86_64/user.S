@@ -72,22 +72,12 @@ saved_kernel_cr3:
 	.p2align 4
 arch_user_run:
 	cli
-	pushq %rbp
-	pushq %rbx
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_callee_saved
 	movq %rsp, saved_kernel_rsp(%rip)
 	movq %cr3, %rax
 	movq %rax, saved_kernel_cr3(%rip)
 	movq %rdx, %cr3
-	pushq $USER_SS
-	pushq %rsi
-	pushq $USER_RFLAGS
-	pushq $USER_CS
-	pushq %rdi
-	drop_to_user
+	jmp arch_user_enter     /* rdi = entry, rsi = sp */
 
 /* void arch_user_enter(uint64_t entry, uint64_t sp): a user thread's way
  * into its program, from its own kernel stack, for good: entries from user
@@ -109,10 +99,5 @@ arch_user_return:
 	movq saved_kernel_cr3(%rip), %rax
 	movq %rax, %cr3
 	movq saved_kernel_rsp(%rip), %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbx
-	popq %rbp
+	pop_callee_saved
 	ret
