@@ -27,6 +27,7 @@
 #define SYS_OBJ_GET 15    /* (hash[32], out, len) -> bytes copied (truncated to len) */
 #define SYS_OBJ_DELETE 16 /* (hash[32]) -> 0: the owner only */
 #define SYS_OBJ_LIST 17   /* (out, len >= 32) -> how many 32-byte hashes were written */
+#define SYS_OBJ_PUT_SIGNED 19 /* (content, len, signature[64], out_hash[32]) -> 0 */
 #define SYS_SPAWN 25      /* (name, len <= 31) -> pid: start an accepted boot module */
 #define SYS_WAIT_TASK 26  /* (pid) -> exit code: wait for a child to end */
 #define SYS_TRY_RECV_MSG 37 /* as RecvMsg, but 0 at once when nothing waits */

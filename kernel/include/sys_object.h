@@ -9,6 +9,9 @@
  * ObjDelete(hash) -> 0, for the object's owner only (SYS_EPERM otherwise).
  * ObjList(out, len >= 32) -> how many 32-byte hashes it wrote (as many as
  * fit). An unknown hash is SYS_ENOENT; a full store SYS_ENOMEM.
+ * 19 ObjPutSigned(content, len, signature, out_hash) stores only if the
+ * 64-byte Ed25519 signature over the content verifies against the
+ * caller's Principal (SYS_EPERM otherwise, nothing stored).
  */
 #ifndef CAMBIOS_SYS_OBJECT_H
 #define CAMBIOS_SYS_OBJECT_H
@@ -20,5 +23,6 @@ int64_t sys_obj_put(const struct syscall_frame *f);
 int64_t sys_obj_get(const struct syscall_frame *f);
 int64_t sys_obj_delete(const struct syscall_frame *f);
 int64_t sys_obj_list(const struct syscall_frame *f);
+int64_t sys_obj_put_signed(const struct syscall_frame *f);
 
 #endif

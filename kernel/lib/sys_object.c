@@ -7,6 +7,7 @@
 #include <sys_object.h>
 
 #include <abi/syscall.h>
+#include <crypto/ed25519.h>
 #include <heap.h>
 #include <objstore.h>
 #include <process.h>
@@ -49,6 +50,35 @@ int64_t sys_obj_put(const struct syscall_frame *f)
 	if (result == 0 && copy_to_user(f->arg[2], hash, HASH) != K_OK)
 		result = SYS_EFAULT;
 	return result;
+}
+
+/* ObjPutSigned(content, len, signature[64], out_hash): as ObjPut, once
+ * the Ed25519 signature over the content verifies against the caller's
+ * Principal; SYS_EPERM (nothing stored) if it does not. */
+int64_t sys_obj_put_signed(const struct syscall_frame *f)
+{
+	uint8_t signature[ED25519_SIGNATURE_LEN];
+	uint64_t len = f->arg[1];
+	struct principal signer;
+
+	if (len == 0 || len > OBJSTORE_MAX_OBJECT)
+		return SYS_EINVAL;
+	if (copy_from_user(signature, f->arg[2], sizeof(signature)) != K_OK)
+		return SYS_EFAULT;
+	if (caller_principal(&signer) != 0)
+		return SYS_EPERM;
+	uint8_t *content = kmalloc(len);
+	if (!content)
+		return SYS_ENOMEM;
+	int64_t result = copy_from_user(content, f->arg[0], len) == K_OK ? 0 : SYS_EFAULT;
+	if (result == 0 && ed25519_verify(signer.key, content, len, signature) != ED25519_OK)
+		result = SYS_EPERM;
+	kfree(content);
+	if (result != 0)
+		return result;
+	const struct syscall_frame put = { .nr = SYS_OBJ_PUT,
+					   .arg = { f->arg[0], f->arg[1], f->arg[3] } };
+	return sys_obj_put(&put);
 }
 
 int64_t sys_obj_get(const struct syscall_frame *f)

@@ -105,6 +105,7 @@ int64_t syscall_dispatch(const struct syscall_frame *frame)
 	case SYS_OBJ_GET: return sys_obj_get(frame);
 	case SYS_OBJ_DELETE: return sys_obj_delete(frame);
 	case SYS_OBJ_LIST: return sys_obj_list(frame);
+	case SYS_OBJ_PUT_SIGNED: return sys_obj_put_signed(frame);
 	case SYS_SPAWN: return sys_spawn(frame);
 	case SYS_WAIT_TASK: return sys_wait_task(frame);
 	case SYS_YIELD: return sys_yield();

@@ -1,6 +1,8 @@
 /* objects: the object store through system calls -- put, put again (the
  * same hash), get whole and truncated, list, the refusals (empty,
- * oversized, unknown hash, nowhere to write the hash) and delete (once).
+ * oversized, unknown hash, nowhere to write the hash), a signed put whose
+ * signature the caller's key never made (refused, nothing stored) and
+ * delete (once).
  * Exits 0 when every answer was right, else the number of the first wrong
  * one. Needs a Principal (boot modules and what they spawn have one). */
 #include "hostile.h"
@@ -53,6 +55,19 @@ int main(void)
 	    sys_call(SYS_OBJ_PUT, P(content), len, P(read_only_hash)) != SYS_EFAULT ||
 	    sys_call(SYS_OBJ_LIST, P(list), HASH - 1, 0) != SYS_EINVAL)
 		return 6;
+	/* A signature the caller's key never made: refused, nothing stored
+	 * (the content is new, so a get finds nothing). */
+	static const char unsigned_content[] = "not signed by anyone here";
+	static uint8_t signature[64] = { 0x5a };
+	if (sys_call4(SYS_OBJ_PUT_SIGNED, P(unsigned_content), sizeof(unsigned_content) - 1,
+		      P(signature), P(again)) != SYS_EPERM ||
+	    sys_call4(SYS_OBJ_PUT_SIGNED, P(unsigned_content), 0, P(signature), P(again)) !=
+		    SYS_EINVAL ||
+	    sys_call4(SYS_OBJ_PUT_SIGNED, P(unsigned_content), 8, 0x10000000, P(again)) !=
+		    SYS_EFAULT)
+		return 8;
+	if (sys_call(SYS_OBJ_LIST, P(list), sizeof(list), 0) != n)
+		return 9;
 	if (sys_call(SYS_OBJ_DELETE, P(hash), 0, 0) != 0 || sys_call(SYS_OBJ_DELETE, P(hash), 0, 0) != SYS_ENOENT ||
 	    sys_call(SYS_OBJ_GET, P(hash), P(out), sizeof(out)) != SYS_ENOENT)
 		return 7;

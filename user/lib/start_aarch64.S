@@ -26,6 +26,17 @@ sys_call:
 	svc #0
 	ret
 
+/* int64_t sys_call4(nr, a0, a1, a2, a3): x0..x4 -> x8, x0..x3 */
+	.global sys_call4
+sys_call4:
+	mov x8, x0
+	mov x0, x1
+	mov x1, x2
+	mov x2, x3
+	mov x3, x4
+	svc #0
+	ret
+
 	.global sys_exit
 sys_exit:
 	mov x8, #SYS_EXIT

@@ -27,6 +27,17 @@ sys_call:
 	syscall
 	ret
 
+/* int64_t sys_call4(nr, a0, a1, a2, a3): the fourth argument goes in r10 */
+	.global sys_call4
+sys_call4:
+	movq %rdi, %rax
+	movq %rsi, %rdi
+	movq %rdx, %rsi
+	movq %rcx, %rdx
+	movq %r8, %r10
+	syscall
+	ret
+
 	.global sys_exit
 sys_exit:
 	movl $SYS_EXIT, %eax

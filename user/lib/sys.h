@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 int64_t sys_call(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
+int64_t sys_call4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
 
 static inline int64_t sys_print(const char *buf, size_t len)
 {
