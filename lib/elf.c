@@ -31,11 +31,18 @@ static bool add_overflows(uint64_t a, uint64_t b, uint64_t *sum)
 	return __builtin_add_overflow(a, b, sum);
 }
 
+bool elf_has_magic(const void *file, uint64_t size)
+{
+	const uint8_t *f = file;
+
+	return size >= 4 && f[0] == 0x7f && f[1] == 'E' && f[2] == 'L' && f[3] == 'F';
+}
+
 static const char *check_ident(const uint8_t *f, uint64_t size, uint16_t machine)
 {
 	if (size < EHDR_SIZE)
 		return "file too small for an ELF header";
-	if (f[0] != 0x7f || f[1] != 'E' || f[2] != 'L' || f[3] != 'F')
+	if (!elf_has_magic(f, size))
 		return "bad magic (not an ELF file)";
 	if (f[4] != 2)
 		return "not a 64-bit ELF";
@@ -278,7 +285,7 @@ const char *elf_module_role(const void *file, uint64_t size, char role[MODULE_RO
 	const char *err;
 
 	role[0] = '\0';
-	if (size < EHDR_SIZE || f[0] != 0x7f || f[1] != 'E' || f[2] != 'L' || f[3] != 'F')
+	if (size < EHDR_SIZE || !elf_has_magic(f, size))
 		return "not an ELF file";
 	if (f[4] != 2 || f[5] != 1)
 		return "not a 64-bit little-endian ELF";

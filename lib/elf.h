@@ -99,4 +99,8 @@ const char *elf_check_user(const void *file, uint64_t size, uint16_t machine,
  * fields notes need are checked: elf_check_user decides about loading. */
 const char *elf_module_role(const void *file, uint64_t size, char role[MODULE_ROLE_MAX + 1]);
 
+/* Whether the `size` bytes at `file` start with the ELF magic (what tells
+ * a program module from a data module; the checks above say the rest). */
+bool elf_has_magic(const void *file, uint64_t size);
+
 #endif

@@ -36,13 +36,12 @@ static const char *base_name(const char *path)
  * it has no role (MODULE_ROLE_NONE: it declares none). */
 static const char *read_role(struct verified_module *m)
 {
-	static const uint8_t elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 	uint64_t line_len = 0;
 	const char *err;
 
 	m->content = m->body;
 	m->content_len = m->body_len;
-	if (m->body_len >= sizeof(elf_magic) && memcmp(m->body, elf_magic, sizeof(elf_magic)) == 0)
+	if (elf_has_magic(m->body, m->body_len))
 		return elf_module_role(m->body, m->body_len, m->role);
 	err = module_role_line(m->body, m->body_len, m->role, &line_len);
 	if (!err) {

@@ -53,19 +53,6 @@ kerr_t spawn_module(const struct verified_module *m, kpid_t *pid)
 	return K_OK;
 }
 
-static bool is_program(const struct verified_module *m)
-{
-	static const uint8_t elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
-
-	if (m->content_len < sizeof(elf_magic))
-		return false;
-	for (unsigned i = 0; i < sizeof(elf_magic); i++) {
-		if (m->content[i] != elf_magic[i])
-			return false;
-	}
-	return true;
-}
-
 void spawn_boot_programs(void)
 {
 	const struct verified_module *m;
@@ -73,7 +60,7 @@ void spawn_boot_programs(void)
 	kpid_t pid;
 
 	for (unsigned i = 0; (m = verifier_module(i)) != NULL; i++) {
-		if (is_program(m) && spawn_module(m, &pid) == K_OK)
+		if (elf_has_magic(m->content, m->content_len) && spawn_module(m, &pid) == K_OK)
 			started++;
 	}
 	println("spawn: %u boot module%s became processes", started, started == 1 ? "" : "s");

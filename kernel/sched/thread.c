@@ -242,17 +242,16 @@ void sched_wake_all(enum block_reason why, uint64_t arg)
 {
 	struct cpu_sched *cs = this_cpu(); /* every thread runs on the BSP until the SMP issue */
 	arch_irqflags_t flags = spin_lock_irqsave(&cs->lock);
-	bool preempt = false;
 	kerr_t err;
 
+	/* The woken run at the next switch point, in FIFO order in their band. */
 	for (unsigned i = 0; i < THREAD_MAX; i++) {
 		struct task *t = &threads[i].task;
 		if (threads[i].used && t->state == TASK_BLOCKED && t->reason == why &&
 		    t->reason_arg == arg)
-			preempt |= sched_wake(&cs->rq, t, &err);
+			(void)sched_wake(&cs->rq, t, &err);
 	}
 	spin_unlock_irqrestore(&cs->lock, flags);
-	(void)preempt; /* the woken run at the next switch point; FIFO within the band */
 }
 
 void thread_exit(void)
