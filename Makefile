@@ -109,6 +109,7 @@ KERNEL_SRCS := \
 	kernel/mm/heap_init.c \
 	kernel/mm/frame.c \
 	kernel/smp/mp.c \
+	kernel/smp/cpu.c \
 	kernel/time/timer.c \
 	lib/format.c \
 	lib/kstring.c \
@@ -370,9 +371,10 @@ UNIT_SRCS_pagetable := lib/pagetable.c
 UNIT_SRCS_memmap := boot/memmap.c
 UNIT_SRCS_requests := boot/requests.c
 UNIT_SRCS_cmdline := kernel/lib/cmdline.c
-UNIT_SRCS_symbols := kernel/lib/symbols.c kernel/lib/printk.c lib/format.c kernel/arch/host/cpu.c
+UNIT_SRCS_symbols := kernel/lib/symbols.c kernel/lib/printk.c lib/format.c kernel/arch/host/cpu.c \
+	kernel/smp/cpu.c
 # Portable kernel code links against the host "arch" (kernel/arch/host).
-KERNEL_HOST_SUPPORT := kernel/lib/spinlock.c kernel/lib/lock_debug.c kernel/lib/printk.c kernel/lib/panic.c \
+KERNEL_HOST_SUPPORT := kernel/smp/cpu.c kernel/lib/spinlock.c kernel/lib/lock_debug.c kernel/lib/printk.c kernel/lib/panic.c \
 	kernel/lib/kerr.c lib/format.c kernel/arch/host/cpu.c
 UNIT_SRCS_heap := kernel/mm/heap.c kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
 UNIT_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)

@@ -81,9 +81,9 @@ void arch_timer_start(unsigned hz);
 
 /* "Waking the Other CPUs". arch_ap_prepare() runs on the BSP before AP
  * `index` is released and returns what that AP needs of its own (x86_64:
- * GDT, TSS and stacks; AArch64: its per-CPU block), or NULL when memory is
+ * GDT, TSS and stacks; AArch64: its static struct cpu), or NULL when memory is
  * short. arch_ap_init() runs first thing on the AP, before it takes any
- * lock: it installs those (arch_cpu_index() then says `index`), the
+ * lock: it installs those (cpu_index() then says `index`), the
  * exception vectors and the system-call entry, enables its interrupt
  * controller and starts its timer at the BSP's rate. Interrupts stay
  * masked. */
@@ -102,9 +102,6 @@ typedef unsigned long arch_irqflags_t;
 void arch_irq_disable(void);
 arch_irqflags_t arch_irq_save(void);
 void arch_irq_restore(arch_irqflags_t flags);
-
-/* This CPU's index (0 = the boot CPU), for per-CPU bookkeeping. */
-unsigned arch_cpu_index(void);
 
 /* A hint inside busy-wait loops (pause / yield). */
 void arch_cpu_relax(void);

@@ -18,7 +18,6 @@
 #endif
 
 #define LOCK_DEBUG_DEPTH 8
-#define LOCK_DEBUG_MAX_CPUS 64
 
 struct spinlock;
 

@@ -23,10 +23,15 @@
  *   watcher  checks the run queue's invariants (runq_check) every
  *            SCHED_CHECK_TICKS and panics naming the first that fails.
  *
- * Preemption: the timer interrupt calls sched_on_tick() on every tick
- * (after the interrupt controller's EOI): sleepers whose tick has come are
- * woken, the running thread is charged the tick, and when its quantum is
- * spent with a peer ready (sched.h) the CPU switches, inside the interrupt.
+ * Preemption: every interrupt handler runs between irq_enter() and
+ * irq_exit(); the timer's calls sched_on_tick() on every tick: sleepers
+ * whose tick has come are woken, the running thread is charged the tick,
+ * and when its quantum is spent with a peer ready (sched.h) the CPU is
+ * marked to switch. irq_exit() of the outermost handler -- the handler's
+ * work and the interrupt controller's EOI done, interrupts still off --
+ * switches, so the preempted thread resumes later inside its interrupt
+ * return, as if nothing had happened. Nothing may block or yield inside
+ * a handler (checked).
  *
  * Locking: each CPU's run queue is guarded by its LOCK_SCHEDULER lock,
  * taken with interrupts off; the lock is released before the switch, and
@@ -129,6 +134,17 @@ unsigned thread_count(void);
 
 /* The timer interrupt's part (on_timer_isr), on every CPU, every tick. */
 void sched_on_tick(void);
+
+/* Around every interrupt handler (arch): counts the nesting in struct cpu,
+ * and on leaving the outermost switches if a tick asked for it. */
+void irq_enter(void);
+void irq_exit(void);
+
+/* The calling thread runs user code of `space` with page-table root `root`
+ * from now on (or kernel code, with NULL): the self-tests' synchronous
+ * runs (kernel/proc/run.c) switch the idle thread in and out of a process.
+ * The caller loads the root. */
+void thread_use_space(struct address_space *space, uint64_t root);
 
 /* Checks this CPU's run queue now; NULL or the broken invariant's name. */
 const char *sched_check_this_cpu(void);

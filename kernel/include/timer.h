@@ -3,8 +3,8 @@
  *
  * The boot CPU's timer interrupts TIMER_HZ times a second: on x86_64 the
  * local APIC timer, calibrated against the PIT; on AArch64 the generic
- * timer through the GICv3. Each interrupt calls timer_tick(), which counts;
- * the scheduler will hook its time slices here. timer_ticks() is the count
+ * timer through the GICv3. Each interrupt calls timer_tick(), which counts,
+ * then the scheduler's sched_on_tick() (thread.h). timer_ticks() is the count
  * so far -- time since the timer started, in 1/TIMER_HZ s.
  */
 #ifndef CAMBIOS_TIMER_H

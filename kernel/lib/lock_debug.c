@@ -1,23 +1,19 @@
 /*
  * lock_debug: per-CPU held-lock stacks and the order check (lock_debug.h).
  *
- * Each CPU touches only its own tracker, and only with the lock being
+ * Each CPU touches only its own tracker (in its struct cpu), and only with the lock being
  * taken not yet held, so no locking is needed here. A lock may be released
  * out of stack order (hand-over-hand patterns); the rest of the stack
  * closes the gap.
  */
 #include <lock_debug.h>
 
-#include <arch.h>
+#include <cpu.h>
 #include <spinlock.h>
-
-static struct lock_tracker trackers[LOCK_DEBUG_MAX_CPUS];
 
 struct lock_tracker *lock_tracker_current(void)
 {
-	unsigned cpu = arch_cpu_index();
-
-	return &trackers[cpu < LOCK_DEBUG_MAX_CPUS ? cpu : LOCK_DEBUG_MAX_CPUS - 1];
+	return &cpu_this()->locks;
 }
 
 enum lock_order_verdict lock_order_check(const struct lock_tracker *t,

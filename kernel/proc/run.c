@@ -12,6 +12,7 @@
 #include <user.h>
 
 #include <arch.h>
+#include <cpu.h>
 #include <format.h>
 #include <output.h>
 #include <panic.h>
@@ -60,16 +61,14 @@ struct user_outcome process_run(kpid_t pid, uint64_t entry, uint64_t sp)
 	uint64_t kernel_root = self->root;
 	self->outcome = (struct user_outcome){ .end = USER_END_NOT_RUN };
 	self->pid = pid;
-	self->space = as;
-	self->root = vm_space_root(as);
+	thread_use_space(as, vm_space_root(as));
 	self->sync_run = true;
 	(void)process_set_state(pid, PROCESS_RUNNING);
 	arch_user_run(entry, sp, self->root);
 	output_flush(pid); /* a last line without its newline */
 	(void)process_set_state(pid, PROCESS_EXITED);
 	self->sync_run = false;
-	self->root = kernel_root;
-	self->space = NULL;
+	thread_use_space(NULL, kernel_root);
 	self->pid = PID_NONE;
 	return self->outcome;
 }
@@ -81,7 +80,7 @@ static __attribute__((noreturn)) void end_program(enum user_end end, int64_t cod
 	struct process_info info;
 
 	if (self->pid == PID_NONE)
-		panic("a user program ended on CPU %u, which runs none", arch_cpu_index());
+		panic("a user program ended on CPU %u, which runs none", cpu_index());
 	self->outcome = (struct user_outcome){ .end = end, .exit_code = code };
 	if (self->sync_run)
 		arch_user_return();

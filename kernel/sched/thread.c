@@ -6,6 +6,7 @@
 
 #include <arch.h>
 #include <boot.h>
+#include <cpu.h>
 #include <heap.h>
 #include <kstring.h>
 #include <lock_order.h>
@@ -15,26 +16,8 @@
 #include <stdatomic.h>
 #include <timer.h>
 
-struct cpu_sched {
-	struct spinlock lock;   /* LOCK_SCHEDULER (irq): rq and its threads' states */
-	struct run_queue rq;
-	struct thread idle;
-	uint64_t kernel_root;   /* the page-table root kernel threads run with */
-	bool started;
-};
-
-static struct cpu_sched cpus[MP_MAX_CPUS];
 static struct thread threads[THREAD_MAX]; /* slots; guarded by the owning CPU's lock */
 static struct thread *reaper;
-
-static struct cpu_sched *this_cpu(void)
-{
-	unsigned cpu = arch_cpu_index();
-
-	if (cpu >= MP_MAX_CPUS)
-		panic("scheduler: CPU index %u beyond %d", cpu, MP_MAX_CPUS);
-	return &cpus[cpu];
-}
 
 static struct thread *thread_of(struct task *t)
 {
@@ -43,48 +26,58 @@ static struct thread *thread_of(struct task *t)
 
 void sched_start_cpu(void)
 {
-	struct cpu_sched *cs = this_cpu();
+	struct cpu *cs = cpu_this();
 
-	cs->lock = (struct spinlock)SPINLOCK_INIT("scheduler", LOCK_SCHEDULER);
-	cs->idle = (struct thread){ .task = { .id = THREAD_MAX + arch_cpu_index(),
+	cs->sched_lock = (struct spinlock)SPINLOCK_INIT("scheduler", LOCK_SCHEDULER);
+	cs->idle = (struct thread){ .task = { .id = THREAD_MAX + cpu_index(),
 					      .priority = PRIORITY_IDLE },
-				    .cpu = arch_cpu_index(), .name = "idle", .used = true,
+				    .cpu = cpu_index(), .name = "idle", .used = true,
 				    .pid = PID_NONE };
 	arch_thread_idle_init(&cs->idle);
 	cs->kernel_root = cs->idle.root;
 	runq_init(&cs->rq, &cs->idle.task);
 	atomic_signal_fence(memory_order_seq_cst);
-	cs->started = true;
+	cs->sched_started = true;
 }
 
 struct thread *thread_current(void)
 {
-	return thread_of(this_cpu()->rq.current);
+	return thread_of(cpu_this()->rq.current);
 }
 
 struct address_space *vm_current_space(void)
 {
-	const struct cpu_sched *cs = this_cpu();
+	return cpu_this()->space;
+}
 
-	return cs->started ? thread_of(cs->rq.current)->space : NULL;
+void thread_use_space(struct address_space *space, uint64_t root)
+{
+	struct cpu *cs = cpu_this();
+	struct thread *self = thread_current();
+
+	self->space = space;
+	self->root = root;
+	cs->space = space;
 }
 
 kpid_t process_current(void)
 {
-	const struct cpu_sched *cs = this_cpu();
+	const struct cpu *cs = cpu_this();
 
-	return cs->started ? thread_of(cs->rq.current)->pid : PID_NONE;
+	return cs->sched_started ? thread_of(cs->rq.current)->pid : PID_NONE;
 }
 
 /* Picks the next thread and switches to it. Interrupts must be off; they
  * come back as the next thread left them. */
-static void reschedule(struct cpu_sched *cs)
+static void reschedule(struct cpu *cs)
 {
-	spin_lock(&cs->lock);
+	spin_lock(&cs->sched_lock);
 	struct thread *prev = thread_of(cs->rq.current);
 	struct thread *next = thread_of(sched_pick_next(&cs->rq));
-	spin_unlock(&cs->lock);
+	cs->need_resched = false;
+	spin_unlock(&cs->sched_lock);
 	if (next != prev) {
+		cs->space = next->space;
 		arch_thread_switch(prev, next);
 		arch_context_switch(&prev->saved_sp, next->saved_sp);
 	}
@@ -113,21 +106,21 @@ static struct thread *free_slot(void)
 static kerr_t thread_create(const char *name, uint8_t priority, void (*entry)(void *), void *arg,
 			    const struct thread *user, struct thread **out)
 {
-	struct cpu_sched *cs = this_cpu();
+	struct cpu *cs = cpu_this();
 	uint8_t *stack = kmalloc(THREAD_STACK_SIZE);
 	kerr_t err = K_EFULL;
 
 	if (!stack)
 		return K_ENOMEM;
 	uint64_t stack_top = (uint64_t)(uintptr_t)(stack + THREAD_STACK_SIZE);
-	arch_irqflags_t flags = spin_lock_irqsave(&cs->lock);
+	arch_irqflags_t flags = spin_lock_irqsave(&cs->sched_lock);
 	struct thread *t = free_slot();
 	if (t) {
 		*t = (struct thread){
 			.task = { .id = (uint32_t)(t - threads), .state = TASK_READY,
 				  .priority = priority },
 			.saved_sp = arch_thread_initial_sp(stack_top),
-			.stack = stack, .cpu = arch_cpu_index(), .name = name, .entry = entry,
+			.stack = stack, .cpu = cpu_index(), .name = name, .entry = entry,
 			.arg = arg, .used = true, .pid = PID_NONE, .root = cs->kernel_root,
 		};
 		if (user) {
@@ -143,7 +136,7 @@ static kerr_t thread_create(const char *name, uint8_t priority, void (*entry)(vo
 		if (err != K_OK)
 			t->used = false;
 	}
-	spin_unlock_irqrestore(&cs->lock, flags);
+	spin_unlock_irqrestore(&cs->sched_lock, flags);
 	if (err != K_OK) {
 		kfree(stack);
 		return err;
@@ -180,22 +173,32 @@ kerr_t thread_create_user(kpid_t pid, uint64_t entry, uint64_t sp, uint8_t prior
 	return thread_create("user", priority, user_thread_main, NULL, &user, out);
 }
 
+/* Blocking or yielding inside an interrupt handler would switch away with
+ * the interrupt half handled: a bug, caught the first time it runs. */
+static void assert_not_in_interrupt(const char *what)
+{
+	if (cpu_this()->irq_depth)
+		panic("%s inside an interrupt handler (thread %s)", what, thread_current()->name);
+}
+
 void sched_yield(void)
 {
+	assert_not_in_interrupt("sched_yield");
 	arch_irqflags_t flags = arch_irq_save();
 
-	reschedule(this_cpu());
+	reschedule(cpu_this());
 	arch_irq_restore(flags);
 }
 
 void sched_sleep(uint64_t ticks)
 {
-	struct cpu_sched *cs = this_cpu();
-	arch_irqflags_t flags = arch_irq_save();
+	struct cpu *cs = cpu_this();
 
-	spin_lock(&cs->lock);
+	assert_not_in_interrupt("sched_sleep");
+	arch_irqflags_t flags = arch_irq_save();
+	spin_lock(&cs->sched_lock);
 	kerr_t err = sched_block_current(&cs->rq, BLOCK_SLEEP, timer_ticks() + ticks);
-	spin_unlock(&cs->lock);
+	spin_unlock(&cs->sched_lock);
 	if (err != K_OK)
 		panic("sched_sleep: thread %s cannot sleep", thread_current()->name);
 	reschedule(cs);
@@ -203,34 +206,35 @@ void sched_sleep(uint64_t ticks)
 }
 
 /* Wakes the reaper if it waits; the caller holds the lock. */
-static void wake_reaper_locked(struct cpu_sched *cs)
+static void wake_reaper_locked(struct cpu *cs)
 {
 	kerr_t err;
 
-	if (reaper && reaper->task.state == TASK_BLOCKED && reaper->cpu == arch_cpu_index())
+	if (reaper && reaper->task.state == TASK_BLOCKED && reaper->cpu == cpu_index())
 		(void)sched_wake(&cs->rq, &reaper->task, &err);
 }
 
 void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx)
 {
-	struct cpu_sched *cs = this_cpu();
-	arch_irqflags_t flags = arch_irq_save();
+	struct cpu *cs = cpu_this();
 
+	assert_not_in_interrupt("sched_wait");
+	arch_irqflags_t flags = arch_irq_save();
 	for (;;) {
-		spin_lock(&cs->lock);
+		spin_lock(&cs->sched_lock);
 		if (try_once(ctx)) {
-			spin_unlock(&cs->lock);
+			spin_unlock(&cs->sched_lock);
 			break;
 		}
 		if (thread_of(cs->rq.current)->task.is_idle) {
 			/* The idle thread never blocks (a self-test's program runs
 			 * in it): it waits for the next interrupt and tries again. */
-			spin_unlock(&cs->lock);
+			spin_unlock(&cs->sched_lock);
 			arch_wait_for_interrupt();
 			continue;
 		}
 		kerr_t err = sched_block_current(&cs->rq, why, arg);
-		spin_unlock(&cs->lock);
+		spin_unlock(&cs->sched_lock);
 		if (err != K_OK)
 			panic("sched_wait: thread %s cannot block", thread_current()->name);
 		reschedule(cs);
@@ -240,8 +244,8 @@ void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx)
 
 void sched_wake_all(enum block_reason why, uint64_t arg)
 {
-	struct cpu_sched *cs = this_cpu(); /* every thread runs on the BSP until the SMP issue */
-	arch_irqflags_t flags = spin_lock_irqsave(&cs->lock);
+	struct cpu *cs = cpu_this(); /* every thread runs on the BSP until the SMP issue */
+	arch_irqflags_t flags = spin_lock_irqsave(&cs->sched_lock);
 	kerr_t err;
 
 	/* The woken run at the next switch point, in FIFO order in their band. */
@@ -251,19 +255,19 @@ void sched_wake_all(enum block_reason why, uint64_t arg)
 		    t->reason_arg == arg)
 			(void)sched_wake(&cs->rq, t, &err);
 	}
-	spin_unlock_irqrestore(&cs->lock, flags);
+	spin_unlock_irqrestore(&cs->sched_lock, flags);
 }
 
 void thread_exit(void)
 {
-	struct cpu_sched *cs = this_cpu();
+	struct cpu *cs = cpu_this();
 
 	(void)arch_irq_save();
-	spin_lock(&cs->lock);
+	spin_lock(&cs->sched_lock);
 	if (sched_terminate_current(&cs->rq) != K_OK)
 		panic("thread_exit: %s cannot end", thread_current()->name);
 	wake_reaper_locked(cs);
-	spin_unlock(&cs->lock);
+	spin_unlock(&cs->sched_lock);
 	reschedule(cs);
 	panic("thread_exit: an ended thread was resumed");
 }
@@ -278,9 +282,9 @@ unsigned thread_count(void)
 }
 
 /* Wakes this CPU's sleepers whose tick has come; the caller holds the lock. */
-static void wake_sleepers_locked(struct cpu_sched *cs, uint64_t now)
+static void wake_sleepers_locked(struct cpu *cs, uint64_t now)
 {
-	unsigned cpu = arch_cpu_index();
+	unsigned cpu = cpu_index();
 	kerr_t err;
 
 	for (unsigned i = 0; i < THREAD_MAX; i++) {
@@ -293,25 +297,39 @@ static void wake_sleepers_locked(struct cpu_sched *cs, uint64_t now)
 
 void sched_on_tick(void)
 {
-	struct cpu_sched *cs = this_cpu();
+	struct cpu *cs = cpu_this();
 
-	if (!cs->started)
+	if (!cs->sched_started)
 		return;
-	spin_lock(&cs->lock);
+	spin_lock(&cs->sched_lock);
 	wake_sleepers_locked(cs, timer_ticks());
-	bool preempt = sched_tick(&cs->rq);
-	spin_unlock(&cs->lock);
-	if (preempt)
+	if (sched_tick(&cs->rq))
+		cs->need_resched = true; /* switched at irq_exit(), the handler done */
+	spin_unlock(&cs->sched_lock);
+}
+
+void irq_enter(void)
+{
+	cpu_this()->irq_depth++;
+}
+
+void irq_exit(void)
+{
+	struct cpu *cs = cpu_this();
+
+	if (cs->irq_depth == 0)
+		panic("irq_exit without irq_enter");
+	if (--cs->irq_depth == 0 && cs->need_resched)
 		reschedule(cs);
 }
 
 const char *sched_check_this_cpu(void)
 {
-	struct cpu_sched *cs = this_cpu();
-	arch_irqflags_t flags = spin_lock_irqsave(&cs->lock);
+	struct cpu *cs = cpu_this();
+	arch_irqflags_t flags = spin_lock_irqsave(&cs->sched_lock);
 	const char *broken = runq_check(&cs->rq);
 
-	spin_unlock_irqrestore(&cs->lock, flags);
+	spin_unlock_irqrestore(&cs->sched_lock, flags);
 	return broken;
 }
 
@@ -321,16 +339,16 @@ const char *sched_check_this_cpu(void)
  * has switched away for good before the reaper (on the same CPU) runs. */
 static void reaper_main(void *arg)
 {
-	struct cpu_sched *cs = this_cpu();
+	struct cpu *cs = cpu_this();
 
 	(void)arg;
 	for (;;) {
-		arch_irqflags_t flags = spin_lock_irqsave(&cs->lock);
+		arch_irqflags_t flags = spin_lock_irqsave(&cs->sched_lock);
 		uint8_t *stack = NULL;
 		kpid_t pid = PID_NONE;
 		for (unsigned i = 0; i < THREAD_MAX && !stack; i++) {
 			struct thread *t = &threads[i];
-			if (t->used && t->task.state == TASK_TERMINATED && t->cpu == arch_cpu_index()) {
+			if (t->used && t->task.state == TASK_TERMINATED && t->cpu == cpu_index()) {
 				stack = t->stack;
 				pid = t->pid;
 				t->used = false;
@@ -338,7 +356,7 @@ static void reaper_main(void *arg)
 		}
 		if (!stack)
 			(void)sched_block_current(&cs->rq, BLOCK_CHILD, 0);
-		spin_unlock(&cs->lock);
+		spin_unlock(&cs->sched_lock);
 		if (!stack)
 			reschedule(cs);
 		arch_irq_restore(flags);
@@ -357,8 +375,8 @@ static void watcher_main(void *arg)
 		sched_sleep(SCHED_CHECK_TICKS);
 		const char *broken = sched_check_this_cpu();
 		if (broken)
-			panic("scheduler invariant broken on CPU %u: %s", arch_cpu_index(), broken);
-		println("sched: CPU %u run queue invariants hold", arch_cpu_index());
+			panic("scheduler invariant broken on CPU %u: %s", cpu_index(), broken);
+		println("sched: CPU %u run queue invariants hold", cpu_index());
 	}
 }
 

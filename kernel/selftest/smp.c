@@ -14,6 +14,7 @@
 #include <selftest.h>
 
 #include <arch.h>
+#include <cpu.h>
 #include <boot.h>
 #include <frame.h>
 #include <heap.h>
@@ -108,7 +109,7 @@ static unsigned stress_frames(uint8_t tag)
 
 static void stress_allocators(void *unused)
 {
-	unsigned cpu = arch_cpu_index();
+	unsigned cpu = cpu_index();
 	uint64_t rng = 0x9e3779b97f4a7c15ULL * (cpu + 1);
 
 	(void)unused;

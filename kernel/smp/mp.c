@@ -13,6 +13,7 @@
 #include <boot.h>
 
 #include <arch.h>
+#include <cpu.h>
 #include <panic.h>
 #include <printk.h>
 #include <stdatomic.h>
@@ -57,7 +58,7 @@ void cpu_idle_forever(void)
 	unsigned seen = 0;
 
 	while (!panic_in_progress()) {
-		if (arch_cpu_index() != 0)
+		if (cpu_index() != 0)
 			run_posted_work(&seen);
 		arch_wait_for_interrupt();
 	}
@@ -98,7 +99,7 @@ static void ap_entry(struct limine_mp_info *info)
 	unsigned index = (unsigned)info->extra_argument;
 
 	arch_irq_disable();
-	arch_ap_init(ap_prepared[index], index); /* before any lock: arch_cpu_index() */
+	arch_ap_init(ap_prepared[index], index); /* before any lock: cpu_index() */
 	sched_start_cpu();                       /* this context becomes the AP's idle thread */
 	atomic_fetch_or_explicit(&online_mask, 1ULL << index, memory_order_release);
 	cpu_idle_forever();

@@ -1,19 +1,16 @@
 /*
  * timer: counting ticks (see timer.h).
  *
+ * Each CPU counts its own ticks, in its struct cpu: one shared counter
+ * would run N times fast on N CPUs. The BSP's count is the kernel's clock.
  * Each count is an atomic written by its CPU's timer interrupt and read
  * anywhere; no lock is needed, so the interrupt handler takes none.
  */
 #include <timer.h>
 
 #include <arch.h>
+#include <cpu.h>
 #include <stdatomic.h>
-
-#define TIMER_MAX_CPUS 64
-
-/* Each CPU counts its own ticks: one shared counter would run N times fast
- * on N CPUs. The BSP's count is the kernel's clock. */
-static atomic_uint_fast64_t ticks[TIMER_MAX_CPUS];
 
 void timer_init(void)
 {
@@ -28,7 +25,9 @@ uint64_t timer_ticks(void)
 
 uint64_t timer_cpu_ticks(unsigned cpu)
 {
-	return cpu < TIMER_MAX_CPUS ? atomic_load_explicit(&ticks[cpu], memory_order_relaxed) : 0;
+	const struct cpu *c = cpu_at(cpu);
+
+	return c ? atomic_load_explicit(&c->ticks, memory_order_relaxed) : 0;
 }
 
 unsigned timer_wait_ticks(uint64_t ticks, unsigned max_waits)
@@ -45,8 +44,5 @@ unsigned timer_wait_ticks(uint64_t ticks, unsigned max_waits)
 
 void timer_tick(void)
 {
-	unsigned cpu = arch_cpu_index();
-
-	if (cpu < TIMER_MAX_CPUS)
-		atomic_fetch_add_explicit(&ticks[cpu], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&cpu_this()->ticks, 1, memory_order_relaxed);
 }

@@ -27,33 +27,34 @@ void arch_irq_restore(arch_irqflags_t flags)
 	__asm__ volatile("msr daif, %0" : : "r"(flags) : "memory");
 }
 
-/* TPIDR_EL1 holds the running CPU's block. Its reset value is unknown,
- * so until the boot CPU has installed its block (arch_exceptions_init)
- * there is one CPU and it is 0. An AP installs its block before anything
- * that could ask (arch_ap_init). */
-static struct a64_percpu bsp_block;
+/* TPIDR_EL1 holds the running CPU's struct cpu. Its reset value is
+ * unknown, so until the boot CPU has installed its own
+ * (arch_exceptions_init) there is one CPU and it is 0. An AP installs its
+ * own before anything that could ask (arch_ap_init). */
 static bool percpu_ready;
 
-void a64_percpu_install(struct a64_percpu *block, unsigned cpu_id)
+void a64_percpu_install(unsigned index)
 {
-	block->cpu_id = cpu_id;
-	__asm__ volatile("msr tpidr_el1, %0" : : "r"(block) : "memory");
+	struct cpu *c = cpu_at(index);
+
+	cpu_claim(c, index);
+	__asm__ volatile("msr tpidr_el1, %0" : : "r"(c) : "memory");
 }
 
 void a64_percpu_install_bsp(void)
 {
-	a64_percpu_install(&bsp_block, 0);
+	a64_percpu_install(0);
 	percpu_ready = true;
 }
 
-unsigned arch_cpu_index(void)
+struct cpu *cpu_this(void)
 {
-	const struct a64_percpu *block;
+	struct cpu *c;
 
 	if (!percpu_ready)
-		return 0;
-	__asm__ volatile("mrs %0, tpidr_el1" : "=r"(block));
-	return block->cpu_id;
+		return cpu_at(0);
+	__asm__ volatile("mrs %0, tpidr_el1" : "=r"(c));
+	return c;
 }
 
 /* Clean the data cache to the point of unification line by line, then

@@ -168,13 +168,14 @@ void aarch64_interrupt(void)
 
 	if (intid >= SPURIOUS_FIRST)
 		return;
+	irq_enter();
 	if (intid == PPI_VIRTUAL_TIMER) {
 		write_cntv_tval_el0(timer_reload); /* the next tick, from now */
 		timer_tick();
+		sched_on_tick();
 	}
 	write_icc_eoir1_el1(iar);
-	if (intid == PPI_VIRTUAL_TIMER)
-		sched_on_tick(); /* may switch threads: after the EOI */
+	irq_exit(); /* may switch threads: after the EOI */
 }
 
 void arch_irq_enable(void)

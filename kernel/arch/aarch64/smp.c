@@ -1,13 +1,12 @@
 /*
  * smp: an AArch64 application processor's own set-up (see arch.h).
  *
- * The BSP allocates the AP's per-CPU block; the AP installs it
- * (TPIDR_EL1), moves to SP_EL1 and the shared vector table as the BSP did,
+ * The AP points TPIDR_EL1 at its struct cpu (static: the BSP has nothing
+ * to allocate for it), moves to SP_EL1 and the shared vector table as the BSP did,
  * then wakes its own GICv3 redistributor and CPU interface and starts its
  * virtual timer at the BSP's rate.
  */
 #include <arch.h>
-#include <heap.h>
 
 #include "interrupts.h"
 #include "percpu.h"
@@ -16,13 +15,13 @@
 
 void *arch_ap_prepare(unsigned index)
 {
-	(void)index;
-	return kzalloc(sizeof(struct a64_percpu));
+	return cpu_at(index);
 }
 
 void arch_ap_init(void *prepared, unsigned index)
 {
-	a64_percpu_install(prepared, index);
+	(void)prepared;
+	a64_percpu_install(index);
 	aarch64_switch_to_sp_el1();
 	write_vbar_el1((uint64_t)(uintptr_t)aarch64_vectors);
 	isb();

@@ -6,6 +6,8 @@
  */
 #include <thread.h>
 
+#include <cpu.h>
+
 #include <stddef.h>
 
 #include "sysreg.h"
@@ -108,6 +110,8 @@ void arch_thread_switch(struct thread *prev, struct thread *next)
 		save_user_state(&prev->user_state);
 	if (next->space)
 		load_user_state(&next->user_state);
+	if (next->entry_stack_top)
+		cpu_this()->kernel_stack = next->entry_stack_top; /* SP_EL1 when it enters EL0 */
 	if (read_ttbr0_el1() != next->root) {
 		dsb_ishst();
 		write_ttbr0_el1(next->root);

@@ -7,6 +7,8 @@
  * console is stdout. Only unit tests and benchmarks link this file.
  */
 #include <arch.h>
+#include <boot.h>
+#include <cpu.h>
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -55,18 +57,19 @@ void arch_irq_restore(arch_irqflags_t flags)
 	(void)flags;
 }
 
-/* Every host thread acts as its own CPU, numbered in order of first use. */
-unsigned arch_cpu_index(void)
+/* Every host thread acts as its own CPU, numbered in order of first use
+ * (beyond the kernel's CPU count they share the last struct). */
+struct cpu *cpu_this(void)
 {
 	static atomic_uint next_index;
-	static _Thread_local unsigned index;
-	static _Thread_local bool assigned;
+	static _Thread_local struct cpu *mine;
 
-	if (!assigned) {
-		index = atomic_fetch_add(&next_index, 1);
-		assigned = true;
+	if (!mine) {
+		unsigned index = atomic_fetch_add(&next_index, 1);
+		mine = cpu_at(index) ? cpu_at(index) : cpu_at(MP_MAX_CPUS - 1);
+		cpu_claim(mine, index < MP_MAX_CPUS ? index : MP_MAX_CPUS - 1);
 	}
-	return index;
+	return mine;
 }
 
 void arch_cpu_relax(void)

@@ -178,12 +178,14 @@ void lapic_start_ap(void)
 
 void x86_interrupt(uint64_t vector)
 {
+	irq_enter();
 	if (vector == VECTOR_TIMER) {
 		timer_tick();
+		sched_on_tick();
 		lapic_write(LAPIC_EOI, 0);
-		sched_on_tick(); /* may switch threads: after the EOI */
 	}
 	/* Spurious vectors (the APIC's, or the masked PICs') take no EOI. */
+	irq_exit(); /* may switch threads: after the EOI */
 }
 
 void arch_irq_enable(void)

@@ -37,8 +37,8 @@ void arch_irq_restore(arch_irqflags_t flags)
 		__asm__ volatile("sti" ::: "memory");
 }
 
-/* Until the boot CPU has its per-CPU block (gdt_init) there is one CPU
- * and it is 0; after, GS says. An AP installs its block before anything
+/* Until the boot CPU has installed its struct cpu (gdt_init) there is one
+ * CPU and it is 0; after, GS says. An AP installs its own before anything
  * that could ask (arch_ap_init). */
 static bool percpu_ready;
 
@@ -47,14 +47,14 @@ void percpu_mark_ready(void)
 	percpu_ready = true;
 }
 
-unsigned arch_cpu_index(void)
+struct cpu *cpu_this(void)
 {
-	uint32_t id;
+	struct cpu *c;
 
 	if (!percpu_ready)
-		return 0;
-	__asm__ volatile("movl %%gs:%c1, %0" : "=r"(id) : "i"(PERCPU_CPU_ID));
-	return id;
+		return cpu_at(0);
+	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(c) : "i"(CPU_SELF));
+	return c;
 }
 
 void arch_sync_code(const void *kva, uint64_t size)

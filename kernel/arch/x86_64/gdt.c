@@ -44,26 +44,23 @@ struct gdt_pointer {
 	uint64_t base;
 } __attribute__((packed));
 
-/* Everything one CPU needs of its own: descriptor tables, its per-CPU
- * block, the IST stacks and the stack for entries from user mode. The
- * boot CPU's are static; an AP's come from the heap (cpu_tables_create). */
+/* What one CPU needs of its own besides struct cpu: descriptor tables,
+ * the IST stacks and the stack for entries from user mode. The boot CPU's
+ * are static; an AP's come from the heap (cpu_tables_create). struct cpu
+ * points to them (arch). */
 struct cpu_tables {
 	uint64_t gdt[GDT_ENTRIES];
 	struct tss tss;
-	struct x86_percpu block;
 	uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 	uint8_t entry_stack[KERNEL_ENTRY_STACK_SIZE] __attribute__((aligned(16)));
 };
 
 static struct cpu_tables bsp_tables;
 
-/* The running CPU's tables (GS holds its block once they are installed). */
+/* The running CPU's tables. */
 static struct cpu_tables *this_cpu(void)
 {
-	struct x86_percpu *block;
-
-	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(block) : "i"(PERCPU_SELF));
-	return block->tables;
+	return cpu_this()->arch;
 }
 
 uint64_t percpu_entry_stack_top(void)
@@ -76,7 +73,7 @@ void percpu_set_kernel_stack(uint64_t top)
 	struct cpu_tables *t = this_cpu();
 
 	t->tss.rsp[0] = top;
-	t->block.kernel_rsp = top;
+	cpu_this()->kernel_stack = top;
 }
 
 static void gdt_set_tss(uint64_t *gdt, const struct tss *tss)
@@ -113,8 +110,8 @@ static void gdt_load(const uint64_t *gdt)
 			 : "rax", "memory");
 }
 
-/* Fills `t` for CPU `cpu_id`, loads its GDT and TSS and points GS at its
- * block. */
+/* Fills `t` for CPU `cpu_id`, loads its GDT and TSS and points GS at the
+ * CPU's struct cpu. */
 static void cpu_tables_install(struct cpu_tables *t, unsigned cpu_id)
 {
 	t->gdt[0] = 0;
@@ -128,11 +125,11 @@ static void cpu_tables_install(struct cpu_tables *t, unsigned cpu_id)
 	gdt_set_tss(t->gdt, &t->tss);
 	gdt_load(t->gdt);
 
-	t->block.self = &t->block;
-	t->block.cpu_id = cpu_id;
-	t->block.tables = t;
+	struct cpu *c = cpu_at(cpu_id);
+	cpu_claim(c, cpu_id);
+	c->arch = t;
 	/* Loading GS with 0 above cleared its base: set it after. */
-	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&t->block);
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)c);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	percpu_set_kernel_stack((uint64_t)(uintptr_t)(t->entry_stack + KERNEL_ENTRY_STACK_SIZE));
 }

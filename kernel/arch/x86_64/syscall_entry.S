@@ -22,9 +22,9 @@
 	.p2align 4
 syscall_entry:
 	swapgs
-	movq %rsp, %gs:PERCPU_USER_RSP
-	movq %gs:PERCPU_KERNEL_RSP, %rsp
-	pushq %gs:PERCPU_USER_RSP
+	movq %rsp, %gs:CPU_USER_SP
+	movq %gs:CPU_KERNEL_STACK, %rsp
+	pushq %gs:CPU_USER_SP
 	pushq %rcx
 	pushq %r11
 	subq $FRAME_SIZE, %rsp

@@ -1,0 +1,86 @@
+/*
+ * cpu: everything one CPU keeps of its own, in one place.
+ *
+ * Each CPU has one struct cpu (kernel/smp/cpu.c), found through a register
+ * only the kernel controls: GS.base on x86_64 (swapped in on every entry
+ * from user mode), TPIDR_EL1 on AArch64 (EL0 can neither read nor write
+ * it). It holds what runs there (the run queue, whose `current` is the
+ * running thread, and that thread's address space, which the user-copy
+ * path trusts), the stack entries from user mode land on, the interrupt
+ * nesting depth, the tick count, and the lock-order tracker. Nothing
+ * per-CPU lives in a parallel array elsewhere.
+ *
+ * Only the CPU itself writes its struct, except where a field says
+ * otherwise; others may read `ticks` (atomic) and, under `sched_lock`, the
+ * run queue.
+ *
+ * The first words are reached by the entry assembly at fixed offsets
+ * (CPU_*): keep them in step, checked below.
+ */
+#ifndef CAMBIOS_CPU_H
+#define CAMBIOS_CPU_H
+
+#define CPU_SELF 0          /* the struct's own address: GS-relative loads find it */
+#define CPU_KERNEL_STACK 8  /* top of the stack entries from user mode land on */
+#define CPU_USER_SP 16      /* x86_64 SYSCALL entry: the user's RSP, until it is pushed */
+#define CPU_INDEX 24
+
+#ifndef __ASSEMBLER__
+#include <lock_debug.h>
+#include <spinlock.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <thread.h>
+
+struct address_space;
+
+struct cpu {
+	/* Entry assembly reaches these at CPU_* offsets. */
+	struct cpu *self;
+	uint64_t kernel_stack;
+	uint64_t user_sp;
+	uint32_t index;                 /* 0 = the boot CPU */
+
+	void *arch;                     /* arch-private (x86_64: its GDT, TSS and stacks) */
+
+	/* What runs here. */
+	struct address_space *space;    /* the running thread's user space, or NULL */
+	unsigned irq_depth;             /* interrupt handlers running (nested) */
+	bool need_resched;              /* a tick asked for a switch at interrupt exit */
+	atomic_uint_fast64_t ticks;     /* timer ticks taken here; read anywhere */
+	struct lock_tracker locks;      /* spinlocks held, for the order check */
+
+	/* The scheduler (thread.c). */
+	struct spinlock sched_lock;     /* LOCK_SCHEDULER (irq): rq and its threads' states */
+	struct run_queue rq;            /* rq.current is the running thread */
+	struct thread idle;
+	uint64_t kernel_root;           /* the page-table root kernel threads run with */
+	bool sched_started;
+};
+
+_Static_assert(offsetof(struct cpu, self) == CPU_SELF, "cpu: self");
+_Static_assert(offsetof(struct cpu, kernel_stack) == CPU_KERNEL_STACK, "cpu: kernel_stack");
+_Static_assert(offsetof(struct cpu, user_sp) == CPU_USER_SP, "cpu: user_sp");
+_Static_assert(offsetof(struct cpu, index) == CPU_INDEX, "cpu: index");
+
+/* CPU `index`'s struct (set up or not), or NULL beyond MP_MAX_CPUS. */
+struct cpu *cpu_at(unsigned index);
+
+/* Fills in the fields that say which CPU `c` is; the arch then points its
+ * register at it (the BSP at boot, each AP as it starts). */
+void cpu_claim(struct cpu *c, unsigned index);
+
+/* The running CPU's struct (arch: reads GS / TPIDR_EL1; before the boot
+ * CPU has installed its own, there is one CPU and it is CPU 0). */
+struct cpu *cpu_this(void);
+
+/* The running CPU's index. */
+static inline unsigned cpu_index(void)
+{
+	return cpu_this()->index;
+}
+
+#endif
+
+#endif
