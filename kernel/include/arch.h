@@ -50,6 +50,11 @@ bool arch_selftest_trap(int kind);
  * self-tests). Returns true if the read faulted; else *value holds it. */
 bool arch_selftest_read_user(uint64_t page_table_root, uint64_t va, uint64_t *value);
 
+/* Reads the word at mapped user address `va` of `page_table_root` as user
+ * code would see it (AArch64: an unprivileged load; x86_64: with SMAP
+ * lifted for the one load), through the TLB (self-tests only). */
+uint64_t arch_selftest_load_as_user(uint64_t page_table_root, uint64_t va);
+
 /* The CPU's own guards against the kernel using user pages directly:
  * never executing them (x86_64 SMEP; AArch64 PXN, always) and never
  * reading or writing them (x86_64 SMAP; AArch64 PAN), where the CPU has

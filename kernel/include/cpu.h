@@ -35,6 +35,8 @@
 
 struct address_space;
 
+#define CPU_TRAP_NAME_MAX 64
+
 struct cpu {
 	/* Entry assembly reaches these at CPU_* offsets. */
 	struct cpu *self;
@@ -50,6 +52,7 @@ struct cpu {
 	bool need_resched;              /* a tick asked for a switch at interrupt exit */
 	atomic_uint_fast64_t ticks;     /* timer ticks taken here; read anywhere */
 	struct lock_tracker locks;      /* spinlocks held, for the order check */
+	char trap_name[CPU_TRAP_NAME_MAX];             /* a trap report's decoded name (AArch64) */
 
 	/* The scheduler (thread.c). */
 	struct spinlock sched_lock;     /* LOCK_SCHEDULER (irq): rq and its threads' states */

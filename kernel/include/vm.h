@@ -30,6 +30,7 @@
 
 struct address_space {
 	struct pagetable pt;
+	uint16_t asid;          /* the tag of its TLB entries (AArch64); 0 on x86_64 */
 };
 
 /* "Now the kernel saves its own page table root": records CR3 / TTBR1 in
@@ -37,7 +38,8 @@ struct address_space {
 void vm_save_kernel_root(void);
 uint64_t vm_kernel_root(void);
 
-/* An empty user address space sharing the kernel half. */
+/* An empty user address space sharing the kernel half. K_ENOMEM, or
+ * K_EFULL when the arch has no TLB tag left for it. */
 __must_check kerr_t vm_space_create(struct address_space *as);
 
 /* Maps frames [pa, pa+size) at user address va. K_EINVAL for a range
@@ -64,7 +66,9 @@ __must_check kerr_t vm_protect(struct address_space *as, uint64_t va, uint64_t s
 __must_check kerr_t vm_translate(const struct address_space *as, uint64_t va, uint64_t *pa,
 				 unsigned *flags);
 
-/* Frees every user mapping (and its frame), every table and the root. */
+/* Frees every user mapping (and its frame), every table and the root, and
+ * drops the space's TLB entries on every CPU. No CPU may be running in
+ * it (its threads have ended and switched away). */
 void vm_space_destroy(struct address_space *as);
 
 /* The value to load into CR3 / TTBR0_EL1 to run in this space. */
@@ -79,5 +83,12 @@ uint64_t arch_kernel_root(void);                  /* CR3 / TTBR1_EL1, address bi
 void arch_pagetable_describe(struct pagetable *pt); /* encoding and NX */
 void arch_space_share_kernel_half(uint64_t *root_table, const uint64_t *kernel_root_table);
 void arch_tlb_flush_page(uint64_t va);            /* this and every other CPU */
+/* A new space's TLB tag (AArch64: an ASID of its own, so switching to it
+ * flushes nothing); K_EFULL when none is left. */
+__must_check kerr_t arch_space_tag(struct address_space *as);
+/* Drops the space's TLB entries everywhere and frees its tag. */
+void arch_space_untag(struct address_space *as);
+/* What CR3 / TTBR0_EL1 is loaded with to run in the space. */
+uint64_t arch_space_context(const struct address_space *as);
 
 #endif

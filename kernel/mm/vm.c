@@ -92,13 +92,19 @@ kerr_t vm_space_create(struct address_space *as)
 	arch_pagetable_describe(&as->pt);
 	if (pt_create(&as->pt) != PT_OK)
 		return K_ENOMEM;
+	kerr_t err = arch_space_tag(as);
+	if (err != K_OK) {
+		table_free(NULL, as->pt.root);
+		as->pt.root = 0;
+		return err;
+	}
 	arch_space_share_kernel_half(phys_to_virt(as->pt.root), phys_to_virt(vm_kernel_root()));
 	return K_OK;
 }
 
 uint64_t vm_space_root(const struct address_space *as)
 {
-	return as->pt.root;
+	return arch_space_context(as);
 }
 
 kerr_t vm_map(struct address_space *as, uint64_t va, uint64_t pa, uint64_t size, unsigned flags)
@@ -210,4 +216,5 @@ void vm_space_destroy(struct address_space *as)
 	pt_destroy_user(&as->pt, free_leaf_frame);
 	table_free(NULL, as->pt.root);
 	as->pt.root = 0;
+	arch_space_untag(as); /* after: no walk can refill its entries now */
 }

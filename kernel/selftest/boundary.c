@@ -109,9 +109,67 @@ static void kernel_read_of_user_memory(void)
 	}
 }
 
+/* A process with one user page at PROBE_VA holding `marker`; PID_NONE if
+ * it could not be made. */
+static kpid_t probe_process(uint64_t marker)
+{
+	uint64_t pa;
+	unsigned flags;
+	kpid_t pid;
+
+	if (process_create("probe", &pid) != K_OK)
+		return PID_NONE;
+	struct address_space *as = process_address_space(pid);
+	if (vm_map_zeroed(as, PROBE_VA, VM_PAGE_SIZE, VM_USER | VM_WRITE) != K_OK ||
+	    vm_translate(as, PROBE_VA, &pa, &flags) != K_OK) {
+		(void)process_destroy(pid);
+		return PID_NONE;
+	}
+	*(volatile uint64_t *)phys_to_virt(pa) = marker;
+	return pid;
+}
+
+/* Address spaces keep their TLB entries across switches (AArch64: an ASID
+ * each), so two live spaces must have different tags, an ended space's tag
+ * is given back, and a space that reuses it must see its own page, never
+ * the dead space's (mmu.c drops the entries when the space ends). On
+ * x86_64 every tag is 0 and each CR3 write drops user entries. QEMU's TLB
+ * model flushes itself whenever TTBR0's ASID changes, so a missing
+ * invalidation would not show under it; on hardware the last read would
+ * catch it. */
+static void tlb_tags(void)
+{
+	kpid_t first = probe_process(PROBE_MARKER);
+	kpid_t second = probe_process(~PROBE_MARKER);
+
+	if (first == PID_NONE || second == PID_NONE)
+		return (void)selftest_check(false, "boundary.tlb_tags");
+	struct address_space *a = process_address_space(first), *b = process_address_space(second);
+	uint16_t first_tag = a->asid, second_tag = b->asid;
+	bool distinct = a->asid != b->asid || a->asid == 0;
+	bool first_read = arch_selftest_load_as_user(vm_space_root(a), PROBE_VA) == PROBE_MARKER;
+	bool second_read = arch_selftest_load_as_user(vm_space_root(b), PROBE_VA) == ~PROBE_MARKER;
+	(void)process_destroy(first);
+
+	kpid_t third = probe_process(PROBE_MARKER ^ 0xff);
+	bool fresh = false, reused = false;
+	if (third != PID_NONE) {
+		struct address_space *c = process_address_space(third);
+		reused = c->asid == first_tag;
+		fresh = arch_selftest_load_as_user(vm_space_root(c), PROBE_VA) == (PROBE_MARKER ^ 0xff);
+		(void)process_destroy(third);
+	}
+	(void)process_destroy(second);
+	println("boundary: TLB tags %u and %u for two live spaces; tag %u reused %s", first_tag,
+		second_tag, first_tag, fresh ? "without stale entries" : "WITH A STALE ENTRY");
+	selftest_check(distinct && first_read && second_read, "boundary.live_spaces_have_their_own_tlb_tags");
+	selftest_check(reused && fresh, "boundary.ended_space_gives_its_tlb_tag_back");
+}
+
 void selftest_boundary(void)
 {
 	kernel_read_of_user_memory();
+	tlb_tags();
 	for (unsigned i = 0; i < sizeof(corpus) / sizeof(corpus[0]); i++)
 		check_ends_as(corpus[i].role, corpus[i].end, corpus[i].exit_code);
 	/* Division by zero traps on x86_64 only; AArch64 gives a quotient of 0. */

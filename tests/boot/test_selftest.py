@@ -38,6 +38,8 @@ EXPECTED = {
     "sched.user_processes_side_by_side", "sched.user_threads_reaped",
     "sched.ping_pong_10000_messages", "sched.spawn_and_wait_task",
     "sched.object_store_calls",
+    "boundary.live_spaces_have_their_own_tlb_tags",
+    "boundary.ended_space_gives_its_tlb_tag_back",
 }
 X86_ONLY = {"trap.divide_error"}
 # The user boundary's hostile corpus (user/hostile), one check per program.

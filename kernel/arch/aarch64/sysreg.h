@@ -60,9 +60,8 @@ static inline void tlb_flush_all_is(void)
 	isb();
 }
 
-/* Invalidate all stage-1 EL1 TLB entries on this CPU only. Used after
- * switching TTBR0_EL1 between address spaces that share ASID 0, so no
- * stale user translation survives; no other CPU ran those user tables. */
+/* Invalidate all stage-1 EL1 TLB entries on this CPU only: after this
+ * CPU's translation settings change (mmu.c). */
 static inline void tlb_flush_all_local(void)
 {
 	__asm__ volatile("tlbi vmalle1" ::: "memory");

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "mmu.h"
 #include "sysreg.h"
 
 #define CONTEXT_WORDS 12
@@ -34,7 +35,7 @@ void arch_user_state_init(struct arch_user_state *s)
 
 void arch_thread_idle_init(struct thread *idle)
 {
-	idle->root = read_ttbr0_el1();
+	idle->root = a64_asid_cpu_init(); /* the kernel's TTBR0, ASID 0 */
 	idle->entry_stack_top = 0; /* exceptions from EL0 land on SP_EL1 as ERET left it */
 }
 
@@ -102,8 +103,8 @@ _Static_assert(offsetof(struct arch_user_state, tpidr_el0) == 528, "save_user_st
 /* User state is kept eagerly, at every switch from or to a thread that
  * runs user code: the kernel never touches FP/SIMD, so the registers hold
  * the last user thread's values until another user thread's are loaded.
- * Every address space uses ASID 0 for now, so a change of TTBR0 flushes
- * this CPU's TLB. */
+ * Every address space has its own ASID (mmu.c), so a change of TTBR0
+ * flushes nothing. */
 void arch_thread_switch(struct thread *prev, struct thread *next)
 {
 	if (prev->space)
@@ -116,6 +117,5 @@ void arch_thread_switch(struct thread *prev, struct thread *next)
 		dsb_ishst();
 		write_ttbr0_el1(next->root);
 		isb();
-		tlb_flush_all_local();
 	}
 }

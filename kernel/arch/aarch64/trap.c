@@ -13,15 +13,16 @@
  * Decoding is table-driven by ESR_EL1.EC (ARM ARM D17.2.37). Aborts get a
  * name that includes the fault status code in words ("data abort
  * (translation fault level 3)"), because the status code is what tells a
- * missing mapping from a permission problem. That name is built in a
- * single static buffer: only the boot CPU takes exceptions so far, and a
- * nested trap while reporting ends in a panic anyway.
+ * missing mapping from a permission problem. That name is built in the
+ * CPU's own buffer (struct cpu), so CPUs reporting at once don't mix their
+ * names; a nested trap while reporting ends in a panic anyway.
  *
  * Mapping notes: AArch64 has no separate protection fault; a write to a
  * read-only page is a data abort with a permission fault status, so it is
  * reported as TRAP_PAGE_FAULT. Integer division by zero does not trap.
  */
 #include <arch.h>
+#include <cpu.h>
 #include <format.h>
 #include <printk.h>
 #include <trap.h>
@@ -107,8 +108,6 @@ static const struct ec_desc ec_table[] = {
 	{ EC_BRK, "breakpoint (BRK)", TRAP_BREAKPOINT, false },
 };
 
-#define TRAP_NAME_MAX 64
-static char trap_name[TRAP_NAME_MAX];
 
 static uint64_t esr_class(uint64_t esr)
 {
@@ -147,16 +146,17 @@ static const char *fault_status_single(uint64_t fsc)
 /* Fills t->name with "<what> (<fault status in words>)". */
 static void name_abort(struct trap_info *t, const char *what, uint64_t fsc)
 {
+	char *trap_name = cpu_this()->trap_name;
 	const char *single = fault_status_single(fsc);
 	const char *group = fault_status_group(fsc);
 
 	if (single)
-		format_snprintf(trap_name, sizeof(trap_name), "%s (%s)", what, single);
+		format_snprintf(trap_name, CPU_TRAP_NAME_MAX, "%s (%s)", what, single);
 	else if (group)
-		format_snprintf(trap_name, sizeof(trap_name), "%s (%s level %llu)", what, group,
+		format_snprintf(trap_name, CPU_TRAP_NAME_MAX, "%s (%s level %llu)", what, group,
 				(unsigned long long)(fsc & FSC_LEVEL_MASK));
 	else
-		format_snprintf(trap_name, sizeof(trap_name), "%s (fault status 0x%02llx)", what,
+		format_snprintf(trap_name, CPU_TRAP_NAME_MAX, "%s (fault status 0x%02llx)", what,
 				(unsigned long long)fsc);
 	t->name = trap_name;
 }
@@ -184,7 +184,9 @@ static void decode_other_sync(struct trap_info *t, const struct trap_frame *f, u
 		t->address = f->far;
 		return;
 	}
-	format_snprintf(trap_name, sizeof(trap_name), "exception class 0x%02llx",
+	char *trap_name = cpu_this()->trap_name;
+
+	format_snprintf(trap_name, CPU_TRAP_NAME_MAX, "exception class 0x%02llx",
 			(unsigned long long)ec);
 	t->name = trap_name;
 	t->kind = TRAP_OTHER;

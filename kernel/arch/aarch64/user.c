@@ -27,13 +27,12 @@ static struct user_kernel_context kernel_context;
 static bool user_running;
 
 /* Page-table writes must reach memory before the walker may use the new
- * root; the flush then drops the previous space's ASID-0 entries. */
+ * root. Each space has its own ASID (mmu.c): nothing to flush. */
 static void ttbr0_switch(uint64_t root)
 {
 	dsb_ishst();
 	write_ttbr0_el1(root);
 	isb();
-	tlb_flush_all_local();
 }
 
 void arch_user_run(uint64_t entry, uint64_t sp, uint64_t page_table_root)
@@ -42,7 +41,7 @@ void arch_user_run(uint64_t entry, uint64_t sp, uint64_t page_table_root)
 
 	if (user_running)
 		panic("arch_user_run: a user program is already running on this CPU");
-	if (page_table_root & PAGE_MASK || page_table_root >> TTBR_ASID_SHIFT)
+	if (page_table_root & PAGE_MASK || !(page_table_root >> TTBR_ASID_SHIFT))
 		panic("arch_user_run: bad page-table root 0x%llx",
 		      (unsigned long long)page_table_root);
 	ttbr0_switch(page_table_root);

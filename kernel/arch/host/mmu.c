@@ -46,3 +46,20 @@ void arch_user_return(void)
 {
 	abort();
 }
+
+/* No TLB on the host: a space needs no tag. */
+kerr_t arch_space_tag(struct address_space *as)
+{
+	as->asid = 0;
+	return K_OK;
+}
+
+void arch_space_untag(struct address_space *as)
+{
+	(void)as;
+}
+
+uint64_t arch_space_context(const struct address_space *as)
+{
+	return as->pt.root;
+}

@@ -37,3 +37,21 @@ void arch_tlb_flush_page(uint64_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
+
+/* No PCIDs: every CR3 write drops the non-global (user) entries, so a
+ * space needs no tag and leaves nothing behind. */
+kerr_t arch_space_tag(struct address_space *as)
+{
+	as->asid = 0;
+	return K_OK;
+}
+
+void arch_space_untag(struct address_space *as)
+{
+	(void)as;
+}
+
+uint64_t arch_space_context(const struct address_space *as)
+{
+	return as->pt.root;
+}

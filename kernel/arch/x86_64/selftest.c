@@ -63,6 +63,22 @@ resume:
 	return trap_expect_fired();
 }
 
+uint64_t arch_selftest_load_as_user(uint64_t page_table_root, uint64_t va)
+{
+	uint64_t kernel_root = read_cr3();
+	bool smap = arch_user_guards().no_access;
+	uint64_t value;
+
+	write_cr3(page_table_root);
+	if (smap)
+		__asm__ volatile("stac" ::: "memory");
+	__asm__ volatile("movq (%1), %0" : "=r"(value) : "r"(va) : "memory");
+	if (smap)
+		__asm__ volatile("clac" ::: "memory");
+	write_cr3(kernel_root);
+	return value;
+}
+
 bool arch_selftest_read_user(uint64_t page_table_root, uint64_t va, uint64_t *value)
 {
 	uint64_t kernel_root = read_cr3();
