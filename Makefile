@@ -52,6 +52,7 @@ WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wund
 FREESTANDING := -std=c17 -ffreestanding -fno-builtin -nostdlibinc -fno-stack-protector \
 	-mgeneral-regs-only -O2 $(WARNINGS)
 
+include mk/sources.mk
 include mk/signing.mk
 
 # ---------------------------------------------------------------- kernel
@@ -69,56 +70,8 @@ kernel_cflags = --target=$(KERNEL_TARGET_$(1)) $(FREESTANDING) -g -fno-pic -fno-
 	-Iinclude -Ikernel/include -Ilib -I$(BUILD)/generated
 KERNEL_CFLAGS := $(call kernel_cflags,$(ARCH))
 
-KERNEL_SRCS := \
-	kernel/boot/main.c \
-	kernel/boot/requests.c \
-	kernel/boot/bootinfo.c \
-	kernel/lib/printk.c \
-	kernel/lib/panic.c \
-	kernel/lib/cmdline.c \
-	kernel/lib/kerr.c \
-	kernel/lib/spinlock.c \
-	kernel/lib/lock_debug.c \
-	kernel/lib/trap.c \
-	kernel/lib/backtrace.c \
-	kernel/lib/symbols.c \
-	kernel/lib/syscall.c \
-	kernel/lib/sys_ipc.c \
-	kernel/lib/sys_process.c \
-	kernel/lib/sys_memory.c \
-	kernel/lib/sys_object.c \
-	kernel/identity/bootstrap.c \
-	kernel/boot/verifier.c \
-	kernel/objstore/objstore.c \
-	kernel/proc/process.c \
-	kernel/proc/program.c \
-	kernel/proc/run.c \
-	kernel/proc/output.c \
-	kernel/proc/spawn.c \
-	kernel/sched/sched.c \
-	kernel/sched/thread.c \
-	lib/elf.c \
-	lib/module_role.c \
-	kernel/cap/cap.c \
-	kernel/ipc/ipc.c \
-	kernel/ipc/interceptor.c \
-	kernel/mm/hhdm.c \
-	kernel/mm/vm.c \
-	kernel/mm/usercopy.c \
-	kernel/mm/heap.c \
-	kernel/mm/heap_init.c \
-	kernel/mm/frame.c \
-	kernel/smp/mp.c \
-	kernel/smp/cpu.c \
-	kernel/time/timer.c \
-	lib/format.c \
-	lib/kstring.c \
-	lib/pagetable.c \
-	lib/arcsig.c \
-	lib/crypto/blake3.c \
-	lib/crypto/sha512.c \
-	lib/crypto/ed25519.c
-
+# The kernel's portable part, KERNEL_SRCS, is every component of
+# mk/sources.mk; its arch part is listed here.
 KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/entry.S \
 	kernel/arch/x86_64/cpu.c \
@@ -208,9 +161,11 @@ user_cflags = --target=$(KERNEL_TARGET_$(1)) $(FREESTANDING) -g -fno-pic -fno-pi
 	-Iinclude -Iuser/lib
 USER_CFLAGS := $(call user_cflags,$(ARCH))
 USER_LIB_SRCS := user/lib/start_$(ARCH).S
+# The image's programs, in boot order: each becomes a signed module, a line
+# in limine.conf and a process. A program's sources are the C files in
+# user/<name>/, so adding one is a directory and a word here.
 USER_PROGRAMS := hello echo
-USER_SRCS_hello := user/hello/hello.c
-USER_SRCS_echo := user/echo/echo.c
+$(foreach p,$(USER_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
 
 # The user boundary's hostile corpus (user/hostile/hostile.h), run by the
 # self-tests: SELFTEST=1 images only. Each is one file, user/hostile/<name>.c.
@@ -281,17 +236,14 @@ LOADER_SRCS := \
 	boot/alloc.c \
 	boot/fs.c \
 	boot/conf.c \
-	lib/elf.c \
-	lib/module_role.c \
 	boot/requests.c \
 	boot/memmap.c \
 	boot/address_space.c \
 	boot/responses.c \
 	boot/acpi.c \
 	$(LOADER_ARCH_SRCS_$(ARCH)) \
-	lib/pagetable.c \
-	lib/format.c \
-	lib/kstring.c
+	$(call components,elf pagetable kstring) \
+	lib/format.c
 
 LOADER_OBJS := $(patsubst %,$(BUILD)/loader-obj/%.o,$(LOADER_SRCS))
 LOADER_EFI := $(BUILD)/loader/$(LOADER_EFI_NAME_$(ARCH))
@@ -338,13 +290,13 @@ $(BUILD)/modules/extra/%: $$(call module_source,$$*)
 SIGNED_MODULES := $(BUILD)/modules-signed/kernel.sym \
 	$(patsubst $(BUILD)/modules/%,$(BUILD)/modules-signed/%,$(USER_ELFS) $(EXTRA_ELFS))
 
-# limine.conf is generated: boot/limine.conf (the kernel and our modules),
-# then -- in a self-test image -- the hostile corpus, then MODULES. Each
-# module's string is its name without .elf (unsigned: it decides nothing,
-# see verifier.h). Rewritten only when its text changes.
+# limine.conf is generated from the module list: boot/limine.conf (the
+# kernel and its symbol table), then our programs (USER_PROGRAMS, and in a
+# self-test image the hostile corpus), then MODULES. Each module's string
+# is its name without .elf (unsigned: it decides nothing, see verifier.h).
+# Rewritten only when its text changes.
 LIMINE_CONF := $(BUILD)/limine.conf
-CONF_EXTRA_MODULES := $(if $(filter 1,$(SELFTEST)),$(addsuffix .elf,$(HOSTILE_PROGRAMS))) \
-	$(MODULE_NAMES)
+CONF_EXTRA_MODULES := $(addsuffix .elf,$(IMAGE_PROGRAMS)) $(MODULE_NAMES)
 
 $(LIMINE_CONF): boot/limine.conf FORCE
 	@mkdir -p $(dir $@)
@@ -365,40 +317,28 @@ HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recove
 UNIT_TESTS := format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
-UNIT_SRCS_elf := lib/elf.c lib/module_role.c tests/support/elf_build.c
+UNIT_SRCS_elf := $(COMPONENT_elf) tests/support/elf_build.c
 UNIT_SRCS_module_role := lib/module_role.c
-UNIT_SRCS_pagetable := lib/pagetable.c
+UNIT_SRCS_pagetable := $(COMPONENT_pagetable)
 UNIT_SRCS_memmap := boot/memmap.c
 UNIT_SRCS_requests := boot/requests.c
 UNIT_SRCS_cmdline := kernel/lib/cmdline.c
-UNIT_SRCS_symbols := kernel/lib/symbols.c kernel/lib/printk.c lib/format.c kernel/arch/host/cpu.c \
-	kernel/smp/cpu.c
-# Portable kernel code links against the host "arch" (kernel/arch/host).
-KERNEL_HOST_SUPPORT := kernel/smp/cpu.c kernel/lib/spinlock.c kernel/lib/lock_debug.c kernel/lib/printk.c kernel/lib/panic.c \
-	kernel/lib/kerr.c lib/format.c kernel/arch/host/cpu.c
-UNIT_SRCS_heap := kernel/mm/heap.c kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
-UNIT_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)
-UNIT_SRCS_lockorder := $(KERNEL_HOST_SUPPORT)
-# A process table over host memory (tests/support/host_world.c).
-HOST_WORLD_SRCS := tests/support/host_world.c kernel/proc/process.c kernel/mm/vm.c kernel/mm/frame.c \
-	kernel/mm/hhdm.c lib/pagetable.c kernel/arch/host/mmu.c $(KERNEL_HOST_SUPPORT)
-IPC_SRCS := kernel/ipc/ipc.c kernel/ipc/interceptor.c kernel/cap/cap.c
-UNIT_SRCS_process := $(HOST_WORLD_SRCS)
-UNIT_SRCS_output := kernel/proc/output.c $(HOST_WORLD_SRCS)
-SCHED_SRCS := kernel/sched/sched.c tests/support/sched_model.c
-UNIT_SRCS_sched := $(SCHED_SRCS)
-UNIT_SRCS_cap := kernel/cap/cap.c $(HOST_WORLD_SRCS)
-UNIT_SRCS_program := kernel/proc/program.c lib/elf.c lib/module_role.c tests/support/elf_build.c \
-	$(HOST_WORLD_SRCS)
-UNIT_SRCS_ipc := $(IPC_SRCS) tests/support/ipc_model.c $(HOST_WORLD_SRCS)
-UNIT_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
-	kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
+UNIT_SRCS_symbols := kernel/lib/symbols.c $(HOST_SUPPORT)
+UNIT_SRCS_heap := $(call components,heap hhdm) $(HOST_SUPPORT)
+UNIT_SRCS_frame := $(COMPONENT_frame) $(HOST_SUPPORT)
+UNIT_SRCS_lockorder := $(HOST_SUPPORT)
+UNIT_SRCS_process := $(HOST_WORLD)
+UNIT_SRCS_output := $(COMPONENT_output) $(HOST_WORLD)
+UNIT_SRCS_sched := $(COMPONENT_runqueue) tests/support/sched_model.c
+UNIT_SRCS_cap := $(COMPONENT_cap) $(HOST_WORLD)
+UNIT_SRCS_program := $(call components,program elf) tests/support/elf_build.c $(HOST_WORLD)
+UNIT_SRCS_ipc := $(call components,ipc cap) tests/support/ipc_model.c $(HOST_WORLD)
+UNIT_SRCS_objstore := $(call components,objstore heap hhdm) lib/crypto/blake3.c $(HOST_SUPPORT)
 UNIT_SRCS_fdt := boot/fdt.c
 UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto
 UNIT_SRCS_blake3 := lib/crypto/blake3.c
-CRYPTO_SRCS := lib/crypto/blake3.c lib/crypto/sha512.c lib/crypto/ed25519.c
-UNIT_SRCS_arcsig := lib/arcsig.c $(CRYPTO_SRCS)
+UNIT_SRCS_arcsig := $(call components,arcsig crypto)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 
 $(HOST_BUILD)/unit/%_test: tests/unit/%_test.c $$(UNIT_SRCS_$$*) Makefile
@@ -413,12 +353,12 @@ $(HOST_BUILD)/unit/%_test: tests/unit/%_test.c $$(UNIT_SRCS_$$*) Makefile
 # same run; they assert nothing about time.
 BENCH_CFLAGS := -std=c17 -O2 -DCONFIG_HEAP_DEBUG=0 $(WARNINGS) -Iinclude -Ilib -Ikernel/include
 BENCHES := heap frame ed25519 blake3 blake3_kernel_flags ipc ipc_without_lock_tracking
-BENCH_SRCS_heap := kernel/mm/heap.c $(KERNEL_HOST_SUPPORT)
-BENCH_SRCS_frame := kernel/mm/frame.c $(KERNEL_HOST_SUPPORT)
+BENCH_SRCS_heap := kernel/mm/heap.c $(HOST_SUPPORT)
+BENCH_SRCS_frame := $(COMPONENT_frame) $(HOST_SUPPORT)
 BENCH_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 BENCH_LDLIBS_ed25519 := -lcrypto
 BENCH_SRCS_blake3 := lib/crypto/blake3.c
-BENCH_SRCS_ipc := tests/bench/instructions.c $(IPC_SRCS) $(HOST_WORLD_SRCS)
+BENCH_SRCS_ipc := tests/bench/instructions.c $(call components,ipc cap) $(HOST_WORLD)
 # The same IPC benchmark without the debug lock-order tracking.
 $(HOST_BUILD)/bench/ipc_without_lock_tracking_bench: tests/bench/ipc_bench.c $(BENCH_SRCS_ipc) Makefile
 	@mkdir -p $(dir $@)
@@ -450,14 +390,13 @@ FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(WARNINGS) \
 	-Iinclude -Ilib -Ikernel/include -Iboot
 FUZZERS := arcsig objstore ipc elf conf fdt sched
-FUZZ_SRCS_arcsig := lib/arcsig.c $(CRYPTO_SRCS)
-FUZZ_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
-	kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
-FUZZ_SRCS_ipc := tests/support/ipc_model.c $(IPC_SRCS) $(HOST_WORLD_SRCS)
-FUZZ_SRCS_elf := kernel/proc/program.c lib/elf.c lib/module_role.c $(HOST_WORLD_SRCS)
+FUZZ_SRCS_arcsig := $(call components,arcsig crypto)
+FUZZ_SRCS_objstore := $(call components,objstore heap hhdm) lib/crypto/blake3.c $(HOST_SUPPORT)
+FUZZ_SRCS_ipc := tests/support/ipc_model.c $(call components,ipc cap) $(HOST_WORLD)
+FUZZ_SRCS_elf := $(call components,program elf) $(HOST_WORLD)
 FUZZ_SRCS_conf := boot/conf.c lib/format.c
 FUZZ_SRCS_fdt := boot/fdt.c
-FUZZ_SRCS_sched := $(SCHED_SRCS)
+FUZZ_SRCS_sched := $(COMPONENT_runqueue) tests/support/sched_model.c
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile

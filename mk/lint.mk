@@ -29,7 +29,6 @@ LINT_CONFIGS := $(foreach a,$(LINT_ARCHES),kernel-$(a) selftest-$(a) loader-$(a)
 
 # LOADER_SRCS holds the arch files of $(ARCH); swap in each arch's own.
 LOADER_COMMON_SRCS := $(filter-out $(LOADER_ARCH_SRCS_$(ARCH)),$(LOADER_SRCS))
-HOST_ARCH_SRCS := kernel/arch/host/cpu.c kernel/arch/host/mmu.c
 
 define lint_arch_config
 LINT_SRCS_kernel-$(1) := $$(filter %.c,$$(KERNEL_SRCS) $$(KERNEL_ARCH_SRCS_$(1)))
@@ -58,7 +57,7 @@ LINT_CFLAGS_tools := $(TOOL_CFLAGS)
 LINT_CPPCHECK_tools := --platform=native --library=posix
 
 # The host arch as the unit tests build it, without the sanitizers.
-LINT_SRCS_host := $(HOST_ARCH_SRCS)
+LINT_SRCS_host := $(HOST_ARCH)
 LINT_CFLAGS_host := $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(HOST_CFLAGS))
 LINT_CPPCHECK_host := --platform=native --library=posix
 

@@ -12,8 +12,7 @@
 # one that does not verify fails the build.
 
 SIGN_TOOL := $(HOST_BUILD)/tools/cambios-sign
-SIGN_TOOL_SRCS := tools/cambios-sign.c lib/arcsig.c lib/crypto/blake3.c lib/crypto/sha512.c \
-	lib/crypto/ed25519.c
+SIGN_TOOL_SRCS := tools/cambios-sign.c $(call components,arcsig crypto)
 TOOL_CFLAGS := -std=c17 -O2 -g $(WARNINGS) -Iinclude -Ilib
 DEV_KEYS := build/keys
 

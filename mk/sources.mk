@@ -1,0 +1,56 @@
+# sources.mk: the source files of every component, each listed once.
+#
+# A component is a piece of portable code with one job. The kernel, the host
+# unit tests, the fuzz targets, the benchmarks, the signing tool and the lint
+# name components, never their files, so a file moved or added is changed
+# here alone. Every COMPONENT_<name> is linked into the kernel: adding a
+# subsystem is its one line here. (The kernel's arch files, the self-tests
+# and the loader's own files are listed in the Makefile with their rules.)
+#
+# Host builds link portable code against kernel/arch/host (HOST_ARCH) and,
+# where they need processes over host memory, tests/support/host_world.c.
+
+# What every piece of kernel code leans on: console output and formatting,
+# panic, error names, spinlocks and the lock-order check, the per-CPU structs.
+COMPONENT_support := kernel/lib/printk.c kernel/lib/panic.c kernel/lib/kerr.c \
+	kernel/lib/spinlock.c kernel/lib/lock_debug.c kernel/smp/cpu.c lib/format.c
+# memcpy and friends for freestanding code (host builds have libc's).
+COMPONENT_kstring := lib/kstring.c
+COMPONENT_crypto := lib/crypto/blake3.c lib/crypto/sha512.c lib/crypto/ed25519.c
+COMPONENT_arcsig := lib/arcsig.c
+COMPONENT_elf := lib/elf.c lib/module_role.c
+COMPONENT_pagetable := lib/pagetable.c
+COMPONENT_hhdm := kernel/mm/hhdm.c
+COMPONENT_heap := kernel/mm/heap.c kernel/mm/heap_init.c
+COMPONENT_frame := kernel/mm/frame.c
+COMPONENT_vm := kernel/mm/vm.c
+COMPONENT_usercopy := kernel/mm/usercopy.c
+COMPONENT_process := kernel/proc/process.c
+COMPONENT_program := kernel/proc/program.c
+COMPONENT_output := kernel/proc/output.c
+COMPONENT_runqueue := kernel/sched/sched.c
+COMPONENT_cap := kernel/cap/cap.c
+COMPONENT_ipc := kernel/ipc/ipc.c kernel/ipc/interceptor.c
+COMPONENT_objstore := kernel/objstore/objstore.c
+COMPONENT_syscalls := kernel/lib/syscall.c kernel/lib/sys_ipc.c kernel/lib/sys_process.c \
+	kernel/lib/sys_memory.c kernel/lib/sys_object.c
+# Threads on their own stacks, user programs run in them, boot programs spawned.
+COMPONENT_threads := kernel/sched/thread.c kernel/proc/run.c kernel/proc/spawn.c
+COMPONENT_boot := kernel/boot/main.c kernel/boot/requests.c kernel/boot/bootinfo.c \
+	kernel/boot/verifier.c kernel/identity/bootstrap.c kernel/lib/cmdline.c
+COMPONENT_traps := kernel/lib/trap.c kernel/lib/backtrace.c kernel/lib/symbols.c
+COMPONENT_smp := kernel/smp/mp.c
+COMPONENT_time := kernel/time/timer.c
+
+# The kernel's portable part: every component, in a stable order.
+KERNEL_COMPONENTS := $(sort $(patsubst COMPONENT_%,%,$(filter COMPONENT_%,$(.VARIABLES))))
+KERNEL_SRCS := $(foreach c,$(KERNEL_COMPONENTS),$(COMPONENT_$(c)))
+
+# $(call components,a b c): the files of those components.
+components = $(foreach c,$(1),$(COMPONENT_$(c)))
+
+# Host builds: the host "arch", and processes over host memory.
+HOST_ARCH := kernel/arch/host/cpu.c kernel/arch/host/mmu.c
+HOST_SUPPORT := $(COMPONENT_support) kernel/arch/host/cpu.c
+HOST_WORLD := tests/support/host_world.c $(HOST_SUPPORT) kernel/arch/host/mmu.c \
+	$(call components,process vm frame hhdm pagetable)
