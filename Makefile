@@ -6,6 +6,8 @@
 #   make test                          lint, host unit tests + boot tests, both arches
 #   make unit                          host unit tests only (ASan + UBSan)
 #   make bench                         host benchmarks (figures only)
+#   make bench-guest                   guest instructions per kernel operation under QEMU
+#                                      -icount, beside Linux 6.1 on x86_64 (mk/bench-guest.mk)
 #   make lint                          clang-tidy + cppcheck over the C code (mk/lint.mk)
 #   make clean
 #
@@ -476,5 +478,6 @@ clean:
 	rm -rf build compile_commands.json
 
 include mk/lint.mk
+include mk/bench-guest.mk
 
 -include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d) $(UNIT_BINS:=.d) $(BENCH_BINS:=.d)

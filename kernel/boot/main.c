@@ -15,6 +15,7 @@
 #include <boot.h>
 #include <cap.h>
 #include <cmdline.h>
+#include <counter.h>
 #include <frame.h>
 #include <heap.h>
 #include <ipc.h>
@@ -109,12 +110,14 @@ void kmain(void);
 
 void kmain(void)
 {
+	uint64_t entered = counter_read();    /* make bench-guest times the boot from here */
 	bool have_hhdm = store_hhdm_offset(); /* phys<->virt from now on */
 
 	if (!arch_early_map_mmio())           /* AArch64: UART + GIC mapped */
 		arch_halt_forever();          /* nothing can speak; see arch */
 	arch_console_init();                  /* io_init: printk works */
 	print_banner();                       /* the kernel's first words */
+	println("boot: kernel entered at counter %llu", (unsigned long long)entered);
 	check_base_revision();                /* the hand-off is what we expect */
 	if (!have_hhdm)
 		panic("the bootloader gave no HHDM; physical memory is unreachable");

@@ -115,6 +115,7 @@ static void cpu_interface_enable(void)
 
 static void timer_arm(void)
 {
+	write_cntkctl_el1(1u << 1); /* EL0VCTEN: user code may read CNTVCT_EL0, as under Linux */
 	write_cntv_tval_el0(timer_reload);
 	write_cntv_ctl_el0(CNTV_CTL_ENABLE);
 	isb();

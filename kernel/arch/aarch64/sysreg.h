@@ -34,6 +34,7 @@ DEFINE_SYSREG_RW(icc_eoir1_el1)
 DEFINE_SYSREG_RW(cntfrq_el0)
 DEFINE_SYSREG_RW(cntv_ctl_el0)
 DEFINE_SYSREG_RW(cntv_tval_el0)
+DEFINE_SYSREG_RW(cntkctl_el1)
 
 static inline void dsb_ishst(void)
 {
