@@ -102,7 +102,6 @@ KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/trap.c \
 	kernel/arch/aarch64/syscall.c \
 	kernel/arch/aarch64/user.S \
-	kernel/arch/aarch64/user.c \
 	kernel/arch/aarch64/gic.c \
 	kernel/arch/aarch64/guards.c \
 	kernel/arch/aarch64/switch.S \

@@ -164,6 +164,6 @@ void kmain(void)
 	if (cmdline_has_word(boot_cmdline(), CMDLINE_PANIC_TEST))
 		panic("%s on the command line: testing the panic path", CMDLINE_PANIC_TEST);
 
-	println("boot: foundation, safety net and verified modules ready, BSP halting");
+	println("boot: foundation, safety net and verified modules ready; BSP idle between ticks");
 	cpu_idle_forever();                   /* the microkernel loop: between ticks */
 }

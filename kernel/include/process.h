@@ -77,11 +77,11 @@ struct address_space *process_address_space(kpid_t pid);
 /* The process whose user code this CPU is running, or PID_NONE. */
 kpid_t process_current(void);
 
-/* Runs the user code of `pid` at `entry` with stack `sp` on this CPU,
- * synchronously, as process_current(), until it exits or faults, and says
- * which (user.h). A pid that is not a live process runs nothing
- * (USER_END_NOT_RUN). Until the scheduler exists, this is how a process
- * runs (kernel/proc/run.c). */
+/* Runs the user code of `pid` at `entry` with stack `sp` in a user thread
+ * of its own, waits until it exits or faults, and says which (user.h). The
+ * caller keeps the process (and destroys it). A pid that is not a live
+ * process, or a caller that is itself a user thread, runs nothing
+ * (USER_END_NOT_RUN). The self-tests run their programs this way. */
 struct user_outcome process_run(kpid_t pid, uint64_t entry, uint64_t sp);
 
 /* Host tests: tear everything down (frees address spaces). */

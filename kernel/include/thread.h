@@ -80,7 +80,7 @@ struct thread {
 	uint64_t root;          /* the page-table root it runs with */
 	uint64_t entry_stack_top; /* where entries from user mode land (0: unchanged) */
 	uint64_t user_entry, user_sp;
-	bool sync_run;          /* the idle thread inside process_run() (self-tests) */
+	bool reap_process;      /* when it ends, the reaper destroys its process */
 	struct user_outcome outcome;
 	struct arch_user_state user_state;
 };
@@ -103,9 +103,10 @@ struct thread *thread_current(void);
 
 /* A thread that runs user code of process `pid` (its address space, from
  * entry with stack sp), ready on this CPU's run queue. When it exits or
- * faults, the reaper destroys the process with it. */
+ * faults, the reaper destroys the process with it if `reap_process`;
+ * otherwise whoever made the process destroys it. */
 __must_check kerr_t thread_create_user(kpid_t pid, uint64_t entry, uint64_t sp, uint8_t priority,
-				       struct thread **out);
+				       bool reap_process, struct thread **out);
 
 /* The calling thread gives way to a ready thread of its band or above. */
 void sched_yield(void);
@@ -140,11 +141,7 @@ void sched_on_tick(void);
 void irq_enter(void);
 void irq_exit(void);
 
-/* The calling thread runs user code of `space` with page-table root `root`
- * from now on (or kernel code, with NULL): the self-tests' synchronous
- * runs (kernel/proc/run.c) switch the idle thread in and out of a process.
- * The caller loads the root. */
-void thread_use_space(struct address_space *space, uint64_t root);
+
 
 /* Checks this CPU's run queue now; NULL or the broken invariant's name. */
 const char *sched_check_this_cpu(void);

@@ -2,9 +2,8 @@
  * user: running a process's code in user mode (ring 3 / EL0) and how it
  * ends.
  *
- * Until the scheduler exists a process runs synchronously: process_run()
- * (process.h) enters user mode on the calling CPU and returns when the
- * program has ended, in one of two ways that are never confused:
+ * A process's code runs in a user thread (thread.h) until it ends, in one
+ * of two ways that are never confused:
  *   - it exited: SYS_EXIT, with the code it chose (any 64-bit value);
  *   - it faulted: any exception it caused in user mode (page fault,
  *     protection fault, undefined instruction, divide error, breakpoint,
@@ -12,8 +11,9 @@
  *     program, its pid, the cause, the faulting address and the
  *     instruction address, and carries on; no handler needs installing.
  * The kernel-side halves (user_exit, user_fault_end) run in a system call
- * or exception taken from user mode and do not return: they abandon the
- * program's kernel frames and resume process_run()'s caller.
+ * or exception taken from user mode and do not return: they record the
+ * outcome (for WaitTask and process_run), wake whoever waits for it and
+ * end the thread, abandoning its kernel frames.
  */
 #ifndef CAMBIOS_USER_H
 #define CAMBIOS_USER_H
@@ -50,12 +50,5 @@ __attribute__((noreturn)) void user_fault_end(const struct trap_info *t);
  * where it asked to be (`why`, at instruction address `ip`); it ends as
  * faulted. */
 __attribute__((noreturn)) void user_refuse(const char *why, uint64_t ip);
-
-/* Arch: save the kernel's context, load the page tables `page_table_root`,
- * clear every register the program can read and enter user mode at
- * `entry` with stack `sp`. Returns when arch_user_return() is called from
- * a system call or exception taken from that program on this CPU. */
-void arch_user_run(uint64_t entry, uint64_t sp, uint64_t page_table_root);
-__attribute__((noreturn)) void arch_user_return(void);
 
 #endif

@@ -1,13 +1,12 @@
 /*
  * run: running a process's user code, and how it ends (user.h).
  *
- * A process's code runs in a thread (thread.h): a user thread of its own,
- * scheduled like any other, or -- for the self-tests -- the idle thread
- * itself, synchronously, inside process_run(). How the program ended is
- * written into the thread by the kernel-side halves user_exit() and
- * user_fault_end() before they leave it, so an exit code can never be
- * mistaken for a fault, whatever its value. A user thread then ends (the
- * reaper destroys its process); a synchronous run returns to its caller.
+ * A process's code runs in a user thread of its own (thread.h), scheduled
+ * like any other. How the program ended is recorded by the kernel-side
+ * halves user_exit() and user_fault_end() before the thread ends, so an
+ * exit code can never be mistaken for a fault, whatever its value; then
+ * the thread ends, and whoever waits for the process (WaitTask, or
+ * process_run's caller) is woken.
  */
 #include <user.h>
 
@@ -51,26 +50,24 @@ kerr_t process_exit_outcome(kpid_t pid, struct user_outcome *out)
 	return K_OK;
 }
 
+static bool has_ended(void *pid)
+{
+	struct user_outcome unused;
+
+	return process_exit_outcome(*(const kpid_t *)pid, &unused) == K_OK;
+}
+
 struct user_outcome process_run(kpid_t pid, uint64_t entry, uint64_t sp)
 {
-	struct address_space *as = process_address_space(pid);
-	struct thread *self = thread_current();
+	struct user_outcome outcome = { .end = USER_END_NOT_RUN };
 
-	if (!as || !self->task.is_idle || self->sync_run)
-		return (struct user_outcome){ .end = USER_END_NOT_RUN };
-	uint64_t kernel_root = self->root;
-	self->outcome = (struct user_outcome){ .end = USER_END_NOT_RUN };
-	self->pid = pid;
-	thread_use_space(as, vm_space_root(as));
-	self->sync_run = true;
+	if (thread_current()->pid != PID_NONE ||
+	    thread_create_user(pid, entry, sp, PRIORITY_NORMAL, false, NULL) != K_OK)
+		return outcome;
 	(void)process_set_state(pid, PROCESS_RUNNING);
-	arch_user_run(entry, sp, self->root);
-	output_flush(pid); /* a last line without its newline */
-	(void)process_set_state(pid, PROCESS_EXITED);
-	self->sync_run = false;
-	thread_use_space(NULL, kernel_root);
-	self->pid = PID_NONE;
-	return self->outcome;
+	sched_wait(BLOCK_CHILD, pid, has_ended, &pid);
+	(void)process_exit_outcome(pid, &outcome);
+	return outcome;
 }
 
 /* Records the outcome and leaves the program for good. */
@@ -82,8 +79,6 @@ static __attribute__((noreturn)) void end_program(enum user_end end, int64_t cod
 	if (self->pid == PID_NONE)
 		panic("a user program ended on CPU %u, which runs none", cpu_index());
 	self->outcome = (struct user_outcome){ .end = end, .exit_code = code };
-	if (self->sync_run)
-		arch_user_return();
 	output_flush(self->pid);
 	if (end == USER_END_EXITED && process_lookup(self->pid, &info) == K_OK)
 		println("process %u %s: exited with code %lld", PID_SLOT(self->pid), info.name,

@@ -39,7 +39,8 @@ kerr_t spawn_module(const struct verified_module *m, kpid_t *pid)
 		err = program_load(process_address_space(*pid), m->content, m->content_len, &image,
 				   &reason);
 	if (err == K_OK)
-		err = thread_create_user(*pid, image.entry, image.stack_top, PRIORITY_NORMAL, NULL);
+		err = thread_create_user(*pid, image.entry, image.stack_top, PRIORITY_NORMAL, true,
+					 NULL);
 	else
 		println("process %u %s: refused (%s)", PID_SLOT(*pid), m->name, reason);
 	if (err != K_OK) {

@@ -50,15 +50,6 @@ struct address_space *vm_current_space(void)
 	return cpu_this()->space;
 }
 
-void thread_use_space(struct address_space *space, uint64_t root)
-{
-	struct cpu *cs = cpu_this();
-	struct thread *self = thread_current();
-
-	self->space = space;
-	self->root = root;
-	cs->space = space;
-}
 
 kpid_t process_current(void)
 {
@@ -67,20 +58,22 @@ kpid_t process_current(void)
 	return cs->sched_started ? thread_of(cs->rq.current)->pid : PID_NONE;
 }
 
-/* Picks the next thread and switches to it. Interrupts must be off; they
- * come back as the next thread left them. */
-static void reschedule(struct cpu *cs)
+/* Picks the next thread and switches to it; false if there was none but
+ * the caller. Interrupts must be off; they come back as the next thread
+ * left them. */
+static bool reschedule(struct cpu *cs)
 {
 	spin_lock(&cs->sched_lock);
 	struct thread *prev = thread_of(cs->rq.current);
 	struct thread *next = thread_of(sched_pick_next(&cs->rq));
 	cs->need_resched = false;
 	spin_unlock(&cs->sched_lock);
-	if (next != prev) {
-		cs->space = next->space;
-		arch_thread_switch(prev, next);
-		arch_context_switch(&prev->saved_sp, next->saved_sp);
-	}
+	if (next == prev)
+		return false;
+	cs->space = next->space;
+	arch_thread_switch(prev, next);
+	arch_context_switch(&prev->saved_sp, next->saved_sp);
+	return true;
 }
 
 void thread_start(void)
@@ -130,6 +123,7 @@ static kerr_t thread_create(const char *name, uint8_t priority, void (*entry)(vo
 			t->entry_stack_top = stack_top;
 			t->user_entry = user->user_entry;
 			t->user_sp = user->user_sp;
+			t->reap_process = user->reap_process;
 			arch_user_state_init(&t->user_state);
 		}
 		err = runq_enqueue(&cs->rq, &t->task);
@@ -161,7 +155,7 @@ static void user_thread_main(void *arg)
 }
 
 kerr_t thread_create_user(kpid_t pid, uint64_t entry, uint64_t sp, uint8_t priority,
-			  struct thread **out)
+			  bool reap_process, struct thread **out)
 {
 	struct process_info info;
 	struct address_space *space = process_address_space(pid);
@@ -169,7 +163,8 @@ kerr_t thread_create_user(kpid_t pid, uint64_t entry, uint64_t sp, uint8_t prior
 	if (!space || process_lookup(pid, &info) != K_OK)
 		return K_ENOENT;
 	const struct thread user = { .pid = pid, .space = space, .root = vm_space_root(space),
-				     .user_entry = entry, .user_sp = sp };
+				     .user_entry = entry, .user_sp = sp,
+				     .reap_process = reap_process };
 	return thread_create("user", priority, user_thread_main, NULL, &user, out);
 }
 
@@ -227,10 +222,12 @@ void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx)
 			break;
 		}
 		if (thread_of(cs->rq.current)->task.is_idle) {
-			/* The idle thread never blocks (a self-test's program runs
-			 * in it): it waits for the next interrupt and tries again. */
+			/* The idle thread never blocks (the self-tests wait in
+			 * it): it lets whatever is ready run, else waits for the
+			 * next interrupt, and tries again. */
 			spin_unlock(&cs->sched_lock);
-			arch_wait_for_interrupt();
+			if (!reschedule(cs))
+				arch_wait_for_interrupt();
 			continue;
 		}
 		kerr_t err = sched_block_current(&cs->rq, why, arg);
@@ -350,7 +347,7 @@ static void reaper_main(void *arg)
 			struct thread *t = &threads[i];
 			if (t->used && t->task.state == TASK_TERMINATED && t->cpu == cpu_index()) {
 				stack = t->stack;
-				pid = t->pid;
+				pid = t->reap_process ? t->pid : PID_NONE;
 				t->used = false;
 			}
 		}

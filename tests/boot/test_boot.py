@@ -1,7 +1,7 @@
 """Boot CambiOS under QEMU and check the boot story's milestones on serial.
 
 Owns the milestone protocol: the lines the kernel prints, in order, from
-its banner to "BSP halting" (first words, the foundation: heap, frames,
+its banner to "BSP idle between ticks" (first words, the foundation: heap, frames,
 kernel root; the safety net: exceptions and system calls; the interrupt
 controller and the timer; then the CPUs),
 and what each must say for the machine QEMU
@@ -56,7 +56,7 @@ TIMER = {"x86_64": r"^timer: local APIC timer, (\d+) ticks per 10 ms against the
 SCHED = (r"^sched: idle thread on the boot stack; kernel threads reaper \(\d+\) and watcher "
          r"\(\d+\); quantum 10 ticks$")
 SMP = r"^smp: (\d+)/(\d+) CPUs online$"
-DONE = r"^boot: foundation, safety net and verified modules ready, BSP halting$"
+DONE = r"^boot: foundation, safety net and verified modules ready; BSP idle between ticks$"
 HELLO_READY = (r"^process (\d+) hello\.elf: ready, entry 0x400000, \d+ segments in \d+ pages, "
                r"stack below 0x800000$")
 ECHO_READY = r"^process (\d+) echo\.elf: ready, entry 0x400000, "

@@ -85,7 +85,7 @@ REFUSED = [
                r"modulo the page size\)$"),
 ]
 # Text the forge program prints; it may appear only in its own lines.
-FORGED = ("rootkit", "99 passed", "forged by a program", "BSP halting",
+FORGED = ("rootkit", "99 passed", "forged by a program", "BSP idle between ticks",
           "forged (pid 1)", "without its newline")
 PROGRAM_LINE = re.compile(r"^\[(\S+):(\d+)\] ")
 

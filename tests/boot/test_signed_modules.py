@@ -23,7 +23,7 @@ HELLO = "/boot/modules/hello.elf"
 SYMBOLS = "/boot/modules/kernel.sym"
 CONFIG = "/boot/limine.conf"
 TRAILER = 72
-DONE = r"^boot: .*BSP halting$"
+DONE = r"^boot: .*BSP idle between ticks$"
 SYMBOLS_ACCEPTED = r"^module kernel\.sym: accepted, role kernel-symbols$"
 HELLO_ACCEPTED = r"^module hello\.elf: accepted, role hello$"
 

@@ -10,7 +10,7 @@ static const char *const forged[] = {
 	"module rootkit.elf: accepted, role rootkit\n",
 	"selftest: 99 passed, 0 failed\n",
 	"\rPANIC: forged by a program\n",
-	"\x1b[2K\rboot: foundation, safety net and verified modules ready, BSP halting\n",
+	"\x1b[2K\rboot: foundation, safety net and verified modules ready; BSP idle between ticks\n",
 	"\x1b[1A\x1b[2Kuser fault: forged (pid 1) ended: nothing, ip 0x0\n",
 	"a forged line without its newline",
 };

@@ -1,13 +1,10 @@
 /*
  * trap_frame: the memory layouts that AArch64 assembly and C share.
  *
- * Two structures cross the asm/C boundary:
- *   - struct trap_frame: what vectors.S saves on the stack at every
- *     exception and hands to aarch64_trap_entry();
- *   - struct user_kernel_context: where user.S parks the kernel's
- *     callee-saved registers while a user program runs, so that
- *     arch_user_return() can resume arch_user_run()'s caller.
- * Assembly cannot see C structs, so each field's offset is a macro here,
+ * One structure crosses the asm/C boundary: struct trap_frame, what
+ * vectors.S saves on the stack at every exception and hands to
+ * aarch64_trap_entry(). Assembly cannot see C structs, so each field's
+ * offset is a macro here,
  * and the C half of this header checks every macro against offsetof() at
  * compile time: a field moved in one place and not the other breaks the
  * build instead of the machine. (The HelenOS autocheck pattern, by hand.)
@@ -53,14 +50,6 @@
 #define SPSR_I (1 << 7)
 #define SPSR_EL0T_IRQS_ON (SPSR_MODE_EL0T | (SPSR_DAIF_ALL & ~SPSR_I))
 
-/* ---- struct user_kernel_context --------------------------------------- */
-
-#define UKC_X19 0         /* x19..x28 in pairs */
-#define UKC_X29 80        /* x29 (frame pointer) and x30 (return address) */
-#define UKC_SP 96
-#define UKC_DAIF 104
-#define USER_KERNEL_CONTEXT_SIZE 112
-
 #ifndef __ASSEMBLER__
 
 #include <stddef.h>
@@ -88,22 +77,6 @@ _Static_assert(offsetof(struct trap_frame, record) == TF_RECORD, "vectors.S: rec
 _Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "vectors.S: frame size");
 _Static_assert(TRAP_FRAME_SIZE % 16 == 0, "the stack pointer must stay 16-byte aligned");
 
-struct user_kernel_context {
-	uint64_t x19_x28[10];
-	uint64_t x29;
-	uint64_t x30;
-	uint64_t sp;
-	uint64_t daif;
-};
-
-_Static_assert(offsetof(struct user_kernel_context, x19_x28) == UKC_X19, "user.S: x19");
-_Static_assert(offsetof(struct user_kernel_context, x29) == UKC_X29, "user.S: x29");
-_Static_assert(offsetof(struct user_kernel_context, x30) == UKC_X29 + 8, "user.S: x30");
-_Static_assert(offsetof(struct user_kernel_context, sp) == UKC_SP, "user.S: sp");
-_Static_assert(offsetof(struct user_kernel_context, daif) == UKC_DAIF, "user.S: daif");
-_Static_assert(sizeof(struct user_kernel_context) == USER_KERNEL_CONTEXT_SIZE,
-	       "user.S: context size");
-
 /* vectors.S -> trap.c: every exception, with its VEC_ID(). */
 void aarch64_trap_entry(uint64_t vec_id, struct trap_frame *f);
 
@@ -116,13 +89,6 @@ void aarch64_switch_to_sp_el1(void);
 
 /* The vector table itself (vectors.S), 2 KiB aligned. */
 extern const char aarch64_vectors[];
-
-/* user.S: save the kernel context in *ctx and ERET to EL0 at `entry` with
- * SP_EL0 = sp. "Returns" only when user_context_resume(ctx, v) is called,
- * and then returns v. */
-int64_t user_enter(struct user_kernel_context *ctx, uint64_t entry, uint64_t sp);
-__attribute__((noreturn)) void user_context_resume(const struct user_kernel_context *ctx,
-						   int64_t value);
 
 #endif /* __ASSEMBLER__ */
 

@@ -11,8 +11,8 @@
  * EL1h (SPSel = 1) at boot, so:
  *   - an exception from kernel code pushes its frame on the current kernel
  *     stack, just below the interrupted code's SP;
- *   - an exception from EL0 lands on SP_EL1 as arch_user_run() left it,
- *     below the kernel context it saved;
+ *   - an exception from EL0 lands on SP_EL1 as arch_user_enter() left it:
+ *     the top of the user thread's own kernel stack;
  *   - SP_EL0 belongs to user code and is saved/restored in every frame.
  * A kernel stack overflow is not detected here yet (the frame push would
  * fault again); that needs guard pages and a separate overflow stack.

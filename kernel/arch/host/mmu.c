@@ -2,14 +2,10 @@
  * mmu (host): the vm.c hooks for host unit tests.
  *
  * Page tables are built in a test arena reached through a fake HHDM; there
- * is no real kernel half to share and no TLB to flush. User mode cannot be
- * entered on the host: arch_user_run reports that and fails the test.
+ * is no real kernel half to share and no TLB to flush.
  */
 #include <vm.h>
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <user.h>
 
 uint64_t arch_kernel_root(void)
 {
@@ -31,20 +27,6 @@ void arch_space_share_kernel_half(uint64_t *root_table, const uint64_t *kernel_r
 void arch_tlb_flush_page(uint64_t va)
 {
 	(void)va;
-}
-
-void arch_user_run(uint64_t entry, uint64_t sp, uint64_t page_table_root)
-{
-	(void)entry;
-	(void)sp;
-	(void)page_table_root;
-	fprintf(stderr, "arch_user_run: user mode does not exist on the host\n");
-	abort();
-}
-
-void arch_user_return(void)
-{
-	abort();
 }
 
 /* No TLB on the host: a space needs no tag. */

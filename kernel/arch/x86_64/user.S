@@ -1,15 +1,13 @@
 /*
- * user: entering user mode and coming back (see kernel/include/user.h).
+ * user: a user thread's way into its program (thread.h), for good.
  *
- * void arch_user_run(uint64_t entry, uint64_t sp, uint64_t root)
- *   saves the callee-saved registers and the kernel rsp and CR3, loads the
- *   program's page tables, and enters ring 3 with iretq (rflags: interrupts
- *   on, so the timer can interrupt it). swapgs leaves the kernel's per-CPU
- *   pointer in IA32_KERNEL_GS_BASE for the next entry.
- * void arch_user_return(void)
- *   runs in the kernel (after a syscall or exception entry has swapped GS
- *   back), restores CR3, rsp and the callee-saved registers, and returns
- *   from arch_user_run.
+ * void arch_user_enter(uint64_t entry, uint64_t sp)
+ *   enters ring 3 with iretq (rflags: interrupts on, so the timer can
+ *   interrupt it) from the thread's own kernel stack, where every entry
+ *   from user mode lands (TSS.RSP0, set when the thread was switched in).
+ *   swapgs leaves the kernel's per-CPU pointer in IA32_KERNEL_GS_BASE for
+ *   the next entry. The program ends through SYS_EXIT or a fault, whose
+ *   handler ends the thread (kernel/proc/run.c): nothing returns here.
  *
  * A program starts with every register it can read cleared, so nothing of
  * the kernel's or of the previous program's crosses over: the general
@@ -19,7 +17,6 @@
  * program cannot read them directly without FSGSBASE, but %fs:/%gs:
  * addressing would reveal them). The kernel itself never touches x87/SSE
  * (-mgeneral-regs-only), so the state the program sees is its own.
- * One saved context for now: user code runs only from the boot CPU.
  */
 #include <asm/x86_64.h>
 
@@ -39,13 +36,6 @@ clean_fpu_state:
 	.fill 22, 1, 0
 	.long MXCSR_RESET   /* offset 24: MXCSR */
 	.fill 512 - 28, 1, 0
-
-	.bss
-	.p2align 3
-saved_kernel_rsp:
-	.quad 0
-saved_kernel_cr3:
-	.quad 0
 
 /* With the iret frame built: clear what the program could read, switch GS
  * to the user's and enter ring 3. Interrupts stay off until iretq: between
@@ -68,20 +58,6 @@ saved_kernel_cr3:
 	.endm
 
 	.text
-	.global arch_user_run
-	.p2align 4
-arch_user_run:
-	cli
-	push_callee_saved
-	movq %rsp, saved_kernel_rsp(%rip)
-	movq %cr3, %rax
-	movq %rax, saved_kernel_cr3(%rip)
-	movq %rdx, %cr3
-	jmp arch_user_enter     /* rdi = entry, rsi = sp */
-
-/* void arch_user_enter(uint64_t entry, uint64_t sp): a user thread's way
- * into its program, from its own kernel stack, for good: entries from user
- * mode land on that stack's top (TSS.RSP0, set when it was switched in). */
 	.global arch_user_enter
 	.p2align 4
 arch_user_enter:
@@ -92,12 +68,3 @@ arch_user_enter:
 	pushq $USER_CS
 	pushq %rdi
 	drop_to_user
-
-	.global arch_user_return
-	.p2align 4
-arch_user_return:
-	movq saved_kernel_cr3(%rip), %rax
-	movq %rax, %cr3
-	movq saved_kernel_rsp(%rip), %rsp
-	pop_callee_saved
-	ret
