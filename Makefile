@@ -361,7 +361,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) $(LIMINE_CONF) scripts
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched
+UNIT_TESTS := format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched syscall
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := lib/elf.c lib/module_role.c tests/support/elf_build.c
@@ -397,6 +397,13 @@ UNIT_LDLIBS_ed25519 := -lcrypto
 UNIT_SRCS_blake3 := lib/crypto/blake3.c
 CRYPTO_SRCS := lib/crypto/blake3.c lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_SRCS_arcsig := lib/arcsig.c $(CRYPTO_SRCS)
+# The dispatcher and every handler over the real kernel code, with the
+# scheduler and boot modules faked (tests/support/syscall_world.h).
+SYSCALL_SRCS := tests/support/syscall_world.c kernel/lib/syscall.c kernel/lib/sys_ipc.c \
+	kernel/lib/sys_memory.c kernel/lib/sys_object.c kernel/lib/sys_process.c \
+	kernel/mm/usercopy.c kernel/proc/output.c kernel/objstore/objstore.c kernel/mm/heap.c \
+	$(CRYPTO_SRCS) $(IPC_SRCS) $(HOST_WORLD_SRCS)
+UNIT_SRCS_syscall := $(SYSCALL_SRCS)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 
 $(HOST_BUILD)/unit/%_test: tests/unit/%_test.c $$(UNIT_SRCS_$$*) Makefile
@@ -447,7 +454,7 @@ $(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
 FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(WARNINGS) \
 	-Iinclude -Ilib -Ikernel/include -Iboot
-FUZZERS := arcsig objstore ipc elf conf fdt sched
+FUZZERS := arcsig objstore ipc elf conf fdt sched syscall
 FUZZ_SRCS_arcsig := lib/arcsig.c $(CRYPTO_SRCS)
 FUZZ_SRCS_objstore := kernel/objstore/objstore.c lib/crypto/blake3.c kernel/mm/heap.c \
 	kernel/mm/heap_init.c kernel/mm/hhdm.c $(KERNEL_HOST_SUPPORT)
@@ -456,6 +463,7 @@ FUZZ_SRCS_elf := kernel/proc/program.c lib/elf.c lib/module_role.c $(HOST_WORLD_
 FUZZ_SRCS_conf := boot/conf.c lib/format.c
 FUZZ_SRCS_fdt := boot/fdt.c
 FUZZ_SRCS_sched := $(SCHED_SRCS)
+FUZZ_SRCS_syscall := $(SYSCALL_SRCS)
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile
