@@ -101,6 +101,11 @@ static const syscall_handler_t handlers[] = {
 #undef SYSCALL
 };
 
+#if CONFIG_SELFTEST
+_Static_assert(SYS_TEST_ECHO >= sizeof(handlers) / sizeof(handlers[0]),
+	       "the self-tests' call must not shadow a listed one");
+#endif
+
 int64_t syscall_dispatch(const struct syscall_frame *frame)
 {
 	/* The zero-trust interceptor sees every call first, and may refuse. */
