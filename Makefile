@@ -315,7 +315,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) $(LIMINE_CONF) scripts
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched
+UNIT_TESTS := format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched syscall
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := $(COMPONENT_elf) tests/support/elf_build.c
@@ -340,6 +340,11 @@ UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto
 UNIT_SRCS_blake3 := lib/crypto/blake3.c
 UNIT_SRCS_arcsig := $(call components,arcsig crypto)
+# The dispatcher and every handler over the real kernel code, with the
+# scheduler and boot modules faked (tests/support/syscall_world.h).
+SYSCALL_SRCS := tests/support/syscall_world.c \
+	$(call components,syscalls usercopy output objstore heap crypto ipc cap) $(HOST_WORLD)
+UNIT_SRCS_syscall := $(SYSCALL_SRCS)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 
 $(HOST_BUILD)/unit/%_test: tests/unit/%_test.c $$(UNIT_SRCS_$$*) Makefile
@@ -390,7 +395,7 @@ $(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
 FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(WARNINGS) \
 	-Iinclude -Ilib -Ikernel/include -Iboot
-FUZZERS := arcsig objstore ipc elf conf fdt sched
+FUZZERS := arcsig objstore ipc elf conf fdt sched syscall
 FUZZ_SRCS_arcsig := $(call components,arcsig crypto)
 FUZZ_SRCS_objstore := $(call components,objstore heap hhdm) lib/crypto/blake3.c $(HOST_SUPPORT)
 FUZZ_SRCS_ipc := tests/support/ipc_model.c $(call components,ipc cap) $(HOST_WORLD)
@@ -398,6 +403,7 @@ FUZZ_SRCS_elf := $(call components,program elf) $(HOST_WORLD)
 FUZZ_SRCS_conf := boot/conf.c lib/format.c
 FUZZ_SRCS_fdt := boot/fdt.c
 FUZZ_SRCS_sched := $(COMPONENT_runqueue) tests/support/sched_model.c
+FUZZ_SRCS_syscall := $(SYSCALL_SRCS)
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile

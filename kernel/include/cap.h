@@ -2,7 +2,7 @@
  * cap: capabilities -- which process may do what to which endpoint.
  *
  * Each process slot has a table of CAP_SLOTS entries (endpoint, rights).
- * Rights:
+ * Rights (their bits are user-visible: abi/rights.h):
  *   CAP_SEND      send messages to the endpoint
  *   CAP_RECEIVE   receive messages from it (also needs ownership, ipc.h)
  *   CAP_DELEGATE  grant a subset of one's own rights on it to another process
@@ -18,19 +18,17 @@
 #ifndef CAMBIOS_CAP_H
 #define CAMBIOS_CAP_H
 
+#include <abi/ipc.h>
+#include <abi/rights.h>
 #include <kerr.h>
 #include <process.h>
 #include <stdint.h>
 
 #define CAP_SLOTS 32
-/* Endpoints are numbered 0..CAP_ENDPOINTS-1 (the IPC chapter's 32). */
-#define CAP_ENDPOINTS 32
+/* Endpoints are numbered 0..CAP_ENDPOINTS-1 (the IPC endpoints). */
+#define CAP_ENDPOINTS IPC_ENDPOINTS
 
-#define CAP_SEND (1u << 0)
-#define CAP_RECEIVE (1u << 1)
-#define CAP_DELEGATE (1u << 2)
-#define CAP_REVOKE (1u << 3)
-#define CAP_ALL (CAP_SEND | CAP_RECEIVE | CAP_DELEGATE | CAP_REVOKE)
+/* CAP_SEND, CAP_RECEIVE, CAP_DELEGATE, CAP_REVOKE, CAP_ALL: abi/rights.h. */
 
 typedef uint32_t cap_rights_t;
 

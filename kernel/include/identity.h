@@ -10,10 +10,9 @@
 #ifndef CAMBIOS_IDENTITY_H
 #define CAMBIOS_IDENTITY_H
 
+#include <abi/principal.h> /* PRINCIPAL_LEN: user space sees the key's 32 bytes */
 #include <stdbool.h>
 #include <stdint.h>
-
-#define PRINCIPAL_LEN 32
 
 struct principal {
 	uint8_t key[PRINCIPAL_LEN];

@@ -28,6 +28,7 @@
 #ifndef CAMBIOS_IPC_H
 #define CAMBIOS_IPC_H
 
+#include <abi/ipc.h>
 #include <identity.h>
 #include <kerr.h>
 #include <process.h>
@@ -35,14 +36,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IPC_ENDPOINTS 32
+/* IPC_ENDPOINTS, IPC_PAYLOAD_MAX, IPC_NO_ENDPOINT and the identity-aware
+ * receive's layout (IPC_IDENTITY_PREFIX: the sender's 32-byte Principal,
+ * zeros if it had none, the reply endpoint as a little-endian u32, then
+ * the payload) are user-visible: abi/ipc.h. */
 #define IPC_QUEUE_DEPTH 16
-#define IPC_PAYLOAD_MAX 256
-/* "No reply endpoint": a sender that expects no answer. */
-#define IPC_NO_ENDPOINT 0xffffffffu
-/* Identity-aware receive: the sender's 32-byte Principal (zeros if it had
- * none), the reply endpoint as a little-endian u32, then the payload. */
-#define IPC_IDENTITY_PREFIX 36
 
 struct ipc_message {
 	uint32_t to_endpoint;

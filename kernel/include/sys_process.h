@@ -10,7 +10,8 @@
  * WaitTask has one result, so a child that calls Exit(-6) looks the same
  * (the kernel itself keeps the two apart, user.h). A task blocked in
  * WaitTask costs no CPU; the child's end wakes it. Errors: SYS_EINVAL for
- * a name that is too long, SYS_ENOENT for no such module or no such child
+ * a name that is too long, SYS_ENOENT for no such module (a name is all
+ * len bytes: one with a NUL among them names none) or no such child
  * of the caller (or one whose end is forgotten: the kernel keeps one exit
  * record per process slot, until another process of that slot ends),
  * SYS_EFAULT for a bad name pointer.

@@ -4,8 +4,9 @@
  * Each arch's entry path (SYSCALL on x86_64, SVC from EL0 on AArch64)
  * saves the user's registers, fills a struct syscall_frame in the same
  * shape on both architectures, and calls syscall_dispatch(), whose return
- * value goes back to user space in rax / x0. Numbers and error codes are in
- * include/abi/syscall.h.
+ * value goes back to user space in rax / x0. The calls are listed once, in
+ * include/abi/syscalls.def (numbers, handlers); error codes are in
+ * include/abi/errors.h.
  */
 #ifndef CAMBIOS_SYSCALL_H
 #define CAMBIOS_SYSCALL_H

@@ -20,4 +20,10 @@ __must_check kerr_t copy_from_user(void *dst, uint64_t user_src, size_t len);
 /* K_EFAULT if any byte is not writable user memory (nothing copied then). */
 __must_check kerr_t copy_to_user(uint64_t user_dst, const void *src, size_t len);
 
+/* K_EFAULT if any byte is not writable user memory; writes nothing. A
+ * system call checks where its result will go before it changes anything,
+ * so that a call refused later (no right, no Principal, a bad input
+ * pointer) leaves the caller's memory exactly as it was. */
+__must_check kerr_t user_check_writable(uint64_t user_dst, size_t len);
+
 #endif

@@ -65,7 +65,8 @@ int64_t sys_write(const struct syscall_frame *f)
 	return (int64_t)len;
 }
 
-/* Read(endpoint, buf, max): the payload only; 0 when nothing waits. */
+/* Read(endpoint, buf, max): the payload only, then zeros up to max; 0
+ * (and max zeros) when nothing waits. A refusal writes nothing. */
 int64_t sys_read(const struct syscall_frame *f)
 {
 	struct ipc_message m;
@@ -76,16 +77,16 @@ int64_t sys_read(const struct syscall_frame *f)
 	if (max == 0)
 		return 0;
 	/* Writable first: a message once taken must reach the program. */
-	memset(m.payload, 0, sizeof(m.payload));
-	if (copy_to_user(f->arg[1], m.payload, max) != K_OK)
+	if (user_check_writable(f->arg[1], max) != K_OK)
 		return SYS_EFAULT;
 	kerr_t err = ipc_receive(process_current(), (uint32_t)endpoint, &m);
 	if (err == K_EAGAIN)
-		return 0;
-	if (err != K_OK)
+		m.length = 0;
+	else if (err != K_OK)
 		return syscall_error(err);
 	size_t n = m.length < max ? m.length : max;
-	return copy_to_user(f->arg[1], m.payload, n) == K_OK ? (int64_t)n : SYS_EFAULT;
+	memset(m.payload + n, 0, max - n);
+	return copy_to_user(f->arg[1], m.payload, max) == K_OK ? (int64_t)n : SYS_EFAULT;
 }
 
 struct receive {
@@ -107,28 +108,32 @@ static bool receive_once(void *ctx)
 
 /* RecvMsg / TryRecvMsg(endpoint, buf, len >= 36): the 36-byte identity
  * prefix (sender Principal, from endpoint) and the payload, truncated to
- * len; returns the bytes stored. */
+ * len, then zeros up to len; returns the bytes received (TryRecvMsg: 0,
+ * and len zeros, when nothing waits). A refusal writes nothing. */
 static int64_t receive(const struct syscall_frame *f, bool block)
 {
-	static const uint8_t zeros[IPC_IDENTITY_PREFIX + IPC_PAYLOAD_MAX];
 	uint64_t endpoint = f->arg[0], len = f->arg[2];
 	struct receive r;
+	bool got = true;
 
 	if (endpoint >= IPC_ENDPOINTS || len < IPC_IDENTITY_PREFIX)
 		return SYS_EINVAL;
 	if (len > sizeof(r.buf))
 		len = sizeof(r.buf);
-	if (copy_to_user(f->arg[1], zeros, len) != K_OK)
+	/* Writable first: a message once taken must reach the program. */
+	if (user_check_writable(f->arg[1], len) != K_OK)
 		return SYS_EFAULT;
 	r = (struct receive){ .self = process_current(), .endpoint = (uint32_t)endpoint,
 			      .len = len };
 	if (block)
 		sched_wait(BLOCK_MESSAGE, endpoint, receive_once, &r);
-	else if (!receive_once(&r))
-		return 0;
-	if (r.err != K_OK)
+	else
+		got = receive_once(&r);
+	if (got && r.err != K_OK)
 		return syscall_error(r.err);
-	return copy_to_user(f->arg[1], r.buf, r.written) == K_OK ? (int64_t)r.written : SYS_EFAULT;
+	size_t n = got ? r.written : 0;
+	memset(r.buf + n, 0, len - n);
+	return copy_to_user(f->arg[1], r.buf, len) == K_OK ? (int64_t)n : SYS_EFAULT;
 }
 
 int64_t sys_recv_msg(const struct syscall_frame *f)
@@ -142,14 +147,15 @@ int64_t sys_try_recv_msg(const struct syscall_frame *f)
 }
 
 /* GetPrincipal(out, len >= 32) -> 32; the arguments are checked before
- * the caller's Principal is looked at (SYS_EINVAL if it has none). */
+ * the caller's Principal is looked at (SYS_EINVAL, nothing written, if it
+ * has none). */
 int64_t sys_get_principal(const struct syscall_frame *f)
 {
 	struct principal p = { 0 };
 
 	if (f->arg[1] < PRINCIPAL_LEN)
 		return SYS_EINVAL;
-	if (copy_to_user(f->arg[0], p.key, PRINCIPAL_LEN) != K_OK)
+	if (user_check_writable(f->arg[0], PRINCIPAL_LEN) != K_OK)
 		return SYS_EFAULT;
 	if (process_principal(process_current(), &p) != K_OK)
 		return SYS_EINVAL;

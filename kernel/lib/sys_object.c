@@ -34,7 +34,7 @@ int64_t sys_obj_put(const struct syscall_frame *f)
 
 	if (len == 0 || len > OBJSTORE_MAX_OBJECT)
 		return SYS_EINVAL;
-	if (copy_to_user(f->arg[2], hash, HASH) != K_OK)
+	if (user_check_writable(f->arg[2], HASH) != K_OK)
 		return SYS_EFAULT; /* the hash must have somewhere to go */
 	if (caller_principal(&author) != 0)
 		return SYS_EPERM;

@@ -46,7 +46,9 @@ int64_t sys_spawn(const struct syscall_frame *f)
 	if (copy_from_user(name, f->arg[0], len) != K_OK)
 		return SYS_EFAULT;
 	name[len] = '\0';
-	const struct verified_module *m = find_module(name);
+	/* The name is all len bytes: with a NUL inside, "echo\0junk" would
+	 * pass for "echo". No module's name holds a NUL. */
+	const struct verified_module *m = strlen(name) == len ? find_module(name) : NULL;
 	if (!m)
 		return SYS_ENOENT;
 	kerr_t err = spawn_module(m, &child);

@@ -75,3 +75,8 @@ kerr_t copy_to_user(uint64_t user_dst, const void *src, size_t len)
 		err = copy_pages(user_dst, (void *)src, len, true);
 	return err;
 }
+
+kerr_t user_check_writable(uint64_t user_dst, size_t len)
+{
+	return check_user_access(user_dst, len, VM_USER | VM_WRITE);
+}

@@ -12,6 +12,14 @@
 
 CAMBIOS_MODULE_ROLE("regs-check");
 
+/* The system-call numbers as assembler symbols (SYS_EXIT, ...) for the
+ * _start below: in C they are an enum, which asm text cannot name. */
+__asm__(
+#define SYSCALL(nr, name, handler, summary) ".equ SYS_" #name ", " #nr "\n"
+#include <abi/syscalls.def>
+#undef SYSCALL
+);
+
 #if defined(__x86_64__)
 __asm__(".text\n"
 	".global _start\n"
@@ -56,7 +64,7 @@ __asm__(".text\n"
 	"	cmpl $0x1f80, 24(%rbx)\n"
 	"	jne 9f\n"
 	"	xorl %edi, %edi\n"
-	"9:	movl $" CAMBIOS_STRINGIFY(SYS_EXIT) ", %eax\n"
+	"9:	movl $SYS_EXIT, %eax\n"
 	"	syscall\n"
 	"	ud2\n"
 	".bss\n"
@@ -97,7 +105,7 @@ __asm__(".arch_extension fp\n"
 	"	cbnz x9, 9f\n"
 	"	mov x1, #0\n"
 	"9:	mov x0, x1\n"
-	"	mov x8, #" CAMBIOS_STRINGIFY(SYS_EXIT) "\n"
+	"	mov x8, #SYS_EXIT\n"
 	"	svc #0\n"
 	"	udf #0\n");
 #endif

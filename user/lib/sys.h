@@ -40,8 +40,9 @@ static inline int64_t sys_recv_msg(uint32_t endpoint, void *buf, size_t len)
 /* The reply endpoint in a received message's identity prefix. */
 static inline uint32_t sys_msg_from(const uint8_t *msg)
 {
-	return (uint32_t)msg[32] | (uint32_t)msg[33] << 8 | (uint32_t)msg[34] << 16 |
-	       (uint32_t)msg[35] << 24;
+	const uint8_t *p = msg + IPC_PREFIX_REPLY_ENDPOINT; /* little-endian (abi/ipc.h) */
+
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static inline int64_t sys_yield(void)

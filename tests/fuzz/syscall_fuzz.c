@@ -1,0 +1,332 @@
+/*
+ * syscall_fuzz: libFuzzer target feeding system calls -- a number and six
+ * 64-bit arguments -- to the real dispatcher and handlers, made by one of
+ * two callers with real address spaces (tests/support/syscall_world.h).
+ *
+ * An input is a sequence of RECORD-byte calls:
+ *   byte 0     which caller (bit 0)
+ *   byte 1     the number: an index into `numbers` (every listed call and
+ *              the unlisted ones next to them, far away or truncating)
+ *   bytes 2-   six arguments of 3 bytes: a class and a 16-bit delta, so
+ *              the arguments land on what argument checks get wrong: the
+ *              edges of the mapped pages, the top of the user half, the
+ *              kernel half, non-canonical addresses, addresses that wrap,
+ *              lengths 0, 32, 36, 256, 257, 4096, 1 MiB, 2^64-1, values
+ *              that truncate to 32 bits, the last Allocate's address.
+ *
+ * After every call (any failure aborts, with what was wrong on stderr):
+ *   - the result is one the call documents: an error code from its list,
+ *     or a success value in its range; SYS_ENOSYS exactly for an unlisted
+ *     number; only Exit exits, only RecvMsg and WaitTask block;
+ *   - a failing call changed no kernel state (frames, heap, objects,
+ *     queues, endpoint owners, processes) and no user memory;
+ *   - user memory changed only inside the call's output buffer, and only
+ *     the caller's; the read-only and kernel-only pages never change;
+ *   - between inputs, every frame comes back (sw_reset checks);
+ * and the sanitizers (ASan, UBSan) watch every access.
+ * SYSCALL_FUZZ_TRACE=1 prints every call and its result (to replay one
+ * input: build/host/fuzz/syscall_fuzz <file>).
+ */
+#include <abi/syscall.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys_memory.h>
+
+#include "../support/syscall_world.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define ARGS 6
+#define ARG_BYTES 3
+#define RECORD (2 + ARGS * ARG_BYTES)
+#define WRITABLE_PAGES (SW_RW_PAGES + 1) /* the read-write pages and SW_TOP */
+
+static const uint64_t numbers[] = {
+#define SYSCALL(nr, name, handler, summary) (nr),
+#include <abi/syscalls.def>
+#undef SYSCALL
+	5, 11, 18, 20, 24, 27, 36, 38, 63, 64, 255, 256, 900, 2047,
+	(1ull << 32) | SYS_PRINT, (1ull << 63) | SYS_WRITE, UINT64_MAX,
+};
+#define NUMBERS (sizeof(numbers) / sizeof(numbers[0]))
+
+static const uint64_t lengths[] = {
+	0, 1, 8, 31, 32, 33, 35, 36, 37, 64, 255, 256, 257, 291, 292, 293, 4095, 4096, 4097,
+	8192, USER_ALLOC_MAX, USER_ALLOC_MAX + 1, 1ull << 32, (1ull << 32) + 8, 1ull << 63,
+	VM_USER_END, UINT64_MAX, UINT64_MAX - 4095,
+};
+#define LENGTHS (sizeof(lengths) / sizeof(lengths[0]))
+
+static uint64_t last_allocation = USER_ALLOC_BASE;
+
+static bool listed(uint64_t nr)
+{
+	switch (nr) {
+#define SYSCALL(number, name, handler, summary) case (number):
+#include <abi/syscalls.def>
+#undef SYSCALL
+		return true;
+	default:
+		return false;
+	}
+}
+
+static uint64_t argument(const uint8_t *b)
+{
+	int64_t d = (int16_t)(uint16_t)(b[1] | b[2] << 8);
+	uint64_t u = (uint64_t)(b[1] | b[2] << 8);
+
+	switch (b[0] % 17) {
+	case 0: return u;                                /* endpoints, pids, small sizes */
+	case 1: return SW_RO + (uint64_t)d;
+	case 2: return SW_RW + (uint64_t)d;
+	case 3: return SW_RO2 + (uint64_t)d;             /* the read-write pages' end */
+	case 4: return SW_HOLE + (uint64_t)d;
+	case 5: return SW_SUPER + (uint64_t)d;
+	case 6: return SW_TOP + (uint64_t)d;             /* runs into the top of the half */
+	case 7: return VM_USER_END + (uint64_t)d;        /* non-canonical on x86_64 */
+	case 8: return 0xffff800000000000ull + (uint64_t)d; /* the kernel half */
+	case 9: return 0xffffffff80000000ull + (uint64_t)d; /* the kernel's image */
+	case 10: return UINT64_MAX - u;                  /* wraps when a length is added */
+	case 11: return lengths[u % LENGTHS];
+	case 12: return (1ull << 32) + (uint64_t)d;      /* truncates to a small u32 */
+	case 13: return (1ull << 63) + (uint64_t)d;
+	case 14: return last_allocation + (uint64_t)d;
+	case 15: return (uint64_t)d;                     /* small, or nearly 2^64 */
+	default: return 0;
+	}
+}
+
+/* ------------------------------------------------------------ verdicts */
+
+static bool one_of(int64_t v, const int64_t *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (set[i] == v)
+			return true;
+	}
+	return false;
+}
+
+#define IS(v, ...) one_of((v), (const int64_t[]){ __VA_ARGS__ }, \
+			  sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t))
+
+static uint64_t min_u(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Whether `v` is a result call `nr` documents for these arguments. */
+static bool documented(uint64_t nr, const uint64_t *a, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+
+	switch (nr) {
+	case SYS_WRITE:
+		return v < 0 ? IS(v, SYS_EINVAL, SYS_EFAULT, SYS_EPERM, SYS_ENOENT, SYS_ENOMEM)
+			     : u == a[2] && u <= IPC_PAYLOAD_MAX;
+	case SYS_READ:
+		return v < 0 ? IS(v, SYS_EINVAL, SYS_EFAULT, SYS_EPERM, SYS_ENOENT)
+			     : u <= a[2] && u <= IPC_PAYLOAD_MAX;
+	case SYS_ALLOCATE:
+		return v < 0 ? IS(v, SYS_EINVAL, SYS_ENOMEM)
+			     : u >= USER_ALLOC_BASE && u < USER_ALLOC_END && u % SW_PAGE == 0;
+	case SYS_FREE:
+		return v == 0 || v == SYS_EINVAL;
+	case SYS_REGISTER_ENDPOINT:
+		return v == 0 || IS(v, SYS_EINVAL, SYS_EPERM, SYS_ENOENT);
+	case SYS_YIELD:
+		return v == 0;
+	case SYS_GETPID:
+		return u == PID_SLOT(process_current());
+	case SYS_GETTIME:
+		return v > 0;
+	case SYS_PRINT:
+		return v < 0 ? IS(v, SYS_EINVAL, SYS_EFAULT) : u == a[1] && u <= SYS_PRINT_MAX;
+	case SYS_GET_PRINCIPAL:
+		return v == PRINCIPAL_LEN || IS(v, SYS_EINVAL, SYS_EFAULT);
+	case SYS_RECV_MSG:
+	case SYS_TRY_RECV_MSG:
+		if (v < 0)
+			return IS(v, SYS_EINVAL, SYS_EFAULT, SYS_EPERM, SYS_ENOENT);
+		return (v == 0 && nr == SYS_TRY_RECV_MSG) ||
+		       (u >= IPC_IDENTITY_PREFIX &&
+			u <= min_u(a[2], IPC_IDENTITY_PREFIX + IPC_PAYLOAD_MAX));
+	case SYS_OBJ_PUT:
+	case SYS_OBJ_PUT_SIGNED:
+		return v == 0 || IS(v, SYS_EINVAL, SYS_EFAULT, SYS_EPERM, SYS_ENOMEM);
+	case SYS_OBJ_GET:
+		return v < 0 ? IS(v, SYS_EFAULT, SYS_ENOENT, SYS_ENOMEM, SYS_EPERM)
+			     : u <= min_u(a[2], 4096);
+	case SYS_OBJ_DELETE:
+		return v == 0 || IS(v, SYS_EFAULT, SYS_EPERM, SYS_ENOENT);
+	case SYS_OBJ_LIST:
+		return v < 0 ? IS(v, SYS_EINVAL, SYS_EFAULT, SYS_ENOMEM) : u <= a[1] / 32;
+	case SYS_SPAWN:
+		return v < 0 ? IS(v, SYS_EINVAL, SYS_EFAULT, SYS_ENOENT, SYS_ENOMEM)
+			     : u < PROCESS_MAX;
+	case SYS_WAIT_TASK:
+		return IS(v, SW_QUICK_EXIT, SYS_ENOENT, SYS_EINTR);
+	default:
+		return v == SYS_ENOSYS;
+	}
+}
+
+/* [start, start + len) of user memory the call may write, if any. */
+static bool output_range(uint64_t nr, const uint64_t *a, uint64_t *start, uint64_t *len)
+{
+	switch (nr) {
+	case SYS_READ: *start = a[1]; *len = a[2]; return true;
+	case SYS_RECV_MSG:
+	case SYS_TRY_RECV_MSG: *start = a[1]; *len = a[2]; return true;
+	case SYS_GET_PRINCIPAL: *start = a[0]; *len = PRINCIPAL_LEN; return true;
+	case SYS_OBJ_PUT: *start = a[2]; *len = 32; return true;
+	case SYS_OBJ_GET: *start = a[1]; *len = a[2]; return true;
+	case SYS_OBJ_LIST: *start = a[0]; *len = a[1]; return true;
+	case SYS_OBJ_PUT_SIGNED: *start = a[3]; *len = 32; return true;
+	default: return false;
+	}
+}
+
+/* -------------------------------------------------------------- memory */
+
+struct memory {
+	uint8_t page[SW_CALLERS][WRITABLE_PAGES][SW_PAGE];
+	uint8_t super[SW_CALLERS][SW_PAGE];
+};
+
+static uint64_t writable_page(unsigned i)
+{
+	return i < SW_RW_PAGES ? SW_RW + i * SW_PAGE : SW_TOP;
+}
+
+static void snapshot(struct memory *m)
+{
+	for (unsigned c = 0; c < SW_CALLERS; c++) {
+		sw_set_caller(c);
+		for (unsigned i = 0; i < WRITABLE_PAGES; i++)
+			memcpy(m->page[c][i], sw_user_page(writable_page(i)), SW_PAGE);
+		memcpy(m->super[c], sw_user_page(SW_SUPER), SW_PAGE);
+	}
+}
+
+static __attribute__((noreturn)) void fail(const char *what, uint64_t nr, const uint64_t *a,
+					   int64_t v)
+{
+	fprintf(stderr, "syscall_fuzz: %s: call %llu (%#llx, %#llx, %#llx, %#llx, %#llx, %#llx) -> %lld\n",
+		what, (unsigned long long)nr, (unsigned long long)a[0], (unsigned long long)a[1],
+		(unsigned long long)a[2], (unsigned long long)a[3], (unsigned long long)a[4],
+		(unsigned long long)a[5], (long long)v);
+	abort();
+}
+
+/* Every byte that differs is the caller's, inside its output range, and
+ * (if the call failed) nowhere at all. */
+static void check_memory(const struct memory *before, unsigned caller, uint64_t nr,
+			 const uint64_t *a, int64_t v)
+{
+	static struct memory after;
+	uint64_t start = 0, len = 0;
+	bool may_write = v >= 0 && output_range(nr, a, &start, &len);
+
+	snapshot(&after);
+	sw_set_caller(caller);
+	if (memcmp(before->super, after.super, sizeof(after.super)) != 0)
+		fail("a kernel-only page changed", nr, a, v);
+	for (unsigned c = 0; c < SW_CALLERS; c++) {
+		for (unsigned i = 0; i < WRITABLE_PAGES; i++) {
+			if (memcmp(before->page[c][i], after.page[c][i], SW_PAGE) == 0)
+				continue;
+			for (uint64_t o = 0; o < SW_PAGE; o++) {
+				uint64_t va = writable_page(i) + o;
+				if (before->page[c][i][o] == after.page[c][i][o])
+					continue;
+				if (c != caller || !may_write || va < start || va - start >= len)
+					fail("user memory changed outside the call's output", nr, a, v);
+			}
+		}
+	}
+	if (!sw_read_only_intact())
+		fail("a read-only page changed", nr, a, v);
+}
+
+/* ------------------------------------------------------------- driving */
+
+static struct memory before;
+static bool trace; /* SYSCALL_FUZZ_TRACE=1: each call and its result on stderr */
+
+/* Runs one call and checks it; false once the caller can make no more
+ * calls (it exited or sleeps for good). */
+static bool run_one(const uint8_t *rec)
+{
+	unsigned caller = rec[0] & 1;
+	uint64_t nr = numbers[rec[1] % NUMBERS], a[ARGS];
+	struct sw_state state_before, state_after;
+
+	for (unsigned i = 0; i < ARGS; i++)
+		a[i] = argument(rec + 2 + i * ARG_BYTES);
+	snapshot(&before);
+	sw_set_caller(caller);
+	sw_state(&state_before);
+	struct sw_result r = sw_call(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	sw_state(&state_after);
+	if (trace)
+		fprintf(stderr, "%s: %llu (%#llx, %#llx, %#llx, %#llx, %#llx, %#llx) -> %s %lld\n",
+			caller ? "stranger" : "trusted", (unsigned long long)nr,
+			(unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2],
+			(unsigned long long)a[3], (unsigned long long)a[4], (unsigned long long)a[5],
+			r.end == SW_EXITED ? "exited" : r.end == SW_BLOCKED ? "blocked" : "=",
+			(long long)r.value);
+	if (r.end == SW_EXITED) {
+		if (nr != SYS_EXIT || r.value != (int64_t)a[0])
+			fail("exited", nr, a, r.value);
+		return false;
+	}
+	if (r.end == SW_BLOCKED) {
+		if (nr != SYS_RECV_MSG && nr != SYS_WAIT_TASK)
+			fail("blocked", nr, a, 0);
+		return false;
+	}
+	if (listed(nr) ? r.value == SYS_ENOSYS || !documented(nr, a, r.value)
+		       : r.value != SYS_ENOSYS)
+		fail("an undocumented result", nr, a, r.value);
+	if (r.value < 0 && !sw_state_equal(&state_before, &state_after))
+		fail("a failing call changed kernel state", nr, a, r.value);
+	if (nr == SYS_ALLOCATE && r.value > 0)
+		last_allocation = (uint64_t)r.value;
+	check_memory(&before, caller, nr, a, r.value);
+	return true;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	/* The kernel's lines (printk, Print's output) would drown libFuzzer's,
+	 * which go to stderr. */
+	if (!freopen("/dev/null", "w", stdout))
+		abort();
+	trace = getenv("SYSCALL_FUZZ_TRACE") != NULL;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	bool alive[SW_CALLERS] = { true, true };
+
+	if (sw_reset() != 0) {
+		fprintf(stderr, "syscall_fuzz: the world could not be rebuilt (frames leaked?)\n");
+		abort();
+	}
+	last_allocation = USER_ALLOC_BASE;
+	for (size_t off = 0; off + RECORD <= size; off += RECORD) {
+		unsigned caller = data[off] & 1;
+		if (alive[caller])
+			alive[caller] = run_one(data + off);
+	}
+	return 0;
+}

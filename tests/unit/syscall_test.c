@@ -1,0 +1,568 @@
+/*
+ * syscall_test: every system call's argument checks, through the real
+ * dispatcher and handlers over a real process table and real address
+ * spaces (tests/support/syscall_world.h).
+ *
+ * The refusals are a table: each row is a caller, a call and the exact
+ * error it must get; every row also checks that nothing changed -- kernel
+ * state (frames, heap, objects, queues, endpoint owners, processes) and
+ * both callers' memory, byte for byte. The successes after it check what
+ * a call that is allowed does, and that it writes only where it was told.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include <abi/endpoints.h>
+#include <abi/syscall.h>
+#include <crypto/blake3.h>
+#include <crypto/ed25519.h>
+#include <ipc.h>
+#include <sys_memory.h>
+
+#include "../support/syscall_world.h"
+
+#define KERNEL_IMAGE 0xffffffff80000000ull /* the kernel's code */
+#define KERNEL_HALF 0xffff800000000000ull
+#define NON_CANONICAL VM_USER_END           /* the first byte past the user half */
+#define HUGE UINT64_MAX
+#define WRAPS (UINT64_MAX - 7)              /* + 8 wraps to 0 */
+#define RW_END (SW_RW + SW_RW_PAGES * SW_PAGE)
+#define FREE_EP 30                          /* nobody owns it at first */
+
+static int fresh_world(void **state)
+{
+	(void)state;
+	return sw_reset();
+}
+
+/* ------------------------------------------------------------- helpers */
+
+struct memory {
+	uint8_t page[SW_CALLERS][SW_RW_PAGES + 1][SW_PAGE];
+};
+
+static void snapshot(struct memory *m)
+{
+	kpid_t now = process_current();
+
+	for (unsigned c = 0; c < SW_CALLERS; c++) {
+		sw_set_caller(c);
+		for (unsigned i = 0; i <= SW_RW_PAGES; i++)
+			memcpy(m->page[c][i], sw_user_page(i < SW_RW_PAGES ? SW_RW + i * SW_PAGE : SW_TOP),
+			       SW_PAGE);
+	}
+	sw_set_caller(now == sw_pid(SW_STRANGER) ? SW_STRANGER : SW_TRUSTED);
+}
+
+static int64_t call(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	struct sw_result r = sw_call(nr, a0, a1, a2, a3, 0, 0);
+
+	assert_int_equal(r.end, SW_RETURNED);
+	return r.value;
+}
+
+/* The call must fail with exactly `want` and change nothing at all. */
+static void refused(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		    int64_t want)
+{
+	static struct memory before, after;
+	struct sw_state s0, s1;
+
+	snapshot(&before);
+	sw_state(&s0);
+	int64_t got = call(nr, a0, a1, a2, a3);
+	sw_state(&s1);
+	snapshot(&after);
+	bool state_kept = sw_state_equal(&s0, &s1);
+	bool memory_kept = memcmp(&before, &after, sizeof(before)) == 0 && sw_read_only_intact();
+	if (got != want || !state_kept || !memory_kept)
+		print_message("call %llu (%#llx, %#llx, %#llx, %#llx): %lld, want %lld;%s%s\n",
+			      (unsigned long long)nr, (unsigned long long)a0,
+			      (unsigned long long)a1, (unsigned long long)a2,
+			      (unsigned long long)a3, (long long)got, (long long)want,
+			      state_kept ? "" : " kernel state changed;",
+			      memory_kept ? "" : " user memory changed");
+	assert_int_equal(got, want);
+	assert_true(state_kept);
+	assert_true(memory_kept);
+}
+
+static void put_bytes(uint64_t va, const void *bytes, size_t len)
+{
+	memcpy(sw_user_page(va), bytes, len);
+}
+
+/* ----------------------------------------------------- the refusal table */
+
+struct refusal {
+	enum sw_caller caller;
+	uint64_t nr, a0, a1, a2, a3;
+	int64_t want;
+};
+
+static const struct refusal refusals[] = {
+	/* numbers nobody listed, next to listed ones, far off, truncating */
+	{ SW_TRUSTED, 5, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, 11, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, 18, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, 20, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, 36, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, 38, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, 900, 0, 0, 0, 0, SYS_ENOSYS }, /* SYS_TEST_ECHO: self-test kernels only */
+	{ SW_TRUSTED, 2047, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, (1ull << 32) | SYS_PRINT, SW_RO, 8, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, (1ull << 63) | SYS_EXIT, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, HUGE, 0, 0, 0, 0, SYS_ENOSYS },
+
+	/* Print(buf, len <= 256) */
+	{ SW_TRUSTED, SYS_PRINT, KERNEL_IMAGE, 8, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_PRINT, KERNEL_HALF, 8, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_PRINT, NON_CANONICAL, 8, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_PRINT, 0, 8, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_PRINT, SW_HOLE, 8, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_PRINT, SW_SUPER, 8, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_PRINT, SW_HOLE - 4, 8, 0, 0, SYS_EFAULT },  /* into the hole */
+	{ SW_TRUSTED, SYS_PRINT, SW_TOP + SW_PAGE - 4, 8, 0, 0, SYS_EFAULT }, /* off the top */
+	{ SW_TRUSTED, SYS_PRINT, WRAPS, 8, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_PRINT, HUGE, 8, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_PRINT, SW_RO, 257, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_PRINT, SW_RO, HUGE, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_PRINT, SW_RO, 1ull << 32, 0, 0, SYS_EINVAL },
+
+	/* Write(endpoint, buf, len <= 256) */
+	{ SW_TRUSTED, SYS_WRITE, IPC_ENDPOINTS, SW_RO, 8, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_WRITE, (1ull << 32) + ENDPOINT_ECHO, SW_RO, 8, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_WRITE, HUGE, SW_RO, 8, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_WRITE, ENDPOINT_ECHO, SW_RO, 257, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_WRITE, ENDPOINT_ECHO, SW_RO, HUGE, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_WRITE, ENDPOINT_ECHO, KERNEL_IMAGE, 8, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_WRITE, ENDPOINT_ECHO, NON_CANONICAL - 4, 8, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_WRITE, ENDPOINT_ECHO, SW_HOLE - 4, 8, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_WRITE, ENDPOINT_ECHO, SW_SUPER, 8, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_WRITE, ENDPOINT_ECHO, WRAPS, 256, 0, SYS_EFAULT },
+
+	/* Read(endpoint, buf, max <= 256): into memory it may write */
+	{ SW_TRUSTED, SYS_READ, IPC_ENDPOINTS, SW_RW, 8, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_READ, ENDPOINT_ECHO, SW_RW, 257, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_READ, ENDPOINT_ECHO, SW_RW, HUGE, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_READ, ENDPOINT_ECHO, SW_RO, 8, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_READ, ENDPOINT_ECHO, SW_SUPER, 8, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_READ, ENDPOINT_ECHO, RW_END - 4, 8, 0, SYS_EFAULT }, /* into read-only */
+	{ SW_TRUSTED, SYS_READ, ENDPOINT_ECHO, KERNEL_HALF, 8, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_READ, ENDPOINT_ECHO, SW_RW, 8, 0, SYS_EPERM },   /* the peer's */
+	{ SW_STRANGER, SYS_READ, FREE_EP, SW_RW, 8, 0, SYS_EPERM },        /* no CAP_RECEIVE */
+
+	/* RecvMsg / TryRecvMsg(endpoint, buf, len >= 36) */
+	{ SW_TRUSTED, SYS_RECV_MSG, IPC_ENDPOINTS, SW_RW, 64, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_RECV_MSG, (1ull << 32) + FREE_EP, SW_RW, 64, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_RECV_MSG, FREE_EP, SW_RW, IPC_IDENTITY_PREFIX - 1, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_RECV_MSG, FREE_EP, SW_RW, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_RECV_MSG, FREE_EP, SW_RO, 64, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_RECV_MSG, FREE_EP, RW_END - 8, 64, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_RECV_MSG, FREE_EP, KERNEL_IMAGE, 64, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_RECV_MSG, FREE_EP, SW_TOP + SW_PAGE - 32, 64, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_RECV_MSG, FREE_EP, WRAPS, 64, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_RECV_MSG, ENDPOINT_ECHO, SW_RW, 64, 0, SYS_EPERM },
+	{ SW_STRANGER, SYS_RECV_MSG, FREE_EP, SW_RW, 64, 0, SYS_EPERM },
+	{ SW_TRUSTED, SYS_TRY_RECV_MSG, FREE_EP, SW_RW, 35, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_TRY_RECV_MSG, IPC_ENDPOINTS, SW_RW, 64, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_TRY_RECV_MSG, FREE_EP, SW_RO, 64, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_TRY_RECV_MSG, FREE_EP, SW_SUPER, 64, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_TRY_RECV_MSG, FREE_EP, SW_HOLE, 64, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_TRY_RECV_MSG, ENDPOINT_ECHO, SW_RW, 64, 0, SYS_EPERM },
+	{ SW_STRANGER, SYS_TRY_RECV_MSG, FREE_EP, SW_RW, 64, 0, SYS_EPERM },
+
+	/* RegisterEndpoint(endpoint) */
+	{ SW_TRUSTED, SYS_REGISTER_ENDPOINT, IPC_ENDPOINTS, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_REGISTER_ENDPOINT, 1ull << 63, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_REGISTER_ENDPOINT, (1ull << 32) + FREE_EP, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_REGISTER_ENDPOINT, ENDPOINT_ECHO, 0, 0, 0, SYS_EINVAL }, /* taken */
+	{ SW_STRANGER, SYS_REGISTER_ENDPOINT, FREE_EP, 0, 0, 0, SYS_EPERM },
+
+	/* GetPrincipal(out, len >= 32) */
+	{ SW_TRUSTED, SYS_GET_PRINCIPAL, SW_RW, 31, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_GET_PRINCIPAL, SW_RW, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_GET_PRINCIPAL, KERNEL_IMAGE, 32, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_GET_PRINCIPAL, SW_RO, 32, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_GET_PRINCIPAL, RW_END - 16, 32, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_GET_PRINCIPAL, SW_TOP + SW_PAGE - 16, HUGE, 0, 0, SYS_EFAULT },
+	{ SW_STRANGER, SYS_GET_PRINCIPAL, SW_RW, 32, 0, 0, SYS_EINVAL },  /* has none */
+
+	/* Allocate(size 1 B..1 MiB, flags 0) and Free(address) */
+	{ SW_TRUSTED, SYS_ALLOCATE, 0, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ALLOCATE, USER_ALLOC_MAX + 1, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ALLOCATE, HUGE, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ALLOCATE, HUGE - SW_PAGE + 2, 0, 0, 0, SYS_EINVAL }, /* rounds up to 0 */
+	{ SW_TRUSTED, SYS_ALLOCATE, SW_PAGE, 1, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ALLOCATE, SW_PAGE, HUGE, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_FREE, 0, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_FREE, USER_ALLOC_BASE, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_FREE, SW_RW, 0, 0, 0, SYS_EINVAL },     /* mapped, not Allocate's */
+	{ SW_TRUSTED, SYS_FREE, KERNEL_IMAGE, 0, 0, 0, SYS_EINVAL },
+
+	/* ObjPut(content, len 1..4096, out_hash) */
+	{ SW_TRUSTED, SYS_OBJ_PUT, SW_RO, 0, SW_RW, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_OBJ_PUT, SW_RO, 4097, SW_RW, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_OBJ_PUT, SW_RO, HUGE, SW_RW, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_OBJ_PUT, SW_RO, 16, SW_RO, 0, SYS_EFAULT },       /* hash: read-only */
+	{ SW_TRUSTED, SYS_OBJ_PUT, SW_RO, 16, KERNEL_IMAGE, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_OBJ_PUT, SW_RO, 16, RW_END - 16, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_OBJ_PUT, KERNEL_IMAGE, 16, SW_RW, 0, SYS_EFAULT }, /* hash untouched */
+	{ SW_TRUSTED, SYS_OBJ_PUT, SW_HOLE - 8, 16, SW_RW, 0, SYS_EFAULT },
+	{ SW_STRANGER, SYS_OBJ_PUT, SW_RO, 16, SW_RW, 0, SYS_EPERM },       /* no Principal */
+
+	/* ObjPutSigned(content, len, signature[64], out_hash) */
+	{ SW_TRUSTED, SYS_OBJ_PUT_SIGNED, SW_RO, 0, SW_RO, SW_RW, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_OBJ_PUT_SIGNED, SW_RO, 4097, SW_RO, SW_RW, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_OBJ_PUT_SIGNED, SW_RO, 16, KERNEL_IMAGE, SW_RW, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_OBJ_PUT_SIGNED, SW_RO, 16, SW_HOLE - 32, SW_RW, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_OBJ_PUT_SIGNED, KERNEL_HALF, 16, SW_RO, SW_RW, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_OBJ_PUT_SIGNED, SW_RO, 16, SW_RO, SW_RW, SYS_EPERM }, /* not a signature */
+	{ SW_STRANGER, SYS_OBJ_PUT_SIGNED, SW_RO, 16, SW_RO, SW_RW, SYS_EPERM },
+
+	/* ObjGet(hash, out, len), ObjDelete(hash), ObjList(out, len >= 32) */
+	{ SW_TRUSTED, SYS_OBJ_GET, KERNEL_IMAGE, SW_RW, 16, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_OBJ_GET, SW_HOLE - 16, SW_RW, 16, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_OBJ_GET, SW_RO, SW_RW, 16, 0, SYS_ENOENT },
+	{ SW_TRUSTED, SYS_OBJ_DELETE, KERNEL_IMAGE, 0, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_OBJ_DELETE, NON_CANONICAL - 16, 0, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_OBJ_DELETE, SW_RO, 0, 0, 0, SYS_ENOENT },
+	{ SW_STRANGER, SYS_OBJ_DELETE, SW_RO, 0, 0, 0, SYS_EPERM },
+	{ SW_TRUSTED, SYS_OBJ_LIST, SW_RW, 31, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_OBJ_LIST, SW_RW, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_OBJ_LIST, KERNEL_IMAGE, 32, 0, 0, SYS_EFAULT },
+
+	/* Spawn(name, len 1..31) and WaitTask(pid) */
+	{ SW_TRUSTED, SYS_SPAWN, SW_RO, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_SPAWN, SW_RO, 32, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_SPAWN, SW_RO, HUGE, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_SPAWN, KERNEL_IMAGE, 5, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_SPAWN, SW_HOLE - 2, 4, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_SPAWN, SW_RO, 4, 0, 0, SYS_ENOENT },
+	{ SW_TRUSTED, SYS_WAIT_TASK, PROCESS_MAX, 0, 0, 0, SYS_ENOENT },
+	{ SW_TRUSTED, SYS_WAIT_TASK, HUGE, 0, 0, 0, SYS_ENOENT },
+	{ SW_TRUSTED, SYS_WAIT_TASK, 0, 0, 0, 0, SYS_ENOENT },      /* not its child */
+	{ SW_TRUSTED, SYS_WAIT_TASK, (1ull << 32), 0, 0, 0, SYS_ENOENT },
+};
+
+static void test_every_refusal_changes_nothing(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		const struct refusal *r = &refusals[i];
+		sw_set_caller(r->caller);
+		refused(r->nr, r->a0, r->a1, r->a2, r->a3, r->want);
+	}
+}
+
+/* The same refusals again, once the world is busy: an endpoint owned, a
+ * message queued for it, an object stored, a region allocated. */
+static void test_refusals_in_a_busy_world(void **state)
+{
+	(void)state;
+	assert_int_equal(call(SYS_REGISTER_ENDPOINT, FREE_EP, 0, 0, 0), 0);
+	sw_set_caller(SW_STRANGER);
+	assert_int_equal(call(SYS_WRITE, FREE_EP, SW_RO, 8, 0), 8);
+	sw_set_caller(SW_TRUSTED);
+	assert_int_equal(call(SYS_OBJ_PUT, SW_RO + 100, 16, SW_TOP, 0), 0);
+	int64_t first = call(SYS_ALLOCATE, 1, 0, 0, 0);
+	assert_int_equal(first, USER_ALLOC_BASE);
+	assert_true(call(SYS_ALLOCATE, 3 * SW_PAGE, 0, 0, 0) > first);
+	assert_int_equal(call(SYS_FREE, (uint64_t)first, 0, 0, 0), 0);
+	test_every_refusal_changes_nothing(state);
+}
+
+/* -------------------------------------------------------- what succeeds */
+
+static void test_exit_yield_getpid_gettime(void **state)
+{
+	(void)state;
+	struct sw_result r = sw_call(SYS_EXIT, (uint64_t)-5, 0, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_EXITED);
+	assert_int_equal(r.value, -5);
+	r = sw_call(SYS_EXIT, HUGE, 0, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_EXITED);
+	assert_int_equal(r.value, -1); /* any 64-bit code is just a code */
+	assert_int_equal(call(SYS_YIELD, 1, 2, 3, 4), 0);
+	assert_int_equal(call(SYS_GETPID, 0, 0, 0, 0), PID_SLOT(sw_pid(SW_TRUSTED)));
+	sw_set_caller(SW_STRANGER);
+	assert_int_equal(call(SYS_GETPID, 0, 0, 0, 0), PID_SLOT(sw_pid(SW_STRANGER)));
+	int64_t t0 = call(SYS_GETTIME, 0, 0, 0, 0);
+	assert_true(t0 > 0);
+	assert_true(call(SYS_GETTIME, 0, 0, 0, 0) > t0);
+}
+
+static void test_print_reads_up_to_the_last_byte(void **state)
+{
+	(void)state;
+	assert_int_equal(call(SYS_PRINT, SW_RO, 0, 0, 0), 0);
+	assert_int_equal(call(SYS_PRINT, NON_CANONICAL, 0, 0, 0), SYS_EFAULT); /* range first */
+	assert_int_equal(call(SYS_PRINT, SW_RO, SYS_PRINT_MAX, 0, 0), SYS_PRINT_MAX);
+	assert_int_equal(call(SYS_PRINT, SW_HOLE - 8, 8, 0, 0), 8);
+	assert_int_equal(call(SYS_PRINT, SW_TOP + SW_PAGE - 8, 8, 0, 0), 8);
+	assert_int_equal(call(SYS_PRINT, SW_RW + SW_PAGE - 100, 200, 0, 0), 200); /* two pages */
+}
+
+static void test_write_queues_and_fills_up(void **state)
+{
+	struct sw_state s0, s1;
+
+	(void)state;
+	assert_int_equal(call(SYS_WRITE, ENDPOINT_ECHO, SW_RO, 0, 0), 0);
+	sw_state(&s0);
+	assert_int_equal(s0.queued[ENDPOINT_ECHO], 0); /* length 0 sends nothing */
+	for (unsigned i = 0; i < IPC_QUEUE_DEPTH; i++)
+		assert_int_equal(call(SYS_WRITE, ENDPOINT_ECHO, SW_RO, IPC_PAYLOAD_MAX, 0),
+				 IPC_PAYLOAD_MAX);
+	sw_state(&s1);
+	assert_int_equal(s1.queued[ENDPOINT_ECHO], IPC_QUEUE_DEPTH);
+	/* A full queue is "out of memory", and the message is not taken. */
+	refused(SYS_WRITE, ENDPOINT_ECHO, SW_RO, 1, 0, SYS_ENOMEM);
+	/* A send to one's own endpoint is a loop: refused. */
+	assert_int_equal(call(SYS_REGISTER_ENDPOINT, FREE_EP, 0, 0, 0), 0);
+	refused(SYS_WRITE, FREE_EP, SW_RO, 1, 0, SYS_EPERM);
+}
+
+static void test_receive_prefix_payload_then_zeros(void **state)
+{
+	const uint8_t *buf;
+
+	(void)state;
+	assert_int_equal(call(SYS_REGISTER_ENDPOINT, FREE_EP, 0, 0, 0), 0);
+	assert_int_equal(call(SYS_REGISTER_ENDPOINT, FREE_EP, 0, 0, 0), 0); /* again: fine */
+	/* Nothing waits: TryRecvMsg says 0 (and zeros its buffer), Read says
+	 * 0, RecvMsg would sleep -- and writes nothing before it does. */
+	assert_int_equal(call(SYS_TRY_RECV_MSG, FREE_EP, SW_RW, 40, 0), 0);
+	buf = sw_user_page(SW_RW);
+	for (unsigned i = 0; i < 40; i++)
+		assert_int_equal(buf[i], 0);
+	assert_int_equal(buf[40], SW_FILL);
+	assert_int_equal(call(SYS_READ, FREE_EP, SW_RW + 100, 8, 0), 0);
+	uint8_t before[64];
+	memcpy(before, sw_user_page(SW_RW + 200), sizeof(before));
+	struct sw_result r = sw_call(SYS_RECV_MSG, FREE_EP, SW_RW + 200, 64, 0, 0, 0);
+	assert_int_equal(r.end, SW_BLOCKED);
+	assert_memory_equal(before, sw_user_page(SW_RW + 200), sizeof(before));
+
+	/* The stranger (no Principal, no reply endpoint) sends 10 bytes. */
+	sw_set_caller(SW_STRANGER);
+	assert_int_equal(call(SYS_WRITE, FREE_EP, SW_RO, 10, 0), 10);
+	assert_int_equal(call(SYS_WRITE, FREE_EP, SW_RO + 1, 3, 0), 3);
+	sw_set_caller(SW_TRUSTED);
+	/* The receive buffer runs to the very top of the user half. */
+	uint64_t at = SW_TOP + SW_PAGE - 64;
+	assert_int_equal(call(SYS_RECV_MSG, FREE_EP, at, 64, 0), IPC_IDENTITY_PREFIX + 10);
+	buf = sw_user_page(at);
+	for (unsigned i = 0; i < PRINCIPAL_LEN; i++)
+		assert_int_equal(buf[i], 0);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(buf[IPC_PREFIX_REPLY_ENDPOINT + i], 0xff); /* IPC_NO_ENDPOINT */
+	for (unsigned i = 0; i < 10; i++)
+		assert_int_equal(buf[IPC_IDENTITY_PREFIX + i], sw_pattern(SW_RO + i));
+	for (unsigned i = IPC_IDENTITY_PREFIX + 10; i < 64; i++)
+		assert_int_equal(buf[i], 0);
+	assert_int_equal(sw_user_page(at - 1)[0], SW_FILL);
+	/* Truncated to the buffer: the prefix and 1 of the 3 bytes. */
+	assert_int_equal(call(SYS_READ, FREE_EP, SW_RW, 0, 0), 0);
+	assert_int_equal(call(SYS_TRY_RECV_MSG, FREE_EP, SW_RW, 37, 0), 37);
+	assert_int_equal(sw_user_page(SW_RW)[36], sw_pattern(SW_RO + 1));
+	assert_int_equal(sw_user_page(SW_RW)[37], 0); /* zeroed before: untouched */
+	assert_int_equal(call(SYS_TRY_RECV_MSG, FREE_EP, SW_RW, 37, 0), 0);
+}
+
+static void test_read_gives_the_payload_only(void **state)
+{
+	(void)state;
+	assert_int_equal(call(SYS_REGISTER_ENDPOINT, FREE_EP, 0, 0, 0), 0);
+	sw_set_caller(SW_STRANGER);
+	assert_int_equal(call(SYS_WRITE, FREE_EP, SW_RO, 5, 0), 5);
+	sw_set_caller(SW_TRUSTED);
+	assert_int_equal(call(SYS_READ, FREE_EP, SW_RW, IPC_PAYLOAD_MAX, 0), 5);
+	const uint8_t *buf = sw_user_page(SW_RW);
+	for (unsigned i = 0; i < 5; i++)
+		assert_int_equal(buf[i], sw_pattern(SW_RO + i));
+	for (unsigned i = 5; i < IPC_PAYLOAD_MAX; i++)
+		assert_int_equal(buf[i], 0);
+	assert_int_equal(buf[IPC_PAYLOAD_MAX], SW_FILL);
+}
+
+static void test_get_principal(void **state)
+{
+	(void)state;
+	assert_int_equal(call(SYS_GET_PRINCIPAL, SW_TOP + SW_PAGE - 32, HUGE, 0, 0), PRINCIPAL_LEN);
+	assert_memory_equal(sw_user_page(SW_TOP + SW_PAGE - 32), sw_principal()->key,
+			    PRINCIPAL_LEN);
+	assert_int_equal(sw_user_page(SW_TOP + SW_PAGE - 33)[0], SW_FILL);
+}
+
+static void test_allocate_and_free(void **state)
+{
+	struct sw_state s0, s1;
+
+	(void)state;
+	sw_state(&s0);
+	int64_t a = call(SYS_ALLOCATE, 1, 0, 0, 0);
+	assert_int_equal(a, USER_ALLOC_BASE);
+	assert_int_equal(sw_user_page((uint64_t)a)[0], 0); /* zeroed, read+write */
+	assert_int_equal(call(SYS_GET_PRINCIPAL, (uint64_t)a + SW_PAGE - 32, 32, 0, 0), 32);
+	/* The guard page after it is no memory of the program's. */
+	assert_int_equal(call(SYS_PRINT, (uint64_t)a + SW_PAGE - 4, 8, 0, 0), SYS_EFAULT);
+	int64_t b = call(SYS_ALLOCATE, 2 * SW_PAGE, 0, 0, 0);
+	assert_int_equal(b, USER_ALLOC_BASE + 2 * SW_PAGE);
+	refused(SYS_FREE, (uint64_t)b + SW_PAGE, 0, 0, 0, SYS_EINVAL); /* inside, not its start */
+	assert_int_equal(call(SYS_FREE, (uint64_t)a, 0, 0, 0), 0);
+	refused(SYS_FREE, (uint64_t)a, 0, 0, 0, SYS_EINVAL);           /* twice */
+	assert_int_equal(call(SYS_FREE, (uint64_t)b, 0, 0, 0), 0);
+	assert_int_equal(call(SYS_PRINT, (uint64_t)b, 8, 0, 0), SYS_EFAULT); /* gone */
+	sw_state(&s1);
+	/* Every data frame came back (page tables made on the way may stay). */
+	assert_true(s1.free_frames <= s0.free_frames && s1.free_frames + 4 >= s0.free_frames);
+}
+
+/* Out of frames: the failing Allocate maps and keeps nothing. */
+static void test_allocate_out_of_memory_keeps_nothing(void **state)
+{
+	int64_t got;
+	unsigned n = 0;
+
+	(void)state;
+	while ((got = call(SYS_ALLOCATE, USER_ALLOC_MAX, 0, 0, 0)) > 0)
+		n++;
+	assert_true(n > 0);
+	assert_int_equal(got, SYS_ENOMEM);
+	refused(SYS_ALLOCATE, USER_ALLOC_MAX, 0, 0, 0, SYS_ENOMEM);
+}
+
+/* A process holds at most USER_ALLOC_REGIONS regions. */
+static void test_allocate_region_table_full(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < USER_ALLOC_REGIONS; i++)
+		assert_true(call(SYS_ALLOCATE, 1, 0, 0, 0) > 0);
+	refused(SYS_ALLOCATE, 1, 0, 0, 0, SYS_ENOMEM);
+}
+
+/* The other caller's regions are not this one's to free. */
+static void test_free_is_per_process(void **state)
+{
+	(void)state;
+	int64_t a = call(SYS_ALLOCATE, 1, 0, 0, 0);
+	assert_true(a > 0);
+	sw_set_caller(SW_STRANGER);
+	refused(SYS_FREE, (uint64_t)a, 0, 0, 0, SYS_EINVAL);
+}
+
+static void test_objects(void **state)
+{
+	uint8_t hash[32], want[32];
+	struct sw_state s;
+
+	(void)state;
+	blake3_hash(sw_user_page(SW_RO), 100, want);
+	/* The content may end on the last byte of the user half's top page. */
+	memcpy(sw_user_page(SW_TOP + SW_PAGE - 100), sw_user_page(SW_RO), 100);
+	assert_int_equal(call(SYS_OBJ_PUT, SW_TOP + SW_PAGE - 100, 100, SW_RW, 0), 0);
+	assert_memory_equal(sw_user_page(SW_RW), want, 32);
+	memcpy(hash, want, 32);
+	/* ObjGet truncates to len; an enormous len is just "all of it". */
+	assert_int_equal(call(SYS_OBJ_GET, SW_RW, SW_RW + 64, 10, 0), 10);
+	assert_int_equal(sw_user_page(SW_RW + 64)[10], SW_FILL);
+	assert_int_equal(call(SYS_OBJ_GET, SW_RW, SW_RW + 64, HUGE, 0), 100);
+	assert_memory_equal(sw_user_page(SW_RW + 64), sw_user_page(SW_RO), 100);
+	refused(SYS_OBJ_GET, SW_RW, SW_RO, 10, 0, SYS_EFAULT);
+	refused(SYS_OBJ_GET, SW_RW, RW_END - 8, 100, 0, SYS_EFAULT);
+	/* ObjList: as many hashes as fit. */
+	assert_int_equal(call(SYS_OBJ_LIST, SW_RW + 1024, HUGE, 0, 0), 1);
+	assert_memory_equal(sw_user_page(SW_RW + 1024), hash, 32);
+	refused(SYS_OBJ_LIST, SW_RO, 32, 0, 0, SYS_EFAULT);
+	refused(SYS_OBJ_LIST, RW_END - 16, 32, 0, 0, SYS_EFAULT);
+	/* Only the owner deletes. */
+	sw_set_caller(SW_STRANGER);
+	put_bytes(SW_RW, hash, 32);
+	refused(SYS_OBJ_DELETE, SW_RW, 0, 0, 0, SYS_EPERM);
+	assert_int_equal(call(SYS_OBJ_GET, SW_RW, SW_RW + 64, 4, 0), 4); /* anyone reads */
+	sw_set_caller(SW_TRUSTED);
+	assert_int_equal(call(SYS_OBJ_DELETE, SW_RW, 0, 0, 0), 0);
+	refused(SYS_OBJ_DELETE, SW_RW, 0, 0, 0, SYS_ENOENT);
+	sw_state(&s);
+	assert_int_equal(s.objects, 0);
+}
+
+static void test_obj_put_signed(void **state)
+{
+	uint8_t sig[ED25519_SIGNATURE_LEN], hash[32];
+	struct sw_state s;
+
+	(void)state;
+	ed25519_sign(sw_seed(), sw_principal()->key, sw_user_page(SW_RO), 64, sig);
+	put_bytes(SW_RW, sig, sizeof(sig));
+	/* Another content, or another caller, with this signature: refused. */
+	refused(SYS_OBJ_PUT_SIGNED, SW_RO, 63, SW_RW, SW_RW + 256, SYS_EPERM);
+	refused(SYS_OBJ_PUT_SIGNED, SW_RO + 1, 64, SW_RW, SW_RW + 256, SYS_EPERM);
+	/* Good, but the hash has nowhere to go: nothing stored. */
+	refused(SYS_OBJ_PUT_SIGNED, SW_RO, 64, SW_RW, SW_RO2, SYS_EFAULT);
+	refused(SYS_OBJ_PUT_SIGNED, SW_RO, 64, SW_RW, RW_END - 16, SYS_EFAULT);
+	sw_set_caller(SW_STRANGER);
+	put_bytes(SW_RW, sig, sizeof(sig));
+	refused(SYS_OBJ_PUT_SIGNED, SW_RO, 64, SW_RW, SW_RW + 256, SYS_EPERM);
+	sw_set_caller(SW_TRUSTED);
+	assert_int_equal(call(SYS_OBJ_PUT_SIGNED, SW_RO, 64, SW_RW, SW_RW + 256), 0);
+	blake3_hash(sw_user_page(SW_RO), 64, hash);
+	assert_memory_equal(sw_user_page(SW_RW + 256), hash, 32);
+	sw_state(&s);
+	assert_int_equal(s.objects, 1);
+}
+
+static void test_spawn_and_wait(void **state)
+{
+	static const char names[] = "stay" "quick.elf" "crash" "stay\0junk";
+
+	(void)state;
+	put_bytes(SW_RW, names, sizeof(names));
+	int64_t stay = call(SYS_SPAWN, SW_RW, 4, 0, 0);
+	assert_true(stay >= PROCESS_KERNEL_COUNT && stay < PROCESS_MAX);
+	int64_t quick = call(SYS_SPAWN, SW_RW + 4, 9, 0, 0); /* by file name */
+	assert_true(quick >= PROCESS_KERNEL_COUNT && quick < PROCESS_MAX);
+	assert_int_equal(call(SYS_WAIT_TASK, (uint64_t)quick, 0, 0, 0), SW_QUICK_EXIT);
+	int64_t crash = call(SYS_SPAWN, SW_RW + 13, 5, 0, 0);
+	assert_int_equal(call(SYS_WAIT_TASK, (uint64_t)crash, 0, 0, 0), SYS_EINTR);
+	/* A live child: WaitTask sleeps. */
+	struct sw_result r = sw_call(SYS_WAIT_TASK, (uint64_t)stay, 0, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_BLOCKED);
+	/* Only the parent may wait; nobody waits for itself. */
+	sw_set_caller(SW_STRANGER);
+	refused(SYS_WAIT_TASK, (uint64_t)stay, 0, 0, 0, SYS_ENOENT);
+	refused(SYS_WAIT_TASK, PID_SLOT(sw_pid(SW_STRANGER)), 0, 0, 0, SYS_ENOENT);
+	/* The name is all len bytes: one with a NUL inside names no module. */
+	put_bytes(SW_RW, names, sizeof(names));
+	refused(SYS_SPAWN, SW_RW + 18, 9, 0, 0, SYS_ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_every_refusal_changes_nothing, fresh_world),
+		cmocka_unit_test_setup(test_refusals_in_a_busy_world, fresh_world),
+		cmocka_unit_test_setup(test_exit_yield_getpid_gettime, fresh_world),
+		cmocka_unit_test_setup(test_print_reads_up_to_the_last_byte, fresh_world),
+		cmocka_unit_test_setup(test_write_queues_and_fills_up, fresh_world),
+		cmocka_unit_test_setup(test_receive_prefix_payload_then_zeros, fresh_world),
+		cmocka_unit_test_setup(test_read_gives_the_payload_only, fresh_world),
+		cmocka_unit_test_setup(test_get_principal, fresh_world),
+		cmocka_unit_test_setup(test_allocate_and_free, fresh_world),
+		cmocka_unit_test_setup(test_allocate_out_of_memory_keeps_nothing, fresh_world),
+		cmocka_unit_test_setup(test_allocate_region_table_full, fresh_world),
+		cmocka_unit_test_setup(test_free_is_per_process, fresh_world),
+		cmocka_unit_test_setup(test_objects, fresh_world),
+		cmocka_unit_test_setup(test_obj_put_signed, fresh_world),
+		cmocka_unit_test_setup(test_spawn_and_wait, fresh_world),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
