@@ -10,6 +10,12 @@
 #ifndef CAMBIOS_SELFTEST_H
 #define CAMBIOS_SELFTEST_H
 
+/* A system call that exists only in SELFTEST=1 kernels (it is not part of
+ * the ABI in include/abi/): (value) -> value + 1, a round trip. The
+ * self-tests' assembly programs use it too. */
+#define SYS_TEST_ECHO 900
+
+#ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,10 +24,6 @@
 #ifndef CONFIG_SELFTEST
 #define CONFIG_SELFTEST 0
 #endif
-
-/* A system call that exists only in SELFTEST=1 kernels (it is not part of
- * the ABI in include/abi/): (value) -> value + 1, a round trip. */
-#define SYS_TEST_ECHO 900
 
 /* Records one check and prints its TEST line. Returns `ok`. */
 bool selftest_check(bool ok, const char *name);
@@ -51,5 +53,7 @@ void selftest_boundary(void);
 void selftest_sched(void);
 void selftest_timer(void);
 void selftest_smp(void);
+
+#endif /* __ASSEMBLER__ */
 
 #endif

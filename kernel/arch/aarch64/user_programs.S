@@ -5,13 +5,10 @@
  * literal pool inside the block). System calls follow include/abi/syscall.h:
  * number in x8, arguments in x0, x1.
  */
-#define SYS_EXIT 0
-#define SYS_PRINT 10
-#define SYS_TEST_ECHO 900
+#include <abi/syscall.h>
+#include <selftest.h>
+
 #define SYS_UNKNOWN 12345
-#define SYS_EINVAL 1      /* compared with cmn: the result is negative */
-#define SYS_EFAULT 14
-#define SYS_ENOSYS 38
 #define NOT_STOPPED 99
 #define PRINT_TOO_LONG 257
 
@@ -50,17 +47,17 @@ user_program_syscalls:
 	ldr x0, kernel_address
 	mov x1, #8
 	svc #0
-	cmn x0, #SYS_EFAULT
+	cmn x0, #-(SYS_EFAULT)  /* cmn: compare with the negative result */
 	b.ne 3f
 	mov x8, #SYS_PRINT
 	adr x0, message
 	mov x1, #PRINT_TOO_LONG
 	svc #0
-	cmn x0, #SYS_EINVAL
+	cmn x0, #-(SYS_EINVAL)
 	b.ne 4f
 	mov x8, #SYS_UNKNOWN
 	svc #0
-	cmn x0, #SYS_ENOSYS
+	cmn x0, #-(SYS_ENOSYS)
 	b.ne 5f
 	mov x0, #0
 	b exit

@@ -4,13 +4,10 @@
  * wherever the self-test maps them. System calls follow
  * include/abi/syscall.h: number in rax, arguments in rdi, rsi.
  */
-#define SYS_EXIT 0
-#define SYS_PRINT 10
-#define SYS_TEST_ECHO 900
+#include <abi/syscall.h>
+#include <selftest.h>
+
 #define SYS_UNKNOWN 12345
-#define SYS_EINVAL -1
-#define SYS_EFAULT -14
-#define SYS_ENOSYS -38
 #define NOT_STOPPED 99
 #define KERNEL_ADDRESS 0xffffffff80000000
 #define PRINT_TOO_LONG 257
