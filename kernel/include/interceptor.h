@@ -24,6 +24,7 @@
 
 #include <kerr.h>
 #include <process.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,8 +51,17 @@ struct interceptor {
 	kerr_t (*on_syscall)(kpid_t caller, uint64_t number);
 };
 
-/* The interceptor in force (the default until another is installed). */
-const struct interceptor *interceptor_current(void);
+/* The slot holding the interceptor in force (interceptor.c); read only
+ * through interceptor_current(). */
+extern _Atomic(const struct interceptor *) interceptor_in_force;
+
+/* The interceptor in force (the default until another is installed).
+ * Inline: every system call and every IPC operation asks, and an
+ * out-of-line call cost more than the load it wraps. */
+static inline const struct interceptor *interceptor_current(void)
+{
+	return atomic_load_explicit(&interceptor_in_force, memory_order_acquire);
+}
 
 /* Puts `i` in force; NULL restores the default. Every hook must be set. */
 void interceptor_install(const struct interceptor *i);

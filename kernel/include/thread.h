@@ -111,6 +111,12 @@ __must_check kerr_t thread_create_user(kpid_t pid, uint64_t entry, uint64_t sp, 
 /* The calling thread gives way to a ready thread of its band or above. */
 void sched_yield(void);
 
+/* One turn of an idle loop (interrupts off): runs whatever is ready now,
+ * else waits for the next interrupt. Work made ready while the CPU was
+ * idle -- programs spawned at boot, a thread woken by a message from
+ * another context -- starts at once instead of at the next tick. */
+void sched_idle_step(void);
+
 /* The calling thread sleeps for at least `ticks` ticks of the kernel's
  * clock (the BSP's). Not for the idle thread. */
 void sched_sleep(uint64_t ticks);

@@ -43,14 +43,10 @@ const struct interceptor interceptor_default = {
 	.on_syscall = allow_syscall,
 };
 
-static _Atomic(const struct interceptor *) in_force = &interceptor_default;
-
-const struct interceptor *interceptor_current(void)
-{
-	return atomic_load_explicit(&in_force, memory_order_acquire);
-}
+_Atomic(const struct interceptor *) interceptor_in_force = &interceptor_default;
 
 void interceptor_install(const struct interceptor *i)
 {
-	atomic_store_explicit(&in_force, i ? i : &interceptor_default, memory_order_release);
+	atomic_store_explicit(&interceptor_in_force, i ? i : &interceptor_default,
+			      memory_order_release);
 }

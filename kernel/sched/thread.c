@@ -185,6 +185,27 @@ void sched_yield(void)
 	arch_irq_restore(flags);
 }
 
+void sched_idle_step(void)
+{
+	struct cpu *cs = cpu_this();
+	bool ready = false;
+
+	/* Checked with interrupts off, and the wait enables them only as it
+	 * halts: a wake-up between the check and the halt raises the very
+	 * interrupt that ends the halt, so none is slept through. */
+	arch_irqflags_t flags = arch_irq_save();
+	if (cs->sched_started) {
+		spin_lock(&cs->sched_lock);
+		ready = cs->rq.ready != 0;
+		spin_unlock(&cs->sched_lock);
+	}
+	if (ready)
+		reschedule(cs);
+	else
+		arch_wait_for_interrupt();
+	arch_irq_restore(flags);
+}
+
 void sched_sleep(uint64_t ticks)
 {
 	struct cpu *cs = cpu_this();

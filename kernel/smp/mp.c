@@ -60,7 +60,7 @@ void cpu_idle_forever(void)
 	while (!panic_in_progress()) {
 		if (cpu_index() != 0)
 			run_posted_work(&seen);
-		arch_wait_for_interrupt();
+		sched_idle_step();
 	}
 	arch_halt_forever();
 }
