@@ -188,20 +188,12 @@ void sched_yield(void)
 void sched_idle_step(void)
 {
 	struct cpu *cs = cpu_this();
-	bool ready = false;
 
 	/* Checked with interrupts off, and the wait enables them only as it
 	 * halts: a wake-up between the check and the halt raises the very
 	 * interrupt that ends the halt, so none is slept through. */
 	arch_irqflags_t flags = arch_irq_save();
-	if (cs->sched_started) {
-		spin_lock(&cs->sched_lock);
-		ready = cs->rq.ready != 0;
-		spin_unlock(&cs->sched_lock);
-	}
-	if (ready)
-		reschedule(cs);
-	else
+	if (!cs->sched_started || !reschedule(cs))
 		arch_wait_for_interrupt();
 	arch_irq_restore(flags);
 }
@@ -247,8 +239,7 @@ void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx)
 			 * it): it lets whatever is ready run, else waits for the
 			 * next interrupt, and tries again. */
 			spin_unlock(&cs->sched_lock);
-			if (!reschedule(cs))
-				arch_wait_for_interrupt();
+			sched_idle_step();
 			continue;
 		}
 		kerr_t err = sched_block_current(&cs->rq, why, arg);
