@@ -38,4 +38,17 @@ enum sys_number {
 /* Print's most bytes per call (Write's is IPC_PAYLOAD_MAX). */
 #define SYS_PRINT_MAX 256
 
+/* WaitTask's optional second argument: where the kernel writes how the
+ * child ended, 16 bytes, so a child's exit code that looks like an error
+ * code (-4, or -6 for "ended by a fault") is never mistaken for one. The
+ * original's callers pass 0 (or nothing) and get the exit code alone. */
+#define SYS_TASK_EXITED 1     /* it called Exit; code is its argument */
+#define SYS_TASK_FAULTED 2    /* a fault ended it; code is 0 */
+#ifndef __ASSEMBLER__
+struct sys_task_status {
+	int64_t ended;        /* SYS_TASK_EXITED or SYS_TASK_FAULTED */
+	int64_t code;
+};
+#endif
+
 #endif

@@ -85,11 +85,23 @@ int64_t sys_wait_task(const struct syscall_frame *f)
 		return SYS_ENOENT;
 	const struct child *c = &children[f->arg[0]];
 	struct wait w = { .child = atomic_load(&c->pid) };
+	uint64_t status_out = f->arg[1];
 
 	if (w.child == 0 || PID_SLOT(w.child) != f->arg[0] || c->parent != process_current())
 		return SYS_ENOENT;
+	if (status_out && user_check_writable(status_out, sizeof(struct sys_task_status)) != K_OK)
+		return SYS_EFAULT;
 	sched_wait(BLOCK_CHILD, w.child, child_ended, &w);
 	if (w.forgotten)
 		return SYS_ENOENT;
-	return w.outcome.end == USER_END_EXITED ? w.outcome.exit_code : SYS_EINTR;
+	bool exited = w.outcome.end == USER_END_EXITED;
+	if (status_out) {
+		const struct sys_task_status status = {
+			.ended = exited ? SYS_TASK_EXITED : SYS_TASK_FAULTED,
+			.code = exited ? w.outcome.exit_code : 0,
+		};
+		if (copy_to_user(status_out, &status, sizeof(status)) != K_OK)
+			return SYS_EFAULT;
+	}
+	return exited ? w.outcome.exit_code : SYS_EINTR;
 }

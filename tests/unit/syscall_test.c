@@ -529,9 +529,22 @@ static void test_spawn_and_wait(void **state)
 	assert_true(stay >= PROCESS_KERNEL_COUNT && stay < PROCESS_MAX);
 	int64_t quick = call(SYS_SPAWN, SW_RW + 4, 9, 0, 0); /* by file name */
 	assert_true(quick >= PROCESS_KERNEL_COUNT && quick < PROCESS_MAX);
-	assert_int_equal(call(SYS_WAIT_TASK, (uint64_t)quick, 0, 0, 0), SW_QUICK_EXIT);
+	/* A status buffer that cannot be written is refused before the wait,
+	 * and the child can still be waited for. */
+	refused(SYS_WAIT_TASK, (uint64_t)quick, SW_RO, 0, 0, SYS_EFAULT);
+	refused(SYS_WAIT_TASK, (uint64_t)quick, SW_RW + SW_RW_PAGES * SW_PAGE - 8, 0, 0,
+		SYS_EFAULT);
+	refused(SYS_WAIT_TASK, (uint64_t)quick, SW_SUPER, 0, 0, SYS_EFAULT);
+	assert_int_equal(call(SYS_WAIT_TASK, (uint64_t)quick, SW_RW + 512, 0, 0), SW_QUICK_EXIT);
+	struct sys_task_status status;
+	memcpy(&status, sw_user_page(SW_RW + 512), sizeof(status));
+	assert_int_equal(status.ended, SYS_TASK_EXITED);
+	assert_int_equal(status.code, SW_QUICK_EXIT);
 	int64_t crash = call(SYS_SPAWN, SW_RW + 13, 5, 0, 0);
-	assert_int_equal(call(SYS_WAIT_TASK, (uint64_t)crash, 0, 0, 0), SYS_EINTR);
+	assert_int_equal(call(SYS_WAIT_TASK, (uint64_t)crash, SW_RW + 512, 0, 0), SYS_EINTR);
+	memcpy(&status, sw_user_page(SW_RW + 512), sizeof(status));
+	assert_int_equal(status.ended, SYS_TASK_FAULTED);
+	assert_int_equal(status.code, 0);
 	/* A live child: WaitTask sleeps. */
 	struct sw_result r = sw_call(SYS_WAIT_TASK, (uint64_t)stay, 0, 0, 0, 0, 0);
 	assert_int_equal(r.end, SW_BLOCKED);
