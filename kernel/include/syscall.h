@@ -21,6 +21,20 @@ struct syscall_frame {
 
 int64_t syscall_dispatch(const struct syscall_frame *frame);
 
+/* Every handler has the one shape the table needs, used or not. */
+typedef int64_t (*syscall_handler_t)(const struct syscall_frame *f);
+
+/* The dispatch table, indexed by number (NULL: SYS_ENOSYS), and its
+ * length. syscall_dispatch() is the reference path; the arch entry code
+ * takes a shortcut through the table for the common case, and only that:
+ * the default interceptor in force (whose hook allows every call,
+ * interceptor.h) and a listed number. Anything else -- another
+ * interceptor, a number past the table or in a gap, the self-tests' call
+ * -- goes through syscall_dispatch(). The shortcut saves a call, a frame
+ * and a return on every system call. */
+extern const syscall_handler_t syscall_handlers[];
+extern const uint64_t syscall_slots;
+
 /* A kernel error as the result user space sees. */
 int64_t syscall_error(kerr_t err);
 
