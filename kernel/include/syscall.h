@@ -3,8 +3,9 @@
  *
  * Each arch's entry path (SYSCALL on x86_64, SVC from EL0 on AArch64)
  * saves the user's registers, fills a struct syscall_frame in the same
- * shape on both architectures, and calls syscall_dispatch(), whose return
- * value goes back to user space in rax / x0. The calls are listed once, in
+ * shape on both architectures, and calls syscall_dispatch() -- or, in the
+ * common case, the handler straight from syscall_handlers (below) -- whose
+ * return value goes back to user space in rax / x0. The calls are listed once, in
  * include/abi/syscalls.def (numbers, handlers); error codes are in
  * include/abi/errors.h.
  */

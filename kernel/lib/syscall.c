@@ -2,7 +2,10 @@
  * syscall: the portable system-call dispatcher (see syscall.h).
  *
  * Decode, check, then perform: the interceptor's pre-syscall hook sees
- * every call (with the calling process) and may refuse it; then the call's
+ * every call (with the calling process) and may refuse it -- but for the
+ * default interceptor's, which allows every call and is decided without
+ * being called (interceptor.h; the arch entry code decides it the same
+ * way and then uses the table itself, syscall.h); then the call's
  * handler is found in a table indexed by number, built from the one list
  * in include/abi/syscalls.def, so the numbers user space is compiled
  * against and the kernel's dispatch cannot drift apart. An unlisted number
