@@ -78,6 +78,32 @@ void cpu_claim(struct cpu *c, unsigned index);
  * CPU has installed its own, there is one CPU and it is CPU 0). */
 struct cpu *cpu_this(void);
 
+/* cpu_this() for code entered from user mode, inline: the system-call
+ * path asks on every call, and the out-of-line cpu_this() with its
+ * boot-time check cost more than the one load it wraps. Only valid once
+ * this CPU has installed its struct, which it does before it first enters
+ * user mode. The host tests (hosted: no GS, no TPIDR_EL1) take cpu_this().
+ * volatile: a thread that blocked may resume on another CPU, so the
+ * register is read again each time, never reused across a call. */
+static inline struct cpu *cpu_this_entered(void)
+{
+#if __STDC_HOSTED__
+	return cpu_this();
+#elif defined(__x86_64__)
+	struct cpu *c;
+
+	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(c) : "i"(CPU_SELF));
+	return c;
+#elif defined(__aarch64__)
+	struct cpu *c;
+
+	__asm__ volatile("mrs %0, tpidr_el1" : "=r"(c));
+	return c;
+#else
+#error "cpu_this_entered: no per-CPU register for this architecture"
+#endif
+}
+
 /* The running CPU's index. */
 static inline unsigned cpu_index(void)
 {

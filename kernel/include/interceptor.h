@@ -10,7 +10,10 @@
  * rules only: the endpoints are in range (K_EINVAL), the payload is at most
  * IPC_PAYLOAD_MAX bytes (K_EINVAL), and a process may not send to an
  * endpoint it owns itself (K_EPERM: a self-send is a loop, never a
- * message). Its system-call hook allows everything.
+ * message). Its system-call hook allows everything, and the system-call
+ * entry paths rely on that: while the default is in force they decide its
+ * "allow" themselves, without calling the hook (syscall.c, the arch entry
+ * code). Another policy for system calls is another interceptor.
  *
  * The system-call hook runs before every system call is decoded, with the
  * calling process (PID_NONE for code that runs outside any process); a

@@ -3,8 +3,9 @@
  *
  * Each arch's entry path (SYSCALL on x86_64, SVC from EL0 on AArch64)
  * saves the user's registers, fills a struct syscall_frame in the same
- * shape on both architectures, and calls syscall_dispatch(), whose return
- * value goes back to user space in rax / x0. The calls are listed once, in
+ * shape on both architectures, and calls syscall_dispatch() -- or, in the
+ * common case, the handler straight from syscall_handlers (below) -- whose
+ * return value goes back to user space in rax / x0. The calls are listed once, in
  * include/abi/syscalls.def (numbers, handlers); error codes are in
  * include/abi/errors.h.
  */
@@ -20,6 +21,20 @@ struct syscall_frame {
 };
 
 int64_t syscall_dispatch(const struct syscall_frame *frame);
+
+/* Every handler has the one shape the table needs, used or not. */
+typedef int64_t (*syscall_handler_t)(const struct syscall_frame *f);
+
+/* The dispatch table, indexed by number (NULL: SYS_ENOSYS), and its
+ * length. syscall_dispatch() is the reference path; the arch entry code
+ * takes a shortcut through the table for the common case, and only that:
+ * the default interceptor in force (whose hook allows every call,
+ * interceptor.h) and a listed number. Anything else -- another
+ * interceptor, a number past the table or in a gap, the self-tests' call
+ * -- goes through syscall_dispatch(). The shortcut saves a call, a frame
+ * and a return on every system call. */
+extern const syscall_handler_t syscall_handlers[];
+extern const uint64_t syscall_slots;
 
 /* A kernel error as the result user space sees. */
 int64_t syscall_error(kerr_t err);

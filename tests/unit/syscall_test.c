@@ -21,6 +21,7 @@
 #include <abi/syscall.h>
 #include <crypto/blake3.h>
 #include <crypto/ed25519.h>
+#include <interceptor.h>
 #include <ipc.h>
 #include <sys_memory.h>
 
@@ -557,6 +558,60 @@ static void test_spawn_and_wait(void **state)
 	refused(SYS_SPAWN, SW_RW + 18, 9, 0, 0, SYS_ENOENT);
 }
 
+/* ------------------------------------------------------ the interceptor */
+
+/* The dispatcher decides the default interceptor's "allow" without its
+ * hook; another interceptor's hook must still see every call -- listed,
+ * unlisted and past the table -- with the caller, before any handler. */
+static kpid_t seen_caller[8];
+static uint64_t seen_number[8];
+static unsigned seen;
+static kerr_t verdict;
+
+static kerr_t watch_syscall(kpid_t caller, uint64_t number)
+{
+	if (seen < sizeof(seen_number) / sizeof(seen_number[0])) {
+		seen_caller[seen] = caller;
+		seen_number[seen] = number;
+	}
+	seen++;
+	return verdict;
+}
+
+static const struct interceptor watcher = {
+	.name = "watcher",
+	.on_send = NULL,
+	.on_receive = NULL,
+	.on_syscall = watch_syscall,
+};
+
+static void test_another_interceptor_sees_every_call(void **state)
+{
+	(void)state;
+	interceptor_install(&watcher);
+	seen = 0;
+	verdict = K_OK;
+	assert_int_equal(call(SYS_GETPID, 0, 0, 0, 0), PID_SLOT(sw_pid(SW_TRUSTED)));
+	assert_int_equal(call(5, 0, 0, 0, 0), SYS_ENOSYS); /* a gap */
+	assert_int_equal(call(HUGE, 0, 0, 0, 0), SYS_ENOSYS);
+	assert_int_equal(seen, 3);
+	assert_int_equal(seen_caller[0], sw_pid(SW_TRUSTED));
+	assert_int_equal(seen_number[0], SYS_GETPID);
+	assert_int_equal(seen_number[1], 5);
+	assert_int_equal(seen_number[2], HUGE);
+	/* A refusal comes back as its SYS_E* code, and nothing runs. */
+	verdict = K_EPERM;
+	sw_set_caller(SW_STRANGER);
+	refused(SYS_GETPID, 0, 0, 0, 0, SYS_EPERM);
+	refused(SYS_ALLOCATE, SW_PAGE, 0, 0, 0, SYS_EPERM);
+	assert_int_equal(seen, 5);
+	assert_int_equal(seen_caller[4], sw_pid(SW_STRANGER));
+	/* Back to the default: allowed without a hook. */
+	interceptor_install(NULL);
+	assert_int_equal(call(SYS_GETPID, 0, 0, 0, 0), PID_SLOT(sw_pid(SW_STRANGER)));
+	assert_int_equal(seen, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -575,6 +630,7 @@ int main(void)
 		cmocka_unit_test_setup(test_objects, fresh_world),
 		cmocka_unit_test_setup(test_obj_put_signed, fresh_world),
 		cmocka_unit_test_setup(test_spawn_and_wait, fresh_world),
+		cmocka_unit_test_setup(test_another_interceptor_sees_every_call, fresh_world),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

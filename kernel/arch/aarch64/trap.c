@@ -7,8 +7,9 @@
  * trap_dispatch() (kernel/lib/trap.c), which owns the policy: report,
  * resume an expected fault, pass a user fault to its hook, or panic.
  *
- * One exception is not a trap: an SVC from EL0 is the system-call entry
- * and goes to aarch64_syscall_entry() (syscall.c).
+ * One exception is not a trap: an SVC from EL0 is the system-call entry,
+ * which vectors.S tells apart and runs itself (svc_entry); it never comes
+ * here.
  *
  * Decoding is table-driven by ESR_EL1.EC (ARM ARM D17.2.37). Aborts get a
  * name that includes the fault status code in words ("data abort
@@ -32,8 +33,7 @@
 #include "sysreg.h"
 #include "trap_frame.h"
 
-/* ESR_EL1 layout. */
-#define ESR_EC_SHIFT 26
+/* ESR_EL1 layout (the class's place is in trap_frame.h, for vectors.S). */
 #define ESR_EC_MASK 0x3f
 #define ESR_ISS_MASK 0x1ffffff
 #define ISS_ABORT_FNV (1u << 10)   /* FAR is not valid */
@@ -47,7 +47,7 @@ enum esr_class {
 	EC_FP_ACCESS = 0x07,       /* FP/SIMD use while CPACR_EL1.FPEN traps it */
 	EC_BTI = 0x0d,
 	EC_ILLEGAL_STATE = 0x0e,   /* ERET to an illegal PSTATE */
-	EC_SVC64 = 0x15,
+	EC_SVC64 = ESR_EC_SVC64,
 	EC_SYSREG = 0x18,          /* trapped MSR/MRS/system instruction */
 	EC_IABT_LOWER = 0x20,
 	EC_IABT_CURRENT = 0x21,
@@ -246,11 +246,6 @@ void aarch64_trap_entry(uint64_t vec_id, struct trap_frame *f)
 		.frame = f,
 	};
 
-	if (VEC_SOURCE(vec_id) == VEC_SOURCE_LOWER_A64 && VEC_TYPE(vec_id) == VEC_TYPE_SYNC &&
-	    esr_class(f->esr) == EC_SVC64) {
-		aarch64_syscall_entry(f);
-		return;
-	}
 	if (VEC_TYPE(vec_id) == VEC_TYPE_IRQ && (VEC_SOURCE(vec_id) == VEC_SOURCE_CUR_SPX ||
 						 VEC_SOURCE(vec_id) == VEC_SOURCE_LOWER_A64)) {
 		aarch64_interrupt();

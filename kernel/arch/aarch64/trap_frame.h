@@ -25,6 +25,18 @@
 #define TF_RECORD 288     /* frame record {x29, elr}: backtraces walk through traps */
 #define TRAP_FRAME_SIZE 304 /* a multiple of 16: SP stays aligned (SCTLR.SA) */
 
+/* ESR_EL1's exception class, bits 31:26, and the one vectors.S looks for
+ * (ARM ARM D17.2.37). */
+#define ESR_EC_SHIFT 26
+#define ESR_EC_BITS 6
+#define ESR_EC_SVC64 0x15       /* SVC from AArch64 */
+
+/* svc_entry's struct syscall_frame: its nr is the word SVC_NR_BELOW bytes
+ * below the trap frame, so its arguments are the frame's x0-x5; SVC_EXTRA
+ * bytes keep that word below the stack pointer's 16-byte alignment. */
+#define SVC_NR_BELOW 8
+#define SVC_EXTRA 16
+
 /* Which of the 16 vector-table entries fired: (source << 2) | type. */
 #define VEC_TYPE_SYNC 0
 #define VEC_TYPE_IRQ 1
@@ -54,6 +66,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <syscall.h>
 
 struct trap_frame {
 	uint64_t x[31];
@@ -76,12 +89,15 @@ _Static_assert(offsetof(struct trap_frame, far) == TF_FAR, "vectors.S: far");
 _Static_assert(offsetof(struct trap_frame, record) == TF_RECORD, "vectors.S: record");
 _Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "vectors.S: frame size");
 _Static_assert(TRAP_FRAME_SIZE % 16 == 0, "the stack pointer must stay 16-byte aligned");
+_Static_assert(offsetof(struct syscall_frame, nr) == 0 &&
+		       offsetof(struct syscall_frame, arg) == SVC_NR_BELOW &&
+		       sizeof(((struct syscall_frame *)0)->arg[0]) == sizeof(uint64_t) && TF_X0 == 0,
+	       "vectors.S: a syscall_frame is the word below the trap frame, then its x0-x5");
+_Static_assert(SVC_EXTRA % 16 == 0 && SVC_EXTRA >= SVC_NR_BELOW,
+	       "vectors.S: svc_entry keeps sp aligned and its word below it");
 
 /* vectors.S -> trap.c: every exception, with its VEC_ID(). */
 void aarch64_trap_entry(uint64_t vec_id, struct trap_frame *f);
-
-/* trap.c -> syscall.c: an SVC from EL0; the result goes to f->x[0]. */
-void aarch64_syscall_entry(struct trap_frame *f);
 
 /* vectors.S: moves the running stack from SP_EL0 to SP_EL1 and selects
  * SP_EL1 (EL1t -> EL1h). Called once, from arch_exceptions_init(). */

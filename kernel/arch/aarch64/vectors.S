@@ -23,6 +23,10 @@
  * from the handler into the interrupted code, calls
  * aarch64_trap_entry(vec_id, frame), then restores everything, including
  * ELR/SPSR/SP_EL0 as the C side may have changed them, and ERETs.
+ *
+ * The one exception: an SVC from EL0, a system call, is told apart at the
+ * top of the EL0 synchronous entry (ESR_EL1.EC) and takes svc_entry, which
+ * saves only what the C code does not keep for it -- see there.
  */
 #include "trap_frame.h"
 
@@ -33,6 +37,21 @@
 	sub sp, sp, #TRAP_FRAME_SIZE
 	stp x0, x1, [sp, #TF_X0]
 	mov x0, #VEC_ID(\source, \type)
+	b trap_common
+.endm
+
+/* EL0 synchronous: a system call (EC = SVC64) goes to svc_entry, every
+ * other exception to trap_common like the rest. ESR_EL1 is 64 bits (ISS2
+ * above bit 31), so the class is extracted, not shifted out. */
+.macro vector_el0_sync
+	.balign 128
+	sub sp, sp, #TRAP_FRAME_SIZE
+	stp x0, x1, [sp, #TF_X0]
+	mrs x0, esr_el1
+	ubfx x1, x0, #ESR_EC_SHIFT, #ESR_EC_BITS
+	cmp x1, #ESR_EC_SVC64
+	b.eq svc_entry
+	mov x0, #VEC_ID(VEC_SOURCE_LOWER_A64, VEC_TYPE_SYNC)
 	b trap_common
 .endm
 
@@ -48,7 +67,7 @@ aarch64_vectors:
 	vector_entry VEC_SOURCE_CUR_SPX, VEC_TYPE_IRQ
 	vector_entry VEC_SOURCE_CUR_SPX, VEC_TYPE_FIQ
 	vector_entry VEC_SOURCE_CUR_SPX, VEC_TYPE_SERROR
-	vector_entry VEC_SOURCE_LOWER_A64, VEC_TYPE_SYNC
+	vector_el0_sync
 	vector_entry VEC_SOURCE_LOWER_A64, VEC_TYPE_IRQ
 	vector_entry VEC_SOURCE_LOWER_A64, VEC_TYPE_FIQ
 	vector_entry VEC_SOURCE_LOWER_A64, VEC_TYPE_SERROR
@@ -112,6 +131,92 @@ trap_common:
 	add sp, sp, #TRAP_FRAME_SIZE
 	eret
 	.size trap_common, . - trap_common
+
+/*
+ * svc_entry: a system call from EL0. x0/x1 are saved in the struct
+ * trap_frame the vector reserved, x0 = ESR_EL1; the number is in x8, the
+ * arguments in x0-x5 (include/abi/syscall.h).
+ *
+ * What is saved, and why that is enough. The C code keeps x19-x29 and the
+ * stack pointer for its caller (AAPCS64), also when the call blocks and
+ * other threads run in between (the switch keeps them too). What it does
+ * not keep -- x0-x18 and x30 -- is saved here and every one of them but
+ * x0 (the result) is put back, so the program sees its own values and no
+ * kernel value. ELR, SPSR and SP_EL0 are saved and put back because
+ * another thread's exceptions may change them while this call blocks.
+ * The frame record {x29, ELR} links backtraces into the program as in
+ * trap_common, and holds the program's x29 for the return. x19-x29 (but
+ * that record) and FAR are not saved: nothing reads a system call's frame
+ * but this path (a fault in the kernel during the call has a frame of its
+ * own), which is what makes this entry cheap.
+ *
+ * The call itself: struct syscall_frame {nr, arg[6]} is laid out as the
+ * word just below the trap frame (x8, the number) followed by the frame's
+ * x0-x5 -- the same words, no copy (checked in trap_frame.h). Then, as on
+ * x86_64 (syscall.h): with the default interceptor in force, whose hook
+ * allows every call, and a listed number, the handler is called straight
+ * from the table; anything else goes through syscall_dispatch(), whose
+ * interceptor hook sees it first. The handler's result comes back in x0.
+ */
+svc_entry:
+	stp x2, x3, [sp, #TF_X0 + 2 * 8]
+	stp x4, x5, [sp, #TF_X0 + 4 * 8]
+	stp x6, x7, [sp, #TF_X0 + 6 * 8]
+	stp x8, x9, [sp, #TF_X0 + 8 * 8]
+	stp x10, x11, [sp, #TF_X0 + 10 * 8]
+	stp x12, x13, [sp, #TF_X0 + 12 * 8]
+	stp x14, x15, [sp, #TF_X0 + 14 * 8]
+	stp x16, x17, [sp, #TF_X0 + 16 * 8]
+	str x18, [sp, #TF_X0 + 18 * 8]
+	mrs x2, sp_el0
+	stp x30, x2, [sp, #TF_X30]          /* x30, then sp_el0 right after it */
+	mrs x2, elr_el1
+	mrs x3, spsr_el1
+	stp x2, x3, [sp, #TF_ELR]
+	str x0, [sp, #TF_ESR]
+	stp x29, x2, [sp, #TF_RECORD]       /* {fp, "return address" = elr} */
+	add x29, sp, #TF_RECORD
+	str x8, [sp, #-SVC_NR_BELOW]        /* syscall_frame.nr */
+	sub x0, sp, #SVC_NR_BELOW           /* the struct syscall_frame */
+	sub sp, sp, #SVC_EXTRA              /* keeps that word, and sp aligned */
+	adrp x9, interceptor_in_force
+	ldr x9, [x9, :lo12:interceptor_in_force] /* compared only, never followed */
+	adrp x10, interceptor_default
+	add x10, x10, :lo12:interceptor_default
+	cmp x9, x10
+	b.ne 2f
+	adrp x9, syscall_slots
+	ldr x9, [x9, :lo12:syscall_slots]
+	cmp x8, x9
+	b.hs 2f
+	adrp x9, syscall_handlers
+	add x9, x9, :lo12:syscall_handlers
+	ldr x9, [x9, x8, lsl #3]
+	cbz x9, 2f
+	blr x9
+3:	add sp, sp, #SVC_EXTRA
+	ldp x2, x3, [sp, #TF_ELR]
+	msr elr_el1, x2
+	msr spsr_el1, x3
+	ldp x30, x2, [sp, #TF_X30]
+	msr sp_el0, x2
+	ldr x29, [sp, #TF_RECORD]           /* the program's x29 */
+	ldr x1, [sp, #TF_X0 + 1 * 8]
+	ldp x2, x3, [sp, #TF_X0 + 2 * 8]
+	ldp x4, x5, [sp, #TF_X0 + 4 * 8]
+	ldp x6, x7, [sp, #TF_X0 + 6 * 8]
+	ldp x8, x9, [sp, #TF_X0 + 8 * 8]
+	ldp x10, x11, [sp, #TF_X0 + 10 * 8]
+	ldp x12, x13, [sp, #TF_X0 + 12 * 8]
+	ldp x14, x15, [sp, #TF_X0 + 14 * 8]
+	ldp x16, x17, [sp, #TF_X0 + 16 * 8]
+	ldr x18, [sp, #TF_X0 + 18 * 8]
+	add sp, sp, #TRAP_FRAME_SIZE
+	eret
+	/* Not the shortcut's case: the full path (x0 is still the frame). */
+2:	bl syscall_dispatch
+	b 3b
+	.size svc_entry, . - svc_entry
 
 /*
  * void aarch64_switch_to_sp_el1(void)

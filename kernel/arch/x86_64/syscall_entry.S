@@ -4,13 +4,24 @@
  * The CPU has put the user's rip in rcx and rflags in r11, cleared the
  * flags in SFMASK (interrupts off) and switched to ring 0 -- but not the
  * stack. So: swapgs to reach the per-CPU block, park the user rsp there,
- * switch to the kernel entry stack, build a struct syscall_frame
- * {nr = rax, args = rdi rsi rdx r10 r8 r9} and call syscall_dispatch().
+ * switch to the kernel entry stack, push a struct syscall_frame
+ * {nr = rax, args = rdi rsi rdx r10 r8 r9} (highest field first) and run
+ * the call.
+ *
+ * Running it: syscall_dispatch() is the one full path. The common case is
+ * taken here instead, through the same table (syscall.h): the default
+ * interceptor in force, whose hook allows every call, and a number with a
+ * handler. Then the handler is called straight from the table, saving the
+ * dispatcher's call, frame and return. Anything else -- another
+ * interceptor, an unlisted number -- goes through syscall_dispatch(),
+ * whose interceptor hook sees it first.
  *
  * Returning with sysretq is only safe to a canonical lower-half rip: sysret
  * to a non-canonical address faults in ring 0 on the user's stack (the
  * classic SYSRET vulnerability). Such a return is refused in C instead.
- * Scratch registers are cleared so no kernel value leaks to user space.
+ * Every scratch register but rax (the result) and rcx/r11 (the user's rip
+ * and rflags) is cleared, so no kernel value leaks to user space; the C
+ * code preserves the others.
  */
 #include "percpu.h"
 
@@ -27,24 +38,29 @@ syscall_entry:
 	pushq %gs:CPU_USER_SP
 	pushq %rcx
 	pushq %r11
-	subq $FRAME_SIZE, %rsp
-	movq %rax, 0(%rsp)
-	movq %rdi, 8(%rsp)
-	movq %rsi, 16(%rsp)
-	movq %rdx, 24(%rsp)
-	movq %r10, 32(%rsp)
-	movq %r8, 40(%rsp)
-	movq %r9, 48(%rsp)
-	movq %rsp, %rdi
-	call syscall_dispatch
-	addq $FRAME_SIZE, %rsp
+	pushq %r9                   /* the frame, from its last field down */
+	pushq %r8
+	pushq %r10
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rax                  /* nr, at the frame's start */
+	movq %rsp, %rdi             /* the handler's argument: the frame */
+	cmpq $interceptor_default, interceptor_in_force(%rip)
+	jne 2f
+	cmpq syscall_slots(%rip), %rax
+	jae 2f
+	movq syscall_handlers(, %rax, 8), %rax
+	testq %rax, %rax
+	jz 2f
+	call *%rax
+3:	addq $FRAME_SIZE, %rsp
 	popq %r11
 	popq %rcx
 	popq %rsi                   /* the user's rsp */
 	movq %rcx, %rdx
-	shrq $USER_HALF_SHIFT, %rdx
+	shrq $USER_HALF_SHIFT, %rdx /* and rdx is 0 when it is a user address */
 	jnz 1f
-	xorl %edx, %edx
 	xorl %edi, %edi
 	xorl %r8d, %r8d
 	xorl %r9d, %r9d
@@ -56,3 +72,6 @@ syscall_entry:
 1:	movq %rcx, %rdi
 	call syscall_bad_return
 	ud2
+	/* Not the shortcut's case: the full path (rdi is still the frame). */
+2:	call syscall_dispatch
+	jmp 3b
