@@ -6,6 +6,13 @@
  * when a slot is reused by a new process, the stale table is cleared on
  * first contact, so a new process never inherits its predecessor's rights.
  * Decode, then perform: every check happens before any entry changes.
+ *
+ * An entry for endpoint e goes to slot e % CAP_SLOTS when that slot is
+ * free (its home), else to the first free one; a lookup tries the home
+ * first. Every IPC send and receive looks a right up, and with as many
+ * slots as endpoints nearly every entry is at home, so the common lookup
+ * is one probe instead of a scan of 32; a table that is filled in an
+ * unusual order still works, through the scan.
  */
 #include <cap.h>
 
@@ -44,6 +51,10 @@ static struct cap_table *table_of(kpid_t pid)
 
 static struct cap_entry *find(struct cap_table *t, uint32_t endpoint)
 {
+	struct cap_entry *home = &t->entries[endpoint % CAP_SLOTS];
+
+	if (home->rights && home->endpoint == endpoint)
+		return home;
 	for (unsigned i = 0; i < CAP_SLOTS; i++) {
 		if (t->entries[i].rights && t->entries[i].endpoint == endpoint)
 			return &t->entries[i];
@@ -61,6 +72,8 @@ static kerr_t add(struct cap_table *t, uint32_t endpoint, cap_rights_t rights)
 {
 	struct cap_entry *e = find(t, endpoint);
 
+	if (!e && !t->entries[endpoint % CAP_SLOTS].rights)
+		e = &t->entries[endpoint % CAP_SLOTS];
 	for (unsigned i = 0; !e && i < CAP_SLOTS; i++) {
 		if (!t->entries[i].rights)
 			e = &t->entries[i];

@@ -48,7 +48,10 @@ struct ipc_message {
 	uint32_t length;             /* payload bytes */
 	bool has_principal;          /* false: the sender had no Principal */
 	struct principal sender;     /* written by the kernel only */
-	uint8_t payload[IPC_PAYLOAD_MAX];
+	/* Word-aligned in every ring slot, so the copies in and out of the
+	 * ring move words (after the 45 bytes above it would sit at odd
+	 * offsets that differ from slot to slot). */
+	uint8_t payload[IPC_PAYLOAD_MAX] __attribute__((aligned(8)));
 };
 
 /* Empties every endpoint, installs the default interceptor, prints one

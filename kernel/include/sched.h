@@ -74,6 +74,8 @@ struct task {
 	uint64_t ticks_run;     /* ticks during which it was running */
 	uint64_t switches_in;   /* times it was switched to */
 	struct task *next;      /* the next task in its band */
+	bool waiting;           /* on its CPU's list of blocked tasks */
+	struct task *wait_next; /* the next blocked task on that list */
 };
 
 struct run_queue {
@@ -83,6 +85,10 @@ struct run_queue {
 	struct task *current;   /* the running task (the idle task when none) */
 	struct task *idle;
 	uint64_t switches;      /* times a different task was switched to */
+	/* Every blocked task, oldest block first: a wake-up by reason walks
+	 * these few instead of every thread slot. */
+	struct task *wait_head, *wait_tail;
+	unsigned blocked;       /* tasks on that list */
 };
 
 /* The band of a priority (0 = IDLE's, 3 = HIGH and CRITICAL). */
@@ -105,8 +111,10 @@ void runq_init(struct run_queue *rq, struct task *idle);
  * K_EINVAL if it is not ready, already queued, or the idle task. */
 __must_check kerr_t runq_enqueue(struct run_queue *rq, struct task *t);
 
-/* Takes a queued task out (it stays ready). K_ENOENT if it is not queued
- * here. */
+/* Takes a task out of the list it is on here: a queued task out of its
+ * band (it stays ready), a blocked one out of the blocked list (it stays
+ * blocked, and no wake-up by reason finds it: for a task terminated from
+ * outside). K_ENOENT if it is on neither here. */
 __must_check kerr_t runq_remove(struct run_queue *rq, struct task *t);
 
 /* The head of the highest non-empty band, or NULL; nothing changes. */
@@ -125,14 +133,20 @@ struct task *sched_pick_next(struct run_queue *rq);
  * to yield to starts afresh. */
 bool sched_tick(struct run_queue *rq);
 
-/* The running task blocks (`why` with `arg`); the caller then picks the
- * next task and switches. */
+/* The running task blocks (`why` with `arg`) and joins the tail of the
+ * blocked list; the caller then picks the next task and switches. */
 __must_check kerr_t sched_block_current(struct run_queue *rq, enum block_reason why, uint64_t arg);
 
-/* A blocked task becomes ready and is queued. Returns true if it should
+/* A blocked task leaves the blocked list, becomes ready and is queued. Returns true if it should
  * preempt the running task at once (a higher band than the current
  * task's). K_EINVAL in *err if it was not blocked. */
 bool sched_wake(struct run_queue *rq, struct task *t, kerr_t *err);
+
+/* Wakes, oldest block first, every blocked task whose reason is `why`
+ * with an argument in [lo, hi] (sched_wake for each): one argument for a
+ * message or a child, 0..now for sleepers. Returns true if one of them
+ * should preempt the running task. */
+bool sched_wake_blocked(struct run_queue *rq, enum block_reason why, uint64_t lo, uint64_t hi);
 
 /* The current task ends: running -> terminated (its stack and process are
  * reclaimed by whoever reaps it). */
@@ -142,7 +156,8 @@ __must_check kerr_t sched_terminate_current(struct run_queue *rq);
  * first one that does not hold:
  *   "current is running", "idle is never queued",
  *   "queued tasks are ready", "bands hold their priorities",
- *   "ready count", "a reason only when blocked". */
+ *   "ready count", "a reason only when blocked",
+ *   "blocked list holds blocked tasks". */
 const char *runq_check(const struct run_queue *rq);
 
 #endif

@@ -123,8 +123,14 @@ static int64_t receive(const struct syscall_frame *f, bool block)
 	/* Writable first: a message once taken must reach the program. */
 	if (user_check_writable(f->arg[1], len) != K_OK)
 		return SYS_EFAULT;
-	r = (struct receive){ .self = process_current(), .endpoint = (uint32_t)endpoint,
-			      .len = len };
+	/* Field by field, not a compound literal: that would zero the whole
+	 * 292-byte buffer, which flatten() and the memset below write anyway
+	 * before any of it is copied out. */
+	r.self = process_current();
+	r.endpoint = (uint32_t)endpoint;
+	r.len = len;
+	r.written = 0;
+	r.err = K_OK;
 	if (block)
 		sched_wait(BLOCK_MESSAGE, endpoint, receive_once, &r);
 	else

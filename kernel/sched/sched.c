@@ -4,6 +4,11 @@
  * Each band is a singly linked FIFO (head, tail); enqueue is O(1), the
  * pick scans at most SCHED_BANDS heads, and removal (rare: a task
  * terminated or moved while ready) walks its band.
+ *
+ * Blocked tasks are on one more singly linked FIFO, the blocked list, in
+ * the order they blocked: a wake-up by reason (a message sent, a child
+ * ended, a tick) walks only the tasks that are blocked -- a handful --
+ * and wakes the matching ones in the order they began to wait.
  */
 #include <sched.h>
 
@@ -64,11 +69,54 @@ kerr_t runq_enqueue(struct run_queue *rq, struct task *t)
 	return K_OK;
 }
 
+/* Appends a task that has just blocked to the blocked list. */
+static void wait_append(struct run_queue *rq, struct task *t)
+{
+	t->wait_next = NULL;
+	if (rq->wait_tail)
+		rq->wait_tail->wait_next = t;
+	else
+		rq->wait_head = t;
+	rq->wait_tail = t;
+	t->waiting = true;
+	rq->blocked++;
+}
+
+/* Unlinks t, which follows prev (NULL: t is the head). */
+static void wait_unlink(struct run_queue *rq, struct task *t, struct task *prev)
+{
+	if (prev)
+		prev->wait_next = t->wait_next;
+	else
+		rq->wait_head = t->wait_next;
+	if (rq->wait_tail == t)
+		rq->wait_tail = prev;
+	t->wait_next = NULL;
+	t->waiting = false;
+	rq->blocked--;
+}
+
+/* Takes t off the blocked list; K_ENOENT if it is not on this one. */
+static kerr_t wait_remove(struct run_queue *rq, struct task *t)
+{
+	struct task *prev = NULL;
+
+	for (struct task *p = rq->wait_head; p; prev = p, p = p->wait_next) {
+		if (p == t) {
+			wait_unlink(rq, t, prev);
+			return K_OK;
+		}
+	}
+	return K_ENOENT;
+}
+
 kerr_t runq_remove(struct run_queue *rq, struct task *t)
 {
 	unsigned band = sched_band(t->priority);
 	struct task *prev = NULL;
 
+	if (t->waiting)
+		return wait_remove(rq, t);
 	if (!t->queued)
 		return K_ENOENT;
 	for (struct task *p = rq->head[band]; p; prev = p, p = p->next) {
@@ -151,17 +199,51 @@ bool sched_tick(struct run_queue *rq)
 
 kerr_t sched_block_current(struct run_queue *rq, enum block_reason why, uint64_t arg)
 {
-	return task_set_state(rq->current, TASK_BLOCKED, why, arg);
+	kerr_t err = task_set_state(rq->current, TASK_BLOCKED, why, arg);
+
+	if (err == K_OK)
+		wait_append(rq, rq->current);
+	return err;
+}
+
+/* A blocked task, already off the blocked list, becomes ready. */
+static bool make_ready(struct run_queue *rq, struct task *t, kerr_t *err)
+{
+	*err = task_set_state(t, TASK_READY, BLOCK_NONE, 0);
+	if (*err == K_OK)
+		*err = runq_enqueue(rq, t);
+	return *err == K_OK && (rq->current->is_idle ||
+				sched_band(t->priority) > sched_band(rq->current->priority));
 }
 
 bool sched_wake(struct run_queue *rq, struct task *t, kerr_t *err)
 {
-	*err = t->state == TASK_BLOCKED ? task_set_state(t, TASK_READY, BLOCK_NONE, 0) : K_EINVAL;
-	if (*err != K_OK)
+	if (t->state != TASK_BLOCKED) {
+		*err = K_EINVAL;
 		return false;
-	*err = runq_enqueue(rq, t);
-	return *err == K_OK && (rq->current->is_idle ||
-				sched_band(t->priority) > sched_band(rq->current->priority));
+	}
+	if (t->waiting)
+		(void)wait_remove(rq, t);
+	return make_ready(rq, t, err);
+}
+
+bool sched_wake_blocked(struct run_queue *rq, enum block_reason why, uint64_t lo, uint64_t hi)
+{
+	struct task *prev = NULL, *t = rq->wait_head;
+	bool preempt = false;
+	kerr_t err;
+
+	while (t) {
+		struct task *next = t->wait_next;
+		if (t->reason == why && t->reason_arg >= lo && t->reason_arg <= hi) {
+			wait_unlink(rq, t, prev);
+			preempt |= make_ready(rq, t, &err);
+		} else {
+			prev = t;
+		}
+		t = next;
+	}
+	return preempt;
 }
 
 kerr_t sched_terminate_current(struct run_queue *rq)
@@ -197,6 +279,20 @@ static long check_band(const struct run_queue *rq, unsigned band, const char **w
 	return n;
 }
 
+/* The blocked list: blocked tasks only, marked waiting, `blocked` of
+ * them, ending at its tail. */
+static bool check_blocked(const struct run_queue *rq)
+{
+	unsigned n = 0;
+	const struct task *last = NULL;
+
+	for (const struct task *t = rq->wait_head; t; last = t, t = t->wait_next) {
+		if (t->state != TASK_BLOCKED || !t->waiting || t->queued || ++n > rq->blocked)
+			return false;
+	}
+	return last == rq->wait_tail && n == rq->blocked;
+}
+
 const char *runq_check(const struct run_queue *rq)
 {
 	const char *what = NULL;
@@ -217,5 +313,7 @@ const char *runq_check(const struct run_queue *rq)
 		return "ready count";
 	if (rq->current->reason != BLOCK_NONE)
 		return "a reason only when blocked";
+	if (!check_blocked(rq))
+		return "blocked list holds blocked tasks";
 	return NULL;
 }

@@ -255,15 +255,10 @@ void sched_wake_all(enum block_reason why, uint64_t arg)
 {
 	struct cpu *cs = cpu_this(); /* every thread runs on the BSP until the SMP issue */
 	arch_irqflags_t flags = spin_lock_irqsave(&cs->sched_lock);
-	kerr_t err;
 
-	/* The woken run at the next switch point, in FIFO order in their band. */
-	for (unsigned i = 0; i < THREAD_MAX; i++) {
-		struct task *t = &threads[i].task;
-		if (threads[i].used && t->state == TASK_BLOCKED && t->reason == why &&
-		    t->reason_arg == arg)
-			(void)sched_wake(&cs->rq, t, &err);
-	}
+	/* The woken run at the next switch point, in the order they blocked
+	 * (the run queue's blocked list holds only blocked threads). */
+	(void)sched_wake_blocked(&cs->rq, why, arg, arg);
 	spin_unlock_irqrestore(&cs->sched_lock, flags);
 }
 
@@ -293,15 +288,8 @@ unsigned thread_count(void)
 /* Wakes this CPU's sleepers whose tick has come; the caller holds the lock. */
 static void wake_sleepers_locked(struct cpu *cs, uint64_t now)
 {
-	unsigned cpu = cpu_index();
-	kerr_t err;
-
-	for (unsigned i = 0; i < THREAD_MAX; i++) {
-		struct task *t = &threads[i].task;
-		if (threads[i].used && threads[i].cpu == cpu && t->state == TASK_BLOCKED &&
-		    t->reason == BLOCK_SLEEP && t->reason_arg <= now)
-			(void)sched_wake(&cs->rq, t, &err);
-	}
+	/* This CPU's blocked list holds exactly its blocked threads. */
+	(void)sched_wake_blocked(&cs->rq, BLOCK_SLEEP, 0, now);
 }
 
 void sched_on_tick(void)

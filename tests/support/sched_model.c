@@ -10,6 +10,8 @@
 
 #define MODEL_QUEUE_MAX SCHED_MODEL_TASKS
 #define IDLE_ID SCHED_MODEL_TASKS /* the model's id for the idle task */
+/* Block arguments are few, so that a wake-all often finds several. */
+#define WAIT_ARGS 3
 
 enum op {
 	OP_TICK,      /* a timer tick; switch if it says so */
@@ -18,6 +20,7 @@ enum op {
 	OP_WAKE,      /* task `arg` is woken */
 	OP_TERMINATE, /* the running task ends */
 	OP_KILL,      /* task `arg` is terminated from outside (ready or blocked) */
+	OP_WAKE_ALL,  /* every task blocked on message `arg` % WAIT_ARGS is woken */
 	OP_KINDS,
 };
 
@@ -27,6 +30,9 @@ struct model {
 	unsigned len[SCHED_BANDS];
 	int current;            /* a task index, or IDLE_ID */
 	unsigned quantum;       /* the current task's */
+	int blocked[SCHED_MODEL_TASKS]; /* blocked tasks, in the order they blocked */
+	unsigned blocked_len;
+	unsigned arg[SCHED_MODEL_TASKS]; /* what each blocked task waits for */
 };
 
 static const uint8_t priorities[SCHED_MODEL_TASKS] = {
@@ -60,6 +66,17 @@ static void model_remove(int id)
 			continue;
 		memmove(&m.queue[b][i], &m.queue[b][i + 1], (m.len[b] - i - 1) * sizeof(int));
 		m.len[b]--;
+		return;
+	}
+}
+
+static void model_unblock(int id)
+{
+	for (unsigned i = 0; i < m.blocked_len; i++) {
+		if (m.blocked[i] != id)
+			continue;
+		memmove(&m.blocked[i], &m.blocked[i + 1], (m.blocked_len - i - 1) * sizeof(int));
+		m.blocked_len--;
 		return;
 	}
 }
@@ -158,7 +175,35 @@ static int compare(size_t op)
 		if (tasks[i].state != m.state[i])
 			return disagree(op, "a task's state differs");
 	}
+	const struct task *t = rq.wait_head;
+	for (unsigned i = 0; i < m.blocked_len; i++, t = t->wait_next) {
+		if (!t || (int)t->id != m.blocked[i])
+			return disagree(op, "the blocked list's order differs");
+	}
+	if (t)
+		return disagree(op, "the blocked list holds more than the model's");
 	return 0;
+}
+
+/* Wakes, in the order they blocked, the tasks waiting for `arg`. */
+static int wake_all(size_t op, unsigned arg)
+{
+	bool expected = false;
+	int woken[SCHED_MODEL_TASKS];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < m.blocked_len; i++) {
+		if (m.arg[m.blocked[i]] == arg)
+			woken[n++] = m.blocked[i];
+	}
+	bool real = sched_wake_blocked(&rq, BLOCK_MESSAGE, arg, arg);
+	for (unsigned i = 0; i < n; i++) {
+		model_unblock(woken[i]);
+		m.state[woken[i]] = TASK_READY;
+		model_push(woken[i]);
+		expected |= m.current == IDLE_ID || band_of(woken[i]) > band_of(m.current);
+	}
+	return real == expected ? 0 : disagree(op, "wake-all preemption verdicts differ");
 }
 
 static int run_op(size_t op, enum op kind, unsigned arg)
@@ -182,12 +227,14 @@ static int run_op(size_t op, enum op kind, unsigned arg)
 		model_pick();
 		return 0;
 	case OP_BLOCK: {
-		err = sched_block_current(&rq, BLOCK_MESSAGE, arg);
+		err = sched_block_current(&rq, BLOCK_MESSAGE, arg % WAIT_ARGS);
 		bool allowed = m.current != IDLE_ID;
 		if ((err == K_OK) != allowed)
 			return disagree(op, "block verdicts differ");
 		if (allowed) {
 			m.state[m.current] = TASK_BLOCKED;
+			m.blocked[m.blocked_len++] = m.current;
+			m.arg[m.current] = arg % WAIT_ARGS;
 			(void)sched_pick_next(&rq);
 			model_pick();
 		}
@@ -201,6 +248,7 @@ static int run_op(size_t op, enum op kind, unsigned arg)
 		if (!allowed)
 			return 0;
 		m.state[id] = TASK_READY;
+		model_unblock(id);
 		model_push(id);
 		bool expected = m.current == IDLE_ID || band_of(id) > band_of(m.current);
 		if (real != expected)
@@ -221,7 +269,7 @@ static int run_op(size_t op, enum op kind, unsigned arg)
 	}
 	case OP_KILL: {
 		bool allowed = m.state[id] == TASK_READY || m.state[id] == TASK_BLOCKED;
-		if (tasks[id].queued)
+		if (tasks[id].queued || tasks[id].waiting)
 			err = runq_remove(&rq, &tasks[id]);
 		if (err == K_OK)
 			err = task_set_state(&tasks[id], TASK_TERMINATED, BLOCK_NONE, 0);
@@ -236,9 +284,12 @@ static int run_op(size_t op, enum op kind, unsigned arg)
 		} else if (allowed) {
 			m.state[id] = TASK_TERMINATED;
 			model_remove(id);
+			model_unblock(id);
 		}
 		return 0;
 	}
+	case OP_WAKE_ALL:
+		return wake_all(op, arg % WAIT_ARGS);
 	default:
 		return 0;
 	}
