@@ -45,6 +45,8 @@ enum sys_number {
 #define SYS_TASK_EXITED 1     /* it called Exit; code is its argument */
 #define SYS_TASK_FAULTED 2    /* a fault ended it; code is 0 */
 #ifndef __ASSEMBLER__
+#include <stdint.h>
+
 struct sys_task_status {
 	int64_t ended;        /* SYS_TASK_EXITED or SYS_TASK_FAULTED */
 	int64_t code;

@@ -170,7 +170,7 @@ static bool documented(uint64_t nr, const uint64_t *a, int64_t v)
 		return v < 0 ? IS(v, SYS_EINVAL, SYS_EFAULT, SYS_ENOENT, SYS_ENOMEM)
 			     : u < PROCESS_MAX;
 	case SYS_WAIT_TASK:
-		return IS(v, SW_QUICK_EXIT, SYS_ENOENT, SYS_EINTR);
+		return IS(v, SW_QUICK_EXIT, SYS_ENOENT, SYS_EINTR, SYS_EFAULT);
 	default:
 		return v == SYS_ENOSYS;
 	}
@@ -188,6 +188,7 @@ static bool output_range(uint64_t nr, const uint64_t *a, uint64_t *start, uint64
 	case SYS_OBJ_GET: *start = a[1]; *len = a[2]; return true;
 	case SYS_OBJ_LIST: *start = a[0]; *len = a[1]; return true;
 	case SYS_OBJ_PUT_SIGNED: *start = a[3]; *len = 32; return true;
+	case SYS_WAIT_TASK: *start = a[1]; *len = a[1] ? sizeof(struct sys_task_status) : 0; return true;
 	default: return false;
 	}
 }
@@ -231,7 +232,9 @@ static void check_memory(const struct memory *before, unsigned caller, uint64_t 
 {
 	static struct memory after;
 	uint64_t start = 0, len = 0;
-	bool may_write = v >= 0 && output_range(nr, a, &start, &len);
+	/* WaitTask's -6 is an answer (the child faulted), with its status. */
+	bool answered = v >= 0 || (nr == SYS_WAIT_TASK && v == SYS_EINTR);
+	bool may_write = answered && output_range(nr, a, &start, &len);
 
 	snapshot(&after);
 	sw_set_caller(caller);

@@ -536,6 +536,7 @@ static void test_spawn_and_wait(void **state)
 	refused(SYS_WAIT_TASK, (uint64_t)quick, SW_RW + SW_RW_PAGES * SW_PAGE - 8, 0, 0,
 		SYS_EFAULT);
 	refused(SYS_WAIT_TASK, (uint64_t)quick, SW_SUPER, 0, 0, SYS_EFAULT);
+	refused(SYS_WAIT_TASK, (uint64_t)quick, SW_HOLE, 0, 0, SYS_EFAULT); /* the fuzzer's find */
 	assert_int_equal(call(SYS_WAIT_TASK, (uint64_t)quick, SW_RW + 512, 0, 0), SW_QUICK_EXIT);
 	struct sys_task_status status;
 	memcpy(&status, sw_user_page(SW_RW + 512), sizeof(status));
