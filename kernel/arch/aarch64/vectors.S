@@ -32,6 +32,28 @@
 
 	.section .text.vectors, "ax"
 
+/* Both entry paths save the caller-saved registers x2-x17 (x0/x1 are
+ * saved by the vector itself) ... */
+.macro save_x2_to_x17
+	stp x2, x3, [sp, #TF_X0 + 2 * 8]
+	stp x4, x5, [sp, #TF_X0 + 4 * 8]
+	stp x6, x7, [sp, #TF_X0 + 6 * 8]
+	stp x8, x9, [sp, #TF_X0 + 8 * 8]
+	stp x10, x11, [sp, #TF_X0 + 10 * 8]
+	stp x12, x13, [sp, #TF_X0 + 12 * 8]
+	stp x14, x15, [sp, #TF_X0 + 14 * 8]
+	stp x16, x17, [sp, #TF_X0 + 16 * 8]
+.endm
+
+/* ... and x30, SP_EL0, ELR and SPSR; x2 = ELR and x3 = SPSR after it. */
+.macro save_x30_and_eret_state
+	mrs x2, sp_el0
+	stp x30, x2, [sp, #TF_X30]          /* x30, then sp_el0 right after it */
+	mrs x2, elr_el1
+	mrs x3, spsr_el1
+	stp x2, x3, [sp, #TF_ELR]
+.endm
+
 .macro vector_entry source, type
 	.balign 128
 	sub sp, sp, #TRAP_FRAME_SIZE
@@ -79,25 +101,14 @@ aarch64_vectors:
 
 /* x0 = VEC_ID, x0/x1 already saved, sp = the frame. */
 trap_common:
-	stp x2, x3, [sp, #TF_X0 + 2 * 8]
-	stp x4, x5, [sp, #TF_X0 + 4 * 8]
-	stp x6, x7, [sp, #TF_X0 + 6 * 8]
-	stp x8, x9, [sp, #TF_X0 + 8 * 8]
-	stp x10, x11, [sp, #TF_X0 + 10 * 8]
-	stp x12, x13, [sp, #TF_X0 + 12 * 8]
-	stp x14, x15, [sp, #TF_X0 + 14 * 8]
-	stp x16, x17, [sp, #TF_X0 + 16 * 8]
+	save_x2_to_x17
 	stp x18, x19, [sp, #TF_X0 + 18 * 8]
 	stp x20, x21, [sp, #TF_X0 + 20 * 8]
 	stp x22, x23, [sp, #TF_X0 + 22 * 8]
 	stp x24, x25, [sp, #TF_X0 + 24 * 8]
 	stp x26, x27, [sp, #TF_X0 + 26 * 8]
 	stp x28, x29, [sp, #TF_X0 + 28 * 8]
-	mrs x2, sp_el0
-	stp x30, x2, [sp, #TF_X30]          /* x30, then sp_el0 right after it */
-	mrs x2, elr_el1
-	mrs x3, spsr_el1
-	stp x2, x3, [sp, #TF_ELR]
+	save_x30_and_eret_state
 	mrs x3, esr_el1
 	mrs x4, far_el1
 	stp x3, x4, [sp, #TF_ESR]
@@ -159,20 +170,9 @@ trap_common:
  * interceptor hook sees it first. The handler's result comes back in x0.
  */
 svc_entry:
-	stp x2, x3, [sp, #TF_X0 + 2 * 8]
-	stp x4, x5, [sp, #TF_X0 + 4 * 8]
-	stp x6, x7, [sp, #TF_X0 + 6 * 8]
-	stp x8, x9, [sp, #TF_X0 + 8 * 8]
-	stp x10, x11, [sp, #TF_X0 + 10 * 8]
-	stp x12, x13, [sp, #TF_X0 + 12 * 8]
-	stp x14, x15, [sp, #TF_X0 + 14 * 8]
-	stp x16, x17, [sp, #TF_X0 + 16 * 8]
+	save_x2_to_x17
 	str x18, [sp, #TF_X0 + 18 * 8]
-	mrs x2, sp_el0
-	stp x30, x2, [sp, #TF_X30]          /* x30, then sp_el0 right after it */
-	mrs x2, elr_el1
-	mrs x3, spsr_el1
-	stp x2, x3, [sp, #TF_ELR]
+	save_x30_and_eret_state
 	str x0, [sp, #TF_ESR]
 	stp x29, x2, [sp, #TF_RECORD]       /* {fp, "return address" = elr} */
 	add x29, sp, #TF_RECORD
