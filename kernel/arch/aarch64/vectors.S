@@ -54,6 +54,28 @@
 	stp x2, x3, [sp, #TF_ELR]
 .endm
 
+/* The way back, for both: the ERET state, x30 and SP_EL0 from the frame
+ * (the handler may have changed them) ... */
+.macro restore_eret_state_and_x30
+	ldp x2, x3, [sp, #TF_ELR]
+	msr elr_el1, x2
+	msr spsr_el1, x3
+	ldp x30, x2, [sp, #TF_X30]
+	msr sp_el0, x2
+.endm
+
+/* ... and x2-x17. */
+.macro restore_x2_to_x17
+	ldp x2, x3, [sp, #TF_X0 + 2 * 8]
+	ldp x4, x5, [sp, #TF_X0 + 4 * 8]
+	ldp x6, x7, [sp, #TF_X0 + 6 * 8]
+	ldp x8, x9, [sp, #TF_X0 + 8 * 8]
+	ldp x10, x11, [sp, #TF_X0 + 10 * 8]
+	ldp x12, x13, [sp, #TF_X0 + 12 * 8]
+	ldp x14, x15, [sp, #TF_X0 + 14 * 8]
+	ldp x16, x17, [sp, #TF_X0 + 16 * 8]
+.endm
+
 .macro vector_entry source, type
 	.balign 128
 	sub sp, sp, #TRAP_FRAME_SIZE
@@ -119,20 +141,9 @@ trap_common:
 
 	/* The handler may have changed elr (resume elsewhere) or x0 (the
 	 * syscall result), so everything comes back from the frame. */
-	ldp x2, x3, [sp, #TF_ELR]
-	msr elr_el1, x2
-	msr spsr_el1, x3
-	ldp x30, x2, [sp, #TF_X30]
-	msr sp_el0, x2
+	restore_eret_state_and_x30
 	ldp x0, x1, [sp, #TF_X0]
-	ldp x2, x3, [sp, #TF_X0 + 2 * 8]
-	ldp x4, x5, [sp, #TF_X0 + 4 * 8]
-	ldp x6, x7, [sp, #TF_X0 + 6 * 8]
-	ldp x8, x9, [sp, #TF_X0 + 8 * 8]
-	ldp x10, x11, [sp, #TF_X0 + 10 * 8]
-	ldp x12, x13, [sp, #TF_X0 + 12 * 8]
-	ldp x14, x15, [sp, #TF_X0 + 14 * 8]
-	ldp x16, x17, [sp, #TF_X0 + 16 * 8]
+	restore_x2_to_x17
 	ldp x18, x19, [sp, #TF_X0 + 18 * 8]
 	ldp x20, x21, [sp, #TF_X0 + 20 * 8]
 	ldp x22, x23, [sp, #TF_X0 + 22 * 8]
@@ -195,21 +206,10 @@ svc_entry:
 	cbz x9, 2f
 	blr x9
 3:	add sp, sp, #SVC_EXTRA
-	ldp x2, x3, [sp, #TF_ELR]
-	msr elr_el1, x2
-	msr spsr_el1, x3
-	ldp x30, x2, [sp, #TF_X30]
-	msr sp_el0, x2
+	restore_eret_state_and_x30
 	ldr x29, [sp, #TF_RECORD]           /* the program's x29 */
 	ldr x1, [sp, #TF_X0 + 1 * 8]
-	ldp x2, x3, [sp, #TF_X0 + 2 * 8]
-	ldp x4, x5, [sp, #TF_X0 + 4 * 8]
-	ldp x6, x7, [sp, #TF_X0 + 6 * 8]
-	ldp x8, x9, [sp, #TF_X0 + 8 * 8]
-	ldp x10, x11, [sp, #TF_X0 + 10 * 8]
-	ldp x12, x13, [sp, #TF_X0 + 12 * 8]
-	ldp x14, x15, [sp, #TF_X0 + 14 * 8]
-	ldp x16, x17, [sp, #TF_X0 + 16 * 8]
+	restore_x2_to_x17
 	ldr x18, [sp, #TF_X0 + 18 * 8]
 	add sp, sp, #TRAP_FRAME_SIZE
 	eret
