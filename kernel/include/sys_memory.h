@@ -23,7 +23,4 @@
 #define USER_ALLOC_MAX (1024ULL * 1024)
 #define USER_ALLOC_REGIONS 32
 
-int64_t sys_allocate(const struct syscall_frame *f);
-int64_t sys_free(const struct syscall_frame *f);
-
 #endif

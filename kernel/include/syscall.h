@@ -25,6 +25,12 @@ int64_t syscall_dispatch(const struct syscall_frame *frame);
 /* Every handler has the one shape the table needs, used or not. */
 typedef int64_t (*syscall_handler_t)(const struct syscall_frame *f);
 
+/* Every handler, declared from the one list: a call added to
+ * include/abi/syscalls.def needs only its handler defined. */
+#define SYSCALL(nr, name, handler, summary) int64_t handler(const struct syscall_frame *f);
+#include <abi/syscalls.def>
+#undef SYSCALL
+
 /* The dispatch table, indexed by number (NULL: SYS_ENOSYS), and its
  * length. syscall_dispatch() is the reference path; the arch entry code
  * takes a shortcut through the table for the common case, and only that:

@@ -1,7 +1,14 @@
 /*
- * sys_ipc: the IPC system calls (see sys_ipc.h).
+ * sys_ipc: the IPC system calls (numbers in include/abi/syscall.h).
+ *
+ * Thin, checked bridges from a user program to ipc.h: every pointer goes
+ * through the user-copy routines and every length is checked before
+ * anything changes. A process's reply endpoint -- the `from` its messages
+ * carry, where answers go -- is the first endpoint it registered (the
+ * original's later rule), or none. RecvMsg blocks (thread.h sched_wait)
+ * until a message is there; Write wakes whoever waits on the endpoint.
  */
-#include <sys_ipc.h>
+#include <syscall.h>
 
 #include <abi/syscall.h>
 #include <ipc.h>

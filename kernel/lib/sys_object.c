@@ -1,10 +1,22 @@
 /*
- * sys_object: the object store's system calls (see sys_object.h).
+ * sys_object: the object store's system calls -- 14 ObjPut, 15 ObjGet,
+ * 16 ObjDelete, 17 ObjList (objstore.h).
+ *
+ * ObjPut(content, len 1..4096, out_hash) -> 0 stores the bytes under
+ * their BLAKE3 hash, authored by the caller's Principal (a process with
+ * none may not store: SYS_EPERM), and writes the 32-byte hash. ObjGet(hash,
+ * out, len) -> the bytes copied (the content truncated to len).
+ * ObjDelete(hash) -> 0, for the object's owner only (SYS_EPERM otherwise).
+ * ObjList(out, len >= 32) -> how many 32-byte hashes it wrote (as many as
+ * fit). An unknown hash is SYS_ENOENT; a full store SYS_ENOMEM.
+ * 19 ObjPutSigned(content, len, signature, out_hash) stores only if the
+ * 64-byte Ed25519 signature over the content verifies against the
+ * caller's Principal (SYS_EPERM otherwise, nothing stored).
  *
  * Content moves through a kernel buffer from the heap (an object is at
  * most a page), never straight between the store and user memory.
  */
-#include <sys_object.h>
+#include <syscall.h>
 
 #include <abi/syscall.h>
 #include <crypto/ed25519.h>

@@ -1,7 +1,21 @@
 /*
- * sys_process: Spawn and WaitTask (see sys_process.h).
+ * sys_process: the process system calls -- 25 Spawn and 26 WaitTask.
+ *
+ * Spawn(name, len) starts a new process from an accepted boot module,
+ * found by its signed role or else its file name ("echo" or "echo.elf"),
+ * as the boot does (spawn.h), and returns the child's pid (slot number).
+ * WaitTask(pid, status) blocks until that child -- only a child of the
+ * caller -- has ended and returns its exit code. A child ended by a fault
+ * gives SYS_EINTR (-6, the original's reserved "Interrupted"); a status
+ * buffer, when given, tells the two apart (struct sys_task_status). A task blocked in
+ * WaitTask costs no CPU; the child's end wakes it. Errors: SYS_EINVAL for
+ * a name that is too long, SYS_ENOENT for no such module (a name is all
+ * len bytes: one with a NUL among them names none) or no such child
+ * of the caller (or one whose end is forgotten: the kernel keeps one exit
+ * record per process slot, until another process of that slot ends),
+ * SYS_EFAULT for a bad name pointer.
  */
-#include <sys_process.h>
+#include <syscall.h>
 
 #include <abi/syscall.h>
 #include <kstring.h>

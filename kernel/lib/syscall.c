@@ -22,16 +22,13 @@
 #include <printk.h>
 #include <process.h>
 #include <selftest.h>
-#include <sys_ipc.h>
 #include <sys_memory.h>
-#include <sys_object.h>
-#include <sys_process.h>
 #include <thread.h>
 #include <timer.h>
 #include <user.h>
 #include <usercopy.h>
 
-static int64_t sys_exit(const struct syscall_frame *f)
+int64_t sys_exit(const struct syscall_frame *f)
 {
 	user_exit((int64_t)f->arg[0]);
 }
@@ -39,7 +36,7 @@ static int64_t sys_exit(const struct syscall_frame *f)
 /* Prints at most SYS_PRINT_MAX bytes of the caller's memory, copied in
  * first so the program cannot change them while they are printed, in
  * lines marked as the program's (output.h). */
-static int64_t sys_print(const struct syscall_frame *f)
+int64_t sys_print(const struct syscall_frame *f)
 {
 	char buf[SYS_PRINT_MAX];
 	uint64_t len = f->arg[1];
@@ -59,7 +56,7 @@ static int64_t sys_test_echo(const struct syscall_frame *f)
 }
 #endif
 
-static int64_t sys_yield(const struct syscall_frame *f)
+int64_t sys_yield(const struct syscall_frame *f)
 {
 	(void)f;
 	sched_yield();
@@ -85,13 +82,13 @@ static inline kpid_t syscall_caller(void)
 #endif
 }
 
-static int64_t sys_getpid(const struct syscall_frame *f)
+int64_t sys_getpid(const struct syscall_frame *f)
 {
 	(void)f;
 	return (int64_t)PID_SLOT(syscall_caller());
 }
 
-static int64_t sys_gettime(const struct syscall_frame *f)
+int64_t sys_gettime(const struct syscall_frame *f)
 {
 	(void)f;
 	return (int64_t)timer_ticks();
