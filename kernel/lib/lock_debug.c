@@ -16,9 +16,9 @@ struct lock_tracker *lock_tracker_current(void)
 	return &cpu_this()->locks;
 }
 
-enum lock_order_verdict lock_order_check(const struct lock_tracker *t,
-					 const struct spinlock *lock,
-					 const struct spinlock **conflict)
+enum lock_order_verdict lock_order_classify(const struct lock_tracker *t,
+					    const struct spinlock *lock,
+					    const struct spinlock **conflict)
 {
 	for (unsigned i = 0; i < t->depth; i++) {
 		if (t->held[i] == lock) {
@@ -35,19 +35,18 @@ enum lock_order_verdict lock_order_check(const struct lock_tracker *t,
 	return t->depth == LOCK_DEBUG_DEPTH ? LOCK_ORDER_TOO_DEEP : LOCK_ORDER_OK;
 }
 
-void lock_tracker_push(struct lock_tracker *t, const struct spinlock *lock)
-{
-	if (t->depth < LOCK_DEBUG_DEPTH)
-		t->held[t->depth++] = lock;
-}
-
-bool lock_tracker_pop(struct lock_tracker *t, const struct spinlock *lock)
+bool lock_tracker_remove(struct lock_tracker *t, const struct spinlock *lock)
 {
 	for (unsigned i = t->depth; i-- > 0;) {
 		if (t->held[i] != lock)
 			continue;
-		for (unsigned j = i; j + 1 < t->depth; j++)
+		/* Close the gap; the ceilings above it are recomputed without
+		 * the removed lock. */
+		for (unsigned j = i; j + 1 < t->depth; j++) {
+			int level = (int)t->held[j + 1]->level;
 			t->held[j] = t->held[j + 1];
+			t->ceiling[j] = j > 0 && t->ceiling[j - 1] > level ? t->ceiling[j - 1] : level;
+		}
 		t->depth--;
 		return true;
 	}

@@ -21,10 +21,10 @@ static const char *const verdict_words[] = {
 	[LOCK_ORDER_TOO_DEEP] = "nested too deeply",
 };
 
-static void check_order(const struct spinlock *lock)
+static void check_order(const struct lock_tracker *t, const struct spinlock *lock)
 {
 	const struct spinlock *conflict = NULL;
-	enum lock_order_verdict v = lock_order_check(lock_tracker_current(), lock, &conflict);
+	enum lock_order_verdict v = lock_order_check(t, lock, &conflict);
 
 	if (v == LOCK_ORDER_OK)
 		return;
@@ -51,11 +51,13 @@ bool spin_trylock(struct spinlock *lock)
 void spin_lock(struct spinlock *lock)
 {
 	if (CONFIG_LOCK_DEBUG)
-		check_order(lock);
+		check_order(lock_tracker_current(), lock);
 	while (!acquire(lock)) {
 		while (atomic_load_explicit(&lock->locked, memory_order_relaxed))
 			arch_cpu_relax();
 	}
+	/* Looked up again: with interrupts on, the thread may have been
+	 * preempted while it spun, and (once threads migrate) moved. */
 	if (CONFIG_LOCK_DEBUG)
 		lock_tracker_push(lock_tracker_current(), lock);
 }

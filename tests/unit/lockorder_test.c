@@ -70,6 +70,27 @@ static void verdicts_name_the_conflicting_lock(void **state)
 	assert_false(lock_tracker_pop(&t, &cap));
 }
 
+/* The quick check compares against the highest level held (the ceiling),
+ * which must stay right when a trylock stacks a lower lock on a higher one
+ * and when locks are released out of order. */
+static void the_ceiling_follows_trylocks_and_out_of_order_releases(void **state)
+{
+	struct lock_tracker t = { 0 };
+	const struct spinlock *conflict = NULL;
+
+	(void)state;
+	lock_tracker_push(&t, &frames); /* as a trylock records: unchecked */
+	lock_tracker_push(&t, &ipc);
+	assert_int_equal(lock_order_check(&t, &cap, &conflict), LOCK_ORDER_INVERTED);
+	assert_ptr_equal(conflict, &frames);
+	assert_true(lock_tracker_pop(&t, &frames)); /* not the last taken */
+	assert_int_equal(t.depth, 1);
+	assert_int_equal(lock_order_check(&t, &cap, &conflict), LOCK_ORDER_OK);
+	assert_int_equal(lock_order_check(&t, &ipc, &conflict), LOCK_ORDER_RETAKEN);
+	assert_true(lock_tracker_pop(&t, &ipc));
+	assert_int_equal(lock_order_check(&t, &ipc, &conflict), LOCK_ORDER_OK);
+}
+
 /* Runs `body` in a child; returns its output and whether it aborted. */
 static bool child_aborts(void (*body)(void), char *out, size_t out_size)
 {
@@ -168,6 +189,7 @@ int main(void)
 		cmocka_unit_test(nesting_in_order_is_allowed),
 		cmocka_unit_test(release_out_of_stack_order_is_allowed),
 		cmocka_unit_test(verdicts_name_the_conflicting_lock),
+		cmocka_unit_test(the_ceiling_follows_trylocks_and_out_of_order_releases),
 		cmocka_unit_test(out_of_order_panics_with_both_names),
 		cmocka_unit_test(retaking_panics),
 		cmocka_unit_test(releasing_an_unheld_lock_panics),
