@@ -333,7 +333,7 @@ UNIT_SRCS_output := $(COMPONENT_output) $(HOST_WORLD)
 UNIT_SRCS_sched := $(COMPONENT_runqueue) tests/support/sched_model.c
 UNIT_SRCS_cap := $(COMPONENT_cap) $(HOST_WORLD)
 UNIT_SRCS_program := $(call components,program elf) tests/support/elf_build.c $(HOST_WORLD)
-UNIT_SRCS_ipc := $(call components,ipc cap) tests/support/ipc_model.c $(HOST_WORLD)
+UNIT_SRCS_ipc := $(call components,ipc cap span) tests/support/ipc_model.c $(HOST_WORLD)
 UNIT_SRCS_objstore := $(call components,objstore heap hhdm) lib/crypto/blake3.c $(HOST_SUPPORT)
 UNIT_SRCS_fdt := boot/fdt.c
 UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
@@ -343,7 +343,7 @@ UNIT_SRCS_arcsig := $(call components,arcsig crypto)
 # The dispatcher and every handler over the real kernel code, with the
 # scheduler and boot modules faked (tests/support/syscall_world.h).
 SYSCALL_SRCS := tests/support/syscall_world.c \
-	$(call components,syscalls usercopy output objstore heap crypto ipc cap) $(HOST_WORLD)
+	$(call components,syscalls usercopy output objstore heap crypto ipc cap span) $(HOST_WORLD)
 UNIT_SRCS_syscall := $(SYSCALL_SRCS)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 
@@ -364,7 +364,7 @@ BENCH_SRCS_frame := $(COMPONENT_frame) $(HOST_SUPPORT)
 BENCH_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 BENCH_LDLIBS_ed25519 := -lcrypto
 BENCH_SRCS_blake3 := lib/crypto/blake3.c
-BENCH_SRCS_ipc := tests/bench/instructions.c $(call components,ipc cap) $(HOST_WORLD)
+BENCH_SRCS_ipc := tests/bench/instructions.c $(call components,ipc cap span) $(HOST_WORLD)
 # The same IPC benchmark without the debug lock-order tracking.
 $(HOST_BUILD)/bench/ipc_without_lock_tracking_bench: tests/bench/ipc_bench.c $(BENCH_SRCS_ipc) Makefile
 	@mkdir -p $(dir $@)
@@ -398,7 +398,7 @@ FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(WARNINGS) \
 FUZZERS := arcsig objstore ipc elf conf fdt sched syscall
 FUZZ_SRCS_arcsig := $(call components,arcsig crypto)
 FUZZ_SRCS_objstore := $(call components,objstore heap hhdm) lib/crypto/blake3.c $(HOST_SUPPORT)
-FUZZ_SRCS_ipc := tests/support/ipc_model.c $(call components,ipc cap) $(HOST_WORLD)
+FUZZ_SRCS_ipc := tests/support/ipc_model.c $(call components,ipc cap span) $(HOST_WORLD)
 FUZZ_SRCS_elf := $(call components,program elf) $(HOST_WORLD)
 FUZZ_SRCS_conf := boot/conf.c lib/format.c
 FUZZ_SRCS_fdt := boot/fdt.c

@@ -9,8 +9,9 @@
  * destination is aligned first, then each aligned source word is split
  * between two destination words by shifts (both arches run little-endian),
  * and only whole source words that lie inside the source range are loaded.
- * No access is ever unaligned -- neither arch then depends on alignment
- * checking being off, nor on the memory type allowing unaligned accesses.
+ * No access is ever unaligned -- AArch64 then depends neither on alignment
+ * checking being off nor on the memory type allowing unaligned accesses.
+ * (x86_64's memcpy is its string instructions instead; see there.)
  * They were byte loops first, and the kernel's copies (IPC payloads, user
  * copies, zeroed frames) spent most of their instructions in them; the
  * shifted loop came when a user buffer 4 bytes off alignment (a reply
@@ -32,6 +33,27 @@ typedef uint64_t __attribute__((may_alias)) word_t;
 #define WORD sizeof(word_t)
 #define WORD_MASK (WORD - 1)
 
+#if defined(__x86_64__)
+/*
+ * x86_64 copies with the string instructions instead: eight bytes per
+ * MOVSQ whatever the alignment (x86 allows unaligned accesses in ring 0,
+ * and fast-string microcode makes them cheap), then MOVSB for the last
+ * 0-7. A 256-byte IPC payload is then 32 iterations, where the word loop
+ * below (the other architectures') spends over a hundred instructions and
+ * its shifted variant twice that. Every kernel entry clears DF (SFMASK,
+ * trap_common, the entry point) and UEFI guarantees it clear, as the ABI
+ * requires of this code, so the copies run upwards.
+ */
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+{
+	void *d = dst;
+	size_t words = n / WORD, bytes = n % WORD;
+
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(bytes) : : "memory");
+	return dst;
+}
+#else
 /* Whether a and b can both be stepped through in whole, aligned words. */
 static bool same_alignment(uintptr_t a, uintptr_t b)
 {
@@ -101,6 +123,7 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 		*d++ = *s++;
 	return dst;
 }
+#endif
 
 void *memmove(void *dst, const void *src, size_t n)
 {

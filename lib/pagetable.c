@@ -48,6 +48,13 @@ static unsigned index_of(uint64_t va, int level)
 	return (va >> shift_of(level)) & (PT_ENTRIES - 1);
 }
 
+static uint64_t *table_at(const struct pagetable *pt, uint64_t phys)
+{
+	if (pt->tables_linear)
+		return (uint64_t *)(uintptr_t)(phys + pt->tables_offset);
+	return pt->table_ptr(pt->ctx, phys);
+}
+
 static uint64_t encode_table(const struct pagetable *pt, uint64_t phys, bool user)
 {
 	if (pt->arch == PT_ARCH_X86_64)
@@ -151,7 +158,7 @@ enum pt_result pt_create(struct pagetable *pt)
 static uint64_t *walk_to(struct pagetable *pt, uint64_t va, int level, bool create, bool user,
 			 enum pt_result *err)
 {
-	uint64_t *table = pt->table_ptr(pt->ctx, pt->root);
+	uint64_t *table = table_at(pt, pt->root);
 
 	for (int l = 0; l < level; l++) {
 		uint64_t *e = &table[index_of(va, l)];
@@ -169,7 +176,7 @@ static uint64_t *walk_to(struct pagetable *pt, uint64_t va, int level, bool crea
 		} else if (user && pt->arch == PT_ARCH_X86_64) {
 			*e |= X86_US;
 		}
-		table = pt->table_ptr(pt->ctx, entry_addr(pt, *e));
+		table = table_at(pt, entry_addr(pt, *e));
 	}
 	return &table[index_of(va, level)];
 }
@@ -271,7 +278,7 @@ enum pt_result pt_protect(struct pagetable *pt, uint64_t va, uint64_t size, unsi
 bool pt_translate(const struct pagetable *pt, uint64_t va, uint64_t *pa, unsigned *flags,
 		  uint64_t *page_size)
 {
-	const uint64_t *table = pt->table_ptr(pt->ctx, pt->root);
+	const uint64_t *table = table_at(pt, pt->root);
 
 	for (int level = 0; level <= 3; level++) {
 		uint64_t e = table[index_of(va, level)];
@@ -279,7 +286,7 @@ bool pt_translate(const struct pagetable *pt, uint64_t va, uint64_t *pa, unsigne
 		if (!entry_valid(pt, e))
 			return false;
 		if (entry_is_table(pt, e, level)) {
-			table = pt->table_ptr(pt->ctx, entry_addr(pt, e));
+			table = table_at(pt, entry_addr(pt, e));
 			continue;
 		}
 		if (level == 0)
@@ -299,7 +306,7 @@ bool pt_translate(const struct pagetable *pt, uint64_t va, uint64_t *pa, unsigne
 static void destroy_subtree(struct pagetable *pt, uint64_t table_phys, int level, uint64_t base,
 			    void (*leaf)(void *ctx, uint64_t va, uint64_t pa))
 {
-	uint64_t *table = pt->table_ptr(pt->ctx, table_phys);
+	uint64_t *table = table_at(pt, table_phys);
 
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		uint64_t e = table[i];
@@ -319,7 +326,7 @@ static void destroy_subtree(struct pagetable *pt, uint64_t table_phys, int level
 
 void pt_destroy_user(struct pagetable *pt, void (*leaf)(void *ctx, uint64_t va, uint64_t pa))
 {
-	uint64_t *top = pt->table_ptr(pt->ctx, pt->root);
+	uint64_t *top = table_at(pt, pt->root);
 
 	for (unsigned i = 0; i < PT_KERNEL_HALF_FIRST_ENTRY; i++) {
 		uint64_t e = top[i];

@@ -56,6 +56,12 @@ struct pagetable {
 	/* Where the table at `phys` can be read and written. */
 	uint64_t *(*table_ptr)(void *ctx, uint64_t phys);
 	void *ctx;
+	/* Set when every table is at phys + tables_offset (the kernel's
+	 * HHDM): the walkers then add the offset instead of calling
+	 * table_ptr, which matters on the user-copy path, where every system
+	 * call with a buffer walks the tables. */
+	bool tables_linear;
+	uint64_t tables_offset;
 };
 
 /* Allocates the top-level table. */

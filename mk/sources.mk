@@ -16,6 +16,8 @@ COMPONENT_support := kernel/lib/printk.c kernel/lib/panic.c kernel/lib/kerr.c \
 	kernel/lib/spinlock.c kernel/lib/lock_debug.c kernel/smp/cpu.c lib/format.c
 # memcpy and friends for freestanding code (host builds have libc's).
 COMPONENT_kstring := lib/kstring.c
+# Two-piece byte runs: user buffers as the IPC paths copy them.
+COMPONENT_span := lib/span.c
 COMPONENT_crypto := lib/crypto/blake3.c lib/crypto/sha512.c lib/crypto/ed25519.c
 COMPONENT_arcsig := lib/arcsig.c
 COMPONENT_elf := lib/elf.c lib/module_role.c

@@ -13,25 +13,49 @@
  * slots as endpoints nearly every entry is at home, so the common lookup
  * is one probe instead of a scan of 32; a table that is filled in an
  * unusual order still works, through the scan.
+ *
+ * Checks take no lock. Every IPC send and receive asks, and the lock was a
+ * large part of their cost. Changes still happen under LOCK_CAPABILITY,
+ * and each entry is one 64-bit word (endpoint and rights together), so a
+ * reader sees an entry whole, before or after a change, never an endpoint
+ * of one and the rights of another; the table's owner is stored last, with
+ * release, when a table is cleared for a new process, and a reader that
+ * does not find its pid there finds no rights -- a table is claimed by
+ * the first grant to its process. A check is a snapshot, as it was under
+ * the lock: a revoke that lands after it does not undo it.
  */
 #include <cap.h>
 
-#include <kstring.h>
 #include <printk.h>
 #include <spinlock.h>
+#include <stdatomic.h>
 
-struct cap_entry {
-	uint32_t endpoint;
-	cap_rights_t rights; /* 0: the entry is free */
-};
+/* An entry: the endpoint in the high half, the rights in the low half
+ * (0: the entry is free). */
+typedef _Atomic uint64_t cap_entry_t;
+
+static uint64_t entry_pack(uint32_t endpoint, cap_rights_t rights)
+{
+	return (uint64_t)endpoint << 32 | rights;
+}
+
+static uint32_t entry_endpoint(uint64_t e)
+{
+	return (uint32_t)(e >> 32);
+}
+
+static cap_rights_t entry_rights(uint64_t e)
+{
+	return (cap_rights_t)e;
+}
 
 struct cap_table {
-	kpid_t owner; /* the pid these rights belong to */
-	struct cap_entry entries[CAP_SLOTS];
+	_Atomic kpid_t owner; /* the pid these rights belong to */
+	cap_entry_t entries[CAP_SLOTS];
 };
 
 static struct spinlock cap_lock = SPINLOCK_INIT("capability", LOCK_CAPABILITY);
-static struct cap_table tables[PROCESS_MAX]; /* guarded by cap_lock */
+static struct cap_table tables[PROCESS_MAX]; /* written under cap_lock, read without */
 
 /* The table of a live pid, emptied if it still holds a dead predecessor's
  * rights. NULL for a dead pid. Caller holds cap_lock. */
@@ -42,24 +66,44 @@ static struct cap_table *table_of(kpid_t pid)
 	if (!process_alive(pid))
 		return NULL;
 	t = &tables[PID_SLOT(pid)];
-	if (t->owner != pid) {
-		memset(t->entries, 0, sizeof(t->entries));
-		t->owner = pid;
+	if (atomic_load_explicit(&t->owner, memory_order_relaxed) != pid) {
+		for (unsigned i = 0; i < CAP_SLOTS; i++)
+			atomic_store_explicit(&t->entries[i], 0, memory_order_relaxed);
+		atomic_store_explicit(&t->owner, pid, memory_order_release);
 	}
 	return t;
 }
 
-static struct cap_entry *find(struct cap_table *t, uint32_t endpoint)
+static uint64_t entry_at(const struct cap_table *t, unsigned i)
 {
-	struct cap_entry *home = &t->entries[endpoint % CAP_SLOTS];
+	return atomic_load_explicit(&t->entries[i], memory_order_relaxed);
+}
 
-	if (home->rights && home->endpoint == endpoint)
-		return home;
+/* The slot holding `endpoint`'s rights, or -1. */
+static int find(const struct cap_table *t, uint32_t endpoint)
+{
+	unsigned home = endpoint % CAP_SLOTS;
+	uint64_t e = entry_at(t, home);
+
+	if (entry_rights(e) && entry_endpoint(e) == endpoint)
+		return (int)home;
 	for (unsigned i = 0; i < CAP_SLOTS; i++) {
-		if (t->entries[i].rights && t->entries[i].endpoint == endpoint)
-			return &t->entries[i];
+		e = entry_at(t, i);
+		if (entry_rights(e) && entry_endpoint(e) == endpoint)
+			return (int)i;
 	}
-	return NULL;
+	return -1;
+}
+
+static cap_rights_t rights_at(const struct cap_table *t, int slot)
+{
+	return slot < 0 ? 0 : entry_rights(entry_at(t, (unsigned)slot));
+}
+
+static void set_entry(struct cap_table *t, int slot, uint32_t endpoint, cap_rights_t rights)
+{
+	atomic_store_explicit(&t->entries[slot], entry_pack(endpoint, rights),
+			      memory_order_relaxed);
 }
 
 static bool valid(uint32_t endpoint, cap_rights_t rights)
@@ -70,18 +114,17 @@ static bool valid(uint32_t endpoint, cap_rights_t rights)
 /* Adds rights to `t`. Caller holds cap_lock. */
 static kerr_t add(struct cap_table *t, uint32_t endpoint, cap_rights_t rights)
 {
-	struct cap_entry *e = find(t, endpoint);
+	int slot = find(t, endpoint);
 
-	if (!e && !t->entries[endpoint % CAP_SLOTS].rights)
-		e = &t->entries[endpoint % CAP_SLOTS];
-	for (unsigned i = 0; !e && i < CAP_SLOTS; i++) {
-		if (!t->entries[i].rights)
-			e = &t->entries[i];
+	if (slot < 0 && !entry_rights(entry_at(t, endpoint % CAP_SLOTS)))
+		slot = (int)(endpoint % CAP_SLOTS);
+	for (unsigned i = 0; slot < 0 && i < CAP_SLOTS; i++) {
+		if (!entry_rights(entry_at(t, i)))
+			slot = (int)i;
 	}
-	if (!e)
+	if (slot < 0)
 		return K_EFULL;
-	e->endpoint = endpoint;
-	e->rights |= rights;
+	set_entry(t, slot, endpoint, rights_at(t, slot) | rights);
 	return K_OK;
 }
 
@@ -89,7 +132,8 @@ void cap_init(void)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&cap_lock);
 
-	memset(tables, 0, sizeof(tables));
+	for (uint32_t slot = 0; slot < PROCESS_MAX; slot++)
+		atomic_store_explicit(&tables[slot].owner, PID_NONE, memory_order_relaxed);
 	for (uint32_t slot = 0; slot < PROCESS_KERNEL_COUNT; slot++) {
 		struct cap_table *t = table_of(PID_MAKE(0, slot));
 		for (uint32_t ep = 0; t && ep < CAP_ENDPOINTS; ep++)
@@ -123,10 +167,10 @@ kerr_t cap_delegate(kpid_t from, kpid_t to, uint32_t endpoint, cap_rights_t righ
 		return K_EPERM;
 	arch_irqflags_t flags = spin_lock_irqsave(&cap_lock);
 	struct cap_table *src = table_of(from), *dst = table_of(to);
-	struct cap_entry *held = src ? find(src, endpoint) : NULL;
+	cap_rights_t held = src ? rights_at(src, find(src, endpoint)) : 0;
 	if (!src || !dst)
 		err = K_ENOENT;
-	else if (held && (held->rights & CAP_DELEGATE) && (held->rights & rights) == rights)
+	else if ((held & CAP_DELEGATE) && (held & rights) == rights)
 		err = add(dst, endpoint, rights);
 	spin_unlock_irqrestore(&cap_lock, flags);
 	return err;
@@ -140,34 +184,34 @@ kerr_t cap_revoke(kpid_t by, kpid_t target, uint32_t endpoint, cap_rights_t righ
 		return K_EINVAL;
 	arch_irqflags_t flags = spin_lock_irqsave(&cap_lock);
 	struct cap_table *actor = table_of(by), *t = table_of(target);
-	struct cap_entry *mine = actor ? find(actor, endpoint) : NULL;
-	struct cap_entry *theirs = t ? find(t, endpoint) : NULL;
-	bool may = PID_SLOT(by) < PROCESS_KERNEL_COUNT || (mine && (mine->rights & CAP_REVOKE));
+	cap_rights_t mine = actor ? rights_at(actor, find(actor, endpoint)) : 0;
+	int theirs = t ? find(t, endpoint) : -1;
+	bool may = PID_SLOT(by) < PROCESS_KERNEL_COUNT || (mine & CAP_REVOKE);
 	if (!actor || !t)
 		err = K_ENOENT;
 	else if (!may)
 		err = K_EPERM;
-	else if (!theirs || !(theirs->rights & rights))
+	else if (!(rights_at(t, theirs) & rights))
 		err = K_ENOENT;
 	else {
-		theirs->rights &= ~rights;
+		set_entry(t, theirs, endpoint, rights_at(t, theirs) & ~rights);
 		err = K_OK;
 	}
 	spin_unlock_irqrestore(&cap_lock, flags);
 	return err;
 }
 
-/* The rights `pid` holds on `endpoint`; *alive says whether pid lives. */
+/* The rights `pid` holds on `endpoint`, read without the lock (see the
+ * top of this file); *alive says whether pid lives. */
 static cap_rights_t rights_held(kpid_t pid, uint32_t endpoint, bool *alive)
 {
-	arch_irqflags_t flags = spin_lock_irqsave(&cap_lock);
-	struct cap_table *t = table_of(pid);
-	const struct cap_entry *e = t ? find(t, endpoint) : NULL;
-	cap_rights_t rights = e ? e->rights : 0;
-
-	*alive = t != NULL;
-	spin_unlock_irqrestore(&cap_lock, flags);
-	return rights;
+	*alive = process_alive(pid);
+	if (!*alive)
+		return 0;
+	const struct cap_table *t = &tables[PID_SLOT(pid)];
+	if (atomic_load_explicit(&t->owner, memory_order_acquire) != pid)
+		return 0; /* not claimed by this process yet: nothing granted */
+	return rights_at(t, find(t, endpoint));
 }
 
 cap_rights_t cap_rights(kpid_t pid, uint32_t endpoint)

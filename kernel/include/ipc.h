@@ -32,6 +32,8 @@
 #include <identity.h>
 #include <kerr.h>
 #include <process.h>
+#include <span.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,6 +54,27 @@ struct ipc_message {
 	 * ring move words (after the 45 bytes above it would sit at odd
 	 * offsets that differ from slot to slot). */
 	uint8_t payload[IPC_PAYLOAD_MAX] __attribute__((aligned(8)));
+};
+
+/*
+ * Where a blocked receiver wants its next message: left on the endpoint by
+ * ipc_receive_span() when the queue is empty, taken by the next send,
+ * which writes the message straight into `dst` (the identity prefix, then
+ * the payload, as ipc_receive_span() would), sets `written` and then
+ * `delivered` (release). One waiter per endpoint (its owner); the memory
+ * is the receiver's, and it stays registered until a send takes it, the
+ * receiver looks at the queue again, or ipc_cancel_wait().
+ *
+ * dst is used while the receiver sleeps, so it must stay valid until the
+ * waiter is gone: for a user buffer that holds because only the process's
+ * own thread changes its address space (there is one thread per process,
+ * and no call ends another process), and that thread is blocked.
+ */
+struct ipc_waiter {
+	kpid_t receiver;
+	struct span dst;
+	size_t written;
+	atomic_bool delivered;
 };
 
 /* Empties every endpoint, installs the default interceptor, prints one
@@ -79,6 +102,12 @@ __must_check kerr_t ipc_owner(uint32_t endpoint, kpid_t *owner);
 __must_check kerr_t ipc_send(kpid_t sender, uint32_t reply, uint32_t to, const void *payload,
 			     size_t len);
 
+/* ipc_send() of the bytes of a span (a user buffer resolved by
+ * usercopy.h's user_span()), copied straight into the ring or the
+ * waiting receiver's buffer. */
+__must_check kerr_t ipc_send_span(kpid_t sender, uint32_t reply, uint32_t to,
+				  const struct span *payload);
+
 /* Dequeues the oldest message on `endpoint` into *out. Errors, with
  * nothing dequeued: interceptor denial, K_EPERM (no CAP_RECEIVE, or not
  * the owner), K_ENOENT (dead receiver), K_EAGAIN (nothing waiting). */
@@ -90,6 +119,21 @@ __must_check kerr_t ipc_receive(kpid_t receiver, uint32_t endpoint, struct ipc_m
  * otherwise as ipc_receive. */
 __must_check kerr_t ipc_receive_with_identity(kpid_t receiver, uint32_t endpoint, uint8_t *buf,
 					      size_t buf_len, size_t *written);
+
+/* ipc_receive_with_identity() into a span. If the queue is empty (K_EAGAIN)
+ * and `wait` is given, `wait` is left on the endpoint for the next send
+ * (unless another waiter is there); any other outcome removes a `wait`
+ * left earlier. */
+__must_check kerr_t ipc_receive_span(kpid_t receiver, uint32_t endpoint, const struct span *dst,
+				     size_t *written, struct ipc_waiter *wait);
+
+/* Takes `wait` off `endpoint` if it is still there (not delivered). */
+void ipc_cancel_wait(uint32_t endpoint, struct ipc_waiter *wait);
+
+/* Takes every waiter of `receiver` off its endpoint: for a receive that
+ * is abandoned without returning through ipc_receive_span() (the host
+ * tests' stand-in scheduler unwinds a blocked call this way). */
+void ipc_cancel_waits_of(kpid_t receiver);
 
 /* Messages waiting on an endpoint (0 for one out of range). */
 unsigned ipc_queued(uint32_t endpoint);

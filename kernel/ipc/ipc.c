@@ -7,6 +7,15 @@
  * trace. Payloads are copied under the lock straight into the ring slot
  * and straight out of it: one copy in, one copy out, of the payload's
  * length only.
+ *
+ * Hand-off. A receiver that finds its queue empty may leave a waiter
+ * (ipc.h) on the endpoint: where its message should go. The next send to
+ * that endpoint, having passed every check, and the receive side's checks
+ * passing again for the waiter, writes the message straight into the
+ * waiter's buffer -- one copy, from the sender's bytes to the receiver's
+ * -- instead of queueing it for the receiver to dequeue after it wakes.
+ * FIFO order holds: a waiter is only left on an empty queue, and a send
+ * that finds a waiter finds the queue empty.
  */
 #include <ipc.h>
 
@@ -21,6 +30,7 @@ struct endpoint {
 	kpid_t owner;      /* valid if owned; may have died since */
 	unsigned head;    /* index of the oldest message */
 	unsigned count;   /* messages waiting */
+	struct ipc_waiter *waiter; /* the owner waits here for the next message */
 	struct ipc_message ring[IPC_QUEUE_DEPTH];
 };
 
@@ -43,6 +53,7 @@ static void purge(struct endpoint *ep)
 	memset(ep->ring, 0, sizeof(ep->ring));
 	ep->head = 0;
 	ep->count = 0;
+	ep->waiter = NULL;
 }
 
 void ipc_init(void)
@@ -120,17 +131,13 @@ static kerr_t check_reply(kpid_t sender, uint32_t reply)
 	return ep->owned && ep->owner == sender ? K_OK : K_EPERM;
 }
 
-/* Appends a stamped copy of the payload. Bounds are checked again here:
- * the interceptor is policy and may be replaced, memory safety is ours.
- * Caller holds ipc_lock. */
+/* Appends a stamped copy of the payload. Caller holds ipc_lock and has
+ * checked the request (deliver()). */
 static kerr_t enqueue(const struct ipc_send_request *r, const struct principal *stamp,
-		      const void *payload)
+		      const struct span *payload)
 {
-	if (r->to_endpoint >= IPC_ENDPOINTS || r->length > IPC_PAYLOAD_MAX)
-		return K_EINVAL;
 	struct endpoint *ep = &endpoints[r->to_endpoint];
-	if (ep->owned && !r->to_owned)
-		return K_ENOENT; /* the owner has died */
+
 	if (ep->count == IPC_QUEUE_DEPTH)
 		return K_EFULL;
 	struct ipc_message *m = &ep->ring[(ep->head + ep->count) % IPC_QUEUE_DEPTH];
@@ -142,40 +149,14 @@ static kerr_t enqueue(const struct ipc_send_request *r, const struct principal *
 		m->sender = *stamp;
 	else
 		memset(&m->sender, 0, sizeof(m->sender));
-	if (r->length)
-		memcpy(m->payload, payload, r->length);
+	span_read(payload, 0, m->payload, r->length);
 	ep->count++;
 	return K_OK;
 }
 
-kerr_t ipc_send(kpid_t sender, uint32_t reply, uint32_t to, const void *payload, size_t len)
-{
-	struct ipc_send_request req = {
-		.sender = sender, .reply_endpoint = reply, .to_endpoint = to, .length = len,
-	};
-	struct principal principal;
-	/* The stamp comes from the process table, never from the caller. */
-	const struct principal *stamp =
-		process_principal(sender, &principal) == K_OK ? &principal : NULL;
-
-	if (len && !payload)
-		return K_EINVAL;
-	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
-	req.to_owned = to < IPC_ENDPOINTS && live_owner(&endpoints[to], &req.to_owner);
-	kerr_t err = interceptor_current()->on_send(&req);
-	if (err == K_OK)
-		err = cap_check(sender, to, CAP_SEND);
-	if (err == K_OK)
-		err = check_reply(sender, reply);
-	if (err == K_OK)
-		err = enqueue(&req, stamp, payload);
-	spin_unlock_irqrestore(&ipc_lock, flags);
-	return err;
-}
-
-/* The oldest message on `endpoint`, if `receiver` may take it. Caller
- * holds ipc_lock. */
-static kerr_t oldest(kpid_t receiver, uint32_t endpoint, struct ipc_message **out)
+/* Whether `receiver` may take a message from `endpoint` now: the
+ * interceptor, then the capability, then ownership. Caller holds ipc_lock. */
+static kerr_t may_receive(kpid_t receiver, uint32_t endpoint)
 {
 	const struct ipc_receive_request req = { .receiver = receiver, .endpoint = endpoint };
 	kerr_t err = interceptor_current()->on_receive(&req);
@@ -186,9 +167,109 @@ static kerr_t oldest(kpid_t receiver, uint32_t endpoint, struct ipc_message **ou
 		return err;
 	if (endpoint >= IPC_ENDPOINTS)
 		return K_EINVAL;
+	const struct endpoint *ep = &endpoints[endpoint];
+	return ep->owned && ep->owner == receiver ? K_OK : K_EPERM;
+}
+
+/* The identity prefix: the sender's Principal (zeros when it had none),
+ * then the reply endpoint, little-endian. */
+static void write_prefix(const struct span *dst, const struct principal *sender,
+			 uint32_t reply)
+{
+	uint8_t reply_le[4];
+
+	span_write(dst, 0, sender->key, PRINCIPAL_LEN);
+	for (unsigned i = 0; i < 4; i++)
+		reply_le[i] = (uint8_t)(reply >> (8 * i));
+	span_write(dst, PRINCIPAL_LEN, reply_le, sizeof(reply_le));
+}
+
+/* How much of a `length`-byte payload fits after the prefix in dst. */
+static size_t payload_room(const struct span *dst, size_t length)
+{
+	size_t room = span_len(dst) - IPC_IDENTITY_PREFIX;
+
+	return length < room ? length : room;
+}
+
+/* Hands the message straight to the endpoint's waiter, if it has one and
+ * may receive it now; false leaves the message to be queued. Caller holds
+ * ipc_lock. */
+static bool hand_off(const struct ipc_send_request *r, const struct principal *stamp,
+		     const struct span *payload)
+{
+	struct endpoint *ep = &endpoints[r->to_endpoint];
+	struct ipc_waiter *w = ep->waiter;
+	static const struct principal none;
+
+	if (!w || ep->count != 0 || may_receive(w->receiver, r->to_endpoint) != K_OK)
+		return false;
+	size_t n = payload_room(&w->dst, r->length);
+	write_prefix(&w->dst, stamp ? stamp : &none, r->reply_endpoint);
+	span_copy(&w->dst, IPC_IDENTITY_PREFIX, payload, n);
+	w->written = IPC_IDENTITY_PREFIX + n;
+	ep->waiter = NULL;
+	atomic_store_explicit(&w->delivered, true, memory_order_release);
+	return true;
+}
+
+/* Delivers to the waiter or queues; bounds are checked again here: the
+ * interceptor is policy and may be replaced, memory safety is ours.
+ * Caller holds ipc_lock. */
+static kerr_t deliver(const struct ipc_send_request *r, const struct principal *stamp,
+		      const struct span *payload)
+{
+	if (r->to_endpoint >= IPC_ENDPOINTS || r->length > IPC_PAYLOAD_MAX ||
+	    r->length > span_len(payload))
+		return K_EINVAL;
+	if (endpoints[r->to_endpoint].owned && !r->to_owned)
+		return K_ENOENT; /* the owner has died */
+	if (hand_off(r, stamp, payload))
+		return K_OK;
+	return enqueue(r, stamp, payload);
+}
+
+kerr_t ipc_send(kpid_t sender, uint32_t reply, uint32_t to, const void *payload, size_t len)
+{
+	if (len && !payload)
+		return K_EINVAL;
+	const struct span bytes = span_of((void *)(uintptr_t)payload, len);
+	return ipc_send_span(sender, reply, to, &bytes);
+}
+
+kerr_t ipc_send_span(kpid_t sender, uint32_t reply, uint32_t to, const struct span *payload)
+{
+	struct ipc_send_request req = {
+		.sender = sender, .reply_endpoint = reply, .to_endpoint = to,
+		.length = span_len(payload),
+	};
+	struct principal principal;
+	/* The stamp comes from the process table, never from the caller. */
+	const struct principal *stamp =
+		process_principal(sender, &principal) == K_OK ? &principal : NULL;
+
+	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
+	req.to_owned = to < IPC_ENDPOINTS && live_owner(&endpoints[to], &req.to_owner);
+	kerr_t err = interceptor_current()->on_send(&req);
+	if (err == K_OK)
+		err = cap_check(sender, to, CAP_SEND);
+	if (err == K_OK)
+		err = check_reply(sender, reply);
+	if (err == K_OK)
+		err = deliver(&req, stamp, payload);
+	spin_unlock_irqrestore(&ipc_lock, flags);
+	return err;
+}
+
+/* The oldest message on `endpoint`, if `receiver` may take it. Caller
+ * holds ipc_lock. */
+static kerr_t oldest(kpid_t receiver, uint32_t endpoint, struct ipc_message **out)
+{
+	kerr_t err = may_receive(receiver, endpoint);
+
+	if (err != K_OK)
+		return err;
 	struct endpoint *ep = &endpoints[endpoint];
-	if (!ep->owned || ep->owner != receiver)
-		return K_EPERM;
 	if (ep->count == 0)
 		return K_EAGAIN;
 	*out = &ep->ring[ep->head];
@@ -223,33 +304,59 @@ kerr_t ipc_receive(kpid_t receiver, uint32_t endpoint, struct ipc_message *out)
 }
 
 /* Writes the identity prefix and as much payload as fits. */
-static size_t flatten(const struct ipc_message *m, uint8_t *buf, size_t buf_len)
+static size_t flatten(const struct ipc_message *m, const struct span *dst)
 {
-	size_t room = buf_len - IPC_IDENTITY_PREFIX;
-	size_t n = m->length < room ? m->length : room;
+	size_t n = payload_room(dst, m->length);
 
-	memcpy(buf, m->sender.key, PRINCIPAL_LEN); /* zeros when there was none */
-	for (unsigned i = 0; i < 4; i++)
-		buf[PRINCIPAL_LEN + i] = (uint8_t)(m->reply_endpoint >> (8 * i));
-	memcpy(buf + IPC_IDENTITY_PREFIX, m->payload, n);
+	write_prefix(dst, &m->sender, m->reply_endpoint); /* zeros when there was none */
+	span_write(dst, IPC_IDENTITY_PREFIX, m->payload, n);
 	return IPC_IDENTITY_PREFIX + n;
 }
 
 kerr_t ipc_receive_with_identity(kpid_t receiver, uint32_t endpoint, uint8_t *buf, size_t buf_len,
 				 size_t *written)
 {
+	if (!buf)
+		return K_EINVAL;
+	const struct span dst = span_of(buf, buf_len);
+	return ipc_receive_span(receiver, endpoint, &dst, written, NULL);
+}
+
+kerr_t ipc_receive_span(kpid_t receiver, uint32_t endpoint, const struct span *dst,
+			size_t *written, struct ipc_waiter *wait)
+{
 	struct ipc_message *m;
 
-	if (!buf || buf_len < IPC_IDENTITY_PREFIX)
+	if (span_len(dst) < IPC_IDENTITY_PREFIX)
 		return K_EINVAL;
 	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
 	kerr_t err = oldest(receiver, endpoint, &m);
+	struct endpoint *ep = endpoint < IPC_ENDPOINTS ? &endpoints[endpoint] : NULL;
 	if (err == K_OK) {
-		*written = flatten(m, buf, buf_len);
+		*written = flatten(m, dst);
 		drop_oldest(endpoint);
+	}
+	if (ep && wait && ep->waiter == wait)
+		ep->waiter = NULL; /* a new look at the queue replaces the old wait */
+	if (err == K_EAGAIN && wait && !ep->waiter) {
+		wait->receiver = receiver;
+		wait->dst = *dst;
+		wait->written = 0;
+		atomic_store_explicit(&wait->delivered, false, memory_order_relaxed);
+		ep->waiter = wait;
 	}
 	spin_unlock_irqrestore(&ipc_lock, flags);
 	return err;
+}
+
+void ipc_cancel_wait(uint32_t endpoint, struct ipc_waiter *wait)
+{
+	if (endpoint >= IPC_ENDPOINTS)
+		return;
+	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
+	if (endpoints[endpoint].waiter == wait)
+		endpoints[endpoint].waiter = NULL;
+	spin_unlock_irqrestore(&ipc_lock, flags);
 }
 
 unsigned ipc_queued(uint32_t endpoint)
@@ -262,4 +369,15 @@ unsigned ipc_queued(uint32_t endpoint)
 	n = endpoints[endpoint].count;
 	spin_unlock_irqrestore(&ipc_lock, flags);
 	return n;
+}
+
+void ipc_cancel_waits_of(kpid_t receiver)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
+
+	for (uint32_t e = 0; e < IPC_ENDPOINTS; e++) {
+		if (endpoints[e].waiter && endpoints[e].waiter->receiver == receiver)
+			endpoints[e].waiter = NULL;
+	}
+	spin_unlock_irqrestore(&ipc_lock, flags);
 }

@@ -7,6 +7,13 @@
  * carry, where answers go -- is the first endpoint it registered (the
  * original's later rule), or none. RecvMsg blocks (thread.h sched_wait)
  * until a message is there; Write wakes whoever waits on the endpoint.
+ *
+ * Buffers are resolved once into spans (usercopy.h) and the bytes go
+ * straight between them and the kernel: Write copies the caller's bytes
+ * into the ring, or into a blocked receiver's buffer (ipc.h's hand-off);
+ * RecvMsg copies the message into the caller's buffer, or -- when it has
+ * to wait -- leaves its buffer as the endpoint's waiter, so that on waking
+ * the message is already there.
  */
 #include <syscall.h>
 
@@ -55,17 +62,17 @@ int64_t sys_register_endpoint(const struct syscall_frame *f)
 /* Write(endpoint, buf, len): len 0 sends nothing and returns 0. */
 int64_t sys_write(const struct syscall_frame *f)
 {
-	uint8_t payload[IPC_PAYLOAD_MAX];
 	uint64_t endpoint = f->arg[0], len = f->arg[2];
 	kpid_t self = process_current();
+	struct span payload;
 
 	if (endpoint >= IPC_ENDPOINTS || len > IPC_PAYLOAD_MAX)
 		return SYS_EINVAL;
 	if (len == 0)
 		return 0;
-	if (copy_from_user(payload, f->arg[1], len) != K_OK)
+	if (user_span(f->arg[1], len, false, &payload) != K_OK)
 		return SYS_EFAULT;
-	kerr_t err = ipc_send(self, reply_endpoint_of(self), (uint32_t)endpoint, payload, len);
+	kerr_t err = ipc_send_span(self, reply_endpoint_of(self), (uint32_t)endpoint, &payload);
 	if (err != K_OK)
 		return syscall_error(err);
 	sched_wake_all(BLOCK_MESSAGE, endpoint);
@@ -99,17 +106,35 @@ int64_t sys_read(const struct syscall_frame *f)
 struct receive {
 	kpid_t self;
 	uint32_t endpoint;
+	uint64_t buf;
 	size_t len, written;
+	bool block;
 	kerr_t err;
-	uint8_t buf[IPC_IDENTITY_PREFIX + IPC_PAYLOAD_MAX];
+	struct span dst;
+	struct ipc_waiter waiter; /* registered while blocked (ipc.h) */
 };
 
-/* One attempt (under the scheduler lock): done unless the queue is empty. */
+/* One attempt (under the scheduler lock): done unless there is nothing to
+ * take yet. A waiter that a send has filled is the message itself. */
 static bool receive_once(void *ctx)
 {
 	struct receive *r = ctx;
 
-	r->err = ipc_receive_with_identity(r->self, r->endpoint, r->buf, r->len, &r->written);
+	if (atomic_load_explicit(&r->waiter.delivered, memory_order_acquire)) {
+		r->written = r->waiter.written;
+		r->err = K_OK;
+		return true;
+	}
+	/* Resolved on every attempt: after a sleep, nothing from before it is
+	 * trusted. Writable first: a message once taken must reach the
+	 * program. */
+	if (user_span(r->buf, r->len, true, &r->dst) != K_OK) {
+		ipc_cancel_wait(r->endpoint, &r->waiter);
+		r->err = K_EFAULT;
+		return true;
+	}
+	r->err = ipc_receive_span(r->self, r->endpoint, &r->dst, &r->written,
+				  r->block ? &r->waiter : NULL);
 	return r->err != K_EAGAIN;
 }
 
@@ -121,32 +146,31 @@ static int64_t receive(const struct syscall_frame *f, bool block)
 {
 	uint64_t endpoint = f->arg[0], len = f->arg[2];
 	struct receive r;
-	bool got = true;
 
 	if (endpoint >= IPC_ENDPOINTS || len < IPC_IDENTITY_PREFIX)
 		return SYS_EINVAL;
-	if (len > sizeof(r.buf))
-		len = sizeof(r.buf);
-	/* Writable first: a message once taken must reach the program. */
-	if (user_check_writable(f->arg[1], len) != K_OK)
-		return SYS_EFAULT;
-	/* Field by field, not a compound literal: that would zero the whole
-	 * 292-byte buffer, which flatten() and the memset below write anyway
-	 * before any of it is copied out. */
+	if (len > IPC_IDENTITY_PREFIX + IPC_PAYLOAD_MAX)
+		len = IPC_IDENTITY_PREFIX + IPC_PAYLOAD_MAX;
 	r.self = process_current();
 	r.endpoint = (uint32_t)endpoint;
+	r.buf = f->arg[1];
 	r.len = len;
 	r.written = 0;
+	r.block = block;
 	r.err = K_OK;
+	atomic_init(&r.waiter.delivered, false);
 	if (block)
 		sched_wait(BLOCK_MESSAGE, endpoint, receive_once, &r);
 	else
-		got = receive_once(&r);
-	if (got && r.err != K_OK)
+		(void)receive_once(&r);
+	if (r.err == K_EAGAIN)
+		r.written = 0; /* TryRecvMsg with nothing waiting */
+	else if (r.err != K_OK)
 		return syscall_error(r.err);
-	size_t n = got ? r.written : 0;
-	memset(r.buf + n, 0, len - n);
-	return copy_to_user(f->arg[1], r.buf, len) == K_OK ? (int64_t)n : SYS_EFAULT;
+	/* The span of the attempt that took the message: a hand-off filled
+	 * the one registered with it. */
+	span_zero(&r.dst, r.written, len - r.written);
+	return (int64_t)r.written;
 }
 
 int64_t sys_recv_msg(const struct syscall_frame *f)

@@ -63,20 +63,30 @@ static kerr_t copy_pages(uint64_t user_va, void *kernel, size_t len, bool to_use
 	return K_OK;
 }
 
+/* The HHDM address of the page at page_va if it is mapped with every flag
+ * in `need`, else NULL. */
+static uint8_t *page_at(const struct address_space *as, uint64_t page_va, unsigned need)
+{
+	uint64_t pa;
+	unsigned flags;
+
+	if (vm_translate(as, page_va, &pa, &flags) != K_OK || (flags & need) != need)
+		return NULL;
+	return (uint8_t *)phys_to_virt(pa);
+}
+
 /* The HHDM address of user_va, if [user_va, user_va + len) lies within
  * one page that is mapped with every flag in `need`; NULL otherwise (the
  * caller then takes the general path, which tells a fault apart). */
 static uint8_t *one_page(uint64_t user_va, size_t len, unsigned need)
 {
 	const struct address_space *as = vm_current_space();
-	uint64_t offset = user_va & (VM_PAGE_SIZE - 1), pa;
-	unsigned flags;
+	uint64_t offset = user_va & (VM_PAGE_SIZE - 1);
 
 	if (!as || len == 0 || user_va >= VM_USER_END || len > VM_PAGE_SIZE - offset)
 		return NULL;
-	if (vm_translate(as, user_va - offset, &pa, &flags) != K_OK || (flags & need) != need)
-		return NULL;
-	return (uint8_t *)phys_to_virt(pa) + offset;
+	uint8_t *page = page_at(as, user_va - offset, need);
+	return page ? page + offset : NULL;
 }
 
 kerr_t copy_from_user(void *dst, uint64_t user_src, size_t len)
@@ -112,4 +122,27 @@ kerr_t copy_to_user(uint64_t user_dst, const void *src, size_t len)
 kerr_t user_check_writable(uint64_t user_dst, size_t len)
 {
 	return check_user_access(user_dst, len, VM_USER | VM_WRITE);
+}
+
+kerr_t user_span(uint64_t user_va, size_t len, bool write, struct span *out)
+{
+	const struct address_space *as = vm_current_space();
+	unsigned need = VM_USER | (write ? VM_WRITE : 0);
+	uint64_t offset = user_va & (VM_PAGE_SIZE - 1);
+	size_t first = len < VM_PAGE_SIZE - offset ? len : VM_PAGE_SIZE - offset;
+
+	*out = (struct span){ 0 };
+	if (len == 0)
+		return K_OK;
+	if (!as || len > VM_PAGE_SIZE || user_va >= VM_USER_END || len > VM_USER_END - user_va)
+		return K_EFAULT;
+	uint8_t *page = page_at(as, user_va - offset, need);
+	uint8_t *next = first < len ? page_at(as, user_va - offset + VM_PAGE_SIZE, need) : NULL;
+	if (!page || (first < len && !next))
+		return K_EFAULT;
+	out->part[0] = page + offset;
+	out->len[0] = first;
+	out->part[1] = next;
+	out->len[1] = len - first;
+	return K_OK;
 }

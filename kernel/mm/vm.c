@@ -88,6 +88,8 @@ kerr_t vm_space_create(struct address_space *as)
 		.alloc_table = table_alloc,
 		.free_table = table_free,
 		.table_ptr = table_ptr,
+		.tables_linear = true,
+		.tables_offset = hhdm_offset(),
 	};
 	arch_pagetable_describe(&as->pt);
 	if (pt_create(&as->pt) != PT_OK)

@@ -59,11 +59,11 @@ kpid_t process_current(void)
 }
 
 /* Picks the next thread and switches to it; false if there was none but
- * the caller. Interrupts must be off; they come back as the next thread
- * left them. */
-static bool reschedule(struct cpu *cs)
+ * the caller. The caller holds the scheduler lock, which is released
+ * before the switch. Interrupts must be off; they come back as the next
+ * thread left them. */
+static bool switch_locked(struct cpu *cs)
 {
-	spin_lock(&cs->sched_lock);
 	struct thread *prev = thread_of(cs->rq.current);
 	struct thread *next = thread_of(sched_pick_next(&cs->rq));
 	cs->need_resched = false;
@@ -74,6 +74,13 @@ static bool reschedule(struct cpu *cs)
 	arch_thread_switch(prev, next);
 	arch_context_switch(&prev->saved_sp, next->saved_sp);
 	return true;
+}
+
+/* switch_locked(), the lock taken here. */
+static bool reschedule(struct cpu *cs)
+{
+	spin_lock(&cs->sched_lock);
+	return switch_locked(cs);
 }
 
 void thread_start(void)
@@ -242,11 +249,11 @@ void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx)
 			sched_idle_step();
 			continue;
 		}
-		kerr_t err = sched_block_current(&cs->rq, why, arg);
-		spin_unlock(&cs->sched_lock);
-		if (err != K_OK)
+		if (sched_block_current(&cs->rq, why, arg) != K_OK) {
+			spin_unlock(&cs->sched_lock);
 			panic("sched_wait: thread %s cannot block", thread_current()->name);
-		reschedule(cs);
+		}
+		(void)switch_locked(cs); /* one lock hold from the try to the switch */
 	}
 	arch_irq_restore(flags);
 }

@@ -67,12 +67,15 @@ void sched_yield(void)
  * leaves the call (its stack frames hold nothing to undo). */
 void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx)
 {
-	(void)why;
 	(void)arg;
 	if (try_once(ctx))
 		return;
 	if (!in_call)
 		abort();
+	/* The call is unwound, not resumed: a receive must not leave its
+	 * buffer (on the stack being unwound) as an endpoint's waiter. */
+	if (why == BLOCK_MESSAGE)
+		ipc_cancel_waits_of(process_current());
 	longjmp(call_env, SW_BLOCKED);
 }
 

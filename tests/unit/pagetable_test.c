@@ -248,9 +248,24 @@ static unsigned visible_flags(const struct fixture *f, unsigned flags)
 	return flags;
 }
 
-/* Translates every page of every expected mapping (first and last byte). */
+/* The same tables walked as the kernel walks them: through a fixed
+ * offset (the arena is one linear block), never through table_ptr. */
+static struct pagetable linear_twin(const struct fixture *f)
+{
+	struct pagetable lin = f->b;
+
+	lin.table_ptr = NULL;
+	lin.tables_linear = true;
+	lin.tables_offset = (uint64_t)(uintptr_t)f->arena.pages - ARENA_PHYS_BASE;
+	return lin;
+}
+
+/* Translates every page of every expected mapping (first and last byte),
+ * through table_ptr and through the linear offset. */
 static void check_translations(struct fixture *f)
 {
+	const struct pagetable lin = linear_twin(f);
+
 	for (unsigned i = 0; i < expected.count; i++) {
 		const struct mapping *m = &expected.m[i];
 		for (uint64_t off = 0; off < m->size;) {
@@ -263,6 +278,11 @@ static void check_translations(struct fixture *f)
 				assert_true(pa == m->pa + (probes[p] - m->va));
 				assert_int_equal(flags, visible_flags(f, m->flags));
 				assert_true(size == page);
+				uint64_t lin_pa = 0, lin_size = 0;
+				unsigned lin_flags = ~0u;
+				assert_true(pt_translate(&lin, probes[p], &lin_pa, &lin_flags,
+							 &lin_size));
+				assert_true(lin_pa == pa && lin_flags == flags && lin_size == size);
 			}
 			off += page;
 		}
