@@ -44,9 +44,24 @@ struct model_endpoint {
 	kpid_t owner;
 	unsigned head, count;
 	struct model_message ring[IPC_QUEUE_DEPTH];
+	int waiter; /* the actor whose waiter is on it, or NO_WAITER */
+};
+
+#define NO_WAITER (-1)
+#define WAIT_ROOM (IPC_IDENTITY_PREFIX + IPC_PAYLOAD_MAX + 8)
+
+/* Each actor's waiter, as its one thread would have. */
+struct model_wait {
+	bool registered;    /* on `endpoint`, in the kernel's view */
+	bool delivered;     /* what w.delivered must say */
+	uint32_t endpoint;
+	size_t room;
+	struct ipc_waiter w;
+	uint8_t buf[WAIT_ROOM];
 };
 
 static struct actor actors[ACTORS];
+static struct model_wait waits[ACTORS];
 static struct model_endpoint endpoints[IPC_ENDPOINTS];
 static struct ipc_model_stats stats;
 static uint32_t next_seq;
@@ -88,6 +103,9 @@ static void purge(struct model_endpoint *ep)
 {
 	ep->head = 0;
 	ep->count = 0;
+	if (ep->waiter != NO_WAITER)
+		waits[ep->waiter].registered = false;
+	ep->waiter = NO_WAITER;
 }
 
 static int mismatch(const char *what, int got, int want)
@@ -140,6 +158,9 @@ int ipc_model_boot(void)
 
 	memset(actors, 0, sizeof(actors));
 	memset(endpoints, 0, sizeof(endpoints));
+	memset(waits, 0, sizeof(waits));
+	for (uint32_t e = 0; e < IPC_ENDPOINTS; e++)
+		endpoints[e].waiter = NO_WAITER;
 	memset(&stats, 0, sizeof(stats));
 	next_seq = 0;
 	if (host_world_boot_processes() != 0)
@@ -201,7 +222,7 @@ static struct op decode(const uint8_t *b)
 {
 	static const enum ipc_model_kind kinds[16] = {
 		MODEL_SEND, MODEL_SEND, MODEL_SEND, MODEL_SEND, MODEL_SEND, MODEL_SEND,
-		MODEL_RECEIVE, MODEL_RECEIVE, MODEL_RECEIVE, MODEL_RECEIVE_IDENTITY,
+		MODEL_RECEIVE, MODEL_RECEIVE, MODEL_WAIT, MODEL_RECEIVE_IDENTITY,
 		MODEL_REGISTER, MODEL_REGISTER, MODEL_UNREGISTER,
 		MODEL_GRANT, MODEL_DELEGATE, MODEL_REVOKE,
 	};
@@ -209,7 +230,7 @@ static struct op decode(const uint8_t *b)
 	uint32_t reply = b[7] % 4 == 0 ? IPC_NO_ENDPOINT :
 			 b[7] % 4 == 1 ? (uint32_t)(b[7] >> 2) % ENDPOINT_SPAN : own_endpoint(pid);
 
-	return (struct op){
+	struct op o = {
 		.kind = b[0] >= 248 ? MODEL_RESPAWN : kinds[b[0] % 16],
 		.pid = pid,
 		.other = decode_pid(b[2]),
@@ -218,6 +239,38 @@ static struct op decode(const uint8_t *b)
 		.length = (size_t)(b[5] | b[6] << 8) % LENGTH_SPAN,
 		.reply = reply,
 	};
+	/* Waits are mostly by an owner on its own endpoint, so that senders
+	 * find waiters to hand messages to. */
+	if (o.kind == MODEL_WAIT && (b[3] & 0x40) && own_endpoint(pid) != IPC_NO_ENDPOINT)
+		o.endpoint = own_endpoint(pid);
+	return o;
+}
+
+static int check_identity(const uint8_t *buf, size_t room, size_t written,
+			  const struct model_message *m);
+
+/* Whether actor i could receive on `endpoint` now (the rules of
+ * expect_receive, queue aside). */
+static bool may_take(int i, uint32_t endpoint)
+{
+	const struct actor *a = actor_of(actors[i].pid);
+	const struct model_endpoint *ep = &endpoints[endpoint];
+
+	return a && (a->rights[endpoint] & CAP_RECEIVE) && ep->owned && ep->owner == a->pid;
+}
+
+/* The message must be in the waiter's buffer, and the waiter used up. */
+static int handed_off(struct model_endpoint *ep, const struct model_message *m)
+{
+	struct model_wait *wt = &waits[ep->waiter];
+
+	stats.handoffs++;
+	ep->waiter = NO_WAITER;
+	wt->registered = false;
+	wt->delivered = true;
+	if (!atomic_load(&wt->w.delivered))
+		return mismatch("hand-off to a waiter", 0, 1);
+	return check_identity(wt->buf, wt->room, wt->w.written, m);
 }
 
 static kerr_t expect_send(const struct op *o)
@@ -266,10 +319,13 @@ static int do_send(const struct op *o)
 		return 0;
 	const struct actor *s = actor_of(o->pid);
 	struct model_endpoint *ep = &endpoints[o->endpoint];
-	ep->ring[(ep->head + ep->count++) % IPC_QUEUE_DEPTH] = (struct model_message){
+	const struct model_message m = {
 		.seq = seq, .length = (uint32_t)o->length, .reply = o->reply,
 		.has_principal = s->has_principal, .principal = s->principal,
 	};
+	if (ep->waiter != NO_WAITER && ep->count == 0 && may_take(ep->waiter, o->endpoint))
+		return handed_off(ep, &m);
+	ep->ring[(ep->head + ep->count++) % IPC_QUEUE_DEPTH] = m;
 	return 0;
 }
 
@@ -340,16 +396,73 @@ static int do_receive_identity(const struct op *o)
 	if (err != K_OK)
 		return 0;
 	struct model_message m = pop(o->endpoint);
-	size_t n = m.length < room - IPC_IDENTITY_PREFIX ? m.length : room - IPC_IDENTITY_PREFIX;
+	return check_identity(buf, room, written, &m);
+}
+
+/* The identity prefix and as much payload as fitted in `room` bytes. */
+static int check_identity(const uint8_t *buf, size_t room, size_t written,
+			  const struct model_message *m)
+{
+	size_t n = m->length < room - IPC_IDENTITY_PREFIX ? m->length : room - IPC_IDENTITY_PREFIX;
 	uint32_t reply = (uint32_t)buf[32] | (uint32_t)buf[33] << 8 | (uint32_t)buf[34] << 16 |
 			 (uint32_t)buf[35] << 24;
+
 	if (written != IPC_IDENTITY_PREFIX + n)
 		return mismatch("identity receive length", (int)written, (int)(IPC_IDENTITY_PREFIX + n));
-	if (memcmp(buf, m.principal.key, PRINCIPAL_LEN) != 0)
-		return mismatch("identity prefix principal", buf[0], m.principal.key[0]);
-	if (reply != m.reply)
-		return mismatch("identity prefix reply endpoint", (int)reply, (int)m.reply);
-	return check_payload(buf + IPC_IDENTITY_PREFIX, &m, n);
+	if (memcmp(buf, m->principal.key, PRINCIPAL_LEN) != 0)
+		return mismatch("identity prefix principal", buf[0], m->principal.key[0]);
+	if (reply != m->reply)
+		return mismatch("identity prefix reply endpoint", (int)reply, (int)m->reply);
+	return check_payload(buf + IPC_IDENTITY_PREFIX, m, n);
+}
+
+/* The actor index of a live pid, or -1. */
+static int actor_index(kpid_t pid)
+{
+	const struct actor *a = actor_of(pid);
+
+	return a ? (int)(a - actors) : -1;
+}
+
+/* Withdraws actor i's waiter, wherever it is. */
+static void withdraw(int i)
+{
+	struct model_wait *wt = &waits[i];
+
+	if (wt->registered) {
+		ipc_cancel_wait(wt->endpoint, &wt->w);
+		endpoints[wt->endpoint].waiter = NO_WAITER;
+		wt->registered = false;
+	}
+}
+
+static int do_wait(const struct op *o)
+{
+	static struct model_wait stranger; /* for a stale pid: never left anywhere */
+	int i = actor_index(o->pid);
+	struct model_wait *wt = i >= 0 ? &waits[i] : &stranger;
+	size_t room = o->length < WAIT_ROOM ? o->length : WAIT_ROOM;
+	const struct span dst = span_of(wt->buf, room);
+	size_t written = 0;
+
+	if (i >= 0)
+		withdraw(i); /* a thread waits in one place at a time */
+	kerr_t want = room < IPC_IDENTITY_PREFIX ? K_EINVAL : expect_receive(o);
+	kerr_t err = ipc_receive_span(o->pid, o->endpoint, &dst, &written, &wt->w);
+	if (verdict("receive into a span", err, want) != 0)
+		return -1;
+	if (err == K_EAGAIN && i >= 0) {
+		accepted = true;
+		wt->registered = true;
+		wt->delivered = false; /* reset by the kernel as it leaves the waiter */
+		wt->endpoint = o->endpoint;
+		wt->room = room;
+		endpoints[o->endpoint].waiter = i;
+	}
+	if (err != K_OK)
+		return 0;
+	struct model_message m = pop(o->endpoint);
+	return check_identity(wt->buf, room, written, &m);
 }
 
 static int do_register(const struct op *o)
@@ -498,6 +611,9 @@ static int check_state(void)
 			if (cap_rights(actors[i].stale_pid, ep) != 0)
 				return mismatch("rights of a dead pid", 1, 0);
 		}
+		if (atomic_load(&waits[i].w.delivered) != waits[i].delivered)
+			return mismatch("a waiter's delivered flag", !waits[i].delivered,
+					waits[i].delivered);
 	}
 	for (uint32_t e = 0; e < IPC_ENDPOINTS; e++) {
 		kpid_t got_owner = 0, want_owner = 0;
@@ -524,6 +640,7 @@ int ipc_model_step(const uint8_t bytes[IPC_MODEL_OP_BYTES])
 		[MODEL_DELEGATE] = do_delegate,
 		[MODEL_REVOKE] = do_revoke,
 		[MODEL_RESPAWN] = do_respawn,
+		[MODEL_WAIT] = do_wait,
 	};
 	accepted = false;
 	stats.ops[o.kind]++;

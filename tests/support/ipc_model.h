@@ -8,6 +8,12 @@
  * string is a valid operation sequence -- the unit test feeds it random
  * bytes, the fuzzer feeds it libFuzzer's.
  *
+ * A receiver that waits (MODEL_WAIT on an empty queue) leaves a waiter
+ * (ipc.h); each actor has one, as a thread does, and waiting anew first
+ * withdraws the old one. The next send to that endpoint must land in the
+ * waiter's buffer if, and only if, the queue is empty and the receiver
+ * may still receive there; otherwise it is queued.
+ *
  * After each operation the model checks the kernel's verdict (the exact
  * error code), every received message (FIFO order, payload bytes, the
  * stamp equals the sender's bound Principal, the reply endpoint), and the
@@ -34,6 +40,7 @@ enum ipc_model_kind {
 	MODEL_DELEGATE,
 	MODEL_REVOKE,
 	MODEL_RESPAWN,
+	MODEL_WAIT, /* receive into a buffer, leaving a waiter if the queue is empty */
 	MODEL_KINDS,
 };
 
@@ -42,6 +49,7 @@ struct ipc_model_stats {
 	unsigned succeeded[MODEL_KINDS]; /* ... that the kernel accepted */
 	unsigned full;                   /* sends refused with K_EFULL */
 	unsigned self_sends;             /* sends refused as self-sends */
+	unsigned handoffs;               /* sends that went straight to a waiter */
 };
 
 /* Builds the world on the host (processes, capabilities, IPC). 0 on

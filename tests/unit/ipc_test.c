@@ -327,6 +327,153 @@ static void concurrent_senders_lose_nothing(void **state)
 	assert_int_equal(ipc_queued(2), 0);
 }
 
+/* ------------------------------------------------------------ hand-off */
+
+#define WAIT_BUF (IPC_IDENTITY_PREFIX + 8)
+#define UNTOUCHED 0xee
+
+struct waiting {
+	uint8_t buf[WAIT_BUF];
+	struct span dst;
+	struct ipc_waiter w;
+	size_t written;
+};
+
+/* `receiver` finds `endpoint` empty and leaves a waiter on it. */
+static void start_waiting(struct waiting *wt, kpid_t receiver, uint32_t endpoint, size_t room)
+{
+	memset(wt->buf, UNTOUCHED, sizeof(wt->buf));
+	wt->dst = span_of(wt->buf, room);
+	atomic_init(&wt->w.delivered, false);
+	wt->written = 0;
+	assert_int_equal(ipc_receive_span(receiver, endpoint, &wt->dst, &wt->written, &wt->w),
+			 K_EAGAIN);
+}
+
+static void a_waiter_gets_the_next_message_directly(void **state)
+{
+	struct waiting wt;
+
+	(void)state;
+	start_waiting(&wt, kernel2, 2, WAIT_BUF);
+	send_text(kernel1, 1, 2, "hello", K_OK);
+	assert_true(atomic_load(&wt.w.delivered));
+	assert_int_equal(wt.w.written, IPC_IDENTITY_PREFIX + 5);
+	assert_int_equal(ipc_queued(2), 0);
+	/* The identity prefix is the kernel's stamp, as from the ring. */
+	assert_memory_equal(wt.buf, bootstrap.key, PRINCIPAL_LEN);
+	assert_memory_equal(wt.buf + PRINCIPAL_LEN, "\x01\x00\x00\x00", 4);
+	assert_memory_equal(wt.buf + IPC_IDENTITY_PREFIX, "hello", 5);
+	/* Nothing past the message: zeroing the rest is the receiver's. */
+	assert_int_equal(wt.buf[IPC_IDENTITY_PREFIX + 5], UNTOUCHED);
+	/* The waiter is used up: the next message is queued. */
+	send_text(kernel1, 1, 2, "again", K_OK);
+	assert_int_equal(ipc_queued(2), 1);
+	expect_text(kernel2, 2, "again");
+}
+
+static void a_waiter_gets_what_fits_and_order_holds(void **state)
+{
+	struct waiting wt;
+	size_t written = 0;
+
+	(void)state;
+	/* With a message queued there is nothing to wait for. */
+	send_text(kernel1, IPC_NO_ENDPOINT, 2, "first", K_OK);
+	wt.dst = span_of(wt.buf, WAIT_BUF);
+	atomic_init(&wt.w.delivered, false);
+	assert_int_equal(ipc_receive_span(kernel2, 2, &wt.dst, &written, &wt.w), K_OK);
+	assert_int_equal(written, IPC_IDENTITY_PREFIX + 5);
+	assert_memory_equal(wt.buf + PRINCIPAL_LEN, "\xff\xff\xff\xff", 4);
+	assert_false(atomic_load(&wt.w.delivered));
+	send_text(kernel1, 1, 2, "second", K_OK);
+	assert_false(atomic_load(&wt.w.delivered));
+	expect_text(kernel2, 2, "second");
+	/* A short buffer gets the start of the payload. */
+	start_waiting(&wt, kernel2, 2, IPC_IDENTITY_PREFIX + 3);
+	send_text(kernel1, 1, 2, "truncated", K_OK);
+	assert_int_equal(wt.w.written, IPC_IDENTITY_PREFIX + 3);
+	assert_memory_equal(wt.buf + IPC_IDENTITY_PREFIX, "tru", 3);
+	assert_int_equal(wt.buf[IPC_IDENTITY_PREFIX + 3], UNTOUCHED);
+}
+
+static void a_waiter_without_the_right_any_more_gets_nothing(void **state)
+{
+	struct waiting wt;
+	kpid_t listener;
+
+	(void)state;
+	assert_int_equal(process_create("listener", &listener), K_OK);
+	assert_int_equal(cap_grant(listener, 5, CAP_RECEIVE), K_OK);
+	assert_int_equal(ipc_register(listener, 5), K_OK);
+	start_waiting(&wt, listener, 5, WAIT_BUF);
+	assert_int_equal(cap_revoke(kernel1, listener, 5, CAP_RECEIVE), K_OK);
+	send_text(kernel1, 1, 5, "not for you", K_OK);
+	assert_false(atomic_load(&wt.w.delivered));
+	assert_int_equal(ipc_queued(5), 1);
+	for (size_t i = 0; i < sizeof(wt.buf); i++)
+		assert_int_equal(wt.buf[i], UNTOUCHED);
+	/* Looking again is refused, and takes the waiter away. */
+	assert_int_equal(ipc_receive_span(listener, 5, &wt.dst, &wt.written, &wt.w), K_EPERM);
+	assert_int_equal(cap_grant(listener, 5, CAP_RECEIVE), K_OK);
+	send_text(kernel1, 1, 5, "queued", K_OK);
+	assert_false(atomic_load(&wt.w.delivered));
+	assert_int_equal(ipc_queued(5), 2);
+}
+
+static void a_cancelled_waiter_gets_nothing(void **state)
+{
+	struct waiting a, b;
+
+	(void)state;
+	start_waiting(&a, kernel2, 2, WAIT_BUF);
+	ipc_cancel_wait(2, &a.w);
+	send_text(kernel1, 1, 2, "one", K_OK);
+	assert_false(atomic_load(&a.w.delivered));
+	expect_text(kernel2, 2, "one");
+	start_waiting(&b, kernel2, 2, WAIT_BUF);
+	ipc_cancel_waits_of(kernel2);
+	send_text(kernel1, 1, 2, "two", K_OK);
+	assert_false(atomic_load(&b.w.delivered));
+	assert_int_equal(ipc_queued(2), 1);
+}
+
+/* A user buffer across a page boundary is two pieces, on either side. */
+static void two_piece_buffers_carry_the_message_across_the_seam(void **state)
+{
+	uint8_t low[20], high[WAIT_BUF - 20], in_a[3], in_b[IPC_PAYLOAD_MAX - 3];
+	uint8_t expected[IPC_PAYLOAD_MAX];
+	struct ipc_waiter w;
+	struct span dst = { .part = { low, high }, .len = { sizeof(low), sizeof(high) } };
+	struct span src = { .part = { in_a, in_b }, .len = { sizeof(in_a), sizeof(in_b) } };
+	size_t written;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(expected); i++)
+		expected[i] = (uint8_t)(i * 13 + 1);
+	memcpy(in_a, expected, sizeof(in_a));
+	memcpy(in_b, expected + sizeof(in_a), sizeof(in_b));
+	atomic_init(&w.delivered, false);
+	assert_int_equal(ipc_receive_span(kernel2, 2, &dst, &written, &w), K_EAGAIN);
+	assert_int_equal(ipc_send_span(kernel1, 1, 2, &src), K_OK);
+	assert_true(atomic_load(&w.delivered));
+	assert_int_equal(w.written, WAIT_BUF);
+	assert_memory_equal(low, bootstrap.key, sizeof(low));
+	assert_memory_equal(high, bootstrap.key + sizeof(low), PRINCIPAL_LEN - sizeof(low));
+	assert_memory_equal(high + (IPC_IDENTITY_PREFIX - sizeof(low)), expected, 8);
+	/* The same bytes through the ring, out into two pieces again. */
+	assert_int_equal(ipc_send_span(kernel1, 1, 2, &src), K_OK);
+	memset(low, 0, sizeof(low));
+	memset(high, 0, sizeof(high));
+	assert_int_equal(ipc_receive_span(kernel2, 2, &dst, &written, NULL), K_OK);
+	assert_int_equal(written, WAIT_BUF);
+	assert_memory_equal(high + (IPC_IDENTITY_PREFIX - sizeof(low)), expected, 8);
+	span_zero(&dst, 10, sizeof(low));
+	assert_int_equal(low[9], bootstrap.key[9]);
+	assert_int_equal(low[10] | low[19] | high[0] | high[9], 0);
+	assert_int_equal(high[10], bootstrap.key[30]);
+}
+
 static void random_operations_match_the_model(void **state)
 {
 	uint8_t op[IPC_MODEL_OP_BYTES];
@@ -343,11 +490,12 @@ static void random_operations_match_the_model(void **state)
 	const struct ipc_model_stats *s = ipc_model_stats();
 	for (unsigned k = 0; k < MODEL_KINDS; k++)
 		print_message("kind %u: %u of %u accepted\n", k, s->succeeded[k], s->ops[k]);
-	print_message("full %u, self-sends %u\n", s->full, s->self_sends);
+	print_message("full %u, self-sends %u, hand-offs %u\n", s->full, s->self_sends,
+		      s->handoffs);
 	for (unsigned k = 0; k < MODEL_KINDS; k++)
 		assert_true(s->succeeded[k] > 0);
 	assert_true(s->succeeded[MODEL_SEND] > 1000 && s->succeeded[MODEL_RECEIVE] > 1000);
-	assert_true(s->full > 0 && s->self_sends > 0);
+	assert_true(s->full > 0 && s->self_sends > 0 && s->handoffs > 50);
 }
 
 int main(void)
@@ -362,6 +510,11 @@ int main(void)
 		cmocka_unit_test_setup(endpoints_belong_to_their_registrant, boot),
 		cmocka_unit_test_setup(identity_receive_writes_the_prefix, boot),
 		cmocka_unit_test_setup(concurrent_senders_lose_nothing, boot),
+		cmocka_unit_test_setup(a_waiter_gets_the_next_message_directly, boot),
+		cmocka_unit_test_setup(a_waiter_gets_what_fits_and_order_holds, boot),
+		cmocka_unit_test_setup(a_waiter_without_the_right_any_more_gets_nothing, boot),
+		cmocka_unit_test_setup(a_cancelled_waiter_gets_nothing, boot),
+		cmocka_unit_test_setup(two_piece_buffers_carry_the_message_across_the_seam, boot),
 		cmocka_unit_test(random_operations_match_the_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

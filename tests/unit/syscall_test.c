@@ -377,6 +377,41 @@ static void test_receive_prefix_payload_then_zeros(void **state)
 	assert_int_equal(call(SYS_TRY_RECV_MSG, FREE_EP, SW_RW, 37, 0), 0);
 }
 
+/* Buffers that cross a page boundary travel in two pieces (usercopy.h's
+ * spans); every byte must land where one flat copy would put it. */
+static void test_messages_cross_page_boundaries(void **state)
+{
+	uint8_t out[IPC_PAYLOAD_MAX];
+	uint64_t from = SW_RW + SW_PAGE - 100, to = SW_RW + SW_PAGE - 50;
+	size_t len = IPC_IDENTITY_PREFIX + IPC_PAYLOAD_MAX;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = (uint8_t)(i * 7 + 3);
+	assert_int_equal(call(SYS_REGISTER_ENDPOINT, FREE_EP, 0, 0, 0), 0);
+	sw_set_caller(SW_STRANGER);
+	/* put_bytes reaches one page at a time. */
+	put_bytes(from, out, 100);
+	put_bytes(SW_RW + SW_PAGE, out + 100, sizeof(out) - 100);
+	assert_int_equal(call(SYS_WRITE, FREE_EP, from, sizeof(out), 0), IPC_PAYLOAD_MAX);
+	assert_int_equal(call(SYS_WRITE, FREE_EP, from, 8, 0), 8);
+	sw_set_caller(SW_TRUSTED);
+	assert_int_equal(call(SYS_TRY_RECV_MSG, FREE_EP, to, len, 0), (int64_t)len);
+	uint8_t in[IPC_IDENTITY_PREFIX + IPC_PAYLOAD_MAX];
+	memcpy(in, sw_user_page(to), 50);
+	memcpy(in + 50, sw_user_page(SW_RW + SW_PAGE), len - 50);
+	for (unsigned i = 0; i < PRINCIPAL_LEN; i++)
+		assert_int_equal(in[i], 0); /* the stranger has no Principal */
+	assert_memory_equal(in + IPC_IDENTITY_PREFIX, out, sizeof(out));
+	/* A receive buffer that runs into the read-only page after the
+	 * read-write ones is refused before the message is taken. */
+	uint8_t before[64];
+	memcpy(before, sw_user_page(SW_RO2 - 64), sizeof(before));
+	refused(SYS_TRY_RECV_MSG, FREE_EP, SW_RO2 - 64, 128, 0, SYS_EFAULT);
+	assert_memory_equal(before, sw_user_page(SW_RO2 - 64), sizeof(before));
+	assert_int_equal(call(SYS_TRY_RECV_MSG, FREE_EP, to, 64, 0), IPC_IDENTITY_PREFIX + 8);
+}
+
 static void test_read_gives_the_payload_only(void **state)
 {
 	(void)state;
@@ -622,6 +657,7 @@ int main(void)
 		cmocka_unit_test_setup(test_print_reads_up_to_the_last_byte, fresh_world),
 		cmocka_unit_test_setup(test_write_queues_and_fills_up, fresh_world),
 		cmocka_unit_test_setup(test_receive_prefix_payload_then_zeros, fresh_world),
+		cmocka_unit_test_setup(test_messages_cross_page_boundaries, fresh_world),
 		cmocka_unit_test_setup(test_read_gives_the_payload_only, fresh_world),
 		cmocka_unit_test_setup(test_get_principal, fresh_world),
 		cmocka_unit_test_setup(test_allocate_and_free, fresh_world),
