@@ -300,6 +300,52 @@ bool pt_translate(const struct pagetable *pt, uint64_t va, uint64_t *pa, unsigne
 	return false;
 }
 
+/* One level of pt_user_page's walk: the entry for `va` in the table at
+ * `table_phys`, through the linear map. */
+static uint64_t linear_entry(const struct pagetable *pt, uint64_t table_phys, uint64_t va,
+			     int level)
+{
+	const uint64_t *table = (const uint64_t *)(uintptr_t)(table_phys + pt->tables_offset);
+
+	return table[index_of(va, level)];
+}
+
+bool pt_user_page(const struct pagetable *pt, uint64_t va, bool write, uint64_t *frame)
+{
+	uint64_t e;
+
+	if (!pt->tables_linear)
+		return false;
+	if (pt->arch == PT_ARCH_X86_64) {
+		/* Tables: present and not a large page, at every level above. */
+		e = pt->root | X86_P;
+		for (int level = 0; level < 3; level++) {
+			e = linear_entry(pt, e & ADDR_MASK, va, level);
+			if ((e & (X86_P | X86_PS)) != X86_P)
+				return false;
+		}
+		e = linear_entry(pt, e & ADDR_MASK, va, 3);
+		uint64_t need = X86_P | X86_US | (write ? X86_RW : 0);
+		if ((e & need) != need)
+			return false;
+		*frame = e & ADDR_MASK;
+		return true;
+	}
+	/* AArch64: table descriptors 0b11 above, a page descriptor 0b11 with
+	 * EL0 access (and not read-only, to write) at level 3. */
+	const uint64_t kind = A64_VALID | A64_TABLE_OR_PAGE;
+	e = pt->root | kind;
+	for (int level = 0; level <= 3; level++) {
+		e = linear_entry(pt, e & A64_ADDR_MASK, va, level);
+		if ((e & kind) != kind)
+			return false;
+	}
+	if (!(e & A64_AP_EL0) || (write && (e & A64_AP_RO)))
+		return false;
+	*frame = e & A64_ADDR_MASK;
+	return true;
+}
+
 /* Frees the subtree below `table_phys` (a table at `level` covering the
  * addresses from `base`), reporting leaves. Recurses once per level, so at
  * most four deep. NOLINTNEXTLINE(misc-no-recursion) */

@@ -82,6 +82,13 @@ enum pt_result pt_unmap(struct pagetable *pt, uint64_t va, uint64_t size);
  * all-or-nothing rule as pt_unmap. */
 enum pt_result pt_protect(struct pagetable *pt, uint64_t va, uint64_t size, unsigned flags);
 
+/* The frame of the 4 KiB page holding `va` if it is mapped for user
+ * access (and writable, if `write`), found without pt_translate's
+ * generality: the user-copy path walks once per system-call buffer. False
+ * otherwise, for an address inside a large page, and for tables that are
+ * not tables_linear (ask pt_translate, which knows those too). */
+bool pt_user_page(const struct pagetable *pt, uint64_t va, bool write, uint64_t *frame);
+
 /* Walks the tables: the physical address `va` maps to, the mapping's
  * flags and page size. False if unmapped. */
 bool pt_translate(const struct pagetable *pt, uint64_t va, uint64_t *pa, unsigned *flags,

@@ -74,9 +74,14 @@ struct cpu *cpu_at(unsigned index);
  * register at it (the BSP at boot, each AP as it starts). */
 void cpu_claim(struct cpu *c, unsigned index);
 
-/* The running CPU's struct (arch: reads GS / TPIDR_EL1; before the boot
- * CPU has installed its own, there is one CPU and it is CPU 0). */
+/* Set once the boot CPU has pointed its per-CPU register (GS /
+ * TPIDR_EL1) at its struct; before that there is one CPU, CPU 0. */
+extern bool cpu_register_ready;
+
+#if __STDC_HOSTED__
+/* The host tests: one struct cpu per host thread. */
 struct cpu *cpu_this(void);
+#endif
 
 /* cpu_this() for code entered from user mode, inline: the system-call
  * path asks on every call, and the out-of-line cpu_this() with its
@@ -103,6 +108,14 @@ static inline struct cpu *cpu_this_entered(void)
 #error "cpu_this_entered: no per-CPU register for this architecture"
 #endif
 }
+
+#if !__STDC_HOSTED__
+/* The running CPU's struct. Inline: every lock asks, three times. */
+static inline struct cpu *cpu_this(void)
+{
+	return cpu_register_ready ? cpu_this_entered() : cpu_at(0);
+}
+#endif
 
 /* The running CPU's index. */
 static inline unsigned cpu_index(void)

@@ -98,7 +98,9 @@ __must_check kerr_t ipc_owner(uint32_t endpoint, kpid_t *owner);
  * Errors, with nothing queued: whatever the interceptor denies with
  * (default: K_EINVAL for range/length, K_EPERM for a send to one's own
  * endpoint), K_EPERM (no CAP_SEND, or `reply` not the sender's),
- * K_ENOENT (dead sender, or the endpoint's owner has died), K_EFULL. */
+ * K_ENOENT (dead sender, or the endpoint's owner has died), K_EFULL.
+ * The sender is the calling process or a kernel process: its Principal is
+ * read in place (process.h's process_principal_ref). */
 __must_check kerr_t ipc_send(kpid_t sender, uint32_t reply, uint32_t to, const void *payload,
 			     size_t len);
 

@@ -71,6 +71,13 @@ __must_check kerr_t process_bind_principal(kpid_t pid, const struct principal *p
 /* K_ENOENT if the process has no Principal. */
 __must_check kerr_t process_principal(kpid_t pid, struct principal *out);
 
+/* The bound Principal of `pid` in place, read without the table lock;
+ * NULL if it has none or is not alive. Only for a process that cannot end
+ * while the caller uses the pointer -- the caller itself, or a kernel
+ * process -- since a Principal, once bound, changes only when its slot is
+ * freed. IPC stamps every message this way. */
+const struct principal *process_principal_ref(kpid_t pid);
+
 /* The address space of a live process (NULL if none). */
 struct address_space *process_address_space(kpid_t pid);
 

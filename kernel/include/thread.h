@@ -44,6 +44,8 @@
 #include <kerr.h>
 #include <process.h>
 #include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <user.h>
@@ -128,6 +130,13 @@ void sched_sleep(uint64_t ticks);
  * the same lock, so no wake-up is lost between a failed try and the block.
  * A blocked thread costs no CPU time. */
 void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx);
+
+/* sched_wait() for a wait whose waker brings the result along: once
+ * *given is set (with release, before the waker's sched_wake_all), the
+ * wait ends as it wakes, without another try under the lock. IPC's
+ * hand-off (ipc.h) ends a receive this way. */
+void sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx),
+		      void *ctx, const atomic_bool *given);
 
 /* Wakes every thread blocked with reason `why` and argument `arg`. */
 void sched_wake_all(enum block_reason why, uint64_t arg);

@@ -243,10 +243,8 @@ kerr_t ipc_send_span(kpid_t sender, uint32_t reply, uint32_t to, const struct sp
 		.sender = sender, .reply_endpoint = reply, .to_endpoint = to,
 		.length = span_len(payload),
 	};
-	struct principal principal;
 	/* The stamp comes from the process table, never from the caller. */
-	const struct principal *stamp =
-		process_principal(sender, &principal) == K_OK ? &principal : NULL;
+	const struct principal *stamp = process_principal_ref(sender);
 
 	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
 	req.to_owned = to < IPC_ENDPOINTS && live_owner(&endpoints[to], &req.to_owner);

@@ -160,9 +160,13 @@ static int64_t receive(const struct syscall_frame *f, bool block)
 	r.err = K_OK;
 	atomic_init(&r.waiter.delivered, false);
 	if (block)
-		sched_wait(BLOCK_MESSAGE, endpoint, receive_once, &r);
+		sched_wait_given(BLOCK_MESSAGE, endpoint, receive_once, &r, &r.waiter.delivered);
 	else
 		(void)receive_once(&r);
+	if (atomic_load_explicit(&r.waiter.delivered, memory_order_acquire)) {
+		r.written = r.waiter.written; /* handed over while this thread slept */
+		r.err = K_OK;
+	}
 	if (r.err == K_EAGAIN)
 		r.written = 0; /* TryRecvMsg with nothing waiting */
 	else if (r.err != K_OK)

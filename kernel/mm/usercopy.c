@@ -70,6 +70,10 @@ static uint8_t *page_at(const struct address_space *as, uint64_t page_va, unsign
 	uint64_t pa;
 	unsigned flags;
 
+	/* The quick walk knows user pages of 4 KiB; anything else, ask the
+	 * full one (which also tells a large user page, never made today). */
+	if (page_va < VM_USER_END && pt_user_page(&as->pt, page_va, need & VM_WRITE, &pa))
+		return (uint8_t *)phys_to_virt(pa);
 	if (vm_translate(as, page_va, &pa, &flags) != K_OK || (flags & need) != need)
 		return NULL;
 	return (uint8_t *)phys_to_virt(pa);

@@ -21,7 +21,9 @@ struct process {
 	uint32_t generation;
 	enum process_state state;
 	bool kernel;
-	bool has_principal;
+	/* Set (release) once `principal` is written; then neither changes
+	 * until the slot is freed. */
+	atomic_bool has_principal;
 	struct principal principal;
 	struct address_space space;
 	char name[16];
@@ -72,7 +74,7 @@ static kerr_t occupy(uint32_t slot, const char *name, bool kernel)
 		return K_ENOMEM;
 	p->state = PROCESS_CREATED;
 	p->kernel = kernel;
-	p->has_principal = false;
+	atomic_store_explicit(&p->has_principal, false, memory_order_relaxed);
 	memset(&p->principal, 0, sizeof(p->principal));
 	set_name(p, name);
 	return K_OK;
@@ -142,7 +144,7 @@ kerr_t process_lookup(kpid_t pid, struct process_info *out)
 	if (p) {
 		*out = (struct process_info){
 			.pid = pid, .state = p->state, .kernel = p->kernel,
-			.has_principal = p->has_principal, .principal = p->principal,
+			.has_principal = atomic_load(&p->has_principal), .principal = p->principal,
 			.page_table_root = vm_space_root(&p->space),
 		};
 		memcpy(out->name, p->name, sizeof(out->name));
@@ -175,11 +177,11 @@ kerr_t process_bind_principal(kpid_t pid, const struct principal *principal)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
 	struct process *p = live(pid);
-	kerr_t err = !p ? K_ENOENT : p->has_principal ? K_EEXIST : K_OK;
+	kerr_t err = !p ? K_ENOENT : atomic_load(&p->has_principal) ? K_EEXIST : K_OK;
 
 	if (err == K_OK) {
 		p->principal = *principal;
-		p->has_principal = true;
+		atomic_store_explicit(&p->has_principal, true, memory_order_release);
 	}
 	spin_unlock_irqrestore(&table_lock, flags);
 	return err;
@@ -189,12 +191,20 @@ kerr_t process_principal(kpid_t pid, struct principal *out)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
 	const struct process *p = live(pid);
-	kerr_t err = !p ? K_ENOENT : !p->has_principal ? K_ENOENT : K_OK;
+	kerr_t err = !p ? K_ENOENT : !atomic_load(&p->has_principal) ? K_ENOENT : K_OK;
 
 	if (err == K_OK)
 		*out = p->principal;
 	spin_unlock_irqrestore(&table_lock, flags);
 	return err;
+}
+
+const struct principal *process_principal_ref(kpid_t pid)
+{
+	if (!process_alive(pid))
+		return NULL;
+	const struct process *p = &table[PID_SLOT(pid)];
+	return atomic_load_explicit(&p->has_principal, memory_order_acquire) ? &p->principal : NULL;
 }
 
 struct address_space *process_address_space(kpid_t pid)

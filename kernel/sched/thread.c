@@ -229,13 +229,15 @@ static void wake_reaper_locked(struct cpu *cs)
 		(void)sched_wake(&cs->rq, &reaper->task, &err);
 }
 
-void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx)
+void sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx),
+		      void *ctx, const atomic_bool *given)
 {
-	struct cpu *cs = cpu_this();
-
 	assert_not_in_interrupt("sched_wait");
 	arch_irqflags_t flags = arch_irq_save();
 	for (;;) {
+		/* Looked up each time: the thread may resume elsewhere. */
+		struct cpu *cs = cpu_this();
+
 		spin_lock(&cs->sched_lock);
 		if (try_once(ctx)) {
 			spin_unlock(&cs->sched_lock);
@@ -254,8 +256,15 @@ void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx)
 			panic("sched_wait: thread %s cannot block", thread_current()->name);
 		}
 		(void)switch_locked(cs); /* one lock hold from the try to the switch */
+		if (given && atomic_load_explicit(given, memory_order_acquire))
+			break; /* the waker brought the result */
 	}
 	arch_irq_restore(flags);
+}
+
+void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx)
+{
+	sched_wait_given(why, arg, try_once, ctx, NULL);
 }
 
 void sched_wake_all(enum block_reason why, uint64_t arg)

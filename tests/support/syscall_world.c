@@ -65,6 +65,13 @@ void sched_yield(void)
 
 /* A waiter whose condition holds at once goes on; one that would sleep
  * leaves the call (its stack frames hold nothing to undo). */
+void sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx),
+		      void *ctx, const atomic_bool *given)
+{
+	(void)given; /* nothing is ever handed over: a blocked call is unwound */
+	sched_wait(why, arg, try_once, ctx);
+}
+
 void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx)
 {
 	(void)arg;

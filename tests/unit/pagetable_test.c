@@ -260,6 +260,22 @@ static struct pagetable linear_twin(const struct fixture *f)
 	return lin;
 }
 
+/* pt_user_page answers for 4 KiB user pages, with the write check, and
+ * for nothing else. */
+static void check_user_page(const struct pagetable *pt, uint64_t va, uint64_t pa, unsigned flags,
+			    uint64_t size)
+{
+	bool user_4k = (flags & PT_USER) && size == PAGE_4K;
+
+	for (int write = 0; write < 2; write++) {
+		uint64_t frame = 0;
+		bool want = user_4k && (!write || (flags & PT_WRITE));
+		assert_int_equal(pt_user_page(pt, va, write, &frame), want);
+		if (want)
+			assert_true(frame == (pa & ~(PAGE_4K - 1)));
+	}
+}
+
 /* Translates every page of every expected mapping (first and last byte),
  * through table_ptr and through the linear offset. */
 static void check_translations(struct fixture *f)
@@ -283,6 +299,7 @@ static void check_translations(struct fixture *f)
 				assert_true(pt_translate(&lin, probes[p], &lin_pa, &lin_flags,
 							 &lin_size));
 				assert_true(lin_pa == pa && lin_flags == flags && lin_size == size);
+				check_user_page(&lin, probes[p], pa, flags, size);
 			}
 			off += page;
 		}
@@ -519,8 +536,11 @@ static void unmapped_addresses_do_not_translate(void **state)
 
 	map_kernel(f);
 	map_ok(f, HHDM_BASE, 0, PAGE_1G, RW, PAGE_1G);
-	for (size_t i = 0; i < sizeof(holes) / sizeof(holes[0]); i++)
+	const struct pagetable lin = linear_twin(f);
+	for (size_t i = 0; i < sizeof(holes) / sizeof(holes[0]); i++) {
 		assert_false(pt_translate(&f->b, holes[i], &pa, &flags, &size));
+		assert_false(pt_user_page(&lin, holes[i], false, &pa));
+	}
 }
 
 static void mapping_over_a_mapping_fails(void **state)

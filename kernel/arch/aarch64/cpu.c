@@ -29,10 +29,8 @@ void arch_irq_restore(arch_irqflags_t flags)
 
 /* TPIDR_EL1 holds the running CPU's struct cpu. Its reset value is
  * unknown, so until the boot CPU has installed its own
- * (arch_exceptions_init) there is one CPU and it is 0. An AP installs its
- * own before anything that could ask (arch_ap_init). */
-static bool percpu_ready;
-
+ * (arch_exceptions_init) there is one CPU and it is 0 (cpu.h's cpu_this).
+ * An AP installs its own before anything that could ask (arch_ap_init). */
 void a64_percpu_install(unsigned index)
 {
 	struct cpu *c = cpu_at(index);
@@ -44,17 +42,7 @@ void a64_percpu_install(unsigned index)
 void a64_percpu_install_bsp(void)
 {
 	a64_percpu_install(0);
-	percpu_ready = true;
-}
-
-struct cpu *cpu_this(void)
-{
-	struct cpu *c;
-
-	if (!percpu_ready)
-		return cpu_at(0);
-	__asm__ volatile("mrs %0, tpidr_el1" : "=r"(c));
-	return c;
+	cpu_register_ready = true;
 }
 
 /* Clean the data cache to the point of unification line by line, then

@@ -38,23 +38,11 @@ void arch_irq_restore(arch_irqflags_t flags)
 }
 
 /* Until the boot CPU has installed its struct cpu (gdt_init) there is one
- * CPU and it is 0; after, GS says. An AP installs its own before anything
- * that could ask (arch_ap_init). */
-static bool percpu_ready;
-
+ * CPU and it is 0; after, GS says (cpu.h's cpu_this). An AP installs its
+ * own before anything that could ask (arch_ap_init). */
 void percpu_mark_ready(void)
 {
-	percpu_ready = true;
-}
-
-struct cpu *cpu_this(void)
-{
-	struct cpu *c;
-
-	if (!percpu_ready)
-		return cpu_at(0);
-	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(c) : "i"(CPU_SELF));
-	return c;
+	cpu_register_ready = true;
 }
 
 void arch_sync_code(const void *kva, uint64_t size)
