@@ -75,6 +75,11 @@
 
 typedef unsigned __int128 u128;
 
+/* For the field products in the loops that run them hundreds of times:
+ * a call costs about a tenth of a product in saved and restored
+ * registers. Elsewhere the out-of-line versions keep the code small. */
+#define FE_INLINE static inline __attribute__((always_inline))
+
 /* ------------------------------------------------------------------ field */
 
 #define FE_LIMBS 5
@@ -90,9 +95,13 @@ typedef unsigned __int128 u128;
 /*
  * An element of GF(p): sum of v[i] * 2^(51*i). Bounds used below:
  *   tight: every limb < 2^51 + 2^18 (what mul, sq and carry produce);
- *   mul and sq accept limbs < 2^59 (their 128-bit sums cannot overflow);
+ *   mul and sq need the limb bounds of their two inputs to multiply to
+ *   less than 2^108 (see fe_carry_wide); both below 2^54 will do;
  *   fe_sub(f, g) needs g's limbs <= 2^53 - 76 (g tight, or a sum of two
  *   tight elements) and returns limbs < f's + 2^53.
+ * The largest inputs the curve formulas give a product are below 2^54:
+ * the sums and differences of ge_dbl and ge_add_core, e.g. ge_dbl's
+ * f = 2Z^2 + X^2 + 4p - Y^2 < 2^52 + 2^51 + 2^53 < 2^53.81.
  */
 struct fe25519 {
 	uint64_t v[FE_LIMBS];
@@ -161,19 +170,34 @@ static void fe_neg(struct fe25519 *h, const struct fe25519 *f)
 	fe_carry(h);
 }
 
-/* Carries the five 128-bit column sums of a product into a tight h. The
- * top carry can exceed 64 bits when the inputs are loose, so it is folded
- * in 128-bit arithmetic. */
-static void fe_carry_wide(struct fe25519 *h, u128 r0, u128 r1, u128 r2, u128 r3, u128 r4)
+/*
+ * Carries the five 128-bit column sums of a product into a tight h. Every
+ * carry is taken as a 64-bit word and added to the next column (a 64-bit
+ * add into a 128-bit one), which is all the 128-bit work there is. That
+ * needs the bound given at struct fe25519 on the inputs of mul and sq:
+ * with limb bounds whose product is below 2^108, every column is below
+ * 77 * 2^108 + 2^64 < 2^115 (so its carry fits 64 bits), and the top one
+ * below 5 * 2^108 + 2^64 < 2^110.4, so its carry times 19 is below
+ * 2^63.6 and re-enters limb 0 without overflowing 64 bits.
+ */
+FE_INLINE void fe_carry_wide(struct fe25519 *h, u128 r0, u128 r1, u128 r2, u128 r3, u128 r4)
 {
-	r1 += r0 >> FE_LIMB_BITS;
-	r2 += r1 >> FE_LIMB_BITS;
-	r3 += r2 >> FE_LIMB_BITS;
-	r4 += r3 >> FE_LIMB_BITS;
-	u128 t0 = ((uint64_t)r0 & FE_LIMB_MASK) + (r4 >> FE_LIMB_BITS) * FE_FOLD;
+	uint64_t c;
 
-	h->v[0] = (uint64_t)t0 & FE_LIMB_MASK;
-	h->v[1] = ((uint64_t)r1 & FE_LIMB_MASK) + (uint64_t)(t0 >> FE_LIMB_BITS);
+	c = (uint64_t)(r0 >> FE_LIMB_BITS);
+	r1 += c;
+	c = (uint64_t)(r1 >> FE_LIMB_BITS);
+	r2 += c;
+	c = (uint64_t)(r2 >> FE_LIMB_BITS);
+	r3 += c;
+	c = (uint64_t)(r3 >> FE_LIMB_BITS);
+	r4 += c;
+	c = (uint64_t)(r4 >> FE_LIMB_BITS);
+
+	uint64_t h0 = ((uint64_t)r0 & FE_LIMB_MASK) + c * FE_FOLD;
+
+	h->v[0] = h0 & FE_LIMB_MASK;
+	h->v[1] = ((uint64_t)r1 & FE_LIMB_MASK) + (h0 >> FE_LIMB_BITS);
 	h->v[2] = (uint64_t)r2 & FE_LIMB_MASK;
 	h->v[3] = (uint64_t)r3 & FE_LIMB_MASK;
 	h->v[4] = (uint64_t)r4 & FE_LIMB_MASK;
@@ -181,7 +205,7 @@ static void fe_carry_wide(struct fe25519 *h, u128 r0, u128 r1, u128 r2, u128 r3,
 
 /* Schoolbook 5x5 product; a term f[i]*g[j] with i + j >= 5 has weight
  * 2^(255 + 51*(i+j-5)) = 19 * 2^(51*(i+j-5)), hence the g[j]*19. */
-static void fe_mul(struct fe25519 *h, const struct fe25519 *f, const struct fe25519 *g)
+FE_INLINE void fe_mul_inline(struct fe25519 *h, const struct fe25519 *f, const struct fe25519 *g)
 {
 	uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
 	uint64_t g0 = g->v[0], g1 = g->v[1], g2 = g->v[2], g3 = g->v[3], g4 = g->v[4];
@@ -201,8 +225,9 @@ static void fe_mul(struct fe25519 *h, const struct fe25519 *f, const struct fe25
 	fe_carry_wide(h, r0, r1, r2, r3, r4);
 }
 
-/* fe_mul(h, f, f) with the symmetric terms merged (15 products, not 25). */
-static void fe_sq(struct fe25519 *h, const struct fe25519 *f)
+/* fe_mul_inline(h, f, f) with the symmetric terms merged (15 products,
+ * not 25). */
+FE_INLINE void fe_sq_inline(struct fe25519 *h, const struct fe25519 *f)
 {
 	uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
 	uint64_t f0_2 = 2 * f0, f1_2 = 2 * f1, f2_2 = 2 * f2, f3_2 = 2 * f3;
@@ -217,12 +242,23 @@ static void fe_sq(struct fe25519 *h, const struct fe25519 *f)
 	fe_carry_wide(h, r0, r1, r2, r3, r4);
 }
 
+/* The same, out of line, for the places that run them a few times. */
+static void fe_mul(struct fe25519 *h, const struct fe25519 *f, const struct fe25519 *g)
+{
+	fe_mul_inline(h, f, g);
+}
+
+static void fe_sq(struct fe25519 *h, const struct fe25519 *f)
+{
+	fe_sq_inline(h, f);
+}
+
 /* h = f^(2^n), n >= 1. */
 static void fe_sq_n(struct fe25519 *h, const struct fe25519 *f, unsigned n)
 {
-	fe_sq(h, f);
+	fe_sq_inline(h, f);
 	while (--n > 0)
-		fe_sq(h, h);
+		fe_sq_inline(h, h);
 }
 
 /*
@@ -448,17 +484,17 @@ static void ge_niels_identity(struct ge_niels *h)
 
 static void ge_to_p2(struct ge_p2 *r, const struct ge_completed *p)
 {
-	fe_mul(&r->X, &p->e, &p->f);
-	fe_mul(&r->Y, &p->g, &p->h);
-	fe_mul(&r->Z, &p->f, &p->g);
+	fe_mul_inline(&r->X, &p->e, &p->f);
+	fe_mul_inline(&r->Y, &p->g, &p->h);
+	fe_mul_inline(&r->Z, &p->f, &p->g);
 }
 
 static void ge_to_p3(struct ge_p3 *r, const struct ge_completed *p)
 {
-	fe_mul(&r->X, &p->e, &p->f);
-	fe_mul(&r->Y, &p->g, &p->h);
-	fe_mul(&r->Z, &p->f, &p->g);
-	fe_mul(&r->T, &p->e, &p->h);
+	fe_mul_inline(&r->X, &p->e, &p->f);
+	fe_mul_inline(&r->Y, &p->g, &p->h);
+	fe_mul_inline(&r->Z, &p->f, &p->g);
+	fe_mul_inline(&r->T, &p->e, &p->h);
 }
 
 static void ge_p3_to_p2(struct ge_p2 *r, const struct ge_p3 *p)
@@ -486,12 +522,12 @@ static void ge_dbl(struct ge_completed *r, const struct ge_p2 *p)
 {
 	struct fe25519 a, b, c, xy;
 
-	fe_sq(&a, &p->X);
-	fe_sq(&b, &p->Y);
-	fe_sq(&c, &p->Z);
+	fe_sq_inline(&a, &p->X);
+	fe_sq_inline(&b, &p->Y);
+	fe_sq_inline(&c, &p->Z);
 	fe_add(&c, &c, &c);
 	fe_add(&xy, &p->X, &p->Y);
-	fe_sq(&xy, &xy);
+	fe_sq_inline(&xy, &xy);
 	fe_add(&r->h, &a, &b);
 	fe_sub(&r->e, &r->h, &xy);
 	fe_sub(&r->g, &a, &b);
@@ -513,12 +549,12 @@ static void ge_add_core(struct ge_completed *r, const struct ge_p3 *p,
 	struct fe25519 a, b, c, d, t;
 
 	fe_sub(&t, &p->Y, &p->X);
-	fe_mul(&a, &t, negate ? ypx2 : ymx2);
+	fe_mul_inline(&a, &t, negate ? ypx2 : ymx2);
 	fe_add(&t, &p->Y, &p->X);
-	fe_mul(&b, &t, negate ? ymx2 : ypx2);
-	fe_mul(&c, &p->T, t2d2);
+	fe_mul_inline(&b, &t, negate ? ymx2 : ypx2);
+	fe_mul_inline(&c, &p->T, t2d2);
 	if (z2)
-		fe_mul(&d, &p->Z, z2);
+		fe_mul_inline(&d, &p->Z, z2);
 	else
 		d = p->Z;
 	fe_add(&d, &d, &d);
