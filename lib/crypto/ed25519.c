@@ -749,20 +749,39 @@ static void ge_scalarmult_base(struct ge_p3 *h, const uint8_t a[SCALAR_BYTES])
 	crypto_wipe(&s, sizeof(s));
 }
 
-/* Whether p is one of the 8 points of small order ([8]p is the identity).
- * The identity is the only point with x = 0 that [8]p can be: a point
- * of order 2 there would need one of order 16, and the curve has none. */
-static bool ge_has_small_order(const struct ge_p3 *p)
-{
-	struct ge_completed t;
-	struct ge_p2 q;
+/*
+ * The y coordinates, little-endian, of the 8 points of small order ([8]P
+ * the identity): 1 (the identity), -1 (order 2), 0 (the two of order 4,
+ * x = +-sqrt(-1)), and y8 and -y8 (the four of order 8: doubling one
+ * gives y = 0, so 2y^2 = 1 - d*y^4, of whose roots y8 is the one with a
+ * square y8^2). A y determines the point up to the sign of x, and both
+ * signs of these are of small order.
+ */
+static const uint8_t small_order_y[5][FE_BYTES] = {
+	{0x01},
+	{0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+	{0x00},
+	{0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+	 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},
+	{0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+	 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a},
+};
 
-	ge_p3_to_p2(&q, p);
-	for (unsigned i = 0; i < 3; i++) {
-		ge_dbl(&t, &q);
-		ge_to_p2(&q, &t);
+/* Whether the canonical encoding s of a point (ge_frombytes accepted it)
+ * is that of a point of small order: a comparison of y, where three
+ * doublings would cost some 3,500 instructions. */
+static bool ge_bytes_small_order(const uint8_t s[FE_BYTES])
+{
+	for (unsigned i = 0; i < sizeof(small_order_y) / sizeof(small_order_y[0]); i++) {
+		unsigned j = 0;
+
+		while (j < FE_BYTES - 1 && s[j] == small_order_y[i][j])
+			j++;
+		if (j == FE_BYTES - 1 && (s[j] & 0x7f) == small_order_y[i][j])
+			return true;
 	}
-	return fe_iszero(&q.X);
+	return false;
 }
 
 /* ---------------------------------------------------------------- scalars */
@@ -1381,7 +1400,7 @@ enum ed25519_verdict ed25519_verify(const uint8_t public_key[ED25519_PUBLIC_KEY_
 	uint8_t k[SCALAR_BYTES];
 	struct ge_p3 a, r;
 
-	if (!ge_frombytes(&a, public_key) || ge_has_small_order(&a))
+	if (!ge_frombytes(&a, public_key) || ge_bytes_small_order(public_key))
 		return ED25519_BAD_PUBLIC_KEY;
 	if (!fe_bytes_canonical(r_bytes))
 		return ED25519_BAD_R; /* cheap early exit; the decode below would catch it too */
