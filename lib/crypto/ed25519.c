@@ -260,9 +260,11 @@ static void fe_sq(struct fe25519 *h, const struct fe25519 *f)
 /* h = f^(2^n), n >= 1. */
 static void fe_sq_n(struct fe25519 *h, const struct fe25519 *f, unsigned n)
 {
-	fe_sq_inline(h, f);
-	while (--n > 0)
-		fe_sq_inline(h, h);
+	struct fe25519 t = *f; /* a local, so the limbs stay in registers between squarings */
+
+	while (n-- > 0)
+		fe_sq_inline(&t, &t);
+	*h = t;
 }
 
 /*
