@@ -10,9 +10,11 @@
  * n has trailing zero bits. A chunk is only pushed when more input
  * follows, so the last chunk (and the last parent chain) can be finalised
  * with the ROOT flag, from which any output length is squeezed by
- * counting output blocks. Where 128-bit vectors exist, runs of four whole
- * chunks are compressed side by side (hash4_chunks); the results are the
- * same, only faster.
+ * counting output blocks. A whole chunk with more input after it cannot
+ * be the root, so it is compressed straight from the input (hash_chunk)
+ * and its CV goes into the tree at once; where 128-bit vectors exist,
+ * runs of four such chunks are compressed side by side (hash4_chunks).
+ * The results are the same, only faster.
  */
 #include "blake3.h"
 
@@ -72,52 +74,98 @@ static uint32_t rotr(uint32_t x, unsigned n)
 		(b) = ROTR((b) ^ (c), 7);        \
 	} while (0)
 
-/* The seven rounds over the state s0..s15 and the message m[] in scope.
- * Unrolled, so every schedule index is a constant and the message words
- * stay in registers instead of being fetched through a table. */
-#define ROUNDS(ROTR)                                                       \
+/* The seven rounds over the state s0..s15; MSG(i) is message word i.
+ * Unrolled, so every schedule index is a constant. ROUND_START runs at
+ * the start of every round (see compress). */
+#define ROUNDS(ROTR, MSG, ROUND_START)                                     \
 	_Pragma("clang loop unroll(full)")                                 \
 	for (int r = 0; r < 7; r++) {                                      \
 		const uint8_t *s = SCHEDULE[r];                            \
-		G(ROTR, s0, s4, s8, s12, m[s[0]], m[s[1]]);                \
-		G(ROTR, s1, s5, s9, s13, m[s[2]], m[s[3]]);                \
-		G(ROTR, s2, s6, s10, s14, m[s[4]], m[s[5]]);               \
-		G(ROTR, s3, s7, s11, s15, m[s[6]], m[s[7]]);               \
-		G(ROTR, s0, s5, s10, s15, m[s[8]], m[s[9]]);               \
-		G(ROTR, s1, s6, s11, s12, m[s[10]], m[s[11]]);             \
-		G(ROTR, s2, s7, s8, s13, m[s[12]], m[s[13]]);              \
-		G(ROTR, s3, s4, s9, s14, m[s[14]], m[s[15]]);              \
+		ROUND_START;                                               \
+		G(ROTR, s0, s4, s8, s12, MSG(s[0]), MSG(s[1]));            \
+		G(ROTR, s1, s5, s9, s13, MSG(s[2]), MSG(s[3]));            \
+		G(ROTR, s2, s6, s10, s14, MSG(s[4]), MSG(s[5]));           \
+		G(ROTR, s3, s7, s11, s15, MSG(s[6]), MSG(s[7]));           \
+		G(ROTR, s0, s5, s10, s15, MSG(s[8]), MSG(s[9]));           \
+		G(ROTR, s1, s6, s11, s12, MSG(s[10]), MSG(s[11]));         \
+		G(ROTR, s2, s7, s8, s13, MSG(s[12]), MSG(s[13]));          \
+		G(ROTR, s3, s4, s9, s14, MSG(s[14]), MSG(s[15]));          \
 	}
 
-/* The compression function: 7 rounds over the 16-word state; out gets all
- * 16 words (the first 8, xored with the second 8, are the new CV; the full
- * 16 give 64 bytes of root output). */
-static void compress(const uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
-		     uint8_t block_len, uint64_t counter, uint32_t flags, uint32_t out[16])
-{
-	uint32_t m[16];
-	uint32_t s0 = cv[0], s1 = cv[1], s2 = cv[2], s3 = cv[3];
-	uint32_t s4 = cv[4], s5 = cv[5], s6 = cv[6], s7 = cv[7];
-	uint32_t s8 = IV[0], s9 = IV[1], s10 = IV[2], s11 = IV[3];
-	uint32_t s12 = (uint32_t)counter, s13 = (uint32_t)(counter >> 32);
-	uint32_t s14 = block_len, s15 = flags;
+/* The state words at the start of a compression. */
+#define STATE_INIT(cv, counter, block_len, flags)                               \
+	uint32_t s0 = (cv)[0], s1 = (cv)[1], s2 = (cv)[2], s3 = (cv)[3];        \
+	uint32_t s4 = (cv)[4], s5 = (cv)[5], s6 = (cv)[6], s7 = (cv)[7];        \
+	uint32_t s8 = IV[0], s9 = IV[1], s10 = IV[2], s11 = IV[3];              \
+	uint32_t s12 = (uint32_t)(counter), s13 = (uint32_t)((counter) >> 32);  \
+	uint32_t s14 = (block_len), s15 = (flags)
 
-	for (int i = 0; i < 16; i++)
-		m[i] = load32(block + 4 * i);
-	ROUNDS(rotr);
+/*
+ * The compression function, for a CV: 7 rounds over the 16-word state;
+ * the new CV, the first half of the state xored with the second, replaces
+ * cv.
+ *
+ * Registers: the 16 state words already need more than x86_64 has free
+ * (14, with the frame pointer), so message words kept in registers are
+ * only spilled to the stack and reloaded. Instead every round reads the
+ * block again through `round_block`, a copy of the pointer that the
+ * compiler must reload from a volatile slot and so cannot assume to be
+ * unchanged: it loads each message word where the round uses it (on
+ * x86_64 the load is the memory operand of the add) rather than keeping
+ * the previous round's. That is one load per round; on AArch64, which
+ * has registers enough, it costs about as much as it saves. For the same
+ * reason this function takes no more arguments than it needs: every
+ * pointer kept to the end is one register less for the state.
+ */
+static void compress_cv(uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN], uint32_t block_len,
+			uint64_t counter, uint32_t flags)
+{
+	STATE_INIT(cv, counter, block_len, flags);
+	const uint8_t *volatile block_slot = block;
+	const uint8_t *round_block;
+
+#define BLOCK_WORD(i) load32(round_block + 4 * (i))
+	ROUNDS(rotr, BLOCK_WORD, round_block = block_slot);
+	cv[0] = s0 ^ s8; cv[1] = s1 ^ s9; cv[2] = s2 ^ s10; cv[3] = s3 ^ s11;
+	cv[4] = s4 ^ s12; cv[5] = s5 ^ s13; cv[6] = s6 ^ s14; cv[7] = s7 ^ s15;
+}
+
+/* The compression function with all 16 output words, the second half of
+ * the state xored with the input CV after the first: root output. It
+ * runs once per output block, so it is kept simple. */
+static void compress_xof(const uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
+			 uint32_t block_len, uint64_t counter, uint32_t flags, uint32_t out[16])
+{
+	STATE_INIT(cv, counter, block_len, flags);
+	const uint8_t *round_block = block;
+
+	ROUNDS(rotr, BLOCK_WORD, (void)0);
+#undef BLOCK_WORD
 	out[0] = s0 ^ s8; out[1] = s1 ^ s9; out[2] = s2 ^ s10; out[3] = s3 ^ s11;
 	out[4] = s4 ^ s12; out[5] = s5 ^ s13; out[6] = s6 ^ s14; out[7] = s7 ^ s15;
 	out[8] = s8 ^ cv[0]; out[9] = s9 ^ cv[1]; out[10] = s10 ^ cv[2]; out[11] = s11 ^ cv[3];
 	out[12] = s12 ^ cv[4]; out[13] = s13 ^ cv[5]; out[14] = s14 ^ cv[6]; out[15] = s15 ^ cv[7];
 }
 
-static void compress_cv(uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN], uint8_t block_len,
-			uint64_t counter, uint32_t flags)
+static void copy_cv(uint32_t dst[8], const uint32_t src[8])
 {
-	uint32_t out[16];
+	for (int i = 0; i < 8; i++)
+		dst[i] = src[i];
+}
 
-	compress(cv, block, block_len, counter, flags, out);
-	memcpy(cv, out, 8 * sizeof(uint32_t));
+/* The CV of the whole chunk at `in` (1024 bytes, not the root), compressed
+ * straight from the input, none of it buffered. */
+static void hash_chunk(const uint8_t *in, const uint32_t key[8], uint64_t counter,
+		       uint32_t flags, uint32_t cv[8])
+{
+	const unsigned blocks = BLAKE3_CHUNK_LEN / BLAKE3_BLOCK_LEN;
+
+	copy_cv(cv, key);
+	for (unsigned b = 0; b < blocks; b++) {
+		uint32_t f = flags | (b == 0 ? CHUNK_START : 0) | (b == blocks - 1 ? CHUNK_END : 0);
+
+		compress_cv(cv, in + (size_t)b * BLAKE3_BLOCK_LEN, BLAKE3_BLOCK_LEN, counter, f);
+	}
 }
 
 /* Four chunks at once, where the compiler has 128-bit vectors (SSE2 on
@@ -173,7 +221,9 @@ static void hash4_chunks(const uint8_t *in, const uint32_t key[8], uint64_t coun
 		vec4 s12 = counter_lo, s13 = counter_hi, s14 = splat4(BLAKE3_BLOCK_LEN), s15 = splat4(f);
 
 		load_block4(in, block, m);
-		ROUNDS(rotr4);
+#define LANE_WORD(i) m[i]
+		ROUNDS(rotr4, LANE_WORD, (void)0);
+#undef LANE_WORD
 		cv[0] = s0 ^ s8; cv[1] = s1 ^ s9; cv[2] = s2 ^ s10; cv[3] = s3 ^ s11;
 		cv[4] = s4 ^ s12; cv[5] = s5 ^ s13; cv[6] = s6 ^ s14; cv[7] = s7 ^ s15;
 	}
@@ -275,10 +325,8 @@ static struct output parent_output(const uint32_t left[8], const uint32_t right[
 
 static void output_cv(const struct output *o, uint32_t cv[8])
 {
-	uint32_t out[16];
-
-	compress(o->cv, o->block, o->block_len, o->counter, o->flags, out);
-	memcpy(cv, out, 8 * sizeof(uint32_t));
+	copy_cv(cv, o->cv);
+	compress_cv(cv, o->block, o->block_len, o->counter, o->flags);
 }
 
 static void output_root_bytes(const struct output *o, uint8_t *out, size_t len)
@@ -287,7 +335,7 @@ static void output_root_bytes(const struct output *o, uint8_t *out, size_t len)
 	uint32_t words[16];
 
 	while (len > 0) {
-		compress(o->cv, o->block, o->block_len, block_counter++, o->flags | ROOT, words);
+		compress_xof(o->cv, o->block, o->block_len, block_counter++, o->flags | ROOT, words);
 		for (int i = 0; i < 16 && len > 0; i++) {
 			uint8_t bytes[4];
 			store32(bytes, words[i]);
@@ -301,7 +349,21 @@ static void output_root_bytes(const struct output *o, uint8_t *out, size_t len)
 
 static void push_cv(struct blake3_hasher *h, const uint32_t cv[8])
 {
-	memcpy(h->cv_stack[h->cv_stack_len++], cv, 8 * sizeof(uint32_t));
+	copy_cv(h->cv_stack[h->cv_stack_len++], cv);
+}
+
+/* cv = the CV of the parent of left and right (cv may be right). */
+static void parent_cv(const uint32_t left[8], const uint32_t right[8], const uint32_t key[8],
+		      uint32_t cv[8])
+{
+	uint8_t block[BLAKE3_BLOCK_LEN];
+
+	for (int i = 0; i < 8; i++) {
+		store32(block + 4 * i, left[i]);
+		store32(block + 32 + 4 * i, right[i]);
+	}
+	copy_cv(cv, key);
+	compress_cv(cv, block, BLAKE3_BLOCK_LEN, 0, PARENT);
 }
 
 /* Adds a finished chunk's CV, first merging the completed subtrees: one
@@ -309,8 +371,7 @@ static void push_cv(struct blake3_hasher *h, const uint32_t cv[8])
 static void add_chunk_cv(struct blake3_hasher *h, uint32_t cv[8], uint64_t total_chunks)
 {
 	while ((total_chunks & 1) == 0) {
-		struct output parent = parent_output(h->cv_stack[--h->cv_stack_len], cv, h->key, 0);
-		output_cv(&parent, cv);
+		parent_cv(h->cv_stack[--h->cv_stack_len], cv, h->key, cv);
 		total_chunks >>= 1;
 	}
 	push_cv(h, cv);
@@ -352,6 +413,19 @@ void blake3_hasher_update(struct blake3_hasher *h, const void *input, size_t len
 			len -= BLAKE3_LANES * BLAKE3_CHUNK_LEN;
 		}
 #endif
+		/* The same one chunk at a time: each block is compressed from
+		 * the input. An empty chunk state (its CV the key, its buffer
+		 * zero) only needs its counter moved on. */
+		while (chunk_len(&h->chunk) == 0 && len > BLAKE3_CHUNK_LEN) {
+			uint32_t cv[8];
+			uint64_t counter = h->chunk.chunk_counter;
+
+			hash_chunk(in, h->key, counter, h->chunk.flags, cv);
+			add_chunk_cv(h, cv, counter + 1);
+			h->chunk.chunk_counter = counter + 1;
+			in += BLAKE3_CHUNK_LEN;
+			len -= BLAKE3_CHUNK_LEN;
+		}
 		size_t take = BLAKE3_CHUNK_LEN - chunk_len(&h->chunk);
 		if (take > len)
 			take = len;

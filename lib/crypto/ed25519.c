@@ -26,9 +26,11 @@
  * digits, every table entry of a row read and selected with masks), and
  * the straight-line scalar code. Secret intermediates are wiped with
  * crypto_wipe before returning. Verification handles only public data and
- * is variable-time: a width-5 NAF of k for the public key and a width-8
- * NAF of S over a precomputed table of odd multiples of B, interleaved in
- * one double-and-add loop (Straus/Shamir).
+ * is variable-time: the equation is rewritten with scalars of about 128
+ * bits (see the verification section), whose width-4 NAFs for A and R
+ * and width-8 NAFs for the two halves of the scalar of B, over tables of
+ * odd multiples of B and of 2^128 B, are interleaved in one
+ * double-and-add loop (Straus/Shamir).
  *
  * Precomputed tables (lib/crypto/ed25519_tables.h) hold multiples of B;
  * that file documents how they were generated.
@@ -42,9 +44,11 @@
  *     y < p, and not "x = 0 with the sign bit set" (5.1.3 steps 1 and 4);
  *     else ED25519_BAD_PUBLIC_KEY or ED25519_BAD_R. So every accepted
  *     signature has exactly one encoding of each part.
- *   - The equation is the cofactorless [S]B = R + [k]A, checked as
- *     encode([S]B - [k]A) == R (byte comparison), like OpenSSL. RFC 8032
- *     permits it ("sufficient, but not required" to multiply by 8). For
+ *   - The equation is the cofactorless [S]B = R + [k]A, like OpenSSL
+ *     (which checks encode([S]B - [k]A) == R; we check it multiplied by
+ *     an odd c1 below L, which is prime to the group's exponent 8L and so
+ *     loses nothing: see the verification section). RFC 8032 permits it
+ *     ("sufficient, but not required" to multiply by 8). For
  *     honestly generated keys and signatures both equations agree, since
  *     A and R then lie in the prime-order subgroup; cofactorless is the
  *     stricter one, so we accept no more than a cofactored verifier.
@@ -75,6 +79,11 @@
 
 typedef unsigned __int128 u128;
 
+/* For the field products in the loops that run them hundreds of times:
+ * a call costs about a tenth of a product in saved and restored
+ * registers. Elsewhere the out-of-line versions keep the code small. */
+#define FE_INLINE static inline __attribute__((always_inline))
+
 /* ------------------------------------------------------------------ field */
 
 #define FE_LIMBS 5
@@ -90,9 +99,13 @@ typedef unsigned __int128 u128;
 /*
  * An element of GF(p): sum of v[i] * 2^(51*i). Bounds used below:
  *   tight: every limb < 2^51 + 2^18 (what mul, sq and carry produce);
- *   mul and sq accept limbs < 2^59 (their 128-bit sums cannot overflow);
+ *   mul and sq need the limb bounds of their two inputs to multiply to
+ *   less than 2^108 (see fe_carry_wide); both below 2^54 will do;
  *   fe_sub(f, g) needs g's limbs <= 2^53 - 76 (g tight, or a sum of two
  *   tight elements) and returns limbs < f's + 2^53.
+ * The largest inputs the curve formulas give a product are below 2^54:
+ * the sums and differences of ge_dbl and ge_add_core, e.g. ge_dbl's
+ * f = 2Z^2 + X^2 + 4p - Y^2 < 2^52 + 2^51 + 2^53 < 2^53.81.
  */
 struct fe25519 {
 	uint64_t v[FE_LIMBS];
@@ -161,19 +174,34 @@ static void fe_neg(struct fe25519 *h, const struct fe25519 *f)
 	fe_carry(h);
 }
 
-/* Carries the five 128-bit column sums of a product into a tight h. The
- * top carry can exceed 64 bits when the inputs are loose, so it is folded
- * in 128-bit arithmetic. */
-static void fe_carry_wide(struct fe25519 *h, u128 r0, u128 r1, u128 r2, u128 r3, u128 r4)
+/*
+ * Carries the five 128-bit column sums of a product into a tight h. Every
+ * carry is taken as a 64-bit word and added to the next column (a 64-bit
+ * add into a 128-bit one), which is all the 128-bit work there is. That
+ * needs the bound given at struct fe25519 on the inputs of mul and sq:
+ * with limb bounds whose product is below 2^108, every column is below
+ * 77 * 2^108 + 2^64 < 2^115 (so its carry fits 64 bits), and the top one
+ * below 5 * 2^108 + 2^64 < 2^110.4, so its carry times 19 is below
+ * 2^63.6 and re-enters limb 0 without overflowing 64 bits.
+ */
+FE_INLINE void fe_carry_wide(struct fe25519 *h, u128 r0, u128 r1, u128 r2, u128 r3, u128 r4)
 {
-	r1 += r0 >> FE_LIMB_BITS;
-	r2 += r1 >> FE_LIMB_BITS;
-	r3 += r2 >> FE_LIMB_BITS;
-	r4 += r3 >> FE_LIMB_BITS;
-	u128 t0 = ((uint64_t)r0 & FE_LIMB_MASK) + (r4 >> FE_LIMB_BITS) * FE_FOLD;
+	uint64_t c;
 
-	h->v[0] = (uint64_t)t0 & FE_LIMB_MASK;
-	h->v[1] = ((uint64_t)r1 & FE_LIMB_MASK) + (uint64_t)(t0 >> FE_LIMB_BITS);
+	c = (uint64_t)(r0 >> FE_LIMB_BITS);
+	r1 += c;
+	c = (uint64_t)(r1 >> FE_LIMB_BITS);
+	r2 += c;
+	c = (uint64_t)(r2 >> FE_LIMB_BITS);
+	r3 += c;
+	c = (uint64_t)(r3 >> FE_LIMB_BITS);
+	r4 += c;
+	c = (uint64_t)(r4 >> FE_LIMB_BITS);
+
+	uint64_t h0 = ((uint64_t)r0 & FE_LIMB_MASK) + c * FE_FOLD;
+
+	h->v[0] = h0 & FE_LIMB_MASK;
+	h->v[1] = ((uint64_t)r1 & FE_LIMB_MASK) + (h0 >> FE_LIMB_BITS);
 	h->v[2] = (uint64_t)r2 & FE_LIMB_MASK;
 	h->v[3] = (uint64_t)r3 & FE_LIMB_MASK;
 	h->v[4] = (uint64_t)r4 & FE_LIMB_MASK;
@@ -181,7 +209,7 @@ static void fe_carry_wide(struct fe25519 *h, u128 r0, u128 r1, u128 r2, u128 r3,
 
 /* Schoolbook 5x5 product; a term f[i]*g[j] with i + j >= 5 has weight
  * 2^(255 + 51*(i+j-5)) = 19 * 2^(51*(i+j-5)), hence the g[j]*19. */
-static void fe_mul(struct fe25519 *h, const struct fe25519 *f, const struct fe25519 *g)
+FE_INLINE void fe_mul_inline(struct fe25519 *h, const struct fe25519 *f, const struct fe25519 *g)
 {
 	uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
 	uint64_t g0 = g->v[0], g1 = g->v[1], g2 = g->v[2], g3 = g->v[3], g4 = g->v[4];
@@ -201,8 +229,9 @@ static void fe_mul(struct fe25519 *h, const struct fe25519 *f, const struct fe25
 	fe_carry_wide(h, r0, r1, r2, r3, r4);
 }
 
-/* fe_mul(h, f, f) with the symmetric terms merged (15 products, not 25). */
-static void fe_sq(struct fe25519 *h, const struct fe25519 *f)
+/* fe_mul_inline(h, f, f) with the symmetric terms merged (15 products,
+ * not 25). */
+FE_INLINE void fe_sq_inline(struct fe25519 *h, const struct fe25519 *f)
 {
 	uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
 	uint64_t f0_2 = 2 * f0, f1_2 = 2 * f1, f2_2 = 2 * f2, f3_2 = 2 * f3;
@@ -217,12 +246,25 @@ static void fe_sq(struct fe25519 *h, const struct fe25519 *f)
 	fe_carry_wide(h, r0, r1, r2, r3, r4);
 }
 
+/* The same, out of line, for the places that run them a few times. */
+static void fe_mul(struct fe25519 *h, const struct fe25519 *f, const struct fe25519 *g)
+{
+	fe_mul_inline(h, f, g);
+}
+
+static void fe_sq(struct fe25519 *h, const struct fe25519 *f)
+{
+	fe_sq_inline(h, f);
+}
+
 /* h = f^(2^n), n >= 1. */
 static void fe_sq_n(struct fe25519 *h, const struct fe25519 *f, unsigned n)
 {
-	fe_sq(h, f);
-	while (--n > 0)
-		fe_sq(h, h);
+	struct fe25519 t = *f; /* a local, so the limbs stay in registers between squarings */
+
+	while (n-- > 0)
+		fe_sq_inline(&t, &t);
+	*h = t;
 }
 
 /*
@@ -430,6 +472,8 @@ struct ge_niels {
 _Static_assert(sizeof(base_table) == sizeof(struct ge_niels) * BASE_TABLE_ROWS * BASE_TABLE_COLS,
 	       "base_table shape");
 _Static_assert(sizeof(base_odd) == sizeof(struct ge_niels) * BASE_ODD_ENTRIES, "base_odd shape");
+_Static_assert(sizeof(base_odd_hi) == sizeof(struct ge_niels) * BASE_ODD_ENTRIES,
+	       "base_odd_hi shape");
 
 static void ge_p3_identity(struct ge_p3 *h)
 {
@@ -448,17 +492,17 @@ static void ge_niels_identity(struct ge_niels *h)
 
 static void ge_to_p2(struct ge_p2 *r, const struct ge_completed *p)
 {
-	fe_mul(&r->X, &p->e, &p->f);
-	fe_mul(&r->Y, &p->g, &p->h);
-	fe_mul(&r->Z, &p->f, &p->g);
+	fe_mul_inline(&r->X, &p->e, &p->f);
+	fe_mul_inline(&r->Y, &p->g, &p->h);
+	fe_mul_inline(&r->Z, &p->f, &p->g);
 }
 
 static void ge_to_p3(struct ge_p3 *r, const struct ge_completed *p)
 {
-	fe_mul(&r->X, &p->e, &p->f);
-	fe_mul(&r->Y, &p->g, &p->h);
-	fe_mul(&r->Z, &p->f, &p->g);
-	fe_mul(&r->T, &p->e, &p->h);
+	fe_mul_inline(&r->X, &p->e, &p->f);
+	fe_mul_inline(&r->Y, &p->g, &p->h);
+	fe_mul_inline(&r->Z, &p->f, &p->g);
+	fe_mul_inline(&r->T, &p->e, &p->h);
 }
 
 static void ge_p3_to_p2(struct ge_p2 *r, const struct ge_p3 *p)
@@ -486,12 +530,12 @@ static void ge_dbl(struct ge_completed *r, const struct ge_p2 *p)
 {
 	struct fe25519 a, b, c, xy;
 
-	fe_sq(&a, &p->X);
-	fe_sq(&b, &p->Y);
-	fe_sq(&c, &p->Z);
+	fe_sq_inline(&a, &p->X);
+	fe_sq_inline(&b, &p->Y);
+	fe_sq_inline(&c, &p->Z);
 	fe_add(&c, &c, &c);
 	fe_add(&xy, &p->X, &p->Y);
-	fe_sq(&xy, &xy);
+	fe_sq_inline(&xy, &xy);
 	fe_add(&r->h, &a, &b);
 	fe_sub(&r->e, &r->h, &xy);
 	fe_sub(&r->g, &a, &b);
@@ -513,12 +557,12 @@ static void ge_add_core(struct ge_completed *r, const struct ge_p3 *p,
 	struct fe25519 a, b, c, d, t;
 
 	fe_sub(&t, &p->Y, &p->X);
-	fe_mul(&a, &t, negate ? ypx2 : ymx2);
+	fe_mul_inline(&a, &t, negate ? ypx2 : ymx2);
 	fe_add(&t, &p->Y, &p->X);
-	fe_mul(&b, &t, negate ? ymx2 : ypx2);
-	fe_mul(&c, &p->T, t2d2);
+	fe_mul_inline(&b, &t, negate ? ymx2 : ypx2);
+	fe_mul_inline(&c, &p->T, t2d2);
 	if (z2)
-		fe_mul(&d, &p->Z, z2);
+		fe_mul_inline(&d, &p->Z, z2);
 	else
 		d = p->Z;
 	fe_add(&d, &d, &d);
@@ -707,115 +751,39 @@ static void ge_scalarmult_base(struct ge_p3 *h, const uint8_t a[SCALAR_BYTES])
 	crypto_wipe(&s, sizeof(s));
 }
 
-/* Scalars below 2^253 (reduced mod L) have NAF digits up to bit 253 + w. */
-#define NAF_LEN 264
-#define NAF_WIDTH_A 5 /* 8 odd multiples of A, computed per verification */
-#define NAF_WIDTH_B 8 /* 64 odd multiples of B, in base_odd */
-#define A_ODD_MULTIPLES (1u << (NAF_WIDTH_A - 2))
-
-static unsigned scalar_bit(const uint8_t s[SCALAR_BYTES], unsigned i)
-{
-	return i < 8 * SCALAR_BYTES ? s[i / 8] >> (i % 8) & 1 : 0;
-}
-
 /*
- * Width-w non-adjacent form of a public scalar s: s = sum naf[i] * 2^i with
- * every nonzero digit odd and in (-2^(w-1), 2^(w-1)), and any w
- * consecutive digits holding at most one nonzero. Scanning up, an odd
- * window value v (the next w bits plus the carry) becomes the digit v, or
- * v - 2^w with a carry of 1 into position i + w when v >= 2^(w-1).
+ * The y coordinates, little-endian, of the 8 points of small order ([8]P
+ * the identity): 1 (the identity), -1 (order 2), 0 (the two of order 4,
+ * x = +-sqrt(-1)), and y8 and -y8 (the four of order 8: doubling one
+ * gives y = 0, so 2y^2 = 1 - d*y^4, of whose roots y8 is the one with a
+ * square y8^2). A y determines the point up to the sign of x, and both
+ * signs of these are of small order.
  */
-static void naf_recode(int8_t naf[NAF_LEN], const uint8_t s[SCALAR_BYTES], unsigned w)
+static const uint8_t small_order_y[5][FE_BYTES] = {
+	{0x01},
+	{0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+	{0x00},
+	{0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+	 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},
+	{0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+	 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a},
+};
+
+/* Whether the canonical encoding s of a point (ge_frombytes accepted it)
+ * is that of a point of small order: a comparison of y, where three
+ * doublings would cost some 3,500 instructions. */
+static bool ge_bytes_small_order(const uint8_t s[FE_BYTES])
 {
-	unsigned carry = 0, i = 0;
+	for (unsigned i = 0; i < sizeof(small_order_y) / sizeof(small_order_y[0]); i++) {
+		unsigned j = 0;
 
-	memset(naf, 0, NAF_LEN);
-	while (i < NAF_LEN) {
-		if (scalar_bit(s, i) == carry) {
-			i++; /* bit + carry is even: a zero digit, the carry moves up */
-			continue;
-		}
-		unsigned v = carry;
-
-		for (unsigned j = 0; j < w; j++)
-			v += scalar_bit(s, i + j) << j;
-		if (v >= 1u << (w - 1)) {
-			naf[i] = (int8_t)((int)v - (1 << w));
-			carry = 1;
-		} else {
-			naf[i] = (int8_t)v;
-			carry = 0;
-		}
-		i += w;
+		while (j < FE_BYTES - 1 && s[j] == small_order_y[i][j])
+			j++;
+		if (j == FE_BYTES - 1 && (s[j] & 0x7f) == small_order_y[i][j])
+			return true;
 	}
-}
-
-static unsigned digit_index(int8_t digit)
-{
-	return (unsigned)(digit < 0 ? -digit : digit) / 2; /* odd |digit| = 2*index + 1 */
-}
-
-/*
- * r = b*B - a*A for public scalars a, b < 2^253 (verification): Straus'
- * interleaving of the two NAFs in a single double-and-add loop, so the
- * ~253 doublings are shared. Only X, Y, Z of the result are needed (for
- * its encoding), so r is projective.
- */
-static void ge_double_scalarmult_vartime(struct ge_p2 *r, const uint8_t a[SCALAR_BYTES],
-					 const struct ge_p3 *A, const uint8_t b[SCALAR_BYTES])
-{
-	int8_t naf_a[NAF_LEN], naf_b[NAF_LEN];
-	struct ge_cached a_odd[A_ODD_MULTIPLES]; /* A, 3A, 5A, ..., 15A */
-	struct ge_completed t;
-	struct ge_p3 u, a2;
-	int i;
-
-	naf_recode(naf_a, a, NAF_WIDTH_A);
-	naf_recode(naf_b, b, NAF_WIDTH_B);
-
-	ge_p3_to_cached(&a_odd[0], A);
-	ge_p3_to_p2(r, A);
-	ge_dbl(&t, r);
-	ge_to_p3(&a2, &t);
-	for (unsigned k = 1; k < A_ODD_MULTIPLES; k++) {
-		ge_add_cached(&t, &a2, &a_odd[k - 1], false);
-		ge_to_p3(&u, &t);
-		ge_p3_to_cached(&a_odd[k], &u);
-	}
-
-	ge_p3_identity(&u);
-	ge_p3_to_p2(r, &u);
-	for (i = NAF_LEN - 1; i >= 0 && !naf_a[i] && !naf_b[i]; i--)
-		;
-	for (; i >= 0; i--) {
-		ge_dbl(&t, r);
-		if (naf_a[i]) {
-			/* -a*A: a positive digit subtracts. */
-			ge_to_p3(&u, &t);
-			ge_add_cached(&t, &u, &a_odd[digit_index(naf_a[i])], naf_a[i] > 0);
-		}
-		if (naf_b[i]) {
-			ge_to_p3(&u, &t);
-			ge_madd(&t, &u, &base_odd[digit_index(naf_b[i])], naf_b[i] < 0);
-		}
-		ge_to_p2(r, &t);
-	}
-}
-
-/* Whether p is one of the 8 points of small order ([8]p is the identity).
- * The identity is the only point with x = 0 that [8]p can be: a point
- * of order 2 there would need one of order 16, and the curve has none. */
-static bool ge_has_small_order(const struct ge_p3 *p)
-{
-	struct ge_completed t;
-	struct ge_p2 q;
-
-	ge_p3_to_p2(&q, p);
-	for (unsigned i = 0; i < 3; i++) {
-		ge_dbl(&t, &q);
-		ge_to_p2(&q, &t);
-	}
-	return fe_iszero(&q.X);
+	return false;
 }
 
 /* ---------------------------------------------------------------- scalars */
@@ -965,6 +933,380 @@ static bool sc_is_canonical(const uint8_t s[SCALAR_BYTES])
 	return false; /* S == L */
 }
 
+/* ----------------------------------------------------------- verification */
+
+/*
+ * Verification checks [S]B - [k]A = R with scalars of 253 bits: about 253
+ * doublings, shared by both multiplications (Straus), and the doublings
+ * are most of the work. With R decoded as well, the check can be made
+ * with scalars of half that length (Pornin, "Optimized lattice basis
+ * reduction in dimension 2, and fast Schnorr and EdDSA signature
+ * verification", 2020, after Antipa et al.): find c0, c1 of about 128
+ * bits with c0 = c1 * k (mod 8L), and check instead
+ *
+ *   [c1 * S mod L]B - [c0]A - [c1]R = identity.
+ *
+ * That is [c1]([S]B - [k]A - R) (every point's order divides 8L, so
+ * c1 * k may be replaced by c0 for A whatever its order, and c1 * S by
+ * its value mod L for B), and multiplying by c1 loses nothing when c1 is
+ * odd and below L (then c1 is prime to 8L, the exponent of the group):
+ * exactly the cofactorless equation. The scalar of B keeps its 253 bits
+ * but is split in two 128-bit halves, the upper one taken against a
+ * table of multiples of 2^128 B. About 128 doublings then serve four
+ * multiplications, for the price of decoding R (a square root, which
+ * replaces the inversion that encoding the result would have cost) and
+ * of the odd multiples of R.
+ */
+
+#define MP_LIMBS 4 /* unsigned 256-bit integers of the reduction */
+#define HALF_BITS 128
+
+static unsigned mp_bitlen(const uint64_t a[MP_LIMBS])
+{
+	for (int i = MP_LIMBS - 1; i >= 0; i--) {
+		if (a[i])
+			return (unsigned)(64 * i + 64 - __builtin_clzll(a[i]));
+	}
+	return 0;
+}
+
+static bool mp_geq(const uint64_t a[MP_LIMBS], const uint64_t b[MP_LIMBS])
+{
+	for (int i = MP_LIMBS - 1; i >= 0; i--) {
+		if (a[i] != b[i])
+			return a[i] > b[i];
+	}
+	return true;
+}
+
+/* r = a * 2^s mod 2^256. */
+static void mp_shl(uint64_t r[MP_LIMBS], const uint64_t a[MP_LIMBS], unsigned s)
+{
+	unsigned words = s / 64, bits = s % 64;
+
+	for (int i = MP_LIMBS - 1; i >= 0; i--) {
+		int j = i - (int)words;
+		uint64_t v = j >= 0 ? a[j] << bits : 0;
+
+		if (bits && j >= 1)
+			v |= a[j - 1] >> (64 - bits);
+		r[i] = v;
+	}
+}
+
+/* Bits i .. i + 63 of a (zero above bit 255). */
+static uint64_t mp_window(const uint64_t a[MP_LIMBS], unsigned i)
+{
+	unsigned word = i / 64, bit = i % 64;
+
+	if (word >= MP_LIMBS)
+		return 0;
+	uint64_t v = a[word] >> bit;
+
+	if (bit && word + 1 < MP_LIMBS)
+		v |= a[word + 1] << (64 - bit);
+	return v;
+}
+
+/* r = r - q * a; q * a <= r. */
+static void mp_submul(uint64_t r[MP_LIMBS], const uint64_t a[MP_LIMBS], uint64_t q)
+{
+	uint64_t carry = 0, borrow = 0;
+
+	for (unsigned i = 0; i < MP_LIMBS; i++) {
+		u128 p = (u128)a[i] * q + carry;
+		u128 d = (u128)r[i] - (uint64_t)p - borrow;
+
+		carry = (uint64_t)(p >> 64);
+		r[i] = (uint64_t)d;
+		borrow = (uint64_t)(d >> 64) & 1;
+	}
+}
+
+/* r = r + q * a mod 2^256. */
+static void mp_addmul(uint64_t r[MP_LIMBS], const uint64_t a[MP_LIMBS], uint64_t q)
+{
+	uint64_t carry = 0;
+
+	for (unsigned i = 0; i < MP_LIMBS; i++) {
+		u128 t = (u128)a[i] * q + r[i] + carry;
+
+		r[i] = (uint64_t)t;
+		carry = (uint64_t)(t >> 64);
+	}
+}
+
+static void mp_add(uint64_t r[MP_LIMBS], const uint64_t a[MP_LIMBS], const uint64_t b[MP_LIMBS])
+{
+	uint64_t carry = 0;
+
+	for (unsigned i = 0; i < MP_LIMBS; i++) {
+		u128 t = (u128)a[i] + b[i] + carry;
+
+		r[i] = (uint64_t)t;
+		carry = (uint64_t)(t >> 64);
+	}
+}
+
+/*
+ * One step of Euclid's algorithm on a pair (r, t) of the remainder
+ * sequence, r_i = t_i * k (mod n), with t_i alternating in sign (only |t|
+ * is kept): r_next = r_prev mod r, |t_next| = |t_prev| + q * |t|, for
+ * q = r_prev div r. In place: (r_prev, t_prev) becomes (r_next, t_next).
+ * r must be nonzero.
+ *
+ * Most quotients are small. Then the top 32 bits of r, y, and the bits of
+ * r_prev from the same position up, x (at most 63 of them), give
+ * x / (y + 1), which is never above q and at most 3 below it; the rest is
+ * made up by subtracting once at a time. Otherwise (a quotient of 32 bits
+ * or more, or a short r) q is found bit by bit, by shifting and
+ * subtracting.
+ */
+static void euclid_step(uint64_t r_prev[MP_LIMBS], uint64_t t_prev[MP_LIMBS],
+			const uint64_t r[MP_LIMBS], const uint64_t t[MP_LIMBS])
+{
+	unsigned len_prev = mp_bitlen(r_prev), len = mp_bitlen(r);
+
+	if (len >= 32 && len_prev < len + 32) {
+		uint64_t x = mp_window(r_prev, len - 32), y = mp_window(r, len - 32);
+		uint64_t q = x / (y + 1);
+
+		mp_submul(r_prev, r, q);
+		mp_addmul(t_prev, t, q);
+		while (mp_geq(r_prev, r)) {
+			sc_sub_limbs(r_prev, r_prev, r, MP_LIMBS);
+			mp_add(t_prev, t_prev, t);
+		}
+		return;
+	}
+
+	uint64_t shifted[MP_LIMBS];
+
+	for (int s = (int)len_prev - (int)len; s >= 0; s--) {
+		mp_shl(shifted, r, (unsigned)s);
+		if (mp_geq(r_prev, shifted)) {
+			sc_sub_limbs(r_prev, r_prev, shifted, MP_LIMBS);
+			mp_shl(shifted, t, (unsigned)s);
+			mp_add(t_prev, t_prev, shifted);
+		}
+	}
+}
+
+static unsigned pair_bits(const uint64_t r[MP_LIMBS], const uint64_t t[MP_LIMBS])
+{
+	unsigned a = mp_bitlen(r), b = mp_bitlen(t);
+
+	return a > b ? a : b;
+}
+
+/*
+ * Public scalars for the check above, from k < L: c0 = *c0_out and
+ * c1 = (*c1_negative ? -1 : 1) * *c1_out, with c0 = c1 * k (mod 8L), c1
+ * odd and below 2^252 (so below L), both near 2^128.
+ *
+ * Euclid's remainder sequence on (8L, k) is run until the remainder r_i
+ * drops below 2^128; then |t_i| <= 8L / r_(i-1) <= 2^128 too (each
+ * |t_(i+1)| * r_i <= 8L). If t_i is even, its neighbours t_(i-1) and
+ * t_(i+1) are odd (consecutive t are coprime), and whichever of the two
+ * pairs is shorter is taken. Should that one exceed 252 bits (it cannot
+ * for any but freak k), the trivial pair c0 = k, c1 = 1 is used, which
+ * is always right but saves nothing.
+ */
+static void sc_half_size(uint64_t c0_out[MP_LIMBS], uint64_t c1_out[MP_LIMBS], bool *c1_negative,
+			 const uint8_t k[SCALAR_BYTES])
+{
+	uint64_t r[2][MP_LIMBS], t[2][MP_LIMBS] = {{0}};
+	unsigned cur = 1, steps = 0; /* r[cur] = r_i, r[cur ^ 1] = r_(i-1); i = steps */
+
+	mp_shl(r[0], sc_L, 3); /* 8L, the exponent of the group: L < 2^253 */
+	sc_load(r[1], k, MP_LIMBS);
+	t[1][0] = 1;
+	while (mp_bitlen(r[cur]) > HALF_BITS) {
+		euclid_step(r[cur ^ 1], t[cur ^ 1], r[cur], t[cur]);
+		cur ^= 1;
+		steps++;
+	}
+	if (!(t[cur][0] & 1)) {
+		/* r_i < 2^128 <= r_(i-1), so r_i is the smaller: both
+		 * neighbours of pair i are odd; compare i - 1 with i + 1. */
+		uint64_t r_next[MP_LIMBS], t_next[MP_LIMBS];
+		unsigned prev = cur ^ 1;
+
+		for (unsigned i = 0; i < MP_LIMBS; i++) {
+			r_next[i] = r[prev][i];
+			t_next[i] = t[prev][i];
+		}
+		if (mp_bitlen(r[cur]) != 0) /* r_i = 0 only for k = 0, whose t_i = 1 */
+			euclid_step(r_next, t_next, r[cur], t[cur]);
+		if (pair_bits(r_next, t_next) < pair_bits(r[prev], t[prev])) {
+			for (unsigned i = 0; i < MP_LIMBS; i++) {
+				r[prev][i] = r_next[i];
+				t[prev][i] = t_next[i];
+			}
+			steps++; /* i + 1 has the parity of i - 1 */
+		} else {
+			steps--;
+		}
+		cur = prev;
+	}
+	if (pair_bits(r[cur], t[cur]) > 252) {
+		sc_load(c0_out, k, MP_LIMBS);
+		for (unsigned i = 0; i < MP_LIMBS; i++)
+			c1_out[i] = i == 0;
+		*c1_negative = false;
+		return;
+	}
+	for (unsigned i = 0; i < MP_LIMBS; i++) {
+		c0_out[i] = r[cur][i];
+		c1_out[i] = t[cur][i];
+	}
+	*c1_negative = steps & 1; /* t_i has the sign of (-1)^i */
+}
+
+/* Scalars below 2^253 (reduced mod L) have NAF digits up to bit 253 + w. */
+#define NAF_LEN 264
+/* 4 odd multiples of A and of R, computed per verification. Width 5 (8
+ * multiples) costs as many instructions for 128-bit scalars, the fewer
+ * additions paid for by the longer precomputation, and 1,280 bytes more
+ * stack. */
+#define NAF_WIDTH_POINT 4
+#define NAF_WIDTH_B 8 /* 64 odd multiples of B and of 2^128 B, in tables */
+#define POINT_ODD_MULTIPLES (1u << (NAF_WIDTH_POINT - 2))
+
+/*
+ * Width-w non-adjacent form of a public scalar s < 2^256: s = sum naf[i] *
+ * 2^i with every nonzero digit odd and in (-2^(w-1), 2^(w-1)), and any w
+ * consecutive digits holding at most one nonzero. Scanning up, an odd
+ * window value v (the next w bits plus the carry) becomes the digit v, or
+ * v - 2^w with a carry of 1 into position i + w when v >= 2^(w-1). Runs
+ * of zero digits (where the bit equals the carry) are skipped a word at a
+ * time.
+ */
+static void naf_recode(int8_t naf[NAF_LEN], const uint64_t s[MP_LIMBS], unsigned w)
+{
+	unsigned carry = 0, i = 0;
+
+	memset(naf, 0, NAF_LEN);
+	while (i < NAF_LEN) {
+		uint64_t window = mp_window(s, i);
+		uint64_t differ = carry ? ~window : window; /* bit + carry odd */
+
+		if (differ == 0) {
+			i += 64;
+			continue;
+		}
+		i += (unsigned)__builtin_ctzll(differ);
+		if (i >= NAF_LEN)
+			break;
+		unsigned v = (unsigned)(mp_window(s, i) & ((1u << w) - 1)) + carry;
+
+		if (v >= 1u << (w - 1)) {
+			naf[i] = (int8_t)((int)v - (1 << w));
+			carry = 1;
+		} else {
+			naf[i] = (int8_t)v;
+			carry = 0;
+		}
+		i += w;
+	}
+}
+
+static unsigned digit_index(int8_t digit)
+{
+	return (unsigned)(digit < 0 ? -digit : digit) / 2; /* odd |digit| = 2*index + 1 */
+}
+
+/* Adds the NAF digit d (odd, nonzero) of a point with cached odd
+ * multiples odd[], negated if `negate`: t = t + (negate ? -d : d) * P. */
+static void add_point_digit(struct ge_completed *t, const struct ge_cached odd[], int d, bool negate)
+{
+	struct ge_p3 u;
+
+	ge_to_p3(&u, t);
+	ge_add_cached(t, &u, &odd[digit_index((int8_t)d)], (d < 0) != negate);
+}
+
+static void add_base_digit(struct ge_completed *t, const struct ge_niels odd[], int d)
+{
+	struct ge_p3 u;
+
+	ge_to_p3(&u, t);
+	ge_madd(t, &u, &odd[digit_index((int8_t)d)], d < 0);
+}
+
+/* odd[j] = (2j + 1) * p, prepared for additions. */
+static void ge_odd_multiples(struct ge_cached odd[POINT_ODD_MULTIPLES], const struct ge_p3 *p)
+{
+	struct ge_completed t;
+	struct ge_p3 u, p2;
+	struct ge_p2 q;
+
+	ge_p3_to_cached(&odd[0], p);
+	ge_p3_to_p2(&q, p);
+	ge_dbl(&t, &q);
+	ge_to_p3(&p2, &t);
+	for (unsigned j = 1; j < POINT_ODD_MULTIPLES; j++) {
+		ge_add_cached(&t, &p2, &odd[j - 1], false);
+		ge_to_p3(&u, &t);
+		ge_p3_to_cached(&odd[j], &u);
+	}
+}
+
+/*
+ * Whether [S]B - [k]A = R, for decoded points A and R and public scalars
+ * S < L and k < L (see the top of this section). The four NAFs share one
+ * double-and-add loop, and only X, Y, Z of the sum are kept: it is the
+ * identity exactly when X = 0 and Y = Z.
+ */
+static bool ge_verify_vartime(const struct ge_p3 *A, const struct ge_p3 *R,
+			      const uint8_t s_bytes[SCALAR_BYTES], const uint8_t k[SCALAR_BYTES])
+{
+	uint64_t c0[MP_LIMBS], c1[MP_LIMBS], cs[2 * MP_LIMBS], b[SC_LIMBS], half[MP_LIMBS] = {0};
+	int8_t naf_a[NAF_LEN], naf_r[NAF_LEN], naf_b_lo[NAF_LEN], naf_b_hi[NAF_LEN];
+	struct ge_cached a_odd[POINT_ODD_MULTIPLES], r_odd[POINT_ODD_MULTIPLES];
+	struct ge_completed t;
+	struct ge_p2 p;
+	bool c1_negative;
+	int i;
+
+	sc_half_size(c0, c1, &c1_negative, k);
+	/* Multiplied by sign(c1): [|c1| S mod L]B - [sign(c1) c0]A - [|c1|]R. */
+	sc_load(b, s_bytes, SC_LIMBS);
+	sc_mul_limbs(cs, c1, MP_LIMBS, b, SC_LIMBS);
+	sc_reduce_limbs(b, cs);
+
+	naf_recode(naf_a, c0, NAF_WIDTH_POINT);
+	naf_recode(naf_r, c1, NAF_WIDTH_POINT);
+	half[0] = b[0]; /* the two 128-bit halves of b */
+	half[1] = b[1];
+	naf_recode(naf_b_lo, half, NAF_WIDTH_B);
+	half[0] = b[2];
+	half[1] = b[3];
+	naf_recode(naf_b_hi, half, NAF_WIDTH_B);
+
+	ge_odd_multiples(a_odd, A);
+	ge_odd_multiples(r_odd, R);
+
+	for (i = NAF_LEN - 1; i >= 0 && !naf_a[i] && !naf_r[i] && !naf_b_lo[i] && !naf_b_hi[i]; i--)
+		;
+	fe_zero(&p.X);
+	fe_one(&p.Y);
+	fe_one(&p.Z);
+	for (; i >= 0; i--) {
+		ge_dbl(&t, &p);
+		if (naf_a[i])
+			add_point_digit(&t, a_odd, naf_a[i], !c1_negative);
+		if (naf_r[i])
+			add_point_digit(&t, r_odd, naf_r[i], true);
+		if (naf_b_lo[i])
+			add_base_digit(&t, base_odd, naf_b_lo[i]);
+		if (naf_b_hi[i])
+			add_base_digit(&t, base_odd_hi, naf_b_hi[i]);
+		ge_to_p2(&p, &t);
+	}
+	return fe_iszero(&p.X) && fe_equal(&p.Y, &p.Z);
+}
+
 /* ---------------------------------------------------------------- Ed25519 */
 
 #define EXPANDED_LEN SHA512_OUT_LEN /* SHA-512(seed) = scalar half || prefix half */
@@ -1061,33 +1403,23 @@ enum ed25519_verdict ed25519_verify(const uint8_t public_key[ED25519_PUBLIC_KEY_
 				    const uint8_t signature[ED25519_SIGNATURE_LEN])
 {
 	const uint8_t *r_bytes = signature, *s_bytes = signature + FE_BYTES;
-	uint8_t k[SCALAR_BYTES], check[FE_BYTES];
-	struct ge_p3 a;
-	struct ge_p2 r_check;
+	uint8_t k[SCALAR_BYTES];
+	struct ge_p3 a, r;
 
-	if (!ge_frombytes(&a, public_key) || ge_has_small_order(&a))
+	if (!ge_frombytes(&a, public_key) || ge_bytes_small_order(public_key))
 		return ED25519_BAD_PUBLIC_KEY;
 	if (!fe_bytes_canonical(r_bytes))
 		return ED25519_BAD_R; /* cheap early exit; the decode below would catch it too */
 	if (!sc_is_canonical(s_bytes))
 		return ED25519_NONCANONICAL_S;
 
+	if (!ge_frombytes(&r, r_bytes))
+		return ED25519_BAD_R;
+
 	/* Step 2: k = SHA-512(R || A || M) mod L. */
 	hash_to_scalar(k, r_bytes, FE_BYTES, public_key, ED25519_PUBLIC_KEY_LEN, msg, len);
-	/* Step 3, cofactorless: [S]B - [k]A must encode to R. */
-	ge_double_scalarmult_vartime(&r_check, k, &a, s_bytes);
-	ge_tobytes(check, &r_check);
-	if (memcmp(check, r_bytes, FE_BYTES) == 0)
-		return ED25519_OK;
-	/*
-	 * R is decoded only now: a match proves it is a canonical point
-	 * encoding (encode() only makes those), so the common case skips the
-	 * square root. On a mismatch, tell an invalid R from a wrong
-	 * signature.
-	 */
-	struct ge_p3 r_point;
-
-	return ge_frombytes(&r_point, r_bytes) ? ED25519_BAD_SIGNATURE : ED25519_BAD_R;
+	/* Step 3, cofactorless: [S]B - [k]A = R. */
+	return ge_verify_vartime(&a, &r, s_bytes, k) ? ED25519_OK : ED25519_BAD_SIGNATURE;
 }
 
 const char *ed25519_verdict_reason(enum ed25519_verdict v)

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
@@ -618,6 +619,88 @@ static void test_mixed_order_public_key(void **state)
 	assert_true(rejected > 0);
 }
 
+/* The secret scalar of a seed: SHA-512(seed), first half, clamped
+ * (RFC 8032 5.1.5), as a number. */
+static BIGNUM *clamped_scalar(const uint8_t seed[32])
+{
+	uint8_t h[64];
+	BIGNUM *v;
+
+	SHA512(seed, 32, h);
+	h[0] &= 0xf8;
+	h[31] &= 0x7f;
+	h[31] |= 0x40;
+	v = BN_lebin2bn(h, 32, NULL);
+	assert_non_null(v);
+	return v;
+}
+
+/* sig = (R, (r + SHA-512(R || A || M) * s) mod L): a signature with a
+ * chosen R (only [r]B = R makes it verify). */
+static void sign_with_r(uint8_t sig[64], const uint8_t r_bytes[32], const BIGNUM *r,
+			const BIGNUM *s, const uint8_t pk[32], const uint8_t *msg, size_t len)
+{
+	uint8_t l_bytes[32], h[64], hashed[64 + 64];
+	BN_CTX *ctx = BN_CTX_new();
+	BIGNUM *l, *k, *S = BN_new();
+
+	assert_true(len <= sizeof(hashed) - 64);
+	unhex(l_bytes, sizeof(l_bytes), L_HEX);
+	l = BN_lebin2bn(l_bytes, 32, NULL);
+	memcpy(hashed, r_bytes, 32);
+	memcpy(hashed + 32, pk, 32);
+	memcpy(hashed + 64, msg, len);
+	SHA512(hashed, 64 + len, h);
+	k = BN_lebin2bn(h, 64, NULL);
+	assert_true(ctx && l && k && S);
+	assert_int_equal(BN_mod_mul(S, k, s, l, ctx), 1);
+	assert_int_equal(BN_mod_add(S, S, r, l, ctx), 1);
+	memcpy(sig, r_bytes, 32);
+	assert_int_equal(BN_bn2lebinpad(S, sig + 32, 32), 32);
+	BN_free(S);
+	BN_free(k);
+	BN_free(l);
+	BN_CTX_free(ctx);
+}
+
+/*
+ * Policy: R is decided by the cofactorless equation too. With R' = R + T
+ * (T of order 2) and S fitted to it, S = r + k' * s for k' = H(R' || A ||
+ * M), [S]B - [k']A = R = R' - T: cofactorless verifiers (ours, OpenSSL)
+ * reject it, a cofactored one would accept it. Our verification checks
+ * the equation multiplied by a c1 of its choosing (see ge_verify_vartime)
+ * and is exact only because c1 is odd; an even c1 would let about half of
+ * these through. The same signatures with R itself must verify.
+ */
+static void test_mixed_order_r(void **state)
+{
+	uint8_t seed[32], nonce_seed[32], pk[32], r_bytes[32], mixed_r[32], msg[16], sig[64];
+	BIGNUM *s, *r;
+
+	(void)state;
+	memset(seed, 0x5a, sizeof(seed));
+	ed25519_public_key(seed, pk);
+	s = clamped_scalar(seed);
+	prng_state = 0x0dd;
+	for (unsigned i = 0; i < 64; i++) {
+		prng_fill(nonce_seed, sizeof(nonce_seed));
+		prng_fill(msg, sizeof(msg));
+		ed25519_public_key(nonce_seed, r_bytes); /* R = [r]B */
+		r = clamped_scalar(nonce_seed);
+
+		sign_with_r(sig, r_bytes, r, s, pk, msg, sizeof(msg));
+		assert_int_equal(ed25519_verify(pk, msg, sizeof(msg), sig), ED25519_OK);
+		assert_true(openssl_verify(pk, msg, sizeof(msg), sig));
+
+		add_order2_point(mixed_r, r_bytes);
+		sign_with_r(sig, mixed_r, r, s, pk, msg, sizeof(msg));
+		assert_int_equal(ed25519_verify(pk, msg, sizeof(msg), sig), ED25519_BAD_SIGNATURE);
+		assert_false(openssl_verify(pk, msg, sizeof(msg), sig));
+		BN_free(r);
+	}
+	BN_free(s);
+}
+
 static void test_verdict_reasons(void **state)
 {
 	static const enum ed25519_verdict all[] = {
@@ -663,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_not_on_curve),
 		cmocka_unit_test(test_small_order_public_keys),
 		cmocka_unit_test(test_mixed_order_public_key),
+		cmocka_unit_test(test_mixed_order_r),
 		cmocka_unit_test(test_verdict_reasons),
 		cmocka_unit_test(test_crypto_wipe),
 	};
