@@ -147,6 +147,7 @@ void kmain(void)
 	bind_bootstrap_principal();           /* PIDs 0-2 speak for that key */
 	objstore_init();                      /* content-addressed objects */
 
+	arch_timer_calibration_begin();       /* the tick's rate is timed over what follows */
 	verifier_check_boot_modules();        /* nothing unsigned goes further */
 	load_symbol_table();                  /* names for addresses in reports */
 	sched_start_cpu();                    /* kmain becomes the BSP's idle thread */

@@ -84,6 +84,14 @@ void arch_console_putc(char c);
 void arch_interrupts_init(void);
 void arch_timer_start(unsigned hz);
 
+/* Opens the window over which arch_timer_start() measures this CPU's
+ * timer against a reference clock, so that the boot's work between the
+ * two fills it instead of a busy wait (x86_64: the local APIC timer
+ * against the PIT, the PIC masked first; AArch64: nothing to measure,
+ * CNTFRQ_EL0 gives the rate). arch_timer_start() opens one itself if
+ * nobody did. */
+void arch_timer_calibration_begin(void);
+
 /* "Waking the Other CPUs". arch_ap_prepare() runs on the BSP before AP
  * `index` is released and returns what that AP needs of its own (x86_64:
  * GDT, TSS and stacks; AArch64: its static struct cpu), or NULL when memory is
