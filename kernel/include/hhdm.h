@@ -7,11 +7,20 @@
 #ifndef CAMBIOS_HHDM_H
 #define CAMBIOS_HHDM_H
 
+#include <stdatomic.h>
 #include <stdint.h>
+
+/* Written by hhdm_set_offset only; read through hhdm_offset. */
+extern _Atomic uint64_t hhdm_offset_value;
 
 /* Records the offset; called once, first thing in kmain. */
 void hhdm_set_offset(uint64_t offset);
-uint64_t hhdm_offset(void);
+
+/* Inline: every user copy and page-table step converts through it. */
+static inline uint64_t hhdm_offset(void)
+{
+	return atomic_load_explicit(&hhdm_offset_value, memory_order_relaxed);
+}
 
 static inline void *phys_to_virt(uint64_t phys)
 {

@@ -70,8 +70,11 @@ struct ipc_message {
  * own thread changes its address space (there is one thread per process,
  * and no call ends another process), and that thread is blocked.
  */
+struct thread;
+
 struct ipc_waiter {
 	kpid_t receiver;
+	struct thread *thread; /* the receiving thread, for the sender to wake */
 	struct span dst;
 	size_t written;
 	atomic_bool delivered;
@@ -109,6 +112,13 @@ __must_check kerr_t ipc_send(kpid_t sender, uint32_t reply, uint32_t to, const v
  * waiting receiver's buffer. */
 __must_check kerr_t ipc_send_span(kpid_t sender, uint32_t reply, uint32_t to,
 				  const struct span *payload);
+
+/* ipc_send_span() that also says which waiter's thread it handed the
+ * message to (*handed_to, NULL when it queued it): the one thread the
+ * sender then has to wake. Taken before the waiter is marked delivered --
+ * after that the waiter's memory belongs to its thread again. */
+__must_check kerr_t ipc_send_span_to(kpid_t sender, uint32_t reply, uint32_t to,
+				     const struct span *payload, struct thread **handed_to);
 
 /* Dequeues the oldest message on `endpoint` into *out. Errors, with
  * nothing dequeued: interceptor denial, K_EPERM (no CAP_RECEIVE, or not

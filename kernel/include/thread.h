@@ -132,7 +132,7 @@ void sched_sleep(uint64_t ticks);
 void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx);
 
 /* sched_wait() for a wait whose waker brings the result along: once
- * *given is set (with release, before the waker's sched_wake_all), the
+ * *given is set (with release, before the waker wakes the thread), the
  * wait ends as it wakes, without another try under the lock. IPC's
  * hand-off (ipc.h) ends a receive this way. */
 void sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx),
@@ -140,6 +140,10 @@ void sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void
 
 /* Wakes every thread blocked with reason `why` and argument `arg`. */
 void sched_wake_all(enum block_reason why, uint64_t arg);
+
+/* Wakes `t` if it is still blocked with reason `why` and argument `arg`
+ * (the waker knows the one thread, as IPC's hand-off does): no search. */
+void sched_wake_thread(struct thread *t, enum block_reason why, uint64_t arg);
 
 /* The calling thread ends; the reaper frees its stack. */
 __attribute__((noreturn)) void thread_exit(void);

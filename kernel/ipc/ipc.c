@@ -196,7 +196,7 @@ static size_t payload_room(const struct span *dst, size_t length)
  * may receive it now; false leaves the message to be queued. Caller holds
  * ipc_lock. */
 static bool hand_off(const struct ipc_send_request *r, const struct principal *stamp,
-		     const struct span *payload)
+		     const struct span *payload, struct thread **handed_to)
 {
 	struct endpoint *ep = &endpoints[r->to_endpoint];
 	struct ipc_waiter *w = ep->waiter;
@@ -209,6 +209,7 @@ static bool hand_off(const struct ipc_send_request *r, const struct principal *s
 	span_copy(&w->dst, IPC_IDENTITY_PREFIX, payload, n);
 	w->written = IPC_IDENTITY_PREFIX + n;
 	ep->waiter = NULL;
+	*handed_to = w->thread;
 	atomic_store_explicit(&w->delivered, true, memory_order_release);
 	return true;
 }
@@ -217,14 +218,14 @@ static bool hand_off(const struct ipc_send_request *r, const struct principal *s
  * interceptor is policy and may be replaced, memory safety is ours.
  * Caller holds ipc_lock. */
 static kerr_t deliver(const struct ipc_send_request *r, const struct principal *stamp,
-		      const struct span *payload)
+		      const struct span *payload, struct thread **handed_to)
 {
 	if (r->to_endpoint >= IPC_ENDPOINTS || r->length > IPC_PAYLOAD_MAX ||
 	    r->length > span_len(payload))
 		return K_EINVAL;
 	if (endpoints[r->to_endpoint].owned && !r->to_owned)
 		return K_ENOENT; /* the owner has died */
-	if (hand_off(r, stamp, payload))
+	if (hand_off(r, stamp, payload, handed_to))
 		return K_OK;
 	return enqueue(r, stamp, payload);
 }
@@ -239,12 +240,22 @@ kerr_t ipc_send(kpid_t sender, uint32_t reply, uint32_t to, const void *payload,
 
 kerr_t ipc_send_span(kpid_t sender, uint32_t reply, uint32_t to, const struct span *payload)
 {
+	struct thread *handed_to;
+
+	return ipc_send_span_to(sender, reply, to, payload, &handed_to);
+}
+
+kerr_t ipc_send_span_to(kpid_t sender, uint32_t reply, uint32_t to, const struct span *payload,
+			struct thread **handed_to)
+{
 	struct ipc_send_request req = {
 		.sender = sender, .reply_endpoint = reply, .to_endpoint = to,
 		.length = span_len(payload),
 	};
 	/* The stamp comes from the process table, never from the caller. */
 	const struct principal *stamp = process_principal_ref(sender);
+
+	*handed_to = NULL;
 
 	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
 	req.to_owned = to < IPC_ENDPOINTS && live_owner(&endpoints[to], &req.to_owner);
@@ -254,7 +265,7 @@ kerr_t ipc_send_span(kpid_t sender, uint32_t reply, uint32_t to, const struct sp
 	if (err == K_OK)
 		err = check_reply(sender, reply);
 	if (err == K_OK)
-		err = deliver(&req, stamp, payload);
+		err = deliver(&req, stamp, payload, handed_to);
 	spin_unlock_irqrestore(&ipc_lock, flags);
 	return err;
 }

@@ -72,10 +72,17 @@ int64_t sys_write(const struct syscall_frame *f)
 		return 0;
 	if (user_span(f->arg[1], len, false, &payload) != K_OK)
 		return SYS_EFAULT;
-	kerr_t err = ipc_send_span(self, reply_endpoint_of(self), (uint32_t)endpoint, &payload);
+	struct thread *receiver;
+	kerr_t err = ipc_send_span_to(self, reply_endpoint_of(self), (uint32_t)endpoint, &payload,
+				      &receiver);
 	if (err != K_OK)
 		return syscall_error(err);
-	sched_wake_all(BLOCK_MESSAGE, endpoint);
+	/* A hand-off has exactly one thread to wake; a queued message, any
+	 * that wait on the endpoint without a waiter of their own. */
+	if (receiver)
+		sched_wake_thread(receiver, BLOCK_MESSAGE, endpoint);
+	else
+		sched_wake_all(BLOCK_MESSAGE, endpoint);
 	return (int64_t)len;
 }
 
@@ -158,6 +165,7 @@ static int64_t receive(const struct syscall_frame *f, bool block)
 	r.written = 0;
 	r.block = block;
 	r.err = K_OK;
+	r.waiter.thread = thread_current();
 	atomic_init(&r.waiter.delivered, false);
 	if (block)
 		sched_wait_given(BLOCK_MESSAGE, endpoint, receive_once, &r, &r.waiter.delivered);

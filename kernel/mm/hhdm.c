@@ -9,14 +9,9 @@
 
 #include <stdatomic.h>
 
-static _Atomic uint64_t hhdm_offset_value;
+_Atomic uint64_t hhdm_offset_value;
 
 void hhdm_set_offset(uint64_t offset)
 {
 	atomic_store_explicit(&hhdm_offset_value, offset, memory_order_relaxed);
-}
-
-uint64_t hhdm_offset(void)
-{
-	return atomic_load_explicit(&hhdm_offset_value, memory_order_relaxed);
 }

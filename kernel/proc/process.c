@@ -37,11 +37,12 @@ static struct process table[PROCESS_MAX]; /* guarded by table_lock */
  * an atomic load answers as truly as the lock would -- either way the
  * answer is a snapshot by the time the caller acts on it. Written under
  * table_lock. */
-static _Atomic uint64_t live_pid_plus_one[PROCESS_MAX];
+_Atomic uint64_t process_live_pid_plus_one[PROCESS_MAX];
 
 static void publish_live(uint32_t slot, uint64_t pid_plus_one)
 {
-	atomic_store_explicit(&live_pid_plus_one[slot], pid_plus_one, memory_order_release);
+	atomic_store_explicit(&process_live_pid_plus_one[slot], pid_plus_one,
+			      memory_order_release);
 }
 
 /* The live process `pid` names, or NULL. Caller holds table_lock. */
@@ -151,14 +152,6 @@ kerr_t process_lookup(kpid_t pid, struct process_info *out)
 	}
 	spin_unlock_irqrestore(&table_lock, flags);
 	return p ? K_OK : K_ENOENT;
-}
-
-bool process_alive(kpid_t pid)
-{
-	uint32_t slot = PID_SLOT(pid);
-
-	return slot < PROCESS_MAX && pid != PID_NONE &&
-	       atomic_load_explicit(&live_pid_plus_one[slot], memory_order_acquire) == pid + 1;
 }
 
 kerr_t process_set_state(kpid_t pid, enum process_state state)

@@ -267,6 +267,18 @@ void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx)
 	sched_wait_given(why, arg, try_once, ctx, NULL);
 }
 
+void sched_wake_thread(struct thread *t, enum block_reason why, uint64_t arg)
+{
+	struct cpu *cs = cpu_this(); /* every thread runs on the BSP until the SMP issue */
+	arch_irqflags_t flags = spin_lock_irqsave(&cs->sched_lock);
+	kerr_t err;
+
+	/* Only if it still waits for this: it may have been woken already. */
+	if (t->task.state == TASK_BLOCKED && t->task.reason == why && t->task.reason_arg == arg)
+		(void)sched_wake(&cs->rq, &t->task, &err);
+	spin_unlock_irqrestore(&cs->sched_lock, flags);
+}
+
 void sched_wake_all(enum block_reason why, uint64_t arg)
 {
 	struct cpu *cs = cpu_this(); /* every thread runs on the BSP until the SMP issue */

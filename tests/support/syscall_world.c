@@ -54,6 +54,12 @@ kpid_t process_current(void)
 	return current;
 }
 
+/* No threads here: a waiter's thread is never woken (see sched_wake_thread). */
+struct thread *thread_current(void)
+{
+	return NULL;
+}
+
 struct address_space *vm_current_space(void)
 {
 	return process_address_space(current);
@@ -88,6 +94,13 @@ void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx)
 
 void sched_wake_all(enum block_reason why, uint64_t arg)
 {
+	(void)why;
+	(void)arg;
+}
+
+void sched_wake_thread(struct thread *t, enum block_reason why, uint64_t arg)
+{
+	(void)t;
 	(void)why;
 	(void)arg;
 }
