@@ -140,7 +140,7 @@ __must_check kerr_t ipc_receive_span(kpid_t receiver, uint32_t endpoint, const s
 				     size_t *written, struct ipc_waiter *wait);
 
 /* Takes `wait` off `endpoint` if it is still there (not delivered). */
-void ipc_cancel_wait(uint32_t endpoint, struct ipc_waiter *wait);
+void ipc_cancel_wait(uint32_t endpoint, const struct ipc_waiter *wait);
 
 /* Takes every waiter of `receiver` off its endpoint: for a receive that
  * is abandoned without returning through ipc_receive_span() (the host

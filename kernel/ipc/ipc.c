@@ -358,7 +358,7 @@ kerr_t ipc_receive_span(kpid_t receiver, uint32_t endpoint, const struct span *d
 	return err;
 }
 
-void ipc_cancel_wait(uint32_t endpoint, struct ipc_waiter *wait)
+void ipc_cancel_wait(uint32_t endpoint, const struct ipc_waiter *wait)
 {
 	if (endpoint >= IPC_ENDPOINTS)
 		return;
