@@ -6,8 +6,6 @@
  */
 #include "span.h"
 
-#include "kstring.h"
-
 struct span span_of(void *p, size_t len)
 {
 	return (struct span){ .part = { p, NULL }, .len = { len, 0 } };
@@ -39,17 +37,17 @@ static void apply(const struct span *s, size_t offset, uint8_t *k, size_t n, enu
 	}
 }
 
-void span_write(const struct span *s, size_t offset, const void *src, size_t n)
+void span_write_pieces(const struct span *s, size_t offset, const void *src, size_t n)
 {
 	apply(s, offset, (uint8_t *)(uintptr_t)src, n, SPAN_WRITE);
 }
 
-void span_read(const struct span *s, size_t offset, void *dst, size_t n)
+void span_read_pieces(const struct span *s, size_t offset, void *dst, size_t n)
 {
 	apply(s, offset, dst, n, SPAN_READ);
 }
 
-void span_zero(const struct span *s, size_t offset, size_t n)
+void span_zero_pieces(const struct span *s, size_t offset, size_t n)
 {
 	apply(s, offset, NULL, n, SPAN_ZERO);
 }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kstring.h"
+
 struct span {
 	uint8_t *part[2];
 	size_t len[2]; /* len[1] is 0 for a single piece */
@@ -26,11 +28,38 @@ static inline size_t span_len(const struct span *s)
 	return s->len[0] + s->len[1];
 }
 
+/* The general forms of the three below, for ranges that reach the
+ * second piece. */
+void span_write_pieces(const struct span *s, size_t offset, const void *src, size_t n);
+void span_read_pieces(const struct span *s, size_t offset, void *dst, size_t n);
+void span_zero_pieces(const struct span *s, size_t offset, size_t n);
+
 /* Copy n bytes into, out of, or zeros into a span from byte `offset` on.
- * The caller has checked offset + n <= span_len(). */
-void span_write(const struct span *s, size_t offset, const void *src, size_t n);
-void span_read(const struct span *s, size_t offset, void *dst, size_t n);
-void span_zero(const struct span *s, size_t offset, size_t n);
+ * The caller has checked offset + n <= span_len(). Inline for the usual
+ * case, a range within the first piece: one memcpy or memset. */
+static inline void span_write(const struct span *s, size_t offset, const void *src, size_t n)
+{
+	if (n <= s->len[0] && offset <= s->len[0] - n)
+		memcpy(s->part[0] + offset, src, n);
+	else
+		span_write_pieces(s, offset, src, n);
+}
+
+static inline void span_read(const struct span *s, size_t offset, void *dst, size_t n)
+{
+	if (n <= s->len[0] && offset <= s->len[0] - n)
+		memcpy(dst, s->part[0] + offset, n);
+	else
+		span_read_pieces(s, offset, dst, n);
+}
+
+static inline void span_zero(const struct span *s, size_t offset, size_t n)
+{
+	if (n <= s->len[0] && offset <= s->len[0] - n)
+		memset(s->part[0] + offset, 0, n);
+	else
+		span_zero_pieces(s, offset, n);
+}
 
 /* Copies the first n bytes of `src` into `dst` from byte `offset` on. */
 void span_copy(const struct span *dst, size_t offset, const struct span *src, size_t n);

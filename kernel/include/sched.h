@@ -76,6 +76,7 @@ struct task {
 	struct task *next;      /* the next task in its band */
 	bool waiting;           /* on its CPU's list of blocked tasks */
 	struct task *wait_next; /* the next blocked task on that list */
+	struct task *wait_prev; /* ... and the one before: a wake-up unlinks in O(1) */
 };
 
 struct run_queue {

@@ -128,20 +128,16 @@ kerr_t user_check_writable(uint64_t user_dst, size_t len)
 	return check_user_access(user_dst, len, VM_USER | VM_WRITE);
 }
 
-kerr_t user_span(uint64_t user_va, size_t len, bool write, struct span *out)
+/* user_span()'s general case: a buffer across a page boundary, or in
+ * pages the quick walk does not know. Writes *out only on success. */
+static kerr_t span_pages(const struct address_space *as, uint64_t user_va, size_t len,
+			 unsigned need, struct span *out)
 {
-	const struct address_space *as = vm_current_space();
-	unsigned need = VM_USER | (write ? VM_WRITE : 0);
 	uint64_t offset = user_va & (VM_PAGE_SIZE - 1);
 	size_t first = len < VM_PAGE_SIZE - offset ? len : VM_PAGE_SIZE - offset;
-
-	*out = (struct span){ 0 };
-	if (len == 0)
-		return K_OK;
-	if (!as || len > VM_PAGE_SIZE || user_va >= VM_USER_END || len > VM_USER_END - user_va)
-		return K_EFAULT;
 	uint8_t *page = page_at(as, user_va - offset, need);
 	uint8_t *next = first < len ? page_at(as, user_va - offset + VM_PAGE_SIZE, need) : NULL;
+
 	if (!page || (first < len && !next))
 		return K_EFAULT;
 	out->part[0] = page + offset;
@@ -149,4 +145,23 @@ kerr_t user_span(uint64_t user_va, size_t len, bool write, struct span *out)
 	out->part[1] = next;
 	out->len[1] = len - first;
 	return K_OK;
+}
+
+kerr_t user_span(uint64_t user_va, size_t len, bool write, struct span *out)
+{
+	const struct address_space *as = vm_current_space();
+	uint64_t offset = user_va & (VM_PAGE_SIZE - 1), frame;
+
+	*out = (struct span){ 0 };
+	if (len == 0)
+		return K_OK;
+	if (!as || len > VM_PAGE_SIZE || user_va >= VM_USER_END || len > VM_USER_END - user_va)
+		return K_EFAULT;
+	/* The usual case: within one 4 KiB page, one quick walk. */
+	if (len <= VM_PAGE_SIZE - offset && pt_user_page(&as->pt, user_va - offset, write, &frame)) {
+		out->part[0] = (uint8_t *)phys_to_virt(frame) + offset;
+		out->len[0] = len;
+		return K_OK;
+	}
+	return span_pages(as, user_va, len, VM_USER | (write ? VM_WRITE : 0), out);
 }

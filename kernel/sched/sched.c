@@ -73,6 +73,7 @@ kerr_t runq_enqueue(struct run_queue *rq, struct task *t)
 static void wait_append(struct run_queue *rq, struct task *t)
 {
 	t->wait_next = NULL;
+	t->wait_prev = rq->wait_tail;
 	if (rq->wait_tail)
 		rq->wait_tail->wait_next = t;
 	else
@@ -82,32 +83,33 @@ static void wait_append(struct run_queue *rq, struct task *t)
 	rq->blocked++;
 }
 
-/* Unlinks t, which follows prev (NULL: t is the head). */
-static void wait_unlink(struct run_queue *rq, struct task *t, struct task *prev)
+/* Unlinks t from the blocked list. */
+static void wait_unlink(struct run_queue *rq, struct task *t)
 {
-	if (prev)
-		prev->wait_next = t->wait_next;
+	if (t->wait_prev)
+		t->wait_prev->wait_next = t->wait_next;
 	else
 		rq->wait_head = t->wait_next;
-	if (rq->wait_tail == t)
-		rq->wait_tail = prev;
+	if (t->wait_next)
+		t->wait_next->wait_prev = t->wait_prev;
+	else
+		rq->wait_tail = t->wait_prev;
 	t->wait_next = NULL;
+	t->wait_prev = NULL;
 	t->waiting = false;
 	rq->blocked--;
 }
 
-/* Takes t off the blocked list; K_ENOENT if it is not on this one. */
+/* Takes t off the blocked list; K_ENOENT if it is not on one. A blocked
+ * task is on its own run queue's list, the one it blocked on: callers
+ * pass that run queue (the SMP issue must keep this true when tasks
+ * move). */
 static kerr_t wait_remove(struct run_queue *rq, struct task *t)
 {
-	struct task *prev = NULL;
-
-	for (struct task *p = rq->wait_head; p; prev = p, p = p->wait_next) {
-		if (p == t) {
-			wait_unlink(rq, t, prev);
-			return K_OK;
-		}
-	}
-	return K_ENOENT;
+	if (!t->waiting)
+		return K_ENOENT;
+	wait_unlink(rq, t);
+	return K_OK;
 }
 
 kerr_t runq_remove(struct run_queue *rq, struct task *t)
@@ -229,17 +231,15 @@ bool sched_wake(struct run_queue *rq, struct task *t, kerr_t *err)
 
 bool sched_wake_blocked(struct run_queue *rq, enum block_reason why, uint64_t lo, uint64_t hi)
 {
-	struct task *prev = NULL, *t = rq->wait_head;
+	struct task *t = rq->wait_head;
 	bool preempt = false;
 	kerr_t err;
 
 	while (t) {
 		struct task *next = t->wait_next;
 		if (t->reason == why && t->reason_arg >= lo && t->reason_arg <= hi) {
-			wait_unlink(rq, t, prev);
+			wait_unlink(rq, t);
 			preempt |= make_ready(rq, t, &err);
-		} else {
-			prev = t;
 		}
 		t = next;
 	}
@@ -280,14 +280,15 @@ static long check_band(const struct run_queue *rq, unsigned band, const char **w
 }
 
 /* The blocked list: blocked tasks only, marked waiting, `blocked` of
- * them, ending at its tail. */
+ * them, linked both ways, ending at its tail. */
 static bool check_blocked(const struct run_queue *rq)
 {
 	unsigned n = 0;
 	const struct task *last = NULL;
 
 	for (const struct task *t = rq->wait_head; t; last = t, t = t->wait_next) {
-		if (t->state != TASK_BLOCKED || !t->waiting || t->queued || ++n > rq->blocked)
+		if (t->state != TASK_BLOCKED || !t->waiting || t->queued || t->wait_prev != last ||
+		    ++n > rq->blocked)
 			return false;
 	}
 	return last == rq->wait_tail && n == rq->blocked;
