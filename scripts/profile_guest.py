@@ -19,6 +19,9 @@ the window's length: the same figure `make bench-guest` prints, broken
 down. User-mode addresses are counted together as <user>.
 
 This is what found the IPC path's costs (README, "Guest benchmarks").
+x86_64 only for now: on AArch64 the same session never reached its
+breakpoint under the stub in our trials (not yet understood), so the
+script refuses that arch rather than hang.
 It takes about a minute for 10,000 steps; nothing here is part of
 `make test` (a pytest in tests/tools/ checks the analysis on made-up
 addresses). Standard library only; QEMU's command line comes from
@@ -28,6 +31,9 @@ scripts/qemu.py.
 import argparse
 import bisect
 import collections
+import ctypes
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +52,7 @@ GDB_SCRIPT = """\
 import gdb
 gdb.execute("set pagination off")
 gdb.execute("set confirm off")
+gdb.execute("set remotetimeout 60")
 gdb.execute("target remote :{port}")
 gdb.execute("hbreak *{start:#x}")
 gdb.execute("ignore 1 {skip}")
@@ -122,6 +129,30 @@ def report(spent, entered, total):
     return "\n".join(lines)
 
 
+def _killed_with_parent():
+    """In QEMU's process: SIGKILL when this script dies, however it dies
+    (a QEMU paused for its GDB stub ignores SIGTERM)."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def _wait_for_stub(port, guest, seconds=60):
+    """Waits until QEMU's GDB stub accepts connections (the AArch64
+    firmware takes a few seconds to set up)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if guest.poll() is not None:
+            raise RuntimeError("QEMU exited before its GDB stub came up")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                pass
+            time.sleep(0.5)  # let the stub take the next connection
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"no GDB stub on port {port} after {seconds} s")
+
+
 def record(args, out_path):
     """Boots the image and single-steps it; returns the recorded PCs."""
     symbols = Symbols.from_elf(args.elf)
@@ -132,9 +163,10 @@ def record(args, out_path):
                                             skip=args.skip, steps=args.steps,
                                             out=str(out_path)))
         guest = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 preexec_fn=_killed_with_parent)
         try:
-            time.sleep(2)  # the stub listens once QEMU has started
+            _wait_for_stub(1234, guest)
             subprocess.run(["gdb-multiarch", "-q", "-batch", "-x", str(script),
                             str(args.elf)], check=True, capture_output=True,
                            timeout=args.timeout)
@@ -146,7 +178,7 @@ def record(args, out_path):
 
 def _parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--arch", required=True, choices=qemu.ARCHES)
+    p.add_argument("--arch", required=True, choices=("x86_64",))
     p.add_argument("--image", required=True, type=Path)
     p.add_argument("--elf", required=True, type=Path, help="the kernel ELF (symbols)")
     p.add_argument("--start", required=True, help="kernel function that starts a window")
