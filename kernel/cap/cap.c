@@ -211,10 +211,6 @@ static cap_rights_t rights_held(kpid_t pid, uint32_t endpoint, bool *alive)
 	const struct cap_table *t = &tables[PID_SLOT(pid)];
 	if (atomic_load_explicit(&t->owner, memory_order_acquire) != pid)
 		return 0; /* not claimed by this process yet: nothing granted */
-	/* The home slot, read once; the scan only for an entry elsewhere. */
-	uint64_t home = entry_at(t, endpoint % CAP_SLOTS);
-	if (entry_rights(home) && entry_endpoint(home) == endpoint)
-		return entry_rights(home);
 	return rights_at(t, find(t, endpoint));
 }
 

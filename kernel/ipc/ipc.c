@@ -37,6 +37,12 @@ struct endpoint {
 static struct spinlock ipc_lock = SPINLOCK_INIT("ipc", LOCK_IPC);
 static struct endpoint endpoints[IPC_ENDPOINTS]; /* guarded by ipc_lock */
 
+/* Whether `pid` owns the endpoint (alive or not). */
+static bool owned_by(const struct endpoint *ep, kpid_t pid)
+{
+	return ep->owned && ep->owner == pid;
+}
+
 /* True, with *owner set, if the endpoint has an owner that still lives. */
 static bool live_owner(const struct endpoint *ep, kpid_t *owner)
 {
@@ -98,7 +104,7 @@ kerr_t ipc_unregister(kpid_t owner, uint32_t endpoint)
 		return K_EINVAL;
 	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
 	struct endpoint *ep = &endpoints[endpoint];
-	if (ep->owned && ep->owner == owner) {
+	if (owned_by(ep, owner)) {
 		purge(ep);
 		ep->owned = false;
 		err = K_OK;
@@ -127,8 +133,7 @@ static kerr_t check_reply(kpid_t sender, uint32_t reply)
 		return K_OK;
 	if (reply >= IPC_ENDPOINTS)
 		return K_EINVAL;
-	const struct endpoint *ep = &endpoints[reply];
-	return ep->owned && ep->owner == sender ? K_OK : K_EPERM;
+	return owned_by(&endpoints[reply], sender) ? K_OK : K_EPERM;
 }
 
 /* Appends a stamped copy of the payload. Caller holds ipc_lock and has
@@ -167,8 +172,7 @@ static kerr_t may_receive(kpid_t receiver, uint32_t endpoint)
 		return err;
 	if (endpoint >= IPC_ENDPOINTS)
 		return K_EINVAL;
-	const struct endpoint *ep = &endpoints[endpoint];
-	return ep->owned && ep->owner == receiver ? K_OK : K_EPERM;
+	return owned_by(&endpoints[endpoint], receiver) ? K_OK : K_EPERM;
 }
 
 /* The identity prefix: the sender's Principal (zeros when it had none),
