@@ -5,10 +5,11 @@
  * page is translated through the current address space and copied via the
  * HHDM, never through the user's own virtual address.
  *
- * A range within one page -- most system calls' buffers -- is translated
- * once: that one translation is the check and gives the address copied
- * through, so check and copy cannot disagree. A longer range is checked
- * whole first and translated again page by page as it is copied.
+ * A range of up to a page -- most system calls' buffers -- is resolved
+ * once into a span (user_span): each page's one translation is the check
+ * and gives the address copied through, so check and copy cannot
+ * disagree. A longer range is checked whole first and translated again
+ * page by page as it is copied.
  */
 #include <usercopy.h>
 
@@ -79,27 +80,15 @@ static uint8_t *page_at(const struct address_space *as, uint64_t page_va, unsign
 	return (uint8_t *)phys_to_virt(pa);
 }
 
-/* The HHDM address of user_va, if [user_va, user_va + len) lies within
- * one page that is mapped with every flag in `need`; NULL otherwise (the
- * caller then takes the general path, which tells a fault apart). */
-static uint8_t *one_page(uint64_t user_va, size_t len, unsigned need)
-{
-	const struct address_space *as = vm_current_space();
-	uint64_t offset = user_va & (VM_PAGE_SIZE - 1);
-
-	if (!as || len == 0 || user_va >= VM_USER_END || len > VM_PAGE_SIZE - offset)
-		return NULL;
-	uint8_t *page = page_at(as, user_va - offset, need);
-	return page ? page + offset : NULL;
-}
-
 kerr_t copy_from_user(void *dst, uint64_t user_src, size_t len)
 {
-	const uint8_t *u = one_page(user_src, len, VM_USER);
+	struct span s;
 
-	if (u) {
-		memcpy(dst, u, len);
-		return K_OK;
+	if (len > 0 && len <= VM_PAGE_SIZE) {
+		kerr_t err = user_span(user_src, len, false, &s);
+		if (err == K_OK)
+			span_read(&s, 0, dst, len);
+		return err;
 	}
 	kerr_t err = check_user_access(user_src, len, VM_USER);
 
@@ -110,11 +99,13 @@ kerr_t copy_from_user(void *dst, uint64_t user_src, size_t len)
 
 kerr_t copy_to_user(uint64_t user_dst, const void *src, size_t len)
 {
-	uint8_t *u = one_page(user_dst, len, VM_USER | VM_WRITE);
+	struct span s;
 
-	if (u) {
-		memcpy(u, src, len);
-		return K_OK;
+	if (len > 0 && len <= VM_PAGE_SIZE) {
+		kerr_t err = user_span(user_dst, len, true, &s);
+		if (err == K_OK)
+			span_write(&s, 0, src, len);
+		return err;
 	}
 	kerr_t err = check_user_access(user_dst, len, VM_USER | VM_WRITE);
 
