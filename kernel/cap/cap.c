@@ -56,6 +56,13 @@ struct cap_table {
 
 static struct spinlock cap_lock = SPINLOCK_INIT("capability", LOCK_CAPABILITY);
 static struct cap_table tables[PROCESS_MAX]; /* written under cap_lock, read without */
+static _Atomic uint64_t revocations;         /* see cap_revocations() */
+
+/* After rights are taken away (caller holds cap_lock). */
+static void count_revocation(void)
+{
+	atomic_fetch_add_explicit(&revocations, 1, memory_order_release);
+}
 
 /* The table of a live pid, emptied if it still holds a dead predecessor's
  * rights. NULL for a dead pid. Caller holds cap_lock. */
@@ -70,6 +77,7 @@ static struct cap_table *table_of(kpid_t pid)
 		for (unsigned i = 0; i < CAP_SLOTS; i++)
 			atomic_store_explicit(&t->entries[i], 0, memory_order_relaxed);
 		atomic_store_explicit(&t->owner, pid, memory_order_release);
+		count_revocation();
 	}
 	return t;
 }
@@ -195,6 +203,7 @@ kerr_t cap_revoke(kpid_t by, kpid_t target, uint32_t endpoint, cap_rights_t righ
 		err = K_ENOENT;
 	else {
 		set_entry(t, theirs, endpoint, rights_at(t, theirs) & ~rights);
+		count_revocation();
 		err = K_OK;
 	}
 	spin_unlock_irqrestore(&cap_lock, flags);
@@ -229,4 +238,9 @@ kerr_t cap_check(kpid_t pid, uint32_t endpoint, cap_rights_t rights)
 	if (!alive)
 		return K_ENOENT;
 	return rights && (held & rights) == rights ? K_OK : K_EPERM;
+}
+
+uint64_t cap_revocations(void)
+{
+	return atomic_load_explicit(&revocations, memory_order_acquire);
 }

@@ -58,4 +58,10 @@ __must_check kerr_t cap_check(kpid_t pid, uint32_t endpoint, cap_rights_t rights
 /* The rights `pid` holds on `endpoint` (0 if none or dead). */
 cap_rights_t cap_rights(kpid_t pid, uint32_t endpoint);
 
+/* How many times rights have been taken away so far (revokes, and tables
+ * emptied for a new process). A check made after reading one value still
+ * stands while the count has not moved: nothing has lost a right since.
+ * Read it before the check. */
+uint64_t cap_revocations(void);
+
 #endif

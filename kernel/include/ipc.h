@@ -61,7 +61,9 @@ struct ipc_message {
  * ipc_receive_span() when the queue is empty, taken by the next send,
  * which writes the message straight into `dst` (the identity prefix, then
  * the payload, as ipc_receive_span() would), sets `written` and then
- * `delivered` (release). One waiter per endpoint (its owner); the memory
+ * `delivered` (release). The send delivers only if the receiver may still
+ * receive: the receiver's own check stands unless rights were taken away
+ * or the interceptor was replaced since, and is made again if so. One waiter per endpoint (its owner); the memory
  * is the receiver's, and it stays registered until a send takes it, the
  * receiver looks at the queue again, or ipc_cancel_wait().
  *
@@ -71,6 +73,7 @@ struct ipc_message {
  * and no call ends another process), and that thread is blocked.
  */
 struct thread;
+struct interceptor;
 
 struct ipc_waiter {
 	kpid_t receiver;
@@ -78,6 +81,10 @@ struct ipc_waiter {
 	struct span dst;
 	size_t written;
 	atomic_bool delivered;
+	/* What the receiver's own check ran under: while both are unchanged
+	 * at the hand-off, the check stands and is not made again. */
+	uint64_t revocations;  /* cap_revocations() before the check */
+	const struct interceptor *interceptor;
 };
 
 /* Empties every endpoint, installs the default interceptor, prints one

@@ -16,6 +16,7 @@
 
 #include <kerr.h>
 #include <pagetable.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,9 +29,29 @@
 #define VM_EXEC PT_EXEC
 #define VM_USER PT_USER
 
+/* A user page the copies into or out of this space went through lately
+ * (usercopy.c), so that a buffer passed again is not looked up again. */
+struct vm_page_hint {
+	uint64_t page;          /* its user address */
+	uint8_t *kva;           /* its HHDM address; NULL: the hint is empty */
+	bool writable;          /* known writable (else only readable) */
+	uint64_t generation;    /* the space's generation when it was found */
+};
+
+#define VM_PAGE_HINTS 2
+
 struct address_space {
 	struct pagetable pt;
 	uint16_t asid;          /* the tag of its TLB entries (AArch64); 0 on x86_64 */
+	/* Bumped before any change that takes a page away or narrows its
+	 * rights (unmap, protect, destroy): a hint from an older generation
+	 * is never used. */
+	_Atomic uint64_t generation;
+	/* Used and filled by user_span() for the space's one thread only:
+	 * one thread per process makes it single-writer. A process with
+	 * several threads would need them per thread. */
+	struct vm_page_hint hints[VM_PAGE_HINTS];
+	unsigned next_hint;     /* the hint the next look-up replaces */
 };
 
 /* "Now the kernel saves its own page table root": records CR3 / TTBR1 in

@@ -10,9 +10,9 @@
  *
  * Hand-off. A receiver that finds its queue empty may leave a waiter
  * (ipc.h) on the endpoint: where its message should go. The next send to
- * that endpoint, having passed every check, and the receive side's checks
- * passing again for the waiter, writes the message straight into the
- * waiter's buffer -- one copy, from the sender's bytes to the receiver's
+ * that endpoint, having passed every check, and the receive side's check
+ * still standing for the waiter (still_may_receive), writes the message
+ * straight into the waiter's buffer -- one copy, from the sender's bytes to the receiver's
  * -- instead of queueing it for the receiver to dequeue after it wakes.
  * FIFO order holds: a waiter is only left on an empty queue, and a send
  * that finds a waiter finds the queue empty.
@@ -160,11 +160,12 @@ static kerr_t enqueue(const struct ipc_send_request *r, const struct principal *
 }
 
 /* Whether `receiver` may take a message from `endpoint` now: the
- * interceptor, then the capability, then ownership. Caller holds ipc_lock. */
-static kerr_t may_receive(kpid_t receiver, uint32_t endpoint)
+ * interceptor `icpt`, then the capability, then ownership. Caller holds
+ * ipc_lock. */
+static kerr_t may_receive(kpid_t receiver, uint32_t endpoint, const struct interceptor *icpt)
 {
 	const struct ipc_receive_request req = { .receiver = receiver, .endpoint = endpoint };
-	kerr_t err = interceptor_current()->on_receive(&req);
+	kerr_t err = icpt->on_receive(&req);
 
 	if (err == K_OK)
 		err = cap_check(receiver, endpoint, CAP_RECEIVE);
@@ -196,6 +197,21 @@ static size_t payload_room(const struct span *dst, size_t length)
 	return length < room ? length : room;
 }
 
+/* Whether the waiter's receiver may still take a message from `endpoint`:
+ * its own check stands if nothing has happened since that could change
+ * the answer -- no right taken away anywhere, the same interceptor, the
+ * receiver alive and still the owner -- else the check is made again.
+ * Caller holds ipc_lock. */
+static bool still_may_receive(const struct ipc_waiter *w, uint32_t endpoint)
+{
+	const struct interceptor *icpt = interceptor_current();
+
+	if (w->revocations == cap_revocations() && w->interceptor == icpt &&
+	    process_alive(w->receiver) && owned_by(&endpoints[endpoint], w->receiver))
+		return true;
+	return may_receive(w->receiver, endpoint, icpt) == K_OK;
+}
+
 /* Hands the message straight to the endpoint's waiter, if it has one and
  * may receive it now; false leaves the message to be queued. Caller holds
  * ipc_lock. */
@@ -206,7 +222,7 @@ static bool hand_off(const struct ipc_send_request *r, const struct principal *s
 	struct ipc_waiter *w = ep->waiter;
 	static const struct principal none;
 
-	if (!w || ep->count != 0 || may_receive(w->receiver, r->to_endpoint) != K_OK)
+	if (!w || ep->count != 0 || !still_may_receive(w, r->to_endpoint))
 		return false;
 	size_t n = payload_room(&w->dst, r->length);
 	write_prefix(&w->dst, stamp ? stamp : &none, r->reply_endpoint);
@@ -276,9 +292,10 @@ kerr_t ipc_send_span_to(kpid_t sender, uint32_t reply, uint32_t to, const struct
 
 /* The oldest message on `endpoint`, if `receiver` may take it. Caller
  * holds ipc_lock. */
-static kerr_t oldest(kpid_t receiver, uint32_t endpoint, struct ipc_message **out)
+static kerr_t oldest(kpid_t receiver, uint32_t endpoint, const struct interceptor *icpt,
+		     struct ipc_message **out)
 {
-	kerr_t err = may_receive(receiver, endpoint);
+	kerr_t err = may_receive(receiver, endpoint, icpt);
 
 	if (err != K_OK)
 		return err;
@@ -305,7 +322,7 @@ kerr_t ipc_receive(kpid_t receiver, uint32_t endpoint, struct ipc_message *out)
 {
 	struct ipc_message *m;
 	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
-	kerr_t err = oldest(receiver, endpoint, &m);
+	kerr_t err = oldest(receiver, endpoint, interceptor_current(), &m);
 
 	if (err == K_OK) {
 		memcpy(out, m, offsetof(struct ipc_message, payload));
@@ -343,7 +360,9 @@ kerr_t ipc_receive_span(kpid_t receiver, uint32_t endpoint, const struct span *d
 	if (span_len(dst) < IPC_IDENTITY_PREFIX)
 		return K_EINVAL;
 	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
-	kerr_t err = oldest(receiver, endpoint, &m);
+	uint64_t revocations = cap_revocations(); /* before the check: see ipc_waiter */
+	const struct interceptor *icpt = interceptor_current();
+	kerr_t err = oldest(receiver, endpoint, icpt, &m);
 	struct endpoint *ep = endpoint < IPC_ENDPOINTS ? &endpoints[endpoint] : NULL;
 	if (err == K_OK) {
 		*written = flatten(m, dst);
@@ -355,6 +374,8 @@ kerr_t ipc_receive_span(kpid_t receiver, uint32_t endpoint, const struct span *d
 		wait->receiver = receiver;
 		wait->dst = *dst;
 		wait->written = 0;
+		wait->revocations = revocations;
+		wait->interceptor = icpt;
 		atomic_store_explicit(&wait->delivered, false, memory_order_relaxed);
 		ep->waiter = wait;
 	}

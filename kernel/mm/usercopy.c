@@ -10,11 +10,18 @@
  * and gives the address copied through, so check and copy cannot
  * disagree. A longer range is checked whole first and translated again
  * page by page as it is copied.
+ *
+ * Programs pass the same few buffers call after call (an IPC loop's
+ * message buffer), so the space keeps hints: the last pages resolved, with
+ * the space's generation at the time (vm.h). A hint of the current
+ * generation stands for the walk it saved -- nothing has been unmapped or
+ * narrowed since -- and any such change makes every older hint stale.
  */
 #include <usercopy.h>
 
 #include <hhdm.h>
 #include <kstring.h>
+#include <stdatomic.h>
 #include <vm.h>
 
 static kerr_t check_user_access(uint64_t va, size_t len, unsigned need)
@@ -64,20 +71,53 @@ static kerr_t copy_pages(uint64_t user_va, void *kernel, size_t len, bool to_use
 	return K_OK;
 }
 
-/* The HHDM address of the page at page_va if it is mapped with every flag
- * in `need`, else NULL. */
-static uint8_t *page_at(const struct address_space *as, uint64_t page_va, unsigned need)
+/* The page at page_va through a hint: its HHDM address if a hint of the
+ * current generation knows it (writable, if `write`), else NULL. */
+static uint8_t *hinted(const struct address_space *as, uint64_t page_va, bool write)
 {
-	uint64_t pa;
-	unsigned flags;
+	uint64_t generation = atomic_load_explicit(&as->generation, memory_order_acquire);
 
+	for (unsigned i = 0; i < VM_PAGE_HINTS; i++) {
+		const struct vm_page_hint *h = &as->hints[i];
+		if (h->kva && h->page == page_va && h->generation == generation &&
+		    (h->writable || !write))
+			return h->kva;
+	}
+	return NULL;
+}
+
+/* Remembers a page just found, in place of the older hint. The generation
+ * is the one read before the walk, so a change that raced the walk makes
+ * the hint stale at once. */
+static void remember(struct address_space *as, uint64_t page_va, uint8_t *kva, bool writable,
+		     uint64_t generation)
+{
+	struct vm_page_hint *h = &as->hints[as->next_hint];
+
+	*h = (struct vm_page_hint){ .page = page_va, .kva = kva, .writable = writable,
+				    .generation = generation };
+	as->next_hint = (as->next_hint + 1) % VM_PAGE_HINTS;
+}
+
+/* The HHDM address of the user page at page_va if it is mapped for user
+ * access (and writable, if `write`), else NULL. */
+static uint8_t *page_at(struct address_space *as, uint64_t page_va, bool write)
+{
+	uint8_t *kva = hinted(as, page_va, write);
+	uint64_t generation = atomic_load_explicit(&as->generation, memory_order_acquire);
+	uint64_t pa;
+	unsigned flags, need = VM_USER | (write ? VM_WRITE : 0);
+
+	if (kva)
+		return kva;
 	/* The quick walk knows user pages of 4 KiB; anything else, ask the
 	 * full one (which also tells a large user page, never made today). */
-	if (page_va < VM_USER_END && pt_user_page(&as->pt, page_va, need & VM_WRITE, &pa))
-		return (uint8_t *)phys_to_virt(pa);
-	if (vm_translate(as, page_va, &pa, &flags) != K_OK || (flags & need) != need)
+	if (!pt_user_page(&as->pt, page_va, write, &pa) &&
+	    (vm_translate(as, page_va, &pa, &flags) != K_OK || (flags & need) != need))
 		return NULL;
-	return (uint8_t *)phys_to_virt(pa);
+	kva = (uint8_t *)phys_to_virt(pa);
+	remember(as, page_va, kva, write, generation);
+	return kva;
 }
 
 kerr_t copy_from_user(void *dst, uint64_t user_src, size_t len)
@@ -119,40 +159,29 @@ kerr_t user_check_writable(uint64_t user_dst, size_t len)
 	return check_user_access(user_dst, len, VM_USER | VM_WRITE);
 }
 
-/* user_span()'s general case: a buffer across a page boundary, or in
- * pages the quick walk does not know. Writes *out only on success. */
-static kerr_t span_pages(const struct address_space *as, uint64_t user_va, size_t len,
-			 unsigned need, struct span *out)
-{
-	uint64_t offset = user_va & (VM_PAGE_SIZE - 1);
-	size_t first = len < VM_PAGE_SIZE - offset ? len : VM_PAGE_SIZE - offset;
-	uint8_t *page = page_at(as, user_va - offset, need);
-	uint8_t *next = first < len ? page_at(as, user_va - offset + VM_PAGE_SIZE, need) : NULL;
-
-	if (!page || (first < len && !next))
-		return K_EFAULT;
-	out->part[0] = page + offset;
-	out->len[0] = first;
-	out->part[1] = next;
-	out->len[1] = len - first;
-	return K_OK;
-}
-
 kerr_t user_span(uint64_t user_va, size_t len, bool write, struct span *out)
 {
-	const struct address_space *as = vm_current_space();
-	uint64_t offset = user_va & (VM_PAGE_SIZE - 1), frame;
+	struct address_space *as = vm_current_space();
+	uint64_t offset = user_va & (VM_PAGE_SIZE - 1);
+	size_t first = VM_PAGE_SIZE - offset; /* room in the first page */
+	uint8_t *page, *next = NULL;
 
 	*out = (struct span){ 0 };
 	if (len == 0)
 		return K_OK;
 	if (!as || len > VM_PAGE_SIZE || user_va >= VM_USER_END || len > VM_USER_END - user_va)
 		return K_EFAULT;
-	/* The usual case: within one 4 KiB page, one quick walk. */
-	if (len <= VM_PAGE_SIZE - offset && pt_user_page(&as->pt, user_va - offset, write, &frame)) {
-		out->part[0] = (uint8_t *)phys_to_virt(frame) + offset;
-		out->len[0] = len;
-		return K_OK;
+	page = page_at(as, user_va - offset, write);
+	if (!page)
+		return K_EFAULT;
+	if (len > first) {
+		next = page_at(as, user_va - offset + VM_PAGE_SIZE, write);
+		if (!next)
+			return K_EFAULT;
 	}
-	return span_pages(as, user_va, len, VM_USER | (write ? VM_WRITE : 0), out);
+	out->part[0] = page + offset;
+	out->len[0] = len < first ? len : first;
+	out->part[1] = next;
+	out->len[1] = len - out->len[0];
+	return K_OK;
 }

@@ -91,6 +91,8 @@ kerr_t vm_space_create(struct address_space *as)
 		.tables_linear = true,
 		.tables_offset = hhdm_offset(),
 	};
+	memset(as->hints, 0, sizeof(as->hints));
+	as->next_hint = 0;
 	arch_pagetable_describe(&as->pt);
 	if (pt_create(&as->pt) != PT_OK)
 		return K_ENOMEM;
@@ -163,6 +165,13 @@ static void flush_range(uint64_t va, uint64_t size)
 		arch_tlb_flush_page(va + off);
 }
 
+/* Before a change that takes pages away or narrows rights: every hint
+ * that knew the old mappings goes stale. */
+static void forget_hints(struct address_space *as)
+{
+	atomic_fetch_add_explicit(&as->generation, 1, memory_order_release);
+}
+
 kerr_t vm_unmap(struct address_space *as, uint64_t va, uint64_t size, bool free_frames)
 {
 	kerr_t err = check_user_range(va, size);
@@ -173,6 +182,7 @@ kerr_t vm_unmap(struct address_space *as, uint64_t va, uint64_t size, bool free_
 		err = vm_translate(as, va + off, &pa, &flags);
 	if (err != K_OK)
 		return err;
+	forget_hints(as); /* before the frames can go back */
 	for (uint64_t off = 0; free_frames && off < size; off += VM_PAGE_SIZE) {
 		(void)vm_translate(as, va + off, &pa, &flags);
 		(void)frame_free(pa);
@@ -190,6 +200,7 @@ kerr_t vm_protect(struct address_space *as, uint64_t va, uint64_t size, unsigned
 		err = check_flags(flags);
 	if (err != K_OK)
 		return err;
+	forget_hints(as);
 	err = kerr_from_pt(pt_protect(&as->pt, va, size, flags | VM_USER));
 	flush_range(va, size);
 	return err;
@@ -215,6 +226,7 @@ static void free_leaf_frame(void *ctx, uint64_t va, uint64_t pa)
 
 void vm_space_destroy(struct address_space *as)
 {
+	forget_hints(as);
 	pt_destroy_user(&as->pt, free_leaf_frame);
 	table_free(NULL, as->pt.root);
 	as->pt.root = 0;

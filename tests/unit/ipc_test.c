@@ -184,6 +184,7 @@ static kerr_t any_syscall(kpid_t caller, uint64_t number)
 
 static const struct interceptor permissive = { "permissive", allow_send, allow_receive, any_syscall };
 static const struct interceptor closed = { "closed", deny_send, deny_receive, any_syscall };
+static const struct interceptor deaf = { "deaf", allow_send, deny_receive, any_syscall };
 
 static void interceptor_and_capabilities_are_independent(void **state)
 {
@@ -421,6 +422,30 @@ static void a_waiter_without_the_right_any_more_gets_nothing(void **state)
 	assert_int_equal(ipc_queued(5), 2);
 }
 
+/* A waiter's own check stands only while nothing has changed: under a
+ * new interceptor that forbids the receive the message waits in the
+ * queue; a right taken from someone else costs a second check, passed. */
+static void a_waiter_is_checked_again_after_a_policy_change(void **state)
+{
+	struct waiting wt;
+
+	(void)state;
+	start_waiting(&wt, kernel2, 2, WAIT_BUF);
+	interceptor_install(&deaf);
+	send_text(kernel1, 1, 2, "held back", K_OK);
+	assert_false(atomic_load(&wt.w.delivered));
+	assert_int_equal(ipc_queued(2), 1);
+	interceptor_install(NULL);
+	expect_text(kernel2, 2, "held back");
+
+	assert_int_equal(cap_grant(user, 4, CAP_SEND), K_OK);
+	start_waiting(&wt, kernel2, 2, WAIT_BUF);
+	assert_int_equal(cap_revoke(kernel1, user, 4, CAP_SEND), K_OK);
+	send_text(kernel1, 1, 2, "still yours", K_OK);
+	assert_true(atomic_load(&wt.w.delivered));
+	assert_memory_equal(wt.buf + IPC_IDENTITY_PREFIX, "still yours", 8);
+}
+
 static void a_cancelled_waiter_gets_nothing(void **state)
 {
 	struct waiting a, b;
@@ -513,6 +538,7 @@ int main(void)
 		cmocka_unit_test_setup(a_waiter_gets_the_next_message_directly, boot),
 		cmocka_unit_test_setup(a_waiter_gets_what_fits_and_order_holds, boot),
 		cmocka_unit_test_setup(a_waiter_without_the_right_any_more_gets_nothing, boot),
+		cmocka_unit_test_setup(a_waiter_is_checked_again_after_a_policy_change, boot),
 		cmocka_unit_test_setup(a_cancelled_waiter_gets_nothing, boot),
 		cmocka_unit_test_setup(two_piece_buffers_carry_the_message_across_the_seam, boot),
 		cmocka_unit_test(random_operations_match_the_model),

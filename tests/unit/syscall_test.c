@@ -461,6 +461,29 @@ static void test_allocate_and_free(void **state)
 	assert_true(s1.free_frames <= s0.free_frames && s1.free_frames + 4 >= s0.free_frames);
 }
 
+/* A page a call went through is remembered (usercopy.c's hints), but a
+ * hint never outlives the mapping nor lends a read-only page for writing. */
+static void test_page_hints_go_stale(void **state)
+{
+	(void)state;
+	int64_t a = call(SYS_ALLOCATE, SW_PAGE, 0, 0, 0);
+	assert_true(a > 0);
+	for (int i = 0; i < 3; i++) /* filled, then used */
+		assert_int_equal(call(SYS_PRINT, (uint64_t)a, 8, 0, 0), 8);
+	assert_int_equal(call(SYS_GET_PRINCIPAL, (uint64_t)a, 32, 0, 0), 32);
+	assert_int_equal(call(SYS_FREE, (uint64_t)a, 0, 0, 0), 0);
+	refused(SYS_PRINT, (uint64_t)a, 8, 0, 0, SYS_EFAULT);
+	refused(SYS_GET_PRINCIPAL, (uint64_t)a, 32, 0, 0, SYS_EFAULT);
+	/* Read through a read-only page, then ask to write it. */
+	assert_int_equal(call(SYS_PRINT, SW_RO, 8, 0, 0), 8);
+	refused(SYS_GET_PRINCIPAL, SW_RO, 32, 0, 0, SYS_EFAULT);
+	/* Memory given again at the same address is reached afresh. */
+	int64_t b = call(SYS_ALLOCATE, SW_PAGE, 0, 0, 0);
+	assert_int_equal(b, a);
+	assert_int_equal(call(SYS_GET_PRINCIPAL, (uint64_t)b, 32, 0, 0), 32);
+	assert_memory_equal(sw_user_page((uint64_t)b), sw_principal()->key, PRINCIPAL_LEN);
+}
+
 /* Out of frames: the failing Allocate maps and keeps nothing. */
 static void test_allocate_out_of_memory_keeps_nothing(void **state)
 {
@@ -661,6 +684,7 @@ int main(void)
 		cmocka_unit_test_setup(test_read_gives_the_payload_only, fresh_world),
 		cmocka_unit_test_setup(test_get_principal, fresh_world),
 		cmocka_unit_test_setup(test_allocate_and_free, fresh_world),
+		cmocka_unit_test_setup(test_page_hints_go_stale, fresh_world),
 		cmocka_unit_test_setup(test_allocate_out_of_memory_keeps_nothing, fresh_world),
 		cmocka_unit_test_setup(test_allocate_region_table_full, fresh_world),
 		cmocka_unit_test_setup(test_free_is_per_process, fresh_world),
