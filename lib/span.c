@@ -6,11 +6,6 @@
  */
 #include "span.h"
 
-struct span span_of(void *p, size_t len)
-{
-	return (struct span){ .part = { p, NULL }, .len = { len, 0 } };
-}
-
 enum span_op { SPAN_WRITE, SPAN_READ, SPAN_ZERO };
 
 /* Applies `op` to [offset, offset + n) of s; `k` is the kernel side of a

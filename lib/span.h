@@ -21,7 +21,10 @@ struct span {
 };
 
 /* The span of one piece [p, p + len). */
-struct span span_of(void *p, size_t len);
+static inline struct span span_of(void *p, size_t len)
+{
+	return (struct span){ .part = { p, NULL }, .len = { len, 0 } };
+}
 
 static inline size_t span_len(const struct span *s)
 {
@@ -55,6 +58,8 @@ static inline void span_read(const struct span *s, size_t offset, void *dst, siz
 
 static inline void span_zero(const struct span *s, size_t offset, size_t n)
 {
+	if (n == 0)
+		return; /* a message that filled its buffer: the usual receive */
 	if (n <= s->len[0] && offset <= s->len[0] - n)
 		memset(s->part[0] + offset, 0, n);
 	else

@@ -56,12 +56,12 @@ struct cap_table {
 
 static struct spinlock cap_lock = SPINLOCK_INIT("capability", LOCK_CAPABILITY);
 static struct cap_table tables[PROCESS_MAX]; /* written under cap_lock, read without */
-static _Atomic uint64_t revocations;         /* see cap_revocations() */
+_Atomic uint64_t cap_revocation_count;       /* see cap_revocations() */
 
 /* After rights are taken away (caller holds cap_lock). */
 static void count_revocation(void)
 {
-	atomic_fetch_add_explicit(&revocations, 1, memory_order_release);
+	atomic_fetch_add_explicit(&cap_revocation_count, 1, memory_order_release);
 }
 
 /* The table of a live pid, emptied if it still holds a dead predecessor's
@@ -238,9 +238,4 @@ kerr_t cap_check(kpid_t pid, uint32_t endpoint, cap_rights_t rights)
 	if (!alive)
 		return K_ENOENT;
 	return rights && (held & rights) == rights ? K_OK : K_EPERM;
-}
-
-uint64_t cap_revocations(void)
-{
-	return atomic_load_explicit(&revocations, memory_order_acquire);
 }

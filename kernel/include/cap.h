@@ -22,6 +22,7 @@
 #include <abi/rights.h>
 #include <kerr.h>
 #include <process.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #define CAP_SLOTS 32
@@ -62,6 +63,11 @@ cap_rights_t cap_rights(kpid_t pid, uint32_t endpoint);
  * emptied for a new process). A check made after reading one value still
  * stands while the count has not moved: nothing has lost a right since.
  * Read it before the check. */
-uint64_t cap_revocations(void);
+extern _Atomic uint64_t cap_revocation_count; /* cap.c's; read through the below */
+
+static inline uint64_t cap_revocations(void)
+{
+	return atomic_load_explicit(&cap_revocation_count, memory_order_acquire);
+}
 
 #endif

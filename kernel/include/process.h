@@ -96,9 +96,6 @@ const struct principal *process_principal_ref(kpid_t pid);
 /* The address space of a live process (NULL if none). */
 struct address_space *process_address_space(kpid_t pid);
 
-/* The process whose user code this CPU is running, or PID_NONE. */
-kpid_t process_current(void);
-
 /* Runs the user code of `pid` at `entry` with stack `sp` in a user thread
  * of its own, waits until it exits or faults, and says which (user.h). The
  * caller keeps the process (and destroys it). A pid that is not a live

@@ -87,6 +87,8 @@ struct thread {
 	struct arch_user_state user_state;
 };
 
+_Static_assert(offsetof(struct thread, task) == 0, "a thread's task is its first member");
+
 /* Makes the calling context this CPU's idle thread and starts scheduling
  * on this CPU (ticks may preempt from now on). The BSP calls it in kmain,
  * each AP as it comes up. */
@@ -99,9 +101,6 @@ void sched_start_kernel_threads(void);
  * then end. K_EFULL when no thread slot is free, K_ENOMEM without a stack. */
 __must_check kerr_t thread_create_kernel(const char *name, uint8_t priority,
 					 void (*entry)(void *), void *arg, struct thread **out);
-
-/* The running thread of this CPU. */
-struct thread *thread_current(void);
 
 /* A thread that runs user code of process `pid` (its address space, from
  * entry with stack sp), ready on this CPU's run queue. When it exits or

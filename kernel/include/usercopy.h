@@ -10,11 +10,14 @@
 #ifndef CAMBIOS_USERCOPY_H
 #define CAMBIOS_USERCOPY_H
 
+#include <current.h>
 #include <kerr.h>
 #include <span.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <vm.h>
 
 /* K_EFAULT if any byte is not readable user memory (nothing copied then). */
 __must_check kerr_t copy_from_user(void *dst, uint64_t user_src, size_t len);
@@ -35,6 +38,47 @@ __must_check kerr_t user_check_writable(uint64_t user_dst, size_t len);
  * The span is only as good as the mappings it was made from: use it
  * before anything can change the address space (its own thread's calls,
  * its end), and resolve again after blocking. */
-__must_check kerr_t user_span(uint64_t user_va, size_t len, bool write, struct span *out);
+static inline __must_check kerr_t user_span(uint64_t user_va, size_t len, bool write,
+					    struct span *out);
+
+/* user_span() in full: what the inline part below leaves to it. */
+__must_check kerr_t user_span_full(uint64_t user_va, size_t len, bool write, struct span *out);
+
+/* The HHDM address of the user page at page_va if one of the space's
+ * hints (vm.h) of its current generation knows it -- and knows it
+ * writable, if `write` -- else NULL. */
+static inline uint8_t *user_page_hinted(const struct address_space *as, uint64_t page_va,
+					bool write)
+{
+	uint64_t generation = atomic_load_explicit(&as->generation, memory_order_acquire);
+
+	for (unsigned i = 0; i < VM_PAGE_HINTS; i++) {
+		const struct vm_page_hint *h = &as->hints[i];
+		if (h->kva && h->page == page_va && h->generation == generation &&
+		    (h->writable || !write))
+			return h->kva;
+	}
+	return NULL;
+}
+
+/* Inline, the usual case: a buffer within one page that a hint knows --
+ * a loop passing the same buffer again. Everything else goes the full
+ * way. */
+static inline kerr_t user_span(uint64_t user_va, size_t len, bool write, struct span *out)
+{
+	const struct address_space *as = vm_current_space();
+	uint64_t offset = user_va & (VM_PAGE_SIZE - 1);
+	uint8_t *page;
+
+	/* len - 1 < room: 1 to the bytes left in the page (0 wraps around). */
+	if (as && user_va < VM_USER_END && len - 1 < VM_PAGE_SIZE - offset) {
+		page = user_page_hinted(as, user_va - offset, write);
+		if (page) {
+			*out = span_of(page + offset, len);
+			return K_OK;
+		}
+	}
+	return user_span_full(user_va, len, write, out);
+}
 
 #endif

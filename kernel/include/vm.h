@@ -95,10 +95,6 @@ void vm_space_destroy(struct address_space *as);
 /* The value to load into CR3 / TTBR0_EL1 to run in this space. */
 uint64_t vm_space_root(const struct address_space *as);
 
-/* The user address space of the running thread (NULL for a kernel
- * thread): the one the user-copy routines check against (thread.c). */
-struct address_space *vm_current_space(void);
-
 /* Arch hooks for vm.c. */
 uint64_t arch_kernel_root(void);                  /* CR3 / TTBR1_EL1, address bits */
 void arch_pagetable_describe(struct pagetable *pt); /* encoding and NX */

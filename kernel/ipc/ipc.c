@@ -183,9 +183,17 @@ static void write_prefix(const struct span *dst, const struct principal *sender,
 {
 	uint8_t reply_le[4];
 
-	span_write(dst, 0, sender->key, PRINCIPAL_LEN);
 	for (unsigned i = 0; i < 4; i++)
 		reply_le[i] = (uint8_t)(reply >> (8 * i));
+	if (dst->len[0] >= IPC_IDENTITY_PREFIX) {
+		/* The usual case, the whole prefix in the first piece: stored in
+		 * place, the reply endpoint without a copy call of its own. */
+		memcpy(dst->part[0], sender->key, PRINCIPAL_LEN);
+		for (unsigned i = 0; i < 4; i++)
+			dst->part[0][PRINCIPAL_LEN + i] = reply_le[i];
+		return;
+	}
+	span_write(dst, 0, sender->key, PRINCIPAL_LEN);
 	span_write(dst, PRINCIPAL_LEN, reply_le, sizeof(reply_le));
 }
 

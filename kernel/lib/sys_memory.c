@@ -8,6 +8,7 @@
 #include <sys_memory.h>
 
 #include <abi/syscall.h>
+#include <current.h>
 #include <process.h>
 #include <stdbool.h>
 #include <stddef.h>

@@ -20,6 +20,7 @@
 
 #include <abi/syscall.h>
 #include <crypto/ed25519.h>
+#include <current.h>
 #include <heap.h>
 #include <objstore.h>
 #include <process.h>

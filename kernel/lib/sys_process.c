@@ -18,6 +18,7 @@
 #include <syscall.h>
 
 #include <abi/syscall.h>
+#include <current.h>
 #include <kstring.h>
 #include <process.h>
 #include <spawn.h>

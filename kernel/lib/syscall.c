@@ -17,6 +17,7 @@
 
 #include <abi/syscall.h>
 #include <cpu.h>
+#include <current.h>
 #include <interceptor.h>
 #include <output.h>
 #include <printk.h>

@@ -19,6 +19,7 @@
  */
 #include <usercopy.h>
 
+#include <current.h>
 #include <hhdm.h>
 #include <kstring.h>
 #include <stdatomic.h>
@@ -71,21 +72,6 @@ static kerr_t copy_pages(uint64_t user_va, void *kernel, size_t len, bool to_use
 	return K_OK;
 }
 
-/* The page at page_va through a hint: its HHDM address if a hint of the
- * current generation knows it (writable, if `write`), else NULL. */
-static uint8_t *hinted(const struct address_space *as, uint64_t page_va, bool write)
-{
-	uint64_t generation = atomic_load_explicit(&as->generation, memory_order_acquire);
-
-	for (unsigned i = 0; i < VM_PAGE_HINTS; i++) {
-		const struct vm_page_hint *h = &as->hints[i];
-		if (h->kva && h->page == page_va && h->generation == generation &&
-		    (h->writable || !write))
-			return h->kva;
-	}
-	return NULL;
-}
-
 /* Remembers a page just found, in place of the older hint. The generation
  * is the one read before the walk, so a change that raced the walk makes
  * the hint stale at once. */
@@ -103,7 +89,7 @@ static void remember(struct address_space *as, uint64_t page_va, uint8_t *kva, b
  * access (and writable, if `write`), else NULL. */
 static uint8_t *page_at(struct address_space *as, uint64_t page_va, bool write)
 {
-	uint8_t *kva = hinted(as, page_va, write);
+	uint8_t *kva = user_page_hinted(as, page_va, write);
 	uint64_t generation = atomic_load_explicit(&as->generation, memory_order_acquire);
 	uint64_t pa;
 	unsigned flags, need = VM_USER | (write ? VM_WRITE : 0);
@@ -159,7 +145,7 @@ kerr_t user_check_writable(uint64_t user_dst, size_t len)
 	return check_user_access(user_dst, len, VM_USER | VM_WRITE);
 }
 
-kerr_t user_span(uint64_t user_va, size_t len, bool write, struct span *out)
+kerr_t user_span_full(uint64_t user_va, size_t len, bool write, struct span *out)
 {
 	struct address_space *as = vm_current_space();
 	uint64_t offset = user_va & (VM_PAGE_SIZE - 1);

@@ -12,6 +12,7 @@
 
 #include <arch.h>
 #include <cpu.h>
+#include <current.h>
 #include <format.h>
 #include <output.h>
 #include <panic.h>

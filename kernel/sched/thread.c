@@ -7,6 +7,7 @@
 #include <arch.h>
 #include <boot.h>
 #include <cpu.h>
+#include <current.h>
 #include <heap.h>
 #include <kstring.h>
 #include <lock_order.h>
@@ -38,24 +39,6 @@ void sched_start_cpu(void)
 	runq_init(&cs->rq, &cs->idle.task);
 	atomic_signal_fence(memory_order_seq_cst);
 	cs->sched_started = true;
-}
-
-struct thread *thread_current(void)
-{
-	return thread_of(cpu_this()->rq.current);
-}
-
-struct address_space *vm_current_space(void)
-{
-	return cpu_this()->space;
-}
-
-
-kpid_t process_current(void)
-{
-	const struct cpu *cs = cpu_this();
-
-	return cs->sched_started ? thread_of(cs->rq.current)->pid : PID_NONE;
 }
 
 /* Picks the next thread and switches to it; false if there was none but

@@ -16,6 +16,7 @@
 #include <selftest.h>
 
 #include <arch.h>
+#include <current.h>
 #include <frame.h>
 #include <printk.h>
 #include <process.h>

@@ -28,6 +28,7 @@
  * input: build/host/fuzz/syscall_fuzz <file>).
  */
 #include <abi/syscall.h>
+#include <current.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -13,6 +13,7 @@
 #include <abi/endpoints.h>
 #include <cap.h>
 #include <crypto/ed25519.h>
+#include <current.h>
 #include <frame.h>
 #include <heap.h>
 #include <hhdm.h>

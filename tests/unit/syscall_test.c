@@ -21,6 +21,7 @@
 #include <abi/syscall.h>
 #include <crypto/blake3.h>
 #include <crypto/ed25519.h>
+#include <current.h>
 #include <interceptor.h>
 #include <ipc.h>
 #include <sys_memory.h>
