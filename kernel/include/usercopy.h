@@ -68,11 +68,10 @@ static inline kerr_t user_span(uint64_t user_va, size_t len, bool write, struct 
 {
 	const struct address_space *as = vm_current_space();
 	uint64_t offset = user_va & (VM_PAGE_SIZE - 1);
-	uint8_t *page;
 
 	/* len - 1 < room: 1 to the bytes left in the page (0 wraps around). */
 	if (as && user_va < VM_USER_END && len - 1 < VM_PAGE_SIZE - offset) {
-		page = user_page_hinted(as, user_va - offset, write);
+		uint8_t *page = user_page_hinted(as, user_va - offset, write);
 		if (page) {
 			*out = span_of(page + offset, len);
 			return K_OK;
