@@ -69,7 +69,7 @@ KERNEL_ARCH_CFLAGS_aarch64 :=
 kernel_cflags = --target=$(KERNEL_TARGET_$(1)) $(FREESTANDING) -g -fno-pic -fno-pie \
 	-DCONFIG_SELFTEST=$(if $(filter 1,$(SELFTEST)),1,0) \
 	-fno-omit-frame-pointer $(KERNEL_ARCH_CFLAGS_$(1)) \
-	-Iinclude -Ikernel/include -Ilib -I$(BUILD)/generated
+	-Iinclude -Ikernel/include -Ikernel/arch/$(1)/include -Ilib -I$(BUILD)/generated
 KERNEL_CFLAGS := $(call kernel_cflags,$(ARCH))
 
 # The kernel's portable part, KERNEL_SRCS, is every component of
@@ -314,7 +314,8 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) $(LIMINE_CONF) scripts
 # ---------------------------------------------------------------- host tests
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
+	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include \
+	-Ikernel/arch/host/include -Iboot
 UNIT_TESTS := format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched syscall
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
@@ -357,7 +358,8 @@ $(HOST_BUILD)/unit/%_test: tests/unit/%_test.c $$(UNIT_SRCS_$$*) Makefile
 
 # Host benchmarks print figures next to a reference (glibc) measured in the
 # same run; they assert nothing about time.
-BENCH_CFLAGS := -std=c17 -O2 -DCONFIG_HEAP_DEBUG=0 $(WARNINGS) -Iinclude -Ilib -Ikernel/include
+BENCH_CFLAGS := -std=c17 -O2 -DCONFIG_HEAP_DEBUG=0 $(WARNINGS) -Iinclude -Ilib -Ikernel/include \
+	-Ikernel/arch/host/include
 BENCHES := heap frame ed25519 blake3 blake3_kernel_flags ipc ipc_without_lock_tracking
 BENCH_SRCS_heap := kernel/mm/heap.c $(HOST_SUPPORT)
 BENCH_SRCS_frame := $(COMPONENT_frame) $(HOST_SUPPORT)
@@ -394,7 +396,7 @@ $(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
 # each for FUZZ_SECONDS; run longer with `make fuzz FUZZ_SECONDS=600`.
 FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(WARNINGS) \
-	-Iinclude -Ilib -Ikernel/include -Iboot
+	-Iinclude -Ilib -Ikernel/include -Ikernel/arch/host/include -Iboot
 FUZZERS := arcsig objstore ipc elf conf fdt sched syscall
 FUZZ_SRCS_arcsig := $(call components,arcsig crypto)
 FUZZ_SRCS_objstore := $(call components,objstore heap hhdm) lib/crypto/blake3.c $(HOST_SUPPORT)

@@ -4,11 +4,15 @@
  * Each architecture (arch/x86_64, arch/aarch64) implements every function
  * here with the same name; portable code never includes an arch directory
  * directly. Keep this list short: a new hook must be something both
- * architectures genuinely do differently.
+ * architectures genuinely do differently. The few hooks that must be
+ * inline come from arch_irq.h, found in the building arch's include/
+ * directory (kernel/arch/<arch>/include; kernel/arch/host/include for the
+ * host tests).
  */
 #ifndef CAMBIOS_ARCH_H
 #define CAMBIOS_ARCH_H
 
+#include <arch_irq.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -110,11 +114,9 @@ void arch_irq_enable(void);
 void arch_wait_for_interrupt(void);
 
 /* Interrupt masking on the current CPU. arch_irq_save() disables
- * interrupts and returns the previous state for arch_irq_restore(). */
-typedef unsigned long arch_irqflags_t;
+ * interrupts and returns the previous state for arch_irq_restore(); both
+ * are inline, in each arch's include/arch_irq.h. */
 void arch_irq_disable(void);
-arch_irqflags_t arch_irq_save(void);
-void arch_irq_restore(arch_irqflags_t flags);
 
 /* A hint inside busy-wait loops (pause / yield). */
 void arch_cpu_relax(void);

@@ -14,19 +14,6 @@ void arch_irq_disable(void)
 	__asm__ volatile("msr daifset, #0xf" ::: "memory");
 }
 
-arch_irqflags_t arch_irq_save(void)
-{
-	arch_irqflags_t flags;
-
-	__asm__ volatile("mrs %0, daif; msr daifset, #0xf" : "=r"(flags) : : "memory");
-	return flags;
-}
-
-void arch_irq_restore(arch_irqflags_t flags)
-{
-	__asm__ volatile("msr daif, %0" : : "r"(flags) : "memory");
-}
-
 /* TPIDR_EL1 holds the running CPU's struct cpu. Its reset value is
  * unknown, so until the boot CPU has installed its own
  * (arch_exceptions_init) there is one CPU and it is 0 (cpu.h's cpu_this).

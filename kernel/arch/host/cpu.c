@@ -47,16 +47,6 @@ void arch_irq_disable(void)
 {
 }
 
-arch_irqflags_t arch_irq_save(void)
-{
-	return 0;
-}
-
-void arch_irq_restore(arch_irqflags_t flags)
-{
-	(void)flags;
-}
-
 /* Every host thread acts as its own CPU, numbered in order of first use
  * (beyond the kernel's CPU count they share the last struct). */
 struct cpu *cpu_this(void)

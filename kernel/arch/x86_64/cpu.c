@@ -21,22 +21,6 @@ void arch_irq_disable(void)
 	__asm__ volatile("cli" ::: "memory");
 }
 
-#define RFLAGS_IF (1UL << 9)
-
-arch_irqflags_t arch_irq_save(void)
-{
-	arch_irqflags_t flags;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
-	return flags;
-}
-
-void arch_irq_restore(arch_irqflags_t flags)
-{
-	if (flags & RFLAGS_IF)
-		__asm__ volatile("sti" ::: "memory");
-}
-
 /* Until the boot CPU has installed its struct cpu (gdt_init) there is one
  * CPU and it is 0; after, GS says (cpu.h's cpu_this). An AP installs its
  * own before anything that could ask (arch_ap_init). */
