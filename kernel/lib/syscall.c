@@ -19,6 +19,7 @@
 #include <cpu.h>
 #include <current.h>
 #include <interceptor.h>
+#include <nospec.h>
 #include <output.h>
 #include <printk.h>
 #include <process.h>
@@ -139,7 +140,8 @@ static inline int64_t syscall_perform(const struct syscall_frame *frame)
 	if (nr == SYS_TEST_ECHO)
 		return sys_test_echo(frame);
 #endif
-	syscall_handler_t handler = nr < SYSCALL_SLOTS ? syscall_handlers[nr] : NULL;
+	syscall_handler_t handler =
+		nr < SYSCALL_SLOTS ? syscall_handlers[index_nospec(nr, SYSCALL_SLOTS)] : NULL;
 
 	if (!handler)
 		return SYS_ENOSYS;

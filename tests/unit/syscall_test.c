@@ -24,6 +24,7 @@
 #include <current.h>
 #include <interceptor.h>
 #include <ipc.h>
+#include <nospec.h>
 #include <sys_memory.h>
 
 #include "../support/syscall_world.h"
@@ -485,6 +486,23 @@ static void test_page_hints_go_stale(void **state)
 	assert_memory_equal(sw_user_page((uint64_t)b), sw_principal()->key, PRINCIPAL_LEN);
 }
 
+/* The dispatcher's speculation-safe index: in bounds it is the index,
+ * out of bounds 0, for every edge. */
+static void test_index_nospec(void **state)
+{
+	static const size_t sizes[] = { 1, 2, 38, 64, SIZE_MAX >> 1 };
+	static const size_t indices[] = { 0, 1, 37, 38, 63, 64, SIZE_MAX >> 1, SIZE_MAX - 1,
+					  SIZE_MAX };
+
+	(void)state;
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		for (size_t i = 0; i < sizeof(indices) / sizeof(indices[0]); i++) {
+			size_t want = indices[i] < sizes[s] ? indices[i] : 0;
+			assert_int_equal(index_nospec(indices[i], sizes[s]), want);
+		}
+	}
+}
+
 /* Out of frames: the failing Allocate maps and keeps nothing. */
 static void test_allocate_out_of_memory_keeps_nothing(void **state)
 {
@@ -686,6 +704,7 @@ int main(void)
 		cmocka_unit_test_setup(test_get_principal, fresh_world),
 		cmocka_unit_test_setup(test_allocate_and_free, fresh_world),
 		cmocka_unit_test_setup(test_page_hints_go_stale, fresh_world),
+		cmocka_unit_test(test_index_nospec),
 		cmocka_unit_test_setup(test_allocate_out_of_memory_keeps_nothing, fresh_world),
 		cmocka_unit_test_setup(test_allocate_region_table_full, fresh_world),
 		cmocka_unit_test_setup(test_free_is_per_process, fresh_world),

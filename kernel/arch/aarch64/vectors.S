@@ -179,6 +179,9 @@ trap_common:
  * allows every call, and a listed number, the handler is called straight
  * from the table; anything else goes through syscall_dispatch(), whose
  * interceptor hook sees it first. The handler's result comes back in x0.
+ * After its bounds check the number is masked by csel on that check's
+ * flags, with CSDB after it, so that a CPU speculating past the check
+ * (Spectre variant 1) loads a handler from inside the table only.
  */
 svc_entry:
 	save_x2_to_x17
@@ -200,6 +203,8 @@ svc_entry:
 	ldr x9, [x9, :lo12:syscall_slots]
 	cmp x8, x9
 	b.hs 2f
+	csel x8, x8, xzr, lo                /* 0 where b.hs was mispredicted ... */
+	hint #20                            /* csdb: ... and no speculation uses it unmasked */
 	adrp x9, syscall_handlers
 	add x9, x9, :lo12:syscall_handlers
 	ldr x9, [x9, x8, lsl #3]

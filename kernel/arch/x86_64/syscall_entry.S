@@ -14,7 +14,10 @@
  * handler. Then the handler is called straight from the table, saving the
  * dispatcher's call, frame and return. Anything else -- another
  * interceptor, an unlisted number -- goes through syscall_dispatch(),
- * whose interceptor hook sees it first.
+ * whose interceptor hook sees it first. The number is masked after its
+ * bounds check with the flags of that check, so that a CPU speculating
+ * past it (Spectre variant 1) loads a handler from inside the table, never
+ * a pointer chosen by the caller.
  *
  * Returning with sysretq is only safe to a canonical lower-half rip: sysret
  * to a non-canonical address faults in ring 0 on the user's stack (the
@@ -50,6 +53,8 @@ syscall_entry:
 	jne 2f
 	cmpq syscall_slots(%rip), %rax
 	jae 2f
+	sbbq %rdx, %rdx             /* all ones: nr is below the slots (CF) ... */
+	andq %rdx, %rax             /* ... else 0, even where jae was mispredicted */
 	movq syscall_handlers(, %rax, 8), %rax
 	testq %rax, %rax
 	jz 2f
