@@ -228,11 +228,11 @@ LOADER_ARCH_SRCS_aarch64 := \
 	boot/arch/aarch64/arch.c \
 	boot/arch/aarch64/enter.S \
 	boot/arch/aarch64/smp.c \
-	boot/arch/aarch64/ap_entry.S \
-	boot/fdt.c
+	boot/arch/aarch64/ap_entry.S
 
 LOADER_SRCS := \
 	boot/main.c \
+	boot/uefi.c \
 	boot/console.c \
 	boot/alloc.c \
 	boot/fs.c \
@@ -241,9 +241,8 @@ LOADER_SRCS := \
 	boot/memmap.c \
 	boot/address_space.c \
 	boot/responses.c \
-	boot/acpi.c \
 	$(LOADER_ARCH_SRCS_$(ARCH)) \
-	$(call components,elf pagetable kstring) \
+	$(call components,elf pagetable kstring acpi fdt) \
 	lib/format.c
 
 LOADER_OBJS := $(patsubst %,$(BUILD)/loader-obj/%.o,$(LOADER_SRCS))
@@ -315,7 +314,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) $(LIMINE_CONF) scripts
 
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include -Iboot
-UNIT_TESTS := format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched syscall
+UNIT_TESTS := format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt acpi ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched syscall
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := $(COMPONENT_elf) tests/support/elf_build.c
@@ -335,7 +334,8 @@ UNIT_SRCS_cap := $(COMPONENT_cap) $(HOST_WORLD)
 UNIT_SRCS_program := $(call components,program elf) tests/support/elf_build.c $(HOST_WORLD)
 UNIT_SRCS_ipc := $(call components,ipc cap span) tests/support/ipc_model.c $(HOST_WORLD)
 UNIT_SRCS_objstore := $(call components,objstore heap hhdm) lib/crypto/blake3.c $(HOST_SUPPORT)
-UNIT_SRCS_fdt := boot/fdt.c
+UNIT_SRCS_fdt := $(COMPONENT_fdt)
+UNIT_SRCS_acpi := $(COMPONENT_acpi)
 UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto
 UNIT_SRCS_blake3 := lib/crypto/blake3.c
@@ -395,13 +395,14 @@ $(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
 FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(WARNINGS) \
 	-Iinclude -Ilib -Ikernel/include -Iboot
-FUZZERS := arcsig objstore ipc elf conf fdt sched syscall
+FUZZERS := arcsig objstore ipc elf conf fdt acpi sched syscall
 FUZZ_SRCS_arcsig := $(call components,arcsig crypto)
 FUZZ_SRCS_objstore := $(call components,objstore heap hhdm) lib/crypto/blake3.c $(HOST_SUPPORT)
 FUZZ_SRCS_ipc := tests/support/ipc_model.c $(call components,ipc cap span) $(HOST_WORLD)
 FUZZ_SRCS_elf := $(call components,program elf) $(HOST_WORLD)
 FUZZ_SRCS_conf := boot/conf.c lib/format.c
-FUZZ_SRCS_fdt := boot/fdt.c
+FUZZ_SRCS_fdt := $(COMPONENT_fdt)
+FUZZ_SRCS_acpi := $(COMPONENT_acpi)
 FUZZ_SRCS_sched := $(COMPONENT_runqueue) tests/support/sched_model.c
 FUZZ_SRCS_syscall := $(SYSCALL_SRCS)
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
