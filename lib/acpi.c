@@ -86,6 +86,11 @@
 #define MCFG_START_BUS 10
 #define MCFG_END_BUS 11
 
+#define SPCR_INTERFACE_TYPE 36
+#define SPCR_ADDRESS_SPACE 40 /* the base address's Generic Address Structure */
+#define SPCR_ADDRESS 44
+#define SPCR_MIN_LENGTH 52
+
 uint16_t acpi_u16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
@@ -399,5 +404,17 @@ bool acpi_mcfg_entry(const struct acpi_table *mcfg, uint32_t index, struct acpi_
 	out->segment = acpi_u16(e + MCFG_SEGMENT);
 	out->start_bus = e[MCFG_START_BUS];
 	out->end_bus = e[MCFG_END_BUS];
+	return true;
+}
+
+/* ---------------------------------------------------------------- SPCR */
+
+bool acpi_spcr(const struct acpi_table *spcr, struct acpi_spcr *out)
+{
+	if (spcr->length < SPCR_MIN_LENGTH)
+		return false;
+	out->interface_type = spcr->bytes[SPCR_INTERFACE_TYPE];
+	out->address_space = spcr->bytes[SPCR_ADDRESS_SPACE];
+	out->address = acpi_u64(spcr->bytes + SPCR_ADDRESS);
 	return true;
 }

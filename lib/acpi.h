@@ -213,4 +213,25 @@ uint32_t acpi_mcfg_count(const struct acpi_table *mcfg);
  * backwards. */
 bool acpi_mcfg_entry(const struct acpi_table *mcfg, uint32_t index, struct acpi_mcfg_entry *out);
 
+/* ---------------------------------------------------------------- SPCR */
+
+/* SPCR interface types (the DBG2 serial port subtypes) for the UARTs we
+ * drive, and the address spaces of its Generic Address Structure. */
+#define ACPI_SPCR_16550 0x00
+#define ACPI_SPCR_PL011 0x03
+#define ACPI_SPCR_SBSA_32BIT 0x0d /* SBSA generic UART: a PL011 subset */
+#define ACPI_SPCR_SBSA 0x0e
+#define ACPI_ADDRESS_SPACE_MEMORY 0
+#define ACPI_ADDRESS_SPACE_IO 1
+
+/* The serial port the firmware's console used (the SPCR table). */
+struct acpi_spcr {
+	uint8_t interface_type;
+	uint8_t address_space; /* ACPI_ADDRESS_SPACE_* */
+	uint64_t address;
+};
+
+/* Decodes the SPCR; false if the table is too short for its base address. */
+bool acpi_spcr(const struct acpi_table *spcr, struct acpi_spcr *out);
+
 #endif

@@ -5,7 +5,7 @@
  * the RSDP at its first byte; the map function refuses every range outside
  * it, as the kernel's refuses what it has not mapped. Whatever the bytes
  * say, opening the RSDP, looking tables up, walking the MADT with every
- * decoder and reading every MCFG entry must stay inside memory (an
+ * decoder, reading every MCFG entry and the SPCR must stay inside memory (an
  * exactly-sized heap copy, so ASan sees any read past it), and every table
  * handed back must lie inside memory whole.
  */
@@ -104,8 +104,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_inside(&m, &t);
 			read_mcfg(&t);
 		}
-		if (acpi_find(&a, "FACP", &t) == ACPI_OK)
+		if (acpi_find(&a, "SPCR", &t) == ACPI_OK) {
+			struct acpi_spcr uart;
+
 			check_inside(&m, &t);
+			(void)acpi_spcr(&t, &uart);
+		}
 	}
 	free(copy);
 	return 0;

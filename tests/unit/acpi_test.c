@@ -7,7 +7,8 @@
  * XSDT, a MADT with every structure type the kernel reads, an MCFG. Then
  * checks what is found and decoded, and that damage is refused with its
  * reason: bad signatures and checksums, lengths too short, too long or
- * running past memory, truncated MADT structures and MCFG entries.
+ * running past memory, truncated MADT structures and MCFG entries; and
+ * the SPCR's console UART.
  * Finally it flips random bits in an exactly-sized heap copy and reads
  * everything, so ASan sees any read outside memory.
  */
@@ -668,6 +669,32 @@ static void mcfg_entries_decode(void **state)
 	assert_false(acpi_mcfg_entry(&mcfg, 0, &e));
 }
 
+static void spcr_gives_the_console_uart(void **state)
+{
+	struct acpi a;
+	struct acpi_table t;
+	struct acpi_spcr uart;
+	uint8_t body[80] = { 0 };
+	uint64_t spcr;
+
+	(void)state;
+	reset_memory();
+	body[0] = ACPI_SPCR_PL011; /* QEMU virt's */
+	body[4] = ACPI_ADDRESS_SPACE_MEMORY;
+	body[5] = 32;
+	put64(body + 8, 0x09000000u);
+	spcr = add_table("SPCR", body, sizeof(body));
+	uint64_t rsdp = add_rsdp(0, add_xsdt(&spcr, 1));
+	assert_int_equal(acpi_open(&a, rsdp, map, &mem), ACPI_OK);
+	assert_int_equal(acpi_find(&a, "SPCR", &t), ACPI_OK);
+	assert_true(acpi_spcr(&t, &uart));
+	assert_int_equal(uart.interface_type, ACPI_SPCR_PL011);
+	assert_int_equal(uart.address_space, ACPI_ADDRESS_SPACE_MEMORY);
+	assert_int_equal(uart.address, 0x09000000u);
+	t.length = 51; /* cut inside the address */
+	assert_false(acpi_spcr(&t, &uart));
+}
+
 static void read_everything(const struct acpi *a)
 {
 	static const char *const signatures[] = { "APIC", "MCFG", "FACP", "RSDT" };
@@ -731,6 +758,7 @@ int main(void)
 		cmocka_unit_test(the_local_apic_address_override_wins),
 		cmocka_unit_test(truncated_madt_structures_are_not_read),
 		cmocka_unit_test(mcfg_entries_decode),
+		cmocka_unit_test(spcr_gives_the_console_uart),
 		cmocka_unit_test(damaged_tables_never_read_out_of_memory),
 	};
 
