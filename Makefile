@@ -87,6 +87,7 @@ KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/user.S \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/apic.c \
+	kernel/arch/x86_64/devices.c \
 	kernel/arch/x86_64/guards.c \
 	kernel/arch/x86_64/switch.S \
 	kernel/arch/x86_64/thread.c \
@@ -103,6 +104,7 @@ KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/syscall.c \
 	kernel/arch/aarch64/user.S \
 	kernel/arch/aarch64/gic.c \
+	kernel/arch/aarch64/devices.c \
 	kernel/arch/aarch64/guards.c \
 	kernel/arch/aarch64/switch.S \
 	kernel/arch/aarch64/thread.c \

@@ -26,6 +26,8 @@ COMPONENT_pagetable := lib/pagetable.c
 # read by the loader and the kernel alike.
 COMPONENT_acpi := lib/acpi.c
 COMPONENT_fdt := lib/fdt.c
+# The kernel's view of them: the tables its bootloader handed over, opened.
+COMPONENT_firmware := kernel/boot/firmware.c
 COMPONENT_hhdm := kernel/mm/hhdm.c
 COMPONENT_heap := kernel/mm/heap.c kernel/mm/heap_init.c
 COMPONENT_frame := kernel/mm/frame.c
