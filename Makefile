@@ -87,6 +87,7 @@ KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/user.S \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/apic.c \
+	kernel/arch/x86_64/devices.c \
 	kernel/arch/x86_64/guards.c \
 	kernel/arch/x86_64/switch.S \
 	kernel/arch/x86_64/thread.c \
@@ -103,6 +104,7 @@ KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/syscall.c \
 	kernel/arch/aarch64/user.S \
 	kernel/arch/aarch64/gic.c \
+	kernel/arch/aarch64/devices.c \
 	kernel/arch/aarch64/guards.c \
 	kernel/arch/aarch64/switch.S \
 	kernel/arch/aarch64/thread.c \
@@ -228,11 +230,11 @@ LOADER_ARCH_SRCS_aarch64 := \
 	boot/arch/aarch64/arch.c \
 	boot/arch/aarch64/enter.S \
 	boot/arch/aarch64/smp.c \
-	boot/arch/aarch64/ap_entry.S \
-	boot/fdt.c
+	boot/arch/aarch64/ap_entry.S
 
 LOADER_SRCS := \
 	boot/main.c \
+	boot/uefi.c \
 	boot/console.c \
 	boot/alloc.c \
 	boot/fs.c \
@@ -241,9 +243,8 @@ LOADER_SRCS := \
 	boot/memmap.c \
 	boot/address_space.c \
 	boot/responses.c \
-	boot/acpi.c \
 	$(LOADER_ARCH_SRCS_$(ARCH)) \
-	$(call components,elf pagetable kstring) \
+	$(call components,elf pagetable kstring acpi fdt) \
 	lib/format.c
 
 LOADER_OBJS := $(patsubst %,$(BUILD)/loader-obj/%.o,$(LOADER_SRCS))
@@ -316,7 +317,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) $(LIMINE_CONF) scripts
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include \
 	-Ikernel/arch/host/include -Iboot
-UNIT_TESTS := format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched syscall
+UNIT_TESTS := format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt acpi ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched syscall
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := $(COMPONENT_elf) tests/support/elf_build.c
@@ -336,7 +337,8 @@ UNIT_SRCS_cap := $(COMPONENT_cap) $(HOST_WORLD)
 UNIT_SRCS_program := $(call components,program elf) tests/support/elf_build.c $(HOST_WORLD)
 UNIT_SRCS_ipc := $(call components,ipc cap span) tests/support/ipc_model.c $(HOST_WORLD)
 UNIT_SRCS_objstore := $(call components,objstore heap hhdm) lib/crypto/blake3.c $(HOST_SUPPORT)
-UNIT_SRCS_fdt := boot/fdt.c
+UNIT_SRCS_fdt := $(COMPONENT_fdt)
+UNIT_SRCS_acpi := $(COMPONENT_acpi)
 UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto
 UNIT_SRCS_blake3 := lib/crypto/blake3.c
@@ -397,13 +399,14 @@ $(HOST_BUILD)/bench/%_bench: tests/bench/%_bench.c $$(BENCH_SRCS_$$*) Makefile
 FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(WARNINGS) \
 	-Iinclude -Ilib -Ikernel/include -Ikernel/arch/host/include -Iboot
-FUZZERS := arcsig objstore ipc elf conf fdt sched syscall
+FUZZERS := arcsig objstore ipc elf conf fdt acpi sched syscall
 FUZZ_SRCS_arcsig := $(call components,arcsig crypto)
 FUZZ_SRCS_objstore := $(call components,objstore heap hhdm) lib/crypto/blake3.c $(HOST_SUPPORT)
 FUZZ_SRCS_ipc := tests/support/ipc_model.c $(call components,ipc cap span) $(HOST_WORLD)
 FUZZ_SRCS_elf := $(call components,program elf) $(HOST_WORLD)
 FUZZ_SRCS_conf := boot/conf.c lib/format.c
-FUZZ_SRCS_fdt := boot/fdt.c
+FUZZ_SRCS_fdt := $(COMPONENT_fdt)
+FUZZ_SRCS_acpi := $(COMPONENT_acpi)
 FUZZ_SRCS_sched := $(COMPONENT_runqueue) tests/support/sched_model.c
 FUZZ_SRCS_syscall := $(SYSCALL_SRCS)
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))

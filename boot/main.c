@@ -21,27 +21,12 @@
 #define PAGE_SIZE 4096ULL
 #define EXIT_RETRIES 128
 
-efi_handle uefi_image;
-struct efi_system_table *uefi_system_table;
-struct efi_boot_services *uefi_boot_services;
-
 static struct loader the_loader;
 
 static const char *const config_paths[] = {
 	"/limine.conf", "/limine/limine.conf", "/boot/limine.conf",
 	"/boot/limine/limine.conf", "/EFI/BOOT/limine.conf",
 };
-
-void *uefi_find_config_table(const struct efi_guid *guid)
-{
-	const struct efi_configuration_table *t = uefi_system_table->configuration_table;
-
-	for (uint64_t i = 0; i < uefi_system_table->number_of_table_entries; i++) {
-		if (!memcmp(&t[i].vendor_guid, guid, sizeof(*guid)))
-			return t[i].vendor_table;
-	}
-	return NULL;
-}
 
 /* The loader's own image holds the GDT and hand-off data the kernel starts
  * with; it must stay bootloader-reclaimable, whatever type the firmware

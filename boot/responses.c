@@ -201,14 +201,10 @@ static void answer_modules(struct loader *l)
 
 static void answer_rsdp(struct loader *l)
 {
-	static const struct efi_guid acpi20 = EFI_ACPI_20_TABLE_GUID;
-	static const struct efi_guid acpi10 = EFI_ACPI_10_TABLE_GUID;
 	struct limine_request_header *req = find(l, LIMINE_RSDP_ID);
+	const void *rsdp = uefi_find_rsdp();
 	struct limine_rsdp_response *r;
-	void *rsdp = uefi_find_config_table(&acpi20);
 
-	if (!rsdp)
-		rsdp = uefi_find_config_table(&acpi10);
 	if (!req || !rsdp)
 		return;
 	r = new_response(sizeof(*r), 0);
@@ -229,23 +225,17 @@ static void answer_kernel_address(struct loader *l)
 	publish(l, req, r);
 }
 
-static uint32_t load_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* The firmware's device tree, copied into reclaimable memory (the firmware's
  * copy lives in boot-services memory that the kernel may reuse). */
 static void answer_dtb(struct loader *l)
 {
-	static const struct efi_guid dtb_guid = EFI_DTB_TABLE_GUID;
 	struct limine_request_header *req = find(l, LIMINE_DTB_ID);
-	const uint8_t *dtb = uefi_find_config_table(&dtb_guid);
+	uint32_t size;
+	const void *dtb = uefi_find_dtb(&size);
 	struct limine_dtb_response *r;
 
-	if (!req || !dtb || load_be32(dtb) != 0xd00dfeed)
+	if (!req || !dtb)
 		return;
-	uint32_t size = load_be32(dtb + 4);
 	uint64_t copy = alloc_pages(size, PAGE_SIZE, LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE,
 				    UINT64_MAX);
 	if (!copy)

@@ -22,6 +22,12 @@ COMPONENT_crypto := lib/crypto/blake3.c lib/crypto/sha512.c lib/crypto/ed25519.c
 COMPONENT_arcsig := lib/arcsig.c
 COMPONENT_elf := lib/elf.c lib/module_role.c
 COMPONENT_pagetable := lib/pagetable.c
+# Firmware tables: ACPI (RSDP, RSDT/XSDT, MADT, MCFG) and the device tree,
+# read by the loader and the kernel alike.
+COMPONENT_acpi := lib/acpi.c
+COMPONENT_fdt := lib/fdt.c
+# The kernel's view of them: the tables its bootloader handed over, opened.
+COMPONENT_firmware := kernel/boot/firmware.c
 COMPONENT_hhdm := kernel/mm/hhdm.c
 COMPONENT_heap := kernel/mm/heap.c kernel/mm/heap_init.c
 COMPONENT_frame := kernel/mm/frame.c

@@ -16,6 +16,7 @@
 #include <cap.h>
 #include <cmdline.h>
 #include <counter.h>
+#include <firmware.h>
 #include <frame.h>
 #include <heap.h>
 #include <ipc.h>
@@ -113,7 +114,7 @@ void kmain(void)
 	uint64_t entered = counter_read();    /* make bench-guest times the boot from here */
 	bool have_hhdm = store_hhdm_offset(); /* phys<->virt from now on */
 
-	if (!arch_early_map_mmio())           /* AArch64: UART + GIC mapped */
+	if (!arch_early_map_mmio())           /* AArch64: the UART mapped */
 		arch_halt_forever();          /* nothing can speak; see arch */
 	arch_console_init();                  /* io_init: printk works */
 	print_banner();                       /* the kernel's first words */
@@ -126,6 +127,8 @@ void kmain(void)
 		panic("the bootloader gave no memory map");
 	boot_print_memmap();                  /* the machine describes itself */
 	boot_print_modules();                 /* what we were handed to run */
+	firmware_init();                      /* ACPI tables and device tree, checked */
+	arch_devices_init();                  /* GIC, UART, local APIC: where the firmware says */
 
 	if (init_kernel_heap(boot_memmap()) != K_OK) /* kmalloc works */
 		panic("heap: no usable region of at least 4 MiB above 1 MiB");

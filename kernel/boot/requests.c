@@ -50,6 +50,17 @@ REQUEST static volatile struct limine_stack_size_request stack_size_request = {
 	.stack_size = 256 * 1024,
 };
 
+/* The firmware's descriptions of the machine (firmware.c reads them):
+ * answered by Limine and cambios-boot alike, each only when the firmware
+ * has one. */
+REQUEST static volatile struct limine_rsdp_request rsdp_request = {
+	.id = LIMINE_ID(LIMINE_RSDP_ID),
+};
+
+REQUEST static volatile struct limine_dtb_request dtb_request = {
+	.id = LIMINE_ID(LIMINE_DTB_ID),
+};
+
 __attribute__((used, section(".limine_requests_end")))
 static volatile uint64_t requests_end[] = LIMINE_REQUESTS_END_MARKER;
 
@@ -88,4 +99,14 @@ const char *boot_cmdline(void)
 struct limine_mp_response *boot_mp(void)
 {
 	return mp_request.response;
+}
+
+const struct limine_rsdp_response *boot_rsdp(void)
+{
+	return rsdp_request.response;
+}
+
+const struct limine_dtb_response *boot_dtb(void)
+{
+	return dtb_request.response;
 }

@@ -27,7 +27,9 @@ extern const uint16_t arch_elf_machine;
  * instruction caches; x86_64 keeps them coherent: nothing to do). */
 void arch_sync_code(const void *kva, uint64_t size);
 
-/* AArch64: map the UART and the GIC into the kernel's page tables, with
+/* AArch64: map the console UART into the kernel's page tables as device
+ * memory, at QEMU virt's documented address (nothing has read the
+ * firmware's tables yet, and nothing could report a failure), with
  * page-table pages taken from .bss (the frame allocator does not exist
  * yet). Needs the HHDM offset. x86_64: nothing to do, the HHDM already
  * covers MMIO. Returns false if the mapping could not be built. */
@@ -73,6 +75,14 @@ struct arch_user_guards {
 };
 void arch_user_guards_install(void);
 struct arch_user_guards arch_user_guards(void);
+
+/* Finds where the kernel's own devices are from the firmware's tables
+ * (firmware.h) -- x86_64: the local APIC; AArch64: the GICv3 and the
+ * console UART -- maps what needs mapping, and prints one line saying
+ * where each address came from. Runs once, before the heap: the console
+ * already works (on AArch64 at QEMU virt's documented PL011 address,
+ * mapped by arch_early_map_mmio(), until this may move it). */
+void arch_devices_init(void);
 
 /* Configure the boot console (COM1 16550 / PL011) and write to it. */
 void arch_console_init(void);

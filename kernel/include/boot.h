@@ -18,6 +18,9 @@ const struct limine_hhdm_response *boot_hhdm(void);
 const struct limine_memmap_response *boot_memmap(void);
 const struct limine_module_response *boot_modules(void);
 struct limine_mp_response *boot_mp(void);
+/* The ACPI RSDP and the device tree, by HHDM address (base revision 2). */
+const struct limine_rsdp_response *boot_rsdp(void);
+const struct limine_dtb_response *boot_dtb(void);
 /* The kernel command line (`cmdline:` in limine.conf), or NULL. */
 const char *boot_cmdline(void);
 

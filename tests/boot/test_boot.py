@@ -49,6 +49,17 @@ INTERRUPTS = {"x86_64": r"^interrupts: 8259 PIC remapped to 0xf0-0xff and masked
                         r"0x[0-9a-f]+ on$",
               "aarch64": r"^interrupts: GICv3 distributor at 0x8000000 \(\d+ interrupt lines\), "
                          r"redistributor at 0x[0-9a-f]+$"}
+# Where the kernel found its devices: the firmware's ACPI tables under both
+# loaders (QEMU's q35 and virt machines publish them), the device tree
+# when AArch64 runs with ACPI off.
+FIRMWARE_ACPI = [r"^firmware: ACPI tables, revision \d+, through the XSDT at 0x[0-9a-f]+$"]
+DEVICES = {"x86_64": r"^devices: local APIC at 0xfee00000 from the ACPI MADT; "
+                     r"console on COM1, port 0x3f8 \(fixed\)$",
+           "aarch64": r"^devices: GICv3 distributor at 0x8000000, redistributors at 0x80a0000 "
+                      r"from the ACPI MADT; PL011 console at 0x9000000 from the ACPI SPCR$"}
+FIRMWARE_DT_ONLY = [r"^firmware: no ACPI tables$", r"^firmware: device tree, \d+ bytes$",
+                    r"^devices: GICv3 distributor at 0x8000000, redistributors at 0x80a0000 "
+                    r"from the device tree; PL011 console at 0x9000000 from the device tree$"]
 TIMER = {"x86_64": r"^timer: local APIC timer, (\d+) ticks per 10 ms against the PIT "
                    r"\(divide 16\), 100 Hz on vector 32$",
          "aarch64": r"^timer: generic timer at (\d+) Hz, virtual timer every \d+ counts, "
@@ -182,14 +193,16 @@ def check_processes_run(run, pid, echo, timeout):
     run.wait_for(ECHO_START.format(pid=echo), timeout)
 
 
-def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT):
+def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT, firmware=None):
     """Every milestone in order; `timeout` bounds the first (firmware start
-    included), each later one gets the same budget again."""
+    included), each later one gets the same budget again. `firmware`: the
+    lines saying where the devices were found (the ACPI tables by default)."""
     check_banner(run, arch, timeout)
     run.expect_in_order([BASE_REVISION, HHDM], timeout)
     check_memmap_rules(read_memmap(run, timeout))
     check_usable(run, mem, timeout)
     check_modules(run, timeout)
+    run.expect_in_order(firmware or FIRMWARE_ACPI + [DEVICES[arch]], timeout)
     check_foundation(run, arch, mem, timeout)
     run.wait_for(SCHED, timeout)
     check_hardware(run, arch, timeout)
@@ -211,6 +224,14 @@ def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT):
 def test_boot(boot, built_image, arch, smp, mem):
     run = boot(arch, built_image(arch), smp=smp, mem=mem)
     check_milestones(run, arch, smp, mem)
+
+
+def test_device_tree_without_acpi(boot, built_image):
+    """AArch64 with ACPI off: AAVMF publishes only the device tree, where the
+    loader finds the CPUs and the kernel its GIC and console UART."""
+    run = boot("aarch64", built_image("aarch64"), smp=2, mem="256M",
+               extra=("-machine", "acpi=off"))
+    check_milestones(run, "aarch64", smp=2, mem="256M", firmware=FIRMWARE_DT_ONLY)
 
 
 # Genuine Limine's EFI binaries, where the workplace keeps them (beside the

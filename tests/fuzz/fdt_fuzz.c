@@ -1,11 +1,12 @@
 /*
- * fdt_fuzz: libFuzzer target for the device-tree reader (boot/fdt.c).
+ * fdt_fuzz: libFuzzer target for the device-tree reader (lib/fdt.c).
  *
- * The loader reads the firmware's DTB to find the CPUs. Whatever the blob
- * says, opening it, walking every node (depth-first, a bounded number) and
- * reading properties the loader uses must stay inside the blob. The blob
- * is handed over at exactly its declared size, so a read past its end
- * trips ASan.
+ * The loader reads the firmware's DTB to find the CPUs, the kernel to find
+ * its devices. Whatever the blob says, opening it, walking every node
+ * (depth-first, a bounded number), reading the properties both use, each
+ * node's parent, `reg` and interrupts, and the lookups by compatible
+ * string and phandle must stay inside the blob. The fuzz input is handed
+ * over as an exactly-sized copy, so a read past its end trips ASan.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,9 +16,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define HEADER_SIZE 40
 #define MAX_NODES 4096
 #define MAX_DEPTH 64
+/* Parent and interrupt lookups walk the tree again for each node: only the
+ * first nodes get them, to keep each run quick. */
+#define MAX_DEVICES 16
+#define MAX_ENTRIES 2
 
 static unsigned visited;
 
@@ -36,6 +40,20 @@ static void read_properties(const struct fdt *f, int node)
 	}
 	(void)fdt_property_has_string(f, node, "compatible", "arm,psci-1.0");
 	(void)fdt_find_child(f, node, "cpus");
+	(void)fdt_node_enabled(f, node);
+}
+
+static void read_device(const struct fdt *f, int node)
+{
+	struct fdt_interrupt irq;
+	uint64_t address, size;
+
+	(void)fdt_parent(f, node);
+	for (uint32_t i = 0; i < MAX_ENTRIES; i++) {
+		(void)fdt_reg(f, node, i, &address, &size);
+		if (fdt_interrupt(f, node, i, &irq) && irq.cell_count > FDT_INTERRUPT_CELLS_MAX)
+			abort();
+	}
 }
 
 static void walk(const struct fdt *f, int node, unsigned depth)
@@ -43,27 +61,36 @@ static void walk(const struct fdt *f, int node, unsigned depth)
 	for (; node != FDT_NO_NODE && visited < MAX_NODES; node = fdt_next_sibling(f, node)) {
 		visited++;
 		read_properties(f, node);
+		if (visited < MAX_DEVICES)
+			read_device(f, node);
 		if (depth < MAX_DEPTH)
 			walk(f, fdt_first_child(f, node), depth + 1);
 	}
 }
 
+static void find_devices(const struct fdt *f)
+{
+	int hits = 0;
+
+	for (int n = fdt_find_compatible(f, FDT_NO_NODE, "arm,pl011");
+	     n != FDT_NO_NODE && hits < MAX_NODES; n = fdt_find_compatible(f, n, "arm,pl011"))
+		hits++;
+	(void)fdt_find_phandle(f, 1);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fdt f;
+	uint8_t *blob = malloc(size ? size : 1);
 
-	if (size < HEADER_SIZE)
-		return 0;
-	uint32_t total = fdt_be32(data + 4);
-	if (total < HEADER_SIZE || total > size)
-		return 0; /* the loader trusts totalsize to describe the mapped blob */
-	uint8_t *blob = malloc(total);
 	if (!blob)
 		return 0;
-	memcpy(blob, data, total);
+	memcpy(blob, data, size);
 	visited = 0;
-	if (fdt_open(&f, blob))
+	if (fdt_open(&f, blob, size)) {
 		walk(&f, fdt_root(&f), 0);
+		find_devices(&f);
+	}
 	free(blob);
 	return 0;
 }

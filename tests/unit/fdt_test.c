@@ -1,11 +1,15 @@
 /*
- * fdt_test: the loader's device-tree reader (boot/fdt.c).
+ * fdt_test: the device-tree reader the loader and the kernel share
+ * (lib/fdt.c).
  *
  * Builds small DTBs in memory with a tiny writer (header, empty memory
  * reservation map, structure and strings blocks, all big-endian) and
- * checks node walking, name lookup, properties and cells; then damages
- * blobs (bad magic, blocks outside the blob, random mutations) and checks
- * the reader refuses or copes without reading out of bounds (ASan).
+ * checks node walking, name lookup, properties and cells, parents, lookup
+ * by compatible string and phandle, `reg` with the parent's cell counts
+ * and `interrupts` through the interrupt parent; then damages blobs (bad
+ * magic, blocks outside the blob, a totalsize past the readable bytes,
+ * random mutations) and checks the reader refuses or copes without
+ * reading out of bounds (ASan).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -51,7 +55,8 @@ static void emit_u32(struct writer *w, uint32_t v)
 
 static void emit_bytes(struct writer *w, const void *data, uint32_t len)
 {
-	memcpy(&w->structs[w->structs_len], data, len);
+	if (len)
+		memcpy(&w->structs[w->structs_len], data, len);
 	w->structs_len += len;
 	while (w->structs_len % 4)
 		w->structs[w->structs_len++] = 0;
@@ -83,6 +88,15 @@ static void prop(struct writer *w, const char *name, const void *value, uint32_t
 	emit_u32(w, len);
 	emit_u32(w, string_offset(w, name));
 	emit_bytes(w, value, len);
+}
+
+static void prop_cells(struct writer *w, const char *name, const uint32_t *cells, uint32_t n)
+{
+	uint8_t be[64];
+
+	for (uint32_t i = 0; i < n; i++)
+		put_be32(&be[i * 4], cells[i]);
+	prop(w, name, be, n * 4);
 }
 
 static void prop_string(struct writer *w, const char *name, const char *s)
@@ -148,6 +162,52 @@ static void build_virt_like(struct writer *w)
 	finish(w);
 }
 
+/* The shape of QEMU virt's devices: a GICv3 that is everyone's interrupt
+ * parent, a PL011, a disabled second UART, PCI under a bus with one
+ * address cell, and the 2/2-cell root. */
+#define GIC_PHANDLE 0x8001
+
+static void build_devices(struct writer *w)
+{
+	static const uint32_t gic_reg[] = { 0, 0x08000000, 0, 0x10000, 0, 0x080a0000, 0, 0xf60000 };
+	static const uint32_t uart_reg[] = { 0, 0x09000000, 0, 0x1000 };
+	static const uint32_t uart_irq[] = { 0, 1, 4, 0, 2, 4 };
+	static const uint32_t bus_reg[] = { 0x40000000, 0x1000 };
+	static const char uart_compat[] = "arm,pl011\0arm,primecell";
+
+	memset(w, 0, sizeof(*w));
+	begin_node(w, "");
+	prop_cell(w, "#address-cells", 2);
+	prop_cell(w, "#size-cells", 2);
+	prop_cell(w, "interrupt-parent", GIC_PHANDLE);
+	begin_node(w, "intc@8000000");
+	prop_string(w, "compatible", "arm,gic-v3");
+	prop_cells(w, "reg", gic_reg, 8);
+	prop(w, "interrupt-controller", NULL, 0);
+	prop_cell(w, "#interrupt-cells", 3);
+	prop_cell(w, "phandle", GIC_PHANDLE);
+	end_node(w);
+	begin_node(w, "pl011@9000000");
+	prop(w, "compatible", uart_compat, sizeof(uart_compat));
+	prop_cells(w, "reg", uart_reg, 4);
+	prop_cells(w, "interrupts", uart_irq, 6);
+	end_node(w);
+	begin_node(w, "pl011@9040000");
+	prop_string(w, "compatible", "arm,pl011");
+	prop_string(w, "status", "disabled");
+	end_node(w);
+	begin_node(w, "bus");
+	prop_cell(w, "#address-cells", 1);
+	prop_cell(w, "#size-cells", 1);
+	begin_node(w, "pcie@40000000");
+	prop_string(w, "compatible", "pci-host-ecam-generic");
+	prop_cells(w, "reg", bus_reg, 2);
+	end_node(w);
+	end_node(w);
+	end_node(w);
+	finish(w);
+}
+
 static struct writer w;
 
 static void walks_nodes_and_reads_properties(void **state)
@@ -157,7 +217,7 @@ static void walks_nodes_and_reads_properties(void **state)
 
 	(void)state;
 	build_virt_like(&w);
-	assert_true(fdt_open(&f, w.blob));
+	assert_true(fdt_open(&f, w.blob, w.blob_len));
 	int root = fdt_root(&f);
 	assert_int_not_equal(root, FDT_NO_NODE);
 	int cpus = fdt_find_child(&f, root, "cpus");
@@ -182,7 +242,7 @@ static void string_lists_match_any_member(void **state)
 
 	(void)state;
 	build_virt_like(&w);
-	assert_true(fdt_open(&f, w.blob));
+	assert_true(fdt_open(&f, w.blob, w.blob_len));
 	int psci = fdt_find_child(&f, fdt_root(&f), "psci");
 	assert_true(fdt_property_has_string(&f, psci, "compatible", "arm,psci-0.2"));
 	assert_true(fdt_property_has_string(&f, psci, "compatible", "arm,psci-1.0"));
@@ -199,7 +259,7 @@ static void missing_things_are_reported(void **state)
 
 	(void)state;
 	build_virt_like(&w);
-	assert_true(fdt_open(&f, w.blob));
+	assert_true(fdt_open(&f, w.blob, w.blob_len));
 	int root = fdt_root(&f);
 	assert_int_equal(fdt_find_child(&f, root, "memory"), FDT_NO_NODE);
 	assert_false(fdt_property(&f, root, "model", &value, &len));
@@ -215,15 +275,119 @@ static void bad_headers_are_refused(void **state)
 	(void)state;
 	build_virt_like(&w);
 	w.blob[0] ^= 0xff; /* magic */
-	assert_false(fdt_open(&f, w.blob));
+	assert_false(fdt_open(&f, w.blob, w.blob_len));
 
 	build_virt_like(&w);
 	put_be32(&w.blob[8], w.blob_len + 64); /* structure block outside the blob */
-	assert_false(fdt_open(&f, w.blob));
+	assert_false(fdt_open(&f, w.blob, w.blob_len));
 
 	build_virt_like(&w);
 	put_be32(&w.blob[36], 0xfffffff0u); /* structure size overflows */
-	assert_false(fdt_open(&f, w.blob));
+	assert_false(fdt_open(&f, w.blob, w.blob_len));
+}
+
+static void finds_devices_by_compatible_string(void **state)
+{
+	struct fdt f;
+
+	(void)state;
+	build_devices(&w);
+	assert_true(fdt_open(&f, w.blob, w.blob_len));
+	int gic = fdt_find_compatible(&f, FDT_NO_NODE, "arm,gic-v3");
+	int uart = fdt_find_compatible(&f, FDT_NO_NODE, "arm,pl011");
+	assert_int_equal(gic, fdt_find_child(&f, fdt_root(&f), "intc"));
+	assert_int_equal(uart, fdt_find_child(&f, fdt_root(&f), "pl011@9000000"));
+	/* Any member of the list matches; the search resumes after a hit. */
+	assert_int_equal(fdt_find_compatible(&f, FDT_NO_NODE, "arm,primecell"), uart);
+	int second = fdt_find_compatible(&f, uart, "arm,pl011");
+	assert_int_equal(second, fdt_find_child(&f, fdt_root(&f), "pl011@9040000"));
+	assert_false(fdt_node_enabled(&f, second));
+	assert_true(fdt_node_enabled(&f, uart));
+	assert_int_equal(fdt_find_compatible(&f, second, "arm,pl011"), FDT_NO_NODE);
+	assert_int_equal(fdt_find_compatible(&f, FDT_NO_NODE, "arm,gic-v2"), FDT_NO_NODE);
+}
+
+static void parents_are_found(void **state)
+{
+	struct fdt f;
+
+	(void)state;
+	build_devices(&w);
+	assert_true(fdt_open(&f, w.blob, w.blob_len));
+	int root = fdt_root(&f);
+	int bus = fdt_find_child(&f, root, "bus");
+	int pcie = fdt_find_compatible(&f, FDT_NO_NODE, "pci-host-ecam-generic");
+	assert_int_equal(fdt_parent(&f, pcie), bus);
+	assert_int_equal(fdt_parent(&f, bus), root);
+	assert_int_equal(fdt_parent(&f, root), FDT_NO_NODE);
+	assert_int_equal(fdt_parent(&f, pcie + 4), FDT_NO_NODE); /* not a node */
+}
+
+static void reg_uses_the_parents_cell_counts(void **state)
+{
+	struct fdt f;
+	uint64_t address, size;
+
+	(void)state;
+	build_devices(&w);
+	assert_true(fdt_open(&f, w.blob, w.blob_len));
+	int gic = fdt_find_compatible(&f, FDT_NO_NODE, "arm,gic-v3");
+	assert_true(fdt_reg(&f, gic, 0, &address, &size));
+	assert_int_equal(address, 0x08000000);
+	assert_int_equal(size, 0x10000);
+	assert_true(fdt_reg(&f, gic, 1, &address, &size));
+	assert_int_equal(address, 0x080a0000);
+	assert_int_equal(size, 0xf60000);
+	assert_false(fdt_reg(&f, gic, 2, &address, &size));
+
+	int pcie = fdt_find_compatible(&f, FDT_NO_NODE, "pci-host-ecam-generic");
+	assert_true(fdt_reg(&f, pcie, 0, &address, &size)); /* 1 + 1 cells */
+	assert_int_equal(address, 0x40000000);
+	assert_int_equal(size, 0x1000);
+	assert_false(fdt_reg(&f, pcie, 1, &address, &size));
+
+	int disabled = fdt_find_child(&f, fdt_root(&f), "pl011@9040000");
+	assert_false(fdt_reg(&f, disabled, 0, &address, &size)); /* no reg */
+	assert_false(fdt_reg(&f, fdt_root(&f), 0, &address, &size)); /* no parent */
+}
+
+static void interrupts_go_through_the_interrupt_parent(void **state)
+{
+	struct fdt f;
+	struct fdt_interrupt irq;
+
+	(void)state;
+	build_devices(&w);
+	assert_true(fdt_open(&f, w.blob, w.blob_len));
+	int gic = fdt_find_compatible(&f, FDT_NO_NODE, "arm,gic-v3");
+	int uart = fdt_find_compatible(&f, FDT_NO_NODE, "arm,pl011");
+	assert_int_equal(fdt_find_phandle(&f, GIC_PHANDLE), gic);
+	assert_int_equal(fdt_find_phandle(&f, 0), FDT_NO_NODE);
+	assert_int_equal(fdt_find_phandle(&f, 0x1234), FDT_NO_NODE);
+
+	assert_true(fdt_interrupt(&f, uart, 0, &irq)); /* interrupt-parent from the root */
+	assert_int_equal(irq.controller, gic);
+	assert_int_equal(irq.cell_count, 3);
+	assert_int_equal(irq.cells[0], 0);
+	assert_int_equal(irq.cells[1], 1);
+	assert_int_equal(irq.cells[2], 4);
+	assert_true(fdt_interrupt(&f, uart, 1, &irq));
+	assert_int_equal(irq.cells[1], 2);
+	assert_false(fdt_interrupt(&f, uart, 2, &irq));
+	assert_false(fdt_interrupt(&f, gic, 0, &irq)); /* no interrupts of its own */
+}
+
+static void a_blob_longer_than_its_buffer_is_refused(void **state)
+{
+	struct fdt f;
+
+	(void)state;
+	build_virt_like(&w);
+	assert_false(fdt_open(&f, w.blob, w.blob_len - 1));
+	assert_false(fdt_open(&f, w.blob, 39)); /* not even a header */
+	assert_int_equal(fdt_total_size(w.blob), w.blob_len);
+	w.blob[0] ^= 0xff;
+	assert_int_equal(fdt_total_size(w.blob), 0);
 }
 
 /* Walks everything reachable, touching every property. */
@@ -238,6 +402,10 @@ static void walk_everything(const struct fdt *f, int node, int depth)
 	(void)fdt_property(f, node, "reg", &value, &len);
 	(void)fdt_property_cells(f, node, "reg", 2, &cells);
 	(void)fdt_property_has_string(f, node, "compatible", "x");
+	(void)fdt_reg(f, node, 0, &cells, &cells);
+	struct fdt_interrupt irq;
+	(void)fdt_interrupt(f, node, 0, &irq);
+	(void)fdt_parent(f, node);
 	for (int c = fdt_first_child(f, node); c != FDT_NO_NODE; c = fdt_next_sibling(f, c))
 		walk_everything(f, c, depth + 1);
 }
@@ -247,7 +415,10 @@ static void damaged_blobs_never_read_out_of_bounds(void **state)
 	(void)state;
 	srand(1234);
 	for (int round = 0; round < 3000; round++) {
-		build_virt_like(&w);
+		if (round % 2)
+			build_virt_like(&w);
+		else
+			build_devices(&w);
 		/* An exactly-sized heap copy, so ASan sees any overread. */
 		uint8_t *copy = malloc(w.blob_len);
 		memcpy(copy, w.blob, w.blob_len);
@@ -256,8 +427,10 @@ static void damaged_blobs_never_read_out_of_bounds(void **state)
 			copy[at] ^= (uint8_t)(1u << (rand() % 8));
 		}
 		struct fdt f;
-		if (fdt_open(&f, copy))
+		if (fdt_open(&f, copy, w.blob_len)) {
 			walk_everything(&f, fdt_root(&f), 0);
+			(void)fdt_find_compatible(&f, FDT_NO_NODE, "arm,pl011");
+		}
 		free(copy);
 	}
 }
@@ -269,6 +442,11 @@ int main(void)
 		cmocka_unit_test(string_lists_match_any_member),
 		cmocka_unit_test(missing_things_are_reported),
 		cmocka_unit_test(bad_headers_are_refused),
+		cmocka_unit_test(finds_devices_by_compatible_string),
+		cmocka_unit_test(parents_are_found),
+		cmocka_unit_test(reg_uses_the_parents_cell_counts),
+		cmocka_unit_test(interrupts_go_through_the_interrupt_parent),
+		cmocka_unit_test(a_blob_longer_than_its_buffer_is_refused),
 		cmocka_unit_test(damaged_blobs_never_read_out_of_bounds),
 	};
 

@@ -29,12 +29,12 @@
  */
 #include "../../arch.h"
 
+#include <acpi.h>
+#include <fdt.h>
 #include <kstring.h>
 
-#include "../../acpi.h"
 #include "../../alloc.h"
 #include "../../console.h"
-#include "../../fdt.h"
 #include "../../loader.h"
 #include "../../uefi.h"
 #include "ap_entry.h"
@@ -47,13 +47,6 @@
  * not part of the name, which is also why Limine's bsp_mpidr has bit 31
  * clear. */
 #define MPIDR_AFFINITY_MASK 0xff00ffffffULL
-
-/* MADT GIC CPU interface structure (type 11), ACPI 6.x. */
-#define GICC_MIN_LENGTH 76
-#define GICC_UID 8
-#define GICC_FLAGS 12
-#define GICC_MPIDR 68
-#define GICC_ENABLED (1u << 0)
 
 /* FADT ARM_BOOT_ARCH (ACPI 5.1+): how CPUs are started. */
 #define FADT_ARM_BOOT_ARCH 129
@@ -98,8 +91,7 @@ struct a64_mp {
 /* Where the CPU list comes from: the MADT, the device tree's /cpus, or
  * neither (the BSP alone). */
 struct cpu_source {
-	const uint8_t *madt;
-	uint32_t madt_length;
+	struct acpi_table madt; /* bytes NULL without a MADT */
 	struct fdt fdt;
 	int dt_cpus; /* FDT_NO_NODE without a device-tree list */
 	uint32_t dt_address_cells;
@@ -118,15 +110,6 @@ static struct a64_mp the_mp;
 
 /* ---------------------------------------------------------------- prepare */
 
-static const void *find_rsdp(void)
-{
-	static const struct efi_guid acpi20 = EFI_ACPI_20_TABLE_GUID;
-	static const struct efi_guid acpi10 = EFI_ACPI_10_TABLE_GUID;
-	const void *rsdp = uefi_find_config_table(&acpi20);
-
-	return rsdp ? rsdp : uefi_find_config_table(&acpi10);
-}
-
 static const char *conduit_name(enum psci_conduit c)
 {
 	return c == PSCI_HVC ? "HVC" : "SMC";
@@ -134,16 +117,15 @@ static const char *conduit_name(enum psci_conduit c)
 
 /* The FADT says whether the firmware implements PSCI and which instruction
  * reaches it. */
-static enum psci_conduit acpi_conduit(const void *rsdp)
+static enum psci_conduit acpi_conduit(const struct acpi *acpi)
 {
-	uint32_t length = 0;
-	const uint8_t *fadt = acpi_find_table(rsdp, "FACP", &length);
+	struct acpi_table fadt;
 
-	if (!fadt || length < FADT_MIN_LENGTH) {
+	if (acpi_find(acpi, "FACP", &fadt) != ACPI_OK || fadt.length < FADT_MIN_LENGTH) {
 		console_print("mp: no ACPI 5.1+ FADT to say how CPUs start; handing over the BSP alone");
 		return PSCI_NONE;
 	}
-	uint16_t boot_arch = acpi_u16(fadt + FADT_ARM_BOOT_ARCH);
+	uint16_t boot_arch = acpi_u16(fadt.bytes + FADT_ARM_BOOT_ARCH);
 	if (!(boot_arch & ARM_BOOT_ARCH_PSCI_COMPLIANT)) {
 		console_print("mp: firmware is not PSCI-compliant (ARM_BOOT_ARCH 0x%x); the parking protocol is not supported, handing over the BSP alone",
 			      boot_arch);
@@ -176,29 +158,26 @@ static void scan_add(struct cpu_scan *scan, uint32_t uid, uint64_t mpidr)
  * (Online Capable ones without it are for the OS to add later). The first
  * pass only counts, so duplicates are weeded out in the second; the count
  * is then an upper bound, which is all the allocation needs. */
-static bool visit_gicc(uint8_t type, const uint8_t *entry, uint8_t length, void *ctx)
+static void visit_gicc(const struct acpi_madt_entry *e, struct cpu_scan *scan)
 {
-	struct cpu_scan *scan = ctx;
+	struct acpi_gicc gicc;
 
-	if (type != MADT_GICC || length < GICC_MIN_LENGTH ||
-	    !(acpi_u32(entry + GICC_FLAGS) & GICC_ENABLED))
-		return true;
-	uint64_t mpidr = acpi_u64(entry + GICC_MPIDR) & MPIDR_AFFINITY_MASK;
+	if (!acpi_madt_gicc(e, &gicc) || !(gicc.flags & ACPI_CPU_ENABLED))
+		return;
+	uint64_t mpidr = gicc.mpidr & MPIDR_AFFINITY_MASK;
 	if (scan->infos && scan_has(scan, mpidr))
-		return true;
-	scan_add(scan, acpi_u32(entry + GICC_UID), mpidr);
-	return true;
+		return;
+	scan_add(scan, gicc.uid, mpidr);
 }
 
-/* No `status` means "okay"; "ok" is the older spelling. */
-static bool dt_node_okay(const struct fdt *f, int node)
+static void walk_madt_cpus(const struct cpu_source *src, struct cpu_scan *scan)
 {
-	const uint8_t *status;
-	uint32_t length;
+	struct acpi_madt_iter it;
+	struct acpi_madt_entry e;
 
-	return !fdt_property(f, node, "status", &status, &length) ||
-	       fdt_property_has_string(f, node, "status", "okay") ||
-	       fdt_property_has_string(f, node, "status", "ok");
+	acpi_madt_begin(&it, &src->madt);
+	while (acpi_madt_next(&it, &e))
+		visit_gicc(&e, scan);
 }
 
 /* A /cpus child is a usable CPU if its device_type is "cpu" and its status,
@@ -210,7 +189,7 @@ static void visit_dt_cpu(const struct cpu_source *src, int node, struct cpu_scan
 	const struct fdt *f = &src->fdt;
 	uint64_t mpidr;
 
-	if (!fdt_property_has_string(f, node, "device_type", "cpu") || !dt_node_okay(f, node) ||
+	if (!fdt_property_has_string(f, node, "device_type", "cpu") || !fdt_node_enabled(f, node) ||
 	    !fdt_property_cells(f, node, "reg", src->dt_address_cells, &mpidr))
 		return;
 	mpidr &= MPIDR_AFFINITY_MASK;
@@ -240,8 +219,8 @@ static uint64_t scan_cpus(const struct cpu_source *src, uint64_t bsp_mpidr,
 {
 	struct cpu_scan scan = { infos, 0, bsp_mpidr, false };
 
-	if (src->madt)
-		acpi_madt_walk(src->madt, src->madt_length, visit_gicc, &scan);
+	if (src->madt.bytes)
+		walk_madt_cpus(src, &scan);
 	if (src->dt_cpus != FDT_NO_NODE)
 		walk_dt_cpus(src, &scan);
 	if (!scan.bsp_seen)
@@ -306,14 +285,19 @@ static bool allocate_trampoline(struct a64_mp *mp)
 }
 
 /* ACPI: the conduit from the FADT, the CPUs from the MADT. */
-static void find_cpus_acpi(struct a64_mp *mp, const void *rsdp, struct cpu_source *src)
+static void find_cpus_acpi(struct a64_mp *mp, const struct acpi *acpi, struct cpu_source *src)
 {
-	mp->conduit = acpi_conduit(rsdp);
+	enum acpi_status s;
+
+	mp->conduit = acpi_conduit(acpi);
 	if (mp->conduit == PSCI_NONE)
 		return;
-	src->madt = acpi_find_table(rsdp, "APIC", &src->madt_length);
-	if (!src->madt)
-		console_print("mp: no ACPI MADT; handing over the BSP alone");
+	s = acpi_find(acpi, "APIC", &src->madt);
+	if (s != ACPI_OK) {
+		src->madt.bytes = NULL;
+		console_print("mp: no usable ACPI MADT (%s); handing over the BSP alone",
+			      acpi_status_name(s));
+	}
 }
 
 /* Device tree: the conduit from /psci `method`. PSCI 0.1 firmware
@@ -342,12 +326,12 @@ static enum psci_conduit dt_conduit(struct a64_mp *mp, const struct fdt *f, int 
 
 static void find_cpus_dt(struct a64_mp *mp, struct cpu_source *src)
 {
-	static const struct efi_guid dtb_guid = EFI_DTB_TABLE_GUID;
-	const void *dtb = uefi_find_config_table(&dtb_guid);
+	uint32_t size;
+	const void *dtb = uefi_find_dtb(&size);
 	uint64_t cells = DT_CPU_ADDRESS_CELLS_DEFAULT;
 	int root;
 
-	if (!dtb || !fdt_open(&src->fdt, dtb) || (root = fdt_root(&src->fdt)) == FDT_NO_NODE) {
+	if (!dtb || !fdt_open(&src->fdt, dtb, size) || (root = fdt_root(&src->fdt)) == FDT_NO_NODE) {
 		console_print("mp: neither ACPI tables nor a readable device tree; handing over the BSP alone");
 		return;
 	}
@@ -368,18 +352,23 @@ void arch_mp_prepare(struct loader *l)
 {
 	struct a64_mp *mp = &the_mp;
 	struct cpu_source src = { .dt_cpus = FDT_NO_NODE };
-	const void *rsdp;
+	struct acpi acpi;
+	enum acpi_status acpi_found;
 
 	if (!l->mp_request)
 		return;
-	rsdp = find_rsdp();
+	acpi_found = uefi_open_acpi(&acpi);
 	mp->bsp_mpidr = READ_SYSREG(mpidr_el1) & MPIDR_AFFINITY_MASK;
 	mp->conduit = PSCI_NONE;
 	mp->cpu_on_function = PSCI_CPU_ON_64;
-	if (rsdp)
-		find_cpus_acpi(mp, rsdp, &src);
-	else
+	if (acpi_found == ACPI_OK) {
+		find_cpus_acpi(mp, &acpi, &src);
+	} else {
+		if (acpi_found != ACPI_NOT_FOUND)
+			console_print("mp: the ACPI tables are unusable (%s); reading the device tree",
+				      acpi_status_name(acpi_found));
 		find_cpus_dt(mp, &src);
+	}
 	if (!allocate_response(l, mp, &src)) {
 		console_print("mp: out of memory for the CPU list and stacks; not starting other CPUs");
 		return;
@@ -391,7 +380,7 @@ void arch_mp_prepare(struct loader *l)
 	if (mp->response->cpu_count > 1)
 		console_print("mp: %llu CPUs from %s, BSP MPIDR 0x%llx, PSCI via %s, APs start at EL%llu",
 			      (unsigned long long)mp->response->cpu_count,
-			      src.madt ? "the ACPI MADT" : "the device tree",
+			      src.madt.bytes ? "the ACPI MADT" : "the device tree",
 			      (unsigned long long)mp->bsp_mpidr, conduit_name(mp->conduit),
 			      (unsigned long long)current_el());
 	l->arch_mp = mp;

@@ -23,9 +23,9 @@
  */
 #include "../../arch.h"
 
+#include <acpi.h>
 #include <kstring.h>
 
-#include "../../acpi.h"
 #include "../../alloc.h"
 #include "../../console.h"
 #include "../../loader.h"
@@ -44,13 +44,6 @@
 #define TRAMPOLINE_MAX_ADDRESS 0x9ffffULL
 #define SIPI_VECTOR_SHIFT 12
 
-/* MADT Processor Local APIC structure (type 0). */
-#define MADT_LAPIC_MIN_LENGTH 8
-#define MADT_LAPIC_UID 2
-#define MADT_LAPIC_ID 3
-#define MADT_LAPIC_FLAGS 4
-#define MADT_LAPIC_ENABLED (1u << 0)
-#define MADT_LAPIC_ONLINE_CAPABLE (1u << 1)
 #define XAPIC_BROADCAST_ID 0xff /* not addressable as a single CPU */
 
 /*
@@ -107,15 +100,6 @@ static uint64_t xapic_base(void)
 	return msr & APIC_BASE_ADDRESS;
 }
 
-static const void *find_rsdp(void)
-{
-	static const struct efi_guid acpi20 = EFI_ACPI_20_TABLE_GUID;
-	static const struct efi_guid acpi10 = EFI_ACPI_10_TABLE_GUID;
-	const void *rsdp = uefi_find_config_table(&acpi20);
-
-	return rsdp ? rsdp : uefi_find_config_table(&acpi10);
-}
-
 static bool scan_has(const struct cpu_scan *scan, uint32_t apic_id)
 {
 	for (unsigned i = 0; i < scan->count; i++) {
@@ -139,41 +123,46 @@ static bool scan_add(struct cpu_scan *scan, uint32_t uid, uint32_t apic_id)
  * brought up. Both set is invalid per ACPI 6.3, neither means unusable. */
 static bool madt_cpu_usable(uint32_t flags)
 {
-	bool enabled = flags & MADT_LAPIC_ENABLED;
-	bool online_capable = flags & MADT_LAPIC_ONLINE_CAPABLE;
+	bool enabled = flags & ACPI_CPU_ENABLED;
+	bool online_capable = flags & ACPI_CPU_ONLINE_CAPABLE;
 
 	return enabled != online_capable;
 }
 
-static bool visit_madt_entry(uint8_t type, const uint8_t *entry, uint8_t length, void *ctx)
+/* Only xAPIC entries (type 0): this loader starts CPUs in xAPIC mode. */
+static bool add_madt_cpu(struct cpu_scan *scan, const struct acpi_madt_entry *e)
 {
-	struct cpu_scan *scan = ctx;
+	struct acpi_local_apic cpu;
 
-	if (type != MADT_LOCAL_APIC || length < MADT_LAPIC_MIN_LENGTH)
+	if (e->type != ACPI_MADT_LOCAL_APIC || !acpi_madt_local_apic(e, &cpu) ||
+	    !madt_cpu_usable(cpu.flags) || cpu.apic_id == XAPIC_BROADCAST_ID ||
+	    scan_has(scan, cpu.apic_id))
 		return true;
-	uint32_t apic_id = entry[MADT_LAPIC_ID];
-	if (!madt_cpu_usable(acpi_u32(entry + MADT_LAPIC_FLAGS)) ||
-	    apic_id == XAPIC_BROADCAST_ID || scan_has(scan, apic_id))
-		return true;
-	return scan_add(scan, entry[MADT_LAPIC_UID], apic_id);
+	return scan_add(scan, cpu.uid, cpu.apic_id);
 }
 
 /* The CPUs to hand over. Without a MADT that is the BSP alone (UID 0),
  * which is still a valid answer. */
 static void scan_cpus(struct cpu_scan *scan, uint32_t bsp_id)
 {
-	const void *rsdp = find_rsdp();
-	const uint8_t *madt = NULL;
-	uint32_t length = 0;
+	struct acpi acpi;
+	struct acpi_table madt;
+	struct acpi_madt_iter it;
+	struct acpi_madt_entry e;
+	enum acpi_status s = uefi_open_acpi(&acpi);
 
 	scan->count = 0;
 	scan->truncated = false;
-	if (rsdp)
-		madt = acpi_find_table(rsdp, "APIC", &length);
-	if (madt)
-		acpi_madt_walk(madt, length, visit_madt_entry, scan);
-	else
-		console_print("mp: no ACPI MADT; handing over the BSP alone");
+	if (s == ACPI_OK)
+		s = acpi_find(&acpi, "APIC", &madt);
+	if (s == ACPI_OK) {
+		acpi_madt_begin(&it, &madt);
+		while (acpi_madt_next(&it, &e) && add_madt_cpu(scan, &e))
+			;
+	} else {
+		console_print("mp: no usable ACPI MADT (%s); handing over the BSP alone",
+			      acpi_status_name(s));
+	}
 	if (scan->truncated)
 		console_print("mp: more than %d CPUs; using the first %d", MP_MAX_CPUS, MP_MAX_CPUS);
 	if (!scan_has(scan, bsp_id)) {

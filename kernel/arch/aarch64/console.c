@@ -1,5 +1,9 @@
 /*
- * console: the PL011 UART of the QEMU virt board.
+ * console: the PL011 UART the firmware's console uses.
+ *
+ * It starts at QEMU virt's documented address (the kernel speaks before
+ * it can read the firmware's tables); devices.c moves it with
+ * console_use_uart() if the tables name another.
  *
  * Polled output, 115200 8N1 with FIFOs (QEMU ignores the divisors but real
  * PL011s with a 24 MHz clock need exactly these). Reached through the HHDM
@@ -10,6 +14,7 @@
 #include <arch.h>
 #include <hhdm.h>
 
+#include "console.h"
 #include "mmio.h"
 
 #define UART_DR 0x00
@@ -30,9 +35,11 @@
 #define ICR_ALL 0x7ff
 #define SPIN_LIMIT 100000
 
+static uint64_t uart_phys = VIRT_PL011_BASE;
+
 static uintptr_t uart_base(void)
 {
-	return (uintptr_t)phys_to_virt(VIRT_PL011_BASE);
+	return (uintptr_t)phys_to_virt(uart_phys);
 }
 
 static void uart_wait_while(uint32_t flag)
@@ -61,4 +68,11 @@ void arch_console_putc(char c)
 {
 	uart_wait_while(FR_TXFF);
 	mmio_write32(uart_base() + UART_DR, (uint8_t)c);
+}
+
+void console_use_uart(uint64_t phys)
+{
+	uart_wait_while(FR_BUSY); /* what the old one holds goes out first */
+	uart_phys = phys;
+	arch_console_init();
 }

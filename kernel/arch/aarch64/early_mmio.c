@@ -1,11 +1,14 @@
 /*
- * early_mmio: map the UART and the GIC before anything else can run.
+ * early_mmio: map device registers before anything else can run.
  *
  * Limine's HHDM on AArch64 maps physical memory as Normal cacheable memory,
  * which is wrong for device registers (writes may be merged, reordered or
  * never leave the cache). So before the console exists we remap the PL011
- * and the GIC at their HHDM addresses as Device-nGnRE, in the live TTBR1
- * tables.
+ * at its HHDM address as Device-nGnRE, in the live TTBR1 tables -- at QEMU
+ * virt's documented address, because the firmware's tables are read only
+ * later, once the console can report what they say. devices.c then maps
+ * the GIC (and the UART, if the firmware puts it elsewhere) the same way,
+ * still before the frame allocator exists.
  *
  * The bootstrap paradox: new page-table pages are needed, but there is no
  * frame allocator yet. They come from a small pool in .bss; the physical
@@ -144,15 +147,20 @@ static pte_t *walk_create(uint64_t va)
 	return &table[table_index(va, 3)];
 }
 
-static bool map_device_range(uint64_t phys, uint64_t size)
+/* The range is widened to whole pages; one the tables cannot hold (past
+ * the 48-bit output addresses) is refused. */
+bool mmio_map_device(uint64_t phys, uint64_t size)
 {
-	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
-		uint64_t va = (uint64_t)(uintptr_t)phys_to_virt(phys + off);
-		pte_t *entry = walk_create(va);
+	if (size == 0 || phys > DESC_ADDR_MASK || size > DESC_ADDR_MASK - phys)
+		return false;
+	uint64_t end = (phys + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+
+	for (uint64_t page = phys & ~(PAGE_SIZE - 1); page < end; page += PAGE_SIZE) {
+		pte_t *entry = walk_create((uint64_t)(uintptr_t)phys_to_virt(page));
 
 		if (!entry)
 			return false;
-		entry_replace(entry, (phys + off) | DESC_VALID | DESC_TABLE | DESC_AF |
+		entry_replace(entry, page | DESC_VALID | DESC_TABLE | DESC_AF |
 					     DESC_ATTR_INDEX(MAIR_DEVICE_INDEX) | DESC_PXN |
 					     DESC_UXN);
 	}
@@ -175,7 +183,5 @@ bool arch_early_map_mmio(void)
 	if (hhdm_offset() == 0)
 		return false;
 	mair_install_device_slot();
-	return map_device_range(VIRT_PL011_BASE, VIRT_PL011_SIZE) &&
-	       map_device_range(VIRT_GICD_BASE, VIRT_GICD_SIZE) &&
-	       map_device_range(VIRT_GICR_BASE, VIRT_GICR_STRIDE * VIRT_GICR_MAPPED_CPUS);
+	return mmio_map_device(VIRT_PL011_BASE, PL011_SIZE);
 }

@@ -11,8 +11,8 @@
  * The tick comes from the EL1 virtual timer (PPI 27): unlike the physical
  * timer it is always accessible at EL1, whatever EL2 allowed. It counts at
  * CNTFRQ_EL0 and is re-armed with CNTFRQ/hz on every interrupt. The
- * registers are reached at phys + HHDM, mapped as device memory by
- * early_map_mmio() (mmio.h).
+ * registers are reached at phys + HHDM, where devices.c found them (in the
+ * firmware's tables) and mapped them as device memory.
  */
 #include <arch.h>
 #include <hhdm.h>
@@ -21,6 +21,7 @@
 #include <thread.h>
 #include <timer.h>
 
+#include "devices.h"
 #include "interrupts.h"
 #include "mmio.h"
 #include "sysreg.h"
@@ -66,9 +67,10 @@ static uintptr_t find_redistributor(void)
 {
 	uint64_t mpidr = read_mpidr_el1();
 	uint32_t affinity = (uint32_t)((mpidr & 0xffffff) | ((mpidr >> 32 & 0xff) << 24));
+	const struct board_devices *board = board_devices();
 
-	for (unsigned i = 0; i < VIRT_GICR_MAPPED_CPUS; i++) {
-		uintptr_t frame = (uintptr_t)phys_to_virt(VIRT_GICR_BASE + i * VIRT_GICR_STRIDE);
+	for (uint64_t off = 0; off + GICR_STRIDE <= board->gicr_size; off += GICR_STRIDE) {
+		uintptr_t frame = (uintptr_t)phys_to_virt(board->gicr + off);
 		uint32_t typer_lo = mmio_read32(frame + GICR_TYPER);
 		uint32_t typer_hi = mmio_read32(frame + GICR_TYPER + 4);
 		if (typer_hi == affinity)
@@ -123,7 +125,7 @@ static void timer_arm(void)
 
 void arch_interrupts_init(void)
 {
-	gicd = (uintptr_t)phys_to_virt(VIRT_GICD_BASE);
+	gicd = (uintptr_t)phys_to_virt(board_devices()->gicd);
 	uintptr_t gicr = find_redistributor();
 	if (!gicr)
 		panic("interrupts: no GICv3 redistributor for this CPU (is the machine gic-version=3?)");
@@ -131,7 +133,7 @@ void arch_interrupts_init(void)
 	cpu_interface_enable();
 	unsigned lines = ((mmio_read32(gicd + GICD_TYPER) & 0x1f) + 1) * 32;
 	println("interrupts: GICv3 distributor at 0x%llx (%u interrupt lines), redistributor at 0x%llx",
-		(unsigned long long)VIRT_GICD_BASE, lines,
+		(unsigned long long)board_devices()->gicd, lines,
 		(unsigned long long)virt_to_phys_hhdm((const void *)gicr));
 }
 

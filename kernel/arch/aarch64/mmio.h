@@ -1,20 +1,32 @@
 /*
- * mmio: the QEMU virt board's fixed device addresses and 32-bit register
- * access. The kernel reaches them at phys + HHDM once early_map_mmio() has
- * mapped them as device memory.
+ * mmio: device addresses and 32-bit register access. The kernel reaches
+ * devices at phys + HHDM once they are mapped as device memory: the
+ * console UART by arch_early_map_mmio(), the rest by mmio_map_device()
+ * when devices.c has found them (both in early_mmio.c).
  */
 #ifndef CAMBIOS_AARCH64_MMIO_H
 #define CAMBIOS_AARCH64_MMIO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+/* QEMU virt's documented addresses: where the console UART is before the
+ * firmware's tables can be read (the kernel's first words come earlier),
+ * and what devices.c falls back on when no table names a GIC or UART. */
 #define VIRT_PL011_BASE 0x09000000ULL
-#define VIRT_PL011_SIZE 0x1000ULL
 #define VIRT_GICD_BASE 0x08000000ULL
-#define VIRT_GICD_SIZE 0x10000ULL
 #define VIRT_GICR_BASE 0x080a0000ULL
-#define VIRT_GICR_STRIDE 0x20000ULL /* RD_base + SGI_base frames per CPU */
-#define VIRT_GICR_MAPPED_CPUS 8
+
+/* Sizes the architecture fixes. */
+#define PL011_SIZE 0x1000ULL
+#define GICD_SIZE 0x10000ULL
+#define GICR_STRIDE 0x20000ULL /* GICv3: RD_base + SGI_base frames per CPU */
+/* Redistributors are mapped for this many CPUs at most. */
+#define GICR_MAPPED_CPUS 8
+
+/* Maps [phys, phys + size) at its HHDM address as device memory; false
+ * when the page-table pages for it ran out. Idempotent. */
+bool mmio_map_device(uint64_t phys, uint64_t size);
 
 static inline uint32_t mmio_read32(uintptr_t addr)
 {

@@ -14,8 +14,10 @@
  * A window longer than the PIT's 55 ms range is seen (the channel's OUT
  * pin has gone high) and measured again.
  *
- * The APIC's registers are reached through the HHDM. The HHDM maps them
- * write-back, but the firmware's MTRRs make the range uncacheable, and an
+ * The APIC's address is the one devices.c found (the ACPI MADT, checked
+ * against the CPU's IA32_APIC_BASE); its registers are reached through the
+ * HHDM. The HHDM maps them write-back, but the firmware's MTRRs make the
+ * range uncacheable, and an
  * MTRR UC type wins over a WB page (Intel SDM vol. 3, 11.5.2.2), so every
  * access reaches the device.
  */
@@ -27,11 +29,11 @@
 #include <timer.h>
 #include <x86_64/insn.h>
 
+#include "devices.h"
 #include "interrupts.h"
 
 #define MSR_APIC_BASE 0x1bu
 #define APIC_BASE_ENABLE (1ULL << 11)
-#define APIC_BASE_ADDR_MASK 0x000ffffffffff000ULL
 #define CPUID_1_EDX_APIC (1u << 9)
 
 /* Local APIC registers (byte offsets). */
@@ -144,7 +146,7 @@ static void lapic_setup(void)
 	cpuid(1, 0, r);
 	if (!(r[3] & CPUID_1_EDX_APIC))
 		panic("interrupts: this CPU has no local APIC");
-	lapic = phys_to_virt(rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK);
+	lapic = phys_to_virt(devices_lapic_phys());
 	lapic_enable_this_cpu();
 }
 

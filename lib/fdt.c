@@ -9,6 +9,10 @@
  * child nodes, FDT_END_NODE; FDT_NOP may appear anywhere between tokens.
  * Nothing here allocates or writes; every offset is checked against the
  * block it points into before it is read, since the blob is firmware's.
+ * Every walk moves forward through the structure block, so each ends
+ * within its size however the blob is damaged; a node's parent is found
+ * by walking from the root with the chain of open nodes, since the format
+ * links nothing upwards.
  */
 #include "fdt.h"
 
@@ -41,6 +45,16 @@
 #define PROP_VALUE 12  /* after the token: the value */
 #define CELL_SIZE 4
 
+/* What the Devicetree Specification says a bus without #address-cells or
+ * #size-cells has. */
+#define DEFAULT_ADDRESS_CELLS 2
+#define DEFAULT_SIZE_CELLS 1
+#define MAX_ADDRESS_CELLS 2
+#define MAX_SIZE_CELLS 2
+/* Never a node's phandle. */
+#define PHANDLE_NONE 0u
+#define PHANDLE_INVALID 0xffffffffu
+
 uint32_t fdt_be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -56,11 +70,21 @@ static bool block_inside(uint32_t off, uint32_t size, uint32_t total)
 	return off <= total && size <= total - off;
 }
 
-bool fdt_open(struct fdt *f, const void *blob)
+uint32_t fdt_total_size(const void *header)
+{
+	const uint8_t *h = header;
+
+	if (!h || fdt_be32(h + HDR_MAGIC) != FDT_MAGIC)
+		return 0;
+	return fdt_be32(h + HDR_TOTALSIZE);
+}
+
+bool fdt_open(struct fdt *f, const void *blob, size_t size)
 {
 	const uint8_t *h = blob;
 
-	if (!h || fdt_be32(h + HDR_MAGIC) != FDT_MAGIC || fdt_be32(h + HDR_VERSION) < FDT_VERSION ||
+	if (!h || size < HDR_LENGTH || fdt_be32(h + HDR_MAGIC) != FDT_MAGIC ||
+	    fdt_be32(h + HDR_VERSION) < FDT_VERSION ||
 	    fdt_be32(h + HDR_LAST_COMP_VERSION) > FDT_VERSION)
 		return false;
 	uint32_t total = fdt_be32(h + HDR_TOTALSIZE);
@@ -69,7 +93,9 @@ bool fdt_open(struct fdt *f, const void *blob)
 
 	f->structs_size = fdt_be32(h + HDR_SIZE_DT_STRUCT);
 	f->strings_size = fdt_be32(h + HDR_SIZE_DT_STRINGS);
-	if (total < HDR_LENGTH || !block_inside(structs, f->structs_size, total) ||
+	/* Node offsets are ints: a blob past INT32_MAX cannot be named. */
+	if (total < HDR_LENGTH || total > size || total > INT32_MAX ||
+	    !block_inside(structs, f->structs_size, total) ||
 	    !block_inside(strings, f->strings_size, total) || (structs % TOKEN_SIZE) != 0)
 		return false;
 	f->structs = h + structs;
@@ -241,6 +267,16 @@ bool fdt_property_has_string(const struct fdt *f, int node, const char *name, co
 	return false;
 }
 
+/* A number of `cells` big-endian cells (0 to 2) at `p`. */
+static uint64_t read_cells(const uint8_t *p, uint32_t cells)
+{
+	uint64_t value = 0;
+
+	for (uint32_t i = 0; i < cells; i++)
+		value = value << 32 | fdt_be32(p + i * CELL_SIZE);
+	return value;
+}
+
 bool fdt_property_cells(const struct fdt *f, int node, const char *name, uint32_t cells,
 			uint64_t *value)
 {
@@ -250,8 +286,151 @@ bool fdt_property_cells(const struct fdt *f, int node, const char *name, uint32_
 	if (cells < 1 || cells > 2 || !fdt_property(f, node, name, &v, &len) ||
 	    len < cells * CELL_SIZE)
 		return false;
-	*value = fdt_be32(v);
-	if (cells == 2)
-		*value = *value << 32 | fdt_be32(v + CELL_SIZE);
+	*value = read_cells(v, cells);
+	return true;
+}
+
+bool fdt_node_enabled(const struct fdt *f, int node)
+{
+	const uint8_t *status;
+	uint32_t length;
+
+	return !fdt_property(f, node, "status", &status, &length) ||
+	       fdt_property_has_string(f, node, "status", "okay") ||
+	       fdt_property_has_string(f, node, "status", "ok");
+}
+
+/* The next node to begin after the token at `off`, in document order:
+ * past properties, NOPs and the ends of nodes. */
+static int next_node_in_order(const struct fdt *f, int off)
+{
+	uint32_t t;
+
+	if (!token_at(f, off, &t))
+		return FDT_NO_NODE;
+	for (off = skip_token(f, off, t); token_at(f, off, &t); off = skip_token(f, off, t)) {
+		if (t == FDT_BEGIN_NODE)
+			return off;
+	}
+	return FDT_NO_NODE;
+}
+
+int fdt_parent(const struct fdt *f, int node)
+{
+	int open[FDT_MAX_DEPTH];
+	int depth = 0;
+	uint32_t t;
+
+	for (int off = fdt_root(f); off <= node && token_at(f, off, &t);
+	     off = skip_token(f, off, t)) {
+		if (t == FDT_BEGIN_NODE) {
+			if (off == node)
+				return depth > 0 ? open[depth - 1] : FDT_NO_NODE;
+			if (depth == FDT_MAX_DEPTH)
+				return FDT_NO_NODE;
+			open[depth++] = off;
+		} else if (t == FDT_END_NODE) {
+			if (depth == 0)
+				return FDT_NO_NODE;
+			depth--;
+		}
+	}
+	return FDT_NO_NODE;
+}
+
+int fdt_find_compatible(const struct fdt *f, int after, const char *compatible)
+{
+	int node = after == FDT_NO_NODE ? fdt_root(f) : next_node_in_order(f, after);
+
+	for (; node != FDT_NO_NODE; node = next_node_in_order(f, node)) {
+		if (fdt_property_has_string(f, node, "compatible", compatible))
+			return node;
+	}
+	return FDT_NO_NODE;
+}
+
+static bool node_has_phandle(const struct fdt *f, int node, uint32_t phandle)
+{
+	uint64_t value;
+
+	return (fdt_property_cells(f, node, "phandle", 1, &value) ||
+		fdt_property_cells(f, node, "linux,phandle", 1, &value)) &&
+	       value == phandle;
+}
+
+int fdt_find_phandle(const struct fdt *f, uint32_t phandle)
+{
+	if (phandle == PHANDLE_NONE || phandle == PHANDLE_INVALID)
+		return FDT_NO_NODE;
+	for (int node = fdt_root(f); node != FDT_NO_NODE; node = next_node_in_order(f, node)) {
+		if (node_has_phandle(f, node, phandle))
+			return node;
+	}
+	return FDT_NO_NODE;
+}
+
+/* One of a bus's cell counts, or `fallback` when the bus does not say. */
+static uint64_t bus_cells(const struct fdt *f, int bus, const char *name, uint64_t fallback)
+{
+	uint64_t cells;
+
+	return fdt_property_cells(f, bus, name, 1, &cells) ? cells : fallback;
+}
+
+bool fdt_reg(const struct fdt *f, int node, uint32_t index, uint64_t *address, uint64_t *size)
+{
+	int bus = fdt_parent(f, node);
+	const uint8_t *v;
+	uint32_t len;
+
+	if (bus == FDT_NO_NODE)
+		return false;
+	uint64_t address_cells = bus_cells(f, bus, "#address-cells", DEFAULT_ADDRESS_CELLS);
+	uint64_t size_cells = bus_cells(f, bus, "#size-cells", DEFAULT_SIZE_CELLS);
+	if (address_cells < 1 || address_cells > MAX_ADDRESS_CELLS || size_cells > MAX_SIZE_CELLS ||
+	    !fdt_property(f, node, "reg", &v, &len))
+		return false;
+	uint64_t entry_size = (address_cells + size_cells) * CELL_SIZE;
+	if (index >= len / entry_size)
+		return false;
+	v += index * entry_size;
+	*address = read_cells(v, (uint32_t)address_cells);
+	*size = read_cells(v + address_cells * CELL_SIZE, (uint32_t)size_cells);
+	return true;
+}
+
+/* The controller `node`'s interrupts go to: the phandle in
+ * `interrupt-parent` of the node or of its nearest ancestor with one. */
+static int interrupt_parent(const struct fdt *f, int node)
+{
+	uint64_t phandle;
+
+	for (int n = node; n != FDT_NO_NODE; n = fdt_parent(f, n)) {
+		if (fdt_property_cells(f, n, "interrupt-parent", 1, &phandle))
+			return fdt_find_phandle(f, (uint32_t)phandle);
+	}
+	return FDT_NO_NODE;
+}
+
+bool fdt_interrupt(const struct fdt *f, int node, uint32_t index, struct fdt_interrupt *out)
+{
+	const uint8_t *v;
+	uint32_t len;
+	uint64_t cells;
+	int controller;
+
+	/* The property first: the controller costs walks over the tree. */
+	if (!fdt_property(f, node, "interrupts", &v, &len))
+		return false;
+	controller = interrupt_parent(f, node);
+	if (controller == FDT_NO_NODE ||
+	    !fdt_property_cells(f, controller, "#interrupt-cells", 1, &cells) || cells < 1 ||
+	    cells > FDT_INTERRUPT_CELLS_MAX || index >= len / (cells * CELL_SIZE))
+		return false;
+	v += (uint64_t)index * cells * CELL_SIZE;
+	out->controller = controller;
+	out->cell_count = (uint32_t)cells;
+	for (uint32_t i = 0; i < cells; i++)
+		out->cells[i] = fdt_be32(v + i * CELL_SIZE);
 	return true;
 }

@@ -1,0 +1,114 @@
+/*
+ * fdt: reading a flattened device tree (the DTB the firmware publishes).
+ *
+ * One reader for the loader, the kernel and the host tests: it walks
+ * nodes and reads properties in place and read-only. The loader asks the
+ * device tree where CPUs are and how to start them when there are no ACPI
+ * tables; the kernel asks where its devices are (by compatible string,
+ * their `reg` and `interrupts`). A node is named by the offset of its
+ * FDT_BEGIN_NODE token in the structure block; every walk checks its
+ * bounds, because the blob comes from firmware. All values in a DTB are
+ * big-endian. Portable and freestanding: no allocation, no libc.
+ */
+#ifndef CAMBIOS_LIB_FDT_H
+#define CAMBIOS_LIB_FDT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FDT_NO_NODE (-1)
+#define FDT_HEADER_SIZE 40
+
+/* Nodes nested deeper than this are not looked into by the walks that
+ * need a node's ancestors (fdt_parent, the interrupt parent). Real trees
+ * are under ten levels deep. */
+#define FDT_MAX_DEPTH 32
+
+/* The most cells one interrupt specifier may have (#interrupt-cells);
+ * the GIC uses 3. */
+#define FDT_INTERRUPT_CELLS_MAX 4
+
+struct fdt {
+	const uint8_t *structs; /* the structure block */
+	uint32_t structs_size;
+	const char *strings;    /* the strings block (property names) */
+	uint32_t strings_size;
+};
+
+/* One interrupt of a node: the controller it goes to and its specifier,
+ * `cell_count` cells as that controller's #interrupt-cells says. */
+struct fdt_interrupt {
+	int controller;
+	uint32_t cell_count;
+	uint32_t cells[FDT_INTERRUPT_CELLS_MAX];
+};
+
+/* The blob's declared size (header `totalsize`), or 0 when `header` does
+ * not start with the DTB magic. For callers that only have a pointer: the
+ * header is FDT_HEADER_SIZE bytes and must be readable. */
+uint32_t fdt_total_size(const void *header);
+
+/* Checks the header of the blob at `blob`, of which `size` bytes are
+ * readable; false if it is not a DTB this reader understands (magic,
+ * version 17 layout, totalsize within `size`, blocks inside totalsize). */
+bool fdt_open(struct fdt *f, const void *blob, size_t size);
+
+/* The root node, or FDT_NO_NODE. */
+int fdt_root(const struct fdt *f);
+
+/* The first child of `node` / the next sibling of `node`, or FDT_NO_NODE. */
+int fdt_first_child(const struct fdt *f, int node);
+int fdt_next_sibling(const struct fdt *f, int node);
+
+/* The parent of `node`, or FDT_NO_NODE for the root, for something that is
+ * not a node, or past FDT_MAX_DEPTH. */
+int fdt_parent(const struct fdt *f, int node);
+
+/* The child of `node` called `name`: the full name ("cpu@1") or, when
+ * `name` has no unit address, the part before '@' ("cpus"). */
+int fdt_find_child(const struct fdt *f, int node, const char *name);
+
+/* The first node after `after` in document order (FDT_NO_NODE: from the
+ * root) whose `compatible` list holds `compatible`, or FDT_NO_NODE. Call
+ * again with the node found to get the next one. */
+int fdt_find_compatible(const struct fdt *f, int after, const char *compatible);
+
+/* The node whose `phandle` (or older `linux,phandle`) is `phandle`, or
+ * FDT_NO_NODE. */
+int fdt_find_phandle(const struct fdt *f, uint32_t phandle);
+
+/* The value of property `name` of `node` and its length in bytes; false if
+ * the node has no such property. */
+bool fdt_property(const struct fdt *f, int node, const char *name, const uint8_t **value,
+		  uint32_t *length);
+
+/* Whether property `name` of `node` is a string list containing `s`. */
+bool fdt_property_has_string(const struct fdt *f, int node, const char *name, const char *s);
+
+/* Property `name` as one number of `cells` 32-bit cells (1 or 2); false if
+ * it is missing or shorter. */
+bool fdt_property_cells(const struct fdt *f, int node, const char *name, uint32_t cells,
+			uint64_t *value);
+
+/* Whether the node is in use: no `status`, or "okay" (or the older "ok"). */
+bool fdt_node_enabled(const struct fdt *f, int node);
+
+/* Entry `index` of the node's `reg`: an address and a size, as many cells
+ * each as the parent's #address-cells (1 or 2) and #size-cells (0 to 2)
+ * say. The address is in the parent bus's space: `ranges` are not applied
+ * (on the boards we run on, the buses that hold our devices map 1:1).
+ * False when the entry is missing or the cell counts are unusable. */
+bool fdt_reg(const struct fdt *f, int node, uint32_t index, uint64_t *address, uint64_t *size);
+
+/* Interrupt `index` of the node's `interrupts`, with the controller found
+ * through `interrupt-parent` on the node or its nearest ancestor that has
+ * one, and that controller's #interrupt-cells (1 to
+ * FDT_INTERRUPT_CELLS_MAX). False when any of it is missing or malformed.
+ * (`interrupts-extended` and `interrupt-map` are not read.) */
+bool fdt_interrupt(const struct fdt *f, int node, uint32_t index, struct fdt_interrupt *out);
+
+/* A big-endian 32-bit load from blob bytes (unaligned is fine). */
+uint32_t fdt_be32(const uint8_t *p);
+
+#endif
