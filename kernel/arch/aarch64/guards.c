@@ -32,19 +32,6 @@ static uint64_t read_id_aa64mmfr1(void)
 	return v;
 }
 
-static uint64_t read_sctlr(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, sctlr_el1" : "=r"(v));
-	return v;
-}
-
-static void write_sctlr(uint64_t v)
-{
-	__asm__ volatile("msr sctlr_el1, %0" : : "r"(v) : "memory");
-}
-
 void arch_user_guards_install(void)
 {
 	bool report = !guards_known;
@@ -54,7 +41,7 @@ void arch_user_guards_install(void)
 		guards_known = true;
 	}
 	if (guards.no_access) {
-		write_sctlr(read_sctlr() & ~SCTLR_SPAN);
+		write_sctlr_el1(read_sctlr_el1() & ~SCTLR_SPAN);
 		isb();
 		__asm__ volatile(".arch_extension pan\n\tmsr pan, #1" : : : "memory");
 	}

@@ -21,6 +21,7 @@ void *arch_ap_prepare(unsigned index)
 void arch_ap_init(void *prepared, unsigned index)
 {
 	(void)prepared;
+	allow_unaligned_access(); /* before any memcpy (sysreg.h) */
 	a64_percpu_install(index);
 	aarch64_switch_to_sp_el1();
 	write_vbar_el1((uint64_t)(uintptr_t)aarch64_vectors);

@@ -35,6 +35,7 @@ DEFINE_SYSREG_RW(cntfrq_el0)
 DEFINE_SYSREG_RW(cntv_ctl_el0)
 DEFINE_SYSREG_RW(cntv_tval_el0)
 DEFINE_SYSREG_RW(cntkctl_el1)
+DEFINE_SYSREG_RW(sctlr_el1)
 
 static inline void dsb_ishst(void)
 {
@@ -68,6 +69,18 @@ static inline void tlb_flush_all_local(void)
 	__asm__ volatile("tlbi vmalle1" ::: "memory");
 	__asm__ volatile("dsb nsh" ::: "memory");
 	__asm__ volatile("isb" ::: "memory");
+}
+
+#define SCTLR_A (1ULL << 1) /* alignment fault checking */
+
+/* Loads and stores to normal memory may be unaligned on this CPU from now
+ * on (SCTLR_EL1.A = 0), as UEFI already requires of the firmware before
+ * us: memcpy counts on it (lib/kstring.c). Said, not assumed -- entry.S
+ * does the same for the boot CPU before any C runs. */
+static inline void allow_unaligned_access(void)
+{
+	write_sctlr_el1(read_sctlr_el1() & ~SCTLR_A);
+	isb();
 }
 
 #endif
