@@ -22,6 +22,8 @@ COMPONENT_crypto := lib/crypto/blake3.c lib/crypto/sha512.c lib/crypto/ed25519.c
 COMPONENT_arcsig := lib/arcsig.c
 COMPONENT_elf := lib/elf.c lib/module_role.c
 COMPONENT_pagetable := lib/pagetable.c
+# PCI enumeration, BAR sizing and capabilities over a caller's config-space accessor.
+COMPONENT_pci := lib/pci.c
 COMPONENT_hhdm := kernel/mm/hhdm.c
 COMPONENT_heap := kernel/mm/heap.c kernel/mm/heap_init.c
 COMPONENT_frame := kernel/mm/frame.c
