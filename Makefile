@@ -408,6 +408,8 @@ FUZZ_SRCS_conf := boot/conf.c lib/format.c
 FUZZ_SRCS_fdt := boot/fdt.c
 FUZZ_SRCS_sched := $(COMPONENT_runqueue) tests/support/sched_model.c
 FUZZ_SRCS_syscall := $(SYSCALL_SRCS)
+FUZZERS += pci
+FUZZ_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile
