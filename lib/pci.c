@@ -45,6 +45,9 @@
 #define VIRTIO_NOTIFY_CAP_LEN 20
 #define VIRTIO_CFG_CAP_LEN 20 /* the capability and its 4-byte data window */
 #define VIRTIO_BAR_MAX 5      /* 6 and 7 are reserved */
+#define MSIX_CAP_LEN 12
+#define MSIX_TABLE_SIZE_MASK 0x7ffu /* in message control: entries - 1 */
+#define MSIX_BIR_MASK 0x7u
 
 static uint32_t rd(const struct pci_config_access *a, struct pci_address at, unsigned offset)
 {
@@ -267,6 +270,49 @@ static void read_virtio_cap(const struct pci_config_access *a, struct pci_functi
 		f->problems |= PCI_PROBLEM_VIRTIO_INVALID;
 }
 
+/* Whether [offset, offset + length) lies inside memory BAR `bar`. */
+static bool in_memory_bar(const struct pci_function *f, unsigned bar, uint32_t offset,
+			  uint64_t length)
+{
+	if (bar >= f->bar_count)
+		return false;
+	const struct pci_bar *b = &f->bars[bar];
+	return (b->kind == PCI_BAR_MEM32 || b->kind == PCI_BAR_MEM64) && offset + length <= b->size;
+}
+
+static const char *msix_problem(const struct pci_function *f, const struct pci_msix *m)
+{
+	if (!in_memory_bar(f, m->table_bar, m->table_offset, (uint64_t)m->table_size * 16))
+		return "vector table outside a memory BAR";
+	/* One pending bit an entry, in whole 64-bit words. */
+	if (!in_memory_bar(f, m->pba_bar, m->pba_offset, ((uint64_t)m->table_size + 63) / 64 * 8))
+		return "pending bits outside a memory BAR";
+	return NULL;
+}
+
+/* The MSI-X capability at `at`: message control in the header word, then
+ * table and pending-bit array, each an offset whose low 3 bits name the
+ * BAR (the BIR). */
+static void read_msix(const struct pci_config_access *a, struct pci_function *f, unsigned at,
+		      uint32_t head)
+{
+	struct pci_msix *m = &f->msix;
+
+	if (at + MSIX_CAP_LEN > PCI_CONFIG_LEGACY_SIZE) {
+		m->problem = "capability runs past configuration space";
+	} else {
+		uint32_t table = rd(a, f->address, at + 4), pba = rd(a, f->address, at + 8);
+		m->table_size = (uint16_t)(((head >> 16) & MSIX_TABLE_SIZE_MASK) + 1);
+		m->table_bar = (uint8_t)(table & MSIX_BIR_MASK);
+		m->table_offset = table & ~MSIX_BIR_MASK;
+		m->pba_bar = (uint8_t)(pba & MSIX_BIR_MASK);
+		m->pba_offset = pba & ~MSIX_BIR_MASK;
+		m->problem = msix_problem(f, m);
+	}
+	if (m->problem)
+		f->problems |= PCI_PROBLEM_MSIX_INVALID;
+}
+
 static void note_cap(const struct pci_config_access *a, struct pci_function *f, unsigned at,
 		     uint32_t head)
 {
@@ -278,8 +324,10 @@ static void note_cap(const struct pci_config_access *a, struct pci_function *f, 
 		break;
 	case PCI_CAP_ID_MSIX:
 		f->caps |= PCI_HAS_MSIX;
-		if (!f->msix_offset)
+		if (!f->msix_offset) {
 			f->msix_offset = (uint8_t)at;
+			read_msix(a, f, at, head);
+		}
 		break;
 	case PCI_CAP_ID_PCIE:
 		f->caps |= PCI_HAS_PCIE;

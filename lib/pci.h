@@ -19,7 +19,8 @@
  *  - devices 0-31 on each bus, functions 1-7 only when function 0 says it
  *    is multi-function (header type bit 7);
  *  - capabilities: at most PCI_MAX_CAPS entries, each pointer at or above
- *    0x40, and no entry visited twice.
+ *    0x40 (its two reserved low bits masked off, as the PCI specification
+ *    says), and no entry visited twice.
  * The device table has a fixed capacity (PCI_MAX_FUNCTIONS): functions
  * found after it is full are counted (`dropped`) and reported by
  * pci_enumerate's result, never silently lost; their bridges are still
@@ -30,6 +31,10 @@
  * I/O and memory decode turned off meanwhile, see pci.c) and leaves every
  * register as it found it. It assigns nothing: BARs the firmware left
  * unassigned (base 0) are reported with their size, for the caller to place.
+ * Because the probe briefly turns a device's decode off and rewrites its
+ * BARs, enumerate before any driver uses the devices, and let the accessor
+ * serialize its own accesses (mechanism 1 is an address port and a data
+ * port: two CPUs interleaving them would read each other's registers).
  */
 #ifndef CAMBIOS_LIB_PCI_H
 #define CAMBIOS_LIB_PCI_H
@@ -122,6 +127,19 @@ struct pci_virtio_cap {
 	const char *problem;
 };
 
+/* Where an MSI-X function keeps its vector table and pending-bit array
+ * (PCI Local Bus Specification 3.0, 6.8.2), from its first MSI-X
+ * capability. `problem` is NULL when both lie inside a memory BAR that
+ * exists, else why they must not be used. */
+struct pci_msix {
+	uint16_t table_size; /* entries, 1-2048 */
+	uint8_t table_bar;
+	uint8_t pba_bar;
+	uint32_t table_offset; /* inside its BAR; 16 bytes an entry */
+	uint32_t pba_offset;   /* inside its BAR; a bit an entry, in 64-bit words */
+	const char *problem;
+};
+
 /* pci_function.caps: which capabilities the list holds. */
 #define PCI_HAS_MSI (1u << 0)
 #define PCI_HAS_MSIX (1u << 1)
@@ -138,6 +156,7 @@ struct pci_virtio_cap {
 #define PCI_PROBLEM_VIRTIO_INVALID (1u << 5)  /* a virtio capability has a `problem` */
 #define PCI_PROBLEM_VIRTIO_OVERFLOW (1u << 6) /* more than PCI_MAX_VIRTIO_CAPS */
 #define PCI_PROBLEM_BRIDGE_BUS (1u << 7)      /* secondary bus unset, out of range or seen */
+#define PCI_PROBLEM_MSIX_INVALID (1u << 8)    /* msix.problem is set */
 
 struct pci_function {
 	struct pci_address address;
@@ -161,6 +180,7 @@ struct pci_function {
 	uint8_t msi_offset;
 	uint8_t msix_offset;
 	uint8_t pcie_offset;
+	struct pci_msix msix; /* when caps has PCI_HAS_MSIX */
 	uint8_t virtio_count;
 	struct pci_virtio_cap virtio[PCI_MAX_VIRTIO_CAPS];
 	uint32_t problems; /* PCI_PROBLEM_* */

@@ -12,7 +12,8 @@
  * for aligned offsets below 256, must never write a BAR with decode on,
  * must leave every register as it found it, and what it reports must hold
  * together: no more functions than exist, BAR sizes powers of two, usable
- * virtio structures inside their BAR, boot lines that fit.
+ * virtio structures and MSI-X tables inside their BARs, boot lines that
+ * fit.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -73,6 +74,14 @@ static void check_function(const struct pci_function *f)
 		const struct pci_bar *bar = &f->bars[b];
 		check((bar->size & (bar->size - 1)) == 0);
 		check((bar->kind == PCI_BAR_NONE) == (bar->size == 0));
+	}
+	if (f->msix_offset && !f->msix.problem) {
+		const struct pci_msix *m = &f->msix;
+		check(m->table_bar < f->bar_count && f->bars[m->table_bar].kind >= PCI_BAR_MEM32);
+		check((uint64_t)m->table_offset + 16ULL * m->table_size <= f->bars[m->table_bar].size);
+		check(m->pba_bar < f->bar_count && f->bars[m->pba_bar].kind >= PCI_BAR_MEM32);
+		check((uint64_t)m->pba_offset + (m->table_size + 63) / 64 * 8 <=
+		      f->bars[m->pba_bar].size);
 	}
 	for (unsigned c = 0; c < f->virtio_count; c++) {
 		const struct pci_virtio_cap *v = &f->virtio[c];

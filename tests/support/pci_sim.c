@@ -155,6 +155,14 @@ void pci_sim_cap(struct pci_sim_function *f, uint8_t at, uint8_t id, uint8_t nex
 	pci_sim_put(f, at, id | ((uint32_t)next << 8) | ((uint32_t)len << 16), 3);
 }
 
+void pci_sim_msix(struct pci_sim_function *f, uint8_t at, uint8_t next, uint16_t entries,
+		  uint8_t table_bar, uint32_t table_offset, uint8_t pba_bar, uint32_t pba_offset)
+{
+	pci_sim_put(f, at, 0x11 | ((uint32_t)next << 8) | ((uint32_t)(entries - 1) << 16), 4);
+	pci_sim_put(f, at + 4, table_offset | table_bar, 4);
+	pci_sim_put(f, at + 8, pba_offset | pba_bar, 4);
+}
+
 void pci_sim_virtio_cap(struct pci_sim_function *f, uint8_t at, uint8_t next, uint8_t cfg_type,
 			uint8_t bar, uint32_t offset, uint32_t length, uint32_t multiplier)
 {

@@ -70,6 +70,10 @@ void pci_sim_bridge_buses(struct pci_sim_function *f, uint8_t primary, uint8_t s
 void pci_sim_cap_list(struct pci_sim_function *f, uint8_t first);
 /* A capability header at `at`: id, next, and the byte after them. */
 void pci_sim_cap(struct pci_sim_function *f, uint8_t at, uint8_t id, uint8_t next, uint8_t len);
+/* An MSI-X capability of `entries` vectors, its table and pending bits at
+ * those offsets of those BARs. */
+void pci_sim_msix(struct pci_sim_function *f, uint8_t at, uint8_t next, uint16_t entries,
+		  uint8_t table_bar, uint32_t table_offset, uint8_t pba_bar, uint32_t pba_offset);
 /* A virtio structure capability (vendor-specific, 16 bytes; 20 for notify
  * and pci-cfg). */
 void pci_sim_virtio_cap(struct pci_sim_function *f, uint8_t at, uint8_t next, uint8_t cfg_type,

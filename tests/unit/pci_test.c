@@ -64,7 +64,7 @@ static struct pci_sim_function *add_virtio_net(uint8_t bus, uint8_t dev)
 	pci_sim_bar_mem64(f, 4, 0xfe000000, 0x4000, true);
 	pci_sim_put(f, 0x3c, 11 | (1u << 8), 2); /* line 11, INTA */
 	pci_sim_cap_list(f, 0x98);
-	pci_sim_cap(f, 0x98, 0x11, 0x84, 0x02);
+	pci_sim_msix(f, 0x98, 0x84, 3, 1, 0, 1, 0x800);
 	pci_sim_virtio_cap(f, 0x84, 0x70, 5, 0, 0, 0, 0);
 	pci_sim_virtio_cap(f, 0x70, 0x60, 2, 4, 0x3000, 0x1000, 4);
 	pci_sim_virtio_cap(f, 0x60, 0x50, 4, 4, 0x2000, 0x1000, 0);
@@ -95,7 +95,7 @@ static void build_machine(void)
 	pci_sim_put(nvme, 0x3c, 10 | (1u << 8), 2);
 	pci_sim_cap_list(nvme, 0x80);
 	pci_sim_cap(nvme, 0x80, 0x10, 0x40, 0x02); /* PCIe */
-	pci_sim_cap(nvme, 0x40, 0x11, 0x60, 0x40); /* MSI-X */
+	pci_sim_msix(nvme, 0x40, 0x60, 65, 0, 0x2000, 0, 0x3000);
 	pci_sim_cap(nvme, 0x60, 0x05, 0x00, 0x80); /* MSI */
 
 	add(0, LPC_DEV, 0, 0x8086, 0x2918, CLASS(6, 1, 0, 2), 0x80);
@@ -400,18 +400,18 @@ static void longest_list_is_walked_to_its_end(void **state)
 	struct pci_sim_function *nvme = sim_at(0, NVME_DEV, 0);
 	pci_sim_cap_list(nvme, 0x40);
 	for (unsigned at = 0x40; at < 0x100; at += 4)
-		pci_sim_cap(nvme, (uint8_t)at, at == 0xfc ? 0x11 : 0x01,
+		pci_sim_cap(nvme, (uint8_t)at, at == 0xfc ? 0x05 : 0x01,
 			    (uint8_t)(at == 0xfc ? 0 : at + 4), 0);
 	assert_int_equal(enumerate(), PCI_OK);
 	assert_int_equal(found(0, NVME_DEV, 0)->problems, 0);
-	assert_int_equal(found(0, NVME_DEV, 0)->msix_offset, 0xfc);
+	assert_int_equal(found(0, NVME_DEV, 0)->msi_offset, 0xfc);
 }
 
 static void capability_pointer_into_the_header_is_refused(void **state)
 {
 	(void)state;
 	struct pci_sim_function *nvme = sim_at(0, NVME_DEV, 0);
-	pci_sim_cap(nvme, 0x40, 0x11, 0x10, 0x40); /* MSI-X's next points at BAR 0 */
+	pci_sim_msix(nvme, 0x40, 0x10, 65, 0, 0x2000, 0, 0x3000); /* next: into the header */
 	assert_int_equal(enumerate(), PCI_OK);
 	assert_int_equal(found(0, NVME_DEV, 0)->problems, PCI_PROBLEM_CAP_POINTER);
 	assert_int_equal(found(0, NVME_DEV, 0)->caps, PCI_HAS_MSIX | PCI_HAS_PCIE);
@@ -435,6 +435,74 @@ static void without_the_status_bit_the_list_is_not_read(void **state)
 	pci_sim_put(nvme, 0x06, 0, 2);
 	assert_int_equal(enumerate(), PCI_OK);
 	assert_int_equal(found(0, NVME_DEV, 0)->caps, 0);
+}
+
+static void msix_table_and_pending_bits_are_located(void **state)
+{
+	(void)state;
+	assert_int_equal(enumerate(), PCI_OK);
+	const struct pci_msix *m = &found(0, NVME_DEV, 0)->msix;
+	assert_null(m->problem);
+	assert_int_equal(m->table_size, 65);
+	assert_int_equal(m->table_bar, 0);
+	assert_int_equal(m->table_offset, 0x2000);
+	assert_int_equal(m->pba_bar, 0);
+	assert_int_equal(m->pba_offset, 0x3000);
+	m = &found(0, VIRTIO_DEV, 0)->msix;
+	assert_null(m->problem);
+	assert_int_equal(m->table_size, 3);
+	assert_int_equal(m->table_bar, 1);
+	assert_int_equal(m->pba_offset, 0x800);
+}
+
+/* Rewrites the NVMe device's MSI-X capability, enumerates, returns it. */
+static const struct pci_function *msix_after(uint16_t entries, uint8_t table_bar,
+					     uint32_t table_offset, uint8_t pba_bar,
+					     uint32_t pba_offset)
+{
+	pci_sim_msix(sim_at(0, NVME_DEV, 0), 0x40, 0x60, entries, table_bar, table_offset, pba_bar,
+		     pba_offset);
+	assert_int_equal(enumerate(), PCI_OK);
+	return found(0, NVME_DEV, 0);
+}
+
+static void msix_table_past_its_bar_is_invalid(void **state)
+{
+	(void)state;
+	/* 2048 entries of 16 bytes from 0x2000: 32 KiB past a 16 KiB BAR. */
+	const struct pci_function *f = msix_after(2048, 0, 0x2000, 0, 0x3000);
+	assert_reason(f->msix.problem, "vector table outside");
+	assert_int_equal(f->problems, PCI_PROBLEM_MSIX_INVALID);
+	assert_int_equal(f->msix.table_size, 2048);
+}
+
+static void msix_pending_bits_past_their_bar_are_invalid(void **state)
+{
+	(void)state;
+	assert_reason(msix_after(65, 0, 0x2000, 0, 0x3ff8)->msix.problem, "pending bits outside");
+	assert_null(msix_after(64, 0, 0x2000, 0, 0x3ff8)->msix.problem);
+}
+
+static void msix_in_a_missing_or_io_bar_is_invalid(void **state)
+{
+	(void)state;
+	assert_reason(msix_after(1, 2, 0, 0, 0x3000)->msix.problem, "vector table outside");
+	assert_reason(msix_after(1, 0, 0, 7, 0)->msix.problem, "pending bits outside");
+	pci_sim_bar_io(sim_at(0, NVME_DEV, 0), 2, 0xc100, 0x100);
+	assert_reason(msix_after(1, 2, 0, 0, 0x3000)->msix.problem, "vector table outside");
+}
+
+static void msix_capability_at_the_end_of_config_space_is_invalid(void **state)
+{
+	(void)state;
+	struct pci_sim_function *nvme = sim_at(0, NVME_DEV, 0);
+	pci_sim_cap(nvme, 0x60, 0x05, 0xf8, 0x80);
+	pci_sim_cap(nvme, 0x40, 0x01, 0x60, 0);
+	pci_sim_cap(nvme, 0xf8, 0x11, 0x00, 0);
+	assert_int_equal(enumerate(), PCI_OK);
+	const struct pci_function *f = found(0, NVME_DEV, 0);
+	assert_int_equal(f->msix_offset, 0xf8);
+	assert_reason(f->msix.problem, "past configuration space");
 }
 
 /* ------------------------------------------------------------ bad virtio structures */
@@ -524,7 +592,7 @@ static void virtio_capability_at_the_end_of_config_space_is_invalid(void **state
 {
 	(void)state;
 	struct pci_sim_function *v = sim_at(0, VIRTIO_DEV, 0);
-	pci_sim_cap(v, 0x40, 0x09, 0xf8, 16); /* common, now pointing on */
+	pci_sim_put(v, 0x41, 0xf8, 1); /* common, now pointing on */
 	pci_sim_cap(v, 0xf8, 0x09, 0x00, 16);
 	pci_sim_put(v, 0xfb, 1, 1);
 	assert_int_equal(enumerate(), PCI_OK);
@@ -549,9 +617,9 @@ static void more_virtio_structures_than_kept_are_reported(void **state)
 {
 	(void)state;
 	struct pci_sim_function *v = sim_at(0, VIRTIO_DEV, 0);
-	pci_sim_cap(v, 0x40, 0x09, 0xa0, 16);
-	for (uint8_t at = 0xa0; at < 0xf0; at += 0x10)
-		pci_sim_virtio_cap(v, at, (uint8_t)(at + 0x10 < 0xf0 ? at + 0x10 : 0), 3, 4,
+	pci_sim_put(v, 0x41, 0xa4, 1); /* five more after MSI-X's 12 bytes at 0x98 */
+	for (uint8_t at = 0xa4; at < 0xf4; at += 0x10)
+		pci_sim_virtio_cap(v, at, (uint8_t)(at + 0x10 < 0xf4 ? at + 0x10 : 0), 3, 4,
 				   0x1000, 0x10, 0);
 	assert_int_equal(enumerate(), PCI_OK);
 	const struct pci_function *f = found(0, VIRTIO_DEV, 0);
@@ -876,6 +944,11 @@ int main(void)
 		cmocka_unit_test_setup(capability_pointer_into_the_header_is_refused, setup),
 		cmocka_unit_test_setup(reserved_pointer_bits_are_masked, setup),
 		cmocka_unit_test_setup(without_the_status_bit_the_list_is_not_read, setup),
+		cmocka_unit_test_setup(msix_table_and_pending_bits_are_located, setup),
+		cmocka_unit_test_setup(msix_table_past_its_bar_is_invalid, setup),
+		cmocka_unit_test_setup(msix_pending_bits_past_their_bar_are_invalid, setup),
+		cmocka_unit_test_setup(msix_in_a_missing_or_io_bar_is_invalid, setup),
+		cmocka_unit_test_setup(msix_capability_at_the_end_of_config_space_is_invalid, setup),
 		cmocka_unit_test_setup(virtio_structure_past_its_bar_is_invalid, setup),
 		cmocka_unit_test_setup(virtio_structure_whose_end_wraps_is_invalid, setup),
 		cmocka_unit_test_setup(virtio_structure_in_a_missing_bar_is_invalid, setup),
