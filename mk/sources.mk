@@ -28,6 +28,8 @@ COMPONENT_acpi := lib/acpi.c
 COMPONENT_fdt := lib/fdt.c
 # The kernel's view of them: the tables its bootloader handed over, opened.
 COMPONENT_firmware := kernel/boot/firmware.c
+# PCI enumeration, BAR sizing and capabilities over a caller's config-space accessor.
+COMPONENT_pci := lib/pci.c
 COMPONENT_hhdm := kernel/mm/hhdm.c
 COMPONENT_heap := kernel/mm/heap.c kernel/mm/heap_init.c
 COMPONENT_frame := kernel/mm/frame.c
