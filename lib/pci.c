@@ -669,7 +669,10 @@ size_t pci_format_summary(const struct pci_table *table, char *buf, size_t size)
 
 	if (size)
 		buf[0] = '\0';
-	append(&l, "pci: %u functions on %u buses", table->count + table->dropped, table->buses);
+	unsigned functions = table->count + table->dropped;
+
+	append(&l, "pci: %u function%s on %u bus%s", functions, functions == 1 ? "" : "s",
+	       table->buses, table->buses == 1 ? "" : "es");
 	if (table->dropped)
 		append(&l, ", %u not recorded (table of %u full)", table->dropped, PCI_MAX_FUNCTIONS);
 	return l.length;

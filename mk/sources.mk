@@ -30,6 +30,8 @@ COMPONENT_fdt := lib/fdt.c
 COMPONENT_firmware := kernel/boot/firmware.c
 # PCI enumeration, BAR sizing and capabilities over a caller's config-space accessor.
 COMPONENT_pci := lib/pci.c
+# The kernel's PCI: the ECAM window from the firmware, enumerated at boot.
+COMPONENT_pci_host := kernel/dev/pci_host.c
 COMPONENT_hhdm := kernel/mm/hhdm.c
 COMPONENT_heap := kernel/mm/heap.c kernel/mm/heap_init.c
 COMPONENT_frame := kernel/mm/frame.c

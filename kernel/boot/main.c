@@ -25,6 +25,7 @@
 #include <identity.h>
 #include <objstore.h>
 #include <panic.h>
+#include <pci_host.h>
 #include <printk.h>
 #include <process.h>
 #include <selftest.h>
@@ -157,6 +158,7 @@ void kmain(void)
 	sched_start_kernel_threads();         /* the reaper and the watcher */
 
 	timer_init();                         /* interrupts routed, 100 Hz tick */
+	pci_host_init();                      /* every PCI function found and listed */
 	mp_wake_aps();                        /* every CPU proven alive */
 	println("cmdline: \"%s\"", boot_cmdline() ? boot_cmdline() : "");
 

@@ -84,6 +84,13 @@ struct arch_user_guards arch_user_guards(void);
  * mapped by arch_early_map_mmio(), until this may move it). */
 void arch_devices_init(void);
 
+/* Makes [phys, phys + size) reachable at its HHDM address as device
+ * memory (uncached, never executable), for a device found later (PCI's
+ * configuration space). False when it cannot be: x86_64's HHDM covers
+ * 0-4 GiB, where the MTRRs already make device ranges uncached; AArch64
+ * maps it, from a small pool of table pages. */
+bool arch_map_device_memory(uint64_t phys, uint64_t size);
+
 /* Configure the boot console (COM1 16550 / PL011) and write to it. */
 void arch_console_init(void);
 void arch_console_putc(char c);

@@ -64,6 +64,13 @@ TIMER = {"x86_64": r"^timer: local APIC timer, (\d+) ticks per 10 ms against the
                    r"\(divide 16\), 100 Hz on vector 32$",
          "aarch64": r"^timer: generic timer at (\d+) Hz, virtual timer every \d+ counts, "
                     r"100 Hz on PPI 27$"}
+# PCI: the ECAM window from the firmware (the MCFG, or the device tree with
+# ACPI off), then one line per function -- the host bridge first, on bus 0
+# -- and the count.
+PCI_ECAM = r"^pci: ECAM at 0x[0-9a-f]+, segment 0, buses 00-ff \(({source})\)$"
+PCI_HOST_BRIDGE = {"x86_64": r"^pci 00:00\.0 8086:29c0 class 06\.00 ",
+                   "aarch64": r"^pci 00:00\.0 1b36:0008 class 06\.00 "}
+PCI_SUMMARY = r"^pci: (\d+) functions? on (\d+) bus(es)?$"
 SCHED = (r"^sched: idle thread on the boot stack; kernel threads reaper \(\d+\) and watcher "
          r"\(\d+\); quantum 10 ticks$")
 SMP = r"^smp: (\d+)/(\d+) CPUs online$"
@@ -175,6 +182,18 @@ def check_hardware(run, arch, timeout):
     assert rate > 0, f"timer: a rate of {rate}"
 
 
+def check_pci(run, arch, source, timeout):
+    """The ECAM window, the host bridge's line, and a count that agrees
+    with the lines printed."""
+    run.wait_for(PCI_ECAM.format(source=source), timeout)
+    start = run.cursor
+    run.wait_for(PCI_HOST_BRIDGE[arch], timeout)
+    summary = run.wait_for(PCI_SUMMARY, timeout)
+    functions = [line for line in run.lines()[start:run.cursor] if line.startswith("pci ")]
+    assert int(summary.group(1)) == len(functions) >= 1, \
+        f"pci: {summary[0]!r} after {len(functions)} function lines"
+
+
 def check_smp(run, smp, timeout):
     online, total = map(int, run.wait_for(SMP, timeout).groups())
     assert (online, total) == (smp, smp), \
@@ -193,10 +212,12 @@ def check_processes_run(run, pid, echo, timeout):
     run.wait_for(ECHO_START.format(pid=echo), timeout)
 
 
-def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT, firmware=None):
+def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT, firmware=None,
+                     pci_source="MCFG"):
     """Every milestone in order; `timeout` bounds the first (firmware start
     included), each later one gets the same budget again. `firmware`: the
-    lines saying where the devices were found (the ACPI tables by default)."""
+    lines saying where the devices were found (the ACPI tables by default);
+    `pci_source`: where the ECAM window was found."""
     check_banner(run, arch, timeout)
     run.expect_in_order([BASE_REVISION, HHDM], timeout)
     check_memmap_rules(read_memmap(run, timeout))
@@ -206,6 +227,7 @@ def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT, firmware=None):
     check_foundation(run, arch, mem, timeout)
     run.wait_for(SCHED, timeout)
     check_hardware(run, arch, timeout)
+    check_pci(run, arch, pci_source, timeout)
     check_smp(run, smp, timeout)
     pid = run.wait_for(HELLO_READY, timeout).group(1)
     echo = run.wait_for(ECHO_READY, timeout).group(1)
@@ -231,7 +253,27 @@ def test_device_tree_without_acpi(boot, built_image):
     loader finds the CPUs and the kernel its GIC and console UART."""
     run = boot("aarch64", built_image("aarch64"), smp=2, mem="256M",
                extra=("-machine", "acpi=off"))
-    check_milestones(run, "aarch64", smp=2, mem="256M", firmware=FIRMWARE_DT_ONLY)
+    check_milestones(run, "aarch64", smp=2, mem="256M", firmware=FIRMWARE_DT_ONLY,
+                     pci_source="device tree")
+
+
+# A modern (non-transitional) virtio network device: its function line
+# shows the device ID 0x1041, its BARs, MSI-X and the five virtio
+# structures, all found inside its BARs. The network is QEMU's user mode,
+# restricted: nothing leaves the machine.
+VIRTIO_NET_LINE = (r"^pci 00:[0-9a-f]{2}\.0 1af4:1041 class 02\.00 .*\bmem64\b.*"
+                   r"caps \S*msix\S* virtio pci-cfg,notify,device,isr,common$")
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_pci_finds_a_virtio_device(boot, built_image, arch):
+    run = boot(arch, built_image(arch), smp=1, mem="256M",
+               extra=("-netdev", "user,id=net0,restrict=on",
+                      "-device", "virtio-net-pci,netdev=net0,disable-legacy=on"))
+    run.wait_for(PCI_ECAM.format(source="MCFG"), BOOT_TIMEOUT)
+    run.wait_for(VIRTIO_NET_LINE, BOOT_TIMEOUT)
+    run.wait_for(PCI_SUMMARY, BOOT_TIMEOUT)
+    run.wait_for(DONE, BOOT_TIMEOUT)
 
 
 # Genuine Limine's EFI binaries, where the workplace keeps them (beside the

@@ -180,3 +180,8 @@ const struct board_devices *board_devices(void)
 {
 	return &board;
 }
+
+bool arch_map_device_memory(uint64_t phys, uint64_t size)
+{
+	return mmio_map_device(phys, size);
+}

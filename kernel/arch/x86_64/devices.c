@@ -75,3 +75,13 @@ uint64_t devices_lapic_phys(void)
 {
 	return lapic_phys ? lapic_phys : lapic_from_msr();
 }
+
+/* The loader's HHDM maps all of 0..4 GiB, MMIO included, and the MTRRs
+ * keep device ranges uncached (cpu.c): there is nothing to map, only a
+ * range to refuse above it. */
+bool arch_map_device_memory(uint64_t phys, uint64_t size)
+{
+	const uint64_t hhdm_covers = 4ULL << 30;
+
+	return size <= hhdm_covers && phys <= hhdm_covers - size;
+}

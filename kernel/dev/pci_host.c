@@ -1,0 +1,174 @@
+/*
+ * pci_host: finding the ECAM window and enumerating it (see pci_host.h).
+ *
+ * The window is reached through the HHDM. A bus's megabyte of it is made
+ * reachable as device memory the first time the enumeration touches that
+ * bus (arch_map_device_memory): 256 buses would be 256 MiB of mappings,
+ * and a machine uses a handful. A bus that cannot be mapped reads as
+ * absent (all ones), and the boot says which.
+ */
+#include <pci_host.h>
+
+#include <arch.h>
+#include <firmware.h>
+#include <hhdm.h>
+#include <printk.h>
+
+#define ECAM_BUS_SHIFT 20
+#define ECAM_DEVICE_SHIFT 15
+#define ECAM_FUNCTION_SHIFT 12
+#define ECAM_BUS_SIZE (1ULL << ECAM_BUS_SHIFT)
+#define ABSENT 0xffffffffu
+
+struct ecam {
+	uint64_t base;          /* the registers of bus `bus_first` */
+	uint16_t segment;
+	uint8_t bus_first, bus_last;
+	const char *source;     /* "MCFG" or "device tree", for the boot line */
+	uint64_t mapped[4];     /* a bit per bus: its megabyte is mapped */
+	uint64_t unmappable[4]; /* a bit per bus: mapping it failed */
+};
+
+static struct ecam ecam;
+static struct pci_table table; /* ~38 KiB: static, never on a stack */
+
+static bool bit(const uint64_t *bits, unsigned n)
+{
+	return (bits[n / 64] >> (n % 64)) & 1;
+}
+
+static void set_bit(uint64_t *bits, unsigned n)
+{
+	bits[n / 64] |= 1ULL << (n % 64);
+}
+
+/* The register at `offset` of `at`, mapping its bus first; NULL when it
+ * is outside the window or its bus cannot be mapped. */
+static volatile uint32_t *ecam_register(struct ecam *e, struct pci_address at, uint16_t offset)
+{
+	if (at.segment != e->segment || at.bus < e->bus_first || at.bus > e->bus_last ||
+	    at.device >= PCI_DEVICES_PER_BUS || at.function >= PCI_FUNCTIONS_PER_DEVICE ||
+	    offset >= PCI_CONFIG_LEGACY_SIZE || (offset & 3))
+		return NULL;
+	uint64_t bus = e->base + ((uint64_t)(at.bus - e->bus_first) << ECAM_BUS_SHIFT);
+	if (!bit(e->mapped, at.bus)) {
+		if (bit(e->unmappable, at.bus))
+			return NULL;
+		if (!arch_map_device_memory(bus, ECAM_BUS_SIZE)) {
+			set_bit(e->unmappable, at.bus);
+			println("pci: bus %02x's configuration space at 0x%llx cannot be mapped; it reads as empty",
+				at.bus, (unsigned long long)bus);
+			return NULL;
+		}
+		set_bit(e->mapped, at.bus);
+	}
+	return (volatile uint32_t *)phys_to_virt(bus + ((uint64_t)at.device << ECAM_DEVICE_SHIFT) +
+						 ((uint64_t)at.function << ECAM_FUNCTION_SHIFT) +
+						 offset);
+}
+
+static uint32_t ecam_read32(void *ctx, struct pci_address at, uint16_t offset)
+{
+	volatile uint32_t *reg = ecam_register(ctx, at, offset);
+
+	return reg ? *reg : ABSENT;
+}
+
+static void ecam_write32(void *ctx, struct pci_address at, uint16_t offset, uint32_t value)
+{
+	volatile uint32_t *reg = ecam_register(ctx, at, offset);
+
+	if (reg)
+		*reg = value;
+}
+
+/* The first MCFG window (segment 0 is the only one we enumerate). */
+static bool ecam_from_mcfg(struct ecam *e)
+{
+	const struct acpi *acpi = firmware_acpi();
+	struct acpi_table mcfg;
+	struct acpi_mcfg_entry entry;
+
+	if (!acpi || acpi_find(acpi, "MCFG", &mcfg) != ACPI_OK)
+		return false;
+	for (uint32_t i = 0; i < acpi_mcfg_count(&mcfg); i++) {
+		if (!acpi_mcfg_entry(&mcfg, i, &entry) || entry.segment != 0)
+			continue;
+		/* MCFG's base is where bus 0 would be, even when the window
+		 * starts later. */
+		*e = (struct ecam){ .base = entry.base + ((uint64_t)entry.start_bus << ECAM_BUS_SHIFT),
+				    .segment = entry.segment, .bus_first = entry.start_bus,
+				    .bus_last = entry.end_bus, .source = "MCFG" };
+		return true;
+	}
+	return false;
+}
+
+/* The device tree's generic ECAM host bridge: `reg` is the window of the
+ * buses in `bus-range` (all 256 when it is missing), from the first. */
+static bool ecam_from_device_tree(struct ecam *e)
+{
+	const struct fdt *dt = firmware_dt();
+	const uint8_t *range;
+	uint32_t range_length;
+	uint64_t base, size;
+	int node = FDT_NO_NODE;
+
+	if (!dt)
+		return false;
+	while ((node = fdt_find_compatible(dt, node, "pci-host-ecam-generic")) != FDT_NO_NODE) {
+		if (fdt_node_enabled(dt, node) && fdt_reg(dt, node, 0, &base, &size))
+			break;
+	}
+	if (node == FDT_NO_NODE)
+		return false;
+	uint32_t first = 0, last = 255;
+	if (fdt_property(dt, node, "bus-range", &range, &range_length) && range_length >= 8) {
+		first = fdt_be32(range);
+		last = fdt_be32(range + 4);
+	}
+	uint64_t buses = size >> ECAM_BUS_SHIFT;
+	if (first > last || last > 255 || buses == 0)
+		return false;
+	if (last - first + 1 > buses)
+		last = first + (uint32_t)buses - 1; /* never past the window */
+	*e = (struct ecam){ .base = base, .segment = 0, .bus_first = (uint8_t)first,
+			    .bus_last = (uint8_t)last, .source = "device tree" };
+	return true;
+}
+
+static void print_table(const struct pci_table *t)
+{
+	char line[PCI_LINE_MAX];
+
+	for (unsigned i = 0; i < t->count; i++) {
+		(void)pci_format_function(&t->functions[i], line, sizeof(line));
+		println("%s", line);
+	}
+	(void)pci_format_summary(t, line, sizeof(line));
+	println("%s", line);
+}
+
+void pci_host_init(void)
+{
+	if (!ecam_from_mcfg(&ecam) && !ecam_from_device_tree(&ecam)) {
+		println("pci: no ECAM window in the firmware's tables (no MCFG, no pci-host-ecam-generic); no PCI");
+		return;
+	}
+	println("pci: ECAM at 0x%llx, segment %u, buses %02x-%02x (%s)",
+		(unsigned long long)ecam.base, ecam.segment, ecam.bus_first, ecam.bus_last,
+		ecam.source);
+	const struct pci_config_access access = {
+		.read32 = ecam_read32, .write32 = ecam_write32, .ctx = &ecam,
+		.segment = ecam.segment, .bus_first = ecam.bus_first, .bus_last = ecam.bus_last,
+	};
+	enum pci_result r = pci_enumerate(&access, &table);
+	if (r != PCI_OK && r != PCI_EFULL)
+		println("pci: enumeration failed: %s", pci_result_name(r));
+	print_table(&table);
+}
+
+const struct pci_table *pci_host_table(void)
+{
+	return &table;
+}

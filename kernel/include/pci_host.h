@@ -1,0 +1,26 @@
+/*
+ * pci_host: the kernel's PCI -- where the configuration space is, and the
+ * table of functions found in it at boot.
+ *
+ * pci_host_init() finds the ECAM window (PCI Express enhanced
+ * configuration access: 4 KiB of registers per function, one MiB per bus)
+ * in the ACPI MCFG table or, without ACPI, in the device tree's
+ * `pci-host-ecam-generic` node; enumerates it once with lib/pci (every bus
+ * behind bridges, every function, BARs with sizes, capabilities); and
+ * prints one line per function and a summary. The table stays for the
+ * driver system calls. A machine without either description boots on
+ * with no PCI, and says so. (x86_64 configuration mechanism 1, for
+ * machines with no MCFG, is not here yet: q35 has one.)
+ */
+#ifndef CAMBIOS_PCI_HOST_H
+#define CAMBIOS_PCI_HOST_H
+
+#include <pci.h>
+
+void pci_host_init(void);
+
+/* The functions found at boot (count 0 before pci_host_init or without
+ * PCI). */
+const struct pci_table *pci_host_table(void);
+
+#endif
