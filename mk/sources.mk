@@ -45,7 +45,7 @@ COMPONENT_cap := kernel/cap/cap.c
 COMPONENT_ipc := kernel/ipc/ipc.c kernel/ipc/interceptor.c
 COMPONENT_objstore := kernel/objstore/objstore.c
 COMPONENT_syscalls := kernel/lib/syscall.c kernel/lib/sys_ipc.c kernel/lib/sys_process.c \
-	kernel/lib/sys_memory.c kernel/lib/sys_object.c
+	kernel/lib/sys_memory.c kernel/lib/sys_object.c kernel/lib/sys_device.c
 # Threads on their own stacks, user programs run in them, boot programs spawned.
 COMPONENT_threads := kernel/sched/thread.c kernel/proc/run.c kernel/proc/spawn.c
 COMPONENT_boot := kernel/boot/main.c kernel/boot/requests.c kernel/boot/bootinfo.c \

@@ -262,6 +262,8 @@ void selftest_sched(void)
 	selftest_check(runs_clean("spawner"), "sched.spawn_and_wait_task");
 	/* The object store's system calls (user/hostile/objects.c). */
 	selftest_check(runs_clean("objects"), "sched.object_store_calls");
+	/* DeviceInfo over the functions found at boot (user/hostile/devices.c). */
+	selftest_check(runs_clean("devices"), "sched.device_info_calls");
 	const char *broken = sched_check_this_cpu();
 	if (broken)
 		println("  sched: invariant broken: %s", broken);

@@ -37,7 +37,7 @@ EXPECTED = {
     "sched.sleep_wakes_on_time", "sched.ended_threads_are_reaped", "sched.invariants_hold",
     "sched.user_processes_side_by_side", "sched.user_threads_reaped",
     "sched.ping_pong_10000_messages", "sched.spawn_and_wait_task",
-    "sched.object_store_calls",
+    "sched.object_store_calls", "sched.device_info_calls",
     "boundary.live_spaces_have_their_own_tlb_tags",
     "boundary.ended_space_gives_its_tlb_tag_back",
 }

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include <abi/device.h>
 #include <abi/endpoints.h>
 #include <abi/syscall.h>
 #include <crypto/blake3.h>
@@ -24,6 +25,7 @@
 #include <current.h>
 #include <interceptor.h>
 #include <ipc.h>
+#include <pci_host.h>
 #include <nospec.h>
 #include <sys_memory.h>
 
@@ -503,6 +505,53 @@ static void test_index_nospec(void **state)
 	}
 }
 
+static uint64_t le(const uint8_t *p, unsigned bytes)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = bytes; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* DeviceInfo: the original's 108-byte record of each function found at
+ * boot, exactly 108 bytes written; past the last, a short buffer and
+ * memory that is not writable are refused with nothing written. */
+static void test_device_info(void **state)
+{
+	const uint64_t out = SW_TOP + SW_PAGE - DEVICE_INFO_SIZE;
+	const uint8_t *rec = sw_user_page(out);
+
+	(void)state;
+	assert_int_equal(call(SYS_DEVICE_INFO, 1, out, DEVICE_INFO_SIZE, 0), 0);
+	assert_int_equal(le(rec + DEVICE_INFO_VENDOR, 2), 0x1af4);
+	assert_int_equal(le(rec + DEVICE_INFO_DEVICE, 2), 0x1041);
+	assert_int_equal(rec[DEVICE_INFO_CLASS], 2);
+	assert_int_equal(rec[DEVICE_INFO_SLOT], 3);
+	assert_int_equal(rec[DEVICE_INFO_BAR_COUNT], 3);
+	const uint8_t *bar = rec + DEVICE_INFO_BAR0;
+	assert_int_equal(le(bar + DEVICE_INFO_BAR_BASE, 8), 0xc040);
+	assert_int_equal(le(bar + DEVICE_INFO_BAR_SIZE, 4), 0x20);
+	assert_int_equal(bar[DEVICE_INFO_BAR_IS_IO], 1);
+	bar += DEVICE_INFO_BAR_STRIDE;
+	assert_int_equal(le(bar + DEVICE_INFO_BAR_BASE, 8), 0xfeb80000);
+	assert_int_equal(bar[DEVICE_INFO_BAR_IS_IO], 0);
+	bar += 3 * DEVICE_INFO_BAR_STRIDE; /* BAR 4: 64-bit, 8 GiB */
+	assert_int_equal(le(bar + DEVICE_INFO_BAR_BASE, 8), 0x800000000);
+	assert_int_equal(le(bar + DEVICE_INFO_BAR_SIZE, 4), 0xffffffff);
+	for (unsigned i = 0; i < DEVICE_INFO_BAR_STRIDE; i++) /* its upper half */
+		assert_int_equal(bar[DEVICE_INFO_BAR_STRIDE + i], 0);
+	assert_int_equal(call(SYS_DEVICE_INFO, 0, out, HUGE, 0), 0);
+	assert_int_equal(le(rec + DEVICE_INFO_VENDOR, 2), 0x8086);
+	assert_int_equal(rec[DEVICE_INFO_BAR_COUNT], 0);
+	refused(SYS_DEVICE_INFO, pci_host_table()->count, out, DEVICE_INFO_SIZE, 0, SYS_ENOENT);
+	refused(SYS_DEVICE_INFO, HUGE, out, DEVICE_INFO_SIZE, 0, SYS_ENOENT);
+	refused(SYS_DEVICE_INFO, 0, out, DEVICE_INFO_SIZE - 1, 0, SYS_EINVAL);
+	refused(SYS_DEVICE_INFO, 0, SW_RO, DEVICE_INFO_SIZE, 0, SYS_EFAULT);
+	refused(SYS_DEVICE_INFO, 0, SW_TOP + SW_PAGE - 8, DEVICE_INFO_SIZE, 0, SYS_EFAULT);
+	refused(SYS_DEVICE_INFO, 0, KERNEL_HALF, DEVICE_INFO_SIZE, 0, SYS_EFAULT);
+}
+
 /* Out of frames: the failing Allocate maps and keeps nothing. */
 static void test_allocate_out_of_memory_keeps_nothing(void **state)
 {
@@ -705,6 +754,7 @@ int main(void)
 		cmocka_unit_test_setup(test_allocate_and_free, fresh_world),
 		cmocka_unit_test_setup(test_page_hints_go_stale, fresh_world),
 		cmocka_unit_test(test_index_nospec),
+		cmocka_unit_test_setup(test_device_info, fresh_world),
 		cmocka_unit_test_setup(test_allocate_out_of_memory_keeps_nothing, fresh_world),
 		cmocka_unit_test_setup(test_allocate_region_table_full, fresh_world),
 		cmocka_unit_test_setup(test_free_is_per_process, fresh_world),

@@ -1,0 +1,78 @@
+/*
+ * sys_device: DeviceInfo, what a user-space driver learns about the PCI
+ * functions the kernel found at boot (pci_host.h), in the original's
+ * 108-byte record (abi/device.h).
+ *
+ * Anyone may ask: the record says where a device is, not how to reach it;
+ * mapping its registers is a separate, checked call.
+ */
+#include <syscall.h>
+
+#include <abi/device.h>
+#include <abi/syscall.h>
+#include <pci_host.h>
+#include <usercopy.h>
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (unsigned i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* One BAR's 16 bytes; false when it is absent. */
+static bool put_bar(uint8_t *slot, const struct pci_bar *bar)
+{
+	if (bar->kind == PCI_BAR_NONE || bar->size == 0)
+		return false;
+	put64(slot + DEVICE_INFO_BAR_BASE, bar->base);
+	put32(slot + DEVICE_INFO_BAR_SIZE, bar->size > UINT32_MAX ? UINT32_MAX : (uint32_t)bar->size);
+	slot[DEVICE_INFO_BAR_IS_IO] = bar->kind == PCI_BAR_IO;
+	return true;
+}
+
+static void device_record(const struct pci_function *f, uint8_t out[DEVICE_INFO_SIZE])
+{
+	uint8_t present = 0;
+
+	for (unsigned i = 0; i < DEVICE_INFO_SIZE; i++)
+		out[i] = 0;
+	put16(out + DEVICE_INFO_VENDOR, f->vendor);
+	put16(out + DEVICE_INFO_DEVICE, f->device);
+	out[DEVICE_INFO_CLASS] = f->class_code;
+	out[DEVICE_INFO_SUBCLASS] = f->subclass;
+	out[DEVICE_INFO_BUS] = f->address.bus;
+	out[DEVICE_INFO_SLOT] = f->address.device;
+	out[DEVICE_INFO_FUNCTION] = f->address.function;
+	out[DEVICE_INFO_PROG_IF] = f->prog_if;
+	for (unsigned i = 0; i < f->bar_count && i < DEVICE_INFO_BARS; i++)
+		present += put_bar(out + DEVICE_INFO_BAR0 + i * DEVICE_INFO_BAR_STRIDE, &f->bars[i]);
+	out[DEVICE_INFO_BAR_COUNT] = present;
+}
+
+/* DeviceInfo(index, out, len >= 108) -> 0; SYS_ENOENT past the last
+ * function, SYS_EINVAL for a short buffer, SYS_EFAULT for one that is not
+ * writable user memory. Exactly 108 bytes are written. */
+int64_t sys_device_info(const struct syscall_frame *f)
+{
+	const struct pci_table *table = pci_host_table();
+	uint8_t record[DEVICE_INFO_SIZE];
+
+	if (f->arg[2] < DEVICE_INFO_SIZE)
+		return SYS_EINVAL;
+	if (f->arg[0] >= table->count)
+		return SYS_ENOENT;
+	device_record(&table->functions[f->arg[0]], record);
+	return copy_to_user(f->arg[1], record, sizeof(record)) == K_OK ? 0 : SYS_EFAULT;
+}
