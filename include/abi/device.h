@@ -40,4 +40,11 @@
 #define DEVICE_INFO_BAR_SIZE 8
 #define DEVICE_INFO_BAR_IS_IO 12
 
+/* PortIo's flags (system call 23): bit 0 write, bits 2:1 the width. */
+#define PORT_IO_WRITE 1u
+#define PORT_IO_WIDTH_SHIFT 1
+#define PORT_IO_WIDTH_8 0u
+#define PORT_IO_WIDTH_16 1u
+#define PORT_IO_WIDTH_32 2u
+
 #endif

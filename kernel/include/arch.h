@@ -91,6 +91,13 @@ void arch_devices_init(void);
  * maps it, from a small pool of table pages. */
 bool arch_map_device_memory(uint64_t phys, uint64_t size);
 
+/* Whether the CPU has an I/O port space (x86_64; not AArch64). */
+extern const bool arch_has_port_io;
+
+/* Port I/O of 1, 2 or 4 bytes at `port`, which the caller has checked
+ * (only where arch_has_port_io). */
+void arch_port_io(uint16_t port, unsigned bytes, bool write, uint32_t *value);
+
 /* Configure the boot console (COM1 16550 / PL011) and write to it. */
 void arch_console_init(void);
 void arch_console_putc(char c);

@@ -10,6 +10,7 @@
 
 #include <abi/device.h>
 #include <abi/syscall.h>
+#include <arch.h>
 #include <pci_host.h>
 #include <usercopy.h>
 
@@ -59,6 +60,48 @@ static void device_record(const struct pci_function *f, uint8_t out[DEVICE_INFO_
 	for (unsigned i = 0; i < f->bar_count && i < DEVICE_INFO_BARS; i++)
 		present += put_bar(out + DEVICE_INFO_BAR0 + i * DEVICE_INFO_BAR_STRIDE, &f->bars[i]);
 	out[DEVICE_INFO_BAR_COUNT] = present;
+}
+
+/* Whether [port, port + bytes) lies inside one PCI function's I/O BAR. */
+static bool in_io_bar(const struct pci_table *table, uint64_t port, unsigned bytes)
+{
+	for (unsigned i = 0; i < table->count; i++) {
+		const struct pci_function *f = &table->functions[i];
+		for (unsigned b = 0; b < f->bar_count && b < PCI_MAX_BARS; b++) {
+			const struct pci_bar *bar = &f->bars[b];
+			if (bar->kind == PCI_BAR_IO && port >= bar->base &&
+			    port - bar->base + bytes <= bar->size)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* PortIo(port, value, flags) -> the value read (zero-extended), or 0
+ * after a write. SYS_ENOSYS where there are no I/O ports (AArch64);
+ * SYS_EINVAL for unknown flags, a width other than 8/16/32, a port that is
+ * not aligned to the width or a value wider than it; SYS_EPERM for a
+ * range that is not wholly inside a PCI function's I/O BAR -- the kernel's
+ * own ports (the console, the PIC, the PIT) never are. */
+int64_t sys_port_io(const struct syscall_frame *f)
+{
+	uint64_t port = f->arg[0], flags = f->arg[2];
+	uint32_t value = (uint32_t)f->arg[1];
+	unsigned width = (unsigned)(flags >> PORT_IO_WIDTH_SHIFT) & 3, bytes = 1u << width;
+	bool write = flags & PORT_IO_WRITE;
+
+	if (!arch_has_port_io)
+		return SYS_ENOSYS;
+	if ((flags & ~7ull) || width > PORT_IO_WIDTH_32 || port > 0xffff || (port & (bytes - 1)))
+		return SYS_EINVAL;
+	if (write && bytes < 4 && (f->arg[1] >> (8 * bytes)))
+		return SYS_EINVAL;
+	if (write && f->arg[1] > UINT32_MAX)
+		return SYS_EINVAL;
+	if (!in_io_bar(pci_host_table(), port, bytes))
+		return SYS_EPERM;
+	arch_port_io((uint16_t)port, bytes, write, &value);
+	return write ? 0 : (int64_t)value;
 }
 
 /* DeviceInfo(index, out, len >= 108) -> 0; SYS_ENOENT past the last

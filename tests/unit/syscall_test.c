@@ -552,6 +552,40 @@ static void test_device_info(void **state)
 	refused(SYS_DEVICE_INFO, 0, KERNEL_HALF, DEVICE_INFO_SIZE, 0, SYS_EFAULT);
 }
 
+/* The host's stand-in port space (kernel/arch/host/cpu.c). */
+extern uint8_t host_port_space[0x10000];
+
+#define IO_BAR 0xc040u /* the faked virtio-net function's I/O BAR, 32 ports */
+#define PORT_16 (PORT_IO_WIDTH_16 << PORT_IO_WIDTH_SHIFT)
+#define PORT_32 (PORT_IO_WIDTH_32 << PORT_IO_WIDTH_SHIFT)
+
+/* PortIo: reads and writes of 1, 2 and 4 bytes inside a PCI I/O BAR;
+ * nothing outside one (the console's own port included), nothing
+ * misaligned, no unknown width or flag, no value wider than the access. */
+static void test_port_io(void **state)
+{
+	(void)state;
+	memset(host_port_space, 0, sizeof(host_port_space));
+	host_port_space[IO_BAR + 1] = 0x5a;
+	assert_int_equal(call(SYS_PORT_IO, IO_BAR + 1, 0, 0, 0), 0x5a);
+	assert_int_equal(call(SYS_PORT_IO, IO_BAR + 2, 0xbeef, PORT_IO_WRITE | PORT_16, 0), 0);
+	assert_int_equal(call(SYS_PORT_IO, IO_BAR + 2, 0, PORT_16, 0), 0xbeef);
+	assert_int_equal(call(SYS_PORT_IO, IO_BAR + 0x1c, 0xfeedf00d, PORT_IO_WRITE | PORT_32, 0), 0);
+	assert_int_equal(call(SYS_PORT_IO, IO_BAR + 0x1c, 0, PORT_32, 0), 0xfeedf00d);
+	uint8_t before[0x40];
+	memcpy(before, host_port_space + IO_BAR - 0x10, sizeof(before));
+	refused(SYS_PORT_IO, IO_BAR + 0x20, 1, PORT_IO_WRITE, 0, SYS_EPERM); /* just past it */
+	refused(SYS_PORT_IO, IO_BAR - 1, 1, PORT_IO_WRITE, 0, SYS_EPERM);    /* just before */
+	refused(SYS_PORT_IO, IO_BAR + 0x1e, 1, PORT_IO_WRITE | PORT_32, 0, SYS_EINVAL); /* misaligned */
+	refused(SYS_PORT_IO, 0x3f8, 'x', PORT_IO_WRITE, 0, SYS_EPERM);      /* COM1: the kernel's */
+	refused(SYS_PORT_IO, IO_BAR, 0, 3u << PORT_IO_WIDTH_SHIFT, 0, SYS_EINVAL);
+	refused(SYS_PORT_IO, IO_BAR, 0, 8, 0, SYS_EINVAL);
+	refused(SYS_PORT_IO, 0x10000 + IO_BAR, 0, 0, 0, SYS_EINVAL);
+	refused(SYS_PORT_IO, IO_BAR, 0x100, PORT_IO_WRITE, 0, SYS_EINVAL);
+	refused(SYS_PORT_IO, IO_BAR, 1ull << 32, PORT_IO_WRITE | PORT_32, 0, SYS_EINVAL);
+	assert_memory_equal(before, host_port_space + IO_BAR - 0x10, sizeof(before));
+}
+
 /* Out of frames: the failing Allocate maps and keeps nothing. */
 static void test_allocate_out_of_memory_keeps_nothing(void **state)
 {
@@ -755,6 +789,7 @@ int main(void)
 		cmocka_unit_test_setup(test_page_hints_go_stale, fresh_world),
 		cmocka_unit_test(test_index_nospec),
 		cmocka_unit_test_setup(test_device_info, fresh_world),
+		cmocka_unit_test_setup(test_port_io, fresh_world),
 		cmocka_unit_test_setup(test_allocate_out_of_memory_keeps_nothing, fresh_world),
 		cmocka_unit_test_setup(test_allocate_region_table_full, fresh_world),
 		cmocka_unit_test_setup(test_free_is_per_process, fresh_world),

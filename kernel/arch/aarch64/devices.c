@@ -185,3 +185,15 @@ bool arch_map_device_memory(uint64_t phys, uint64_t size)
 {
 	return mmio_map_device(phys, size);
 }
+
+/* No I/O port space: PCI I/O BARs are reached through the host bridge's
+ * memory window instead. */
+const bool arch_has_port_io = false;
+
+void arch_port_io(uint16_t port, unsigned bytes, bool write, uint32_t *value)
+{
+	(void)port;
+	(void)bytes;
+	(void)write;
+	(void)value;
+}

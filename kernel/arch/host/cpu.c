@@ -71,3 +71,20 @@ void arch_halt_forever(void)
 	fflush(stdout);
 	abort();
 }
+
+/* A port space of 64 KiB of plain bytes, little-endian, for the system-call
+ * tests (host_port_space): what was written is read back. */
+const bool arch_has_port_io = true;
+uint8_t host_port_space[0x10000];
+
+void arch_port_io(uint16_t port, unsigned bytes, bool write, uint32_t *value)
+{
+	for (unsigned i = 0; i < bytes && port + i < sizeof(host_port_space); i++) {
+		if (write)
+			host_port_space[port + i] = (uint8_t)(*value >> (8 * i));
+		else if (i == 0)
+			*value = host_port_space[port];
+		else
+			*value |= (uint32_t)host_port_space[port + i] << (8 * i);
+	}
+}

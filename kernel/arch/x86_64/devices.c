@@ -85,3 +85,21 @@ bool arch_map_device_memory(uint64_t phys, uint64_t size)
 
 	return size <= hhdm_covers && phys <= hhdm_covers - size;
 }
+
+const bool arch_has_port_io = true;
+
+void arch_port_io(uint16_t port, unsigned bytes, bool write, uint32_t *value)
+{
+	if (bytes == 1 && write)
+		outb(port, (uint8_t)*value);
+	else if (bytes == 1)
+		*value = inb(port);
+	else if (bytes == 2 && write)
+		outw(port, (uint16_t)*value);
+	else if (bytes == 2)
+		*value = inw(port);
+	else if (write)
+		outl(port, *value);
+	else
+		*value = inl(port);
+}
