@@ -27,6 +27,7 @@
  * SYSCALL_FUZZ_TRACE=1 prints every call and its result (to replay one
  * input: build/host/fuzz/syscall_fuzz <file>).
  */
+#include <abi/device.h>
 #include <abi/syscall.h>
 #include <current.h>
 #include <stdbool.h>
@@ -172,6 +173,13 @@ static bool documented(uint64_t nr, const uint64_t *a, int64_t v)
 			     : u < PROCESS_MAX;
 	case SYS_WAIT_TASK:
 		return IS(v, SW_QUICK_EXIT, SYS_ENOENT, SYS_EINTR, SYS_EFAULT);
+	case SYS_DEVICE_INFO:
+		return v == 0 || IS(v, SYS_EINVAL, SYS_ENOENT, SYS_EFAULT);
+	case SYS_PORT_IO: /* a read's value fits its width; a write answers 0 */
+		return v < 0 ? IS(v, SYS_EINVAL, SYS_EPERM)
+			     : (a[2] & PORT_IO_WRITE) ? v == 0
+			     : ((a[2] >> PORT_IO_WIDTH_SHIFT) & 3) <= PORT_IO_WIDTH_32 &&
+				       u >> (8u << ((a[2] >> PORT_IO_WIDTH_SHIFT) & 3)) == 0;
 	default:
 		return v == SYS_ENOSYS;
 	}
@@ -190,6 +198,7 @@ static bool output_range(uint64_t nr, const uint64_t *a, uint64_t *start, uint64
 	case SYS_OBJ_LIST: *start = a[0]; *len = a[1]; return true;
 	case SYS_OBJ_PUT_SIGNED: *start = a[3]; *len = 32; return true;
 	case SYS_WAIT_TASK: *start = a[1]; *len = a[1] ? sizeof(struct sys_task_status) : 0; return true;
+	case SYS_DEVICE_INFO: *start = a[1]; *len = DEVICE_INFO_SIZE; return true;
 	default: return false;
 	}
 }
