@@ -94,9 +94,7 @@ int64_t sys_port_io(const struct syscall_frame *f)
 		return SYS_ENOSYS;
 	if ((flags & ~7ull) || width > PORT_IO_WIDTH_32 || port > 0xffff || (port & (bytes - 1)))
 		return SYS_EINVAL;
-	if (write && bytes < 4 && (f->arg[1] >> (8 * bytes)))
-		return SYS_EINVAL;
-	if (write && f->arg[1] > UINT32_MAX)
+	if (write && (f->arg[1] >> (8 * bytes)) != 0) /* wider than the access */
 		return SYS_EINVAL;
 	if (!in_io_bar(pci_host_table(), port, bytes))
 		return SYS_EPERM;
