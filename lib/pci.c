@@ -92,29 +92,20 @@ static uint32_t probe_word(const struct pci_config_access *a, struct pci_address
 	return answer;
 }
 
-static void decode_io_bar(const struct pci_config_access *a, struct pci_address at,
-			  unsigned offset, uint32_t original, struct pci_bar *bar)
+/* A BAR of one register: I/O (`flags` BAR_IO_FLAGS) or 32-bit memory
+ * (BAR_MEM_FLAGS); the low `flags` bits say what it is, the rest, probed,
+ * how large. */
+static void decode_bar32(const struct pci_config_access *a, struct pci_address at,
+			 unsigned offset, uint32_t original, uint32_t flags, struct pci_bar *bar)
 {
-	uint32_t mask = probe_word(a, at, offset, original) & ~BAR_IO_FLAGS;
+	uint32_t mask = probe_word(a, at, offset, original) & ~flags;
 
 	bar->size = size_of_mask(mask);
 	if (bar->size == 0)
 		return;
-	bar->kind = PCI_BAR_IO;
-	bar->base = original & ~BAR_IO_FLAGS;
-}
-
-static void decode_mem32_bar(const struct pci_config_access *a, struct pci_address at,
-			     unsigned offset, uint32_t original, struct pci_bar *bar)
-{
-	uint32_t mask = probe_word(a, at, offset, original) & ~BAR_MEM_FLAGS;
-
-	bar->size = size_of_mask(mask);
-	if (bar->size == 0)
-		return;
-	bar->kind = PCI_BAR_MEM32;
-	bar->prefetchable = (original & BAR_PREFETCHABLE) != 0;
-	bar->base = original & ~BAR_MEM_FLAGS;
+	bar->kind = flags == BAR_IO_FLAGS ? PCI_BAR_IO : PCI_BAR_MEM32;
+	bar->prefetchable = bar->kind == PCI_BAR_MEM32 && (original & BAR_PREFETCHABLE) != 0;
+	bar->base = original & ~flags;
 }
 
 /* Both halves are probed before either is restored: with only the low
@@ -148,13 +139,13 @@ static unsigned decode_bar(const struct pci_config_access *a, struct pci_functio
 	struct pci_bar *bar = &f->bars[slot];
 
 	if (original & BAR_IO) {
-		decode_io_bar(a, f->address, offset, original, bar);
+		decode_bar32(a, f->address, offset, original, BAR_IO_FLAGS, bar);
 		return 1;
 	}
 	switch (BAR_MEM_TYPE(original)) {
 	case BAR_MEM_TYPE_32:
 	case BAR_MEM_TYPE_1M:
-		decode_mem32_bar(a, f->address, offset, original, bar);
+		decode_bar32(a, f->address, offset, original, BAR_MEM_FLAGS, bar);
 		return 1;
 	case BAR_MEM_TYPE_64:
 		if (slot + 1 >= f->bar_count) {
