@@ -61,29 +61,40 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
-	if (n >= 2 * WORD) {
-		/* Stores aligned, loads wherever the source falls: a buffer 4
-		 * bytes off (a payload after RecvMsg's 36-byte prefix) costs
-		 * no more than an aligned one. */
-		while ((uintptr_t)d & WORD_MASK) {
+	if (n < WORD) {
+		while (n--)
 			*d++ = *s++;
-			n--;
-		}
-		word_t *dw = (word_t *)(void *)d;
-		const loose_word_t *sw = (const loose_word_t *)(const void *)s;
-		for (; n >= 4 * WORD; n -= 4 * WORD, dw += 4, sw += 4) {
-			dw[0] = sw[0];
-			dw[1] = sw[1];
-			dw[2] = sw[2];
-			dw[3] = sw[3];
-		}
-		for (; n >= WORD; n -= WORD)
-			*dw++ = *sw++;
-		d = (unsigned char *)dw;
-		s = (const unsigned char *)sw;
+		return dst;
 	}
-	while (n--)
-		*d++ = *s++;
+	/* The first and the last word are moved whole wherever they fall,
+	 * overlapping the words between them as they may; the rest are
+	 * stored aligned, loaded wherever the source falls. A buffer 4 bytes
+	 * off (a payload after RecvMsg's 36-byte prefix) then costs no more
+	 * than an aligned one, and no byte is moved alone. */
+	const loose_word_t last = *(const loose_word_t *)(const void *)(s + n - WORD);
+	*(loose_word_t *)(void *)d = *(const loose_word_t *)(const void *)s;
+	size_t head = WORD - ((uintptr_t)d & WORD_MASK); /* 1..8: to the next aligned word */
+	word_t *dw = (word_t *)(void *)(d + head);
+	const loose_word_t *sw = (const loose_word_t *)(const void *)(s + head);
+	size_t left = n - head;
+
+	for (; left >= 8 * WORD; left -= 8 * WORD, dw += 8, sw += 8) {
+		dw[0] = sw[0];
+		dw[1] = sw[1];
+		dw[2] = sw[2];
+		dw[3] = sw[3];
+		dw[4] = sw[4];
+		dw[5] = sw[5];
+		dw[6] = sw[6];
+		dw[7] = sw[7];
+	}
+	for (; left >= 2 * WORD; left -= 2 * WORD, dw += 2, sw += 2) {
+		dw[0] = sw[0];
+		dw[1] = sw[1];
+	}
+	if (left >= WORD)
+		*dw = *sw;
+	*(loose_word_t *)(void *)(d + n - WORD) = last;
 	return dst;
 }
 #endif
