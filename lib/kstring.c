@@ -1,11 +1,12 @@
 /*
  * kstring: the routines in kstring.h, for freestanding code.
  *
- * memcpy and memset move eight bytes at a time, four words per loop turn;
- * the bytes before the first aligned destination word and after the last
- * are moved one at a time. memcpy aligns its stores and loads the source
- * wherever it falls, so a pair that differs in alignment (a reply sent
- * from just after RecvMsg's 36-byte prefix, say) moves words too; AArch64
+ * memcpy and memset move eight bytes at a time. memset's bytes before the
+ * first aligned word and after the last are stored one at a time; memcpy
+ * moves its first and last word whole wherever they fall and, between
+ * them, stores aligned words (64 bytes a loop turn) loaded wherever the
+ * source falls, so a pair that differs in alignment (a reply sent from
+ * just after RecvMsg's 36-byte prefix, say) moves words too. AArch64
  * allows that on normal memory with alignment checking off, which the
  * kernel makes sure of at entry (an earlier version split aligned source
  * words by shifts instead, at about three times the instructions).
