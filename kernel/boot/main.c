@@ -113,6 +113,7 @@ void kmain(void);
 void kmain(void)
 {
 	uint64_t entered = counter_read();    /* make bench-guest times the boot from here */
+	arch_cpu_register_init();             /* this CPU's struct cpu, one load away */
 	bool have_hhdm = store_hhdm_offset(); /* phys<->virt from now on */
 
 	if (!arch_early_map_mmio())           /* AArch64: the UART mapped */

@@ -27,6 +27,12 @@ extern const uint16_t arch_elf_machine;
  * instruction caches; x86_64 keeps them coherent: nothing to do). */
 void arch_sync_code(const void *kva, uint64_t size);
 
+/* Points the boot CPU's per-CPU register (x86_64: the GS base; AArch64:
+ * TPIDR_EL1) at CPU 0's struct cpu: the kernel's first step, before
+ * anything -- a lock, a print -- asks cpu_this(). From then on the
+ * question is one load, with no "is it set up yet?" before it. */
+void arch_cpu_register_init(void);
+
 /* AArch64: map the console UART into the kernel's page tables as device
  * memory, at QEMU virt's documented address (nothing has read the
  * firmware's tables yet, and nothing could report a failure), with

@@ -74,27 +74,18 @@ struct cpu *cpu_at(unsigned index);
  * register at it (the BSP at boot, each AP as it starts). */
 void cpu_claim(struct cpu *c, unsigned index);
 
-/* Set once the boot CPU has pointed its per-CPU register (GS /
- * TPIDR_EL1) at its struct; before that there is one CPU, CPU 0. */
-extern bool cpu_register_ready;
-
 #if __STDC_HOSTED__
 /* The host tests: one struct cpu per host thread. */
 struct cpu *cpu_this(void);
-#endif
-
-/* cpu_this() for code entered from user mode, inline: the system-call
- * path asks on every call, and the out-of-line cpu_this() with its
- * boot-time check cost more than the one load it wraps. Only valid once
- * this CPU has installed its struct, which it does before it first enters
- * user mode. The host tests (hosted: no GS, no TPIDR_EL1) take cpu_this().
+#else
+/* The running CPU's struct: one load of the per-CPU register, which each
+ * CPU points at its struct before anything asks (the boot CPU first thing,
+ * arch_cpu_register_init; an AP in arch_ap_init). Inline: every lock asks.
  * volatile: a thread that blocked may resume on another CPU, so the
  * register is read again each time, never reused across a call. */
-static inline struct cpu *cpu_this_entered(void)
+static inline struct cpu *cpu_this(void)
 {
-#if __STDC_HOSTED__
-	return cpu_this();
-#elif defined(__x86_64__)
+#if defined(__x86_64__)
 	struct cpu *c;
 
 	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(c) : "i"(CPU_SELF));
@@ -105,15 +96,8 @@ static inline struct cpu *cpu_this_entered(void)
 	__asm__ volatile("mrs %0, tpidr_el1" : "=r"(c));
 	return c;
 #else
-#error "cpu_this_entered: no per-CPU register for this architecture"
+#error "cpu_this: no per-CPU register for this architecture"
 #endif
-}
-
-#if !__STDC_HOSTED__
-/* The running CPU's struct. Inline: every lock asks, three times. */
-static inline struct cpu *cpu_this(void)
-{
-	return cpu_register_ready ? cpu_this_entered() : cpu_at(0);
 }
 #endif
 

@@ -78,7 +78,7 @@ static inline kpid_t syscall_caller(void)
 	return process_current();
 #else
 	/* The task is the thread's first member (thread.h). */
-	const struct thread *t = (const struct thread *)(const void *)cpu_this_entered()->rq.current;
+	const struct thread *t = (const struct thread *)(const void *)cpu_this()->rq.current;
 
 	return t->pid;
 #endif

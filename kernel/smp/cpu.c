@@ -10,8 +10,6 @@
 
 static struct cpu cpus[MP_MAX_CPUS];
 
-bool cpu_register_ready;
-
 struct cpu *cpu_at(unsigned index)
 {
 	return index < MP_MAX_CPUS ? &cpus[index] : NULL;

@@ -14,10 +14,10 @@ void arch_irq_disable(void)
 	__asm__ volatile("msr daifset, #0xf" ::: "memory");
 }
 
-/* TPIDR_EL1 holds the running CPU's struct cpu. Its reset value is
- * unknown, so until the boot CPU has installed its own
- * (arch_exceptions_init) there is one CPU and it is 0 (cpu.h's cpu_this).
- * An AP installs its own before anything that could ask (arch_ap_init). */
+/* TPIDR_EL1 holds the running CPU's struct cpu (its reset value is
+ * unknown). The boot CPU installs CPU 0's first thing
+ * (arch_cpu_register_init); an AP installs its own before anything that
+ * could ask (arch_ap_init). */
 void a64_percpu_install(unsigned index)
 {
 	struct cpu *c = cpu_at(index);
@@ -26,10 +26,9 @@ void a64_percpu_install(unsigned index)
 	__asm__ volatile("msr tpidr_el1, %0" : : "r"(c) : "memory");
 }
 
-void a64_percpu_install_bsp(void)
+void arch_cpu_register_init(void)
 {
 	a64_percpu_install(0);
-	cpu_register_ready = true;
 }
 
 /* Clean the data cache to the point of unification line by line, then

@@ -10,7 +10,4 @@
 /* Claims CPU `index`'s struct and points this CPU's TPIDR_EL1 at it. */
 void a64_percpu_install(unsigned index);
 
-/* The boot CPU's; from then on cpu_this() reads TPIDR_EL1. */
-void a64_percpu_install_bsp(void);
-
 #endif

@@ -268,7 +268,6 @@ void aarch64_trap_entry(uint64_t vec_id, struct trap_frame *f)
  * the kernel set up. */
 void arch_exceptions_init(void)
 {
-	a64_percpu_install_bsp();
 	aarch64_switch_to_sp_el1();
 	write_vbar_el1((uint64_t)(uintptr_t)aarch64_vectors);
 	isb();

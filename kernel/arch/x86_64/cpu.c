@@ -3,6 +3,9 @@
  */
 #include <arch.h>
 
+#include <cpu.h>
+#include <x86_64/insn.h>
+
 #include "percpu.h"
 
 const bool arch_divide_by_zero_traps = true;
@@ -21,12 +24,15 @@ void arch_irq_disable(void)
 	__asm__ volatile("cli" ::: "memory");
 }
 
-/* Until the boot CPU has installed its struct cpu (gdt_init) there is one
- * CPU and it is 0; after, GS says (cpu.h's cpu_this). An AP installs its
- * own before anything that could ask (arch_ap_init). */
-void percpu_mark_ready(void)
+/* GS.base works without a GDT in long mode (it is an MSR). gdt_init
+ * loads GS, which clears the base, and sets it again at once; an AP
+ * installs its own before anything that could ask (arch_ap_init). */
+void arch_cpu_register_init(void)
 {
-	cpu_register_ready = true;
+	struct cpu *c = cpu_at(0);
+
+	cpu_claim(c, 0);
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)c);
 }
 
 void arch_sync_code(const void *kva, uint64_t size)

@@ -137,7 +137,6 @@ static void cpu_tables_install(struct cpu_tables *t, unsigned cpu_id)
 void gdt_init(void)
 {
 	cpu_tables_install(&bsp_tables, 0);
-	percpu_mark_ready();
 }
 
 void *cpu_tables_create(void)

@@ -19,9 +19,6 @@
 void *cpu_tables_create(void);
 void cpu_tables_install_ap(void *tables, unsigned cpu_id);
 
-/* From now on cpu_this() reads GS (cpu.c); until then it is CPU 0. */
-void percpu_mark_ready(void);
-
 /* Sets the kernel stack used by SYSCALL and by interrupts from user mode
  * (TSS.RSP0) on this CPU. */
 void percpu_set_kernel_stack(uint64_t top);
