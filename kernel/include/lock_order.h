@@ -33,6 +33,7 @@ enum lock_level {
 	LOCK_OBJECT_STORE = 8,    /* the content-addressed object store */
 	LOCK_KERNEL_HEAP = 9,     /* (irq) kmalloc's free lists: any code may allocate */
 	LOCK_CONSOLE = 10,        /* (irq) serial output; innermost, held briefly */
+	LOCK_LEVEL_COUNT          /* not a level: how many there are (at most 32) */
 };
 
 #endif

@@ -1,10 +1,10 @@
 /*
- * lock_debug: per-CPU held-lock stacks and the order check (lock_debug.h).
+ * lock_debug: per-CPU held-lock sets and the order check (lock_debug.h).
  *
- * Each CPU touches only its own tracker (in its struct cpu), and only with the lock being
- * taken not yet held, so no locking is needed here. A lock may be released
- * out of stack order (hand-over-hand patterns); the rest of the stack
- * closes the gap.
+ * Each CPU touches only its own tracker (in its struct cpu), and only with
+ * the lock being taken not yet held, so no locking is needed here. Locks
+ * may be released in any order (hand-over-hand patterns): a release clears
+ * its level, whatever else is held.
  */
 #include <lock_debug.h>
 
@@ -20,35 +20,10 @@ enum lock_order_verdict lock_order_classify(const struct lock_tracker *t,
 					    const struct spinlock *lock,
 					    const struct spinlock **conflict)
 {
-	for (unsigned i = 0; i < t->depth; i++) {
-		if (t->held[i] == lock) {
-			*conflict = t->held[i];
-			return LOCK_ORDER_RETAKEN;
-		}
-	}
-	for (unsigned i = 0; i < t->depth; i++) {
-		if (t->held[i]->level >= lock->level) {
-			*conflict = t->held[i];
-			return LOCK_ORDER_INVERTED;
-		}
-	}
-	return t->depth == LOCK_DEBUG_DEPTH ? LOCK_ORDER_TOO_DEEP : LOCK_ORDER_OK;
-}
+	uint32_t above = t->levels >> lock->level; /* bit i: level + i is held */
 
-bool lock_tracker_remove(struct lock_tracker *t, const struct spinlock *lock)
-{
-	for (unsigned i = t->depth; i-- > 0;) {
-		if (t->held[i] != lock)
-			continue;
-		/* Close the gap; the ceilings above it are recomputed without
-		 * the removed lock. */
-		for (unsigned j = i; j + 1 < t->depth; j++) {
-			int level = (int)t->held[j + 1]->level;
-			t->held[j] = t->held[j + 1];
-			t->ceiling[j] = j > 0 && t->ceiling[j - 1] > level ? t->ceiling[j - 1] : level;
-		}
-		t->depth--;
-		return true;
-	}
-	return false;
+	if (above == 0)
+		return LOCK_ORDER_OK;
+	*conflict = t->held[lock->level + (unsigned)__builtin_ctz(above)];
+	return *conflict == lock ? LOCK_ORDER_RETAKEN : LOCK_ORDER_INVERTED;
 }

@@ -19,7 +19,6 @@
 static const char *const verdict_words[] = {
 	[LOCK_ORDER_RETAKEN] = "already held by this CPU",
 	[LOCK_ORDER_INVERTED] = "taken out of order",
-	[LOCK_ORDER_TOO_DEEP] = "nested too deeply",
 };
 
 /* This CPU's tracker, without the call lock_tracker_current() costs. */
@@ -28,27 +27,33 @@ static struct lock_tracker *tracker(void)
 	return &cpu_this()->locks;
 }
 
-/* Says what is wrong, unless a trylock made the quick check too strict. */
-static void __attribute__((noinline)) order_broken(const struct lock_tracker *t,
-						   const struct spinlock *lock)
+/* Says what is wrong: `conflict` forbids taking `lock`. */
+static void __attribute__((noinline, noreturn)) order_broken(const struct spinlock *lock,
+							     enum lock_order_verdict v,
+							     const struct spinlock *conflict)
 {
-	const struct spinlock *conflict = NULL;
-	enum lock_order_verdict v = lock_order_classify(t, lock, &conflict);
-
-	if (v == LOCK_ORDER_OK)
-		return;
-	if (conflict)
-		panic("lock \"%s\" (level %d) %s: CPU holds \"%s\" (level %d)", lock->name,
-		      lock->level, verdict_words[v], conflict->name, conflict->level);
-	panic("lock \"%s\" (level %d) %s", lock->name, lock->level, verdict_words[v]);
+	panic("lock \"%s\" (level %d) %s: CPU holds \"%s\" (level %d)", lock->name, lock->level,
+	      verdict_words[v], conflict->name, conflict->level);
 }
 
 static void check_order(const struct lock_tracker *t, const struct spinlock *lock)
 {
-	const struct spinlock *unused;
+	const struct spinlock *conflict = NULL;
+	enum lock_order_verdict v = lock_order_check(t, lock, &conflict);
 
-	if (lock_order_check(t, lock, &unused) != LOCK_ORDER_OK)
-		order_broken(t, lock);
+	if (v != LOCK_ORDER_OK)
+		order_broken(lock, v, conflict);
+}
+
+/* Records `lock` as held by this CPU. Only a trylock, which is not
+ * order-checked, can find its level taken: the tracker keeps one lock per
+ * level, and two of one level held at once have an order between them
+ * that lock_order.h does not write down. */
+static void record(struct lock_tracker *t, const struct spinlock *lock)
+{
+	if (!lock_tracker_push(t, lock))
+		panic("lock \"%s\" (level %d) taken by trylock while this CPU holds \"%s\" "
+		      "of the same level", lock->name, lock->level, t->held[lock->level]->name);
 }
 
 static bool acquire(struct spinlock *lock)
@@ -61,7 +66,7 @@ bool spin_trylock(struct spinlock *lock)
 	if (!acquire(lock))
 		return false;
 	if (CONFIG_LOCK_DEBUG)
-		lock_tracker_push(tracker(), lock);
+		record(tracker(), lock);
 	return true;
 }
 
@@ -81,7 +86,7 @@ void spin_lock(struct spinlock *lock)
 	/* Looked up again: with interrupts on, the thread may have been
 	 * preempted while it spun, and (once threads migrate) moved. */
 	if (CONFIG_LOCK_DEBUG)
-		lock_tracker_push(tracker(), lock);
+		record(tracker(), lock);
 }
 
 void spin_unlock(struct spinlock *lock)
@@ -101,7 +106,7 @@ arch_irqflags_t spin_lock_irqsave(struct spinlock *lock)
 		check_order(t, lock);
 	wait_for(lock);
 	if (t)
-		lock_tracker_push(t, lock);
+		record(t, lock);
 	return flags;
 }
 

@@ -34,11 +34,13 @@ static void nesting_in_order_is_allowed(void **state)
 	spin_lock(&ipc);
 	spin_lock(&cap);
 	spin_lock(&frames);
-	assert_int_equal(lock_tracker_current()->depth, 3);
+	assert_int_equal(lock_tracker_current()->levels,
+			 1u << LOCK_IPC | 1u << LOCK_CAPABILITY | 1u << LOCK_FRAME_ALLOCATOR);
+	assert_ptr_equal(lock_tracker_current()->held[LOCK_CAPABILITY], &cap);
 	spin_unlock(&frames);
 	spin_unlock(&cap);
 	spin_unlock(&ipc);
-	assert_int_equal(lock_tracker_current()->depth, 0);
+	assert_int_equal(lock_tracker_current()->levels, 0);
 }
 
 static void release_out_of_stack_order_is_allowed(void **state)
@@ -47,8 +49,9 @@ static void release_out_of_stack_order_is_allowed(void **state)
 	spin_lock(&ipc);
 	spin_lock(&cap);
 	spin_unlock(&ipc);
+	assert_int_equal(lock_tracker_current()->levels, 1u << LOCK_CAPABILITY);
 	spin_unlock(&cap);
-	assert_int_equal(lock_tracker_current()->depth, 0);
+	assert_int_equal(lock_tracker_current()->levels, 0);
 }
 
 static void verdicts_name_the_conflicting_lock(void **state)
@@ -57,34 +60,40 @@ static void verdicts_name_the_conflicting_lock(void **state)
 	const struct spinlock *conflict = NULL;
 
 	(void)state;
-	lock_tracker_push(&t, &cap);
+	assert_true(lock_tracker_push(&t, &cap));
 	assert_int_equal(lock_order_check(&t, &ipc, &conflict), LOCK_ORDER_INVERTED);
 	assert_ptr_equal(conflict, &cap);
 	assert_int_equal(lock_order_check(&t, &cap, &conflict), LOCK_ORDER_RETAKEN);
 	assert_int_equal(lock_order_check(&t, &frames, &conflict), LOCK_ORDER_OK);
-	lock_tracker_push(&t, &frames);
-	/* Two locks of one level: neither may be taken under the other. */
+	assert_true(lock_tracker_push(&t, &frames));
+	/* Two locks of one level: neither may be taken under the other, and
+	 * the tracker has room for one. */
 	assert_int_equal(lock_order_check(&t, &other_frames, &conflict), LOCK_ORDER_INVERTED);
 	assert_ptr_equal(conflict, &frames);
+	assert_false(lock_tracker_push(&t, &other_frames));
+	assert_false(lock_tracker_pop(&t, &other_frames));
+	/* Under both, the conflict named is the lowest level at or above. */
+	assert_int_equal(lock_order_check(&t, &ipc, &conflict), LOCK_ORDER_INVERTED);
+	assert_ptr_equal(conflict, &cap);
 	assert_true(lock_tracker_pop(&t, &cap));
 	assert_false(lock_tracker_pop(&t, &cap));
+	assert_int_equal(t.levels, 1u << LOCK_FRAME_ALLOCATOR);
 }
 
-/* The quick check compares against the highest level held (the ceiling),
- * which must stay right when a trylock stacks a lower lock on a higher one
- * and when locks are released out of order. */
-static void the_ceiling_follows_trylocks_and_out_of_order_releases(void **state)
+/* The check looks at every level held, whatever the order they were taken
+ * in (a trylock may take a lower lock under a higher one) or released in. */
+static void the_check_follows_trylocks_and_out_of_order_releases(void **state)
 {
 	struct lock_tracker t = { 0 };
 	const struct spinlock *conflict = NULL;
 
 	(void)state;
-	lock_tracker_push(&t, &frames); /* as a trylock records: unchecked */
-	lock_tracker_push(&t, &ipc);
+	assert_true(lock_tracker_push(&t, &frames)); /* as a trylock records: unchecked */
+	assert_true(lock_tracker_push(&t, &ipc));
 	assert_int_equal(lock_order_check(&t, &cap, &conflict), LOCK_ORDER_INVERTED);
 	assert_ptr_equal(conflict, &frames);
 	assert_true(lock_tracker_pop(&t, &frames)); /* not the last taken */
-	assert_int_equal(t.depth, 1);
+	assert_int_equal(t.levels, 1u << LOCK_IPC);
 	assert_int_equal(lock_order_check(&t, &cap, &conflict), LOCK_ORDER_OK);
 	assert_int_equal(lock_order_check(&t, &ipc, &conflict), LOCK_ORDER_RETAKEN);
 	assert_true(lock_tracker_pop(&t, &ipc));
@@ -128,6 +137,12 @@ static void release_unheld(void)
 	spin_unlock(&ipc);
 }
 
+static void trylock_a_taken_level(void)
+{
+	spin_lock(&frames);
+	(void)spin_trylock(&other_frames);
+}
+
 static void out_of_order_panics_with_both_names(void **state)
 {
 	char out[1024];
@@ -154,6 +169,16 @@ static void releasing_an_unheld_lock_panics(void **state)
 	(void)state;
 	assert_true(child_aborts(release_unheld, out, sizeof(out)));
 	assert_non_null(strstr(out, "released by a CPU that does not hold it"));
+}
+
+static void a_second_lock_of_one_level_panics(void **state)
+{
+	char out[1024];
+
+	(void)state;
+	assert_true(child_aborts(trylock_a_taken_level, out, sizeof(out)));
+	assert_non_null(strstr(out, "lock \"frame-2\" (level 6) taken by trylock while this CPU "
+				    "holds \"frame\" of the same level"));
 }
 
 static void *nest_many_times(void *arg)
@@ -189,10 +214,11 @@ int main(void)
 		cmocka_unit_test(nesting_in_order_is_allowed),
 		cmocka_unit_test(release_out_of_stack_order_is_allowed),
 		cmocka_unit_test(verdicts_name_the_conflicting_lock),
-		cmocka_unit_test(the_ceiling_follows_trylocks_and_out_of_order_releases),
+		cmocka_unit_test(the_check_follows_trylocks_and_out_of_order_releases),
 		cmocka_unit_test(out_of_order_panics_with_both_names),
 		cmocka_unit_test(retaking_panics),
 		cmocka_unit_test(releasing_an_unheld_lock_panics),
+		cmocka_unit_test(a_second_lock_of_one_level_panics),
 		cmocka_unit_test(each_thread_is_its_own_cpu),
 	};
 
