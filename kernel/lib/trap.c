@@ -23,7 +23,9 @@ struct expectation {
 
 static struct expectation expected;
 
-void trap_expect(enum trap_kind kind, uintptr_t resume_ip)
+/* used: the AArch64 self-tests call it from inline assembly only, which
+ * link-time optimisation cannot see, so it must be kept for them. */
+__attribute__((used)) void trap_expect(enum trap_kind kind, uintptr_t resume_ip)
 {
 	expected = (struct expectation){ .armed = true, .kind = kind, .resume_ip = resume_ip };
 	atomic_signal_fence(memory_order_seq_cst);
