@@ -1,43 +1,42 @@
 #!/usr/bin/env python3
-"""Where a kernel path spends its instructions: a single-stepping profiler.
+"""Where a kernel path spends its instructions: a tracing profiler.
 
-    python3 scripts/profile_guest.py --arch x86_64 \\
-        --image build/x86_64-bench/cambios.img \\
-        --elf build/x86_64-bench/kernel/cambios.elf \\
-        --start sys_write --skip 200 --steps 10000 --cycle 2
+    python3 scripts/profile_guest.py --arch x86_64|aarch64 \\
+        --image build/<arch>-bench/cambios.img \\
+        --elf build/<arch>-bench/kernel/cambios.elf \\
+        --start sys_write --skip 200 --cycle 2
 
 boots the image under QEMU with `-icount shift=0,sleep=off` (the bench's
-clock, so runs repeat exactly) and a GDB stub, lets it run until the
-kernel function `--start` has been entered `--skip` times (a hardware
-breakpoint: the bench's warm-up is past), then single-steps `--steps`
-instructions through gdb-multiarch, recording every program counter --
-kernel and user code alike, across system calls and context switches. It
-then prints, for the window from that entry of `--start` to its
-`--cycle`-th next entry (one IPC round trip is two Writes, so 2), the
-instructions spent in each function and how often each was entered, and
-the window's length: the same figure `make bench-guest` prints, broken
-down. User-mode addresses are counted together as <user>.
+clock, so runs repeat exactly), one instruction per translation block
+(`-singlestep`) and its execution log (`-d exec,nochain`) written to a
+FIFO this script reads: one line per instruction executed in the kernel
+or in user code at 0x400000.. (the programs' text, user/linker.ld), with
+firmware and loader filtered out by `-dfilter`. From the (skip+1)-th
+entry of the kernel function `--start` (the bench's warm-up is past) to
+its `--cycle`-th next entry (one IPC round trip is two Writes, so 2), it
+prints the instructions spent in each function and how often each was
+entered, and the window's length: the same figure `make bench-guest`
+prints, broken down. User-mode addresses are counted together as <user>.
 
-This is what found the IPC path's costs (README, "Guest benchmarks").
-x86_64 only for now: on AArch64 the same session never reached its
-breakpoint under the stub in our trials (not yet understood), so the
-script refuses that arch rather than hang.
-It takes about a minute for 10,000 steps; nothing here is part of
-`make test` (a pytest in tests/tools/ checks the analysis on made-up
-addresses). Standard library only; QEMU's command line comes from
-scripts/qemu.py.
+This is what found the IPC path's costs (README, "Guest benchmarks"). An
+earlier version single-stepped through QEMU's GDB stub, which never
+reached its breakpoint on AArch64; the log works the same on both arches
+and takes about a minute. Nothing here is part of `make test` (a pytest
+in tests/tools/ checks the analysis on made-up addresses). Standard
+library only; QEMU's command line comes from scripts/qemu.py.
 """
 
 import argparse
 import bisect
 import collections
 import ctypes
+import os
+import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
+import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -48,22 +47,11 @@ USER = "<user>"
 # Addresses below the canonical upper half are user code on both arches.
 USER_TOP = 0x0000800000000000
 
-GDB_SCRIPT = """\
-import gdb
-gdb.execute("set pagination off")
-gdb.execute("set confirm off")
-gdb.execute("set remotetimeout 60")
-gdb.execute("target remote :{port}")
-gdb.execute("hbreak *{start:#x}")
-gdb.execute("ignore 1 {skip}")
-gdb.execute("continue")
-gdb.execute("delete")
-with open({out!r}, "w") as out:
-    for _ in range({steps}):
-        out.write("%x\\n" % (int(gdb.parse_and_eval("$pc")) & 0xffffffffffffffff))
-        gdb.execute("stepi", to_string=True)
-gdb.execute("kill")
-"""
+# What the log shows: the kernel (linked at the top 2 GiB on both arches)
+# and the programs' text; not the firmware or the loader.
+TRACED = "0x400000..0x4fffff,0xffffffff80000000..0xffffffffffffffff"
+# "Trace 0: 0x7f.. [00000000/ffffffff80012254/00000000/ff000000] sys_write"
+LOG_PC = re.compile(r"\[[0-9a-f]+/([0-9a-f]+)/")
 
 
 class Symbols:
@@ -136,65 +124,66 @@ def _killed_with_parent():
     ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
-def _wait_for_stub(port, guest, seconds=60):
-    """Waits until QEMU's GDB stub accepts connections (the AArch64
-    firmware takes a few seconds to set up)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if guest.poll() is not None:
-            raise RuntimeError("QEMU exited before its GDB stub came up")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                pass
-            time.sleep(0.5)  # let the stub take the next connection
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"no GDB stub on port {port} after {seconds} s")
+def pcs_from_log(lines, start_pc, skip, cycle):
+    """The program counters from the (skip+1)-th entry of start_pc through
+    its (skip+cycle+1)-th, read from QEMU's execution log as it is written
+    (lines that are not trace lines are passed over): what window() cuts
+    one window from. Stops reading once that entry is seen."""
+    pcs, hits = [], 0
+    for line in lines:
+        match = LOG_PC.search(line)
+        if not match:
+            continue
+        pc = int(match.group(1), 16)
+        hits += pc == start_pc
+        if hits > skip:
+            pcs.append(pc)
+        if hits > skip + cycle:
+            break
+    return pcs
 
 
-def record(args, out_path):
-    """Boots the image and single-steps it; returns the recorded PCs."""
+def record(args):
+    """Boots the image with the execution log on; returns one window of
+    program counters and the kernel's symbols."""
     symbols = Symbols.from_elf(args.elf)
-    argv = qemu.build_command(args.arch, args.image, smp=1, gdb=True, extra=ICOUNT)
     with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "steps.py"
-        script.write_text(GDB_SCRIPT.format(port=1234, start=symbols.entry(args.start),
-                                            skip=args.skip, steps=args.steps,
-                                            out=str(out_path)))
+        fifo = Path(tmp) / "exec.log"
+        os.mkfifo(fifo)
+        argv = qemu.build_command(args.arch, args.image, smp=1,
+                                  extra=ICOUNT + ("-singlestep", "-d", "exec,nochain",
+                                                  "-dfilter", TRACED, "-D", str(fifo)))
         guest = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                  preexec_fn=_killed_with_parent)
+        timer = threading.Timer(args.timeout, guest.kill)
+        timer.start()
         try:
-            _wait_for_stub(1234, guest)
-            subprocess.run(["gdb-multiarch", "-q", "-batch", "-x", str(script),
-                            str(args.elf)], check=True, capture_output=True,
-                           timeout=args.timeout)
+            with open(fifo, errors="replace") as log:
+                pcs = pcs_from_log(log, symbols.entry(args.start), args.skip, args.cycle)
         finally:
+            timer.cancel()
             guest.kill()
             guest.wait()
-    return [int(line, 16) for line in out_path.read_text().split()], symbols
+    return pcs, symbols
 
 
 def _parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--arch", required=True, choices=("x86_64",))
+    p.add_argument("--arch", required=True, choices=("x86_64", "aarch64"))
     p.add_argument("--image", required=True, type=Path)
     p.add_argument("--elf", required=True, type=Path, help="the kernel ELF (symbols)")
     p.add_argument("--start", required=True, help="kernel function that starts a window")
     p.add_argument("--skip", type=int, default=0, help="entries of --start to let pass")
-    p.add_argument("--steps", type=int, default=10000)
     p.add_argument("--cycle", type=int, default=1,
                    help="entries of --start per window (2 for an IPC round trip)")
-    p.add_argument("--out", type=Path, default=Path("build/profile-pcs.txt"))
     p.add_argument("--timeout", type=int, default=900)
     return p.parse_args(argv)
 
 
 def main(argv=None):
     args = _parse_args(sys.argv[1:] if argv is None else argv)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    pcs, symbols = record(args, args.out)
+    pcs, symbols = record(args)
     try:
         pcs = window(pcs, symbols.entry(args.start), args.cycle)
     except ValueError as err:

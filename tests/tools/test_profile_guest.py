@@ -1,9 +1,10 @@
 """scripts/profile_guest.py's analysis, on made-up addresses.
 
-The recording (QEMU plus gdb single-stepping) takes a minute and judges
-nothing; what is checked here is what turns its program counters into
-figures: names for addresses (user code pooled), the window between
-entries of the start function, instructions and entries per function.
+The recording (QEMU's execution log, one instruction per line) takes a
+minute and judges nothing; what is checked here is what turns the log into
+figures: program counters read from its lines, names for addresses (user
+code pooled), the window between entries of the start function,
+instructions and entries per function.
 """
 
 import sys
@@ -33,6 +34,25 @@ def test_names_pool_user_code_and_find_the_enclosing_function():
     assert SYMBOLS.name(K + 0x100) == "sys_write"
     assert SYMBOLS.name(K + 0x2fc) == "memcpy"
     assert SYMBOLS.name(K + 0x10) == "?"
+
+
+def log_line(pc):
+    return f"Trace 0: 0x7f3a2c000100 [00000000/{pc:016x}/00000000/ff000000] fn\n"
+
+
+def test_the_log_is_read_from_the_entry_after_the_skipped_ones_and_no_further():
+    start = K + 0x100
+    pcs = run((0x400000, 2), (start, 3), (0x400000, 2), (start, 2), (K + 0x200, 1),
+              (start, 1), (0x400000, 1), (start, 1))
+    after = log_line(K + 0x300)
+    lines = ["QEMU noise without a trace\n"] + [log_line(pc) for pc in pcs] + [after]
+    read = iter(lines)
+    got = profile_guest.pcs_from_log(read, start, skip=1, cycle=2)
+    # From the second entry of start (the first skipped) through the
+    # fourth, which ends the window; nothing after it is read.
+    assert got == run((start, 2), (K + 0x200, 1), (start, 1), (0x400000, 1), (start, 1))
+    assert list(read) == [after]
+    assert len(profile_guest.window(got, start, 2)) == 5
 
 
 def test_window_runs_from_one_entry_to_the_cycle_th_next():
