@@ -28,6 +28,11 @@
 #define VM_WRITE PT_WRITE
 #define VM_EXEC PT_EXEC
 #define VM_USER PT_USER
+/* Device registers (MapMmio): uncached, never executable (VM_EXEC with it
+ * is K_EPERM). Their frames are not RAM: unmap them without freeing, and
+ * vm_space_destroy's frame_free of them is refused harmlessly, since the
+ * frame allocator never handed them out. */
+#define VM_DEVICE PT_DEVICE
 
 /* A user page the copies into or out of this space went through lately
  * (usercopy.c), so that a buffer passed again is not looked up again. */
