@@ -88,6 +88,7 @@ KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/apic.c \
 	kernel/arch/x86_64/devices.c \
+	kernel/arch/x86_64/device_guard.c \
 	kernel/arch/x86_64/guards.c \
 	kernel/arch/x86_64/switch.S \
 	kernel/arch/x86_64/thread.c \
@@ -105,6 +106,7 @@ KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/user.S \
 	kernel/arch/aarch64/gic.c \
 	kernel/arch/aarch64/devices.c \
+	kernel/arch/aarch64/device_guard.c \
 	kernel/arch/aarch64/guards.c \
 	kernel/arch/aarch64/switch.S \
 	kernel/arch/aarch64/thread.c \
@@ -343,12 +345,13 @@ UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto
 UNIT_SRCS_blake3 := lib/crypto/blake3.c
 UNIT_SRCS_arcsig := $(call components,arcsig crypto)
-UNIT_TESTS += pci
+UNIT_TESTS += pci device_claim
+UNIT_SRCS_device_claim := $(COMPONENT_phys_guard) $(HOST_WORLD)
 UNIT_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c
 # The dispatcher and every handler over the real kernel code, with the
 # scheduler and boot modules faked (tests/support/syscall_world.h).
 SYSCALL_SRCS := tests/support/syscall_world.c \
-	$(call components,syscalls usercopy output objstore heap crypto ipc cap span) $(HOST_WORLD)
+	$(call components,syscalls usercopy output objstore heap crypto ipc cap span pci phys_guard) $(HOST_WORLD)
 UNIT_SRCS_syscall := $(SYSCALL_SRCS)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 

@@ -144,7 +144,7 @@ static void retaking_panics(void **state)
 
 	(void)state;
 	assert_true(child_aborts(take_twice, out, sizeof(out)));
-	assert_non_null(strstr(out, "lock \"frame\" (level 6) already held by this CPU"));
+	assert_non_null(strstr(out, "lock \"frame\" (level 7) already held by this CPU"));
 }
 
 static void releasing_an_unheld_lock_panics(void **state)
