@@ -178,6 +178,12 @@ HOSTILE_PROGRAMS := bad-write bad-priv bad-insn bad-div bad-brk bad-align bad-ex
 	bad-kjump bad-stack bad-guard bad-offset regs-dirty regs-check forge exit-1000 exit-min \
 	fp-keeper ping spawner bad-args alloc objects devices
 $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
+# Programs in no image of ours: the boot tests build them
+# (`make build/<arch>/modules/<name>.elf`) and give them as MODULES.
+# mmio: a user-space driver's first steps and their refusals
+# (tests/boot/test_devices.py).
+TEST_MODULE_PROGRAMS := mmio
+$(foreach p,$(TEST_MODULE_PROGRAMS),$(eval USER_SRCS_$(p) := $$(wildcard user/$(p)/*.c)))
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check
 # Data right below the stack's guard page, and in it (user/linker.ld).
