@@ -58,6 +58,8 @@ static int64_t check_mmio_range(uint64_t phys, uint64_t pages, unsigned *functio
 		return SYS_EINVAL;
 	if (phys > UINT64_MAX - pages * PAGE)
 		return SYS_EINVAL;
+	if (phys + pages * PAGE > VM_PHYS_LIMIT)
+		return SYS_EPERM; /* no device is there, whatever a BAR says */
 	if (!pci_bar_containing(pci_host_table(), false, phys, pages * PAGE, function))
 		return SYS_EPERM;
 	if (phys_guard_check(phys, pages * PAGE))

@@ -117,6 +117,9 @@ kerr_t vm_map(struct address_space *as, uint64_t va, uint64_t pa, uint64_t size,
 
 	if (err == K_OK)
 		err = check_flags(flags);
+	if (err == K_OK && ((pa & (VM_PAGE_SIZE - 1)) || pa >= VM_PHYS_LIMIT ||
+			    size > VM_PHYS_LIMIT - pa))
+		err = K_EINVAL;
 	if (err != K_OK)
 		return err;
 	for (uint64_t off = 0; off < size; off += VM_PAGE_SIZE) {

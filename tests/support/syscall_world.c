@@ -86,7 +86,8 @@ static const struct pci_table pci_found = {
 		  .bars = { [0] = { .kind = PCI_BAR_MEM32, .base = SW_RAM_BASE, .size = 0x10000 },
 			    [1] = { .kind = PCI_BAR_MEM32, .base = SW_IMAGE_BASE, .size = 0x1000 },
 			    [2] = { .kind = PCI_BAR_MEM32, .base = SW_LAPIC, .size = 0x1000 },
-			    [3] = { .kind = PCI_BAR_MEM32, .base = 0, .size = 0x1000 } } },
+			    [3] = { .kind = PCI_BAR_MEM32, .base = 0, .size = 0x1000 },
+			    [4] = { .kind = PCI_BAR_MEM64, .base = SW_BEYOND_PHYS, .size = 0x1000 } } },
 	},
 };
 

@@ -52,7 +52,9 @@
  * after SW_MMIO_BAR; 3 a hostile function whose memory BARs claim RAM
  * (SW_RAM_BASE, the frames' arena, in the memory map), the kernel image
  * (SW_IMAGE_BASE, in the memory map) and the local APIC (SW_LAPIC, a
- * kernel device), and one left unassigned (base 0). */
+ * kernel device), one left unassigned (base 0), and one beyond any
+ * physical address (SW_BEYOND_PHYS: an x86_64 entry would keep only its
+ * low bits, which are SW_RAM_BASE). */
 #define SW_IO_BAR 0xc040ull
 #define SW_IO_BAR2 0xc080ull
 #define SW_MMIO_BAR 0xfeb80000ull
@@ -60,6 +62,7 @@
 #define SW_RAM_BASE 0x40000000ull
 #define SW_IMAGE_BASE 0x200000ull
 #define SW_LAPIC 0xfee00000ull
+#define SW_BEYOND_PHYS ((1ull << 52) | SW_RAM_BASE)
 #define SW_DEVICE_NET 1u
 #define SW_DEVICE_BLK 2u
 #define SW_DEVICE_HOSTILE 3u

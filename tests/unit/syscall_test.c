@@ -265,6 +265,7 @@ static const struct refusal refusals[] = {
 	{ SW_TRUSTED, SYS_MAP_MMIO, SW_IMAGE_BASE, 1, 0, 0, SYS_EPERM }, /* ... on the kernel */
 	{ SW_TRUSTED, SYS_MAP_MMIO, SW_LAPIC, 1, 0, 0, SYS_EPERM },      /* ... on the local APIC */
 	{ SW_TRUSTED, SYS_MAP_MMIO, 0, 1, 0, 0, SYS_EPERM },             /* an unassigned BAR */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_BEYOND_PHYS, 1, 0, 0, SYS_EPERM }, /* beyond physical */
 	{ SW_TRUSTED, SYS_MAP_MMIO, SW_IO_BAR & ~0xfffull, 1, 0, 0, SYS_EPERM }, /* ports, not memory */
 	{ SW_TRUSTED, SYS_MAP_MMIO, SW_RW, 1, 0, 0, SYS_EPERM },
 	{ SW_STRANGER, SYS_MAP_MMIO, SW_LAPIC, 1, 0, 0, SYS_EPERM },
