@@ -96,6 +96,7 @@ KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/apic.c \
 	kernel/arch/x86_64/devices.c \
+	kernel/arch/x86_64/device_guard.c \
 	kernel/arch/x86_64/guards.c \
 	kernel/arch/x86_64/switch.S \
 	kernel/arch/x86_64/thread.c \
@@ -113,6 +114,7 @@ KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/user.S \
 	kernel/arch/aarch64/gic.c \
 	kernel/arch/aarch64/devices.c \
+	kernel/arch/aarch64/device_guard.c \
 	kernel/arch/aarch64/guards.c \
 	kernel/arch/aarch64/switch.S \
 	kernel/arch/aarch64/thread.c \
@@ -184,6 +186,12 @@ HOSTILE_PROGRAMS := bad-write bad-priv bad-insn bad-div bad-brk bad-align bad-ex
 	bad-kjump bad-stack bad-guard bad-offset regs-dirty regs-check forge exit-1000 exit-min \
 	fp-keeper ping spawner bad-args alloc objects devices
 $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
+# Programs in no image of ours: the boot tests build them
+# (`make build/<arch>/modules/<name>.elf`) and give them as MODULES.
+# mmio: a user-space driver's first steps and their refusals
+# (tests/boot/test_devices.py).
+TEST_MODULE_PROGRAMS := mmio
+$(foreach p,$(TEST_MODULE_PROGRAMS),$(eval USER_SRCS_$(p) := $$(wildcard user/$(p)/*.c)))
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check
 # Data right below the stack's guard page, and in it (user/linker.ld).
@@ -351,12 +359,13 @@ UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto
 UNIT_SRCS_blake3 := lib/crypto/blake3.c
 UNIT_SRCS_arcsig := $(call components,arcsig crypto)
-UNIT_TESTS += pci
+UNIT_TESTS += pci device_claim
+UNIT_SRCS_device_claim := $(COMPONENT_phys_guard) $(HOST_WORLD)
 UNIT_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c
 # The dispatcher and every handler over the real kernel code, with the
 # scheduler and boot modules faked (tests/support/syscall_world.h).
 SYSCALL_SRCS := tests/support/syscall_world.c \
-	$(call components,syscalls usercopy output objstore heap crypto ipc cap span) $(HOST_WORLD)
+	$(call components,syscalls usercopy output objstore heap crypto ipc cap span pci phys_guard) $(HOST_WORLD)
 UNIT_SRCS_syscall := $(SYSCALL_SRCS)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 

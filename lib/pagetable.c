@@ -23,12 +23,16 @@
 #define X86_P (1ULL << 0)
 #define X86_RW (1ULL << 1)
 #define X86_US (1ULL << 2)
+#define X86_PWT (1ULL << 3)
+#define X86_PCD (1ULL << 4)
 #define X86_PS (1ULL << 7)
 #define X86_NX (1ULL << 63)
 
 /* AArch64 descriptor bits */
 #define A64_VALID (1ULL << 0)
 #define A64_TABLE_OR_PAGE (1ULL << 1)
+#define A64_ATTR_INDEX(i) ((uint64_t)(i) << 2)
+#define A64_ATTR_MASK (7ULL << 2)
 #define A64_AP_EL0 (1ULL << 6)
 #define A64_AP_RO (1ULL << 7)
 #define A64_SH_INNER (3ULL << 8)
@@ -73,15 +77,22 @@ static uint64_t encode_leaf_x86(const struct pagetable *pt, uint64_t phys, int l
 		e |= X86_US;
 	if (level < 3)
 		e |= X86_PS;
-	if (!(flags & PT_EXEC) && pt->nx)
+	if (flags & PT_DEVICE) /* PAT entry 3 (the PAT bit stays clear): UC */
+		e |= X86_PCD | X86_PWT;
+	if ((!(flags & PT_EXEC) || (flags & PT_DEVICE)) && pt->nx)
 		e |= X86_NX;
 	return e;
 }
 
 static uint64_t encode_leaf_a64(uint64_t phys, int level, unsigned flags)
 {
-	uint64_t e = phys | A64_VALID | A64_AF | A64_SH_INNER;
+	uint64_t e = phys | A64_VALID | A64_AF;
 
+	/* Device memory is always outer shareable; its SH field is ignored. */
+	if (flags & PT_DEVICE)
+		e |= A64_ATTR_INDEX(PT_A64_MAIR_DEVICE) | A64_UXN | A64_PXN;
+	else
+		e |= A64_SH_INNER;
 	if (level == 3)
 		e |= A64_TABLE_OR_PAGE;
 	if (!(flags & PT_WRITE))
@@ -136,9 +147,11 @@ static unsigned decode_flags(const struct pagetable *pt, uint64_t e)
 		flags |= (e & X86_RW) ? PT_WRITE : 0;
 		flags |= (e & X86_US) ? PT_USER : 0;
 		flags |= !(e & X86_NX) ? PT_EXEC : 0;
+		flags |= (e & X86_PCD) ? PT_DEVICE : 0;
 		return flags;
 	}
 	flags |= !(e & A64_AP_RO) ? PT_WRITE : 0;
+	flags |= (e & A64_ATTR_MASK) == A64_ATTR_INDEX(PT_A64_MAIR_DEVICE) ? PT_DEVICE : 0;
 	if (e & A64_AP_EL0)
 		flags |= PT_USER | (!(e & A64_UXN) ? PT_EXEC : 0);
 	else

@@ -30,6 +30,13 @@ enum pt_arch { PT_ARCH_X86_64, PT_ARCH_AARCH64 };
 #define PT_WRITE (1u << 0)
 #define PT_EXEC (1u << 1)
 #define PT_USER (1u << 2) /* accessible from user mode (ring 3 / EL0) */
+/* Device registers: uncached, strongly ordered enough for MMIO, and never
+ * executable whatever else is asked. x86_64: PCD|PWT, PAT entry 3, which
+ * is UC in the power-on PAT and in the one the loader (and Limine)
+ * installs; AArch64: MAIR slot PT_A64_MAIR_DEVICE, which the kernel sets
+ * to Device-nGnRE (the loader leaves Device-nGnRnE there, stricter). */
+#define PT_DEVICE (1u << 3)
+#define PT_A64_MAIR_DEVICE 2
 
 #define PT_PAGE_4K (1ULL << 12)
 #define PT_PAGE_2M (1ULL << 21)

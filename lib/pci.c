@@ -429,6 +429,34 @@ const struct pci_virtio_cap *pci_virtio_find(const struct pci_function *f, uint8
 	return NULL;
 }
 
+static bool bar_contains(const struct pci_bar *bar, bool io, uint64_t base, uint64_t size)
+{
+	bool is_io = bar->kind == PCI_BAR_IO;
+	bool is_mem = bar->kind == PCI_BAR_MEM32 || bar->kind == PCI_BAR_MEM64;
+
+	if ((io && !is_io) || (!io && !is_mem) || bar->base == 0 || bar->size == 0)
+		return false;
+	return base >= bar->base && base - bar->base <= bar->size &&
+	       size <= bar->size - (base - bar->base);
+}
+
+bool pci_bar_containing(const struct pci_table *table, bool io, uint64_t base, uint64_t size,
+			unsigned *function)
+{
+	if (size == 0 || base + size < base)
+		return false;
+	for (unsigned i = 0; i < table->count && i < PCI_MAX_FUNCTIONS; i++) {
+		const struct pci_function *f = &table->functions[i];
+		for (unsigned b = 0; b < f->bar_count && b < PCI_MAX_BARS; b++) {
+			if (bar_contains(&f->bars[b], io, base, size)) {
+				*function = i;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* ------------------------------------------------------------ buses */
 
 /* Buses still to scan, each queued at most once (`queued` has a bit per

@@ -212,6 +212,15 @@ enum pci_result pci_read_function(const struct pci_config_access *access, struct
  * the first it understands. */
 const struct pci_virtio_cap *pci_virtio_find(const struct pci_function *f, uint8_t cfg_type);
 
+/* The function (its index in `table`) with an I/O BAR (`io`) or a memory
+ * BAR (!`io`) that wholly contains [base, base + size). False when none
+ * does, for size 0, and for a range that wraps around. Unassigned BARs
+ * (base 0) contain nothing: they decode no address yet. A range is never
+ * found by straddling two BARs, even adjacent ones: each BAR belongs to a
+ * function of its own, and a caller may hold only one. */
+bool pci_bar_containing(const struct pci_table *table, bool io, uint64_t base, uint64_t size,
+			unsigned *function);
+
 /* The boot line of one function, e.g.
  *   pci 00:02.0 1af4:1041 class 02.00 if 00 rev 01 irq INTA line 11
  *   bar1 mem32 0xfeb80000 4K bar4 mem64 pf 0xfe000000 16K caps msix,vendor

@@ -32,6 +32,10 @@ COMPONENT_firmware := kernel/boot/firmware.c
 COMPONENT_pci := lib/pci.c
 # The kernel's PCI: the ECAM window from the firmware, enumerated at boot.
 COMPONENT_pci_host := kernel/dev/pci_host.c
+# Which process holds which PCI function (MapMmio, PortIo), released at exit.
+COMPONENT_device_claim := kernel/dev/device_claim.c
+# The physical ranges no user mapping may touch: RAM, the kernel's own devices.
+COMPONENT_phys_guard := kernel/dev/phys_guard.c
 COMPONENT_hhdm := kernel/mm/hhdm.c
 COMPONENT_heap := kernel/mm/heap.c kernel/mm/heap_init.c
 COMPONENT_frame := kernel/mm/frame.c
@@ -45,7 +49,8 @@ COMPONENT_cap := kernel/cap/cap.c
 COMPONENT_ipc := kernel/ipc/ipc.c kernel/ipc/interceptor.c
 COMPONENT_objstore := kernel/objstore/objstore.c
 COMPONENT_syscalls := kernel/lib/syscall.c kernel/lib/sys_ipc.c kernel/lib/sys_process.c \
-	kernel/lib/sys_memory.c kernel/lib/sys_object.c kernel/lib/sys_device.c
+	kernel/lib/sys_memory.c kernel/lib/sys_object.c kernel/lib/sys_device.c \
+	kernel/lib/sys_driver_memory.c
 # Threads on their own stacks, user programs run in them, boot programs spawned.
 COMPONENT_threads := kernel/sched/thread.c kernel/proc/run.c kernel/proc/spawn.c
 COMPONENT_boot := kernel/boot/main.c kernel/boot/requests.c kernel/boot/bootinfo.c \
@@ -65,4 +70,4 @@ components = $(foreach c,$(1),$(COMPONENT_$(c)))
 HOST_ARCH := kernel/arch/host/cpu.c kernel/arch/host/mmu.c
 HOST_SUPPORT := $(COMPONENT_support) kernel/arch/host/cpu.c
 HOST_WORLD := tests/support/host_world.c $(HOST_SUPPORT) kernel/arch/host/mmu.c \
-	$(call components,process vm frame hhdm pagetable)
+	tests/support/pci_host_fake.c $(call components,process vm frame hhdm pagetable device_claim)

@@ -238,6 +238,40 @@ class ShutdownWatcher:
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
+def qmp_execute(path, command, timeout=30.0):
+    """Run one QMP command on the monitor socket at `path` (a
+    `-qmp unix:PATH,server=on,wait=off` of the running QEMU); return its
+    "return" value. Events that arrive meanwhile are skipped; an "error"
+    answer raises RuntimeError."""
+    deadline = time.monotonic() + timeout
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        while True:
+            try:
+                sock.connect(str(path))
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        sock.settimeout(max(deadline - time.monotonic(), 1.0))
+        with sock.makefile("rwb") as stream:
+            def answer():
+                for raw in stream:
+                    msg = json.loads(raw)
+                    if "error" in msg:
+                        raise RuntimeError(f"QMP: {msg['error']}")
+                    if "return" in msg:
+                        return msg["return"]
+                raise RuntimeError("QMP: the monitor closed the connection")
+
+            stream.readline()  # the greeting
+            for cmd in ({"execute": "qmp_capabilities"}, {"execute": command}):
+                stream.write(json.dumps(cmd).encode() + b"\n")
+                stream.flush()
+                result = answer()
+            return result
+
+
 # ---------------------------------------------------------------------------
 # QemuRun: serial-console driver for tests
 # ---------------------------------------------------------------------------

@@ -26,6 +26,7 @@
 #include <objstore.h>
 #include <panic.h>
 #include <pci_host.h>
+#include <phys_guard.h>
 #include <printk.h>
 #include <process.h>
 #include <selftest.h>
@@ -131,6 +132,8 @@ void kmain(void)
 	boot_print_modules();                 /* what we were handed to run */
 	firmware_init();                      /* ACPI tables and device tree, checked */
 	arch_devices_init();                  /* GIC, UART, local APIC: where the firmware says */
+	phys_guard_set_memmap(boot_memmap()); /* no driver maps RAM, the kernel or firmware */
+	arch_guard_own_devices();             /* ... nor the kernel's own devices */
 
 	if (init_kernel_heap(boot_memmap()) != K_OK) /* kmalloc works */
 		panic("heap: no usable region of at least 4 MiB above 1 MiB");

@@ -12,6 +12,7 @@
 #include <arch.h>
 #include <firmware.h>
 #include <hhdm.h>
+#include <phys_guard.h>
 #include <printk.h>
 
 #define ECAM_BUS_SHIFT 20
@@ -19,6 +20,8 @@
 #define ECAM_FUNCTION_SHIFT 12
 #define ECAM_BUS_SIZE (1ULL << ECAM_BUS_SHIFT)
 #define ABSENT 0xffffffffu
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_BUS_MASTER (1u << 2)
 
 struct ecam {
 	uint64_t base;          /* the registers of bus `bus_first` */
@@ -158,6 +161,10 @@ void pci_host_init(void)
 	println("pci: ECAM at 0x%llx, segment %u, buses %02x-%02x (%s)",
 		(unsigned long long)ecam.base, ecam.segment, ecam.bus_first, ecam.bus_last,
 		ecam.source);
+	/* The configuration space is the kernel's: a driver that could map
+	 * it could move any device's BARs over RAM. */
+	phys_guard_add(ecam.base, (uint64_t)(ecam.bus_last - ecam.bus_first + 1) << ECAM_BUS_SHIFT,
+		       "the PCI configuration space (ECAM)");
 	const struct pci_config_access access = {
 		.read32 = ecam_read32, .write32 = ecam_write32, .ctx = &ecam,
 		.segment = ecam.segment, .bus_first = ecam.bus_first, .bus_last = ecam.bus_last,
@@ -171,4 +178,20 @@ void pci_host_init(void)
 const struct pci_table *pci_host_table(void)
 {
 	return &table;
+}
+
+/* Only the command register's bus-master bit changes. The access is the
+ * 32-bit word holding the command and status registers; the status half
+ * is written as zeros, because its bits are read-only or
+ * write-one-to-clear, and writing back what was read would clear the
+ * device's error bits. */
+void pci_host_quiesce(unsigned function)
+{
+	if (function >= table.count)
+		return;
+	struct pci_address at = table.functions[function].address;
+	volatile uint32_t *reg = ecam_register(&ecam, at, PCI_COMMAND);
+
+	if (reg)
+		*reg = *reg & 0xffffu & ~PCI_COMMAND_BUS_MASTER;
 }

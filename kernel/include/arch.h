@@ -90,6 +90,11 @@ struct arch_user_guards arch_user_guards(void);
  * mapped by arch_early_map_mmio(), until this may move it). */
 void arch_devices_init(void);
 
+/* Puts the kernel's own device registers (x86_64: the local and I/O
+ * APICs; AArch64: the GIC and the console UART) on the list no user
+ * mapping may touch (phys_guard.h). After arch_devices_init(). */
+void arch_guard_own_devices(void);
+
 /* Makes [phys, phys + size) reachable at its HHDM address as device
  * memory (uncached, never executable), for a device found later (PCI's
  * configuration space). False when it cannot be: x86_64's HHDM covers

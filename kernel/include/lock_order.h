@@ -28,11 +28,19 @@ enum lock_level {
 	LOCK_IPC = 3,             /* endpoint queues and owners; interceptor hooks run under it */
 	LOCK_CAPABILITY = 4,      /* per-process capability tables */
 	LOCK_PROCESS_TABLE = 5,   /* process descriptors, address spaces */
-	LOCK_FRAME_ALLOCATOR = 6, /* the physical frame bitmap */
-	LOCK_INTERRUPT_ROUTER = 7,/* IRQ -> handler task table */
-	LOCK_OBJECT_STORE = 8,    /* the content-addressed object store */
-	LOCK_KERNEL_HEAP = 9,     /* (irq) kmalloc's free lists: any code may allocate */
-	LOCK_CONSOLE = 10,        /* (irq) serial output; innermost, held briefly */
+	/* Which process holds which PCI function (device_claim.h). Above the
+	 * process table, so process exit may release holds with the table
+	 * locked; below the interrupt router, so a call that needs a claim
+	 * and an interrupt route (WaitIrq) can check the one and take the
+	 * other without a window in which the claim is released. Releasing
+	 * writes the device's command register (bus mastering off), which
+	 * takes no lock. */
+	LOCK_DEVICE_CLAIM = 6,
+	LOCK_FRAME_ALLOCATOR = 7, /* the physical frame bitmap */
+	LOCK_INTERRUPT_ROUTER = 8,/* IRQ -> handler task table */
+	LOCK_OBJECT_STORE = 9,    /* the content-addressed object store */
+	LOCK_KERNEL_HEAP = 10,    /* (irq) kmalloc's free lists: any code may allocate */
+	LOCK_CONSOLE = 11,        /* (irq) serial output; innermost, held briefly */
 	LOCK_LEVEL_COUNT          /* not a level: how many there are (at most 32) */
 };
 

@@ -23,4 +23,11 @@ void pci_host_init(void);
  * PCI). */
 const struct pci_table *pci_host_table(void);
 
+/* Stops function `function` (an index into the table) from starting DMA:
+ * clears its command register's bus-master bit. Run when its holder's
+ * claim ends (device_claim.h), so nothing it set going can write memory
+ * after the process whose buffers it was given is gone. Its I/O and memory
+ * decode stay on: the next driver resets the device through them. */
+void pci_host_quiesce(unsigned function);
+
 #endif

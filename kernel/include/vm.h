@@ -23,11 +23,21 @@
 #define VM_PAGE_SIZE 4096ULL
 #define VM_USER_START 0x1000ULL              /* page 0 stays unmapped: NULL faults */
 #define VM_USER_END 0x0000800000000000ULL    /* the top of the lower half */
+/* No mapping reaches a physical address at or above this: AArch64's
+ * output addresses have 48 bits with 4 KiB pages, and an x86_64 entry
+ * would silently drop the bits above its address field, turning a bogus
+ * address (a hostile BAR's) into a real one lower down. */
+#define VM_PHYS_LIMIT (1ULL << 48)
 
 /* Mapping attributes (PT_* from pagetable.h): readable always, plus these. */
 #define VM_WRITE PT_WRITE
 #define VM_EXEC PT_EXEC
 #define VM_USER PT_USER
+/* Device registers (MapMmio): uncached, never executable (VM_EXEC with it
+ * is K_EPERM). Their frames are not RAM: unmap them without freeing, and
+ * vm_space_destroy's frame_free of them is refused harmlessly, since the
+ * frame allocator never handed them out. */
+#define VM_DEVICE PT_DEVICE
 
 /* A user page the copies into or out of this space went through lately
  * (usercopy.c), so that a buffer passed again is not looked up again. */
@@ -64,7 +74,8 @@ uint64_t vm_kernel_root(void);
 __must_check kerr_t vm_space_create(struct address_space *as);
 
 /* Maps frames [pa, pa+size) at user address va. K_EINVAL for a range
- * outside user space or misaligned, K_EPERM for writable+executable,
+ * outside user space or misaligned, or frames reaching VM_PHYS_LIMIT;
+ * K_EPERM for writable+executable,
  * K_EEXIST if something is mapped there (nothing changes), K_ENOMEM. */
 __must_check kerr_t vm_map(struct address_space *as, uint64_t va, uint64_t pa, uint64_t size,
 			   unsigned flags);

@@ -1,16 +1,20 @@
 /*
- * sys_device: DeviceInfo, what a user-space driver learns about the PCI
- * functions the kernel found at boot (pci_host.h), in the original's
- * 108-byte record (abi/device.h).
+ * sys_device: DeviceInfo and VirtioModernCaps, what a user-space driver
+ * learns about the PCI functions the kernel found at boot (pci_host.h),
+ * in the original's records (abi/device.h); and PortIo, a driver's way to
+ * its device's I/O ports.
  *
- * Anyone may ask: the record says where a device is, not how to reach it;
- * mapping its registers is a separate, checked call.
+ * Anyone may ask for the records: they say where a device is, not how to
+ * reach it; reaching it (PortIo here, MapMmio in sys_driver_memory.c)
+ * claims the device for the caller (device_claim.h).
  */
 #include <syscall.h>
 
 #include <abi/device.h>
 #include <abi/syscall.h>
 #include <arch.h>
+#include <current.h>
+#include <device_claim.h>
 #include <pci_host.h>
 #include <usercopy.h>
 
@@ -62,27 +66,13 @@ static void device_record(const struct pci_function *f, uint8_t out[DEVICE_INFO_
 	out[DEVICE_INFO_BAR_COUNT] = present;
 }
 
-/* Whether [port, port + bytes) lies inside one PCI function's I/O BAR. */
-static bool in_io_bar(const struct pci_table *table, uint64_t port, unsigned bytes)
-{
-	for (unsigned i = 0; i < table->count; i++) {
-		const struct pci_function *f = &table->functions[i];
-		for (unsigned b = 0; b < f->bar_count && b < PCI_MAX_BARS; b++) {
-			const struct pci_bar *bar = &f->bars[b];
-			if (bar->kind == PCI_BAR_IO && port >= bar->base &&
-			    port - bar->base + bytes <= bar->size)
-				return true;
-		}
-	}
-	return false;
-}
-
 /* PortIo(port, value, flags) -> the value read (zero-extended), or 0
  * after a write. SYS_ENOSYS where there are no I/O ports (AArch64);
  * SYS_EINVAL for unknown flags, a width other than 8/16/32, a port that is
  * not aligned to the width or a value wider than it; SYS_EPERM for a
  * range that is not wholly inside a PCI function's I/O BAR -- the kernel's
- * own ports (the console, the PIC, the PIT) never are. */
+ * own ports (the console, the PIC, the PIT) never are -- or inside one of
+ * a function another process holds. The first use claims the function. */
 int64_t sys_port_io(const struct syscall_frame *f)
 {
 	uint64_t port = f->arg[0], flags = f->arg[2];
@@ -96,7 +86,10 @@ int64_t sys_port_io(const struct syscall_frame *f)
 		return SYS_EINVAL;
 	if (write && (f->arg[1] >> (8 * bytes)) != 0) /* wider than the access */
 		return SYS_EINVAL;
-	if (!in_io_bar(pci_host_table(), port, bytes))
+	unsigned function;
+	if (!pci_bar_containing(pci_host_table(), true, port, bytes, &function))
+		return SYS_EPERM;
+	if (device_claim(function, process_current(), NULL) != K_OK)
 		return SYS_EPERM;
 	arch_port_io((uint16_t)port, bytes, write, &value);
 	return write ? 0 : (int64_t)value;
@@ -115,5 +108,58 @@ int64_t sys_device_info(const struct syscall_frame *f)
 	if (f->arg[0] >= table->count)
 		return SYS_ENOENT;
 	device_record(&table->functions[f->arg[0]], record);
+	return copy_to_user(f->arg[1], record, sizeof(record)) == K_OK ? 0 : SYS_EFAULT;
+}
+
+/* One structure's 12 bytes, and its bit in `present`; 0 when absent. */
+static unsigned put_virtio_cap(uint8_t *entry, const struct pci_function *f, uint8_t cfg_type,
+			       unsigned bit)
+{
+	const struct pci_virtio_cap *cap = pci_virtio_find(f, cfg_type);
+
+	if (!cap)
+		return 0;
+	entry[VIRTIO_CAPS_ENTRY_BAR] = cap->bar;
+	put32(entry + VIRTIO_CAPS_ENTRY_OFFSET, cap->offset);
+	put32(entry + VIRTIO_CAPS_ENTRY_LENGTH, cap->length);
+	return bit;
+}
+
+static void virtio_record(const struct pci_function *f, uint8_t out[VIRTIO_CAPS_SIZE])
+{
+	unsigned present = 0;
+	const struct pci_virtio_cap *notify = pci_virtio_find(f, PCI_VIRTIO_NOTIFY);
+
+	for (unsigned i = 0; i < VIRTIO_CAPS_SIZE; i++)
+		out[i] = 0;
+	if (f->vendor != PCI_VENDOR_VIRTIO)
+		return; /* another vendor's capability 9 means something else */
+	present |= put_virtio_cap(out + VIRTIO_CAPS_COMMON, f, PCI_VIRTIO_COMMON,
+				  VIRTIO_CAPS_HAS_COMMON);
+	present |= put_virtio_cap(out + VIRTIO_CAPS_NOTIFY, f, PCI_VIRTIO_NOTIFY,
+				  VIRTIO_CAPS_HAS_NOTIFY);
+	present |= put_virtio_cap(out + VIRTIO_CAPS_ISR, f, PCI_VIRTIO_ISR, VIRTIO_CAPS_HAS_ISR);
+	present |= put_virtio_cap(out + VIRTIO_CAPS_DEVICE, f, PCI_VIRTIO_DEVICE,
+				  VIRTIO_CAPS_HAS_DEVICE);
+	if (notify)
+		put32(out + VIRTIO_CAPS_NOTIFY_MULTIPLIER, notify->notify_off_multiplier);
+	out[VIRTIO_CAPS_PRESENT] = (uint8_t)present;
+}
+
+/* VirtioModernCaps(index, out, len >= 64) -> 0: exactly 64 bytes, present
+ * 0 for a function that is not a virtio device. SYS_ENOENT past the last
+ * function, SYS_EINVAL for a short buffer, SYS_EFAULT for one that is not
+ * writable user memory. Only structures the boot found usable (inside a
+ * BAR of the function) are reported. */
+int64_t sys_virtio_modern_caps(const struct syscall_frame *f)
+{
+	const struct pci_table *table = pci_host_table();
+	uint8_t record[VIRTIO_CAPS_SIZE];
+
+	if (f->arg[2] < VIRTIO_CAPS_SIZE)
+		return SYS_EINVAL;
+	if (f->arg[0] >= table->count)
+		return SYS_ENOENT;
+	virtio_record(&table->functions[f->arg[0]], record);
 	return copy_to_user(f->arg[1], record, sizeof(record)) == K_OK ? 0 : SYS_EFAULT;
 }

@@ -76,9 +76,9 @@ static kerr_t check_user_range(uint64_t va, uint64_t size)
 
 static kerr_t check_flags(unsigned flags)
 {
-	if ((flags & VM_WRITE) && (flags & VM_EXEC))
+	if ((flags & VM_EXEC) && (flags & (VM_WRITE | VM_DEVICE)))
 		return K_EPERM;
-	return (flags & ~(VM_WRITE | VM_EXEC | VM_USER)) ? K_EINVAL : K_OK;
+	return (flags & ~(VM_WRITE | VM_EXEC | VM_USER | VM_DEVICE)) ? K_EINVAL : K_OK;
 }
 
 kerr_t vm_space_create(struct address_space *as)
@@ -117,6 +117,9 @@ kerr_t vm_map(struct address_space *as, uint64_t va, uint64_t pa, uint64_t size,
 
 	if (err == K_OK)
 		err = check_flags(flags);
+	if (err == K_OK && ((pa & (VM_PAGE_SIZE - 1)) || pa >= VM_PHYS_LIMIT ||
+			    size > VM_PHYS_LIMIT - pa))
+		err = K_EINVAL;
 	if (err != K_OK)
 		return err;
 	for (uint64_t off = 0; off < size; off += VM_PAGE_SIZE) {

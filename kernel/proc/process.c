@@ -12,6 +12,7 @@
  */
 #include <process.h>
 
+#include <device_claim.h>
 #include <kstring.h>
 #include <printk.h>
 #include <spinlock.h>
@@ -134,6 +135,11 @@ kerr_t process_destroy(kpid_t pid)
 		p->generation++;
 	}
 	spin_unlock_irqrestore(&table_lock, flags);
+	/* Its devices go last: its mappings of their registers and its DMA
+	 * buffers are gone, so the next holder finds them quiesced and
+	 * nobody else's memory behind them. */
+	if (err == K_OK)
+		(void)device_release_all(pid);
 	return err;
 }
 
@@ -211,13 +217,21 @@ struct address_space *process_address_space(kpid_t pid)
 
 void process_table_reset(void)
 {
+	kpid_t gone[PROCESS_MAX];
 	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
 
 	for (uint32_t slot = 0; slot < PROCESS_MAX; slot++) {
-		if (table[slot].state != PROCESS_FREE)
+		gone[slot] = PID_NONE;
+		if (table[slot].state != PROCESS_FREE) {
+			gone[slot] = PID_MAKE(table[slot].generation, slot);
 			vm_space_destroy(&table[slot].space);
+		}
 		table[slot] = (struct process){ 0 }; /* kernel processes are generation 0 */
 		publish_live(slot, 0);
 	}
 	spin_unlock_irqrestore(&table_lock, flags);
+	/* Generations restart at 0, so a hold kept now would pass to the
+	 * next process in the slot. */
+	for (uint32_t slot = 0; slot < PROCESS_MAX; slot++)
+		(void)device_release_all(gone[slot]);
 }

@@ -13,6 +13,7 @@
 #include <arch.h>
 #include <cpu.h>
 #include <current.h>
+#include <device_claim.h>
 #include <format.h>
 #include <output.h>
 #include <panic.h>
@@ -85,6 +86,10 @@ static __attribute__((noreturn)) void end_program(enum user_end end, int64_t cod
 		println("process %u %s: exited with code %lld", PID_SLOT(self->pid), info.name,
 			(long long)code);
 	(void)process_set_state(self->pid, PROCESS_EXITED);
+	/* Its devices now, not when the reaper gets to the process: a parent
+	 * woken by WaitTask (or anyone after it) finds them free, quiesced.
+	 * Its mappings stay until then, but nothing runs in them any more. */
+	(void)device_release_all(self->pid);
 	record_exit(self->pid, self->outcome);
 	sched_wake_all(BLOCK_CHILD, self->pid); /* a parent in WaitTask */
 	thread_exit(); /* the reaper destroys the process */

@@ -30,12 +30,17 @@
 #include <abi/device.h>
 #include <abi/syscall.h>
 #include <current.h>
+#include <device_claim.h>
+#include <pci_host.h>
+#include <phys_guard.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys_driver_memory.h>
 #include <sys_memory.h>
+#include <vm.h>
 
 #include "../support/syscall_world.h"
 
@@ -51,7 +56,7 @@ static const uint64_t numbers[] = {
 #define SYSCALL(nr, name, handler, summary) (nr),
 #include <abi/syscalls.def>
 #undef SYSCALL
-	5, 11, 18, 20, 24, 27, 36, 38, 63, 64, 255, 256, 900, 2047,
+	5, 11, 18, 24, 27, 36, 39, 63, 64, 255, 256, 900, 2047,
 	(1ull << 32) | SYS_PRINT, (1ull << 63) | SYS_WRITE, UINT64_MAX,
 };
 #define NUMBERS (sizeof(numbers) / sizeof(numbers[0]))
@@ -62,6 +67,12 @@ static const uint64_t lengths[] = {
 	VM_USER_END, UINT64_MAX, UINT64_MAX - 4095,
 };
 #define LENGTHS (sizeof(lengths) / sizeof(lengths[0]))
+
+static const uint64_t device_addresses[] = {
+	SW_MMIO_BAR, SW_MMIO_BAR64, SW_MMIO_BAR64 + 0x200000000, SW_RAM_BASE, SW_IMAGE_BASE,
+	SW_LAPIC, SW_IO_BAR, SW_IO_BAR2, SW_BEYOND_PHYS, 0,
+};
+#define DEVICE_ADDRESSES (sizeof(device_addresses) / sizeof(device_addresses[0]))
 
 static uint64_t last_allocation = USER_ALLOC_BASE;
 
@@ -82,7 +93,7 @@ static uint64_t argument(const uint8_t *b)
 	int64_t d = (int16_t)(uint16_t)(b[1] | b[2] << 8);
 	uint64_t u = (uint64_t)(b[1] | b[2] << 8);
 
-	switch (b[0] % 17) {
+	switch (b[0] % 18) {
 	case 0: return u;                                /* endpoints, pids, small sizes */
 	case 1: return SW_RO + (uint64_t)d;
 	case 2: return SW_RW + (uint64_t)d;
@@ -99,6 +110,8 @@ static uint64_t argument(const uint8_t *b)
 	case 13: return (1ull << 63) + (uint64_t)d;
 	case 14: return last_allocation + (uint64_t)d;
 	case 15: return (uint64_t)d;                     /* small, or nearly 2^64 */
+	case 16: /* around the devices: BARs, ports, RAM and kernel ranges, page steps */
+		return device_addresses[b[1] % DEVICE_ADDRESSES] + (uint64_t)(int8_t)b[2] * SW_PAGE;
 	default: return 0;
 	}
 }
@@ -174,7 +187,14 @@ static bool documented(uint64_t nr, const uint64_t *a, int64_t v)
 	case SYS_WAIT_TASK:
 		return IS(v, SW_QUICK_EXIT, SYS_ENOENT, SYS_EINTR, SYS_EFAULT);
 	case SYS_DEVICE_INFO:
+	case SYS_VIRTIO_MODERN_CAPS:
 		return v == 0 || IS(v, SYS_EINVAL, SYS_ENOENT, SYS_EFAULT);
+	case SYS_MAP_MMIO: /* the mapping itself is checked by check_driver_memory */
+		return v < 0 ? IS(v, SYS_EINVAL, SYS_EPERM, SYS_ENOMEM)
+			     : u > USER_MMIO_BASE && u < USER_MMIO_END && u % SW_PAGE == 0;
+	case SYS_ALLOC_DMA:
+		return v < 0 ? IS(v, SYS_EINVAL, SYS_EFAULT, SYS_ENOMEM)
+			     : u > USER_DMA_BASE && u < USER_DMA_END && u % SW_PAGE == 0;
 	case SYS_PORT_IO: /* a read's value fits its width; a write answers 0 */
 		return v < 0 ? IS(v, SYS_EINVAL, SYS_EPERM)
 			     : (a[2] & PORT_IO_WRITE) ? v == 0
@@ -199,6 +219,8 @@ static bool output_range(uint64_t nr, const uint64_t *a, uint64_t *start, uint64
 	case SYS_OBJ_PUT_SIGNED: *start = a[3]; *len = 32; return true;
 	case SYS_WAIT_TASK: *start = a[1]; *len = a[1] ? sizeof(struct sys_task_status) : 0; return true;
 	case SYS_DEVICE_INFO: *start = a[1]; *len = DEVICE_INFO_SIZE; return true;
+	case SYS_VIRTIO_MODERN_CAPS: *start = a[1]; *len = VIRTIO_CAPS_SIZE; return true;
+	case SYS_ALLOC_DMA: *start = a[2]; *len = sizeof(uint64_t); return true;
 	default: return false;
 	}
 }
@@ -267,6 +289,58 @@ static void check_memory(const struct memory *before, unsigned caller, uint64_t 
 		fail("a read-only page changed", nr, a, v);
 }
 
+/* ------------------------------------------------------ driver memory */
+
+static bool mapped(uint64_t va, uint64_t *pa, unsigned *flags)
+{
+	return vm_translate(process_address_space(process_current()), va, pa, flags) == K_OK;
+}
+
+/* What a successful MapMmio or AllocDma made: exactly the pages asked
+ * for, each with an unmapped neighbour outside the region, MapMmio's on
+ * the range (which lies in a BAR of a function the caller now holds,
+ * clear of every guarded range) as uncached device memory, AllocDma's on
+ * contiguous zeroed frames starting at the address it wrote. Never
+ * executable. Claims change only by a MapMmio or PortIo that succeeded,
+ * and only to the caller. */
+static void check_driver_memory(uint64_t nr, const uint64_t *a, int64_t v,
+				const struct sw_state *s0, const struct sw_state *s1)
+{
+	uint64_t pa, first = 0, pages = nr == SYS_MAP_MMIO ? a[1] : a[0];
+	unsigned flags, fn;
+
+	for (unsigned i = 0; i < PCI_MAX_FUNCTIONS; i++) {
+		bool may_claim = v >= 0 && (nr == SYS_MAP_MMIO || nr == SYS_PORT_IO);
+		if (s0->holder[i] != s1->holder[i] &&
+		    (!may_claim || s0->holder[i] != PID_NONE || s1->holder[i] != process_current()))
+			fail("a device claim changed", nr, a, v);
+	}
+	if (v < 0 || (nr != SYS_MAP_MMIO && nr != SYS_ALLOC_DMA))
+		return;
+	if (nr == SYS_MAP_MMIO &&
+	    (!pci_bar_containing(pci_host_table(), false, a[0], pages * SW_PAGE, &fn) ||
+	     device_holder(fn) != process_current() || phys_guard_check(a[0], pages * SW_PAGE) ||
+	     a[0] + pages * SW_PAGE > VM_PHYS_LIMIT))
+		fail("MapMmio mapped a range it must refuse", nr, a, v);
+	for (unsigned k = 0; nr == SYS_ALLOC_DMA && k < 8; k++) /* it may straddle two pages */
+		first |= (uint64_t)*sw_user_page(a[2] + k) << (8 * k);
+	if (mapped((uint64_t)v - SW_PAGE, &pa, &flags) ||
+	    mapped((uint64_t)v + pages * SW_PAGE, &pa, &flags))
+		fail("no guard page beside the region", nr, a, v);
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t want = (nr == SYS_MAP_MMIO ? a[0] : first) + i * SW_PAGE;
+		unsigned want_flags = VM_USER | VM_WRITE | (nr == SYS_MAP_MMIO ? VM_DEVICE : 0);
+		if (!mapped((uint64_t)v + i * SW_PAGE, &pa, &flags) || pa != want ||
+		    flags != want_flags)
+			fail("the region is not what was asked for", nr, a, v);
+		const uint8_t *bytes = nr == SYS_ALLOC_DMA ? sw_user_page((uint64_t)v + i * SW_PAGE) : NULL;
+		for (uint64_t b = 0; bytes && b < SW_PAGE; b++) {
+			if (bytes[b])
+				fail("DMA memory was not zeroed", nr, a, v);
+		}
+	}
+}
+
 /* ------------------------------------------------------------- driving */
 
 static struct memory before;
@@ -309,6 +383,7 @@ static bool run_one(const uint8_t *rec)
 		fail("an undocumented result", nr, a, r.value);
 	if (r.value < 0 && !sw_state_equal(&state_before, &state_after))
 		fail("a failing call changed kernel state", nr, a, r.value);
+	check_driver_memory(nr, a, r.value, &state_before, &state_after);
 	if (nr == SYS_ALLOCATE && r.value > 0)
 		last_allocation = (uint64_t)r.value;
 	check_memory(&before, caller, nr, a, r.value);

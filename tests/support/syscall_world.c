@@ -14,6 +14,7 @@
 #include <cap.h>
 #include <crypto/ed25519.h>
 #include <current.h>
+#include <device_claim.h>
 #include <frame.h>
 #include <heap.h>
 #include <hhdm.h>
@@ -21,6 +22,7 @@
 #include <ipc.h>
 #include <objstore.h>
 #include <pci_host.h>
+#include <phys_guard.h>
 #include <setjmp.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -32,6 +34,7 @@
 #include <verifier.h>
 
 #include "host_world.h"
+#include "pci_host_fake.h"
 
 #define HEAP_ARENA (4u << 20)
 #define MAX_SPAWNED 64
@@ -47,28 +50,64 @@ static struct principal trusted_principal;
 
 /* ------------------------------------------------------- PCI at boot */
 
-/* What the kernel's enumeration would have found: a host bridge, and a
+/* What the kernel's enumeration would have found: a host bridge; a
  * virtio-net function with an I/O BAR, a 32-bit BAR and a 64-bit BAR
- * (whose upper half takes the slot after it), the last larger than a u32. */
+ * (whose upper half takes the slot after it), the last larger than a u32,
+ * and its virtio structures; a second device whose BARs follow the
+ * first's directly (so a range can straddle two functions); and a hostile
+ * function whose BARs claim to sit on RAM, on the kernel image and on the
+ * local APIC (syscall_world.h). */
 static const struct pci_table pci_found = {
-	.count = 2,
+	.count = 4,
 	.buses = 1,
 	.functions = {
 		{ .address = { 0, 0, 0, 0 }, .vendor = 0x8086, .device = 0x29c0, .class_code = 6,
 		  .bar_count = PCI_MAX_BARS },
 		{ .address = { 0, 0, 3, 0 }, .vendor = 0x1af4, .device = 0x1041, .class_code = 2,
 		  .subclass = 0, .prog_if = 0, .bar_count = PCI_MAX_BARS,
-		  .bars = { [0] = { .kind = PCI_BAR_IO, .base = 0xc040, .size = 0x20 },
-			    [1] = { .kind = PCI_BAR_MEM32, .base = 0xfeb80000, .size = 0x1000 },
+		  .bars = { [0] = { .kind = PCI_BAR_IO, .base = SW_IO_BAR, .size = 0x20 },
+			    [1] = { .kind = PCI_BAR_MEM32, .base = SW_MMIO_BAR, .size = 0x1000 },
 			    [4] = { .kind = PCI_BAR_MEM64, .prefetchable = true,
-				    .base = 0x800000000, .size = 0x200000000 } } },
+				    .base = SW_MMIO_BAR64, .size = 0x200000000 } },
+		  .virtio_count = 4,
+		  .virtio = { { .cfg_type = PCI_VIRTIO_COMMON, .bar = 4, .offset = 0, .length = 0x38 },
+			      { .cfg_type = PCI_VIRTIO_ISR, .bar = 4, .offset = 0x1000, .length = 4 },
+			      { .cfg_type = PCI_VIRTIO_DEVICE, .bar = 4, .offset = 0x2000,
+				.length = 0x40 },
+			      { .cfg_type = PCI_VIRTIO_NOTIFY, .bar = 4, .offset = 0x3000,
+				.length = 0x1000, .notify_off_multiplier = 4 } } },
+		{ .address = { 0, 0, 4, 0 }, .vendor = 0x1af4, .device = 0x1042, .class_code = 1,
+		  .bar_count = PCI_MAX_BARS,
+		  .bars = { [0] = { .kind = PCI_BAR_IO, .base = SW_IO_BAR2, .size = 0x40 },
+			    [1] = { .kind = PCI_BAR_MEM32, .base = SW_MMIO_BAR + 0x1000,
+				    .size = 0x1000 } } },
+		{ .address = { 0, 0, 5, 0 }, .vendor = 0x6666, .device = 0x6666, .class_code = 0xff,
+		  .bar_count = PCI_MAX_BARS,
+		  .bars = { [0] = { .kind = PCI_BAR_MEM32, .base = SW_RAM_BASE, .size = 0x10000 },
+			    [1] = { .kind = PCI_BAR_MEM32, .base = SW_IMAGE_BASE, .size = 0x1000 },
+			    [2] = { .kind = PCI_BAR_MEM32, .base = SW_LAPIC, .size = 0x1000 },
+			    [3] = { .kind = PCI_BAR_MEM32, .base = 0, .size = 0x1000 },
+			    [4] = { .kind = PCI_BAR_MEM64, .base = SW_BEYOND_PHYS, .size = 0x1000 } } },
 	},
 };
 
-const struct pci_table *pci_host_table(void)
+/* The bootloader's memory map as phys_guard sees it: the frames' arena
+ * (host_world.c) and the kernel image. */
+static struct limine_memmap_entry memmap_ram = { .base = SW_RAM_BASE, .length = 8ull << 20,
+						 .type = LIMINE_MEMMAP_USABLE };
+static struct limine_memmap_entry memmap_image = { .base = SW_IMAGE_BASE, .length = 0x200000,
+						   .type = LIMINE_MEMMAP_KERNEL_AND_MODULES };
+static struct limine_memmap_entry *memmap_entries[] = { &memmap_ram, &memmap_image };
+static struct limine_memmap_response memmap = { .entry_count = 2, .entries = memmap_entries };
+
+static void boot_devices(void)
 {
-	return &pci_found;
+	pci_host_fake_set(&pci_found);
+	phys_guard_reset();
+	phys_guard_set_memmap(&memmap);
+	phys_guard_add(SW_LAPIC, 0x1000, "the local APIC");
 }
+
 
 /* ------------------------------------------------ the scheduler's side */
 
@@ -334,6 +373,7 @@ int sw_reset(void)
 	ipc_init();
 	cap_init();
 	objstore_init();
+	boot_devices();
 	interceptor_install(&interceptor_default);
 	if (make_caller(SW_TRUSTED) != 0 || make_caller(SW_STRANGER) != 0)
 		return -1;
@@ -431,6 +471,8 @@ void sw_state(struct sw_state *out)
 			out->owner[ep] = PID_NONE;
 	}
 	out->spawned = spawned_count;
+	for (unsigned i = 0; i < PCI_MAX_FUNCTIONS; i++)
+		out->holder[i] = device_holder(i);
 }
 
 bool sw_state_equal(const struct sw_state *a, const struct sw_state *b)

@@ -29,6 +29,7 @@
 #define CAMBIOS_SYSCALL_WORLD_H
 
 #include <abi/ipc.h>
+#include <pci.h>
 #include <process.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,6 +44,28 @@
 #define SW_HOLE (SW_RO2 + SW_PAGE)
 #define SW_SUPER (SW_HOLE + SW_PAGE)
 #define SW_TOP (VM_USER_END - SW_PAGE)
+
+/* The devices (PCI functions, by index): 1 a virtio-net function with an
+ * I/O BAR at SW_IO_BAR (32 ports), a 4 KiB memory BAR at SW_MMIO_BAR and
+ * an 8 GiB one at SW_MMIO_BAR64, and virtio structures in the latter; 2 a
+ * second device, I/O BAR at SW_IO_BAR2 (64 ports), 4 KiB memory BAR right
+ * after SW_MMIO_BAR; 3 a hostile function whose memory BARs claim RAM
+ * (SW_RAM_BASE, the frames' arena, in the memory map), the kernel image
+ * (SW_IMAGE_BASE, in the memory map) and the local APIC (SW_LAPIC, a
+ * kernel device), one left unassigned (base 0), and one beyond any
+ * physical address (SW_BEYOND_PHYS: an x86_64 entry would keep only its
+ * low bits, which are SW_RAM_BASE). */
+#define SW_IO_BAR 0xc040ull
+#define SW_IO_BAR2 0xc080ull
+#define SW_MMIO_BAR 0xfeb80000ull
+#define SW_MMIO_BAR64 0x800000000ull
+#define SW_RAM_BASE 0x40000000ull
+#define SW_IMAGE_BASE 0x200000ull
+#define SW_LAPIC 0xfee00000ull
+#define SW_BEYOND_PHYS ((1ull << 52) | SW_RAM_BASE)
+#define SW_DEVICE_NET 1u
+#define SW_DEVICE_BLK 2u
+#define SW_DEVICE_HOSTILE 3u
 
 #define SW_FILL 0xa5
 /* At SW_RO2: "stay" at +0, "quick.elf" at +5, "crash" at +15. */
@@ -74,6 +97,7 @@ struct sw_state {
 	unsigned queued[IPC_ENDPOINTS];
 	kpid_t owner[IPC_ENDPOINTS]; /* PID_NONE: unowned */
 	unsigned spawned;
+	kpid_t holder[PCI_MAX_FUNCTIONS]; /* device claims (PID_NONE: free) */
 };
 
 /* A fresh world: the process table over host memory, IPC, capabilities,

@@ -159,7 +159,7 @@ static void retaking_panics(void **state)
 
 	(void)state;
 	assert_true(child_aborts(take_twice, out, sizeof(out)));
-	assert_non_null(strstr(out, "lock \"frame\" (level 6) already held by this CPU"));
+	assert_non_null(strstr(out, "lock \"frame\" (level 7) already held by this CPU"));
 }
 
 static void releasing_an_unheld_lock_panics(void **state)
@@ -177,7 +177,7 @@ static void a_second_lock_of_one_level_panics(void **state)
 
 	(void)state;
 	assert_true(child_aborts(trylock_a_taken_level, out, sizeof(out)));
-	assert_non_null(strstr(out, "lock \"frame-2\" (level 6) taken by trylock while this CPU "
+	assert_non_null(strstr(out, "lock \"frame-2\" (level 7) taken by trylock while this CPU "
 				    "holds \"frame\" of the same level"));
 }
 

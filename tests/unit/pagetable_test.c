@@ -740,6 +740,39 @@ static void user_pages_carry_user_permissions(void **state)
 	}
 }
 
+/* Device memory: uncached (x86_64 PCD|PWT, PAT entry 3; AArch64 the
+ * device MAIR slot, not inner shareable normal memory), never executable
+ * even when asked, and reported back as device memory. */
+static void device_pages_are_uncached_and_never_executable(void **state)
+{
+	struct fixture *f = begin(state);
+	uint64_t above[3];
+
+	assert_int_equal(pt_map(&f->b, USER_CODE, 0xfeb80000, PAGE_4K, PT_USER | RW | PT_DEVICE,
+				PAGE_4K), PT_OK);
+	assert_int_equal(pt_map(&f->b, USER_STACK, 0xfeb81000, PAGE_4K, PT_USER | PT_DEVICE | PT_EXEC,
+				PAGE_4K), PT_OK);
+	assert_int_equal(translated_flags(f, USER_CODE), PT_USER | RW | PT_DEVICE);
+	assert_int_equal(translated_flags(f, USER_STACK), PT_USER | PT_DEVICE);
+	uint64_t dev = raw_walk(f, USER_CODE, above), asked_exec = raw_walk(f, USER_STACK, above);
+	if (f->b.arch == PT_ARCH_X86_64) {
+		assert_int_equal(dev & 0x98, 0x18); /* PCD and PWT set, PAT (bit 7) clear */
+		assert_true((dev & X86_NX) && (asked_exec & X86_NX));
+	} else {
+		assert_int_equal((dev >> 2) & 7, PT_A64_MAIR_DEVICE);
+		assert_true((dev & A64_UXN) && (dev & A64_PXN) && (asked_exec & A64_UXN));
+	}
+	/* Ordinary user memory stays ordinary. */
+	assert_int_equal(pt_map(&f->b, USER_CODE + PAGE_4K, USER_PHYS, PAGE_4K, PT_USER | RW, PAGE_4K),
+			 PT_OK);
+	uint64_t normal = raw_walk(f, USER_CODE + PAGE_4K, above);
+	assert_false(translated_flags(f, USER_CODE + PAGE_4K) & PT_DEVICE);
+	if (f->b.arch == PT_ARCH_X86_64)
+		assert_int_equal(normal & 0x98, 0);
+	else
+		assert_int_equal((normal >> 2) & 7, 0);
+}
+
 static void kernel_pages_are_not_user_accessible(void **state)
 {
 	struct fixture *f = begin(state);
@@ -902,6 +935,7 @@ int main(void)
 		BOTH(write_xor_execute_is_encoded),
 		BOTH(lower_half_addresses_work),
 		BOTH(user_pages_carry_user_permissions),
+		BOTH(device_pages_are_uncached_and_never_executable),
 		BOTH(kernel_pages_are_not_user_accessible),
 		BOTH(write_and_execute_together_is_refused),
 		BOTH(unmap_removes_exactly_the_range),

@@ -922,6 +922,57 @@ static void random_damage_never_misleads(void **state)
 	}
 }
 
+/* pci_bar_containing: a range wholly inside one BAR of the kind asked
+ * for, edges included; never across two BARs, never in an unassigned or
+ * absent one, never of the other kind, never empty or wrapping. */
+static void bar_containing_finds_whole_ranges_only(void **state)
+{
+	static struct pci_table t;
+	unsigned fn = 99;
+
+	(void)state;
+	t = (struct pci_table){ .count = 3 };
+	t.functions[0].bar_count = PCI_MAX_BARS;
+	t.functions[0].bars[0] = (struct pci_bar){ .kind = PCI_BAR_IO, .base = 0xc000, .size = 0x40 };
+	t.functions[0].bars[1] = (struct pci_bar){ .kind = PCI_BAR_MEM32, .base = 0xfe000000,
+						   .size = 0x1000 };
+	t.functions[1].bar_count = PCI_MAX_BARS;
+	t.functions[1].bars[0] = (struct pci_bar){ .kind = PCI_BAR_MEM32, .base = 0xfe001000,
+						   .size = 0x1000 };
+	t.functions[1].bars[2] = (struct pci_bar){ .kind = PCI_BAR_MEM64, .base = 0x8000000000,
+						   .size = 0x4000 };
+	t.functions[1].bars[4] = (struct pci_bar){ .kind = PCI_BAR_MEM32, .base = 0, .size = 0x1000 };
+	t.functions[2].bar_count = 2; /* a bridge: slots past 2 are not read */
+	t.functions[2].bars[3] = (struct pci_bar){ .kind = PCI_BAR_MEM32, .base = 0xfd000000,
+						   .size = 0x1000 };
+
+	assert_true(pci_bar_containing(&t, false, 0xfe000000, 0x1000, &fn));
+	assert_int_equal(fn, 0);
+	assert_true(pci_bar_containing(&t, false, 0xfe001fff, 1, &fn));
+	assert_int_equal(fn, 1);
+	assert_true(pci_bar_containing(&t, false, 0x8000003000, 0x1000, &fn));
+	assert_int_equal(fn, 1);
+	assert_true(pci_bar_containing(&t, true, 0xc03c, 4, &fn));
+	assert_int_equal(fn, 0);
+	fn = 99;
+	assert_false(pci_bar_containing(&t, false, 0xfe000000, 0x2000, &fn)); /* two BARs */
+	assert_false(pci_bar_containing(&t, false, 0xfe000fff, 2, &fn));
+	assert_false(pci_bar_containing(&t, false, 0x8000003000, 0x1001, &fn)); /* past the end */
+	assert_false(pci_bar_containing(&t, false, 0x8000004000, 1, &fn));
+	assert_false(pci_bar_containing(&t, false, 0xfdfff000, 0x1000, &fn));  /* before */
+	assert_false(pci_bar_containing(&t, false, 0, 0x1000, &fn));           /* unassigned */
+	assert_false(pci_bar_containing(&t, false, 0xfd000000, 0x1000, &fn));  /* not a BAR */
+	assert_false(pci_bar_containing(&t, true, 0xfe000000, 4, &fn));        /* memory, not I/O */
+	assert_false(pci_bar_containing(&t, false, 0xc000, 4, &fn));           /* I/O, not memory */
+	assert_false(pci_bar_containing(&t, true, 0xc040, 1, &fn));
+	assert_false(pci_bar_containing(&t, true, 0xc000, 0, &fn));            /* empty */
+	assert_false(pci_bar_containing(&t, false, 0xfe000000, UINT64_MAX, &fn)); /* wraps */
+	assert_false(pci_bar_containing(&t, false, UINT64_MAX, 2, &fn));
+	assert_int_equal(fn, 99); /* untouched when nothing is found */
+	t.count = 1;                                                         /* beyond the count */
+	assert_false(pci_bar_containing(&t, false, 0xfe001000, 0x1000, &fn));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -980,6 +1031,7 @@ int main(void)
 		cmocka_unit_test_setup(boot_line_names_problems_and_segments, setup),
 		cmocka_unit_test_setup(boot_line_is_truncated_safely, setup),
 		cmocka_unit_test(random_damage_never_misleads),
+		cmocka_unit_test(bar_containing_finds_whole_ranges_only),
 	};
 
 	return cmocka_run_group_tests_name("pci", tests, NULL, NULL);

@@ -27,8 +27,13 @@
 #include <ipc.h>
 #include <pci_host.h>
 #include <nospec.h>
+#include <device_claim.h>
+#include <frame.h>
+#include <sys_driver_memory.h>
 #include <sys_memory.h>
+#include <vm.h>
 
+#include "../support/pci_host_fake.h"
 #include "../support/syscall_world.h"
 
 #define KERNEL_IMAGE 0xffffffff80000000ull /* the kernel's code */
@@ -116,9 +121,9 @@ static const struct refusal refusals[] = {
 	{ SW_TRUSTED, 5, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 11, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 18, 0, 0, 0, 0, SYS_ENOSYS },
-	{ SW_TRUSTED, 20, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, 24, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 36, 0, 0, 0, 0, SYS_ENOSYS },
-	{ SW_TRUSTED, 38, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, 39, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 900, 0, 0, 0, 0, SYS_ENOSYS }, /* SYS_TEST_ECHO: self-test kernels only */
 	{ SW_TRUSTED, 2047, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, (1ull << 32) | SYS_PRINT, SW_RO, 8, 0, 0, SYS_ENOSYS },
@@ -243,6 +248,53 @@ static const struct refusal refusals[] = {
 	{ SW_TRUSTED, SYS_OBJ_LIST, SW_RW, 0, 0, 0, SYS_EINVAL },
 	{ SW_TRUSTED, SYS_OBJ_LIST, KERNEL_IMAGE, 32, 0, 0, SYS_EFAULT },
 
+	/* MapMmio(phys, pages 1..256): page-aligned, wholly inside one memory
+	 * BAR, never RAM, the kernel image or a kernel device */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR, MAP_MMIO_MAX_PAGES + 1, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR, HUGE, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR, (1ull << 32) + 1, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR + 8, 1, 0, 0, SYS_EINVAL },   /* misaligned */
+	{ SW_TRUSTED, SYS_MAP_MMIO, HUGE & ~0xfffull, 2, 0, 0, SYS_EINVAL },  /* wraps */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR, 2, 0, 0, SYS_EPERM },  /* into the next device's BAR */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR - SW_PAGE, 1, 0, 0, SYS_EPERM }, /* just before */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR64 + 0x200000000 - SW_PAGE, 2, 0, 0, SYS_EPERM },
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR64 + 0x200000000, 1, 0, 0, SYS_EPERM }, /* past it */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_RAM_BASE, 1, 0, 0, SYS_EPERM },   /* a BAR on RAM */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_RAM_BASE + 0x10000, 1, 0, 0, SYS_EPERM }, /* RAM, no BAR */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_IMAGE_BASE, 1, 0, 0, SYS_EPERM }, /* ... on the kernel */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_LAPIC, 1, 0, 0, SYS_EPERM },      /* ... on the local APIC */
+	{ SW_TRUSTED, SYS_MAP_MMIO, 0, 1, 0, 0, SYS_EPERM },             /* an unassigned BAR */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_BEYOND_PHYS, 1, 0, 0, SYS_EPERM }, /* beyond physical */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_IO_BAR & ~0xfffull, 1, 0, 0, SYS_EPERM }, /* ports, not memory */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_RW, 1, 0, 0, SYS_EPERM },
+	{ SW_STRANGER, SYS_MAP_MMIO, SW_LAPIC, 1, 0, 0, SYS_EPERM },
+
+	/* AllocDma(pages 1..64, flags 0, &paddr): nothing allocated on a refusal */
+	{ SW_TRUSTED, SYS_ALLOC_DMA, 0, 0, SW_RW, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ALLOC_DMA, ALLOC_DMA_MAX_PAGES + 1, 0, SW_RW, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ALLOC_DMA, HUGE, 0, SW_RW, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ALLOC_DMA, (1ull << 32) + 1, 0, SW_RW, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ALLOC_DMA, 1, 1, SW_RW, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ALLOC_DMA, 1, HUGE, SW_RW, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ALLOC_DMA, 1, 0, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_ALLOC_DMA, 1, 0, SW_RO, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_ALLOC_DMA, 1, 0, SW_SUPER, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_ALLOC_DMA, 1, 0, SW_HOLE, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_ALLOC_DMA, 1, 0, RW_END - 4, 0, SYS_EFAULT }, /* runs into read-only */
+	{ SW_TRUSTED, SYS_ALLOC_DMA, 1, 0, KERNEL_IMAGE, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_ALLOC_DMA, 1, 0, NON_CANONICAL - 4, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_ALLOC_DMA, 64, 0, WRAPS, 0, SYS_EFAULT },
+
+	/* VirtioModernCaps(index, out, len >= 64) */
+	{ SW_TRUSTED, SYS_VIRTIO_MODERN_CAPS, SW_DEVICE_NET, SW_RW, VIRTIO_CAPS_SIZE - 1, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_VIRTIO_MODERN_CAPS, SW_DEVICE_NET, SW_RW, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_VIRTIO_MODERN_CAPS, 4, SW_RW, VIRTIO_CAPS_SIZE, 0, SYS_ENOENT },
+	{ SW_TRUSTED, SYS_VIRTIO_MODERN_CAPS, HUGE, SW_RW, VIRTIO_CAPS_SIZE, 0, SYS_ENOENT },
+	{ SW_TRUSTED, SYS_VIRTIO_MODERN_CAPS, SW_DEVICE_NET, SW_RO, VIRTIO_CAPS_SIZE, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_VIRTIO_MODERN_CAPS, SW_DEVICE_NET, RW_END - 32, VIRTIO_CAPS_SIZE, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_VIRTIO_MODERN_CAPS, SW_DEVICE_NET, KERNEL_IMAGE, VIRTIO_CAPS_SIZE, 0, SYS_EFAULT },
+
 	/* Spawn(name, len 1..31) and WaitTask(pid) */
 	{ SW_TRUSTED, SYS_SPAWN, SW_RO, 0, 0, 0, SYS_EINVAL },
 	{ SW_TRUSTED, SYS_SPAWN, SW_RO, 32, 0, 0, SYS_EINVAL },
@@ -267,7 +319,8 @@ static void test_every_refusal_changes_nothing(void **state)
 }
 
 /* The same refusals again, once the world is busy: an endpoint owned, a
- * message queued for it, an object stored, a region allocated. */
+ * message queued for it, an object stored, a region allocated, devices
+ * claimed and mapped, DMA memory held. */
 static void test_refusals_in_a_busy_world(void **state)
 {
 	(void)state;
@@ -280,6 +333,12 @@ static void test_refusals_in_a_busy_world(void **state)
 	assert_int_equal(first, USER_ALLOC_BASE);
 	assert_true(call(SYS_ALLOCATE, 3 * SW_PAGE, 0, 0, 0) > first);
 	assert_int_equal(call(SYS_FREE, (uint64_t)first, 0, 0, 0), 0);
+	/* Devices claimed by both callers, DMA memory held. */
+	assert_true(call(SYS_MAP_MMIO, SW_MMIO_BAR, 1, 0, 0) > 0);
+	assert_true(call(SYS_ALLOC_DMA, 2, 0, SW_RW, 0) > 0);
+	sw_set_caller(SW_STRANGER);
+	assert_true(call(SYS_MAP_MMIO, SW_MMIO_BAR + SW_PAGE, 1, 0, 0) > 0);
+	sw_set_caller(SW_TRUSTED);
 	test_every_refusal_changes_nothing(state);
 }
 
@@ -586,6 +645,188 @@ static void test_port_io(void **state)
 	assert_memory_equal(before, host_port_space + IO_BAR - 0x10, sizeof(before));
 }
 
+/* What the current caller's user address va maps: its frame and flags;
+ * false if nothing. */
+static bool mapped(uint64_t va, uint64_t *pa, unsigned *flags)
+{
+	return vm_translate(process_address_space(process_current()), va, pa, flags) == K_OK;
+}
+
+/* PortIo claims too: the first use of a function's I/O BAR makes the
+ * caller its holder, and the other caller is refused it -- its ports and
+ * its memory BARs alike -- while the first may go on using both. */
+static void test_port_io_claims(void **state)
+{
+	(void)state;
+	assert_int_equal(device_holder(SW_DEVICE_NET), PID_NONE);
+	assert_int_equal(call(SYS_PORT_IO, SW_IO_BAR, 0, 0, 0), 0);
+	assert_int_equal(device_holder(SW_DEVICE_NET), sw_pid(SW_TRUSTED));
+	sw_set_caller(SW_STRANGER);
+	refused(SYS_PORT_IO, SW_IO_BAR, 0, 0, 0, SYS_EPERM);
+	refused(SYS_PORT_IO, SW_IO_BAR + 0x1f, 1, PORT_IO_WRITE, 0, SYS_EPERM);
+	refused(SYS_MAP_MMIO, SW_MMIO_BAR, 1, 0, 0, SYS_EPERM);
+	assert_int_equal(call(SYS_PORT_IO, SW_IO_BAR2, 0, 0, 0), 0); /* another device: its own */
+	assert_int_equal(device_holder(SW_DEVICE_BLK), sw_pid(SW_STRANGER));
+	sw_set_caller(SW_TRUSTED);
+	refused(SYS_PORT_IO, SW_IO_BAR2 + 4, 0, PORT_32, 0, SYS_EPERM);
+	refused(SYS_MAP_MMIO, SW_MMIO_BAR + SW_PAGE, 1, 0, 0, SYS_EPERM);
+	assert_true(call(SYS_MAP_MMIO, SW_MMIO_BAR, 1, 0, 0) > 0);
+	assert_int_equal(call(SYS_PORT_IO, SW_IO_BAR + 4, 0, PORT_32, 0), 0);
+}
+
+/* MapMmio: the range, uncached, read+write, never executable, with an
+ * unmapped page on each side; the function claimed by the caller and
+ * refused to the other; any page of an 8 GiB BAR up to its last. */
+static void test_map_mmio(void **state)
+{
+	uint64_t pa;
+	unsigned flags;
+
+	(void)state;
+	int64_t va = call(SYS_MAP_MMIO, SW_MMIO_BAR, 1, 0, 0);
+	assert_int_equal(va, USER_MMIO_BASE + SW_PAGE);
+	assert_true(mapped((uint64_t)va, &pa, &flags));
+	assert_int_equal(pa, SW_MMIO_BAR);
+	assert_int_equal(flags, VM_USER | VM_WRITE | VM_DEVICE);
+	assert_false(mapped((uint64_t)va - SW_PAGE, &pa, &flags));
+	assert_false(mapped((uint64_t)va + SW_PAGE, &pa, &flags));
+	assert_int_equal(device_holder(SW_DEVICE_NET), sw_pid(SW_TRUSTED));
+
+	int64_t big = call(SYS_MAP_MMIO, SW_MMIO_BAR64 + 0x10000, MAP_MMIO_MAX_PAGES, 0, 0);
+	assert_int_equal(big, va + 2 * SW_PAGE);
+	for (uint64_t i = 0; i < MAP_MMIO_MAX_PAGES; i++) {
+		assert_true(mapped((uint64_t)big + i * SW_PAGE, &pa, &flags));
+		assert_int_equal(pa, SW_MMIO_BAR64 + 0x10000 + i * SW_PAGE);
+		assert_int_equal(flags, VM_USER | VM_WRITE | VM_DEVICE);
+	}
+	assert_false(mapped((uint64_t)big + MAP_MMIO_MAX_PAGES * SW_PAGE, &pa, &flags));
+	int64_t last = call(SYS_MAP_MMIO, SW_MMIO_BAR64 + 0x200000000 - SW_PAGE, 1, 0, 0);
+	assert_int_equal(last, big + (MAP_MMIO_MAX_PAGES + 1) * SW_PAGE);
+	/* The same registers again: a second mapping, not a second claim. */
+	assert_true(call(SYS_MAP_MMIO, SW_MMIO_BAR, 1, 0, 0) > last);
+
+	sw_set_caller(SW_STRANGER);
+	refused(SYS_MAP_MMIO, SW_MMIO_BAR, 1, 0, 0, SYS_EPERM); /* held by the other caller */
+	refused(SYS_MAP_MMIO, SW_MMIO_BAR64, 1, 0, 0, SYS_EPERM);
+	refused(SYS_PORT_IO, SW_IO_BAR, 0, 0, 0, SYS_EPERM);
+	va = call(SYS_MAP_MMIO, SW_MMIO_BAR + SW_PAGE, 1, 0, 0); /* the next device is free */
+	assert_int_equal(va, USER_MMIO_BASE + SW_PAGE);           /* its own area */
+	assert_int_equal(device_holder(SW_DEVICE_BLK), sw_pid(SW_STRANGER));
+}
+
+/* The area runs out before the page tables do: refused, nothing changed. */
+static void test_map_mmio_area_full(void **state)
+{
+	int64_t got;
+	unsigned n = 0;
+
+	(void)state;
+	while ((got = call(SYS_MAP_MMIO, SW_MMIO_BAR64, MAP_MMIO_MAX_PAGES, 0, 0)) > 0)
+		n++;
+	assert_int_equal(got, SYS_ENOMEM);
+	assert_int_equal(n, (USER_MMIO_END - USER_MMIO_BASE) / ((MAP_MMIO_MAX_PAGES + 1) * SW_PAGE));
+	refused(SYS_MAP_MMIO, SW_MMIO_BAR64, MAP_MMIO_MAX_PAGES, 0, 0, SYS_ENOMEM);
+	refused(SYS_MAP_MMIO, SW_MMIO_BAR + SW_PAGE, MAP_MMIO_MAX_PAGES, 0, 0, SYS_EPERM);
+}
+
+/* AllocDma: contiguous zeroed frames, read+write, not executable, not
+ * device memory, the physical address written where asked, a guard page
+ * on each side. */
+static void test_alloc_dma(void **state)
+{
+	uint64_t pa, paddr;
+	unsigned flags;
+
+	(void)state;
+	memset(sw_user_page(SW_RW), 0xee, 64);
+	uint64_t free_before = frame_free_count();
+	int64_t va = call(SYS_ALLOC_DMA, 3, 0, SW_RW + 8, 0);
+	assert_int_equal(va, USER_DMA_BASE + SW_PAGE);
+	memcpy(&paddr, sw_user_page(SW_RW) + 8, sizeof(paddr));
+	assert_int_equal(sw_user_page(SW_RW)[7], 0xee);  /* exactly 8 bytes written */
+	assert_int_equal(sw_user_page(SW_RW)[16], 0xee);
+	assert_int_equal(paddr % SW_PAGE, 0);
+	for (uint64_t i = 0; i < 3; i++) {
+		assert_true(mapped((uint64_t)va + i * SW_PAGE, &pa, &flags));
+		assert_int_equal(pa, paddr + i * SW_PAGE);
+		assert_int_equal(flags, VM_USER | VM_WRITE);
+		const uint8_t *bytes = sw_user_page((uint64_t)va + i * SW_PAGE);
+		for (unsigned b = 0; b < SW_PAGE; b++)
+			assert_int_equal(bytes[b], 0);
+	}
+	assert_false(mapped((uint64_t)va - SW_PAGE, &pa, &flags));
+	assert_false(mapped((uint64_t)va + 3 * SW_PAGE, &pa, &flags));
+	assert_true(free_before - frame_free_count() >= 3);
+	int64_t next = call(SYS_ALLOC_DMA, ALLOC_DMA_MAX_PAGES, 0, SW_TOP, 0);
+	assert_int_equal(next, va + 4 * SW_PAGE);
+	memcpy(&paddr, sw_user_page(SW_TOP), sizeof(paddr));
+	assert_true(mapped((uint64_t)next + (ALLOC_DMA_MAX_PAGES - 1) * SW_PAGE, &pa, &flags));
+	assert_int_equal(pa, paddr + (ALLOC_DMA_MAX_PAGES - 1) * SW_PAGE);
+	/* No device is claimed by DMA memory alone. */
+	for (unsigned i = 0; i < PCI_MAX_FUNCTIONS; i++)
+		assert_int_equal(device_holder(i), PID_NONE);
+}
+
+/* Out of contiguous frames: refused, nothing allocated or mapped. */
+static void test_alloc_dma_out_of_memory(void **state)
+{
+	int64_t got;
+
+	(void)state;
+	while ((got = call(SYS_ALLOC_DMA, ALLOC_DMA_MAX_PAGES, 0, SW_RW, 0)) > 0)
+		;
+	assert_int_equal(got, SYS_ENOMEM);
+	refused(SYS_ALLOC_DMA, ALLOC_DMA_MAX_PAGES, 0, SW_RW, 0, SYS_ENOMEM);
+}
+
+/* At the end of a process its registers are unmapped, its DMA frames come
+ * back, and its devices are released -- quiesced first -- for the next. */
+static void test_driver_memory_goes_at_exit(void **state)
+{
+	(void)state;
+	assert_true(call(SYS_MAP_MMIO, SW_MMIO_BAR, 1, 0, 0) > 0);
+	assert_true(call(SYS_PORT_IO, SW_IO_BAR2, 0, 0, 0) >= 0);
+	assert_true(call(SYS_ALLOC_DMA, ALLOC_DMA_MAX_PAGES, 0, SW_RW, 0) > 0);
+	sw_set_caller(SW_STRANGER);
+	refused(SYS_MAP_MMIO, SW_MMIO_BAR, 1, 0, 0, SYS_EPERM);
+	assert_int_equal(process_destroy(sw_pid(SW_TRUSTED)), K_OK);
+	assert_int_equal(device_holder(SW_DEVICE_NET), PID_NONE);
+	assert_int_equal(device_holder(SW_DEVICE_BLK), PID_NONE);
+	assert_int_equal(pci_host_fake_quiesced(SW_DEVICE_NET), 1);
+	assert_int_equal(pci_host_fake_quiesced(SW_DEVICE_BLK), 1);
+	assert_int_equal(pci_host_fake_quiesced(SW_DEVICE_HOSTILE), 0);
+	assert_true(call(SYS_MAP_MMIO, SW_MMIO_BAR, 1, 0, 0) > 0); /* now the stranger's */
+	assert_int_equal(device_holder(SW_DEVICE_NET), sw_pid(SW_STRANGER));
+	/* Every frame comes back when the world is torn down: sw_reset fails
+	 * unless the free count is back to what it was before any process. */
+	assert_int_equal(sw_reset(), 0);
+}
+
+/* VirtioModernCaps: the four structures of the virtio function, exactly
+ * 64 bytes; an all-zero record for any other function. */
+static void test_virtio_modern_caps(void **state)
+{
+	const uint8_t *rec = sw_user_page(SW_RW);
+
+	(void)state;
+	memset(sw_user_page(SW_RW), 0xee, VIRTIO_CAPS_SIZE + 1);
+	assert_int_equal(call(SYS_VIRTIO_MODERN_CAPS, SW_DEVICE_NET, SW_RW, HUGE, 0), 0);
+	assert_int_equal(rec[VIRTIO_CAPS_PRESENT], 0x0f);
+	assert_int_equal(rec[VIRTIO_CAPS_COMMON + VIRTIO_CAPS_ENTRY_BAR], 4);
+	assert_int_equal(le(rec + VIRTIO_CAPS_COMMON + VIRTIO_CAPS_ENTRY_OFFSET, 4), 0);
+	assert_int_equal(le(rec + VIRTIO_CAPS_COMMON + VIRTIO_CAPS_ENTRY_LENGTH, 4), 0x38);
+	assert_int_equal(le(rec + VIRTIO_CAPS_NOTIFY + VIRTIO_CAPS_ENTRY_OFFSET, 4), 0x3000);
+	assert_int_equal(le(rec + VIRTIO_CAPS_NOTIFY_MULTIPLIER, 4), 4);
+	assert_int_equal(le(rec + VIRTIO_CAPS_ISR + VIRTIO_CAPS_ENTRY_OFFSET, 4), 0x1000);
+	assert_int_equal(le(rec + VIRTIO_CAPS_DEVICE + VIRTIO_CAPS_ENTRY_OFFSET, 4), 0x2000);
+	assert_int_equal(le(rec + VIRTIO_CAPS_DEVICE + VIRTIO_CAPS_ENTRY_LENGTH, 4), 0x40);
+	assert_int_equal(rec[VIRTIO_CAPS_SIZE], 0xee);
+	assert_int_equal(call(SYS_VIRTIO_MODERN_CAPS, 0, SW_RW, VIRTIO_CAPS_SIZE, 0), 0);
+	for (unsigned i = 0; i < VIRTIO_CAPS_SIZE; i++)
+		assert_int_equal(rec[i], 0);
+	assert_int_equal(rec[VIRTIO_CAPS_SIZE], 0xee);
+}
+
 /* Out of frames: the failing Allocate maps and keeps nothing. */
 static void test_allocate_out_of_memory_keeps_nothing(void **state)
 {
@@ -790,6 +1031,13 @@ int main(void)
 		cmocka_unit_test(test_index_nospec),
 		cmocka_unit_test_setup(test_device_info, fresh_world),
 		cmocka_unit_test_setup(test_port_io, fresh_world),
+		cmocka_unit_test_setup(test_port_io_claims, fresh_world),
+		cmocka_unit_test_setup(test_map_mmio, fresh_world),
+		cmocka_unit_test_setup(test_map_mmio_area_full, fresh_world),
+		cmocka_unit_test_setup(test_alloc_dma, fresh_world),
+		cmocka_unit_test_setup(test_alloc_dma_out_of_memory, fresh_world),
+		cmocka_unit_test_setup(test_driver_memory_goes_at_exit, fresh_world),
+		cmocka_unit_test_setup(test_virtio_modern_caps, fresh_world),
 		cmocka_unit_test_setup(test_allocate_out_of_memory_keeps_nothing, fresh_world),
 		cmocka_unit_test_setup(test_allocate_region_table_full, fresh_world),
 		cmocka_unit_test_setup(test_free_is_per_process, fresh_world),

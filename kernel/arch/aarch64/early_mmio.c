@@ -22,6 +22,7 @@
  */
 #include <arch.h>
 #include <hhdm.h>
+#include <pagetable.h>
 #include <stddef.h>
 
 #include "mmio.h"
@@ -167,7 +168,10 @@ bool mmio_map_device(uint64_t phys, uint64_t size)
 	return true;
 }
 
-static void mair_install_device_slot(void)
+/* User mappings of device registers (MapMmio) name the same slot. */
+_Static_assert(MAIR_DEVICE_INDEX == PT_A64_MAIR_DEVICE, "pagetable.h's device slot");
+
+void mmio_install_device_attributes(void)
 {
 	uint64_t mair = read_mair_el1();
 
@@ -182,6 +186,6 @@ bool arch_early_map_mmio(void)
 {
 	if (hhdm_offset() == 0)
 		return false;
-	mair_install_device_slot();
+	mmio_install_device_attributes();
 	return mmio_map_device(VIRT_PL011_BASE, PL011_SIZE);
 }

@@ -24,6 +24,12 @@
 /* Redistributors are mapped for this many CPUs at most. */
 #define GICR_MAPPED_CPUS 8
 
+/* Sets this CPU's MAIR_EL1 slot for device memory (Device-nGnRE), which
+ * the kernel's device mappings and user MapMmio mappings name: the BSP
+ * in arch_early_map_mmio(), each AP in arch_ap_init() -- an AP starts
+ * with the loader's MAIR, whose slot may say something else. */
+void mmio_install_device_attributes(void);
+
 /* Maps [phys, phys + size) at its HHDM address as device memory; false
  * when the page-table pages for it ran out. Idempotent. */
 bool mmio_map_device(uint64_t phys, uint64_t size);

@@ -9,6 +9,7 @@
 #include <arch.h>
 
 #include "interrupts.h"
+#include "mmio.h"
 #include "percpu.h"
 #include "sysreg.h"
 #include "trap_frame.h"
@@ -22,6 +23,7 @@ void arch_ap_init(void *prepared, unsigned index)
 {
 	(void)prepared;
 	allow_unaligned_access(); /* before any memcpy (sysreg.h) */
+	mmio_install_device_attributes(); /* before the redistributor is touched */
 	a64_percpu_install(index);
 	aarch64_switch_to_sp_el1();
 	write_vbar_el1((uint64_t)(uintptr_t)aarch64_vectors);
