@@ -87,6 +87,7 @@ KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/user.S \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/apic.c \
+	kernel/arch/x86_64/ioapic.c \
 	kernel/arch/x86_64/devices.c \
 	kernel/arch/x86_64/guards.c \
 	kernel/arch/x86_64/switch.S \
@@ -125,6 +126,7 @@ kernel_selftest_srcs = \
 	kernel/selftest/sched.c \
 	kernel/selftest/timer.c \
 	kernel/selftest/smp.c \
+	kernel/selftest/irq.c \
 	kernel/arch/$(1)/selftest.c \
 	kernel/arch/$(1)/user_programs.S
 KERNEL_SELFTEST_SRCS := $(call kernel_selftest_srcs,$(ARCH))
@@ -317,7 +319,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) $(LIMINE_CONF) scripts
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include \
 	-Ikernel/arch/host/include -Iboot
-UNIT_TESTS := kstring format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt acpi ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched syscall
+UNIT_TESTS := kstring format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt acpi ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched syscall irq
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := $(COMPONENT_elf) tests/support/elf_build.c
@@ -330,6 +332,7 @@ UNIT_SRCS_symbols := kernel/lib/symbols.c $(HOST_SUPPORT)
 UNIT_SRCS_heap := $(call components,heap hhdm) $(HOST_SUPPORT)
 UNIT_SRCS_frame := $(COMPONENT_frame) $(HOST_SUPPORT)
 UNIT_SRCS_lockorder := $(HOST_SUPPORT)
+UNIT_SRCS_irq := $(COMPONENT_irq) $(HOST_SUPPORT)
 UNIT_SRCS_process := $(HOST_WORLD)
 UNIT_SRCS_output := $(COMPONENT_output) $(HOST_WORLD)
 UNIT_SRCS_sched := $(COMPONENT_runqueue) tests/support/sched_model.c
@@ -348,7 +351,7 @@ UNIT_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c
 # The dispatcher and every handler over the real kernel code, with the
 # scheduler and boot modules faked (tests/support/syscall_world.h).
 SYSCALL_SRCS := tests/support/syscall_world.c \
-	$(call components,syscalls usercopy output objstore heap crypto ipc cap span) $(HOST_WORLD)
+	$(call components,syscalls usercopy output objstore heap crypto ipc cap span irq_wait) $(HOST_WORLD)
 UNIT_SRCS_syscall := $(SYSCALL_SRCS)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 

@@ -32,6 +32,10 @@ COMPONENT_firmware := kernel/boot/firmware.c
 COMPONENT_pci := lib/pci.c
 # The kernel's PCI: the ECAM window from the firmware, enumerated at boot.
 COMPONENT_pci_host := kernel/dev/pci_host.c
+# The interrupt router: who owns which device line (host-tested alone).
+COMPONENT_irq := kernel/dev/irq.c
+# Device interrupts and console input joined to the scheduler.
+COMPONENT_irq_wait := kernel/dev/irq_wait.c kernel/dev/console_input.c
 COMPONENT_hhdm := kernel/mm/hhdm.c
 COMPONENT_heap := kernel/mm/heap.c kernel/mm/heap_init.c
 COMPONENT_frame := kernel/mm/frame.c
@@ -45,7 +49,8 @@ COMPONENT_cap := kernel/cap/cap.c
 COMPONENT_ipc := kernel/ipc/ipc.c kernel/ipc/interceptor.c
 COMPONENT_objstore := kernel/objstore/objstore.c
 COMPONENT_syscalls := kernel/lib/syscall.c kernel/lib/sys_ipc.c kernel/lib/sys_process.c \
-	kernel/lib/sys_memory.c kernel/lib/sys_object.c kernel/lib/sys_device.c
+	kernel/lib/sys_memory.c kernel/lib/sys_object.c kernel/lib/sys_device.c \
+	kernel/lib/sys_irq.c
 # Threads on their own stacks, user programs run in them, boot programs spawned.
 COMPONENT_threads := kernel/sched/thread.c kernel/proc/run.c kernel/proc/spawn.c
 COMPONENT_boot := kernel/boot/main.c kernel/boot/requests.c kernel/boot/bootinfo.c \
@@ -65,4 +70,4 @@ components = $(foreach c,$(1),$(COMPONENT_$(c)))
 HOST_ARCH := kernel/arch/host/cpu.c kernel/arch/host/mmu.c
 HOST_SUPPORT := $(COMPONENT_support) kernel/arch/host/cpu.c
 HOST_WORLD := tests/support/host_world.c $(HOST_SUPPORT) kernel/arch/host/mmu.c \
-	$(call components,process vm frame hhdm pagetable)
+	$(call components,process vm frame hhdm pagetable irq)

@@ -19,6 +19,8 @@
 #define ECAM_FUNCTION_SHIFT 12
 #define ECAM_BUS_SIZE (1ULL << ECAM_BUS_SHIFT)
 #define ABSENT 0xffffffffu
+#define PCI_COMMAND_OFFSET 0x04
+#define PCI_COMMAND_MEMORY 0x2u
 
 struct ecam {
 	uint64_t base;          /* the registers of bus `bus_first` */
@@ -166,6 +168,17 @@ void pci_host_init(void)
 	if (r != PCI_OK && r != PCI_EFULL)
 		println("pci: enumeration failed: %s", pci_result_name(r));
 	print_table(&table);
+}
+
+bool pci_host_enable_memory(struct pci_address at)
+{
+	volatile uint32_t *reg = ecam_register(&ecam, at, PCI_COMMAND_OFFSET);
+
+	if (!reg)
+		return false;
+	/* The status half (upper 16 bits) is write-1-to-clear: write 0s. */
+	*reg = (*reg & 0xffffu) | PCI_COMMAND_MEMORY;
+	return true;
 }
 
 const struct pci_table *pci_host_table(void)

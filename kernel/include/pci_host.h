@@ -23,4 +23,10 @@ void pci_host_init(void);
  * PCI). */
 const struct pci_table *pci_host_table(void);
 
+/* Turns on function `at`'s memory decode (command register bit 1), which
+ * firmware leaves off for devices it has no driver for (AAVMF does); for
+ * the kernel's own use of a device (the self-tests). False outside the
+ * ECAM window. */
+bool pci_host_enable_memory(struct pci_address at);
+
 #endif

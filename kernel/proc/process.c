@@ -12,6 +12,7 @@
  */
 #include <process.h>
 
+#include <irq.h>
 #include <kstring.h>
 #include <printk.h>
 #include <spinlock.h>
@@ -134,6 +135,8 @@ kerr_t process_destroy(kpid_t pid)
 		p->generation++;
 	}
 	spin_unlock_irqrestore(&table_lock, flags);
+	if (err == K_OK)
+		(void)irq_release_owner(pid); /* its interrupt lines, masked, for others */
 	return err;
 }
 

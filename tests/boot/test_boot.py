@@ -56,10 +56,10 @@ FIRMWARE_ACPI = [r"^firmware: ACPI tables, revision \d+, through the XSDT at 0x[
 DEVICES = {"x86_64": r"^devices: local APIC at 0xfee00000 from the ACPI MADT; "
                      r"console on COM1, port 0x3f8 \(fixed\)$",
            "aarch64": r"^devices: GICv3 distributor at 0x8000000, redistributors at 0x80a0000 "
-                      r"from the ACPI MADT; PL011 console at 0x9000000 from the ACPI SPCR$"}
+                      r"from the ACPI MADT; PL011 console at 0x9000000 \(INTID 33\) from the ACPI SPCR$"}
 FIRMWARE_DT_ONLY = [r"^firmware: no ACPI tables$", r"^firmware: device tree, \d+ bytes$",
                     r"^devices: GICv3 distributor at 0x8000000, redistributors at 0x80a0000 "
-                    r"from the device tree; PL011 console at 0x9000000 from the device tree$"]
+                    r"from the device tree; PL011 console at 0x9000000 \(INTID 33\) from the device tree$"]
 TIMER = {"x86_64": r"^timer: local APIC timer, (\d+) ticks per 10 ms against the PIT "
                    r"\(divide 16\), 100 Hz on vector 32$",
          "aarch64": r"^timer: generic timer at (\d+) Hz, virtual timer every \d+ counts, "
