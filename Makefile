@@ -169,7 +169,7 @@ USER_LIB_SRCS := user/lib/start_$(ARCH).S
 # The image's programs, in boot order: each becomes a signed module, a line
 # in limine.conf and a process. A program's sources are the C files in
 # user/<name>/, so adding one is a directory and a word here.
-USER_PROGRAMS := hello echo
+USER_PROGRAMS := hello echo console
 $(foreach p,$(USER_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
 
 # The user boundary's hostile corpus (user/hostile/hostile.h), run by the
@@ -464,12 +464,12 @@ setup:
 
 run: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
 	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) \
-		$(if $(CPU),--cpu '$(CPU)') \
+		$(if $(CPU),--cpu '$(CPU)') $(if $(filter 1,$(SELFTEST)),--selftest-devices) \
 		$(if $(QEMU_ARGS),-- $(QEMU_ARGS))
 
 debug: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
 	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) --gdb \
-		$(if $(CPU),--cpu '$(CPU)') \
+		$(if $(CPU),--cpu '$(CPU)') $(if $(filter 1,$(SELFTEST)),--selftest-devices) \
 		$(if $(QEMU_ARGS),-- $(QEMU_ARGS))
 
 # Every test binary runs even when one fails; the target fails if any did.

@@ -78,7 +78,7 @@ DONE = r"^boot: foundation, safety net and verified modules ready; BSP idle betw
 HELLO_READY = (r"^process (\d+) hello\.elf: ready, entry 0x400000, \d+ segments in \d+ pages, "
                r"stack below 0x800000$")
 ECHO_READY = r"^process (\d+) echo\.elf: ready, entry 0x400000, "
-SPAWNED = r"^spawn: 2 boot modules became processes$"
+SPAWNED = r"^spawn: 3 boot modules became processes$"
 ECHO_START = r"^\[echo\.elf:{pid}\] echo: serving endpoint 28$"
 HELLO_LINE = r"^\[hello\.elf:{pid}\] Hello from a signed boot module!$"
 HELLO_EXIT = r"^process {pid} hello\.elf: exited with code 0$"
@@ -141,7 +141,8 @@ def check_usable(run, mem, timeout):
 # The modules limine.conf lists, in order: (path, module string).
 EXPECTED_MODULES = [("/boot/modules/kernel.sym", "kernel-symbols"),
                     ("/boot/modules/hello.elf", "hello"),
-                    ("/boot/modules/echo.elf", "echo")]
+                    ("/boot/modules/echo.elf", "echo"),
+                    ("/boot/modules/console.elf", "console")]
 
 
 def check_modules(run, timeout):
