@@ -47,9 +47,13 @@ def read_back(run, pid, want, timeout):
     return got
 
 
-@pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
-def test_typing_reaches_a_program_blocked_in_console_read(boot, built_image, arch):
-    run = boot(arch, built_image(arch), serial_input=True)
+# AArch64 also with ACPI off: the PL011's interrupt then comes from the
+# device tree instead of the SPCR.
+@pytest.mark.parametrize("arch,extra", [("x86_64", ()), ("aarch64", ()),
+                                        ("aarch64", ("-machine", "acpi=off"))],
+                         ids=["x86_64", "aarch64", "aarch64-devicetree"])
+def test_typing_reaches_a_program_blocked_in_console_read(boot, built_image, arch, extra):
+    run = boot(arch, built_image(arch), serial_input=True, extra=extra)
     run.wait_for(INPUT_ON[arch], BOOT_TIMEOUT)
     pid = run.wait_for(READY, BOOT_TIMEOUT).group(1)
     run.wait_for(STARTED.format(pid=pid), BOOT_TIMEOUT)

@@ -47,7 +47,7 @@ X86_ONLY = {"trap.divide_error"}
 # The user boundary's hostile corpus (user/hostile), one check per program.
 HOSTILE = ["bad-write", "bad-priv", "bad-insn", "bad-brk", "bad-align", "bad-exec", "bad-kread",
            "bad-kjump", "bad-stack", "bad-guard", "bad-offset", "regs-dirty", "regs-check",
-           "forge", "exit-1000", "exit-min", "bad-div", "bad-args", "alloc"]
+           "forge", "exit-1000", "exit-min", "bad-div", "bad-args", "alloc", "irq-refused"]
 EXPECTED |= {f"boundary.{name}" for name in HOSTILE}
 # A direct kernel read of user memory: faults under SMAP/PAN, goes through
 # (and reads the right word) on a CPU model without them.
@@ -172,10 +172,10 @@ def check_forged_lines(lines):
     assert not any("\x1b" in line or "\r" in line for line in lines), "raw escapes on the console"
 
 
-def run_selftest(boot, arch, smp, cpu=None):
+def run_selftest(boot, arch, smp, cpu=None, extra=qemu.SELFTEST_DEVICES):
     """Boots the self-test image; returns (results by name, all lines)."""
     run = boot(arch, selftest_image(arch), smp=smp, cpu=cpu, fail_patterns=(r"^PANIC",),
-               extra=qemu.SELFTEST_DEVICES)
+               extra=extra)
     passed, failed = map(int, run.wait_for(SUMMARY, BOOT_TIMEOUT).groups())
     results = {}
     for line in run.lines():
@@ -205,8 +205,9 @@ IRQ_LINES = [
 ]
 
 
-def check_device_interrupts(lines, arch):
-    patterns = [EDU_ROUTE[arch]] + [p.format(line=EDU_LINE[arch]) for p in IRQ_LINES]
+def check_device_interrupts(lines, arch, route=None, line=None):
+    route, line = route or EDU_ROUTE[arch], line or EDU_LINE[arch]
+    patterns = [route] + [p.format(line=line) for p in IRQ_LINES]
     find_in_order(lines, [re.compile(p) for p in patterns], "device interrupt")
     storms = [line for line in lines if "interrupt storm" in line]
     assert len(storms) == 1, f"storm reports: {storms}"
@@ -243,3 +244,17 @@ def test_selftest_without_cpu_guards(boot, arch):
     assert_ran(results, expected | {UNGUARDED_READ})
     assert any(re.match(r"^guards: .*not offered by this CPU", line) for line in lines)
     check_user_faults(lines, arch)
+
+
+def test_device_interrupts_through_the_device_tree(boot):
+    """AArch64 with ACPI off: the edu device in slot 6 is found on its
+    INTID through the device tree's interrupt-map of the PCI host bridge
+    (slot 6 INTA: SPI 3 + (6 + 0) % 4 = 5, INTID 37), and every device
+    interrupt check holds there too."""
+    extra = ("-machine", "acpi=off", "-device", "edu,addr=06.0")
+    results, lines = run_selftest(boot, "aarch64", 1, extra=extra)
+    assert_ran(results, {name for name in EXPECTED if name.startswith("irq.")})
+    assert "firmware: no ACPI tables" in lines
+    route = (r"^irq: pci 00:06\.0 INTA -> INTID 37 \(SPI 5\), level, "
+             r"from the device tree interrupt-map$")
+    check_device_interrupts(lines, "aarch64", route=route, line=37)
