@@ -15,6 +15,9 @@
  *    again. While the woken thread runs, the line is masked.
  *  - irq.line_held_and_kernel_lines_refused: another owner, and the
  *    console's line, are refused.
+ *  - irq.released_when_owner_exits: a real process claims the line (its
+ *    wait begun, not slept in) and is destroyed; the line is free and
+ *    masked again, and another owner may claim it.
  *  - irq.storm_masked_and_reported: the interrupt raised and never
  *    acknowledged; each wait ends at once, until the router takes it for
  *    a storm and masks the line for good ("irq: interrupt storm on line
@@ -27,6 +30,7 @@
 #include <irq_wait.h>
 #include <pci_host.h>
 #include <printk.h>
+#include <process.h>
 #include <stdatomic.h>
 #include <thread.h>
 #include <timer.h>
@@ -174,6 +178,22 @@ static bool others_refused(const struct edu *edu)
 	       irq_wait_begin(IRQ_LINES, STRANGER, 0) == K_EINVAL;
 }
 
+static bool released_at_exit(const struct edu *edu)
+{
+	struct irq_line_info info;
+	kpid_t pid;
+
+	if (irq_release_owner(OWNER) != 1 || process_create("irq-owner", &pid) != K_OK)
+		return false;
+	bool claimed = irq_wait_begin(edu->line, pid, 0) == K_OK &&
+		       irq_line_info(edu->line, &info) && info.owner == pid && info.armed;
+	bool destroyed = process_destroy(pid) == K_OK;
+	bool freed = irq_line_info(edu->line, &info) && info.state == IRQ_FREE && !info.armed &&
+		     info.owner == PID_NONE;
+	/* The next owner gets it: the storm test below claims it again. */
+	return claimed && destroyed && freed;
+}
+
 static bool storm_is_stopped(const struct edu *edu)
 {
 	unsigned waits = 0;
@@ -209,5 +229,6 @@ void selftest_irq(void)
 		println("irq: no edu device (-device edu) with a usable line");
 	selftest_check(found && interrupt_reaches_waiter(&edu), "irq.edu_interrupt_reaches_waiter");
 	selftest_check(found && others_refused(&edu), "irq.line_held_and_kernel_lines_refused");
+	selftest_check(found && released_at_exit(&edu), "irq.released_when_owner_exits");
 	selftest_check(found && storm_is_stopped(&edu), "irq.storm_masked_and_reported");
 }
