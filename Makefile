@@ -95,6 +95,7 @@ KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/user.S \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/apic.c \
+	kernel/arch/x86_64/ioapic.c \
 	kernel/arch/x86_64/devices.c \
 	kernel/arch/x86_64/device_guard.c \
 	kernel/arch/x86_64/guards.c \
@@ -135,6 +136,7 @@ kernel_selftest_srcs = \
 	kernel/selftest/sched.c \
 	kernel/selftest/timer.c \
 	kernel/selftest/smp.c \
+	kernel/selftest/irq.c \
 	kernel/arch/$(1)/selftest.c \
 	kernel/arch/$(1)/user_programs.S
 KERNEL_SELFTEST_SRCS := $(call kernel_selftest_srcs,$(ARCH))
@@ -177,14 +179,14 @@ USER_LIB_SRCS := user/lib/start_$(ARCH).S
 # The image's programs, in boot order: each becomes a signed module, a line
 # in limine.conf and a process. A program's sources are the C files in
 # user/<name>/, so adding one is a directory and a word here.
-USER_PROGRAMS := hello echo
+USER_PROGRAMS := hello echo console
 $(foreach p,$(USER_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
 
 # The user boundary's hostile corpus (user/hostile/hostile.h), run by the
 # self-tests: SELFTEST=1 images only. Each is one file, user/hostile/<name>.c.
 HOSTILE_PROGRAMS := bad-write bad-priv bad-insn bad-div bad-brk bad-align bad-exec bad-kread \
 	bad-kjump bad-stack bad-guard bad-offset regs-dirty regs-check forge exit-1000 exit-min \
-	fp-keeper ping spawner bad-args alloc objects devices
+	fp-keeper ping spawner bad-args alloc objects devices irq-refused
 $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # Programs in no image of ours: the boot tests build them
 # (`make build/<arch>/modules/<name>.elf`) and give them as MODULES.
@@ -333,7 +335,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) $(LIMINE_CONF) scripts
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include \
 	-Ikernel/arch/host/include -Iboot
-UNIT_TESTS := kstring format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt acpi ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched syscall
+UNIT_TESTS := kstring format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt acpi ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched syscall irq
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := $(COMPONENT_elf) tests/support/elf_build.c
@@ -346,6 +348,7 @@ UNIT_SRCS_symbols := kernel/lib/symbols.c $(HOST_SUPPORT)
 UNIT_SRCS_heap := $(call components,heap hhdm) $(HOST_SUPPORT)
 UNIT_SRCS_frame := $(COMPONENT_frame) $(HOST_SUPPORT)
 UNIT_SRCS_lockorder := $(HOST_SUPPORT)
+UNIT_SRCS_irq := $(COMPONENT_irq) $(HOST_SUPPORT)
 UNIT_SRCS_process := $(HOST_WORLD)
 UNIT_SRCS_output := $(COMPONENT_output) $(HOST_WORLD)
 UNIT_SRCS_sched := $(COMPONENT_runqueue) tests/support/sched_model.c
@@ -365,7 +368,7 @@ UNIT_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c
 # The dispatcher and every handler over the real kernel code, with the
 # scheduler and boot modules faked (tests/support/syscall_world.h).
 SYSCALL_SRCS := tests/support/syscall_world.c \
-	$(call components,syscalls usercopy output objstore heap crypto ipc cap span pci phys_guard) $(HOST_WORLD)
+	$(call components,syscalls usercopy output objstore heap crypto ipc cap span pci phys_guard irq_wait) $(HOST_WORLD)
 UNIT_SRCS_syscall := $(SYSCALL_SRCS)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 
@@ -478,12 +481,12 @@ setup:
 
 run: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
 	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) \
-		$(if $(CPU),--cpu '$(CPU)') \
+		$(if $(CPU),--cpu '$(CPU)') $(if $(filter 1,$(SELFTEST)),--selftest-devices) \
 		$(if $(QEMU_ARGS),-- $(QEMU_ARGS))
 
 debug: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
 	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) --gdb \
-		$(if $(CPU),--cpu '$(CPU)') \
+		$(if $(CPU),--cpu '$(CPU)') $(if $(filter 1,$(SELFTEST)),--selftest-devices) \
 		$(if $(QEMU_ARGS),-- $(QEMU_ARGS))
 
 # Every test binary runs even when one fails; the target fails if any did.

@@ -90,6 +90,9 @@
 #define SPCR_ADDRESS_SPACE 40 /* the base address's Generic Address Structure */
 #define SPCR_ADDRESS 44
 #define SPCR_MIN_LENGTH 52
+#define SPCR_INTERRUPT_TYPE 52
+#define SPCR_GSI 54
+#define SPCR_GSI_END 58
 
 uint16_t acpi_u16(const uint8_t *p)
 {
@@ -416,5 +419,11 @@ bool acpi_spcr(const struct acpi_table *spcr, struct acpi_spcr *out)
 	out->interface_type = spcr->bytes[SPCR_INTERFACE_TYPE];
 	out->address_space = spcr->bytes[SPCR_ADDRESS_SPACE];
 	out->address = acpi_u64(spcr->bytes + SPCR_ADDRESS);
+	out->interrupt_type = 0;
+	out->gsi = 0;
+	if (spcr->length >= SPCR_GSI_END) {
+		out->interrupt_type = spcr->bytes[SPCR_INTERRUPT_TYPE];
+		out->gsi = acpi_u32(spcr->bytes + SPCR_GSI);
+	}
 	return true;
 }

@@ -224,14 +224,23 @@ bool acpi_mcfg_entry(const struct acpi_table *mcfg, uint32_t index, struct acpi_
 #define ACPI_ADDRESS_SPACE_MEMORY 0
 #define ACPI_ADDRESS_SPACE_IO 1
 
+/* SPCR interrupt types (a bit each; several may be set). */
+#define ACPI_SPCR_INTERRUPT_PIC (1u << 0)    /* an 8259 IRQ */
+#define ACPI_SPCR_INTERRUPT_IO_APIC (1u << 1)
+#define ACPI_SPCR_INTERRUPT_SAPIC (1u << 2)
+#define ACPI_SPCR_INTERRUPT_GIC (1u << 3)    /* an ARM GIC interrupt (its INTID) */
+
 /* The serial port the firmware's console used (the SPCR table). */
 struct acpi_spcr {
 	uint8_t interface_type;
 	uint8_t address_space; /* ACPI_ADDRESS_SPACE_* */
 	uint64_t address;
+	uint8_t interrupt_type; /* ACPI_SPCR_INTERRUPT_*; 0: none, or a table too short */
+	uint32_t gsi;           /* its global system interrupt (a GIC INTID on Arm) */
 };
 
-/* Decodes the SPCR; false if the table is too short for its base address. */
+/* Decodes the SPCR; false if the table is too short for its base address.
+ * A table that ends before the interrupt fields reads as having none. */
 bool acpi_spcr(const struct acpi_table *spcr, struct acpi_spcr *out);
 
 #endif

@@ -434,3 +434,95 @@ bool fdt_interrupt(const struct fdt *f, int node, uint32_t index, struct fdt_int
 		out->cells[i] = fdt_be32(v + i * CELL_SIZE);
 	return true;
 }
+
+/* A node's #cells property `name`, or `fallback` if it has none; false if
+ * it is there but unreadable or above `max`. */
+static bool cells_of(const struct fdt *f, int node, const char *name, uint32_t fallback,
+		     uint32_t max, uint32_t *out)
+{
+	const uint8_t *v;
+	uint32_t len;
+	uint64_t cells;
+
+	if (!fdt_property(f, node, name, &v, &len)) {
+		*out = fallback;
+		return fallback <= max;
+	}
+	if (!fdt_property_cells(f, node, name, 1, &cells) || cells > max)
+		return false;
+	*out = (uint32_t)cells;
+	return true;
+}
+
+#define PCI_KEY_CELLS (FDT_PCI_ADDRESS_CELLS + FDT_PCI_INTERRUPT_CELLS)
+
+/* Whether the map entry's child cells at `v`, masked, equal `key`. */
+static bool key_matches(const uint8_t *v, const uint32_t key[PCI_KEY_CELLS],
+			const uint32_t mask[PCI_KEY_CELLS])
+{
+	for (uint32_t i = 0; i < PCI_KEY_CELLS; i++) {
+		if ((fdt_be32(v + i * CELL_SIZE) & mask[i]) != key[i])
+			return false;
+	}
+	return true;
+}
+
+/* interrupt-map-mask, or all ones without one. */
+static bool read_map_mask(const struct fdt *f, int host, uint32_t mask[PCI_KEY_CELLS])
+{
+	const uint8_t *v;
+	uint32_t len;
+
+	for (uint32_t i = 0; i < PCI_KEY_CELLS; i++)
+		mask[i] = UINT32_MAX;
+	if (!fdt_property(f, host, "interrupt-map-mask", &v, &len))
+		return true;
+	if (len != PCI_KEY_CELLS * CELL_SIZE)
+		return false;
+	for (uint32_t i = 0; i < PCI_KEY_CELLS; i++)
+		mask[i] = fdt_be32(v + i * CELL_SIZE);
+	return true;
+}
+
+bool fdt_pci_intx(const struct fdt *f, int host, uint32_t phys_hi, uint32_t pin,
+		  struct fdt_interrupt *out)
+{
+	uint32_t mask[PCI_KEY_CELLS], key[PCI_KEY_CELLS];
+	uint32_t address_cells, interrupt_cells;
+	const uint8_t *v;
+	uint32_t len;
+
+	if (pin < 1 || pin > 4 || !fdt_property(f, host, "interrupt-map", &v, &len) ||
+	    !cells_of(f, host, "#address-cells", 0, FDT_PCI_ADDRESS_CELLS, &address_cells) ||
+	    !cells_of(f, host, "#interrupt-cells", 0, FDT_PCI_INTERRUPT_CELLS, &interrupt_cells) ||
+	    address_cells != FDT_PCI_ADDRESS_CELLS || interrupt_cells != FDT_PCI_INTERRUPT_CELLS ||
+	    !read_map_mask(f, host, mask))
+		return false;
+	const uint32_t unmasked[PCI_KEY_CELLS] = { phys_hi, 0, 0, pin };
+	for (uint32_t i = 0; i < PCI_KEY_CELLS; i++)
+		key[i] = unmasked[i] & mask[i];
+	const uint32_t child = PCI_KEY_CELLS * CELL_SIZE;
+	for (uint32_t at = 0; len - at >= child + CELL_SIZE;) {
+		const uint8_t *e = v + at;
+		int parent = fdt_find_phandle(f, fdt_be32(e + child));
+		uint32_t parent_address, parent_cells;
+		if (parent == FDT_NO_NODE ||
+		    !cells_of(f, parent, "#address-cells", 0, 3, &parent_address) ||
+		    !cells_of(f, parent, "#interrupt-cells", 0, FDT_INTERRUPT_CELLS_MAX,
+			      &parent_cells) || parent_cells == 0)
+			return false;
+		uint32_t size = child + CELL_SIZE + (parent_address + parent_cells) * CELL_SIZE;
+		if (len - at < size)
+			return false;
+		if (key_matches(e, key, mask)) {
+			const uint8_t *spec = e + child + CELL_SIZE + parent_address * CELL_SIZE;
+			out->controller = parent;
+			out->cell_count = parent_cells;
+			for (uint32_t i = 0; i < parent_cells; i++)
+				out->cells[i] = fdt_be32(spec + i * CELL_SIZE);
+			return true;
+		}
+		at += size;
+	}
+	return false;
+}

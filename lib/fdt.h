@@ -108,6 +108,26 @@ bool fdt_reg(const struct fdt *f, int node, uint32_t index, uint64_t *address, u
  * (`interrupts-extended` and `interrupt-map` are not read.) */
 bool fdt_interrupt(const struct fdt *f, int node, uint32_t index, struct fdt_interrupt *out);
 
+/* PCI: the cells of a child unit address (phys.hi, mid, lo) and of an
+ * INTx specifier (the pin, 1-4) under a PCI host bridge. */
+#define FDT_PCI_ADDRESS_CELLS 3
+#define FDT_PCI_INTERRUPT_CELLS 1
+
+/* The interrupt INTx pin `pin` (1-4) of the PCI function whose
+ * configuration address is `phys_hi` (bus << 16 | device << 11 |
+ * function << 8) raises, through the `interrupt-map` and
+ * `interrupt-map-mask` of the host bridge node `host` (the PCI binding,
+ * IEEE 1275 / devicetree spec 2.4.3): the child address and pin, masked,
+ * looked up among the map's entries, each naming its parent controller
+ * by phandle with that controller's #address-cells and #interrupt-cells.
+ * The swizzle of root-bus slots is the map's own (QEMU virt lists INTx of
+ * slots 0-3, masked to the slot's low two bits). False when the node has
+ * no map, an entry is malformed or names no controller, or nothing
+ * matches. Bridges below the host are not walked: `phys_hi` must be a
+ * root-bus function's, or the caller swizzles first. */
+bool fdt_pci_intx(const struct fdt *f, int host, uint32_t phys_hi, uint32_t pin,
+		  struct fdt_interrupt *out);
+
 /* A big-endian 32-bit load from blob bytes (unaligned is fine). */
 uint32_t fdt_be32(const uint8_t *p);
 

@@ -36,6 +36,10 @@ COMPONENT_pci_host := kernel/dev/pci_host.c
 COMPONENT_device_claim := kernel/dev/device_claim.c
 # The physical ranges no user mapping may touch: RAM, the kernel's own devices.
 COMPONENT_phys_guard := kernel/dev/phys_guard.c
+# The interrupt router: who owns which device line (host-tested alone).
+COMPONENT_irq := kernel/dev/irq.c
+# Device interrupts and console input joined to the scheduler.
+COMPONENT_irq_wait := kernel/dev/irq_wait.c kernel/dev/console_input.c
 COMPONENT_hhdm := kernel/mm/hhdm.c
 COMPONENT_heap := kernel/mm/heap.c kernel/mm/heap_init.c
 COMPONENT_frame := kernel/mm/frame.c
@@ -50,7 +54,8 @@ COMPONENT_ipc := kernel/ipc/ipc.c kernel/ipc/interceptor.c
 COMPONENT_objstore := kernel/objstore/objstore.c
 COMPONENT_syscalls := kernel/lib/syscall.c kernel/lib/sys_ipc.c kernel/lib/sys_process.c \
 	kernel/lib/sys_memory.c kernel/lib/sys_object.c kernel/lib/sys_device.c \
-	kernel/lib/sys_driver_memory.c
+	kernel/lib/sys_driver_memory.c \
+	kernel/lib/sys_irq.c
 # Threads on their own stacks, user programs run in them, boot programs spawned.
 COMPONENT_threads := kernel/sched/thread.c kernel/proc/run.c kernel/proc/spawn.c
 COMPONENT_boot := kernel/boot/main.c kernel/boot/requests.c kernel/boot/bootinfo.c \
@@ -70,4 +75,4 @@ components = $(foreach c,$(1),$(COMPONENT_$(c)))
 HOST_ARCH := kernel/arch/host/cpu.c kernel/arch/host/mmu.c
 HOST_SUPPORT := $(COMPONENT_support) kernel/arch/host/cpu.c
 HOST_WORLD := tests/support/host_world.c $(HOST_SUPPORT) kernel/arch/host/mmu.c \
-	tests/support/pci_host_fake.c $(call components,process vm frame hhdm pagetable device_claim)
+	tests/support/pci_host_fake.c $(call components,process vm frame hhdm pagetable device_claim irq)

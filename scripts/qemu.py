@@ -54,6 +54,11 @@ QEMU_PACKAGE = {"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm"}
 DEFAULT_CPU = {"x86_64": "qemu64,+smep,+smap", "aarch64": "cortex-a76"}
 WITHOUT_GUARDS_CPU = {"x86_64": "qemu64", "aarch64": "cortex-a72"}
 
+# Devices the kernel's self-tests drive (kernel/selftest/irq.c): QEMU's
+# `edu` PCI device, whose level-triggered INTx the tests raise, acknowledge
+# and leave asserted (a storm). Every self-test run attaches them.
+SELFTEST_DEVICES = ("-device", "edu")
+
 DEFAULT_FAIL_PATTERNS = (r"^PANIC", r"cambios-boot: error")
 TRIPLE_FAULT_MESSAGE = "qemu: guest reset or triple fault (-no-reboot)"
 
@@ -314,8 +319,10 @@ class QemuRun:
     """
 
     def __init__(self, arch, image, log_path, smp=1, mem="256M", extra=(),
-                 fail_patterns=DEFAULT_FAIL_PATTERNS, max_runtime=300, cpu=None):
+                 fail_patterns=DEFAULT_FAIL_PATTERNS, max_runtime=300, cpu=None,
+                 serial_input=False):
         self.arch = arch
+        self.serial_input = serial_input
         self.cpu = cpu
         self.image = Path(image)
         self.log_path = Path(log_path)
@@ -357,7 +364,10 @@ class QemuRun:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "wb")
         self._log.write(("# " + " ".join(argv) + "\n").encode())
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+        # With serial_input, QEMU's stdin (the serial chardev's input:
+        # -serial stdio reads it) is a pipe that send() writes to.
+        stdin = subprocess.PIPE if self.serial_input else subprocess.DEVNULL
+        self.proc = subprocess.Popen(argv, stdin=stdin,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT,
                                      preexec_fn=_die_with_parent)
@@ -367,6 +377,14 @@ class QemuRun:
         self._watchdog = threading.Timer(self.max_runtime, self._expire)
         self._watchdog.daemon = True
         self._watchdog.start()
+
+    def send(self, data):
+        """Type `data` (bytes) at the guest's serial console."""
+        if not self.serial_input:
+            raise RuntimeError("QemuRun(serial_input=True) is needed to type at the console")
+        self._log_note(f"typed {data!r}")
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
 
     def _expire(self):
         self._expired = True
@@ -390,6 +408,8 @@ class QemuRun:
         if self._watchdog:
             self._watchdog.cancel()
         self._terminate()
+        if self.proc.stdin:
+            self.proc.stdin.close()
         self._reader.join(5)
         self._qmp.close()
         self._log.close()
@@ -549,6 +569,8 @@ def _parse_args(argv):
                        help="serial log (default build/<arch>/serial.log)")
         p.add_argument("--gdb", action="store_true",
                        help="wait for gdb on :1234 (-s -S)")
+        p.add_argument("--selftest-devices", action="store_true",
+                       help="attach the devices the self-tests drive (SELFTEST_DEVICES)")
         p.add_argument("extra", nargs="*",
                        help="extra QEMU arguments, after --")
     return parser.parse_args(argv)
@@ -558,8 +580,9 @@ def _cli_command(args):
     log = (args.log or build_dir(args.arch) / "serial.log").resolve()
     log.parent.mkdir(parents=True, exist_ok=True)
     serial = "mux" if sys.stdin.isatty() else "plain"
+    extra = (SELFTEST_DEVICES if args.selftest_devices else ()) + tuple(args.extra)
     argv = build_command(args.arch, args.image, smp=args.smp, mem=args.mem,
-                         serial=serial, gdb=args.gdb, extra=args.extra,
+                         serial=serial, gdb=args.gdb, extra=extra,
                          log=log, vars_snapshot=False, cpu=args.cpu)
     return argv, log, serial
 

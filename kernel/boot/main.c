@@ -23,6 +23,7 @@
 #include <timer.h>
 #include <hhdm.h>
 #include <identity.h>
+#include <irq_wait.h>
 #include <objstore.h>
 #include <panic.h>
 #include <pci_host.h>
@@ -163,6 +164,7 @@ void kmain(void)
 
 	timer_init();                         /* interrupts routed, 100 Hz tick */
 	pci_host_init();                      /* every PCI function found and listed */
+	arch_irq_route_pci(pci_host_table()); /* their INTx lines routed, masked */
 	mp_wake_aps();                        /* every CPU proven alive */
 	println("cmdline: \"%s\"", boot_cmdline() ? boot_cmdline() : "");
 

@@ -22,6 +22,7 @@
 #define ABSENT 0xffffffffu
 #define PCI_COMMAND 0x04
 #define PCI_COMMAND_BUS_MASTER (1u << 2)
+#define PCI_COMMAND_MEMORY 0x2u
 
 struct ecam {
 	uint64_t base;          /* the registers of bus `bus_first` */
@@ -173,6 +174,17 @@ void pci_host_init(void)
 	if (r != PCI_OK && r != PCI_EFULL)
 		println("pci: enumeration failed: %s", pci_result_name(r));
 	print_table(&table);
+}
+
+bool pci_host_enable_memory(struct pci_address at)
+{
+	volatile uint32_t *reg = ecam_register(&ecam, at, PCI_COMMAND);
+
+	if (!reg)
+		return false;
+	/* The status half (upper 16 bits) is write-1-to-clear: write 0s. */
+	*reg = (*reg & 0xffffu) | PCI_COMMAND_MEMORY;
+	return true;
 }
 
 const struct pci_table *pci_host_table(void)

@@ -30,4 +30,10 @@ const struct pci_table *pci_host_table(void);
  * decode stay on: the next driver resets the device through them. */
 void pci_host_quiesce(unsigned function);
 
+/* Turns on function `at`'s memory decode (command register bit 1), which
+ * firmware leaves off for devices it has no driver for (AAVMF does); for
+ * the kernel's own use of a device (the self-tests). False outside the
+ * ECAM window. */
+bool pci_host_enable_memory(struct pci_address at);
+
 #endif

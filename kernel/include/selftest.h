@@ -53,6 +53,7 @@ void selftest_boundary(void);
 void selftest_sched(void);
 void selftest_timer(void);
 void selftest_smp(void);
+void selftest_irq(void);
 
 #endif /* __ASSEMBLER__ */
 

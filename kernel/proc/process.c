@@ -13,6 +13,7 @@
 #include <process.h>
 
 #include <device_claim.h>
+#include <irq.h>
 #include <kstring.h>
 #include <printk.h>
 #include <spinlock.h>
@@ -135,6 +136,8 @@ kerr_t process_destroy(kpid_t pid)
 		p->generation++;
 	}
 	spin_unlock_irqrestore(&table_lock, flags);
+	if (err == K_OK)
+		(void)irq_release_owner(pid); /* its interrupt lines, masked, for others */
 	/* Its devices go last: its mappings of their registers and its DMA
 	 * buffers are gone, so the next holder finds them quiesced and
 	 * nobody else's memory behind them. */

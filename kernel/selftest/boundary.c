@@ -48,6 +48,7 @@ static const struct hostile corpus[] = {
 	{ "exit-min", USER_END_EXITED, INT64_MIN },
 	{ "bad-args", USER_END_EXITED, 0 },    /* every bad system call refused */
 	{ "alloc", USER_END_EXITED, 0 },       /* Allocate and Free, frames back at exit */
+	{ "irq-refused", USER_END_EXITED, 0 }, /* WaitIrq/ConsoleRead refusals, none blocks */
 };
 
 static void check_ends_as(const char *role, enum user_end end, int64_t exit_code)

@@ -45,5 +45,6 @@ void selftest_run_all(void)
 	selftest_timer();
 	selftest_sched();
 	selftest_smp();
+	selftest_irq();
 	println("selftest: %u passed, %u failed", passed, failed);
 }

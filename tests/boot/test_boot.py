@@ -56,10 +56,10 @@ FIRMWARE_ACPI = [r"^firmware: ACPI tables, revision \d+, through the XSDT at 0x[
 DEVICES = {"x86_64": r"^devices: local APIC at 0xfee00000 from the ACPI MADT; "
                      r"console on COM1, port 0x3f8 \(fixed\)$",
            "aarch64": r"^devices: GICv3 distributor at 0x8000000, redistributors at 0x80a0000 "
-                      r"from the ACPI MADT; PL011 console at 0x9000000 from the ACPI SPCR$"}
+                      r"from the ACPI MADT; PL011 console at 0x9000000 \(INTID 33\) from the ACPI SPCR$"}
 FIRMWARE_DT_ONLY = [r"^firmware: no ACPI tables$", r"^firmware: device tree, \d+ bytes$",
                     r"^devices: GICv3 distributor at 0x8000000, redistributors at 0x80a0000 "
-                    r"from the device tree; PL011 console at 0x9000000 from the device tree$"]
+                    r"from the device tree; PL011 console at 0x9000000 \(INTID 33\) from the device tree$"]
 TIMER = {"x86_64": r"^timer: local APIC timer, (\d+) ticks per 10 ms against the PIT "
                    r"\(divide 16\), 100 Hz on vector 32$",
          "aarch64": r"^timer: generic timer at (\d+) Hz, virtual timer every \d+ counts, "
@@ -78,7 +78,7 @@ DONE = r"^boot: foundation, safety net and verified modules ready; BSP idle betw
 HELLO_READY = (r"^process (\d+) hello\.elf: ready, entry 0x400000, \d+ segments in \d+ pages, "
                r"stack below 0x800000$")
 ECHO_READY = r"^process (\d+) echo\.elf: ready, entry 0x400000, "
-SPAWNED = r"^spawn: 2 boot modules became processes$"
+SPAWNED = r"^spawn: 3 boot modules became processes$"
 ECHO_START = r"^\[echo\.elf:{pid}\] echo: serving endpoint 28$"
 HELLO_LINE = r"^\[hello\.elf:{pid}\] Hello from a signed boot module!$"
 HELLO_EXIT = r"^process {pid} hello\.elf: exited with code 0$"
@@ -141,7 +141,8 @@ def check_usable(run, mem, timeout):
 # The modules limine.conf lists, in order: (path, module string).
 EXPECTED_MODULES = [("/boot/modules/kernel.sym", "kernel-symbols"),
                     ("/boot/modules/hello.elf", "hello"),
-                    ("/boot/modules/echo.elf", "echo")]
+                    ("/boot/modules/echo.elf", "echo"),
+                    ("/boot/modules/console.elf", "console")]
 
 
 def check_modules(run, timeout):

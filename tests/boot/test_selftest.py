@@ -40,12 +40,14 @@ EXPECTED = {
     "sched.object_store_calls", "sched.device_info_calls",
     "boundary.live_spaces_have_their_own_tlb_tags",
     "boundary.ended_space_gives_its_tlb_tag_back",
+    "irq.edu_interrupt_reaches_waiter", "irq.line_held_and_kernel_lines_refused",
+    "irq.released_when_owner_exits", "irq.storm_masked_and_reported",
 }
 X86_ONLY = {"trap.divide_error"}
 # The user boundary's hostile corpus (user/hostile), one check per program.
 HOSTILE = ["bad-write", "bad-priv", "bad-insn", "bad-brk", "bad-align", "bad-exec", "bad-kread",
            "bad-kjump", "bad-stack", "bad-guard", "bad-offset", "regs-dirty", "regs-check",
-           "forge", "exit-1000", "exit-min", "bad-div", "bad-args", "alloc"]
+           "forge", "exit-1000", "exit-min", "bad-div", "bad-args", "alloc", "irq-refused"]
 EXPECTED |= {f"boundary.{name}" for name in HOSTILE}
 # A direct kernel read of user memory: faults under SMAP/PAN, goes through
 # (and reads the right word) on a CPU model without them.
@@ -170,9 +172,10 @@ def check_forged_lines(lines):
     assert not any("\x1b" in line or "\r" in line for line in lines), "raw escapes on the console"
 
 
-def run_selftest(boot, arch, smp, cpu=None):
+def run_selftest(boot, arch, smp, cpu=None, extra=qemu.SELFTEST_DEVICES):
     """Boots the self-test image; returns (results by name, all lines)."""
-    run = boot(arch, selftest_image(arch), smp=smp, cpu=cpu, fail_patterns=(r"^PANIC",))
+    run = boot(arch, selftest_image(arch), smp=smp, cpu=cpu, fail_patterns=(r"^PANIC",),
+               extra=extra)
     passed, failed = map(int, run.wait_for(SUMMARY, BOOT_TIMEOUT).groups())
     results = {}
     for line in run.lines():
@@ -185,6 +188,29 @@ def run_selftest(boot, arch, smp, cpu=None):
     summaries = [line for line in run.lines() if re.match(SUMMARY, line)]
     assert len(summaries) == 1, f"more than one summary line: {summaries}"
     return results, list(run.lines())
+
+
+# The edu device's interrupt: routed from its INTx (x86_64: the interrupt
+# line register, GSI 11 on q35; AArch64: QEMU virt's INTx map, slot 1 INTA
+# on SPI 4), delivered to the waiting thread twice, then left asserted
+# until the router calls it a storm, masks it for good and says so.
+EDU_LINE = {"x86_64": 11, "aarch64": 36}
+EDU_ROUTE = {"x86_64": r"^irq: pci 00:0\d\.0 INTA -> GSI 11, vector 44, level, active high$",
+             "aarch64": r"^irq: pci 00:01\.0 INTA -> INTID 36 \(SPI 4\), level, from QEMU virt's "
+                        r"fixed INTx map \(no device tree\)$"}
+IRQ_LINES = [
+    r"^irq: edu on line {line} woke its waiter 2 times \(status seen 0x1, masked while it ran\)$",
+    r"^irq: interrupt storm on line {line} \(1000 refires at once after unmask\): masked for good$",
+    r"^irq: storm on line {line} stopped after \d+ waits; clock still ticking: yes$",
+]
+
+
+def check_device_interrupts(lines, arch, route=None, line=None):
+    route, line = route or EDU_ROUTE[arch], line or EDU_LINE[arch]
+    patterns = [route] + [p.format(line=line) for p in IRQ_LINES]
+    find_in_order(lines, [re.compile(p) for p in patterns], "device interrupt")
+    storms = [line for line in lines if "interrupt storm" in line]
+    assert len(storms) == 1, f"storm reports: {storms}"
 
 
 def assert_ran(results, expected):
@@ -206,6 +232,7 @@ def test_selftest(boot, arch, smp):
     assert len(greetings) == 3, "hello printed although the interceptor refused it"
     check_user_faults(lines, arch)
     check_forged_lines(lines)
+    check_device_interrupts(lines, arch)
 
 
 @pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
@@ -217,3 +244,17 @@ def test_selftest_without_cpu_guards(boot, arch):
     assert_ran(results, expected | {UNGUARDED_READ})
     assert any(re.match(r"^guards: .*not offered by this CPU", line) for line in lines)
     check_user_faults(lines, arch)
+
+
+def test_device_interrupts_through_the_device_tree(boot):
+    """AArch64 with ACPI off: the edu device in slot 6 is found on its
+    INTID through the device tree's interrupt-map of the PCI host bridge
+    (slot 6 INTA: SPI 3 + (6 + 0) % 4 = 5, INTID 37), and every device
+    interrupt check holds there too."""
+    extra = ("-machine", "acpi=off", "-device", "edu,addr=06.0")
+    results, lines = run_selftest(boot, "aarch64", 1, extra=extra)
+    assert_ran(results, {name for name in EXPECTED if name.startswith("irq.")})
+    assert "firmware: no ACPI tables" in lines
+    route = (r"^irq: pci 00:06\.0 INTA -> INTID 37 \(SPI 5\), level, "
+             r"from the device tree interrupt-map$")
+    check_device_interrupts(lines, "aarch64", route=route, line=37)

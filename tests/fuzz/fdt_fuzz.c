@@ -54,6 +54,14 @@ static void read_device(const struct fdt *f, int node)
 		if (fdt_interrupt(f, node, i, &irq) && irq.cell_count > FDT_INTERRUPT_CELLS_MAX)
 			abort();
 	}
+	/* PCI INTx through an interrupt map, for a few slots and every pin. */
+	for (uint32_t slot = 0; slot < 4; slot++) {
+		for (uint32_t pin = 1; pin <= 4; pin++) {
+			if (fdt_pci_intx(f, node, slot << 11, pin, &irq) &&
+			    (irq.cell_count == 0 || irq.cell_count > FDT_INTERRUPT_CELLS_MAX))
+				abort();
+		}
+	}
 }
 
 static void walk(const struct fdt *f, int node, unsigned depth)

@@ -683,6 +683,8 @@ static void spcr_gives_the_console_uart(void **state)
 	body[4] = ACPI_ADDRESS_SPACE_MEMORY;
 	body[5] = 32;
 	put64(body + 8, 0x09000000u);
+	body[16] = ACPI_SPCR_INTERRUPT_GIC; /* offset 52 of the table */
+	body[18] = 33;                      /* its GSI, at 54: QEMU virt's PL011, SPI 1 */
 	spcr = add_table("SPCR", body, sizeof(body));
 	uint64_t rsdp = add_rsdp(0, add_xsdt(&spcr, 1));
 	assert_int_equal(acpi_open(&a, rsdp, map, &mem), ACPI_OK);
@@ -691,6 +693,13 @@ static void spcr_gives_the_console_uart(void **state)
 	assert_int_equal(uart.interface_type, ACPI_SPCR_PL011);
 	assert_int_equal(uart.address_space, ACPI_ADDRESS_SPACE_MEMORY);
 	assert_int_equal(uart.address, 0x09000000u);
+	assert_int_equal(uart.interrupt_type, ACPI_SPCR_INTERRUPT_GIC);
+	assert_int_equal(uart.gsi, 33);
+	t.length = 57; /* cut inside the interrupt: the address alone */
+	assert_true(acpi_spcr(&t, &uart));
+	assert_int_equal(uart.address, 0x09000000u);
+	assert_int_equal(uart.interrupt_type, 0);
+	assert_int_equal(uart.gsi, 0);
 	t.length = 51; /* cut inside the address */
 	assert_false(acpi_spcr(&t, &uart));
 }

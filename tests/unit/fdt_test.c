@@ -92,8 +92,9 @@ static void prop(struct writer *w, const char *name, const void *value, uint32_t
 
 static void prop_cells(struct writer *w, const char *name, const uint32_t *cells, uint32_t n)
 {
-	uint8_t be[64];
+	uint8_t be[1024];
 
+	assert_true(n <= sizeof(be) / 4);
 	for (uint32_t i = 0; i < n; i++)
 		put_be32(&be[i * 4], cells[i]);
 	prop(w, name, be, n * 4);
@@ -167,6 +168,34 @@ static void build_virt_like(struct writer *w)
  * address cell, and the 2/2-cell root. */
 #define GIC_PHANDLE 0x8001
 
+/* QEMU virt's INTx map (hw/arm/virt.c create_pcie_irq_map): slots 0-3,
+ * pins 1-4, INTx of slot s on SPI 3 + (s + x) % 4, level high; the mask
+ * keeps the slot's low two bits and the pin. */
+#define PCI_SPI_BASE 3
+#define MAP_ENTRY_CELLS 10
+
+static void add_intx_map(struct writer *w)
+{
+	static const uint32_t mask[] = { 0x1800, 0, 0, 7 };
+	uint32_t map[16 * MAP_ENTRY_CELLS];
+	uint32_t *e = map;
+
+	for (uint32_t slot = 0; slot < 4; slot++) {
+		for (uint32_t pin = 1; pin <= 4; pin++) {
+			const uint32_t entry[MAP_ENTRY_CELLS] = {
+				slot << 11, 0, 0, pin, GIC_PHANDLE, 0, 0,
+				0, PCI_SPI_BASE + (slot + pin - 1) % 4, 4,
+			};
+			memcpy(e, entry, sizeof(entry));
+			e += MAP_ENTRY_CELLS;
+		}
+	}
+	prop_cell(w, "#address-cells", 3);
+	prop_cell(w, "#interrupt-cells", 1);
+	prop_cells(w, "interrupt-map-mask", mask, 4);
+	prop_cells(w, "interrupt-map", map, 16 * MAP_ENTRY_CELLS);
+}
+
 static void build_devices(struct writer *w)
 {
 	static const uint32_t gic_reg[] = { 0, 0x08000000, 0, 0x10000, 0, 0x080a0000, 0, 0xf60000 };
@@ -185,6 +214,7 @@ static void build_devices(struct writer *w)
 	prop_cells(w, "reg", gic_reg, 8);
 	prop(w, "interrupt-controller", NULL, 0);
 	prop_cell(w, "#interrupt-cells", 3);
+	prop_cell(w, "#address-cells", 2);
 	prop_cell(w, "phandle", GIC_PHANDLE);
 	end_node(w);
 	begin_node(w, "pl011@9000000");
@@ -202,6 +232,7 @@ static void build_devices(struct writer *w)
 	begin_node(w, "pcie@40000000");
 	prop_string(w, "compatible", "pci-host-ecam-generic");
 	prop_cells(w, "reg", bus_reg, 2);
+	add_intx_map(w);
 	end_node(w);
 	end_node(w);
 	end_node(w);
@@ -377,6 +408,71 @@ static void interrupts_go_through_the_interrupt_parent(void **state)
 	assert_false(fdt_interrupt(&f, gic, 0, &irq)); /* no interrupts of its own */
 }
 
+static uint32_t phys_hi(uint32_t bus, uint32_t device, uint32_t function)
+{
+	return bus << 16 | device << 11 | function << 8;
+}
+
+static void pci_intx_goes_through_the_interrupt_map(void **state)
+{
+	struct fdt f;
+	struct fdt_interrupt irq;
+
+	(void)state;
+	build_devices(&w);
+	assert_true(fdt_open(&f, w.blob, w.blob_len));
+	int host = fdt_find_compatible(&f, FDT_NO_NODE, "pci-host-ecam-generic");
+	int gic = fdt_find_compatible(&f, FDT_NO_NODE, "arm,gic-v3");
+	for (uint32_t slot = 0; slot < 8; slot++) {
+		for (uint32_t pin = 1; pin <= 4; pin++) {
+			/* The mask drops the function and the slot's high bits. */
+			assert_true(fdt_pci_intx(&f, host, phys_hi(0, slot, slot % 3), pin, &irq));
+			assert_int_equal(irq.controller, gic);
+			assert_int_equal(irq.cell_count, 3);
+			assert_int_equal(irq.cells[0], 0); /* SPI */
+			assert_int_equal(irq.cells[1], PCI_SPI_BASE + (slot + pin - 1) % 4);
+			assert_int_equal(irq.cells[2], 4);  /* level, active high */
+		}
+	}
+	assert_false(fdt_pci_intx(&f, host, phys_hi(0, 1, 0), 0, &irq));
+	assert_false(fdt_pci_intx(&f, host, phys_hi(0, 1, 0), 5, &irq));
+	/* A node without a map. */
+	assert_false(fdt_pci_intx(&f, gic, phys_hi(0, 1, 0), 1, &irq));
+}
+
+static void a_damaged_interrupt_map_is_refused(void **state)
+{
+	struct fdt f;
+	struct fdt_interrupt irq;
+	static const uint32_t cut[] = { 0x800, 0, 0, 1, GIC_PHANDLE, 0, 0, 0, 4 };
+	static const uint32_t orphan[] = { 0x800, 0, 0, 1, 0x1234, 0, 0, 0, 4, 4 };
+
+	(void)state;
+	for (int which = 0; which < 2; which++) {
+		memset(&w, 0, sizeof(w));
+		begin_node(&w, "");
+		begin_node(&w, "gic");
+		prop_cell(&w, "#interrupt-cells", 3);
+		prop_cell(&w, "#address-cells", 2);
+		prop_cell(&w, "phandle", GIC_PHANDLE);
+		end_node(&w);
+		begin_node(&w, "pcie");
+		prop_string(&w, "compatible", "pci-host-ecam-generic");
+		prop_cell(&w, "#address-cells", 3);
+		prop_cell(&w, "#interrupt-cells", 1);
+		if (which == 0)
+			prop_cells(&w, "interrupt-map", cut, 9);      /* one cell short */
+		else
+			prop_cells(&w, "interrupt-map", orphan, 10); /* no such phandle */
+		end_node(&w);
+		end_node(&w);
+		finish(&w);
+		assert_true(fdt_open(&f, w.blob, w.blob_len));
+		int host = fdt_find_compatible(&f, FDT_NO_NODE, "pci-host-ecam-generic");
+		assert_false(fdt_pci_intx(&f, host, phys_hi(0, 1, 0), 1, &irq));
+	}
+}
+
 static void a_blob_longer_than_its_buffer_is_refused(void **state)
 {
 	struct fdt f;
@@ -405,6 +501,7 @@ static void walk_everything(const struct fdt *f, int node, int depth)
 	(void)fdt_reg(f, node, 0, &cells, &cells);
 	struct fdt_interrupt irq;
 	(void)fdt_interrupt(f, node, 0, &irq);
+	(void)fdt_pci_intx(f, node, 1u << 11, 1, &irq);
 	(void)fdt_parent(f, node);
 	for (int c = fdt_first_child(f, node); c != FDT_NO_NODE; c = fdt_next_sibling(f, c))
 		walk_everything(f, c, depth + 1);
@@ -446,6 +543,8 @@ int main(void)
 		cmocka_unit_test(parents_are_found),
 		cmocka_unit_test(reg_uses_the_parents_cell_counts),
 		cmocka_unit_test(interrupts_go_through_the_interrupt_parent),
+		cmocka_unit_test(pci_intx_goes_through_the_interrupt_map),
+		cmocka_unit_test(a_damaged_interrupt_map_is_refused),
 		cmocka_unit_test(a_blob_longer_than_its_buffer_is_refused),
 		cmocka_unit_test(damaged_blobs_never_read_out_of_bounds),
 	};

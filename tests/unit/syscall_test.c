@@ -22,8 +22,10 @@
 #include <abi/syscall.h>
 #include <crypto/blake3.h>
 #include <crypto/ed25519.h>
+#include <console_input.h>
 #include <current.h>
 #include <interceptor.h>
+#include <irq.h>
 #include <ipc.h>
 #include <pci_host.h>
 #include <nospec.h>
@@ -118,7 +120,6 @@ struct refusal {
 
 static const struct refusal refusals[] = {
 	/* numbers nobody listed, next to listed ones, far off, truncating */
-	{ SW_TRUSTED, 5, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 11, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 18, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 24, 0, 0, 0, 0, SYS_ENOSYS },
@@ -306,6 +307,19 @@ static const struct refusal refusals[] = {
 	{ SW_TRUSTED, SYS_WAIT_TASK, HUGE, 0, 0, 0, SYS_ENOENT },
 	{ SW_TRUSTED, SYS_WAIT_TASK, 0, 0, 0, 0, SYS_ENOENT },      /* not its child */
 	{ SW_TRUSTED, SYS_WAIT_TASK, (1ull << 32), 0, 0, 0, SYS_ENOENT },
+
+	/* WaitIrq(line): no line is routed in this world; ConsoleRead(buf,
+	 * len 1..256) */
+	{ SW_TRUSTED, SYS_WAIT_IRQ, 0, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_WAIT_IRQ, 10, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_WAIT_IRQ, IRQ_LINES, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_WAIT_IRQ, HUGE, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_WAIT_IRQ, (1ull << 32) | 10, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_CONSOLE_READ, SW_RW, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_CONSOLE_READ, SW_RW, CONSOLE_INPUT_SIZE + 1, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_CONSOLE_READ, SW_RW, HUGE, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_CONSOLE_READ, SW_RO, 8, 0, 0, SYS_EFAULT },
+	{ SW_TRUSTED, SYS_CONSOLE_READ, KERNEL_IMAGE, 8, 0, 0, SYS_EFAULT },
 };
 
 static void test_every_refusal_changes_nothing(void **state)
@@ -994,12 +1008,12 @@ static void test_another_interceptor_sees_every_call(void **state)
 	seen = 0;
 	verdict = K_OK;
 	assert_int_equal(call(SYS_GETPID, 0, 0, 0, 0), PID_SLOT(sw_pid(SW_TRUSTED)));
-	assert_int_equal(call(5, 0, 0, 0, 0), SYS_ENOSYS); /* a gap */
+	assert_int_equal(call(11, 0, 0, 0, 0), SYS_ENOSYS); /* a gap */
 	assert_int_equal(call(HUGE, 0, 0, 0, 0), SYS_ENOSYS);
 	assert_int_equal(seen, 3);
 	assert_int_equal(seen_caller[0], sw_pid(SW_TRUSTED));
 	assert_int_equal(seen_number[0], SYS_GETPID);
-	assert_int_equal(seen_number[1], 5);
+	assert_int_equal(seen_number[1], 11);
 	assert_int_equal(seen_number[2], HUGE);
 	/* A refusal comes back as its SYS_E* code, and nothing runs. */
 	verdict = K_EPERM;
@@ -1014,10 +1028,87 @@ static void test_another_interceptor_sees_every_call(void **state)
 	assert_int_equal(seen, 5);
 }
 
+/* ------------------------------------------------ WaitIrq and ConsoleRead */
+
+static bool line_unmasked[IRQ_LINES];
+
+static void fake_mask(unsigned line)
+{
+	line_unmasked[line] = false;
+}
+
+static void fake_unmask(unsigned line)
+{
+	line_unmasked[line] = true;
+}
+
+static const struct irq_chip fake_chip = { fake_mask, fake_unmask };
+
+static void test_wait_irq_claims_for_the_first_waiter(void **state)
+{
+	(void)state;
+	irq_router_init(&fake_chip, 1);
+	assert_int_equal(irq_line_declare(10, true), K_OK);
+	assert_int_equal(irq_line_declare(4, false), K_OK);
+	assert_int_equal(irq_line_reserve(4), K_OK);
+	/* The kernel's line: refused, still masked. */
+	refused(SYS_WAIT_IRQ, 4, 0, 0, 0, SYS_EPERM);
+	assert_false(line_unmasked[4]);
+	/* The first waiter claims the line and sleeps with it unmasked. */
+	struct sw_result r = sw_call(SYS_WAIT_IRQ, 10, 0, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_BLOCKED);
+	assert_true(line_unmasked[10]);
+	struct irq_line_info info;
+	assert_true(irq_line_info(10, &info));
+	assert_int_equal(info.owner, sw_pid(SW_TRUSTED));
+	/* A second wait of the holder while one is armed. */
+	refused(SYS_WAIT_IRQ, 10, 0, 0, 0, SYS_EAGAIN);
+	/* Another process: an interrupt it does not hold. */
+	sw_set_caller(SW_STRANGER);
+	refused(SYS_WAIT_IRQ, 10, 0, 0, 0, SYS_EPERM);
+	/* The interrupt masks it; the holder's exit frees it for others. */
+	assert_int_equal(irq_dispatch(10, 2), IRQ_WAKE);
+	assert_false(line_unmasked[10]);
+	assert_int_equal(irq_release_owner(sw_pid(SW_TRUSTED)), 1);
+	r = sw_call(SYS_WAIT_IRQ, 10, 0, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_BLOCKED);
+	assert_true(irq_line_info(10, &info));
+	assert_int_equal(info.owner, sw_pid(SW_STRANGER));
+	irq_router_init(&fake_chip, 1);
+}
+
+static void test_console_read_blocks_then_takes_what_is_there(void **state)
+{
+	(void)state;
+	/* Nothing typed: the call sleeps (and takes nothing). */
+	struct sw_result r = sw_call(SYS_CONSOLE_READ, SW_RW, 16, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_BLOCKED);
+	console_input_push((const uint8_t *)"hello\r", 6);
+	/* Up to len bytes, in order; the rest stays for the next read. */
+	assert_int_equal(call(SYS_CONSOLE_READ, SW_RW, 4, 0, 0), 4);
+	assert_memory_equal(sw_user_page(SW_RW), "hell", 4);
+	assert_int_equal(call(SYS_CONSOLE_READ, SW_RW + 100, 16, 0, 0), 2);
+	assert_memory_equal(sw_user_page(SW_RW) + 100, "o\r", 2);
+	/* A full ring drops what does not fit, and counts it. */
+	static uint8_t lots[CONSOLE_INPUT_SIZE + 10];
+	for (unsigned i = 0; i < sizeof(lots); i++)
+		lots[i] = (uint8_t)i;
+	uint64_t dropped = console_input_dropped();
+	console_input_push(lots, sizeof(lots));
+	assert_int_equal(console_input_dropped() - dropped, 10);
+	assert_int_equal(call(SYS_CONSOLE_READ, SW_RW, CONSOLE_INPUT_SIZE, 0, 0),
+			 CONSOLE_INPUT_SIZE);
+	assert_memory_equal(sw_user_page(SW_RW), lots, CONSOLE_INPUT_SIZE);
+	r = sw_call(SYS_CONSOLE_READ, SW_RW, 1, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_BLOCKED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_every_refusal_changes_nothing, fresh_world),
+		cmocka_unit_test_setup(test_wait_irq_claims_for_the_first_waiter, fresh_world),
+		cmocka_unit_test_setup(test_console_read_blocks_then_takes_what_is_there, fresh_world),
 		cmocka_unit_test_setup(test_refusals_in_a_busy_world, fresh_world),
 		cmocka_unit_test_setup(test_exit_yield_getpid_gettime, fresh_world),
 		cmocka_unit_test_setup(test_print_reads_up_to_the_last_byte, fresh_world),

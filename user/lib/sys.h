@@ -45,6 +45,19 @@ static inline uint32_t sys_msg_from(const uint8_t *msg)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* Raw console input: blocks until a byte is typed; up to len (1..256). */
+static inline int64_t sys_console_read(void *buf, size_t len)
+{
+	return sys_call(SYS_CONSOLE_READ, (uint64_t)(uintptr_t)buf, len, 0);
+}
+
+/* Blocks until interrupt `line` (a GSI / GIC INTID) fires; the first
+ * waiter holds the line. */
+static inline int64_t sys_wait_irq(uint64_t line)
+{
+	return sys_call(SYS_WAIT_IRQ, line, 0, 0);
+}
+
 static inline int64_t sys_yield(void)
 {
 	return sys_call(SYS_YIELD, 0, 0, 0);

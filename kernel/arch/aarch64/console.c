@@ -10,11 +10,18 @@
  * alias that early_map_mmio() mapped as device memory. Transmit waits for
  * room in the FIFO (FR.TXFF) with a bound, so a wedged UART cannot hang the
  * kernel.
+ *
+ * Input is interrupt-driven once the GIC is up (console_rx_start): the
+ * receive and receive-timeout interrupts (the latter for bytes that sit in
+ * the FIFO below its trigger level) raise the UART's SPI, and the handler
+ * drains the FIFO into console_input.c's ring.
  */
 #include <arch.h>
+#include <console_input.h>
 #include <hhdm.h>
 
 #include "console.h"
+#include "interrupts.h"
 #include "mmio.h"
 
 #define UART_DR 0x00
@@ -25,7 +32,12 @@
 #define UART_CR 0x30
 #define UART_IMSC 0x38
 #define UART_ICR 0x44
+#define UART_MIS 0x40
 #define FR_BUSY (1u << 3)
+#define FR_RXFE (1u << 4)
+#define IMSC_RX (1u << 4)  /* receive FIFO at its trigger level */
+#define IMSC_RT (1u << 6)  /* receive timeout: bytes waiting below the trigger level */
+#define RX_DRAIN_LIMIT 64
 #define FR_TXFF (1u << 5)
 #define LCRH_FEN (1u << 4)
 #define LCRH_WLEN_8 (3u << 5)
@@ -75,4 +87,24 @@ void console_use_uart(uint64_t phys)
 	uart_wait_while(FR_BUSY); /* what the old one holds goes out first */
 	uart_phys = phys;
 	arch_console_init();
+}
+
+void console_rx_start(void)
+{
+	uintptr_t base = uart_base();
+
+	mmio_write32(base + UART_ICR, IMSC_RX | IMSC_RT);
+	mmio_write32(base + UART_IMSC, IMSC_RX | IMSC_RT);
+}
+
+void console_rx_interrupt(void)
+{
+	uintptr_t base = uart_base();
+	uint8_t bytes[RX_DRAIN_LIMIT];
+	size_t n = 0;
+
+	while (n < RX_DRAIN_LIMIT && !(mmio_read32(base + UART_FR) & FR_RXFE))
+		bytes[n++] = (uint8_t)mmio_read32(base + UART_DR);
+	mmio_write32(base + UART_ICR, IMSC_RX | IMSC_RT);
+	console_input_push(bytes, n);
 }

@@ -7,7 +7,8 @@
  * "arm,gic-v3" node: distributor, then redistributor region in `reg`).
  * The console UART comes from the ACPI SPCR (a PL011 or SBSA UART in
  * memory space), else from the device tree (the first enabled
- * "arm,pl011"). What no table names stays at QEMU virt's documented
+ * "arm,pl011"), with its receive interrupt (the SPCR's GSI, or the node's
+ * `interrupts`). What no table names stays at QEMU virt's documented
  * address, and the boot line says so.
  *
  * The console was already running at QEMU virt's PL011 address before any
@@ -25,12 +26,15 @@
 #include "mmio.h"
 
 #define GICR_MAPPED_SIZE (GICR_STRIDE * GICR_MAPPED_CPUS)
+#define DT_GIC_SPI 0 /* the GIC binding's interrupt types */
+#define DT_GIC_PPI 1
 
 static struct board_devices board = {
 	.gicd = VIRT_GICD_BASE,
 	.gicr = VIRT_GICR_BASE,
 	.gicr_size = GICR_MAPPED_SIZE,
 	.uart = VIRT_PL011_BASE,
+	.uart_intid = VIRT_PL011_INTID,
 };
 
 /* What the MADT's structures say of the GIC, gathered in one walk. */
@@ -97,7 +101,20 @@ static bool gic_from_dt(struct board_devices *b)
 	return true;
 }
 
-static bool uart_from_spcr(uint64_t *uart)
+/* The GIC INTID of a device-tree interrupt specifier <type number flags>
+ * (type 0: SPI, 32 + number; 1: PPI, 16 + number); 0 if it is neither. */
+static unsigned dt_intid(const struct fdt_interrupt *irq)
+{
+	if (irq->cell_count < 2)
+		return 0;
+	if (irq->cells[0] == DT_GIC_SPI && irq->cells[1] < 988)
+		return 32 + irq->cells[1];
+	if (irq->cells[0] == DT_GIC_PPI && irq->cells[1] < 16)
+		return 16 + irq->cells[1];
+	return 0;
+}
+
+static bool uart_from_spcr(uint64_t *uart, unsigned *intid)
 {
 	const struct acpi *acpi = firmware_acpi();
 	struct acpi_table table;
@@ -111,20 +128,26 @@ static bool uart_from_spcr(uint64_t *uart)
 	if (spcr.address_space != ACPI_ADDRESS_SPACE_MEMORY || !spcr.address)
 		return false;
 	*uart = spcr.address;
+	if ((spcr.interrupt_type & ACPI_SPCR_INTERRUPT_GIC) && spcr.gsi >= 32 && spcr.gsi < 1020)
+		*intid = spcr.gsi;
 	return true;
 }
 
-static bool uart_from_dt(uint64_t *uart)
+static bool uart_from_dt(uint64_t *uart, unsigned *intid)
 {
 	const struct fdt *dt = firmware_dt();
+	struct fdt_interrupt irq;
 	uint64_t size;
 
 	if (!dt)
 		return false;
 	for (int n = fdt_find_compatible(dt, FDT_NO_NODE, "arm,pl011"); n != FDT_NO_NODE;
 	     n = fdt_find_compatible(dt, n, "arm,pl011")) {
-		if (fdt_node_enabled(dt, n) && fdt_reg(dt, n, 0, uart, &size) && *uart)
+		if (fdt_node_enabled(dt, n) && fdt_reg(dt, n, 0, uart, &size) && *uart) {
+			if (fdt_interrupt(dt, n, 0, &irq) && dt_intid(&irq))
+				*intid = dt_intid(&irq);
 			return true;
+		}
 	}
 	return false;
 }
@@ -139,11 +162,11 @@ static const char *locate_gic(struct board_devices *b)
 	return "QEMU virt's documented addresses (no table names a GICv3)";
 }
 
-static const char *locate_uart(uint64_t *uart)
+static const char *locate_uart(uint64_t *uart, unsigned *intid)
 {
-	if (uart_from_spcr(uart))
+	if (uart_from_spcr(uart, intid))
 		return "the ACPI SPCR";
-	if (uart_from_dt(uart))
+	if (uart_from_dt(uart, intid))
 		return "the device tree";
 	return "QEMU virt's documented address (no table names a PL011)";
 }
@@ -162,7 +185,8 @@ void arch_devices_init(void)
 {
 	uint64_t uart = board.uart;
 	const char *gic_source = locate_gic(&board);
-	const char *uart_source = locate_uart(&uart);
+	unsigned intid = board.uart_intid;
+	const char *uart_source = locate_uart(&uart, &intid);
 
 	if (board.gicr_size > GICR_MAPPED_SIZE)
 		board.gicr_size = GICR_MAPPED_SIZE;
@@ -171,9 +195,10 @@ void arch_devices_init(void)
 		panic("devices: cannot map the GIC at 0x%llx and 0x%llx",
 		      (unsigned long long)board.gicd, (unsigned long long)board.gicr);
 	move_console(uart);
-	println("devices: GICv3 distributor at 0x%llx, redistributors at 0x%llx from %s; PL011 console at 0x%llx from %s",
+	board.uart_intid = intid;
+	println("devices: GICv3 distributor at 0x%llx, redistributors at 0x%llx from %s; PL011 console at 0x%llx (INTID %u) from %s",
 		(unsigned long long)board.gicd, (unsigned long long)board.gicr, gic_source,
-		(unsigned long long)board.uart, uart_source);
+		(unsigned long long)board.uart, board.uart_intid, uart_source);
 }
 
 const struct board_devices *board_devices(void)

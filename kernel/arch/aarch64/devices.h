@@ -13,6 +13,7 @@ struct board_devices {
 	uint64_t gicr;      /* the first redistributor */
 	uint64_t gicr_size; /* how far the redistributors are mapped */
 	uint64_t uart;      /* the console PL011 */
+	unsigned uart_intid; /* its receive interrupt (a GIC INTID) */
 };
 
 const struct board_devices *board_devices(void);

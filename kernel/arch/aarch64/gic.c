@@ -15,7 +15,10 @@
  * firmware's tables) and mapped them as device memory.
  */
 #include <arch.h>
+#include <console_input.h>
+#include <firmware.h>
 #include <hhdm.h>
+#include <irq_wait.h>
 #include <panic.h>
 #include <printk.h>
 #include <thread.h>
@@ -31,6 +34,16 @@
 #define GICD_CTLR_RWP (1u << 31)
 #define GICD_CTLR_ENABLE_GRP1 (1u << 1)
 #define GICD_CTLR_ARE (1u << 4)
+#define GICD_IGROUPR 0x80
+#define GICD_ISENABLER 0x100
+#define GICD_ICENABLER 0x180
+#define GICD_IPRIORITYR 0x400
+#define GICD_ICFGR 0xc00
+#define GICD_IGRPMODR 0xd00
+#define GICD_IROUTER 0x6000
+#define SPI_FIRST 32
+#define SPI_PRIORITY 0xa0
+#define INTID_LIMIT 1020
 
 #define GICR_TYPER 0x8          /* 64-bit: affinity in bits 63:32, Last = bit 4 */
 #define GICR_WAKER 0x14
@@ -50,6 +63,7 @@
 #define CNTV_CTL_ENABLE (1u << 0)
 
 static uintptr_t gicd;
+static unsigned intid_end;    /* one past the last SPI the distributor has */
 static uint64_t timer_reload; /* CNTFRQ / hz, the same on every CPU */
 
 static bool wait_until_clear(uintptr_t reg, uint32_t bits)
@@ -106,6 +120,134 @@ static bool redistributor_enable_timer(uintptr_t gicr)
 	return true;
 }
 
+/* ------------------------------------------------------------- SPIs */
+
+static void spi_bit(unsigned reg, unsigned intid)
+{
+	mmio_write32(gicd + reg + 4 * (intid / 32), 1u << (intid % 32));
+}
+
+/* Disabling takes effect when RWP clears (GICv3, 12.9.4). */
+static void chip_mask(unsigned intid)
+{
+	if (intid < SPI_FIRST || intid >= intid_end)
+		return;
+	spi_bit(GICD_ICENABLER, intid);
+	(void)wait_until_clear(gicd + GICD_CTLR, GICD_CTLR_RWP);
+}
+
+static void chip_unmask(unsigned intid)
+{
+	if (intid >= SPI_FIRST && intid < intid_end)
+		spi_bit(GICD_ISENABLER, intid);
+}
+
+static const struct irq_chip gic_chip = { chip_mask, chip_unmask };
+
+static void spi_set_level(unsigned intid, bool level)
+{
+	uintptr_t reg = gicd + GICD_ICFGR + 4 * (intid / 16);
+	uint32_t edge = 2u << (2 * (intid % 16));
+	uint32_t v = mmio_read32(reg);
+
+	mmio_write32(reg, level ? v & ~edge : v | edge);
+}
+
+/* One SPI disabled, group 1, SPI_PRIORITY, level, routed to this CPU. */
+static void spi_setup(unsigned intid, uint64_t affinity)
+{
+	uint32_t bit = 1u << (intid % 32);
+	uintptr_t group = gicd + GICD_IGROUPR + 4 * (intid / 32);
+	uintptr_t mode = gicd + GICD_IGRPMODR + 4 * (intid / 32);
+
+	chip_mask(intid);
+	mmio_write32(group, mmio_read32(group) | bit);
+	mmio_write32(mode, mmio_read32(mode) & ~bit);
+	*(volatile uint8_t *)(gicd + GICD_IPRIORITYR + intid) = SPI_PRIORITY;
+	spi_set_level(intid, true);
+	mmio_write32(gicd + GICD_IROUTER + 8 * intid, (uint32_t)affinity);
+	mmio_write32(gicd + GICD_IROUTER + 8 * intid + 4, (uint32_t)(affinity >> 32));
+}
+
+/* Every SPI set up and declared to the router; the console's reserved
+ * and enabled, its receive interrupt on. */
+static void spis_init(void)
+{
+	uint64_t mpidr = read_mpidr_el1();
+	uint64_t affinity = (mpidr & 0xffffff) | ((mpidr >> 32 & 0xff) << 32);
+	unsigned console = board_devices()->uart_intid;
+
+	irq_init(&gic_chip);
+	for (unsigned intid = SPI_FIRST; intid < intid_end; intid++) {
+		spi_setup(intid, affinity);
+		(void)irq_line_declare(intid, true);
+	}
+	if (console >= SPI_FIRST && console < intid_end) {
+		(void)irq_line_reserve(console);
+		console_input_start(console);
+		console_rx_start();
+		chip_unmask(console);
+		println("interrupts: %u SPIs routed to this CPU, disabled until waited for; console input on INTID %u (the kernel's line)",
+			intid_end - SPI_FIRST, console);
+	}
+}
+
+static unsigned root_bus_intx(const struct pci_function *f)
+{
+	return VIRT_PCI_INTX_INTID + (f->address.device + f->interrupt_pin - 1u) % 4u;
+}
+
+/* From the device tree's interrupt-map, when there is one. */
+static bool dt_intx(const struct pci_function *f, unsigned *intid)
+{
+	const struct fdt *dt = firmware_dt();
+	int host = dt ? fdt_find_compatible(dt, FDT_NO_NODE, "pci-host-ecam-generic") : FDT_NO_NODE;
+	struct fdt_interrupt irq;
+
+	if (host == FDT_NO_NODE)
+		return false;
+	uint32_t phys_hi = (uint32_t)f->address.bus << 16 | (uint32_t)f->address.device << 11 |
+			   (uint32_t)f->address.function << 8;
+	if (!fdt_pci_intx(dt, host, phys_hi, f->interrupt_pin, &irq) || irq.cell_count < 2 ||
+	    irq.cells[0] != 0 || irq.cells[1] >= INTID_LIMIT - SPI_FIRST)
+		return false;
+	*intid = SPI_FIRST + irq.cells[1];
+	return true;
+}
+
+bool arch_irq_pci_line(const struct pci_function *f, unsigned *line)
+{
+	if (f->interrupt_pin < 1 || f->interrupt_pin > 4)
+		return false;
+	if (dt_intx(f, line))
+		return *line < intid_end;
+	if (firmware_dt() || f->address.bus != 0)
+		return false;
+	*line = root_bus_intx(f);
+	return *line < intid_end;
+}
+
+void arch_irq_route_pci(const struct pci_table *table)
+{
+	const char *source = firmware_dt() ? "the device tree interrupt-map" : "QEMU virt's fixed INTx map (no device tree)";
+
+	for (unsigned i = 0; i < table->count; i++) {
+		const struct pci_function *f = &table->functions[i];
+		unsigned intid;
+		if (!f->interrupt_pin)
+			continue;
+		if (!arch_irq_pci_line(f, &intid)) {
+			println("irq: pci %02x:%02x.%u INT%c: no usable interrupt line",
+				f->address.bus, f->address.device, f->address.function,
+				'A' + f->interrupt_pin - 1);
+			continue;
+		}
+		println("irq: pci %02x:%02x.%u INT%c -> INTID %u (SPI %u), level, from %s",
+			f->address.bus, f->address.device, f->address.function,
+			'A' + f->interrupt_pin - 1, intid, intid - SPI_FIRST, source);
+	}
+}
+
 static void cpu_interface_enable(void)
 {
 	write_icc_sre_el1(read_icc_sre_el1() | 1); /* system-register access */
@@ -132,9 +274,11 @@ void arch_interrupts_init(void)
 	distributor_enable();
 	cpu_interface_enable();
 	unsigned lines = ((mmio_read32(gicd + GICD_TYPER) & 0x1f) + 1) * 32;
+	intid_end = lines < INTID_LIMIT ? lines : INTID_LIMIT;
 	println("interrupts: GICv3 distributor at 0x%llx (%u interrupt lines), redistributor at 0x%llx",
 		(unsigned long long)board_devices()->gicd, lines,
 		(unsigned long long)virt_to_phys_hhdm((const void *)gicr));
+	spis_init();
 }
 
 void arch_timer_calibration_begin(void)
@@ -181,6 +325,12 @@ void aarch64_interrupt(void)
 		write_cntv_tval_el0(timer_reload); /* the next tick, from now */
 		timer_tick();
 		sched_on_tick();
+	} else if (intid == board_devices()->uart_intid) {
+		console_rx_interrupt();
+	} else if (intid >= SPI_FIRST) {
+		irq_interrupt(intid); /* masked here, before the EOI */
+	} else {
+		(void)irq_dispatch(IRQ_LINES, 0); /* an SGI or PPI nobody asked for */
 	}
 	write_icc_eoir1_el1(iar);
 	irq_exit(); /* may switch threads: after the EOI */

@@ -16,6 +16,9 @@
 #define VIRT_PL011_BASE 0x09000000ULL
 #define VIRT_GICD_BASE 0x08000000ULL
 #define VIRT_GICR_BASE 0x080a0000ULL
+#define VIRT_PL011_INTID 33 /* SPI 1 */
+/* QEMU virt's PCI INTA-INTD: SPIs 3-6 (INTIDs 35-38), swizzled by slot. */
+#define VIRT_PCI_INTX_INTID 35
 
 /* Sizes the architecture fixes. */
 #define PL011_SIZE 0x1000ULL

@@ -22,7 +22,9 @@
  * access reaches the device.
  */
 #include <arch.h>
+#include <console_input.h>
 #include <hhdm.h>
+#include <irq_wait.h>
 #include <panic.h>
 #include <printk.h>
 #include <thread.h>
@@ -31,8 +33,10 @@
 
 #include "devices.h"
 #include "interrupts.h"
+#include "ioapic.h"
 
 #define MSR_APIC_BASE 0x1bu
+#define COM1_IRQ 4 /* ISA */
 #define APIC_BASE_ENABLE (1ULL << 11)
 #define CPUID_1_EDX_APIC (1u << 9)
 
@@ -150,6 +154,17 @@ static void lapic_setup(void)
 	lapic_enable_this_cpu();
 }
 
+/* COM1's receive interrupt: the console's input, a line of the kernel's. */
+static void console_input_on(void)
+{
+	unsigned gsi = ioapic_isa_gsi(COM1_IRQ);
+
+	console_input_start(gsi);
+	console_rx_start();
+	ioapic_unmask_kernel_line(gsi);
+	println("interrupts: console input on COM1, GSI %u (the kernel's line)", gsi);
+}
+
 void arch_interrupts_init(void)
 {
 	pic_remap_and_mask();
@@ -157,6 +172,8 @@ void arch_interrupts_init(void)
 	println("interrupts: 8259 PIC remapped to 0x%x-0x%x and masked; local APIC %u at 0x%llx on",
 		PIC_VECTOR_BASE, PIC_VECTOR_BASE + 15, lapic_read(LAPIC_ID) >> 24,
 		(unsigned long long)virt_to_phys_hhdm((const void *)lapic));
+	ioapic_init((uint8_t)(lapic_read(LAPIC_ID) >> 24));
+	console_input_on();
 }
 
 /* Current count of PIT channel 0. */
@@ -244,6 +261,17 @@ void lapic_start_ap(void)
 	lapic_timer_periodic(timer_reload);
 }
 
+/* A device vector: the console's line is the kernel's, every other goes
+ * to the router, which masks it before the EOI (irq_wait.h). */
+static void device_interrupt(unsigned gsi)
+{
+	if (gsi == ioapic_isa_gsi(COM1_IRQ))
+		console_rx_interrupt();
+	else
+		irq_interrupt(gsi);
+	lapic_write(LAPIC_EOI, 0);
+}
+
 void x86_interrupt(uint64_t vector)
 {
 	irq_enter();
@@ -251,8 +279,13 @@ void x86_interrupt(uint64_t vector)
 		timer_tick();
 		sched_on_tick();
 		lapic_write(LAPIC_EOI, 0);
+	} else if (vector >= IOAPIC_VECTOR_BASE && vector < IOAPIC_VECTOR_BASE + IOAPIC_LINES) {
+		device_interrupt((unsigned)(vector - IOAPIC_VECTOR_BASE));
+	} else {
+		/* Spurious vectors (the APIC's, or the masked PICs') take no
+		 * EOI; counted as the router's spurious interrupts. */
+		(void)irq_dispatch(IRQ_LINES, 0);
 	}
-	/* Spurious vectors (the APIC's, or the masked PICs') take no EOI. */
 	irq_exit(); /* may switch threads: after the EOI */
 }
 

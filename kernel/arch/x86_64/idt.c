@@ -5,13 +5,15 @@
  * the handler) to its stub in trap_entry.S. Double fault, NMI and machine
  * check switch to their own IST stacks. The breakpoint gate has DPL 3 so an
  * `int3` in user code is a breakpoint, not a protection fault.
- * Interrupts: vector 32 (the APIC timer) and 0xf0-0xff (the masked PICs'
+ * Interrupts: vector 32 (the APIC timer), 33-96 (device interrupts, GSI
+ * 0-63 through the I/O APIC) and 0xf0-0xff (the masked PICs'
  * and the APIC's spurious interrupts) go through the same common path.
  */
 #include <stdint.h>
 
 #include "descriptors.h"
 #include "interrupts.h"
+#include "ioapic.h"
 #include "segments.h"
 
 #define IDT_ENTRIES 256
@@ -40,8 +42,8 @@ struct idt_pointer {
 } __attribute__((packed));
 
 extern const uint64_t trap_stubs[EXCEPTION_VECTORS];
-/* Vector 32, then PIC_VECTOR_BASE..0xff (trap_entry.S). */
-#define INTERRUPT_STUBS 17
+/* Vector 32, the device vectors, then PIC_VECTOR_BASE..0xff (trap_entry.S). */
+#define INTERRUPT_STUBS (1 + IOAPIC_LINES + 16)
 extern const uint64_t interrupt_stubs[INTERRUPT_STUBS];
 
 static struct idt_gate idt[IDT_ENTRIES];
@@ -75,8 +77,11 @@ void idt_init(void)
 		idt_set_gate(v, trap_stubs[v], type, ist_for(v));
 	}
 	idt_set_gate(VECTOR_TIMER, interrupt_stubs[0], GATE_INTERRUPT, 0);
-	for (unsigned i = 1; i < INTERRUPT_STUBS; i++)
-		idt_set_gate(PIC_VECTOR_BASE + i - 1, interrupt_stubs[i], GATE_INTERRUPT, 0);
+	for (unsigned i = 0; i < IOAPIC_LINES; i++)
+		idt_set_gate(IOAPIC_VECTOR_BASE + i, interrupt_stubs[1 + i], GATE_INTERRUPT, 0);
+	for (unsigned i = 1 + IOAPIC_LINES; i < INTERRUPT_STUBS; i++)
+		idt_set_gate(PIC_VECTOR_BASE + i - 1 - IOAPIC_LINES, interrupt_stubs[i],
+			     GATE_INTERRUPT, 0);
 	idt_load();
 }
 

@@ -1,6 +1,7 @@
 /*
  * trap_entry: the 32 CPU-exception entry stubs, the interrupt stubs
- * (vector 32, the APIC timer; 0xf0-0xff, spurious) and their common path.
+ * (vector 32, the APIC timer; 33-96, device interrupts; 0xf0-0xff,
+ * spurious) and their common path.
  *
  * Each stub makes the stack look the same (an error code, zero when the CPU
  * pushes none, then the vector number), and trap_common saves every
@@ -65,6 +66,10 @@ trap_stub_\vector:
 	trap_stub_error 30
 	trap_stub_no_error 31
 	trap_stub_no_error 32
+	/* Device interrupts: GSI g on vector 33 + g (ioapic.h). */
+	.irp v, 33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,80,81,82,83,84,85,86,87,88,89,90,91,92,93,94,95,96
+	trap_stub_no_error \v
+	.endr
 	.irp v, 240,241,242,243,244,245,246,247,248,249,250,251,252,253,254,255
 	trap_stub_no_error \v
 	.endr
@@ -127,9 +132,9 @@ trap_stubs:
 	.quad trap_stub_\v
 	.endr
 
-	/* Interrupt stubs: vector 32, then 0xf0..0xff. */
+	/* Interrupt stubs: vector 32, the device vectors 33..96, then 0xf0..0xff. */
 	.global interrupt_stubs
 interrupt_stubs:
-	.irp v, 32,240,241,242,243,244,245,246,247,248,249,250,251,252,253,254,255
+	.irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,80,81,82,83,84,85,86,87,88,89,90,91,92,93,94,95,96,240,241,242,243,244,245,246,247,248,249,250,251,252,253,254,255
 	.quad trap_stub_\v
 	.endr

@@ -1,0 +1,43 @@
+/*
+ * irq_wait: the router joined to the scheduler (see irq_wait.h).
+ */
+#include <irq_wait.h>
+
+#include <counter.h>
+#include <printk.h>
+#include <thread.h>
+
+#define MICROSECONDS 1000000u
+
+void irq_init(const struct irq_chip *chip)
+{
+	irq_router_init(chip, counter_hz() / MICROSECONDS * IRQ_STORM_WINDOW_US);
+}
+
+/* The scheduler's try_once: runs under its lock, takes the router's. */
+static bool wait_over(void *ctx)
+{
+	return irq_wait_done(*(const unsigned *)ctx);
+}
+
+kerr_t irq_wait(unsigned line, kpid_t pid)
+{
+	kerr_t err = irq_wait_begin(line, pid, counter_read());
+
+	if (err != K_OK)
+		return err;
+	sched_wait(BLOCK_IRQ, line, wait_over, &line);
+	return irq_wait_result(line, pid);
+}
+
+void irq_interrupt(unsigned line)
+{
+	enum irq_outcome out = irq_dispatch(line, counter_read());
+
+	if (out == IRQ_SPURIOUS)
+		return;
+	if (out == IRQ_STORM)
+		println("irq: interrupt storm on line %u (%u refires at once after unmask): "
+			"masked for good", line, IRQ_STORM_REFIRES);
+	sched_wake_all(BLOCK_IRQ, line);
+}

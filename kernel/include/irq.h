@@ -1,0 +1,144 @@
+/*
+ * irq: the interrupt router -- which process owns which device interrupt
+ * line, and what an interrupt on it does.
+ *
+ * A line is a number the architecture gives meaning to: on x86_64 a GSI
+ * (the I/O APIC input, ISA IRQs after the MADT's overrides), on AArch64 a
+ * GICv3 INTID (32 + the SPI number a device tree names). The arch declares
+ * the lines it can deliver (irq_line_declare), each masked, and the lines
+ * the kernel keeps for itself -- the timer, the console's receive line --
+ * which are never given out (irq_line_reserve).
+ *
+ * Every device line goes through this state machine:
+ *
+ *   free --first wait by P--> owned by P, armed (unmasked, P blocked)
+ *   armed --interrupt--> owned, fired (masked; P woken)
+ *   fired --P waits again--> armed (unmasked)
+ *   owned --P exits (irq_release_owner)--> free (masked)
+ *   armed --interrupt storm--> stormed (masked for good; P woken, told;
+ *                               nobody may wait on it again, even after P exits)
+ *
+ * So a line is unmasked only while its owner waits, and masked while the
+ * owner handles it: a level-triggered line that the device keeps asserted
+ * cannot interrupt again until the owner has had its chance to quiet the
+ * device and waits again. An interrupt on a line nobody waits for is
+ * spurious: counted, the line masked, nothing else.
+ *
+ * Storms. A level-triggered line whose device is never quieted fires again
+ * the moment it is unmasked. An interrupt that arrives within the storm
+ * window (IRQ_STORM_WINDOW_US, measured from the unmask) of the owner's
+ * wait counts as a refire "at once"; one that comes later shows the device
+ * was quiet for a while (progress), and halves the count. At
+ * IRQ_STORM_REFIRES the line is taken for a storm and masked for good;
+ * its owner's wait fails (K_EBUSY) and the kernel reports the line on the
+ * console. A device that legitimately interrupts within the window of
+ * every unmask that many times in a row is taken for a storm too: its
+ * driver should do more work per interrupt. Edge-triggered lines do not
+ * refire by themselves and are never taken for storms.
+ *
+ * Locking: one lock, LOCK_INTERRUPT_ROUTER (level 7, interrupt-safe: the
+ * interrupt handlers take it), guards the table. irq_wait_done() is the
+ * scheduler's try_once and runs with the scheduler lock (level 1) held,
+ * which the order allows. Nothing here wakes or blocks a thread: the
+ * caller does (irq_wait.c), after the lock is released.
+ *
+ * Portable and host-tested: the interrupt controller is reached through a
+ * struct irq_chip, and time is the caller's counter.
+ */
+#ifndef CAMBIOS_IRQ_H
+#define CAMBIOS_IRQ_H
+
+#include <kerr.h>
+#include <process.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Lines 0..IRQ_LINES-1: a GIC's INTIDs stop at 1019, and x86_64 lines are
+ * GSIs well under that. */
+#define IRQ_LINES 1020
+
+/* Storm detection (see above). */
+#define IRQ_STORM_REFIRES 1000
+#define IRQ_STORM_WINDOW_US 1000
+
+/* What the router needs of the interrupt controller: mask and unmask one
+ * line it declared. Called with the router's lock held (they may take no
+ * lock of a lower level). */
+struct irq_chip {
+	void (*mask)(unsigned line);
+	void (*unmask)(unsigned line);
+};
+
+enum irq_state {
+	IRQ_UNROUTED = 0, /* no device line the arch can deliver */
+	IRQ_FREE,         /* routable, masked, nobody holds it */
+	IRQ_KERNEL,       /* the kernel's own: never given out */
+	IRQ_OWNED,        /* held by one process */
+	IRQ_STORMED,      /* a storm was seen: masked for good */
+};
+
+/* What irq_dispatch() did with an interrupt. */
+enum irq_outcome {
+	IRQ_WAKE,     /* the owner waited: wake it (BLOCK_IRQ, line) */
+	IRQ_SPURIOUS, /* nobody waited: counted and masked */
+	IRQ_STORM,    /* this one made it a storm: wake the owner, report */
+};
+
+/* A line's state as the self-tests and reports see it. */
+struct irq_line_info {
+	enum irq_state state;
+	bool level;       /* level-triggered (else edge) */
+	bool armed;       /* unmasked, its owner waiting */
+	kpid_t owner;     /* PID_NONE unless owned or stormed */
+	uint64_t count;   /* interrupts delivered to the owner */
+	uint64_t spurious;
+	uint32_t refires; /* the storm count now */
+};
+
+/* Starts afresh: every line unrouted, counters zero. `storm_window` is
+ * IRQ_STORM_WINDOW_US in the units of the `now` the caller will pass. */
+void irq_router_init(const struct irq_chip *chip, uint64_t storm_window);
+
+/* The arch can deliver `line` (already masked at the controller); `level`:
+ * level-triggered. K_EINVAL past IRQ_LINES, K_EEXIST if already declared. */
+__must_check kerr_t irq_line_declare(unsigned line, bool level);
+
+/* A declared line's trigger mode changes (a PCI line found on a pin
+ * declared with the ISA default). K_EINVAL if it was never declared. */
+__must_check kerr_t irq_line_set_level(unsigned line, bool level);
+
+/* `line` is the kernel's: WaitIrq refuses it. K_EINVAL past IRQ_LINES,
+ * K_EBUSY if a process holds it. */
+__must_check kerr_t irq_line_reserve(unsigned line);
+
+/* `pid` starts a wait on `line` at time `now`: claims it if free, resets
+ * the fired flag and unmasks it. K_EINVAL for a line that is not
+ * routable, K_EPERM for the kernel's lines and for one another process
+ * holds, K_EBUSY for a line masked for good after a storm, K_EEXIST if
+ * the line is already armed (the owner
+ * has another thread waiting on it). */
+__must_check kerr_t irq_wait_begin(unsigned line, kpid_t pid, uint64_t now);
+
+/* Whether the wait begun on `line` is over: the interrupt came, the line
+ * stormed, or it was released. */
+bool irq_wait_done(unsigned line);
+
+/* How the wait ended, once irq_wait_done(): K_OK for an interrupt,
+ * K_EBUSY for a storm, K_ENOENT if the line no longer belongs to `pid`. */
+__must_check kerr_t irq_wait_result(unsigned line, kpid_t pid);
+
+/* An interrupt on `line` at time `now` (from the arch's handler, before
+ * its EOI): masks the line and says what to do. */
+enum irq_outcome irq_dispatch(unsigned line, uint64_t now);
+
+/* Every line `pid` holds goes back to free (masked); a stormed one stays
+ * stormed, with no owner. A process's exit calls this. Returns how many. */
+unsigned irq_release_owner(kpid_t pid);
+
+/* A line's state; false past IRQ_LINES. */
+bool irq_line_info(unsigned line, struct irq_line_info *out);
+
+/* Interrupts that came in on lines nobody waited for, all lines. */
+uint64_t irq_spurious_total(void);
+
+#endif

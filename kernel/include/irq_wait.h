@@ -1,0 +1,44 @@
+/*
+ * irq_wait: device interrupts in the running kernel -- the router
+ * (irq.h) joined to the scheduler and the clock, and the hooks each
+ * architecture's interrupt controller code provides.
+ *
+ * A thread waits for its line with irq_wait(): the router claims and
+ * unmasks the line, and the thread blocks (BLOCK_IRQ, line) until the
+ * arch's handler calls irq_interrupt(line), which masks the line and
+ * wakes it. Storms are reported on the console here. Time for the storm
+ * window is the CPU's counter (counter.h).
+ *
+ * EOI discipline (both arches): the handler calls irq_interrupt(), which
+ * masks the line at the controller, and only then signals end of
+ * interrupt. A level-triggered line still asserted therefore cannot fire
+ * again until its owner waits again, which unmasks it.
+ */
+#ifndef CAMBIOS_IRQ_WAIT_H
+#define CAMBIOS_IRQ_WAIT_H
+
+#include <irq.h>
+#include <pci.h>
+
+/* The router afresh, over `chip` (the arch's interrupt controller). */
+void irq_init(const struct irq_chip *chip);
+
+/* Process `pid` waits for `line` (WaitIrq): claims it the first time,
+ * unmasks it, blocks until its interrupt. irq_wait_begin's errors, or
+ * K_EBUSY when the line stormed while it waited. Not in an interrupt
+ * handler. */
+__must_check kerr_t irq_wait(unsigned line, kpid_t pid);
+
+/* An interrupt on device line `line`, from the arch's handler with
+ * interrupts off, before its EOI. */
+void irq_interrupt(unsigned line);
+
+/* Arch (ioapic.c / gic.c): routes each PCI function's INTx pin to its
+ * line (level-triggered, masked) and prints one line per function. */
+void arch_irq_route_pci(const struct pci_table *table);
+
+/* Arch: the line function `f`'s INTx pin arrives on; false if it has no
+ * pin or the arch cannot tell. */
+bool arch_irq_pci_line(const struct pci_function *f, unsigned *line);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * sys_irq: WaitIrq and ConsoleRead, the two system calls that sleep until
+ * hardware says something.
+ *
+ * WaitIrq(line): `line` is the original's "irq": a GSI on x86_64, a GIC
+ * INTID on AArch64 (32 + the SPI number in the device tree; QEMU virt's
+ * PCI INTA-INTD arrive on 35-38). The first process to wait on a line
+ * holds it until it exits; the interrupt router (irq.h) keeps the line
+ * masked except while its holder waits, and masks it again when the
+ * interrupt comes, before the caller is woken. Results: 0 after the
+ * interrupt; SYS_EINVAL for a line no device interrupt arrives on;
+ * SYS_EPERM for one of the kernel's lines (timer, console), one another
+ * process holds, or one masked for good after an interrupt storm (also
+ * the result of the wait during which the storm was seen); SYS_EAGAIN
+ * when another thread of the caller already waits on it.
+ *
+ * ConsoleRead(buf, len): raw bytes typed at the serial console
+ * (console_input.h): blocks until at least one is there, then copies up
+ * to len of them. len 1..CONSOLE_INPUT_SIZE, else SYS_EINVAL; the buffer
+ * is checked before anything is taken, so a bad pointer (SYS_EFAULT)
+ * loses no input.
+ */
+#include <syscall.h>
+
+#include <abi/syscall.h>
+#include <console_input.h>
+#include <current.h>
+#include <irq_wait.h>
+#include <usercopy.h>
+
+int64_t sys_wait_irq(const struct syscall_frame *f)
+{
+	uint64_t line = f->arg[0];
+
+	if (line >= IRQ_LINES)
+		return SYS_EINVAL;
+	switch (irq_wait((unsigned)line, process_current())) {
+	case K_OK: return 0;
+	case K_EPERM:
+	case K_EBUSY: return SYS_EPERM;
+	case K_EEXIST: return SYS_EAGAIN;
+	default: return SYS_EINVAL;
+	}
+}
+
+int64_t sys_console_read(const struct syscall_frame *f)
+{
+	uint8_t buf[CONSOLE_INPUT_SIZE];
+	uint64_t user = f->arg[0], len = f->arg[1];
+
+	if (len == 0 || len > CONSOLE_INPUT_SIZE)
+		return SYS_EINVAL;
+	if (user_check_writable(user, len) != K_OK)
+		return SYS_EFAULT;
+	size_t n = console_input_read(buf, len);
+	/* The caller's own thread blocked: nothing of its space changed. */
+	if (copy_to_user(user, buf, n) != K_OK)
+		return SYS_EFAULT;
+	return (int64_t)n;
+}
