@@ -122,7 +122,7 @@ static const struct refusal refusals[] = {
 	/* numbers nobody listed, next to listed ones, far off, truncating */
 	{ SW_TRUSTED, 11, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 18, 0, 0, 0, 0, SYS_ENOSYS },
-	{ SW_TRUSTED, 24, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, 27, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 36, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 39, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 900, 0, 0, 0, 0, SYS_ENOSYS }, /* SYS_TEST_ECHO: self-test kernels only */
