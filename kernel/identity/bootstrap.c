@@ -38,7 +38,14 @@ void identity_init_bootstrap(void)
 	char fingerprint[17];
 
 	if (!bootstrap_loaded) {
-		memcpy(bootstrap.key, bootstrap_public_key, PRINCIPAL_LEN);
+		/* Copied through a pointer the optimiser cannot see through, so
+		 * the key stays one 32-byte run of data in the image -- where
+		 * anyone (and the build's key test) can find it -- rather than
+		 * being folded into the immediates of the stores that copy it,
+		 * as link-time optimisation otherwise does on AArch64. */
+		const uint8_t *key = bootstrap_public_key;
+		__asm__("" : "+r"(key));
+		memcpy(bootstrap.key, key, PRINCIPAL_LEN);
 		bootstrap_loaded = true;
 	}
 	identity_fingerprint(&bootstrap, fingerprint);
