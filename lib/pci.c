@@ -440,6 +440,35 @@ static bool bar_contains(const struct pci_bar *bar, bool io, uint64_t base, uint
 	       size <= bar->size - (base - bar->base);
 }
 
+/* Whether [base, base + size) touches the pages of [offset, offset +
+ * length) inside BAR `bar` (the whole BAR when `whole`). */
+static bool touches_in_bar(const struct pci_function *f, unsigned bar, uint64_t offset,
+			   uint64_t length, bool whole, uint64_t base, uint64_t size)
+{
+	const uint64_t page = 4096;
+
+	if (bar >= f->bar_count || bar >= PCI_MAX_BARS || f->bars[bar].size == 0)
+		return false;
+	const struct pci_bar *b = &f->bars[bar];
+	uint64_t first = whole ? b->base : b->base + (offset & ~(page - 1));
+	uint64_t end = whole ? b->base + b->size
+			     : b->base + ((offset + length + page - 1) & ~(page - 1));
+	return base < end && first < base + size;
+}
+
+bool pci_msix_touches(const struct pci_function *f, uint64_t base, uint64_t size)
+{
+	const struct pci_msix *m = &f->msix;
+	bool whole = m->problem != NULL;
+
+	if (!(f->caps & PCI_HAS_MSIX) || size == 0 || base + size < base)
+		return false;
+	return touches_in_bar(f, m->table_bar, m->table_offset, (uint64_t)m->table_size * 16,
+			      whole, base, size) ||
+	       touches_in_bar(f, m->pba_bar, m->pba_offset,
+			      ((uint64_t)m->table_size + 63) / 64 * 8, whole, base, size);
+}
+
 bool pci_bar_containing(const struct pci_table *table, bool io, uint64_t base, uint64_t size,
 			unsigned *function)
 {

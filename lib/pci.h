@@ -221,6 +221,15 @@ const struct pci_virtio_cap *pci_virtio_find(const struct pci_function *f, uint8
 bool pci_bar_containing(const struct pci_table *table, bool io, uint64_t base, uint64_t size,
 			unsigned *function);
 
+/* Whether [base, base + size) touches a 4 KiB page holding part of the
+ * function's MSI-X vector table or pending-bit array (physical addresses,
+ * from its BARs). Those pages are the interrupt controller's business,
+ * not a driver's: an MSI-X entry names the address the device writes to
+ * signal, and a driver that could write one could aim the device's
+ * writes at the local APIC. With a `problem` in the capability the whole
+ * BARs it names are taken as touched; no MSI-X, nothing is. */
+bool pci_msix_touches(const struct pci_function *f, uint64_t base, uint64_t size);
+
 /* The boot line of one function, e.g.
  *   pci 00:02.0 1af4:1041 class 02.00 if 00 rev 01 irq INTA line 11
  *   bar1 mem32 0xfeb80000 4K bar4 mem64 pf 0xfe000000 16K caps msix,vendor

@@ -97,6 +97,7 @@ kpid_t device_holder(unsigned function)
 unsigned device_release_all(kpid_t pid)
 {
 	bool released[PCI_MAX_FUNCTIONS] = { false };
+	uint16_t command[PCI_MAX_FUNCTIONS];
 	unsigned n = 0;
 
 	if (pid == PID_NONE)
@@ -108,15 +109,19 @@ unsigned device_release_all(kpid_t pid)
 		/* Quiesced before the slot is free: nobody can claim the
 		 * device while it may still be writing to the dead
 		 * process's buffers. */
-		pci_host_quiesce(i);
+		command[i] = pci_host_quiesce(i);
 		holder_plus_one[i] = 0;
 		released[i] = true;
 		n++;
 	}
 	spin_unlock_irqrestore(&claim_lock, flags);
 	for (unsigned i = 0; i < PCI_MAX_FUNCTIONS; i++) {
-		if (released[i])
-			report(i, "released by", pid, " (it ended); bus mastering off");
+		if (!released[i])
+			continue;
+		char after[48];
+		format_snprintf(after, sizeof(after), " (it ended); bus mastering off, command 0x%04x",
+				command[i]);
+		report(i, "released by", pid, after);
 	}
 	return n;
 }

@@ -197,13 +197,15 @@ const struct pci_table *pci_host_table(void)
  * is written as zeros, because its bits are read-only or
  * write-one-to-clear, and writing back what was read would clear the
  * device's error bits. */
-void pci_host_quiesce(unsigned function)
+uint16_t pci_host_quiesce(unsigned function)
 {
 	if (function >= table.count)
-		return;
+		return 0xffff;
 	struct pci_address at = table.functions[function].address;
 	volatile uint32_t *reg = ecam_register(&ecam, at, PCI_COMMAND);
 
-	if (reg)
-		*reg = *reg & 0xffffu & ~PCI_COMMAND_BUS_MASTER;
+	if (!reg)
+		return 0xffff;
+	*reg = *reg & 0xffffu & ~PCI_COMMAND_BUS_MASTER;
+	return (uint16_t)*reg;
 }

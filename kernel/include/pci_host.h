@@ -28,7 +28,9 @@ const struct pci_table *pci_host_table(void);
  * claim ends (device_claim.h), so nothing it set going can write memory
  * after the process whose buffers it was given is gone. Its I/O and memory
  * decode stay on: the next driver resets the device through them. */
-void pci_host_quiesce(unsigned function);
+/* Returns the command register as read back afterwards (0xffff when the
+ * function cannot be reached), so the caller can say what it found. */
+uint16_t pci_host_quiesce(unsigned function);
 
 /* Turns on function `at`'s memory decode (command register bit 1), which
  * firmware leaves off for devices it has no driver for (AAVMF does); for

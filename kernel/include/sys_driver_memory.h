@@ -7,7 +7,9 @@
  * function -- into the caller as uncached device memory, read+write,
  * never executable, and returns the address. The first use of a
  * function's BAR claims the function for the caller (device_claim.h); a
- * function another process holds is SYS_EPERM. Whatever the BAR says, a
+ * function another process holds is SYS_EPERM, and so is a range touching
+ * a page of the function's MSI-X table or pending bits (they steer the
+ * device's interrupt writes: the kernel's to program). Whatever the BAR says, a
  * range touching anything the bootloader's memory map describes (RAM, the
  * kernel image, firmware) or one of the kernel's own devices (phys_guard.h)
  * is SYS_EPERM too.

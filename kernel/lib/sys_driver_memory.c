@@ -62,6 +62,8 @@ static int64_t check_mmio_range(uint64_t phys, uint64_t pages, unsigned *functio
 		return SYS_EPERM; /* no device is there, whatever a BAR says */
 	if (!pci_bar_containing(pci_host_table(), false, phys, pages * PAGE, function))
 		return SYS_EPERM;
+	if (pci_msix_touches(&pci_host_table()->functions[*function], phys, pages * PAGE))
+		return SYS_EPERM; /* the interrupt controller's, not the driver's */
 	if (phys_guard_check(phys, pages * PAGE))
 		return SYS_EPERM; /* a BAR claiming RAM or a kernel device */
 	return 0;

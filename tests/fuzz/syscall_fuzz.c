@@ -70,7 +70,8 @@ static const uint64_t lengths[] = {
 #define LENGTHS (sizeof(lengths) / sizeof(lengths[0]))
 
 static const uint64_t device_addresses[] = {
-	SW_MMIO_BAR, SW_MMIO_BAR64, SW_MMIO_BAR64 + 0x200000000, SW_RAM_BASE, SW_IMAGE_BASE,
+	SW_MMIO_BAR, SW_MMIO_BAR64, SW_MMIO_BAR64 + 0x200000000, SW_MMIO_BAR64 + SW_MSIX_OFFSET,
+	SW_RAM_BASE, SW_IMAGE_BASE,
 	SW_LAPIC, SW_IO_BAR, SW_IO_BAR2, SW_BEYOND_PHYS, 0,
 };
 #define DEVICE_ADDRESSES (sizeof(device_addresses) / sizeof(device_addresses[0]))
@@ -325,6 +326,7 @@ static void check_driver_memory(uint64_t nr, const uint64_t *a, int64_t v,
 	if (nr == SYS_MAP_MMIO &&
 	    (!pci_bar_containing(pci_host_table(), false, a[0], pages * SW_PAGE, &fn) ||
 	     device_holder(fn) != process_current() || phys_guard_check(a[0], pages * SW_PAGE) ||
+	     pci_msix_touches(&pci_host_table()->functions[fn], a[0], pages * SW_PAGE) ||
 	     a[0] + pages * SW_PAGE > VM_PHYS_LIMIT))
 		fail("MapMmio mapped a range it must refuse", nr, a, v);
 	for (unsigned k = 0; nr == SYS_ALLOC_DMA && k < 8; k++) /* it may straddle two pages */

@@ -29,8 +29,9 @@ const struct pci_table *pci_host_table(void)
 	return current;
 }
 
-void pci_host_quiesce(unsigned function)
+uint16_t pci_host_quiesce(unsigned function)
 {
 	if (function < PCI_MAX_FUNCTIONS)
 		quiesced[function]++;
+	return 0x0002; /* memory decode on, bus mastering off */
 }

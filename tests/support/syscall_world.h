@@ -47,7 +47,9 @@
 
 /* The devices (PCI functions, by index): 1 a virtio-net function with an
  * I/O BAR at SW_IO_BAR (32 ports), a 4 KiB memory BAR at SW_MMIO_BAR and
- * an 8 GiB one at SW_MMIO_BAR64, and virtio structures in the latter; 2 a
+ * an 8 GiB one at SW_MMIO_BAR64, virtio structures in the latter and its
+ * MSI-X table (64 entries) and pending bits on the two pages from
+ * SW_MSIX_OFFSET in it; 2 a
  * second device, I/O BAR at SW_IO_BAR2 (64 ports), 4 KiB memory BAR right
  * after SW_MMIO_BAR; 3 a hostile function whose memory BARs claim RAM
  * (SW_RAM_BASE, the frames' arena, in the memory map), the kernel image
@@ -59,6 +61,7 @@
 #define SW_IO_BAR2 0xc080ull
 #define SW_MMIO_BAR 0xfeb80000ull
 #define SW_MMIO_BAR64 0x800000000ull
+#define SW_MSIX_OFFSET 0x80000000u
 #define SW_RAM_BASE 0x40000000ull
 #define SW_IMAGE_BASE 0x200000ull
 #define SW_LAPIC 0xfee00000ull

@@ -318,6 +318,30 @@ static void contiguous_fails_when_fragmented_and_succeeds_after_frees(void **sta
 	assert_counts(30, 34, 64);
 }
 
+/* AllocDma's life: a run of 64 taken at once and given back one frame at
+ * a time, in no particular order, as an address space's teardown frees
+ * each page it maps; the run is whole again, and no frame of it can be
+ * given back twice. */
+static void a_run_freed_frame_by_frame_comes_back_whole(void **state)
+{
+	paddr_t run, again;
+
+	(void)state;
+	add(1 * MIB, 128 * FRAME_SIZE);
+	alloc_one(); /* something before it */
+	assert_int_equal(frame_alloc_contiguous(64, 1, &run), K_OK);
+	assert_counts(128 - 65, 65, 128);
+	for (int i = 63; i >= 0; i -= 2)
+		assert_int_equal(frame_free(run + (paddr_t)i * FRAME_SIZE), K_OK);
+	for (int i = 0; i < 64; i += 2)
+		assert_int_equal(frame_free(run + (paddr_t)i * FRAME_SIZE), K_OK);
+	assert_int_equal(frame_free(run + 5 * FRAME_SIZE), K_EINVAL);
+	assert_int_equal(frame_free_contiguous(run, 64), K_EINVAL);
+	assert_counts(127, 1, 128);
+	assert_int_equal(frame_alloc_contiguous(127, 1, &again), K_OK);
+	assert_int_equal(again, run);
+}
+
 static void contiguous_finds_a_run_across_the_next_fit_position(void **state)
 {
 	paddr_t p;
@@ -821,6 +845,7 @@ int main(void)
 		cmocka_unit_test_setup(usable_memory_above_the_limit_is_counted_not_managed, reset),
 		cmocka_unit_test_setup(contiguous_honours_alignment, reset),
 		cmocka_unit_test_setup(contiguous_rejects_bad_arguments, reset),
+		cmocka_unit_test_setup(a_run_freed_frame_by_frame_comes_back_whole, reset),
 		cmocka_unit_test_setup(contiguous_fails_when_fragmented_and_succeeds_after_frees,
 		                       reset),
 		cmocka_unit_test_setup(contiguous_finds_a_run_across_the_next_fit_position, reset),

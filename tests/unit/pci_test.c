@@ -973,6 +973,35 @@ static void bar_containing_finds_whole_ranges_only(void **state)
 	assert_false(pci_bar_containing(&t, false, 0xfe001000, 0x1000, &fn));
 }
 
+/* pci_msix_touches: the pages of the vector table and the pending bits,
+ * nothing beside them; a broken capability takes its BARs whole; no
+ * MSI-X, nothing. */
+static void msix_pages_are_found(void **state)
+{
+	static struct pci_function f;
+
+	(void)state;
+	f = (struct pci_function){ .bar_count = PCI_MAX_BARS, .caps = PCI_HAS_MSIX };
+	f.bars[0] = (struct pci_bar){ .kind = PCI_BAR_MEM32, .base = 0xfe000000, .size = 0x4000 };
+	f.bars[2] = (struct pci_bar){ .kind = PCI_BAR_MEM32, .base = 0xfd000000, .size = 0x1000 };
+	f.msix = (struct pci_msix){ .table_size = 300, .table_bar = 0, .table_offset = 0x1800,
+				    .pba_bar = 2, .pba_offset = 0x800 };
+	/* The table: 300 * 16 bytes from 0x1800, so the pages 0x1000-0x2fff. */
+	assert_false(pci_msix_touches(&f, 0xfe000000, 0x1000));
+	assert_true(pci_msix_touches(&f, 0xfe000000, 0x1001));
+	assert_true(pci_msix_touches(&f, 0xfe002000, 0x1000));
+	assert_false(pci_msix_touches(&f, 0xfe003000, 0x1000));
+	assert_true(pci_msix_touches(&f, 0xfd000000, 0x1000));   /* the pending bits' page */
+	assert_false(pci_msix_touches(&f, 0xfc000000, 0x1000));
+	assert_false(pci_msix_touches(&f, 0xfe001000, 0));
+	assert_false(pci_msix_touches(&f, UINT64_MAX - 0xfff, 0x2000));
+	f.msix.problem = "vector table outside a memory BAR";
+	assert_true(pci_msix_touches(&f, 0xfe003000, 0x1000));   /* the whole BAR */
+	assert_false(pci_msix_touches(&f, 0xfe004000, 0x1000));
+	f.caps = 0;
+	assert_false(pci_msix_touches(&f, 0xfe002000, 0x1000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1032,6 +1061,7 @@ int main(void)
 		cmocka_unit_test_setup(boot_line_is_truncated_safely, setup),
 		cmocka_unit_test(random_damage_never_misleads),
 		cmocka_unit_test(bar_containing_finds_whole_ranges_only),
+		cmocka_unit_test(msix_pages_are_found),
 	};
 
 	return cmocka_run_group_tests_name("pci", tests, NULL, NULL);

@@ -261,6 +261,9 @@ static const struct refusal refusals[] = {
 	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR - SW_PAGE, 1, 0, 0, SYS_EPERM }, /* just before */
 	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR64 + 0x200000000 - SW_PAGE, 2, 0, 0, SYS_EPERM },
 	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR64 + 0x200000000, 1, 0, 0, SYS_EPERM }, /* past it */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR64 + SW_MSIX_OFFSET, 1, 0, 0, SYS_EPERM }, /* MSI-X */
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR64 + SW_MSIX_OFFSET - SW_PAGE, 2, 0, 0, SYS_EPERM },
+	{ SW_TRUSTED, SYS_MAP_MMIO, SW_MMIO_BAR64 + SW_MSIX_OFFSET + SW_PAGE, 1, 0, 0, SYS_EPERM },
 	{ SW_TRUSTED, SYS_MAP_MMIO, SW_RAM_BASE, 1, 0, 0, SYS_EPERM },   /* a BAR on RAM */
 	{ SW_TRUSTED, SYS_MAP_MMIO, SW_RAM_BASE + 0x10000, 1, 0, 0, SYS_EPERM }, /* RAM, no BAR */
 	{ SW_TRUSTED, SYS_MAP_MMIO, SW_IMAGE_BASE, 1, 0, 0, SYS_EPERM }, /* ... on the kernel */
@@ -716,6 +719,9 @@ static void test_map_mmio(void **state)
 	assert_false(mapped((uint64_t)big + MAP_MMIO_MAX_PAGES * SW_PAGE, &pa, &flags));
 	int64_t last = call(SYS_MAP_MMIO, SW_MMIO_BAR64 + 0x200000000 - SW_PAGE, 1, 0, 0);
 	assert_int_equal(last, big + (MAP_MMIO_MAX_PAGES + 1) * SW_PAGE);
+	/* Right beside the MSI-X pages, on either side. */
+	assert_true(call(SYS_MAP_MMIO, SW_MMIO_BAR64 + SW_MSIX_OFFSET - SW_PAGE, 1, 0, 0) > last);
+	assert_true(call(SYS_MAP_MMIO, SW_MMIO_BAR64 + SW_MSIX_OFFSET + 2 * SW_PAGE, 1, 0, 0) > last);
 	/* The same registers again: a second mapping, not a second claim. */
 	assert_true(call(SYS_MAP_MMIO, SW_MMIO_BAR, 1, 0, 0) > last);
 

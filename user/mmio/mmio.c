@@ -146,18 +146,20 @@ static bool find(uint16_t device_id, struct device *out)
 	return false;
 }
 
-/* The first memory BAR of the function: its base and size. */
-static bool first_memory_bar(const struct device *d, uint64_t *base, uint64_t *size)
+/* The base of the BAR holding the function's virtio common configuration
+ * (not its first memory BAR: on QEMU that one holds the MSI-X table,
+ * which is the kernel's). */
+static bool virtio_bar(const struct device *d, uint64_t *base)
 {
-	for (unsigned b = 0; b < DEVICE_INFO_BARS; b++) {
-		const uint8_t *bar = bar_of(d, b);
-		if (!bar[DEVICE_INFO_BAR_IS_IO] && le32(bar + DEVICE_INFO_BAR_SIZE)) {
-			*base = le64(bar + DEVICE_INFO_BAR_BASE);
-			*size = le32(bar + DEVICE_INFO_BAR_SIZE);
-			return true;
-		}
-	}
-	return false;
+	uint8_t caps[VIRTIO_CAPS_SIZE];
+
+	if (sys_call(SYS_VIRTIO_MODERN_CAPS, (uint64_t)d->index, P(caps), sizeof(caps)) != 0 ||
+	    !(caps[VIRTIO_CAPS_PRESENT] & VIRTIO_CAPS_HAS_COMMON) ||
+	    caps[VIRTIO_CAPS_COMMON + VIRTIO_CAPS_ENTRY_BAR] >= DEVICE_INFO_BARS)
+		return false;
+	*base = le64(bar_of(d, caps[VIRTIO_CAPS_COMMON + VIRTIO_CAPS_ENTRY_BAR]) +
+		     DEVICE_INFO_BAR_BASE);
+	return *base != 0;
 }
 
 static int64_t map_mmio(uint64_t phys, uint64_t pages)
@@ -352,6 +354,10 @@ static int hostile(const struct net *n, uint64_t dma_paddr)
 	ok &= refused("PortIo (no port space)", sys_call(SYS_PORT_IO, 0x3f8, 'x', PORT_IO_WRITE),
 		      SYS_ENOSYS);
 #endif
+	/* QEMU's virtio-pci keeps the MSI-X table and pending bits in BAR 1. */
+	const uint8_t *msix_bar = bar_of(&n->dev, 1);
+	ok &= refused("MapMmio of its MSI-X table (BAR1)",
+		      map_mmio(le64(msix_bar + DEVICE_INFO_BAR_BASE), 1), SYS_EPERM);
 	ok &= refused("MapMmio running past the BAR",
 		      map_mmio(n->bar_base + (n->bar_pages - 1) * PAGE, 2), SYS_EPERM);
 	ok &= refused("MapMmio misaligned", map_mmio(n->bar_base + 8, 1), SYS_EINVAL);
@@ -375,14 +381,14 @@ static int64_t spawn_self(void)
 static int after_child(void)
 {
 	struct device blk;
-	uint64_t base, size;
+	uint64_t base;
 	int64_t child = spawn_self();
 
 	if (child <= 0)
 		return 50;
 	if (sys_call(SYS_WAIT_TASK, (uint64_t)child, 0, 0) != 0)
 		return 51;
-	if (!find(VIRTIO_BLK_MODERN, &blk) || !first_memory_bar(&blk, &base, &size))
+	if (!find(VIRTIO_BLK_MODERN, &blk) || !virtio_bar(&blk, &base))
 		return 52;
 	if (map_mmio(base, 1) <= 0)
 		return 53;
@@ -427,14 +433,14 @@ static int second_copy(void)
 {
 	struct net n;
 	struct device blk;
-	uint64_t base, size, paddr = 0;
+	uint64_t base, paddr = 0;
 
 	if (find_net(&n))
 		return 60;
 	if (!refused("MapMmio of the virtio-net BAR another process holds",
 		     map_mmio(n.bar_base, 1), SYS_EPERM))
 		return 61;
-	if (!find(VIRTIO_BLK_MODERN, &blk) || !first_memory_bar(&blk, &base, &size))
+	if (!find(VIRTIO_BLK_MODERN, &blk) || !virtio_bar(&blk, &base))
 		return 62;
 	if (map_mmio(base, 1) <= 0)
 		return 63;
