@@ -29,10 +29,11 @@ enum lock_level {
 	LOCK_CAPABILITY = 4,      /* per-process capability tables */
 	LOCK_PROCESS_TABLE = 5,   /* process descriptors, address spaces */
 	LOCK_FRAME_ALLOCATOR = 6, /* the physical frame bitmap */
-	LOCK_INTERRUPT_ROUTER = 7,/* IRQ -> handler task table */
+	LOCK_INTERRUPT_ROUTER = 7,/* (irq) device interrupt lines and their owners (irq.c) */
 	LOCK_OBJECT_STORE = 8,    /* the content-addressed object store */
 	LOCK_KERNEL_HEAP = 9,     /* (irq) kmalloc's free lists: any code may allocate */
-	LOCK_CONSOLE = 10,        /* (irq) serial output; innermost, held briefly */
+	LOCK_CONSOLE = 10,        /* (irq) serial output, and console input's ring
+				   * (console_input.c); innermost, held briefly */
 };
 
 #endif
