@@ -9,6 +9,10 @@
 
 #define MICROSECONDS 1000000u
 
+/* The storm window in counter ticks. On AArch64 the counter's rate is
+ * CNTFRQ_EL0; x86_64's TSC rate is not measured, and counter_hz() takes it
+ * for 1 GHz: the window is then 0.3-1 ms on today's CPUs, which is all the
+ * precision "at once" needs. */
 void irq_init(const struct irq_chip *chip)
 {
 	irq_router_init(chip, counter_hz() / MICROSECONDS * IRQ_STORM_WINDOW_US);

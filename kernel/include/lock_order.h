@@ -37,10 +37,11 @@ enum lock_level {
 	 * takes no lock. */
 	LOCK_DEVICE_CLAIM = 6,
 	LOCK_FRAME_ALLOCATOR = 7, /* the physical frame bitmap */
-	LOCK_INTERRUPT_ROUTER = 8,/* IRQ -> handler task table */
+	LOCK_INTERRUPT_ROUTER = 8,/* (irq) device interrupt lines and their owners (irq.c) */
 	LOCK_OBJECT_STORE = 9,    /* the content-addressed object store */
 	LOCK_KERNEL_HEAP = 10,    /* (irq) kmalloc's free lists: any code may allocate */
-	LOCK_CONSOLE = 11,        /* (irq) serial output; innermost, held briefly */
+	LOCK_CONSOLE = 11,        /* (irq) serial output, and console input's ring
+				   * (console_input.c); innermost, held briefly */
 	LOCK_LEVEL_COUNT          /* not a level: how many there are (at most 32) */
 };
 

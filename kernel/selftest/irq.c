@@ -18,6 +18,11 @@
  *  - irq.released_when_owner_exits: a real process claims the line (its
  *    wait begun, not slept in) and is destroyed; the line is free and
  *    masked again, and another owner may claim it.
+ *  - irq.user_program_wait_irq: a user program (user/hostile/irq-waiter)
+ *    is told the line by message, sleeps in WaitIrq (system call 5) as
+ *    its first waiter, and is woken with 0 when the test raises the
+ *    interrupt; while it finishes the line stays masked, the test then
+ *    acknowledges the device, and the program's exit frees the line.
  *  - irq.storm_masked_and_reported: the interrupt raised and never
  *    acknowledged; each wait ends at once, until the router takes it for
  *    a storm and masks the line for good ("irq: interrupt storm on line
@@ -27,13 +32,17 @@
 
 #include <arch.h>
 #include <hhdm.h>
+#include <ipc.h>
 #include <irq_wait.h>
 #include <pci_host.h>
 #include <printk.h>
 #include <process.h>
+#include <spawn.h>
 #include <stdatomic.h>
 #include <thread.h>
 #include <timer.h>
+#include <user.h>
+#include <verifier.h>
 
 #define EDU_VENDOR 0x1234
 #define EDU_DEVICE 0x11e8
@@ -194,6 +203,66 @@ static bool released_at_exit(const struct edu *edu)
 	return claimed && destroyed && freed;
 }
 
+#define LINE_ENDPOINT 30 /* irq-waiter's */
+#define KERNEL_SENDER PID_MAKE(0, 1)
+
+static bool owned_by(unsigned line, kpid_t pid)
+{
+	struct irq_line_info info;
+
+	return irq_line_info(line, &info) && info.armed && info.owner == pid;
+}
+
+static bool line_free(unsigned line)
+{
+	struct irq_line_info info;
+
+	return irq_line_info(line, &info) && info.state == IRQ_FREE;
+}
+
+/* Tells the program its line, once it has registered its endpoint. */
+static bool send_line(unsigned line)
+{
+	const uint8_t msg[4] = { (uint8_t)line, (uint8_t)(line >> 8), (uint8_t)(line >> 16),
+				 (uint8_t)(line >> 24) };
+	uint64_t start = timer_ticks();
+	kerr_t err;
+
+	while ((err = ipc_send(KERNEL_SENDER, IPC_NO_ENDPOINT, LINE_ENDPOINT, msg, sizeof(msg))) !=
+		       K_OK &&
+	       timer_ticks() - start < WAIT_LIMIT)
+		arch_wait_for_interrupt();
+	return err == K_OK;
+}
+
+static bool user_program_waits(const struct edu *edu)
+{
+	const struct verified_module *m = verifier_find("irq-waiter");
+	struct user_outcome outcome = { .end = USER_END_NOT_RUN };
+	kpid_t pid;
+
+	if (!m || spawn_module(m, &pid) != K_OK || !send_line(edu->line))
+		return false;
+	uint64_t start = timer_ticks();
+	while (!owned_by(edu->line, pid) && timer_ticks() - start < WAIT_LIMIT)
+		arch_wait_for_interrupt();
+	bool armed = owned_by(edu->line, pid);
+	edu_write(edu, EDU_RAISE, RAISE_BIT);
+	start = timer_ticks();
+	while (process_exit_outcome(pid, &outcome) != K_OK && timer_ticks() - start < WAIT_LIMIT)
+		arch_wait_for_interrupt();
+	uint32_t status = edu_read(edu, EDU_STATUS);
+	edu_write(edu, EDU_ACK, status);
+	start = timer_ticks();
+	while (!line_free(edu->line) && timer_ticks() - start < WAIT_LIMIT)
+		arch_wait_for_interrupt();
+	println("irq: irq-waiter (pid %u) held line %u: %s; ended %d with code %lld; line free after: %s",
+		PID_SLOT(pid), edu->line, armed ? "armed" : "never armed", (int)outcome.end,
+		(long long)outcome.exit_code, line_free(edu->line) ? "yes" : "no");
+	return armed && outcome.end == USER_END_EXITED && outcome.exit_code == 0 &&
+	       status == RAISE_BIT && line_free(edu->line);
+}
+
 static bool storm_is_stopped(const struct edu *edu)
 {
 	unsigned waits = 0;
@@ -230,5 +299,6 @@ void selftest_irq(void)
 	selftest_check(found && interrupt_reaches_waiter(&edu), "irq.edu_interrupt_reaches_waiter");
 	selftest_check(found && others_refused(&edu), "irq.line_held_and_kernel_lines_refused");
 	selftest_check(found && released_at_exit(&edu), "irq.released_when_owner_exits");
+	selftest_check(found && user_program_waits(&edu), "irq.user_program_wait_irq");
 	selftest_check(found && storm_is_stopped(&edu), "irq.storm_masked_and_reported");
 }

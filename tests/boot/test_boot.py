@@ -176,9 +176,27 @@ def check_foundation(run, arch, mem, timeout):
     run.expect_in_order([TRAPS[arch], SYSCALL[arch], SYMBOLS], timeout)
 
 
+# Device interrupts: x86_64 reads q35's one I/O APIC from the MADT and
+# routes the seed's ISA lines (none overridden on q35), masked; AArch64
+# routes every SPI of the GICv3 to the boot CPU. Both keep the console's
+# receive line for themselves.
+DEVICE_INTERRUPTS = {
+    "x86_64": [r"^interrupts: I/O APIC 0 at 0xfec00000, GSIs 0-23$"] + [
+        rf"^interrupts: ISA IRQ {irq} \({re.escape(name)}\) -> GSI {irq}, vector {33 + irq}, "
+        r"edge, active high$"
+        for irq, name in ((1, "keyboard"), (3, "COM2"), (4, "COM1"), (12, "PS/2 mouse"),
+                          (14, "IDE 0"), (15, "IDE 1"))] + [
+        r"^interrupts: console input on COM1, GSI 4 \(the kernel's line\)$"],
+    "aarch64": [r"^interrupts: 224 SPIs routed to this CPU, disabled until waited for; "
+                r"console input on INTID 33 \(the kernel's line\)$"],
+}
+
+
 def check_hardware(run, arch, timeout):
-    """The interrupt controller, then a periodic timer that really counts."""
+    """The interrupt controller and its device lines, then a periodic timer
+    that really counts."""
     run.wait_for(INTERRUPTS[arch], timeout)
+    run.expect_in_order(DEVICE_INTERRUPTS[arch], timeout)
     rate = int(run.wait_for(TIMER[arch], timeout).group(1))
     assert rate > 0, f"timer: a rate of {rate}"
 

@@ -41,7 +41,8 @@ EXPECTED = {
     "boundary.live_spaces_have_their_own_tlb_tags",
     "boundary.ended_space_gives_its_tlb_tag_back",
     "irq.edu_interrupt_reaches_waiter", "irq.line_held_and_kernel_lines_refused",
-    "irq.released_when_owner_exits", "irq.storm_masked_and_reported",
+    "irq.released_when_owner_exits", "irq.user_program_wait_irq",
+    "irq.storm_masked_and_reported",
 }
 X86_ONLY = {"trap.divide_error"}
 # The user boundary's hostile corpus (user/hostile), one check per program.

@@ -30,7 +30,7 @@ struct check {
 
 int main(void)
 {
-	static uint8_t buf[512];
+	static uint8_t buf[512] = { 1 }; /* written by nothing: every read here is refused */
 	const uint64_t ro = (uint64_t)(uintptr_t)read_only;
 	const uint64_t rw = (uint64_t)(uintptr_t)buf;
 	const struct check checks[] = {
