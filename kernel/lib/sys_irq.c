@@ -12,7 +12,11 @@
  * SYS_EPERM for one of the kernel's lines (timer, console), one another
  * process holds, or one masked for good after an interrupt storm (also
  * the result of the wait during which the storm was seen); SYS_EAGAIN
- * when another thread of the caller already waits on it.
+ * when another thread of the caller already waits on it. A line that
+ * carries the INTx of a PCI function another process holds
+ * (device_claim.h) is refused too (SYS_EPERM): that device's interrupts
+ * are its driver's. (A function nobody holds yet does not stop a waiter:
+ * the line then belongs to whoever waits first, as for ISA lines.)
  *
  * ConsoleRead(buf, len): raw bytes typed at the serial console
  * (console_input.h): blocks until at least one is there, then copies up
@@ -25,8 +29,26 @@
 #include <abi/syscall.h>
 #include <console_input.h>
 #include <current.h>
+#include <device_claim.h>
 #include <irq_wait.h>
+#include <pci_host.h>
 #include <usercopy.h>
+
+/* Whether `line` carries the INTx of a PCI function that a process other
+ * than `self` holds. */
+static bool line_of_a_device_held_elsewhere(unsigned line, kpid_t self)
+{
+	const struct pci_table *table = pci_host_table();
+	unsigned at;
+
+	for (unsigned i = 0; i < table->count; i++) {
+		kpid_t holder = device_holder(i);
+		if (holder != PID_NONE && holder != self &&
+		    arch_irq_pci_line(&table->functions[i], &at) && at == line)
+			return true;
+	}
+	return false;
+}
 
 int64_t sys_wait_irq(const struct syscall_frame *f)
 {
@@ -34,6 +56,8 @@ int64_t sys_wait_irq(const struct syscall_frame *f)
 
 	if (line >= IRQ_LINES)
 		return SYS_EINVAL;
+	if (line_of_a_device_held_elsewhere((unsigned)line, process_current()))
+		return SYS_EPERM;
 	switch (irq_wait((unsigned)line, process_current())) {
 	case K_OK: return 0;
 	case K_EPERM:

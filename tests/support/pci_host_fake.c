@@ -3,6 +3,7 @@
  */
 #include "pci_host_fake.h"
 
+#include <irq_wait.h>
 #include <string.h>
 
 static const struct pci_table empty;
@@ -27,6 +28,16 @@ void pci_host_init(void)
 const struct pci_table *pci_host_table(void)
 {
 	return current;
+}
+
+/* As x86_64 reads it: the interrupt line register, for a function with a
+ * pin. */
+bool arch_irq_pci_line(const struct pci_function *f, unsigned *line)
+{
+	if (f->interrupt_pin == 0 || f->interrupt_line == 0xff)
+		return false;
+	*line = f->interrupt_line;
+	return true;
 }
 
 uint16_t pci_host_quiesce(unsigned function)

@@ -1,7 +1,8 @@
 /*
  * pci_host_fake: pci_host.h for host builds -- a PCI table the test
- * chooses instead of one enumerated at boot, and a record of which
- * functions were quiesced.
+ * chooses instead of one enumerated at boot, a record of which
+ * functions were quiesced, and the INTx line of a function as x86_64
+ * finds it (arch_irq_pci_line, irq_wait.h: its interrupt line register).
  */
 #ifndef CAMBIOS_PCI_HOST_FAKE_H
 #define CAMBIOS_PCI_HOST_FAKE_H

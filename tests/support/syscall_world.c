@@ -69,6 +69,7 @@ static const struct pci_table pci_found = {
 			    [1] = { .kind = PCI_BAR_MEM32, .base = SW_MMIO_BAR, .size = 0x1000 },
 			    [4] = { .kind = PCI_BAR_MEM64, .prefetchable = true,
 				    .base = SW_MMIO_BAR64, .size = 0x200000000 } },
+		  .interrupt_line = SW_NET_IRQ, .interrupt_pin = 1,
 		  .caps = PCI_HAS_MSIX | PCI_HAS_VENDOR,
 		  .msix = { .table_size = 64, .table_bar = 4, .table_offset = SW_MSIX_OFFSET,
 			    .pba_bar = 4, .pba_offset = SW_MSIX_OFFSET + 0x1000 },

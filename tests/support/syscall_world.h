@@ -69,6 +69,8 @@
 #define SW_DEVICE_NET 1u
 #define SW_DEVICE_BLK 2u
 #define SW_DEVICE_HOSTILE 3u
+/* The line the network device's INTA arrives on. */
+#define SW_NET_IRQ 11u
 
 #define SW_FILL 0xa5
 /* At SW_RO2: "stay" at +0, "quick.elf" at +5, "crash" at +15. */

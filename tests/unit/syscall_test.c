@@ -1083,6 +1083,29 @@ static void test_wait_irq_claims_for_the_first_waiter(void **state)
 	irq_router_init(&fake_chip, 1);
 }
 
+/* A device's line belongs to the device's holder: another process may not
+ * wait on it, the holder may. */
+static void test_wait_irq_on_a_device_held_elsewhere(void **state)
+{
+	struct irq_line_info info;
+
+	(void)state;
+	irq_router_init(&fake_chip, 1);
+	assert_int_equal(irq_line_declare(SW_NET_IRQ, true), K_OK);
+	assert_true(call(SYS_MAP_MMIO, SW_MMIO_BAR, 1, 0, 0) > 0); /* holds the network device */
+	sw_set_caller(SW_STRANGER);
+	refused(SYS_WAIT_IRQ, SW_NET_IRQ, 0, 0, 0, SYS_EPERM);
+	assert_true(irq_line_info(SW_NET_IRQ, &info));
+	assert_int_equal(info.owner, PID_NONE);
+	assert_false(line_unmasked[SW_NET_IRQ]);
+	sw_set_caller(SW_TRUSTED);
+	struct sw_result r = sw_call(SYS_WAIT_IRQ, SW_NET_IRQ, 0, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_BLOCKED);
+	assert_true(irq_line_info(SW_NET_IRQ, &info));
+	assert_int_equal(info.owner, sw_pid(SW_TRUSTED));
+	irq_router_init(&fake_chip, 1);
+}
+
 static void test_console_read_blocks_then_takes_what_is_there(void **state)
 {
 	(void)state;
@@ -1114,6 +1137,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_every_refusal_changes_nothing, fresh_world),
 		cmocka_unit_test_setup(test_wait_irq_claims_for_the_first_waiter, fresh_world),
+		cmocka_unit_test_setup(test_wait_irq_on_a_device_held_elsewhere, fresh_world),
 		cmocka_unit_test_setup(test_console_read_blocks_then_takes_what_is_there, fresh_world),
 		cmocka_unit_test_setup(test_refusals_in_a_busy_world, fresh_world),
 		cmocka_unit_test_setup(test_exit_yield_getpid_gettime, fresh_world),
