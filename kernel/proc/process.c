@@ -136,14 +136,14 @@ kerr_t process_destroy(kpid_t pid)
 		p->generation++;
 	}
 	spin_unlock_irqrestore(&table_lock, flags);
-	if (err == K_OK)
-		(void)irq_release_owner(pid); /* its interrupt lines, masked, for others */
+	if (err != K_OK)
+		return err;
+	(void)irq_release_owner(pid); /* its interrupt lines, masked, for others */
 	/* Its devices go last: its mappings of their registers and its DMA
 	 * buffers are gone, so the next holder finds them quiesced and
 	 * nobody else's memory behind them. */
-	if (err == K_OK)
-		(void)device_release_all(pid);
-	return err;
+	(void)device_release_all(pid);
+	return K_OK;
 }
 
 kerr_t process_lookup(kpid_t pid, struct process_info *out)
