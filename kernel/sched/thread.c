@@ -268,8 +268,13 @@ void sched_wake_all(enum block_reason why, uint64_t arg)
 	arch_irqflags_t flags = spin_lock_irqsave(&cs->sched_lock);
 
 	/* The woken run at the next switch point, in the order they blocked
-	 * (the run queue's blocked list holds only blocked threads). */
-	(void)sched_wake_blocked(&cs->rq, why, arg, arg);
+	 * (the run queue's blocked list holds only blocked threads). In an
+	 * interrupt handler -- a device's line, console input -- that point
+	 * is the handler's end when a woken thread outranks the interrupted
+	 * one (or it interrupted the idle thread): a driver does not wait
+	 * for the next tick. */
+	if (sched_wake_blocked(&cs->rq, why, arg, arg) && cs->irq_depth)
+		cs->need_resched = true;
 	spin_unlock_irqrestore(&cs->sched_lock, flags);
 }
 

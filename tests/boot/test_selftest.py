@@ -200,7 +200,8 @@ EDU_ROUTE = {"x86_64": r"^irq: pci 00:0\d\.0 INTA -> GSI 11, vector 44, level, a
              "aarch64": r"^irq: pci 00:01\.0 INTA -> INTID 36 \(SPI 4\), level, from QEMU virt's "
                         r"fixed INTx map \(no device tree\)$"}
 IRQ_LINES = [
-    r"^irq: edu on line {line} woke its waiter 2 times \(status seen 0x1, masked while it ran\)$",
+    r"^irq: edu on line {line} woke its waiter 2 times \(status seen 0x1, masked while it ran; "
+    r"[12] of 2 in the tick it was raised in\)$",
     r"^irq: interrupt storm on line {line} \(1000 refires at once after unmask\): masked for good$",
     r"^irq: storm on line {line} stopped after \d+ waits; clock still ticking: yes$",
 ]
