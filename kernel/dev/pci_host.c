@@ -1,11 +1,18 @@
 /*
- * pci_host: finding the ECAM window and enumerating it (see pci_host.h).
+ * pci_host: finding the configuration space and enumerating it (see
+ * pci_host.h).
  *
- * The window is reached through the HHDM. A bus's megabyte of it is made
- * reachable as device memory the first time the enumeration touches that
- * bus (arch_map_device_memory): 256 buses would be 256 MiB of mappings,
- * and a machine uses a handful. A bus that cannot be mapped reads as
- * absent (all ones), and the boot says which.
+ * The ECAM window is reached through the HHDM. A bus's megabyte of it is
+ * made reachable as device memory the first time the enumeration touches
+ * that bus (arch_map_device_memory): 256 buses would be 256 MiB of
+ * mappings, and a machine uses a handful. A bus that cannot be mapped
+ * reads as absent (all ones), and the boot says which.
+ *
+ * Without a window, x86_64 falls back to configuration mechanism 1:
+ * CONFIG_ADDRESS (port 0xcf8) selects bus, device, function and register,
+ * CONFIG_DATA (0xcfc) moves the register -- the first 256 bytes of each
+ * function only, which is all lib/pci reads. The two accesses are one
+ * operation, so they are made under one lock.
  */
 #include <pci_host.h>
 
@@ -14,6 +21,7 @@
 #include <hhdm.h>
 #include <phys_guard.h>
 #include <printk.h>
+#include <spinlock.h>
 
 #define ECAM_BUS_SHIFT 20
 #define ECAM_DEVICE_SHIFT 15
@@ -35,6 +43,9 @@ struct ecam {
 
 static struct ecam ecam;
 static struct pci_table table; /* ~38 KiB: static, never on a stack */
+/* How the configuration space is reached, once pci_host_init found it
+ * (read32 NULL: it did not). */
+static struct pci_config_access access;
 
 static bool bit(const uint64_t *bits, unsigned n)
 {
@@ -141,6 +152,103 @@ static bool ecam_from_device_tree(struct ecam *e)
 	return true;
 }
 
+#define CONFIG_ADDRESS 0xcf8
+#define CONFIG_DATA 0xcfc
+#define CONFIG_ENABLE 0x80000000u
+
+/* The two port accesses of one register, from any CPU. A leaf lock:
+ * nothing is taken under it. */
+static struct spinlock mechanism1_lock = SPINLOCK_INIT("pci-config", LOCK_PCI_CONFIG);
+
+/* CONFIG_ADDRESS for `at`'s register `offset`; 0 for one mechanism 1
+ * cannot reach. */
+static uint32_t mechanism1_address(struct pci_address at, uint16_t offset)
+{
+	if (at.segment != 0 || at.device >= PCI_DEVICES_PER_BUS ||
+	    at.function >= PCI_FUNCTIONS_PER_DEVICE || offset >= PCI_CONFIG_LEGACY_SIZE ||
+	    (offset & 3))
+		return 0;
+	return CONFIG_ENABLE | (uint32_t)at.bus << 16 | (uint32_t)at.device << 11 |
+	       (uint32_t)at.function << 8 | offset;
+}
+
+static uint32_t mechanism1_read32(void *ctx, struct pci_address at, uint16_t offset)
+{
+	uint32_t address = mechanism1_address(at, offset), value = ABSENT;
+
+	(void)ctx;
+	if (!address)
+		return ABSENT;
+	arch_irqflags_t flags = spin_lock_irqsave(&mechanism1_lock);
+	arch_port_io(CONFIG_ADDRESS, 4, true, &address);
+	arch_port_io(CONFIG_DATA, 4, false, &value);
+	spin_unlock_irqrestore(&mechanism1_lock, flags);
+	return value;
+}
+
+static void mechanism1_write32(void *ctx, struct pci_address at, uint16_t offset, uint32_t value)
+{
+	uint32_t address = mechanism1_address(at, offset);
+
+	(void)ctx;
+	if (!address)
+		return;
+	arch_irqflags_t flags = spin_lock_irqsave(&mechanism1_lock);
+	arch_port_io(CONFIG_ADDRESS, 4, true, &address);
+	arch_port_io(CONFIG_DATA, 4, true, &value);
+	spin_unlock_irqrestore(&mechanism1_lock, flags);
+}
+
+/* Whether the machine answers mechanism 1: CONFIG_ADDRESS keeps the
+ * enable bit written to it (the classic probe), and is put back after. */
+static bool mechanism1_present(void)
+{
+	uint32_t saved, probe = CONFIG_ENABLE, seen;
+
+	if (!arch_has_port_io)
+		return false;
+	arch_irqflags_t flags = spin_lock_irqsave(&mechanism1_lock);
+	arch_port_io(CONFIG_ADDRESS, 4, false, &saved);
+	arch_port_io(CONFIG_ADDRESS, 4, true, &probe);
+	arch_port_io(CONFIG_ADDRESS, 4, false, &seen);
+	arch_port_io(CONFIG_ADDRESS, 4, true, &saved);
+	spin_unlock_irqrestore(&mechanism1_lock, flags);
+	return seen == CONFIG_ENABLE;
+}
+
+/* The ECAM window the firmware describes, as the configuration access;
+ * false without one. */
+static bool access_through_ecam(void)
+{
+	if (!ecam_from_mcfg(&ecam) && !ecam_from_device_tree(&ecam))
+		return false;
+	println("pci: ECAM at 0x%llx, segment %u, buses %02x-%02x (%s)",
+		(unsigned long long)ecam.base, ecam.segment, ecam.bus_first, ecam.bus_last,
+		ecam.source);
+	/* The configuration space is the kernel's: a driver that could map
+	 * it could move any device's BARs over RAM. */
+	phys_guard_add(ecam.base, (uint64_t)(ecam.bus_last - ecam.bus_first + 1) << ECAM_BUS_SHIFT,
+		       "the PCI configuration space (ECAM)");
+	access = (struct pci_config_access){
+		.read32 = ecam_read32, .write32 = ecam_write32, .ctx = &ecam,
+		.segment = ecam.segment, .bus_first = ecam.bus_first, .bus_last = ecam.bus_last,
+	};
+	return true;
+}
+
+static bool access_through_mechanism1(void)
+{
+	if (!mechanism1_present())
+		return false;
+	println("pci: configuration mechanism 1 (ports 0xcf8/0xcfc), segment 0, buses 00-ff "
+		"(no ECAM window in the firmware's tables)");
+	access = (struct pci_config_access){
+		.read32 = mechanism1_read32, .write32 = mechanism1_write32,
+		.segment = 0, .bus_first = 0, .bus_last = 255,
+	};
+	return true;
+}
+
 static void print_table(const struct pci_table *t)
 {
 	char line[PCI_LINE_MAX];
@@ -155,36 +263,36 @@ static void print_table(const struct pci_table *t)
 
 void pci_host_init(void)
 {
-	if (!ecam_from_mcfg(&ecam) && !ecam_from_device_tree(&ecam)) {
-		println("pci: no ECAM window in the firmware's tables (no MCFG, no pci-host-ecam-generic); no PCI");
+	if (!access_through_ecam() && !access_through_mechanism1()) {
+		println("pci: no ECAM window in the firmware's tables (no MCFG, no pci-host-ecam-generic) "
+			"and no configuration ports; no PCI");
 		return;
 	}
-	println("pci: ECAM at 0x%llx, segment %u, buses %02x-%02x (%s)",
-		(unsigned long long)ecam.base, ecam.segment, ecam.bus_first, ecam.bus_last,
-		ecam.source);
-	/* The configuration space is the kernel's: a driver that could map
-	 * it could move any device's BARs over RAM. */
-	phys_guard_add(ecam.base, (uint64_t)(ecam.bus_last - ecam.bus_first + 1) << ECAM_BUS_SHIFT,
-		       "the PCI configuration space (ECAM)");
-	const struct pci_config_access access = {
-		.read32 = ecam_read32, .write32 = ecam_write32, .ctx = &ecam,
-		.segment = ecam.segment, .bus_first = ecam.bus_first, .bus_last = ecam.bus_last,
-	};
 	enum pci_result r = pci_enumerate(&access, &table);
 	if (r != PCI_OK && r != PCI_EFULL)
 		println("pci: enumeration failed: %s", pci_result_name(r));
 	print_table(&table);
 }
 
+/* Sets and clears bits of `at`'s command register; its new value, or
+ * 0xffff when the function cannot be reached. The access is the 32-bit
+ * word holding the command and status registers; the status half is
+ * written as zeros, because its bits are read-only or write-one-to-clear,
+ * and writing back what was read would clear the device's error bits. */
+static uint16_t update_command(struct pci_address at, uint16_t set, uint16_t clear)
+{
+	if (!access.read32)
+		return 0xffff;
+	uint32_t word = access.read32(access.ctx, at, PCI_COMMAND);
+	if (word == ABSENT)
+		return 0xffff;
+	access.write32(access.ctx, at, PCI_COMMAND, ((word & 0xffffu) | set) & ~(uint32_t)clear);
+	return (uint16_t)access.read32(access.ctx, at, PCI_COMMAND);
+}
+
 bool pci_host_enable_memory(struct pci_address at)
 {
-	volatile uint32_t *reg = ecam_register(&ecam, at, PCI_COMMAND);
-
-	if (!reg)
-		return false;
-	/* The status half (upper 16 bits) is write-1-to-clear: write 0s. */
-	*reg = (*reg & 0xffffu) | PCI_COMMAND_MEMORY;
-	return true;
+	return update_command(at, PCI_COMMAND_MEMORY, 0) != 0xffff;
 }
 
 const struct pci_table *pci_host_table(void)
@@ -192,20 +300,10 @@ const struct pci_table *pci_host_table(void)
 	return &table;
 }
 
-/* Only the command register's bus-master bit changes. The access is the
- * 32-bit word holding the command and status registers; the status half
- * is written as zeros, because its bits are read-only or
- * write-one-to-clear, and writing back what was read would clear the
- * device's error bits. */
+/* Only the command register's bus-master bit changes. */
 uint16_t pci_host_quiesce(unsigned function)
 {
 	if (function >= table.count)
 		return 0xffff;
-	struct pci_address at = table.functions[function].address;
-	volatile uint32_t *reg = ecam_register(&ecam, at, PCI_COMMAND);
-
-	if (!reg)
-		return 0xffff;
-	*reg = *reg & 0xffffu & ~PCI_COMMAND_BUS_MASTER;
-	return (uint16_t)*reg;
+	return update_command(table.functions[function].address, 0, PCI_COMMAND_BUS_MASTER);
 }

@@ -41,7 +41,9 @@ enum lock_level {
 	LOCK_OBJECT_STORE = 9,    /* the content-addressed object store */
 	LOCK_KERNEL_HEAP = 10,    /* (irq) kmalloc's free lists: any code may allocate */
 	LOCK_CONSOLE = 11,        /* (irq) serial output, and console input's ring
-				   * (console_input.c); innermost, held briefly */
+				   * (console_input.c); held briefly */
+	LOCK_PCI_CONFIG = 12,     /* (irq) x86_64's configuration ports (pci_host.c): a leaf,
+				   * nothing is taken under it, so it may be taken anywhere */
 	LOCK_LEVEL_COUNT          /* not a level: how many there are (at most 32) */
 };
 

@@ -5,12 +5,12 @@
  * pci_host_init() finds the ECAM window (PCI Express enhanced
  * configuration access: 4 KiB of registers per function, one MiB per bus)
  * in the ACPI MCFG table or, without ACPI, in the device tree's
- * `pci-host-ecam-generic` node; enumerates it once with lib/pci (every bus
- * behind bridges, every function, BARs with sizes, capabilities); and
- * prints one line per function and a summary. The table stays for the
- * driver system calls. A machine without either description boots on
- * with no PCI, and says so. (x86_64 configuration mechanism 1, for
- * machines with no MCFG, is not here yet: q35 has one.)
+ * `pci-host-ecam-generic` node -- or, on x86_64 without either (QEMU's
+ * i440FX `pc` machine), configuration mechanism 1 through ports
+ * 0xcf8/0xcfc; enumerates it once with lib/pci (every bus behind bridges,
+ * every function, BARs with sizes, capabilities); and prints one line per
+ * function and a summary. The table stays for the driver system calls. A
+ * machine with no way in boots on with no PCI, and says so.
  */
 #ifndef CAMBIOS_PCI_HOST_H
 #define CAMBIOS_PCI_HOST_H

@@ -71,6 +71,8 @@ PCI_ECAM = r"^pci: ECAM at 0x[0-9a-f]+, segment 0, buses 00-ff \(({source})\)$"
 PCI_HOST_BRIDGE = {"x86_64": r"^pci 00:00\.0 8086:29c0 class 06\.00 ",
                    "aarch64": r"^pci 00:00\.0 1b36:0008 class 06\.00 "}
 PCI_SUMMARY = r"^pci: (\d+) functions? on (\d+) bus(es)?$"
+PCI_MECHANISM1 = (r"^pci: configuration mechanism 1 \(ports 0xcf8/0xcfc\), segment 0, buses 00-ff "
+                  r"\(no ECAM window in the firmware's tables\)$")
 SCHED = (r"^sched: idle thread on the boot stack; kernel threads reaper \(\d+\) and watcher "
          r"\(\d+\); quantum 10 ticks$")
 SMP = r"^smp: (\d+)/(\d+) CPUs online$"
@@ -292,6 +294,25 @@ def test_pci_finds_a_virtio_device(boot, built_image, arch):
     run.wait_for(PCI_ECAM.format(source="MCFG"), BOOT_TIMEOUT)
     run.wait_for(VIRTIO_NET_LINE, BOOT_TIMEOUT)
     run.wait_for(PCI_SUMMARY, BOOT_TIMEOUT)
+    run.wait_for(DONE, BOOT_TIMEOUT)
+
+
+def test_pci_without_ecam_through_configuration_mechanism_1(boot, built_image):
+    """x86_64 on QEMU's i440FX machine (`-M pc`, after the q35 default),
+    whose ACPI tables have no MCFG: the kernel falls back to the
+    configuration ports, and finds the i440FX host bridge and a virtio
+    device as it finds q35's through ECAM, with a count that agrees."""
+    run = boot("x86_64", built_image("x86_64"), smp=1, mem="256M",
+               extra=("-M", "pc", "-netdev", "user,id=net0,restrict=on",
+                      "-device", "virtio-net-pci,netdev=net0,disable-legacy=on"))
+    run.wait_for(PCI_MECHANISM1, BOOT_TIMEOUT)
+    start = run.cursor
+    run.wait_for(r"^pci 00:00\.0 8086:1237 class 06\.00 ", BOOT_TIMEOUT)
+    run.wait_for(VIRTIO_NET_LINE, BOOT_TIMEOUT)
+    summary = run.wait_for(PCI_SUMMARY, BOOT_TIMEOUT)
+    functions = [line for line in run.lines()[start:run.cursor] if line.startswith("pci ")]
+    assert int(summary.group(1)) == len(functions) >= 3, \
+        f"pci: {summary[0]!r} after {len(functions)} function lines"
     run.wait_for(DONE, BOOT_TIMEOUT)
 
 
