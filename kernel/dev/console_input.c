@@ -7,7 +7,7 @@
 #include <spinlock.h>
 #include <thread.h>
 
-/* LOCK_CONSOLE (level 10, irq): the ring and its counters. */
+/* LOCK_CONSOLE (irq; lock_order.h): the ring and its counters. */
 static struct spinlock lock = SPINLOCK_INIT("console input", LOCK_CONSOLE);
 static uint8_t ring[CONSOLE_INPUT_SIZE];
 static size_t head, used; /* the oldest byte's index, and how many */

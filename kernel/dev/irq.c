@@ -18,7 +18,7 @@ struct irq_line {
 	uint64_t spurious;
 };
 
-/* LOCK_INTERRUPT_ROUTER (level 7, irq): the table, chip and totals. */
+/* LOCK_INTERRUPT_ROUTER (irq; lock_order.h): the table, chip and totals. */
 static struct spinlock lock = SPINLOCK_INIT("interrupt router", LOCK_INTERRUPT_ROUTER);
 static struct irq_line lines[IRQ_LINES];
 static const struct irq_chip *chip;

@@ -36,10 +36,10 @@
  * driver should do more work per interrupt. Edge-triggered lines do not
  * refire by themselves and are never taken for storms.
  *
- * Locking: one lock, LOCK_INTERRUPT_ROUTER (level 7, interrupt-safe: the
- * interrupt handlers take it), guards the table. irq_wait_done() is the
- * scheduler's try_once and runs with the scheduler lock (level 1) held,
- * which the order allows. Nothing here wakes or blocks a thread: the
+ * Locking: one lock, LOCK_INTERRUPT_ROUTER (interrupt-safe: the interrupt
+ * handlers take it), guards the table. irq_wait_done() is the scheduler's
+ * try_once and runs with the scheduler lock held, which the order
+ * (lock_order.h: the router above the scheduler) allows. Nothing here wakes or blocks a thread: the
  * caller does (irq_wait.c), after the lock is released.
  *
  * Portable and host-tested: the interrupt controller is reached through a
