@@ -469,6 +469,38 @@ bool pci_msix_touches(const struct pci_function *f, uint64_t base, uint64_t size
 			      ((uint64_t)m->table_size + 63) / 64 * 8, whole, base, size);
 }
 
+/* The bridge whose secondary bus is `bus`, or NULL. */
+static const struct pci_function *bridge_to(const struct pci_table *table, uint8_t bus)
+{
+	for (unsigned i = 0; i < table->count; i++) {
+		const struct pci_function *b = &table->functions[i];
+		if (b->header_type == HEADER_BRIDGE && b->secondary_bus == bus)
+			return b;
+	}
+	return NULL;
+}
+
+bool pci_intx_at_root(const struct pci_table *table, const struct pci_function *f,
+		      uint8_t root_bus, struct pci_address *root, uint8_t *pin)
+{
+	struct pci_address at = f->address;
+	uint8_t p = f->interrupt_pin;
+
+	if (p < 1 || p > 4)
+		return false;
+	/* At most one bridge per bus: a longer chain is a loop. */
+	for (unsigned hops = 0; at.bus != root_bus; hops++) {
+		const struct pci_function *bridge = bridge_to(table, at.bus);
+		if (!bridge || hops > UINT8_MAX)
+			return false;
+		p = (uint8_t)((p - 1u + at.device) % 4u + 1u);
+		at = bridge->address;
+	}
+	*root = at;
+	*pin = p;
+	return true;
+}
+
 bool pci_bar_containing(const struct pci_table *table, bool io, uint64_t base, uint64_t size,
 			unsigned *function)
 {

@@ -230,6 +230,18 @@ bool pci_bar_containing(const struct pci_table *table, bool io, uint64_t base, u
  * BARs it names are taken as touched; no MSI-X, nothing is. */
 bool pci_msix_touches(const struct pci_function *f, uint64_t base, uint64_t size);
 
+/* Where function `f`'s INTx arrives at the root bus: every PCI-to-PCI
+ * bridge between them passes it on as pin ((pin - 1 + device) mod 4) + 1
+ * of its own, device being the number of the slot below it the interrupt
+ * came from (the PCI-to-PCI bridge specification's swizzle), so an
+ * interrupt controller's map of the root bus's slots and pins -- a device
+ * tree's interrupt-map -- finds it there. *root is the root-bus function
+ * it arrives as (f itself when f is on the root bus), *pin its pin there.
+ * False when f has no pin or a bridge on the way is not in the table (or
+ * the chain of bridges does not end at `root_bus`). */
+bool pci_intx_at_root(const struct pci_table *table, const struct pci_function *f,
+		      uint8_t root_bus, struct pci_address *root, uint8_t *pin);
+
 /* The boot line of one function, e.g.
  *   pci 00:02.0 1af4:1041 class 02.00 if 00 rev 01 irq INTA line 11
  *   bar1 mem32 0xfeb80000 4K bar4 mem64 pf 0xfe000000 16K caps msix,vendor

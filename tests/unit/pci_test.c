@@ -1002,6 +1002,46 @@ static void msix_pages_are_found(void **state)
 	assert_false(pci_msix_touches(&f, 0xfe002000, 0x1000));
 }
 
+/* INTx through bridges: each swizzles the pin by the slot below it, up to
+ * the root bus; a missing bridge or a loop of them finds nothing. */
+static void intx_is_swizzled_to_the_root_bus(void **state)
+{
+	static struct pci_table t = {
+		.count = 10,
+		.functions = {
+			{ .address = { 0, 0, 0, 0 } },
+			{ .address = { 0, 0, 2, 0 }, .header_type = 1, .secondary_bus = 1 },
+			{ .address = { 0, 1, 0, 0 }, .interrupt_pin = 1 },
+			{ .address = { 0, 1, 3, 0 }, .interrupt_pin = 2 },
+			{ .address = { 0, 1, 1, 0 }, .header_type = 1, .secondary_bus = 2 },
+			{ .address = { 0, 2, 2, 0 }, .interrupt_pin = 3 },
+			{ .address = { 0, 0, 5, 0 }, .interrupt_pin = 4 },
+			{ .address = { 0, 3, 0, 0 }, .interrupt_pin = 1 },
+			{ .address = { 0, 4, 0, 0 }, .header_type = 1, .secondary_bus = 4 },
+			{ .address = { 0, 4, 1, 0 }, .interrupt_pin = 1 },
+		},
+	};
+	static const struct { unsigned function; uint8_t root_device, pin; } found[] = {
+		{ 2, 2, 1 }, /* 01:00.0 INTA: slot 0 keeps the pin */
+		{ 3, 2, 1 }, /* 01:03.0 INTB: (1 + 3) mod 4 -> INTA */
+		{ 5, 2, 2 }, /* 02:02.0 INTC -> INTA at 01:01.0 -> INTB at 00:02.0 */
+		{ 6, 5, 4 }, /* on the root bus: itself */
+	};
+	struct pci_address root;
+	uint8_t pin;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(found) / sizeof(found[0]); i++) {
+		assert_true(pci_intx_at_root(&t, &t.functions[found[i].function], 0, &root, &pin));
+		assert_int_equal(root.bus, 0);
+		assert_int_equal(root.device, found[i].root_device);
+		assert_int_equal(pin, found[i].pin);
+	}
+	assert_false(pci_intx_at_root(&t, &t.functions[7], 0, &root, &pin)); /* no bridge to bus 3 */
+	assert_false(pci_intx_at_root(&t, &t.functions[9], 0, &root, &pin)); /* a bridge to itself */
+	assert_false(pci_intx_at_root(&t, &t.functions[0], 0, &root, &pin)); /* no pin */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1062,6 +1102,7 @@ int main(void)
 		cmocka_unit_test(random_damage_never_misleads),
 		cmocka_unit_test(bar_containing_finds_whole_ranges_only),
 		cmocka_unit_test(msix_pages_are_found),
+		cmocka_unit_test(intx_is_swizzled_to_the_root_bus),
 	};
 
 	return cmocka_run_group_tests_name("pci", tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include <hhdm.h>
 #include <irq_wait.h>
 #include <panic.h>
+#include <pci_host.h>
 #include <printk.h>
 #include <thread.h>
 #include <timer.h>
@@ -192,13 +193,15 @@ static void spis_init(void)
 	}
 }
 
-static unsigned root_bus_intx(const struct pci_function *f)
+/* QEMU virt's fixed map of the root bus's slots and pins. */
+static unsigned root_bus_intx(struct pci_address at, uint8_t pin)
 {
-	return VIRT_PCI_INTX_INTID + (f->address.device + f->interrupt_pin - 1u) % 4u;
+	return VIRT_PCI_INTX_INTID + (at.device + pin - 1u) % 4u;
 }
 
-/* From the device tree's interrupt-map, when there is one. */
-static bool dt_intx(const struct pci_function *f, unsigned *intid)
+/* From the device tree's interrupt-map (of root-bus slots and pins), when
+ * there is one. */
+static bool dt_intx(struct pci_address at, uint8_t pin, unsigned *intid)
 {
 	const struct fdt *dt = firmware_dt();
 	int host = dt ? fdt_find_compatible(dt, FDT_NO_NODE, "pci-host-ecam-generic") : FDT_NO_NODE;
@@ -206,24 +209,31 @@ static bool dt_intx(const struct pci_function *f, unsigned *intid)
 
 	if (host == FDT_NO_NODE)
 		return false;
-	uint32_t phys_hi = (uint32_t)f->address.bus << 16 | (uint32_t)f->address.device << 11 |
-			   (uint32_t)f->address.function << 8;
-	if (!fdt_pci_intx(dt, host, phys_hi, f->interrupt_pin, &irq) || irq.cell_count < 2 ||
+	uint32_t phys_hi = (uint32_t)at.bus << 16 | (uint32_t)at.device << 11 |
+			   (uint32_t)at.function << 8;
+	if (!fdt_pci_intx(dt, host, phys_hi, pin, &irq) || irq.cell_count < 2 ||
 	    irq.cells[0] != 0 || irq.cells[1] >= INTID_LIMIT - SPI_FIRST)
 		return false;
 	*intid = SPI_FIRST + irq.cells[1];
 	return true;
 }
 
+/* A function behind bridges interrupts as the root-bus slot its bridges
+ * lead to, with the pin they swizzle it to (pci_intx_at_root); the root
+ * bus is the enumeration's first. */
 bool arch_irq_pci_line(const struct pci_function *f, unsigned *line)
 {
-	if (f->interrupt_pin < 1 || f->interrupt_pin > 4)
+	const struct pci_table *table = pci_host_table();
+	uint8_t root_bus = table->count ? table->functions[0].address.bus : 0, pin;
+	struct pci_address root;
+
+	if (!pci_intx_at_root(table, f, root_bus, &root, &pin))
 		return false;
-	if (dt_intx(f, line))
+	if (dt_intx(root, pin, line))
 		return *line < intid_end;
-	if (firmware_dt() || f->address.bus != 0)
+	if (firmware_dt() || root.bus != 0)
 		return false;
-	*line = root_bus_intx(f);
+	*line = root_bus_intx(root, pin);
 	return *line < intid_end;
 }
 
