@@ -95,20 +95,30 @@ int64_t sys_port_io(const struct syscall_frame *f)
 	return write ? 0 : (int64_t)value;
 }
 
-/* DeviceInfo(index, out, len >= 108) -> 0; SYS_ENOENT past the last
- * function, SYS_EINVAL for a short buffer, SYS_EFAULT for one that is not
- * writable user memory. Exactly 108 bytes are written. */
-int64_t sys_device_info(const struct syscall_frame *f)
+/* The calls that answer one fixed-size record about PCI function arg[0]
+ * into the buffer (arg[1], arg[2] bytes): SYS_ENOENT past the last
+ * function, SYS_EINVAL for a buffer shorter than the record, SYS_EFAULT for
+ * one that is not writable user memory; else exactly `size` bytes written. */
+#define RECORD_MAX (DEVICE_INFO_SIZE > VIRTIO_CAPS_SIZE ? DEVICE_INFO_SIZE : VIRTIO_CAPS_SIZE)
+
+static int64_t answer_record(const struct syscall_frame *f, size_t size,
+			     void (*fill)(const struct pci_function *fn, uint8_t *out))
 {
 	const struct pci_table *table = pci_host_table();
-	uint8_t record[DEVICE_INFO_SIZE];
+	uint8_t record[RECORD_MAX];
 
-	if (f->arg[2] < DEVICE_INFO_SIZE)
+	if (f->arg[2] < size)
 		return SYS_EINVAL;
 	if (f->arg[0] >= table->count)
 		return SYS_ENOENT;
-	device_record(&table->functions[f->arg[0]], record);
-	return copy_to_user(f->arg[1], record, sizeof(record)) == K_OK ? 0 : SYS_EFAULT;
+	fill(&table->functions[f->arg[0]], record);
+	return copy_to_user(f->arg[1], record, size) == K_OK ? 0 : SYS_EFAULT;
+}
+
+/* DeviceInfo(index, out, len >= 108) -> 0: the 108-byte record. */
+int64_t sys_device_info(const struct syscall_frame *f)
+{
+	return answer_record(f, DEVICE_INFO_SIZE, device_record);
 }
 
 /* One structure's 12 bytes, and its bit in `present`; 0 when absent. */
@@ -147,19 +157,10 @@ static void virtio_record(const struct pci_function *f, uint8_t out[VIRTIO_CAPS_
 }
 
 /* VirtioModernCaps(index, out, len >= 64) -> 0: exactly 64 bytes, present
- * 0 for a function that is not a virtio device. SYS_ENOENT past the last
- * function, SYS_EINVAL for a short buffer, SYS_EFAULT for one that is not
- * writable user memory. Only structures the boot found usable (inside a
- * BAR of the function) are reported. */
+ * 0 for a function that is not a virtio device (errors: answer_record).
+ * Only structures the boot found usable (inside a BAR of the function)
+ * are reported. */
 int64_t sys_virtio_modern_caps(const struct syscall_frame *f)
 {
-	const struct pci_table *table = pci_host_table();
-	uint8_t record[VIRTIO_CAPS_SIZE];
-
-	if (f->arg[2] < VIRTIO_CAPS_SIZE)
-		return SYS_EINVAL;
-	if (f->arg[0] >= table->count)
-		return SYS_ENOENT;
-	virtio_record(&table->functions[f->arg[0]], record);
-	return copy_to_user(f->arg[1], record, sizeof(record)) == K_OK ? 0 : SYS_EFAULT;
+	return answer_record(f, VIRTIO_CAPS_SIZE, virtio_record);
 }
