@@ -172,31 +172,32 @@ static uint32_t mechanism1_address(struct pci_address at, uint16_t offset)
 	       (uint32_t)at.function << 8 | offset;
 }
 
-static uint32_t mechanism1_read32(void *ctx, struct pci_address at, uint16_t offset)
+/* One register through the ports: select it, then move it. */
+static void mechanism1_access(struct pci_address at, uint16_t offset, bool write, uint32_t *value)
 {
-	uint32_t address = mechanism1_address(at, offset), value = ABSENT;
+	uint32_t address = mechanism1_address(at, offset);
 
-	(void)ctx;
 	if (!address)
-		return ABSENT;
+		return;
 	arch_irqflags_t flags = spin_lock_irqsave(&mechanism1_lock);
 	arch_port_io(CONFIG_ADDRESS, 4, true, &address);
-	arch_port_io(CONFIG_DATA, 4, false, &value);
+	arch_port_io(CONFIG_DATA, 4, write, value);
 	spin_unlock_irqrestore(&mechanism1_lock, flags);
+}
+
+static uint32_t mechanism1_read32(void *ctx, struct pci_address at, uint16_t offset)
+{
+	uint32_t value = ABSENT; /* what an unreachable register reads as */
+
+	(void)ctx;
+	mechanism1_access(at, offset, false, &value);
 	return value;
 }
 
 static void mechanism1_write32(void *ctx, struct pci_address at, uint16_t offset, uint32_t value)
 {
-	uint32_t address = mechanism1_address(at, offset);
-
 	(void)ctx;
-	if (!address)
-		return;
-	arch_irqflags_t flags = spin_lock_irqsave(&mechanism1_lock);
-	arch_port_io(CONFIG_ADDRESS, 4, true, &address);
-	arch_port_io(CONFIG_DATA, 4, true, &value);
-	spin_unlock_irqrestore(&mechanism1_lock, flags);
+	mechanism1_access(at, offset, true, &value);
 }
 
 /* Whether the machine answers mechanism 1: CONFIG_ADDRESS keeps the
