@@ -96,6 +96,7 @@ KERNEL_ARCH_SRCS_x86_64 := \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/apic.c \
 	kernel/arch/x86_64/ioapic.c \
+	kernel/arch/x86_64/msi.c \
 	kernel/arch/x86_64/devices.c \
 	kernel/arch/x86_64/device_guard.c \
 	kernel/arch/x86_64/guards.c \
@@ -114,6 +115,7 @@ KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/syscall.c \
 	kernel/arch/aarch64/user.S \
 	kernel/arch/aarch64/gic.c \
+	kernel/arch/aarch64/msi_none.c \
 	kernel/arch/aarch64/devices.c \
 	kernel/arch/aarch64/device_guard.c \
 	kernel/arch/aarch64/guards.c \
@@ -191,8 +193,9 @@ $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # Programs in no image of ours: the boot tests build them
 # (`make build/<arch>/modules/<name>.elf`) and give them as MODULES.
 # mmio: a user-space driver's first steps and their refusals
-# (tests/boot/test_devices.py).
-TEST_MODULE_PROGRAMS := mmio
+# (tests/boot/test_devices.py); msix: its interrupts through MSI-X
+# (tests/boot/test_msix.py).
+TEST_MODULE_PROGRAMS := mmio msix
 $(foreach p,$(TEST_MODULE_PROGRAMS),$(eval USER_SRCS_$(p) := $$(wildcard user/$(p)/*.c)))
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check
@@ -362,8 +365,9 @@ UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto
 UNIT_SRCS_blake3 := lib/crypto/blake3.c
 UNIT_SRCS_arcsig := $(call components,arcsig crypto)
-UNIT_TESTS += pci device_claim
+UNIT_TESTS += pci device_claim msix
 UNIT_SRCS_device_claim := $(COMPONENT_phys_guard) $(HOST_WORLD)
+UNIT_SRCS_msix := $(HOST_WORLD)
 UNIT_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c
 # The dispatcher and every handler over the real kernel code, with the
 # scheduler and boot modules faked (tests/support/syscall_world.h).

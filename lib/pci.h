@@ -47,6 +47,7 @@
 #define PCI_MAX_BARS 6        /* a normal device (header type 0); a bridge has 2 */
 #define PCI_MAX_CAPS 48       /* (256 - 0x40) / 4: every aligned slot at most once */
 #define PCI_MAX_VIRTIO_CAPS 8 /* virtio structure capabilities kept per function */
+#define PCI_MSIX_MAX_ENTRIES 2048 /* an MSI-X table's largest size */
 #define PCI_DEVICES_PER_BUS 32
 #define PCI_FUNCTIONS_PER_DEVICE 8
 #define PCI_CONFIG_LEGACY_SIZE 256 /* what mechanism 1 reaches; ECAM has 4096 */

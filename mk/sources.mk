@@ -38,6 +38,8 @@ COMPONENT_device_claim := kernel/dev/device_claim.c
 COMPONENT_phys_guard := kernel/dev/phys_guard.c
 # The interrupt router: who owns which device line (host-tested alone).
 COMPONENT_irq := kernel/dev/irq.c
+# MSI-X vectors of PCI functions, routed to router lines for their drivers.
+COMPONENT_msix := kernel/dev/msix.c
 # Device interrupts and console input joined to the scheduler.
 COMPONENT_irq_wait := kernel/dev/irq_wait.c kernel/dev/console_input.c
 COMPONENT_hhdm := kernel/mm/hhdm.c
@@ -75,4 +77,4 @@ components = $(foreach c,$(1),$(COMPONENT_$(c)))
 HOST_ARCH := kernel/arch/host/cpu.c kernel/arch/host/mmu.c
 HOST_SUPPORT := $(COMPONENT_support) kernel/arch/host/cpu.c
 HOST_WORLD := tests/support/host_world.c $(HOST_SUPPORT) kernel/arch/host/mmu.c \
-	tests/support/pci_host_fake.c $(call components,process vm frame hhdm pagetable device_claim irq)
+	tests/support/pci_host_fake.c $(call components,process vm frame hhdm pagetable device_claim irq msix)

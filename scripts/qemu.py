@@ -243,11 +243,11 @@ class ShutdownWatcher:
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
-def qmp_execute(path, command, timeout=30.0):
-    """Run one QMP command on the monitor socket at `path` (a
-    `-qmp unix:PATH,server=on,wait=off` of the running QEMU); return its
-    "return" value. Events that arrive meanwhile are skipped; an "error"
-    answer raises RuntimeError."""
+def qmp_execute(path, command, timeout=30.0, arguments=None):
+    """Run one QMP command (with `arguments`, a dict, if given) on the
+    monitor socket at `path` (a `-qmp unix:PATH,server=on,wait=off` of the
+    running QEMU); return its "return" value. Events that arrive meanwhile
+    are skipped; an "error" answer raises RuntimeError."""
     deadline = time.monotonic() + timeout
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         while True:
@@ -270,7 +270,10 @@ def qmp_execute(path, command, timeout=30.0):
                 raise RuntimeError("QMP: the monitor closed the connection")
 
             stream.readline()  # the greeting
-            for cmd in ({"execute": "qmp_capabilities"}, {"execute": command}):
+            request = {"execute": command}
+            if arguments is not None:
+                request["arguments"] = arguments
+            for cmd in ({"execute": "qmp_capabilities"}, request):
                 stream.write(json.dumps(cmd).encode() + b"\n")
                 stream.flush()
                 result = answer()

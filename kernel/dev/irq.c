@@ -11,11 +11,13 @@ struct irq_line {
 	bool level;
 	bool armed;        /* unmasked, waiting for the interrupt */
 	bool fired;        /* the wait is over (interrupt or storm) */
+	bool granted;      /* made for its owner (irq_line_grant): never free */
 	uint32_t refires;  /* storm count */
 	kpid_t owner;
 	uint64_t armed_at; /* `now` of the last unmask */
 	uint64_t count;
 	uint64_t spurious;
+	const struct irq_chip *chip; /* NULL: the arch's (`chip` below) */
 };
 
 /* LOCK_INTERRUPT_ROUTER (irq; lock_order.h): the table, chip and totals. */
@@ -24,6 +26,12 @@ static struct irq_line lines[IRQ_LINES];
 static const struct irq_chip *chip;
 static uint64_t window;
 static uint64_t spurious_total;
+
+/* The controller that masks and unmasks `l`. */
+static const struct irq_chip *chip_of(const struct irq_line *l)
+{
+	return l->chip ? l->chip : chip;
+}
 
 void irq_router_init(const struct irq_chip *c, uint64_t storm_window)
 {
@@ -112,7 +120,7 @@ kerr_t irq_wait_begin(unsigned line, kpid_t pid, uint64_t now)
 		l->fired = false;
 		l->armed = true;
 		l->armed_at = now;
-		chip->unmask(line);
+		chip_of(l)->unmask(line);
 	}
 	spin_unlock_irqrestore(&lock, flags);
 	return err;
@@ -162,8 +170,8 @@ enum irq_outcome irq_dispatch(unsigned line, uint64_t now)
 	arch_irqflags_t flags = spin_lock_irqsave(&lock);
 	struct irq_line *l = &lines[line];
 	enum irq_outcome out = IRQ_WAKE;
-	if (chip && l->state != IRQ_UNROUTED)
-		chip->mask(line); /* masked while its owner handles it */
+	if (chip_of(l) && l->state != IRQ_UNROUTED)
+		chip_of(l)->mask(line); /* masked while its owner handles it */
 	if (l->state != IRQ_OWNED || !l->armed) {
 		l->spurious++;
 		__atomic_fetch_add(&spurious_total, 1, __ATOMIC_RELAXED);
@@ -193,16 +201,51 @@ unsigned irq_release_owner(kpid_t pid)
 		struct irq_line *l = &lines[i];
 		if ((l->state != IRQ_OWNED && l->state != IRQ_STORMED) || l->owner != pid)
 			continue;
-		if (chip)
-			chip->mask(i);
-		/* A stormed line stays stormed: masked for good, nobody's. */
-		*l = (struct irq_line){ .state = l->state == IRQ_STORMED ? IRQ_STORMED : IRQ_FREE,
-					.level = l->level, .owner = PID_NONE,
-					.spurious = l->spurious };
+		if (chip_of(l))
+			chip_of(l)->mask(i);
+		if (l->granted) {
+			*l = (struct irq_line){ .state = IRQ_UNROUTED, .owner = PID_NONE };
+		} else {
+			/* A stormed line stays stormed: masked for good, nobody's. */
+			*l = (struct irq_line){ .state = l->state == IRQ_STORMED ? IRQ_STORMED : IRQ_FREE,
+						.level = l->level, .owner = PID_NONE,
+						.spurious = l->spurious };
+		}
 		released++;
 	}
 	spin_unlock_irqrestore(&lock, flags);
 	return released;
+}
+
+kerr_t irq_line_grant(unsigned line, kpid_t pid, const struct irq_chip *line_chip)
+{
+	kerr_t err = K_OK;
+
+	if (line >= IRQ_LINES || pid == PID_NONE || !line_chip)
+		return K_EINVAL;
+	arch_irqflags_t flags = spin_lock_irqsave(&lock);
+	if (lines[line].state != IRQ_UNROUTED) {
+		err = K_EEXIST;
+	} else {
+		lines[line] = (struct irq_line){ .state = IRQ_OWNED, .owner = pid, .granted = true,
+						 .chip = line_chip };
+		line_chip->mask(line);
+	}
+	spin_unlock_irqrestore(&lock, flags);
+	return err;
+}
+
+void irq_line_revoke(unsigned line)
+{
+	if (line >= IRQ_LINES)
+		return;
+	arch_irqflags_t flags = spin_lock_irqsave(&lock);
+	struct irq_line *l = &lines[line];
+	if (l->granted) {
+		l->chip->mask(line);
+		*l = (struct irq_line){ .state = IRQ_UNROUTED, .owner = PID_NONE };
+	}
+	spin_unlock_irqrestore(&lock, flags);
 }
 
 bool irq_line_info(unsigned line, struct irq_line_info *out)

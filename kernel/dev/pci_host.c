@@ -308,3 +308,45 @@ uint16_t pci_host_quiesce(unsigned function)
 		return 0xffff;
 	return update_command(table.functions[function].address, 0, PCI_COMMAND_BUS_MASTER);
 }
+
+bool pci_host_enable_bus_master(unsigned function)
+{
+	if (function >= table.count)
+		return false;
+	return update_command(table.functions[function].address, PCI_COMMAND_BUS_MASTER, 0) !=
+	       0xffff;
+}
+
+uint32_t pci_host_config_read(unsigned function, uint16_t offset)
+{
+	if (function >= table.count || !access.read32)
+		return ABSENT;
+	return access.read32(access.ctx, table.functions[function].address, offset);
+}
+
+void pci_host_config_write(unsigned function, uint16_t offset, uint32_t value)
+{
+	if (function < table.count && access.write32)
+		access.write32(access.ctx, table.functions[function].address, offset, value);
+}
+
+/* The entry's page is mapped as device memory the first time (mapping a
+ * page twice is harmless: arch_map_device_memory keeps what is there). */
+volatile uint32_t *pci_host_msix_entry(unsigned function, unsigned entry)
+{
+	const uint64_t page = 4096, entry_size = 16;
+
+	if (function >= table.count)
+		return NULL;
+	const struct pci_function *f = &table.functions[function];
+	const struct pci_msix *m = &f->msix;
+	if (!(f->caps & PCI_HAS_MSIX) || m->problem || entry >= m->table_size ||
+	    m->table_bar >= f->bar_count)
+		return NULL;
+	const struct pci_bar *bar = &f->bars[m->table_bar];
+	/* lib/pci checked that the table lies inside the BAR. */
+	uint64_t at = bar->base + m->table_offset + entry * entry_size;
+	if (bar->base == 0 || !arch_map_device_memory(at & ~(page - 1), page))
+		return NULL;
+	return (volatile uint32_t *)phys_to_virt(at);
+}

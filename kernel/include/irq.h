@@ -18,6 +18,11 @@
  *   armed --interrupt storm--> stormed (masked for good; P woken, told;
  *                               nobody may wait on it again, even after P exits)
  *
+ * A line made for one process -- an MSI-X vector (msi.h) -- skips "free":
+ * irq_line_grant() takes it from unrouted straight to owned, through a
+ * chip of its own, and when its owner exits, or the grant is revoked, it
+ * goes back to unrouted, so nobody else can ever wait on it.
+ *
  * So a line is unmasked only while its owner waits, and masked while the
  * owner handles it: a level-triggered line that the device keeps asserted
  * cannot interrupt again until the owner has had its chance to quiet the
@@ -49,13 +54,14 @@
 #define CAMBIOS_IRQ_H
 
 #include <kerr.h>
+#include <msi.h>
 #include <process.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 /* Lines 0..IRQ_LINES-1: a GIC's INTIDs stop at 1019, and x86_64 lines are
- * GSIs well under that. */
-#define IRQ_LINES 1020
+ * GSIs well under that; MSI-X vectors follow from IRQ_MSI_BASE (msi.h). */
+#define IRQ_LINES (IRQ_MSI_BASE + IRQ_MSI_LINES)
 
 /* Storm detection (see above). */
 #define IRQ_STORM_REFIRES 1000
@@ -134,6 +140,17 @@ enum irq_outcome irq_dispatch(unsigned line, uint64_t now);
 /* Every line `pid` holds goes back to free (masked); a stormed one stays
  * stormed, with no owner. A process's exit calls this. Returns how many. */
 unsigned irq_release_owner(kpid_t pid);
+
+/* Makes unrouted `line` one that only `pid` may wait on, masked and
+ * unmasked through `line_chip` (an MSI-X vector's table entry), edge-
+ * triggered. K_EINVAL past IRQ_LINES or for PID_NONE, K_EEXIST if the
+ * line is routed already. */
+__must_check kerr_t irq_line_grant(unsigned line, kpid_t pid, const struct irq_chip *line_chip);
+
+/* A granted line goes back to unrouted, masked; a waiter on it is woken
+ * by the caller (irq_wait_done says its wait is over, irq_wait_result
+ * K_ENOENT). Nothing happens to a line that was not granted. */
+void irq_line_revoke(unsigned line);
 
 /* A line's state; false past IRQ_LINES. */
 bool irq_line_info(unsigned line, struct irq_line_info *out);

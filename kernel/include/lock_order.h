@@ -36,13 +36,17 @@ enum lock_level {
 	 * writes the device's command register (bus mastering off), which
 	 * takes no lock. */
 	LOCK_DEVICE_CLAIM = 6,
-	LOCK_FRAME_ALLOCATOR = 7, /* the physical frame bitmap */
-	LOCK_INTERRUPT_ROUTER = 8,/* (irq) device interrupt lines and their owners (irq.c) */
-	LOCK_OBJECT_STORE = 9,    /* the content-addressed object store */
-	LOCK_KERNEL_HEAP = 10,    /* (irq) kmalloc's free lists: any code may allocate */
-	LOCK_CONSOLE = 11,        /* (irq) serial output, and console input's ring
+	/* Which MSI-X vectors are whose (msix.c): held only to take,
+	 * publish or free a slot, with nothing taken under it; the device,
+	 * the arch and the router are programmed outside it. */
+	LOCK_MSIX = 7,
+	LOCK_FRAME_ALLOCATOR = 8, /* the physical frame bitmap */
+	LOCK_INTERRUPT_ROUTER = 9,/* (irq) device interrupt lines and their owners (irq.c) */
+	LOCK_OBJECT_STORE = 10,   /* the content-addressed object store */
+	LOCK_KERNEL_HEAP = 11,    /* (irq) kmalloc's free lists: any code may allocate */
+	LOCK_CONSOLE = 12,        /* (irq) serial output, and console input's ring
 				   * (console_input.c); held briefly */
-	LOCK_PCI_CONFIG = 12,     /* (irq) x86_64's configuration ports (pci_host.c): a leaf,
+	LOCK_PCI_CONFIG = 13,     /* (irq) x86_64's configuration ports (pci_host.c): a leaf,
 				   * nothing is taken under it, so it may be taken anywhere */
 	LOCK_LEVEL_COUNT          /* not a level: how many there are (at most 32) */
 };

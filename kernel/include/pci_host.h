@@ -38,4 +38,23 @@ uint16_t pci_host_quiesce(unsigned function);
  * ECAM window. */
 bool pci_host_enable_memory(struct pci_address at);
 
+/* Turns on function `function`'s bus mastering, for the device's own
+ * writes to memory: MSI-X messages (msix.c). False when it cannot be
+ * reached. */
+bool pci_host_enable_bus_master(unsigned function);
+
+/* A 32-bit register of function `function`'s configuration space (offset
+ * 4-aligned, below 256); a function past the table, or no PCI, reads as
+ * all ones and ignores writes. For the kernel's own programming of a
+ * capability (MSI-X message control). */
+uint32_t pci_host_config_read(unsigned function, uint16_t offset);
+void pci_host_config_write(unsigned function, uint16_t offset, uint32_t value);
+
+/* Entry `entry` of function `function`'s MSI-X table, mapped for the
+ * kernel: four 32-bit registers (address low, high, data, vector
+ * control). NULL for a function without a usable MSI-X capability, an
+ * entry past its table, an unassigned BAR, or a table the kernel cannot
+ * map. */
+volatile uint32_t *pci_host_msix_entry(unsigned function, unsigned entry);
+
 #endif

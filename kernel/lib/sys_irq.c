@@ -18,6 +18,16 @@
  * are its driver's. (A function nobody holds yet does not stop a waiter:
  * the line then belongs to whoever waits first, as for ISA lines.)
  *
+ * EnableMsix(index, entry): routes MSI-X vector `entry` of PCI function
+ * `index` (DeviceInfo's numbering) to a line only the caller may wait on
+ * (msix.h), and returns it (IRQ_MSI_BASE and up). It claims the function
+ * as MapMmio does. SYS_EINVAL for a function without MSI-X (or with a
+ * broken capability or unassigned table BAR) or an entry past its table;
+ * SYS_EPERM for a function another process holds; SYS_ENOMEM when every
+ * MSI line is in use; SYS_EAGAIN while another thread of the caller
+ * enables the same entry; SYS_ENOSYS when the machine cannot deliver
+ * MSIs. The same entry asked for again gives the same line.
+ *
  * ConsoleRead(buf, len): raw bytes typed at the serial console
  * (console_input.h): blocks until at least one is there, then copies up
  * to len of them. len 1..CONSOLE_INPUT_SIZE, else SYS_EINVAL; the buffer
@@ -31,6 +41,7 @@
 #include <current.h>
 #include <device_claim.h>
 #include <irq_wait.h>
+#include <msix.h>
 #include <pci_host.h>
 #include <usercopy.h>
 
@@ -63,6 +74,23 @@ int64_t sys_wait_irq(const struct syscall_frame *f)
 	case K_EPERM:
 	case K_EBUSY: return SYS_EPERM;
 	case K_EEXIST: return SYS_EAGAIN;
+	default: return SYS_EINVAL;
+	}
+}
+
+int64_t sys_enable_msix(const struct syscall_frame *f)
+{
+	uint64_t index = f->arg[0], entry = f->arg[1];
+	unsigned line;
+
+	if (index >= PCI_MAX_FUNCTIONS || entry >= PCI_MSIX_MAX_ENTRIES)
+		return SYS_EINVAL;
+	switch (msix_enable((unsigned)index, (unsigned)entry, process_current(), &line)) {
+	case K_OK: return line;
+	case K_EPERM: return SYS_EPERM;
+	case K_ENOMEM: return SYS_ENOMEM;
+	case K_EBUSY: return SYS_EAGAIN;
+	case K_ENOENT: return SYS_ENOSYS;
 	default: return SYS_EINVAL;
 	}
 }

@@ -13,6 +13,7 @@
 #include <process.h>
 
 #include <device_claim.h>
+#include <msix.h>
 #include <irq.h>
 #include <kstring.h>
 #include <printk.h>
@@ -138,6 +139,7 @@ kerr_t process_destroy(kpid_t pid)
 	spin_unlock_irqrestore(&table_lock, flags);
 	if (err != K_OK)
 		return err;
+	(void)msix_release_owner(pid); /* its MSI-X vectors, before the lines */
 	(void)irq_release_owner(pid); /* its interrupt lines, masked, for others */
 	/* Its devices go last: its mappings of their registers and its DMA
 	 * buffers are gone, so the next holder finds them quiesced and
@@ -235,6 +237,8 @@ void process_table_reset(void)
 	spin_unlock_irqrestore(&table_lock, flags);
 	/* Generations restart at 0, so a hold kept now would pass to the
 	 * next process in the slot. */
-	for (uint32_t slot = 0; slot < PROCESS_MAX; slot++)
+	for (uint32_t slot = 0; slot < PROCESS_MAX; slot++) {
+		(void)msix_release_owner(gone[slot]);
 		(void)device_release_all(gone[slot]);
+	}
 }

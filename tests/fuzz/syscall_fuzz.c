@@ -17,8 +17,8 @@
  * After every call (any failure aborts, with what was wrong on stderr):
  *   - the result is one the call documents: an error code from its list,
  *     or a success value in its range; SYS_ENOSYS exactly for an unlisted
- *     number; only Exit exits, only RecvMsg, WaitTask and ConsoleRead
- *     block (WaitIrq cannot here: this world routes no interrupt line);
+ *     number; only Exit exits, only RecvMsg, WaitTask, ConsoleRead and
+ *     WaitIrq on an MSI line block (this world routes no other line);
  *   - a failing call changed no kernel state (frames, heap, objects,
  *     queues, endpoint owners, processes) and no user memory;
  *   - user memory changed only inside the call's output buffer, and only
@@ -32,6 +32,7 @@
 #include <abi/syscall.h>
 #include <current.h>
 #include <device_claim.h>
+#include <irq.h>
 #include <pci_host.h>
 #include <phys_guard.h>
 #include <stdbool.h>
@@ -197,8 +198,11 @@ static bool documented(uint64_t nr, const uint64_t *a, int64_t v)
 	case SYS_ALLOC_DMA:
 		return v < 0 ? IS(v, SYS_EINVAL, SYS_EFAULT, SYS_ENOMEM)
 			     : u > USER_DMA_BASE && u < USER_DMA_END && u % SW_PAGE == 0;
-	case SYS_WAIT_IRQ: /* this world routes no line: never 0 */
+	case SYS_WAIT_IRQ: /* this world routes no line but MSI ones, which block */
 		return IS(v, SYS_EINVAL, SYS_EPERM, SYS_EAGAIN);
+	case SYS_ENABLE_MSIX:
+		return v < 0 ? IS(v, SYS_EINVAL, SYS_EPERM, SYS_ENOMEM, SYS_EAGAIN, SYS_ENOSYS)
+			     : u >= IRQ_MSI_BASE && u < IRQ_MSI_BASE + IRQ_MSI_LINES;
 	case SYS_CONSOLE_READ: /* nobody types here: a good call blocks */
 		return IS(v, SYS_EINVAL, SYS_EFAULT);
 	case SYS_PORT_IO: /* a read's value fits its width; a write answers 0 */
@@ -309,6 +313,17 @@ static bool mapped(uint64_t va, uint64_t *pa, unsigned *flags)
  * contiguous zeroed frames starting at the address it wrote. Never
  * executable. Claims change only by a MapMmio or PortIo that succeeded,
  * and only to the caller. */
+/* A line EnableMsix gave: the caller's alone, for a function it holds. */
+static void check_msix_line(const uint64_t *a, int64_t v)
+{
+	struct irq_line_info info;
+
+	if (device_holder((unsigned)a[0]) != process_current() ||
+	    !irq_line_info((unsigned)v, &info) || info.state != IRQ_OWNED ||
+	    info.owner != process_current())
+		fail("EnableMsix gave a line that is not the caller's", SYS_ENABLE_MSIX, a, v);
+}
+
 static void check_driver_memory(uint64_t nr, const uint64_t *a, int64_t v,
 				const struct sw_state *s0, const struct sw_state *s1)
 {
@@ -316,11 +331,14 @@ static void check_driver_memory(uint64_t nr, const uint64_t *a, int64_t v,
 	unsigned flags, fn;
 
 	for (unsigned i = 0; i < PCI_MAX_FUNCTIONS; i++) {
-		bool may_claim = v >= 0 && (nr == SYS_MAP_MMIO || nr == SYS_PORT_IO);
+		bool may_claim = v >= 0 &&
+				 (nr == SYS_MAP_MMIO || nr == SYS_PORT_IO || nr == SYS_ENABLE_MSIX);
 		if (s0->holder[i] != s1->holder[i] &&
 		    (!may_claim || s0->holder[i] != PID_NONE || s1->holder[i] != process_current()))
 			fail("a device claim changed", nr, a, v);
 	}
+	if (nr == SYS_ENABLE_MSIX && v >= 0)
+		check_msix_line(a, v);
 	if (v < 0 || (nr != SYS_MAP_MMIO && nr != SYS_ALLOC_DMA))
 		return;
 	if (nr == SYS_MAP_MMIO &&
@@ -381,7 +399,8 @@ static bool run_one(const uint8_t *rec)
 		return false;
 	}
 	if (r.end == SW_BLOCKED) {
-		if (nr != SYS_RECV_MSG && nr != SYS_WAIT_TASK && nr != SYS_CONSOLE_READ)
+		if (nr != SYS_RECV_MSG && nr != SYS_WAIT_TASK && nr != SYS_CONSOLE_READ &&
+		    !(nr == SYS_WAIT_IRQ && a[0] >= IRQ_MSI_BASE && a[0] < IRQ_LINES))
 			fail("blocked", nr, a, 0);
 		return false;
 	}

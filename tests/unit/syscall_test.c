@@ -323,6 +323,20 @@ static const struct refusal refusals[] = {
 	{ SW_TRUSTED, SYS_CONSOLE_READ, SW_RW, HUGE, 0, 0, SYS_EINVAL },
 	{ SW_TRUSTED, SYS_CONSOLE_READ, SW_RO, 8, 0, 0, SYS_EFAULT },
 	{ SW_TRUSTED, SYS_CONSOLE_READ, KERNEL_IMAGE, 8, 0, 0, SYS_EFAULT },
+
+	/* EnableMsix(index, entry): functions without MSI-X, entries past
+	 * the network device's 64, values that truncate to a good one */
+	{ SW_TRUSTED, SYS_ENABLE_MSIX, 0, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ENABLE_MSIX, 2, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ENABLE_MSIX, 4, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ENABLE_MSIX, HUGE, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ENABLE_MSIX, (1ull << 32) | SW_DEVICE_NET, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ENABLE_MSIX, SW_DEVICE_NET, 64, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ENABLE_MSIX, SW_DEVICE_NET, HUGE, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_ENABLE_MSIX, SW_DEVICE_NET, 1ull << 32, 0, 0, SYS_EINVAL },
+	/* WaitIrq on MSI lines nobody was given */
+	{ SW_TRUSTED, SYS_WAIT_IRQ, IRQ_MSI_BASE, 0, 0, 0, SYS_EINVAL },
+	{ SW_TRUSTED, SYS_WAIT_IRQ, IRQ_MSI_BASE + IRQ_MSI_LINES - 1, 0, 0, 0, SYS_EINVAL },
 };
 
 static void test_every_refusal_changes_nothing(void **state)
@@ -1106,6 +1120,34 @@ static void test_wait_irq_on_a_device_held_elsewhere(void **state)
 	irq_router_init(&fake_chip, 1);
 }
 
+/* An MSI-X vector: its line is the enabler's alone, from the first call;
+ * the function is claimed with it, so another process gets neither. */
+static void test_enable_msix_gives_a_line_of_ones_own(void **state)
+{
+	struct irq_line_info info;
+
+	(void)state;
+	irq_router_init(&fake_chip, 1);
+	int64_t line = call(SYS_ENABLE_MSIX, SW_DEVICE_NET, 5, 0, 0);
+	assert_int_equal(line, IRQ_MSI_BASE);
+	assert_int_equal(call(SYS_ENABLE_MSIX, SW_DEVICE_NET, 5, 0, 0), line);
+	assert_int_equal(device_holder(SW_DEVICE_NET), sw_pid(SW_TRUSTED));
+	volatile uint32_t *entry = pci_host_fake_msix(SW_DEVICE_NET, 5);
+	assert_int_equal(entry[2], PCI_FAKE_MSI_DATA);
+	sw_set_caller(SW_STRANGER);
+	refused(SYS_ENABLE_MSIX, SW_DEVICE_NET, 0, 0, 0, SYS_EPERM);
+	refused(SYS_WAIT_IRQ, (uint64_t)line, 0, 0, 0, SYS_EPERM);
+	sw_set_caller(SW_TRUSTED);
+	struct sw_result r = sw_call(SYS_WAIT_IRQ, (uint64_t)line, 0, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_BLOCKED);
+	assert_int_equal(entry[3] & 1, 0); /* unmasked while it waits */
+	assert_true(irq_line_info((unsigned)line, &info));
+	assert_int_equal(info.owner, sw_pid(SW_TRUSTED));
+	assert_int_equal(irq_dispatch((unsigned)line, 2), IRQ_WAKE);
+	assert_int_equal(entry[3] & 1, 1);
+	irq_router_init(&fake_chip, 1);
+}
+
 static void test_console_read_blocks_then_takes_what_is_there(void **state)
 {
 	(void)state;
@@ -1159,6 +1201,7 @@ int main(void)
 		cmocka_unit_test_setup(test_alloc_dma_out_of_memory, fresh_world),
 		cmocka_unit_test_setup(test_driver_memory_goes_at_exit, fresh_world),
 		cmocka_unit_test_setup(test_virtio_modern_caps, fresh_world),
+		cmocka_unit_test_setup(test_enable_msix_gives_a_line_of_ones_own, fresh_world),
 		cmocka_unit_test_setup(test_allocate_out_of_memory_keeps_nothing, fresh_world),
 		cmocka_unit_test_setup(test_allocate_region_table_full, fresh_world),
 		cmocka_unit_test_setup(test_free_is_per_process, fresh_world),

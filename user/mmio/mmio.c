@@ -22,15 +22,15 @@
 #include <abi/device.h>
 #include <stdbool.h>
 
+#include "../lib/line.h"
 #include "../lib/module.h"
+#include "../lib/pci.h"
 #include "../lib/sys.h"
 
 CAMBIOS_MODULE_ROLE("mmio");
 
 #define MMIO_ENDPOINT 27
 #define PAGE 4096ull
-#define MAX_FUNCTIONS 64
-#define VIRTIO_VENDOR 0x1af4
 #define VIRTIO_NET_MODERN 0x1041
 #define VIRTIO_BLK_MODERN 0x1042
 
@@ -43,108 +43,6 @@ CAMBIOS_MODULE_ROLE("mmio");
 
 /* An address as a system-call argument. */
 #define P(x) ((uint64_t)(uintptr_t)(x))
-
-/* ------------------------------------------------------------ printing */
-
-struct line {
-	char buf[200];
-	unsigned len;
-};
-
-static void put(struct line *l, const char *s)
-{
-	while (*s && l->len < sizeof(l->buf))
-		l->buf[l->len++] = *s++;
-}
-
-static void put_hex(struct line *l, uint64_t v)
-{
-	char digits[16];
-	unsigned n = 0;
-
-	put(l, "0x");
-	do {
-		digits[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n && l->len < sizeof(l->buf))
-		l->buf[l->len++] = digits[--n];
-}
-
-static void put_dec(struct line *l, int64_t v)
-{
-	char digits[20];
-	unsigned n = 0;
-	uint64_t u = v < 0 ? (uint64_t)-v : (uint64_t)v;
-
-	if (v < 0)
-		put(l, "-");
-	do {
-		digits[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	while (n && l->len < sizeof(l->buf))
-		l->buf[l->len++] = digits[--n];
-}
-
-static void put_byte(struct line *l, uint8_t b)
-{
-	char two[3] = { "0123456789abcdef"[b >> 4], "0123456789abcdef"[b & 15], 0 };
-	put(l, two);
-}
-
-static void say(struct line *l)
-{
-	put(l, "\n");
-	(void)sys_print(l->buf, l->len);
-}
-
-static void say1(const char *s)
-{
-	struct line l;
-
-	l.len = 0;
-
-	put(&l, s);
-	say(&l);
-}
-
-/* ------------------------------------------------------------- devices */
-
-struct device {
-	int64_t index;
-	uint8_t rec[DEVICE_INFO_SIZE];
-};
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static const uint8_t *bar_of(const struct device *d, unsigned bar)
-{
-	return d->rec + DEVICE_INFO_BAR0 + bar * DEVICE_INFO_BAR_STRIDE;
-}
-
-/* The first function with this vendor and device ID; false if none. */
-static bool find(uint16_t device_id, struct device *out)
-{
-	for (int64_t i = 0; i < MAX_FUNCTIONS; i++) {
-		if (sys_call(SYS_DEVICE_INFO, (uint64_t)i, P(out->rec), DEVICE_INFO_SIZE) != 0)
-			return false;
-		if ((le32(out->rec) & 0xffff) == VIRTIO_VENDOR &&
-		    (le32(out->rec + DEVICE_INFO_DEVICE) & 0xffff) == device_id) {
-			out->index = i;
-			return true;
-		}
-	}
-	return false;
-}
 
 /* The base of the BAR holding the function's virtio common configuration
  * (not its first memory BAR: on QEMU that one holds the MSI-X table,
@@ -249,7 +147,7 @@ static int find_net(struct net *n)
 
 	l.len = 0;
 
-	if (!find(VIRTIO_NET_MODERN, &n->dev))
+	if (!pci_find_virtio(VIRTIO_NET_MODERN, &n->dev))
 		return 10;
 	if (sys_call(SYS_VIRTIO_MODERN_CAPS, (uint64_t)n->dev.index, P(n->caps), sizeof(n->caps)) != 0)
 		return 11;
@@ -388,7 +286,7 @@ static int after_child(void)
 		return 50;
 	if (sys_call(SYS_WAIT_TASK, (uint64_t)child, 0, 0) != 0)
 		return 51;
-	if (!find(VIRTIO_BLK_MODERN, &blk) || !virtio_bar(&blk, &base))
+	if (!pci_find_virtio(VIRTIO_BLK_MODERN, &blk) || !virtio_bar(&blk, &base))
 		return 52;
 	if (map_mmio(base, 1) <= 0)
 		return 53;
@@ -440,7 +338,7 @@ static int second_copy(void)
 	if (!refused("MapMmio of the virtio-net BAR another process holds",
 		     map_mmio(n.bar_base, 1), SYS_EPERM))
 		return 61;
-	if (!find(VIRTIO_BLK_MODERN, &blk) || !virtio_bar(&blk, &base))
+	if (!pci_find_virtio(VIRTIO_BLK_MODERN, &blk) || !virtio_bar(&blk, &base))
 		return 62;
 	if (map_mmio(base, 1) <= 0)
 		return 63;

@@ -281,6 +281,10 @@ void x86_interrupt(uint64_t vector)
 		lapic_write(LAPIC_EOI, 0);
 	} else if (vector >= IOAPIC_VECTOR_BASE && vector < IOAPIC_VECTOR_BASE + IOAPIC_LINES) {
 		device_interrupt((unsigned)(vector - IOAPIC_VECTOR_BASE));
+	} else if (vector >= MSI_VECTOR_BASE && vector < MSI_VECTOR_BASE + IRQ_MSI_LINES) {
+		/* Edge-triggered: the EOI only lets the next one in. */
+		irq_interrupt(IRQ_MSI_BASE + (unsigned)(vector - MSI_VECTOR_BASE));
+		lapic_write(LAPIC_EOI, 0);
 	} else {
 		/* Spurious vectors (the APIC's, or the masked PICs') take no
 		 * EOI; counted as the router's spurious interrupts. */

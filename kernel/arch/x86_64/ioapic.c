@@ -260,6 +260,11 @@ void ioapic_init(uint8_t bsp_id)
 	announce_isa();
 }
 
+uint8_t ioapic_bsp_apic_id(void)
+{
+	return bsp_apic_id;
+}
+
 void ioapic_unmask_kernel_line(unsigned gsi)
 {
 	rte_set_mask(gsi, false);

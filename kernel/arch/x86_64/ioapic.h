@@ -18,6 +18,9 @@ void ioapic_init(uint8_t bsp_id);
 /* ISA IRQ `irq`'s GSI (the MADT's override, else the same number). */
 unsigned ioapic_isa_gsi(unsigned irq);
 
+/* The BSP's local APIC ID, where every device interrupt is sent. */
+uint8_t ioapic_bsp_apic_id(void);
+
 /* Unmasks one of the kernel's own lines (the console's), for good. */
 void ioapic_unmask_kernel_line(unsigned gsi);
 
