@@ -338,7 +338,7 @@ $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) $(LIMINE_CONF) scripts
 HOST_CFLAGS := -std=c17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Iinclude -Ilib -Ikernel/include \
 	-Ikernel/arch/host/include -Iboot
-UNIT_TESTS := kstring format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt acpi ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched syscall irq
+UNIT_TESTS := kstring format conf elf module_role pagetable memmap requests cmdline symbols heap frame fdt acpi ed25519 blake3 arcsig lockorder objstore process cap ipc program output sched sched_machine syscall irq
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_conf := boot/conf.c lib/format.c
 UNIT_SRCS_elf := $(COMPONENT_elf) tests/support/elf_build.c
@@ -355,6 +355,7 @@ UNIT_SRCS_irq := $(COMPONENT_irq) $(HOST_SUPPORT)
 UNIT_SRCS_process := $(HOST_WORLD)
 UNIT_SRCS_output := $(COMPONENT_output) $(HOST_WORLD)
 UNIT_SRCS_sched := $(COMPONENT_runqueue) tests/support/sched_model.c
+UNIT_SRCS_sched_machine := $(COMPONENT_runqueue)
 UNIT_SRCS_cap := $(COMPONENT_cap) $(HOST_WORLD)
 UNIT_SRCS_program := $(call components,program elf) tests/support/elf_build.c $(HOST_WORLD)
 UNIT_SRCS_ipc := $(call components,ipc cap span) tests/support/ipc_model.c $(HOST_WORLD)

@@ -69,6 +69,8 @@ struct task {
 	uint64_t reason_arg;
 	uint8_t priority;
 	bool is_idle;
+	bool pinned;            /* stays on its CPU: the balancer never moves it */
+	bool ended;             /* it reached terminated once (sched_check_machine) */
 	bool queued;            /* in its CPU's run queue */
 	unsigned quantum_left;  /* ticks until it may be preempted */
 	uint64_t ticks_run;     /* ticks during which it was running */

@@ -38,6 +38,7 @@ kerr_t task_set_state(struct task *t, enum task_state to, enum block_reason why,
 	if (t->is_idle && to != TASK_READY && to != TASK_RUNNING)
 		return K_EINVAL;
 	t->state = to;
+	t->ended |= to == TASK_TERMINATED;
 	t->reason = why;
 	t->reason_arg = to == TASK_BLOCKED ? arg : 0;
 	return K_OK;
