@@ -114,6 +114,7 @@ KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/syscall.c \
 	kernel/arch/aarch64/user.S \
 	kernel/arch/aarch64/gic.c \
+	kernel/arch/aarch64/its.c \
 	kernel/arch/aarch64/devices.c \
 	kernel/arch/aarch64/device_guard.c \
 	kernel/arch/aarch64/guards.c \
