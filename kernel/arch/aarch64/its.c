@@ -185,20 +185,27 @@ static size_t cache_line_bytes(void)
 	return 4u << field(ctr, 16, 4); /* DminLine: log2 of words */
 }
 
+/* [p, p + len) cleaned and invalidated to the point of coherency, where
+ * a GIC that does not snoop reads it. */
+static void clean_to_poc(const void *p, size_t len)
+{
+	size_t line = cache_line_bytes();
+	uintptr_t end = (uintptr_t)p + len;
+
+	for (uintptr_t a = (uintptr_t)p & ~(line - 1); a < end; a += line)
+		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
 /* What the CPU wrote at [p, p + len) is where the ITS reads it: a DSB
  * orders it before the register write that follows, and for an ITS that
  * does not snoop, it is first cleaned out to the point of coherency. */
 static void publish(const void *p, size_t len)
 {
-	if (!its.coherent) {
-		size_t line = cache_line_bytes();
-		uintptr_t end = (uintptr_t)p + len;
-		for (uintptr_t a = (uintptr_t)p & ~(line - 1); a < end; a += line)
-			__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
-		__asm__ volatile("dsb sy" ::: "memory");
-		return;
-	}
-	dsb_ishst();
+	if (!its.coherent)
+		clean_to_poc(p, len);
+	else
+		dsb_ishst();
 }
 
 /* Memory attributes for a table register: write-back and inner shareable
@@ -222,7 +229,9 @@ static void write_table_register(uintptr_t reg, uint64_t value, unsigned inner_s
 	}
 }
 
-/* Zeroed, contiguous, aligned frames at their HHDM address; 0 if none. */
+/* Zeroed, contiguous, aligned frames; 0 if none. The zeros are cleaned
+ * out of the caches whatever the GIC turns out to snoop: a dirty line
+ * evicted later must not overwrite what the ITS has written since. */
 static uint64_t zeroed_frames(size_t bytes, size_t align_bytes)
 {
 	size_t count = (bytes + FRAME_SIZE - 1) / FRAME_SIZE;
@@ -232,6 +241,7 @@ static uint64_t zeroed_frames(size_t bytes, size_t align_bytes)
 	if (frame_alloc_contiguous(count, align, &phys) != K_OK)
 		return 0;
 	memset(phys_to_virt(phys), 0, count * FRAME_SIZE);
+	clean_to_poc(phys_to_virt(phys), count * FRAME_SIZE);
 	return phys;
 }
 
@@ -310,7 +320,6 @@ static bool redistributor_enable_lpis(uintptr_t gicr)
 	write_table_register(gicr + GICR_PROPBASER, config | (LPI_ID_BITS - 1),
 			     REDIST_INNER_SHIFT);
 	write_table_register(gicr + GICR_PENDBASER, pending, REDIST_INNER_SHIFT);
-	publish(its.lpi_config, LPI_CONFIG_BYTES);
 	mmio_write32(gicr + GICR_CTLR, mmio_read32(gicr + GICR_CTLR) | GICR_CTLR_ENABLE_LPIS);
 	dsb_ish();
 	return true;
@@ -346,7 +355,6 @@ static uint64_t baser_table(uintptr_t reg, uint64_t entries)
 	uint64_t table = zeroed_frames(pages * page, page);
 	if (!table)
 		panic("its: no memory for a %llu KiB ITS table", (unsigned long long)(pages * page / 1024));
-	publish(phys_to_virt(table), pages * page);
 	uint64_t keep = v & ~BASER_INDIRECT & ~(CACHE_MASK << BASER_INNER_SHIFT) &
 			~(CACHE_MASK << BASER_OUTER_SHIFT) & ~SHARE_MASK & ~ADDRESS_MASK &
 			~BASER_PAGES_MASK; /* flat, outer attributes as inner */
