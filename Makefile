@@ -115,7 +115,7 @@ KERNEL_ARCH_SRCS_aarch64 := \
 	kernel/arch/aarch64/syscall.c \
 	kernel/arch/aarch64/user.S \
 	kernel/arch/aarch64/gic.c \
-	kernel/arch/aarch64/msi_none.c \
+	kernel/arch/aarch64/its.c \
 	kernel/arch/aarch64/devices.c \
 	kernel/arch/aarch64/device_guard.c \
 	kernel/arch/aarch64/guards.c \
@@ -139,6 +139,7 @@ kernel_selftest_srcs = \
 	kernel/selftest/timer.c \
 	kernel/selftest/smp.c \
 	kernel/selftest/irq.c \
+	$(if $(filter aarch64,$(1)),kernel/selftest/its.c) \
 	kernel/arch/$(1)/selftest.c \
 	kernel/arch/$(1)/user_programs.S
 KERNEL_SELFTEST_SRCS := $(call kernel_selftest_srcs,$(ARCH))

@@ -78,6 +78,9 @@
 #define GICR_LENGTH 16
 #define GICR_BASE 4
 #define GICR_RANGE_LENGTH 12
+#define GIC_ITS_LENGTH 20 /* type, length, 2 reserved, ID, base, 4 reserved */
+#define GIC_ITS_ID 4
+#define GIC_ITS_BASE 8
 
 #define MCFG_ENTRIES 44
 #define MCFG_ENTRY_SIZE 16
@@ -382,6 +385,15 @@ bool acpi_madt_gicr(const struct acpi_madt_entry *e, struct acpi_gicr *out)
 		return false;
 	out->base = acpi_u64(e->bytes + GICR_BASE);
 	out->length = acpi_u32(e->bytes + GICR_RANGE_LENGTH);
+	return true;
+}
+
+bool acpi_madt_gic_its(const struct acpi_madt_entry *e, struct acpi_gic_its *out)
+{
+	if (!entry_is(e, ACPI_MADT_GIC_ITS, GIC_ITS_LENGTH))
+		return false;
+	out->id = acpi_u32(e->bytes + GIC_ITS_ID);
+	out->base = acpi_u64(e->bytes + GIC_ITS_BASE);
 	return true;
 }
 

@@ -89,6 +89,7 @@ enum acpi_madt_type {
 	ACPI_MADT_GICC = 11,
 	ACPI_MADT_GICD = 12,
 	ACPI_MADT_GICR = 14,
+	ACPI_MADT_GIC_ITS = 15,
 };
 
 /* Local APIC and GICC flags: usable now / may be brought up later. */
@@ -186,6 +187,13 @@ struct acpi_gicr {
 	uint32_t length;
 };
 
+/* A GICv3 Interrupt Translation Service (type 15): where MSIs are
+ * written and turned into LPIs. */
+struct acpi_gic_its {
+	uint32_t id;
+	uint64_t base; /* its registers: control frame, then GITS_TRANSLATER's */
+};
+
 /* Each decodes one structure; false when it is of another type or shorter
  * than its type's layout needs. acpi_madt_local_apic takes types 0 and 9. */
 bool acpi_madt_local_apic(const struct acpi_madt_entry *e, struct acpi_local_apic *out);
@@ -195,6 +203,7 @@ bool acpi_madt_interrupt_override(const struct acpi_madt_entry *e,
 bool acpi_madt_gicc(const struct acpi_madt_entry *e, struct acpi_gicc *out);
 bool acpi_madt_gicd(const struct acpi_madt_entry *e, struct acpi_gicd *out);
 bool acpi_madt_gicr(const struct acpi_madt_entry *e, struct acpi_gicr *out);
+bool acpi_madt_gic_its(const struct acpi_madt_entry *e, struct acpi_gic_its *out);
 
 /* ---------------------------------------------------------------- MCFG */
 

@@ -48,6 +48,10 @@ enum lock_level {
 				   * (console_input.c); held briefly */
 	LOCK_PCI_CONFIG = 13,     /* (irq) x86_64's configuration ports (pci_host.c): a leaf,
 				   * nothing is taken under it, so it may be taken anywhere */
+	LOCK_MSI_TRANSLATION = 14,/* (irq) AArch64's GICv3 ITS command queue and its
+				   * device and LPI tables (its.c): a leaf taken by MSI
+				   * setup; interrupts off only so that its holder, waiting
+				   * on the ITS, is never preempted */
 	LOCK_LEVEL_COUNT          /* not a level: how many there are (at most 32) */
 };
 

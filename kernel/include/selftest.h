@@ -54,6 +54,7 @@ void selftest_sched(void);
 void selftest_timer(void);
 void selftest_smp(void);
 void selftest_irq(void);
+void selftest_its(void); /* AArch64 only: the GICv3 ITS */
 
 #endif /* __ASSEMBLER__ */
 

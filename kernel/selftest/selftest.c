@@ -46,5 +46,8 @@ void selftest_run_all(void)
 	selftest_sched();
 	selftest_smp();
 	selftest_irq();
+#if defined(__aarch64__)
+	selftest_its();
+#endif
 	println("selftest: %u passed, %u failed", passed, failed);
 }

@@ -48,6 +48,7 @@ static void decode(const struct acpi_madt_entry *e)
 	struct acpi_gicc gicc;
 	struct acpi_gicd gicd;
 	struct acpi_gicr gicr;
+	struct acpi_gic_its its;
 
 	(void)acpi_madt_local_apic(e, &cpu);
 	(void)acpi_madt_io_apic(e, &io);
@@ -56,6 +57,7 @@ static void decode(const struct acpi_madt_entry *e)
 	(void)acpi_madt_gicc(e, &gicc);
 	(void)acpi_madt_gicd(e, &gicd);
 	(void)acpi_madt_gicr(e, &gicr);
+	(void)acpi_madt_gic_its(e, &its);
 }
 
 static void read_madt(const struct acpi_table *madt)

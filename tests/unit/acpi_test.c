@@ -241,6 +241,9 @@ static uint64_t add_full_madt(void)
 	e = entry(&b, 14, 16); /* GICR range */
 	put64(e + 4, 0x080a0000u);
 	put32(e + 12, 0xf60000u);
+	e = entry(&b, 15, 20); /* GIC ITS 0 at QEMU virt's 0x08080000 */
+	put64(e + 8, 0x08080000u);
+	e = entry(&b, 15, 19); /* one byte short of an ITS structure */
 	return add_table("APIC", b.bytes, b.length);
 }
 
@@ -449,6 +452,7 @@ static void madt_structures_of_every_type_decode(void **state)
 	struct acpi_gicc gicc;
 	struct acpi_gicd gicd;
 	struct acpi_gicr gicr;
+	struct acpi_gic_its its;
 	uint32_t local_apic, flags;
 	unsigned count = 0;
 
@@ -520,12 +524,20 @@ static void madt_structures_of_every_type_decode(void **state)
 	assert_true(acpi_madt_gicr(&e, &gicr));
 	assert_int_equal(gicr.base, 0x080a0000u);
 	assert_int_equal(gicr.length, 0xf60000u);
+	assert_false(acpi_madt_gic_its(&e, &its)); /* another type */
+	assert_true(acpi_madt_next(&it, &e));
+	assert_true(acpi_madt_gic_its(&e, &its));
+	assert_int_equal(its.id, 0);
+	assert_int_equal(its.base, 0x08080000u);
+	assert_true(acpi_madt_next(&it, &e));
+	assert_int_equal(e.type, ACPI_MADT_GIC_ITS);
+	assert_false(acpi_madt_gic_its(&e, &its)); /* too short */
 	assert_false(acpi_madt_next(&it, &e));
 
 	acpi_madt_begin(&it, &madt);
 	while (acpi_madt_next(&it, &e))
 		count++;
-	assert_int_equal(count, 12);
+	assert_int_equal(count, 14);
 }
 
 static void the_local_apic_address_override_wins(void **state)

@@ -9,7 +9,11 @@
  * memory space), else from the device tree (the first enabled
  * "arm,pl011"), with its receive interrupt (the SPCR's GSI, or the node's
  * `interrupts`). What no table names stays at QEMU virt's documented
- * address, and the boot line says so.
+ * address, and the boot line says so. The GICv3 ITS, which turns MSIs into
+ * LPIs (its.c), comes from the MADT's first GIC ITS structure, else the
+ * device tree's first enabled "arm,gic-v3-its" node (a child of the GIC's);
+ * with neither there is none: an ITS is optional, and QEMU virt's own
+ * address holds nothing on machines built without one.
  *
  * The console was already running at QEMU virt's PL011 address before any
  * table could be read (early_mmio.c); if the firmware names another UART,
@@ -101,6 +105,42 @@ static bool gic_from_dt(struct board_devices *b)
 	return true;
 }
 
+static bool its_from_madt(uint64_t *its)
+{
+	const struct acpi *acpi = firmware_acpi();
+	struct acpi_table madt;
+	struct acpi_madt_iter it;
+	struct acpi_madt_entry e;
+	struct acpi_gic_its found;
+
+	if (!acpi || acpi_find(acpi, "APIC", &madt) != ACPI_OK)
+		return false;
+	acpi_madt_begin(&it, &madt);
+	while (acpi_madt_next(&it, &e)) {
+		if (acpi_madt_gic_its(&e, &found) && found.base) {
+			*its = found.base;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool its_from_dt(uint64_t *its)
+{
+	const struct fdt *dt = firmware_dt();
+	uint64_t size;
+
+	if (!dt)
+		return false;
+	for (int n = fdt_find_compatible(dt, FDT_NO_NODE, "arm,gic-v3-its"); n != FDT_NO_NODE;
+	     n = fdt_find_compatible(dt, n, "arm,gic-v3-its")) {
+		if (fdt_node_enabled(dt, n) && fdt_reg(dt, n, 0, its, &size) && *its &&
+		    size >= GITS_SIZE)
+			return true;
+	}
+	return false;
+}
+
 /* The GIC INTID of a device-tree interrupt specifier <type number flags>
  * (type 0: SPI, 32 + number; 1: PPI, 16 + number); 0 if it is neither. */
 static unsigned dt_intid(const struct fdt_interrupt *irq)
@@ -171,6 +211,16 @@ static const char *locate_uart(uint64_t *uart, unsigned *intid)
 	return "QEMU virt's documented address (no table names a PL011)";
 }
 
+static void locate_its(struct board_devices *b)
+{
+	if (its_from_madt(&b->its))
+		b->its_source = "the ACPI MADT";
+	else if (its_from_dt(&b->its))
+		b->its_source = "the device tree";
+	else
+		b->its = 0;
+}
+
 static void move_console(uint64_t uart)
 {
 	if (uart == board.uart)
@@ -194,6 +244,9 @@ void arch_devices_init(void)
 	    !mmio_map_device(board.gicr, board.gicr_size))
 		panic("devices: cannot map the GIC at 0x%llx and 0x%llx",
 		      (unsigned long long)board.gicd, (unsigned long long)board.gicr);
+	locate_its(&board);
+	if (board.its && !mmio_map_device(board.its, GITS_SIZE))
+		panic("devices: cannot map the GIC ITS at 0x%llx", (unsigned long long)board.its);
 	move_console(uart);
 	board.uart_intid = intid;
 	println("devices: GICv3 distributor at 0x%llx, redistributors at 0x%llx from %s; PL011 console at 0x%llx (INTID %u) from %s",

@@ -14,6 +14,8 @@ struct board_devices {
 	uint64_t gicr_size; /* how far the redistributors are mapped */
 	uint64_t uart;      /* the console PL011 */
 	unsigned uart_intid; /* its receive interrupt (a GIC INTID) */
+	uint64_t its;       /* the GICv3 ITS (GITS_SIZE bytes); 0: there is none */
+	const char *its_source; /* the table that named it */
 };
 
 const struct board_devices *board_devices(void);

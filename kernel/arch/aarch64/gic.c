@@ -13,12 +13,19 @@
  * CNTFRQ_EL0 and is re-armed with CNTFRQ/hz on every interrupt. The
  * registers are reached at phys + HHDM, where devices.c found them (in the
  * firmware's tables) and mapped them as device memory.
+ *
+ * MSIs arrive as LPIs (INTIDs from LPI_FIRST), which the ITS (its.c) sets
+ * up: LPI LPI_FIRST + s is MSI slot s, router line IRQ_MSI_BASE + s. An
+ * LPI has no active state and is enabled in memory, not here, so it is
+ * handled like an SPI minus the masking (the MSI-X table masks it, msix.c).
  */
 #include <arch.h>
 #include <console_input.h>
 #include <firmware.h>
 #include <hhdm.h>
 #include <irq_wait.h>
+#include <msi.h>
+#include <msi_count.h>
 #include <panic.h>
 #include <pci_host.h>
 #include <printk.h>
@@ -27,6 +34,7 @@
 
 #include "devices.h"
 #include "interrupts.h"
+#include "its.h"
 #include "mmio.h"
 #include "sysreg.h"
 
@@ -59,6 +67,7 @@
 
 #define PPI_PRIORITY 0x80
 #define SPURIOUS_FIRST 1020     /* INTIDs 1020-1023 mean "nothing" */
+#define SPURIOUS_LAST 1023
 #define WAIT_SPINS 1000000u
 
 #define CNTV_CTL_ENABLE (1u << 0)
@@ -66,6 +75,7 @@
 static uintptr_t gicd;
 static unsigned intid_end;    /* one past the last SPI the distributor has */
 static uint64_t timer_reload; /* CNTFRQ / hz, the same on every CPU */
+static uint64_t msi_counts[IRQ_MSI_LINES]; /* LPIs delivered per MSI slot */
 
 static bool wait_until_clear(uintptr_t reg, uint32_t bits)
 {
@@ -289,6 +299,7 @@ void arch_interrupts_init(void)
 		(unsigned long long)board_devices()->gicd, lines,
 		(unsigned long long)virt_to_phys_hhdm((const void *)gicr));
 	spis_init();
+	its_init(gicd, gicr);
 }
 
 void arch_timer_calibration_begin(void)
@@ -323,12 +334,31 @@ void gic_start_ap(void)
 		timer_arm();
 }
 
+/* MSI slot intid - LPI_FIRST; an LPI past the slots, which the ITS never
+ * maps, is spurious. */
+static void lpi_interrupt(uint32_t intid)
+{
+	uint32_t slot = intid - LPI_FIRST;
+
+	if (slot >= IRQ_MSI_LINES) {
+		(void)irq_dispatch(IRQ_LINES, 0);
+		return;
+	}
+	__atomic_fetch_add(&msi_counts[slot], 1, __ATOMIC_RELAXED);
+	irq_interrupt(IRQ_MSI_BASE + slot);
+}
+
+uint64_t msi_slot_count(unsigned slot)
+{
+	return slot < IRQ_MSI_LINES ? __atomic_load_n(&msi_counts[slot], __ATOMIC_RELAXED) : 0;
+}
+
 void aarch64_interrupt(void)
 {
 	uint64_t iar = read_icc_iar1_el1();
 	uint32_t intid = (uint32_t)(iar & 0xffffff);
 
-	if (intid >= SPURIOUS_FIRST)
+	if (intid >= SPURIOUS_FIRST && intid <= SPURIOUS_LAST)
 		return;
 	irq_enter();
 	if (intid == PPI_VIRTUAL_TIMER) {
@@ -337,7 +367,9 @@ void aarch64_interrupt(void)
 		sched_on_tick();
 	} else if (intid == board_devices()->uart_intid) {
 		console_rx_interrupt();
-	} else if (intid >= SPI_FIRST) {
+	} else if (intid >= LPI_FIRST) {
+		lpi_interrupt(intid);
+	} else if (intid >= SPI_FIRST && intid < INTID_LIMIT) {
 		irq_interrupt(intid); /* masked here, before the EOI */
 	} else {
 		(void)irq_dispatch(IRQ_LINES, 0); /* an SGI or PPI nobody asked for */

@@ -1,5 +1,5 @@
 /*
- * mmio: device addresses and 32-bit register access. The kernel reaches
+ * mmio: device addresses and 32- and 64-bit register access. The kernel reaches
  * devices at phys + HHDM once they are mapped as device memory: the
  * console UART by arch_early_map_mmio(), the rest by mmio_map_device()
  * when devices.c has found them (both in early_mmio.c).
@@ -16,6 +16,7 @@
 #define VIRT_PL011_BASE 0x09000000ULL
 #define VIRT_GICD_BASE 0x08000000ULL
 #define VIRT_GICR_BASE 0x080a0000ULL
+#define VIRT_GITS_BASE 0x08080000ULL
 #define VIRT_PL011_INTID 33 /* SPI 1 */
 /* QEMU virt's PCI INTA-INTD: SPIs 3-6 (INTIDs 35-38), swizzled by slot. */
 #define VIRT_PCI_INTX_INTID 35
@@ -24,6 +25,7 @@
 #define PL011_SIZE 0x1000ULL
 #define GICD_SIZE 0x10000ULL
 #define GICR_STRIDE 0x20000ULL /* GICv3: RD_base + SGI_base frames per CPU */
+#define GITS_SIZE 0x20000ULL   /* the ITS's control frame, then its translation frame */
 /* Redistributors are mapped for this many CPUs at most. */
 #define GICR_MAPPED_CPUS 8
 
@@ -45,6 +47,17 @@ static inline uint32_t mmio_read32(uintptr_t addr)
 static inline void mmio_write32(uintptr_t addr, uint32_t value)
 {
 	*(volatile uint32_t *)addr = value;
+}
+
+/* The GIC's 64-bit registers (GITS_BASER, GICR_PROPBASER...), in one access. */
+static inline uint64_t mmio_read64(uintptr_t addr)
+{
+	return *(volatile uint64_t *)addr;
+}
+
+static inline void mmio_write64(uintptr_t addr, uint64_t value)
+{
+	*(volatile uint64_t *)addr = value;
 }
 
 #endif
