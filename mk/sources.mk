@@ -30,6 +30,8 @@ COMPONENT_fdt := lib/fdt.c
 COMPONENT_firmware := kernel/boot/firmware.c
 # PCI enumeration, BAR sizing and capabilities over a caller's config-space accessor.
 COMPONENT_pci := lib/pci.c
+# Placing the BARs firmware left unassigned in the host bridge's windows.
+COMPONENT_pci_assign := lib/pci_assign.c
 # The kernel's PCI: the ECAM window from the firmware, enumerated at boot.
 COMPONENT_pci_host := kernel/dev/pci_host.c
 # Which process holds which PCI function (MapMmio, PortIo), released at exit.
