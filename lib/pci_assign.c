@@ -184,7 +184,6 @@ struct assigner {
 
 /* The BAR being placed, and where it may go. */
 struct candidate {
-	unsigned function;
 	enum space space;
 	uint64_t ancestors;           /* bridges it is behind */
 	const struct pci_window *window;
@@ -424,8 +423,7 @@ static const struct pci_window *place(const struct assigner *a, struct pci_assig
 {
 	const struct pci_assign_request *req = a->req;
 	const struct pci_bar *bar = &req->table->functions[r->function].bars[r->slot];
-	struct candidate c = { .function = r->function,
-			       .space = bar->kind == PCI_BAR_IO ? SPACE_IO : SPACE_MEMORY };
+	struct candidate c = { .space = bar->kind == PCI_BAR_IO ? SPACE_IO : SPACE_MEMORY };
 	struct search s = { .window_of_kind = false };
 
 	if (r->size == 0 || (r->size & (r->size - 1))) {
