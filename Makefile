@@ -137,6 +137,7 @@ kernel_selftest_srcs = \
 	kernel/selftest/timer.c \
 	kernel/selftest/smp.c \
 	kernel/selftest/irq.c \
+	kernel/selftest/bars.c \
 	kernel/arch/$(1)/selftest.c \
 	kernel/arch/$(1)/user_programs.S
 KERNEL_SELFTEST_SRCS := $(call kernel_selftest_srcs,$(ARCH))

@@ -54,6 +54,7 @@ void selftest_sched(void);
 void selftest_timer(void);
 void selftest_smp(void);
 void selftest_irq(void);
+void selftest_bars(void);
 
 #endif /* __ASSEMBLER__ */
 

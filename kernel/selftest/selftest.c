@@ -46,5 +46,6 @@ void selftest_run_all(void)
 	selftest_sched();
 	selftest_smp();
 	selftest_irq();
+	selftest_bars();
 	println("selftest: %u passed, %u failed", passed, failed);
 }
