@@ -171,7 +171,9 @@ void pci_assign_bridge_windows(const struct pci_config_access *access,
 /* The boot line of one record, e.g.
  *   pci: 00:03.0 bar1 assigned 0x10040000 (4K) from the 32-bit memory window
  *   pci: 01:00.0 bar0 (1M) not assigned: no free, aligned room in a window it may use
- * without a newline. snprintf semantics: writes at most size-1 characters
+ * without a newline; the address is the CPU's. An assigned BAR whose
+ * function's decode stayed off ends "(decode left off: another BAR is
+ * unassigned)". snprintf semantics: writes at most size-1 characters
  * and a NUL; returns the full line's length. */
 size_t pci_assign_format(const struct pci_table *table, const struct pci_window *windows,
 			 unsigned window_count, const struct pci_assign_bar *bar, char *buf,
