@@ -63,20 +63,26 @@ static struct pci_sim_function *add(uint8_t bus, uint8_t dev)
 	return f;
 }
 
-/* A bridge at 00:dev.0 to bus `secondary`, its memory window [base, limit]
- * (1 MiB granules; base > limit: none). */
-static struct pci_sim_function *add_bridge(uint8_t dev, uint8_t secondary, uint32_t base,
-					   uint32_t limit)
+/* A bridge at bus:dev.0 to bus `secondary`, its memory window [base,
+ * limit] (1 MiB granules; base > limit: none). */
+static struct pci_sim_function *add_bridge_on(uint8_t bus, uint8_t dev, uint8_t secondary,
+					      uint32_t base, uint32_t limit)
 {
 	struct pci_sim_function *f =
-		pci_sim_add(&sim, 0, dev, 0, 0x1b36, 0x0001, 0x06040000u, 1);
+		pci_sim_add(&sim, bus, dev, 0, 0x1b36, 0x0001, 0x06040000u, 1);
 
 	assert_non_null(f);
-	pci_sim_bridge_buses(f, 0, secondary, secondary);
+	pci_sim_bridge_buses(f, bus, secondary, secondary);
 	pci_sim_put(f, 0x20, ((base >> 16) & 0xfff0u) | (((limit >> 16) & 0xfff0u) << 16), 4);
 	pci_sim_put(f, 0x24, 0x0000fff0u, 4); /* no prefetchable window */
 	pci_sim_put(f, 0x1c, 0x00f0u, 2);     /* no I/O window */
 	return f;
+}
+
+static struct pci_sim_function *add_bridge(uint8_t dev, uint8_t secondary, uint32_t base,
+					   uint32_t limit)
+{
+	return add_bridge_on(0, dev, secondary, base, limit);
 }
 
 static enum pci_assign_status run_with(const struct pci_window *windows, unsigned count,
@@ -384,6 +390,59 @@ static void bridged_bars_outside_the_bridge_window_stay_unassigned(void **state)
 			    "behind a bridge without a window of its kind (bridge windows are not assigned)");
 }
 
+/* Two bridges deep: inside both windows; a BAR on the middle bus keeps
+ * out of the inner bridge's window. */
+static void nested_bridges_narrow_the_room(void **state)
+{
+	(void)state;
+	add_bridge(2, 1, 0x10400000, 0x107fffff);
+	add_bridge_on(1, 0, 2, 0x10600000, 0x106fffff);
+	pci_sim_bar_mem32(add(1, 1), 0, 0, 0x200000, false); /* 2 MiB */
+	pci_sim_bar_mem32(add(2, 0), 0, 0, 0x1000, false);
+	run();
+	assert_assigned(1, 1, 0, 0x10400000);
+	assert_assigned(2, 0, 0, 0x10600000);
+}
+
+/* The windows as the PCI-to-PCI bridge specification lays them out: a
+ * 32-bit I/O window (upper halves at 0x30), a 64-bit prefetchable one
+ * (upper halves at 0x28 and 0x2c); a prefetchable BAR goes through the
+ * latter, a plain one through the memory window. */
+static void bridge_windows_are_decoded(void **state)
+{
+	const struct pci_window windows[] = {
+		{ PCI_WINDOW_IO, false, IO_CPU, 0, 0x100000 }, /* 20 bits of ports */
+		virt[WINDOW_MEM32],
+		{ PCI_WINDOW_MEM64, true, MEM64_BASE, MEM64_BASE, MEM64_BASE },
+	};
+	struct pci_bridge_windows w;
+
+	(void)state;
+	struct pci_sim_function *b = add_bridge(2, 1, 0x10400000, 0x104fffff);
+	pci_sim_put(b, 0x1c, 0x2111u, 2);                 /* I/O 0x1000-0x2fff, 32-bit */
+	pci_sim_put(b, 0x30, 0x00010001u, 4);             /* + 0x10000 */
+	pci_sim_put(b, 0x24, 0x00f10011u, 4);             /* 0x00100000-0x00ffffff, 64-bit */
+	pci_sim_put(b, 0x28, 0x80, 4);                    /* + 0x80_0000_0000 */
+	pci_sim_put(b, 0x2c, 0x80, 4);
+	pci_sim_bar_mem64(add(1, 0), 0, 0, 0x100000, true);
+	pci_sim_bar_mem32(add(1, 1), 0, 0, 0x1000, false);
+	pci_sim_bar_io(add(1, 2), 0, 0, 0x100);
+	assert_int_equal(run_with(windows, 3, NULL, 0, PCI_ASSIGN_ALL), PCI_ASSIGN_OK);
+	pci_assign_bridge_windows(&access, &table.functions[index_of(0, 2)], &w);
+	assert_true(w.io.present);
+	assert_int_equal(w.io.base, 0x11000);
+	assert_int_equal(w.io.limit, 0x12fff);
+	assert_true(w.memory.present);
+	assert_int_equal(w.memory.base, 0x10400000);
+	assert_int_equal(w.memory.limit, 0x104fffff);
+	assert_true(w.prefetchable.present);
+	assert_int_equal(w.prefetchable.base, MEM64_BASE + 0x100000);
+	assert_int_equal(w.prefetchable.limit, MEM64_BASE + 0xffffff);
+	assert_assigned(1, 0, 0, MEM64_BASE + 0x100000);
+	assert_assigned(1, 1, 0, 0x10400000);
+	assert_int_equal(record(index_of(1, 2), 0)->bus_address, 0x11000);
+}
+
 /* ------------------------------------------------------------ I/O */
 
 static void io_bars_go_in_the_io_window(void **state)
@@ -462,6 +521,8 @@ int main(void)
 		cmocka_unit_test_setup(a_bar_that_drops_address_bits_is_put_back, setup),
 		cmocka_unit_test_setup(bridged_bars_go_inside_the_bridge_window, setup),
 		cmocka_unit_test_setup(bridged_bars_outside_the_bridge_window_stay_unassigned, setup),
+		cmocka_unit_test_setup(nested_bridges_narrow_the_room, setup),
+		cmocka_unit_test_setup(bridge_windows_are_decoded, setup),
 		cmocka_unit_test_setup(io_bars_go_in_the_io_window, setup),
 		cmocka_unit_test_setup(only_the_chosen_function_is_placed, setup),
 		cmocka_unit_test_setup(bad_requests_and_incomplete_tables_are_refused, setup),
