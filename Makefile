@@ -140,6 +140,7 @@ kernel_selftest_srcs = \
 	kernel/selftest/smp.c \
 	kernel/selftest/irq.c \
 	$(if $(filter aarch64,$(1)),kernel/selftest/its.c) \
+	kernel/selftest/bars.c \
 	kernel/arch/$(1)/selftest.c \
 	kernel/arch/$(1)/user_programs.S
 KERNEL_SELFTEST_SRCS := $(call kernel_selftest_srcs,$(ARCH))
@@ -367,10 +368,11 @@ UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto
 UNIT_SRCS_blake3 := lib/crypto/blake3.c
 UNIT_SRCS_arcsig := $(call components,arcsig crypto)
-UNIT_TESTS += pci device_claim msix
+UNIT_TESTS += pci device_claim msix pci_assign
 UNIT_SRCS_device_claim := $(COMPONENT_phys_guard) $(HOST_WORLD)
 UNIT_SRCS_msix := $(HOST_WORLD)
 UNIT_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c
+UNIT_SRCS_pci_assign := $(call components,pci pci_assign) lib/format.c tests/support/pci_sim.c
 # The dispatcher and every handler over the real kernel code, with the
 # scheduler and boot modules faked (tests/support/syscall_world.h).
 SYSCALL_SRCS := tests/support/syscall_world.c \
@@ -449,6 +451,8 @@ FUZZ_SRCS_sched := $(COMPONENT_runqueue) tests/support/sched_model.c
 FUZZ_SRCS_syscall := $(SYSCALL_SRCS)
 FUZZERS += pci
 FUZZ_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c
+FUZZERS += pci_assign
+FUZZ_SRCS_pci_assign := $(call components,pci pci_assign) lib/format.c tests/support/pci_sim.c
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile

@@ -526,3 +526,35 @@ bool fdt_pci_intx(const struct fdt *f, int host, uint32_t phys_hi, uint32_t pin,
 	}
 	return false;
 }
+
+#define PCI_PHYS_HI_SPACE_SHIFT 24
+#define PCI_PHYS_HI_SPACE_MASK 3u
+#define PCI_PHYS_HI_PREFETCHABLE (1u << 30)
+
+bool fdt_pci_range(const struct fdt *f, int host, uint32_t index, struct fdt_pci_range *out)
+{
+	int parent = fdt_parent(f, host);
+	uint32_t child_cells, parent_cells, size_cells;
+	const uint8_t *v;
+	uint32_t len;
+
+	if (parent == FDT_NO_NODE || !fdt_property(f, host, "ranges", &v, &len) ||
+	    !cells_of(f, host, "#address-cells", 0, FDT_PCI_ADDRESS_CELLS, &child_cells) ||
+	    child_cells != FDT_PCI_ADDRESS_CELLS ||
+	    !cells_of(f, parent, "#address-cells", DEFAULT_ADDRESS_CELLS, MAX_ADDRESS_CELLS,
+		      &parent_cells) || parent_cells < 1 ||
+	    !cells_of(f, host, "#size-cells", DEFAULT_SIZE_CELLS, MAX_SIZE_CELLS, &size_cells) ||
+	    size_cells < 1)
+		return false;
+	uint32_t entry_size = (child_cells + parent_cells + size_cells) * CELL_SIZE;
+	if (index >= len / entry_size)
+		return false;
+	v += (uint64_t)index * entry_size;
+	uint32_t phys_hi = fdt_be32(v);
+	out->space = (phys_hi >> PCI_PHYS_HI_SPACE_SHIFT) & PCI_PHYS_HI_SPACE_MASK;
+	out->prefetchable = (phys_hi & PCI_PHYS_HI_PREFETCHABLE) != 0;
+	out->bus_address = read_cells(v + CELL_SIZE, 2);
+	out->cpu_address = read_cells(v + child_cells * CELL_SIZE, parent_cells);
+	out->size = read_cells(v + (child_cells + parent_cells) * CELL_SIZE, size_cells);
+	return true;
+}

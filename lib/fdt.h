@@ -128,6 +128,33 @@ bool fdt_interrupt(const struct fdt *f, int node, uint32_t index, struct fdt_int
 bool fdt_pci_intx(const struct fdt *f, int host, uint32_t phys_hi, uint32_t pin,
 		  struct fdt_interrupt *out);
 
+/* The address spaces of a PCI child address's phys.hi, bits 25:24 (the
+ * PCI bus binding, IEEE 1275, 2.2.1.1). */
+#define FDT_PCI_SPACE_CONFIG 0
+#define FDT_PCI_SPACE_IO 1
+#define FDT_PCI_SPACE_MEM32 2
+#define FDT_PCI_SPACE_MEM64 3
+
+/* One window of a PCI host bridge: bus addresses [bus_address, +size) in
+ * `space` appear to the CPU at [cpu_address, +size). */
+struct fdt_pci_range {
+	uint32_t space;     /* FDT_PCI_SPACE_* */
+	bool prefetchable;  /* phys.hi bit 30 */
+	uint64_t bus_address; /* phys.mid:phys.lo */
+	uint64_t cpu_address; /* in the parent bus's address space (see fdt_reg) */
+	uint64_t size;
+};
+
+/* Entry `index` of the `ranges` of PCI host bridge node `host`: a child
+ * address of FDT_PCI_ADDRESS_CELLS cells (phys.hi, phys.mid, phys.lo), a
+ * parent address of the parent's #address-cells (1 or 2) and a size of
+ * the host's own #size-cells (1 or 2). The address and size cells are
+ * taken as the binding gives them; whether a window is usable (size 0,
+ * ranges that wrap) is the caller's to judge. False when the node has no
+ * `ranges`, its #address-cells is not 3, a cell count is unusable or the
+ * entry is missing. */
+bool fdt_pci_range(const struct fdt *f, int host, uint32_t index, struct fdt_pci_range *out);
+
 /* A big-endian 32-bit load from blob bytes (unaligned is fine). */
 uint32_t fdt_be32(const uint8_t *p);
 

@@ -30,8 +30,11 @@ COMPONENT_fdt := lib/fdt.c
 COMPONENT_firmware := kernel/boot/firmware.c
 # PCI enumeration, BAR sizing and capabilities over a caller's config-space accessor.
 COMPONENT_pci := lib/pci.c
-# The kernel's PCI: the ECAM window from the firmware, enumerated at boot.
-COMPONENT_pci_host := kernel/dev/pci_host.c
+# Placing the BARs firmware left unassigned in the host bridge's windows.
+COMPONENT_pci_assign := lib/pci_assign.c
+# The kernel's PCI: the ECAM window from the firmware, enumerated at boot; the BARs
+# firmware left unassigned placed where the device tree gives the windows.
+COMPONENT_pci_host := kernel/dev/pci_host.c kernel/dev/pci_assign_host.c
 # Which process holds which PCI function (MapMmio, PortIo), released at exit.
 COMPONENT_device_claim := kernel/dev/device_claim.c
 # The physical ranges no user mapping may touch: RAM, the kernel's own devices.

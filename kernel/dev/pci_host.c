@@ -19,6 +19,7 @@
 #include <arch.h>
 #include <firmware.h>
 #include <hhdm.h>
+#include <pci_assign_host.h>
 #include <phys_guard.h>
 #include <printk.h>
 #include <spinlock.h>
@@ -272,6 +273,7 @@ void pci_host_init(void)
 	enum pci_result r = pci_enumerate(&access, &table);
 	if (r != PCI_OK && r != PCI_EFULL)
 		println("pci: enumeration failed: %s", pci_result_name(r));
+	pci_assign_host_run(&access, &table); /* where the device tree gives windows */
 	print_table(&table);
 }
 

@@ -49,5 +49,6 @@ void selftest_run_all(void)
 #if defined(__aarch64__)
 	selftest_its();
 #endif
+	selftest_bars();
 	println("selftest: %u passed, %u failed", passed, failed);
 }

@@ -285,3 +285,37 @@ def test_device_interrupts_behind_a_bridge(boot):
     route = (r"^irq: pci 01:00\.0 INTA -> INTID 36 \(SPI 4\), level, "
              r"from the device tree interrupt-map$")
     check_device_interrupts(lines, "aarch64", route=route, line=36)
+
+
+# BAR assignment (lib/pci_assign): the kernel's line for the BAR it
+# assigned, then the self-test's.
+BAR_LINES = [
+    r"^pci: {at} bar0 assigned 0x[0-9a-f]+ \(1M\) from the 32-bit memory window$",
+    r"^bars: edu {at} bar0 was 0x[0-9a-f]+, set to 0; assigned 1 BAR\(s\): register "
+    r"(0x[0-9a-f]+), table \1, aligned, inside the 32-bit window, overlapping no other BAR; "
+    r"identification 0x010000ed$",
+]
+# Where edu sits: on the root bus, or behind a PCIe root port (whose
+# memory window, as the firmware set it, must then hold the new address).
+BAR_TOPOLOGIES = {
+    "root-bus": (("-device", "edu"), r"00:0\d\.0"),
+    "behind-bridge": (("-device", "pcie-root-port,id=rp0,chassis=1,addr=05.0",
+                       "-device", "edu,bus=rp0"), r"01:00\.0"),
+}
+
+
+@pytest.mark.parametrize("topology", list(BAR_TOPOLOGIES))
+def test_bar_assignment_aarch64(boot, topology):
+    """AArch64 with ACPI off, so the device tree gives the host bridge's
+    windows: the firmware assigned every BAR, so the boot assigns none;
+    the self-test sets edu's BAR 0 to 0, runs the kernel's assignment for
+    edu, and reads edu's identification register through the address it
+    was given (and fails if the BAR was not assigned)."""
+    devices, at = BAR_TOPOLOGIES[topology]
+    results, lines = run_selftest(boot, "aarch64", 1, extra=("-machine", "acpi=off") + devices)
+    assert results.get("bars.unassigned_bar_assigned_and_reachable") == "PASS", results
+    selftest_start = lines.index("selftest: starting")
+    boot_assigned = [line for line in lines[:selftest_start] if " assigned 0x" in line]
+    assert not boot_assigned, f"the boot assigned BARs the firmware had assigned: {boot_assigned}"
+    patterns = [re.compile(p.format(at=at)) for p in BAR_LINES]
+    find_in_order(lines[selftest_start:], patterns, "BAR assignment")

@@ -54,6 +54,12 @@ static void read_device(const struct fdt *f, int node)
 		if (fdt_interrupt(f, node, i, &irq) && irq.cell_count > FDT_INTERRUPT_CELLS_MAX)
 			abort();
 	}
+	/* PCI host bridge windows. */
+	struct fdt_pci_range range;
+	for (uint32_t i = 0; i < MAX_ENTRIES; i++) {
+		if (fdt_pci_range(f, node, i, &range) && range.space > FDT_PCI_SPACE_MEM64)
+			abort();
+	}
 	/* PCI INTx through an interrupt map, for a few slots and every pin. */
 	for (uint32_t slot = 0; slot < 4; slot++) {
 		for (uint32_t pin = 1; pin <= 4; pin++) {

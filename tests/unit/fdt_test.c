@@ -196,6 +196,23 @@ static void add_intx_map(struct writer *w)
 	prop_cells(w, "interrupt-map", map, 16 * MAP_ENTRY_CELLS);
 }
 
+/* The host bridge's windows, QEMU virt's I/O and 32-bit memory and a
+ * prefetchable 64-bit window whose bus and CPU addresses differ; the
+ * parent ("bus") has one address cell, the host two size cells. */
+#define RANGE_CELLS 6
+
+static const uint32_t pci_ranges[] = {
+	0x01000000, 0, 0, 0x3eff0000, 0, 0x10000,
+	0x02000000, 0, 0x10000000, 0x10000000, 0, 0x2eff0000,
+	0x43000000, 0x80, 0, 0x80000000, 0x1, 0,
+};
+
+static void add_pci_ranges(struct writer *w)
+{
+	prop_cell(w, "#size-cells", 2);
+	prop_cells(w, "ranges", pci_ranges, sizeof(pci_ranges) / sizeof(pci_ranges[0]));
+}
+
 static void build_devices(struct writer *w)
 {
 	static const uint32_t gic_reg[] = { 0, 0x08000000, 0, 0x10000, 0, 0x080a0000, 0, 0xf60000 };
@@ -233,6 +250,7 @@ static void build_devices(struct writer *w)
 	prop_string(w, "compatible", "pci-host-ecam-generic");
 	prop_cells(w, "reg", bus_reg, 2);
 	add_intx_map(w);
+	add_pci_ranges(w);
 	end_node(w);
 	end_node(w);
 	end_node(w);
@@ -440,6 +458,66 @@ static void pci_intx_goes_through_the_interrupt_map(void **state)
 	assert_false(fdt_pci_intx(&f, gic, phys_hi(0, 1, 0), 1, &irq));
 }
 
+static void pci_ranges_are_read_with_their_cell_counts(void **state)
+{
+	struct fdt f;
+	struct fdt_pci_range r;
+
+	(void)state;
+	build_devices(&w);
+	assert_true(fdt_open(&f, w.blob, w.blob_len));
+	int host = fdt_find_compatible(&f, FDT_NO_NODE, "pci-host-ecam-generic");
+	assert_true(fdt_pci_range(&f, host, 0, &r));
+	assert_int_equal(r.space, FDT_PCI_SPACE_IO);
+	assert_false(r.prefetchable);
+	assert_int_equal(r.bus_address, 0);
+	assert_int_equal(r.cpu_address, 0x3eff0000);
+	assert_int_equal(r.size, 0x10000);
+	assert_true(fdt_pci_range(&f, host, 1, &r));
+	assert_int_equal(r.space, FDT_PCI_SPACE_MEM32);
+	assert_int_equal(r.bus_address, 0x10000000);
+	assert_int_equal(r.cpu_address, 0x10000000);
+	assert_int_equal(r.size, 0x2eff0000);
+	assert_true(fdt_pci_range(&f, host, 2, &r));
+	assert_int_equal(r.space, FDT_PCI_SPACE_MEM64);
+	assert_true(r.prefetchable);
+	assert_int_equal(r.bus_address, 0x8000000000ULL);
+	assert_int_equal(r.cpu_address, 0x80000000);
+	assert_int_equal(r.size, 0x100000000ULL);
+	assert_false(fdt_pci_range(&f, host, 3, &r));
+	/* A node without ranges. */
+	int gic = fdt_find_compatible(&f, FDT_NO_NODE, "arm,gic-v3");
+	assert_false(fdt_pci_range(&f, gic, 0, &r));
+}
+
+/* A host whose #address-cells is not 3, whose parent's is 3, or whose
+ * last entry is cut short. */
+static void damaged_pci_ranges_are_refused(void **state)
+{
+	struct fdt f;
+	struct fdt_pci_range r;
+
+	(void)state;
+	for (int which = 0; which < 3; which++) {
+		memset(&w, 0, sizeof(w));
+		begin_node(&w, "");
+		prop_cell(&w, "#address-cells", which == 1 ? 3 : 2);
+		begin_node(&w, "pcie");
+		prop_string(&w, "compatible", "pci-host-ecam-generic");
+		prop_cell(&w, "#address-cells", which == 0 ? 2 : 3);
+		prop_cell(&w, "#size-cells", 2);
+		/* 7 cells an entry (3 + 2 + 2): one and a bit entries. */
+		prop_cells(&w, "ranges", pci_ranges, which == 2 ? 10 : 7);
+		end_node(&w);
+		end_node(&w);
+		finish(&w);
+		assert_true(fdt_open(&f, w.blob, w.blob_len));
+		int host = fdt_find_compatible(&f, FDT_NO_NODE, "pci-host-ecam-generic");
+		assert_int_equal(fdt_pci_range(&f, host, 0, &r), which == 2);
+		assert_false(fdt_pci_range(&f, host, 1, &r));
+	}
+}
+
 static void a_damaged_interrupt_map_is_refused(void **state)
 {
 	struct fdt f;
@@ -502,6 +580,9 @@ static void walk_everything(const struct fdt *f, int node, int depth)
 	struct fdt_interrupt irq;
 	(void)fdt_interrupt(f, node, 0, &irq);
 	(void)fdt_pci_intx(f, node, 1u << 11, 1, &irq);
+	struct fdt_pci_range range;
+	(void)fdt_pci_range(f, node, 0, &range);
+	(void)fdt_pci_range(f, node, 2, &range);
 	(void)fdt_parent(f, node);
 	for (int c = fdt_first_child(f, node); c != FDT_NO_NODE; c = fdt_next_sibling(f, c))
 		walk_everything(f, c, depth + 1);
@@ -544,6 +625,8 @@ int main(void)
 		cmocka_unit_test(reg_uses_the_parents_cell_counts),
 		cmocka_unit_test(interrupts_go_through_the_interrupt_parent),
 		cmocka_unit_test(pci_intx_goes_through_the_interrupt_map),
+		cmocka_unit_test(pci_ranges_are_read_with_their_cell_counts),
+		cmocka_unit_test(damaged_pci_ranges_are_refused),
 		cmocka_unit_test(a_damaged_interrupt_map_is_refused),
 		cmocka_unit_test(a_blob_longer_than_its_buffer_is_refused),
 		cmocka_unit_test(damaged_blobs_never_read_out_of_bounds),
