@@ -49,17 +49,6 @@
 #define MSIX_TABLE_SIZE_MASK 0x7ffu /* in message control: entries - 1 */
 #define MSIX_BIR_MASK 0x7u
 
-static uint32_t rd(const struct pci_config_access *a, struct pci_address at, unsigned offset)
-{
-	return a->read32(a->ctx, at, (uint16_t)offset);
-}
-
-static void wr(const struct pci_config_access *a, struct pci_address at, unsigned offset,
-	       uint32_t value)
-{
-	a->write32(a->ctx, at, (uint16_t)offset, value);
-}
-
 static uint8_t byte_of(uint32_t word, unsigned index)
 {
 	return (uint8_t)(word >> (8 * index));
@@ -68,7 +57,7 @@ static uint8_t byte_of(uint32_t word, unsigned index)
 /* The configuration byte at `offset`, from its aligned word. */
 static uint8_t rd8(const struct pci_config_access *a, struct pci_address at, unsigned offset)
 {
-	return byte_of(rd(a, at, offset & ~3u), offset & 3u);
+	return byte_of(pci_read32(a, at, offset & ~3u), offset & 3u);
 }
 
 /* ------------------------------------------------------------ BARs */
@@ -86,9 +75,9 @@ static uint64_t size_of_mask(uint64_t mask)
 static uint32_t probe_word(const struct pci_config_access *a, struct pci_address at,
 			   unsigned offset, uint32_t original)
 {
-	wr(a, at, offset, 0xffffffffu);
-	uint32_t answer = rd(a, at, offset);
-	wr(a, at, offset, original);
+	pci_write32(a, at, offset, 0xffffffffu);
+	uint32_t answer = pci_read32(a, at, offset);
+	pci_write32(a, at, offset, original);
 	return answer;
 }
 
@@ -114,13 +103,13 @@ static void decode_bar32(const struct pci_config_access *a, struct pci_address a
 static void decode_mem64_bar(const struct pci_config_access *a, struct pci_address at,
 			     unsigned offset, uint32_t original, struct pci_bar *bar)
 {
-	uint32_t original_high = rd(a, at, offset + 4);
+	uint32_t original_high = pci_read32(a, at, offset + 4);
 
-	wr(a, at, offset, 0xffffffffu);
-	wr(a, at, offset + 4, 0xffffffffu);
-	uint64_t answer = rd(a, at, offset) | ((uint64_t)rd(a, at, offset + 4) << 32);
-	wr(a, at, offset, original);
-	wr(a, at, offset + 4, original_high);
+	pci_write32(a, at, offset, 0xffffffffu);
+	pci_write32(a, at, offset + 4, 0xffffffffu);
+	uint64_t answer = pci_read32(a, at, offset) | ((uint64_t)pci_read32(a, at, offset + 4) << 32);
+	pci_write32(a, at, offset, original);
+	pci_write32(a, at, offset + 4, original_high);
 
 	bar->size = size_of_mask(answer & ~(uint64_t)BAR_MEM_FLAGS);
 	if (bar->size == 0)
@@ -135,7 +124,7 @@ static unsigned decode_bar(const struct pci_config_access *a, struct pci_functio
 			   unsigned slot)
 {
 	unsigned offset = REG_BAR0 + 4 * slot;
-	uint32_t original = rd(a, f->address, offset);
+	uint32_t original = pci_read32(a, f->address, offset);
 	struct pci_bar *bar = &f->bars[slot];
 
 	if (original & BAR_IO) {
@@ -174,15 +163,15 @@ static unsigned decode_bar(const struct pci_config_access *a, struct pci_functio
  */
 static void decode_bars(const struct pci_config_access *a, struct pci_function *f)
 {
-	uint32_t command = rd(a, f->address, REG_COMMAND) & 0xffffu;
+	uint32_t command = pci_read32(a, f->address, REG_COMMAND) & 0xffffu;
 	bool decoding = (command & (COMMAND_IO | COMMAND_MEMORY)) != 0;
 
 	if (decoding)
-		wr(a, f->address, REG_COMMAND, command & ~(COMMAND_IO | COMMAND_MEMORY));
+		pci_write32(a, f->address, REG_COMMAND, command & ~(COMMAND_IO | COMMAND_MEMORY));
 	for (unsigned slot = 0; slot < f->bar_count;)
 		slot += decode_bar(a, f, slot);
 	if (decoding)
-		wr(a, f->address, REG_COMMAND, command);
+		pci_write32(a, f->address, REG_COMMAND, command);
 }
 
 /* ------------------------------------------------------------ capabilities */
@@ -250,11 +239,11 @@ static void read_virtio_cap(const struct pci_config_access *a, struct pci_functi
 	    (cfg_type == PCI_VIRTIO_NOTIFY && at + VIRTIO_NOTIFY_CAP_LEN > PCI_CONFIG_LEGACY_SIZE)) {
 		v->problem = "capability runs past configuration space";
 	} else {
-		v->bar = byte_of(rd(a, f->address, at + 4), 0);
-		v->offset = rd(a, f->address, at + 8);
-		v->length = rd(a, f->address, at + 12);
+		v->bar = byte_of(pci_read32(a, f->address, at + 4), 0);
+		v->offset = pci_read32(a, f->address, at + 8);
+		v->length = pci_read32(a, f->address, at + 12);
 		if (cfg_type == PCI_VIRTIO_NOTIFY)
-			v->notify_off_multiplier = rd(a, f->address, at + 16);
+			v->notify_off_multiplier = pci_read32(a, f->address, at + 16);
 		v->problem = virtio_problem(f, v, cap_len);
 	}
 	if (v->problem)
@@ -292,7 +281,7 @@ static void read_msix(const struct pci_config_access *a, struct pci_function *f,
 	if (at + MSIX_CAP_LEN > PCI_CONFIG_LEGACY_SIZE) {
 		m->problem = "capability runs past configuration space";
 	} else {
-		uint32_t table = rd(a, f->address, at + 4), pba = rd(a, f->address, at + 8);
+		uint32_t table = pci_read32(a, f->address, at + 4), pba = pci_read32(a, f->address, at + 8);
 		m->table_size = (uint16_t)(((head >> 16) & MSIX_TABLE_SIZE_MASK) + 1);
 		m->table_bar = (uint8_t)(table & MSIX_BIR_MASK);
 		m->table_offset = table & ~MSIX_BIR_MASK;
@@ -359,7 +348,7 @@ static void walk_caps(const struct pci_config_access *a, struct pci_function *f)
 			return;
 		}
 		seen |= bit;
-		uint32_t head = rd(a, f->address, at);
+		uint32_t head = pci_read32(a, f->address, at);
 		note_cap(a, f, at, head);
 		at = byte_of(head, 1) & ~3u;
 	}
@@ -370,9 +359,9 @@ static void walk_caps(const struct pci_config_access *a, struct pci_function *f)
 static void read_identity(const struct pci_config_access *a, struct pci_function *f,
 			  uint32_t id)
 {
-	uint32_t class_word = rd(a, f->address, REG_CLASS);
-	uint32_t header = byte_of(rd(a, f->address, REG_HEADER), 2);
-	uint32_t interrupt = rd(a, f->address, REG_INTERRUPT);
+	uint32_t class_word = pci_read32(a, f->address, REG_CLASS);
+	uint32_t header = byte_of(pci_read32(a, f->address, REG_HEADER), 2);
+	uint32_t interrupt = pci_read32(a, f->address, REG_INTERRUPT);
 
 	f->vendor = (uint16_t)id;
 	f->device = (uint16_t)(id >> 16);
@@ -398,12 +387,12 @@ enum pci_result pci_read_function(const struct pci_config_access *access, struct
 				  struct pci_function *out)
 {
 	*out = (struct pci_function){ .address = at };
-	uint32_t id = rd(access, at, REG_ID);
+	uint32_t id = pci_read32(access, at, REG_ID);
 	if (!id_present(id))
 		return PCI_ENOENT;
 	read_identity(access, out, id);
 	if (out->header_type == HEADER_BRIDGE) {
-		uint32_t buses = rd(access, at, REG_BUSES);
+		uint32_t buses = pci_read32(access, at, REG_BUSES);
 		out->secondary_bus = byte_of(buses, 1);
 		out->subordinate_bus = byte_of(buses, 2);
 		out->bar_count = BRIDGE_BARS;
@@ -415,7 +404,7 @@ enum pci_result pci_read_function(const struct pci_config_access *access, struct
 		return PCI_OK;
 	}
 	decode_bars(access, out);
-	if ((rd(access, at, REG_COMMAND) >> 16) & STATUS_CAP_LIST)
+	if ((pci_read32(access, at, REG_COMMAND) >> 16) & STATUS_CAP_LIST)
 		walk_caps(access, out);
 	return PCI_OK;
 }
@@ -546,11 +535,11 @@ static bool queue_bus(struct bus_queue *q, const struct pci_config_access *a, un
 static void count_dropped(const struct pci_config_access *a, struct pci_table *t,
 			  struct bus_queue *q, struct pci_address at)
 {
-	uint32_t header = byte_of(rd(a, at, REG_HEADER), 2) & ~HEADER_MULTI_FUNCTION;
+	uint32_t header = byte_of(pci_read32(a, at, REG_HEADER), 2) & ~HEADER_MULTI_FUNCTION;
 
 	t->dropped++;
 	if (header == HEADER_BRIDGE)
-		(void)queue_bus(q, a, byte_of(rd(a, at, REG_BUSES), 1));
+		(void)queue_bus(q, a, byte_of(pci_read32(a, at, REG_BUSES), 1));
 }
 
 /* Records the function found at `at` (the table has room) and follows it
@@ -572,18 +561,18 @@ static void record(const struct pci_config_access *a, struct pci_table *t, struc
 /* Whether function 0 of the device at `at` says it has more. */
 static bool is_multi_function(const struct pci_config_access *a, struct pci_address at)
 {
-	return (byte_of(rd(a, at, REG_HEADER), 2) & HEADER_MULTI_FUNCTION) != 0;
+	return (byte_of(pci_read32(a, at, REG_HEADER), 2) & HEADER_MULTI_FUNCTION) != 0;
 }
 
 static void scan_device(const struct pci_config_access *a, struct pci_table *t,
 			struct bus_queue *q, struct pci_address at)
 {
-	if (!id_present(rd(a, at, REG_ID)))
+	if (!id_present(pci_read32(a, at, REG_ID)))
 		return; /* functions 1-7 exist only beside a function 0 */
 	unsigned functions = is_multi_function(a, at) ? PCI_FUNCTIONS_PER_DEVICE : 1;
 	for (unsigned fn = 0; fn < functions; fn++) {
 		at.function = (uint8_t)fn;
-		if (!id_present(rd(a, at, REG_ID)))
+		if (!id_present(pci_read32(a, at, REG_ID)))
 			continue;
 		if (t->count < PCI_MAX_FUNCTIONS)
 			record(a, t, q, at);

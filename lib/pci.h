@@ -100,6 +100,19 @@ struct pci_config_access {
 	uint8_t bus_last;
 };
 
+/* One register through the accessor (offset 4-aligned, below 256). */
+static inline uint32_t pci_read32(const struct pci_config_access *a, struct pci_address at,
+				  unsigned offset)
+{
+	return a->read32(a->ctx, at, (uint16_t)offset);
+}
+
+static inline void pci_write32(const struct pci_config_access *a, struct pci_address at,
+			       unsigned offset, uint32_t value)
+{
+	a->write32(a->ctx, at, (uint16_t)offset, value);
+}
+
 enum pci_bar_kind {
 	PCI_BAR_NONE = 0, /* unimplemented (size 0), or the upper half of a 64-bit BAR */
 	PCI_BAR_IO,

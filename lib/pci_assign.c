@@ -46,17 +46,6 @@ static const char REASON_ORPHAN[] = "behind a bridge that is not in the table";
 static const char REASON_NOT_KEPT[] = "the BAR did not keep the address written";
 static const char REASON_BAD_SIZE[] = "its size is not a power of two";
 
-static uint32_t rd(const struct pci_config_access *a, struct pci_address at, unsigned offset)
-{
-	return a->read32(a->ctx, at, (uint16_t)offset);
-}
-
-static void wr(const struct pci_config_access *a, struct pci_address at, unsigned offset,
-	       uint32_t value)
-{
-	a->write32(a->ctx, at, (uint16_t)offset, value);
-}
-
 /* ------------------------------------------------------------ ranges */
 
 /* The last address of [base, base + size), size > 0, or UINT64_MAX when
@@ -96,7 +85,7 @@ static bool window_valid(const struct pci_window *w)
 static struct pci_bridge_window io_window(const struct pci_config_access *a,
 					  struct pci_address at)
 {
-	uint32_t word = rd(a, at, REG_IO_BASE);
+	uint32_t word = pci_read32(a, at, REG_IO_BASE);
 	uint32_t base_byte = word & 0xffu, limit_byte = (word >> 8) & 0xffu;
 	struct pci_bridge_window w = {
 		.base = (uint64_t)(base_byte & 0xf0u) << 8,
@@ -104,7 +93,7 @@ static struct pci_bridge_window io_window(const struct pci_config_access *a,
 	};
 
 	if ((base_byte & 0xfu) == WINDOW_32BIT) {
-		uint32_t upper = rd(a, at, REG_IO_UPPER);
+		uint32_t upper = pci_read32(a, at, REG_IO_UPPER);
 		w.base |= (uint64_t)(upper & 0xffffu) << 16;
 		w.limit |= (uint64_t)(upper >> 16) << 16;
 	}
@@ -134,11 +123,11 @@ void pci_assign_bridge_windows(const struct pci_config_access *access,
 	if (f->header_type != HEADER_BRIDGE)
 		return;
 	out->io = io_window(access, f->address);
-	out->memory = memory_window(rd(access, f->address, REG_MEMORY_BASE), 0, 0);
-	uint32_t pref = rd(access, f->address, REG_PREF_BASE);
+	out->memory = memory_window(pci_read32(access, f->address, REG_MEMORY_BASE), 0, 0);
+	uint32_t pref = pci_read32(access, f->address, REG_PREF_BASE);
 	bool wide = (pref & 0xfu) == WINDOW_32BIT;
-	out->prefetchable = memory_window(pref, wide ? rd(access, f->address, REG_PREF_BASE_UPPER) : 0,
-					  wide ? rd(access, f->address, REG_PREF_LIMIT_UPPER) : 0);
+	out->prefetchable = memory_window(pref, wide ? pci_read32(access, f->address, REG_PREF_BASE_UPPER) : 0,
+					  wide ? pci_read32(access, f->address, REG_PREF_LIMIT_UPPER) : 0);
 }
 
 /* The bridge (table index) whose secondary bus is `bus`, or -1. */
@@ -465,27 +454,27 @@ static bool program_bar(const struct pci_config_access *a, const struct pci_func
 	bool wide = bar->kind == PCI_BAR_MEM64;
 	uint32_t flags = bar->kind == PCI_BAR_IO ? BAR_IO_FLAGS : BAR_MEM_FLAGS;
 	unsigned offset = REG_BAR0 + 4 * slot;
-	uint32_t command = rd(a, f->address, REG_COMMAND) & 0xffffu;
+	uint32_t command = pci_read32(a, f->address, REG_COMMAND) & 0xffffu;
 	bool decoding = (command & (COMMAND_IO | COMMAND_MEMORY)) != 0;
 
 	/* The status half is written as zero: its error bits clear on ones. */
 	if (decoding)
-		wr(a, f->address, REG_COMMAND, command & ~(COMMAND_IO | COMMAND_MEMORY));
-	uint32_t low = rd(a, f->address, offset), high = wide ? rd(a, f->address, offset + 4) : 0;
-	wr(a, f->address, offset, (uint32_t)bus | (low & flags));
+		pci_write32(a, f->address, REG_COMMAND, command & ~(COMMAND_IO | COMMAND_MEMORY));
+	uint32_t low = pci_read32(a, f->address, offset), high = wide ? pci_read32(a, f->address, offset + 4) : 0;
+	pci_write32(a, f->address, offset, (uint32_t)bus | (low & flags));
 	if (wide)
-		wr(a, f->address, offset + 4, (uint32_t)(bus >> 32));
-	uint64_t kept = rd(a, f->address, offset) & ~flags;
+		pci_write32(a, f->address, offset + 4, (uint32_t)(bus >> 32));
+	uint64_t kept = pci_read32(a, f->address, offset) & ~flags;
 	if (wide)
-		kept |= (uint64_t)rd(a, f->address, offset + 4) << 32;
+		kept |= (uint64_t)pci_read32(a, f->address, offset + 4) << 32;
 	bool ok = kept == bus;
 	if (!ok) {
-		wr(a, f->address, offset, low);
+		pci_write32(a, f->address, offset, low);
 		if (wide)
-			wr(a, f->address, offset + 4, high);
+			pci_write32(a, f->address, offset + 4, high);
 	}
 	if (decoding)
-		wr(a, f->address, REG_COMMAND, command);
+		pci_write32(a, f->address, REG_COMMAND, command);
 	return ok;
 }
 
@@ -518,8 +507,8 @@ static void enable_decode(const struct assigner *a, unsigned fi)
 	}
 	if (!set)
 		return;
-	uint32_t command = rd(a->req->access, f->address, REG_COMMAND) & 0xffffu;
-	wr(a->req->access, f->address, REG_COMMAND, command | set);
+	uint32_t command = pci_read32(a->req->access, f->address, REG_COMMAND) & 0xffffu;
+	pci_write32(a->req->access, f->address, REG_COMMAND, command | set);
 }
 
 /* ------------------------------------------------------------ the pass */

@@ -8,8 +8,10 @@
  * `pci-host-ecam-generic` node -- or, on x86_64 without either (QEMU's
  * i440FX `pc` machine), configuration mechanism 1 through ports
  * 0xcf8/0xcfc; enumerates it once with lib/pci (every bus behind bridges,
- * every function, BARs with sizes, capabilities); and prints one line per
- * function and a summary. The table stays for the driver system calls. A
+ * every function, BARs with sizes, capabilities); places the BARs the
+ * firmware left unassigned where the device tree gives the host bridge's
+ * windows (pci_assign_host.h); and prints one line per function and a
+ * summary. The table stays for the driver system calls. A
  * machine with no way in boots on with no PCI, and says so.
  */
 #ifndef CAMBIOS_PCI_HOST_H

@@ -14,6 +14,7 @@ prebuilt image instead.
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -55,6 +56,22 @@ def run_make_image(arch, **make_vars):
         return None
     return (f"{' '.join(argv)} failed ({result.returncode}):\n"
             f"{result.stdout[-4000:]}")
+
+
+def image_with_program(arch, program, tmp):
+    """Builds user/<program> for `arch` (one of the programs in no image
+    of ours), copies it to `tmp` and makes an image there with it as the
+    user's module (MODULES); returns the image's path."""
+    elf = REPO_ROOT / "build" / arch / "modules" / f"{program}.elf"
+    result = subprocess.run(["make", f"ARCH={arch}", str(elf.relative_to(REPO_ROOT))],
+                            cwd=REPO_ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    assert result.returncode == 0, result.stdout[-4000:]
+    shutil.copy(elf, tmp / elf.name)
+    image = tmp / "cambios.img"
+    error = run_make_image(arch, MODULES=str(tmp / elf.name), IMAGE_OUT=str(image))
+    assert error is None, error
+    return image
 
 
 def _find_or_build(arch):

@@ -21,12 +21,10 @@ neither runs driver code from them nor tries to boot from the network.
 """
 
 import re
-import shutil
-import subprocess
 
 import pytest
 
-from conftest import BOOT_TIMEOUT, LOG_DIR, REPO_ROOT, qemu, run_make_image
+from conftest import BOOT_TIMEOUT, LOG_DIR, image_with_program, qemu
 
 ARCHES = ("x86_64", "aarch64")
 MAC = "52:54:00:c0:ff:ee"
@@ -51,23 +49,10 @@ def _qemu_extra(tmp, qmp):
             "-qmp", f"unix:{qmp},server=on,wait=off")
 
 
-def _build(arch, tmp):
-    elf = REPO_ROOT / "build" / arch / "modules" / "mmio.elf"
-    result = subprocess.run(["make", f"ARCH={arch}", str(elf.relative_to(REPO_ROOT))],
-                            cwd=REPO_ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    assert result.returncode == 0, result.stdout[-4000:]
-    shutil.copy(elf, tmp / "mmio.elf")
-    image = tmp / "cambios.img"
-    error = run_make_image(arch, MODULES=str(tmp / "mmio.elf"), IMAGE_OUT=str(image))
-    assert error is None, error
-    return image
-
-
 def _boot(arch, tmp):
     """Boots the machine, waits for the driver program's end, asks QEMU
     for its PCI devices; returns (serial lines, query-pci result)."""
-    image = _build(arch, tmp)
+    image = image_with_program(arch, "mmio", tmp)
     qmp = tmp / "monitor.sock"
     run = qemu.QemuRun(arch, image, log_path=LOG_DIR / f"test_devices_{arch}.log", smp=1,
                        mem="256M", extra=_qemu_extra(tmp, qmp), max_runtime=300)

@@ -14,30 +14,15 @@ The network is QEMU's user mode, restricted: nothing leaves the machine.
 """
 
 import re
-import shutil
-import subprocess
 
 import pytest
 
-from conftest import BOOT_TIMEOUT, LOG_DIR, REPO_ROOT, qemu, run_make_image
+from conftest import BOOT_TIMEOUT, LOG_DIR, image_with_program, qemu
 
 ARCHES = ("x86_64", "aarch64")
 NIC = "nic0"
 PROGRAM_END = r"^process (\d+) msix\.elf: exited with code (-?\d+)$"
 LINE_FIRST, LINE_LAST = 1024, 1087
-
-
-def _image(arch, tmp):
-    elf = REPO_ROOT / "build" / arch / "modules" / "msix.elf"
-    result = subprocess.run(["make", f"ARCH={arch}", str(elf.relative_to(REPO_ROOT))],
-                            cwd=REPO_ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    assert result.returncode == 0, result.stdout[-4000:]
-    shutil.copy(elf, tmp / "msix.elf")
-    image = tmp / "cambios.img"
-    error = run_make_image(arch, MODULES=str(tmp / "msix.elf"), IMAGE_OUT=str(image))
-    assert error is None, error
-    return image
 
 
 def _program(lines):
@@ -51,7 +36,7 @@ def _program(lines):
 
 @pytest.mark.parametrize("arch", ARCHES)
 def test_a_driver_gets_its_device_interrupts_through_msix(arch, tmp_path):
-    image = _image(arch, tmp_path)
+    image = image_with_program(arch, "msix", tmp_path)
     qmp = tmp_path / "monitor.sock"
     extra = ("-netdev", "user,id=net0,restrict=on",
              "-device", f"virtio-net-pci,netdev=net0,id={NIC},disable-legacy=on,romfile=",

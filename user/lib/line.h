@@ -6,6 +6,7 @@
 #ifndef CAMBIOS_USER_LINE_H
 #define CAMBIOS_USER_LINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sys.h"
@@ -71,6 +72,26 @@ static inline void say1(const char *s)
 
 	put(&l, s);
 	say(&l);
+}
+
+/* One answer checked: prints "<prefix><what>: <got>", with " (wanted
+ * <want>)" when they differ; true when they do not. */
+static inline bool say_answer(const char *prefix, const char *what, int64_t got, int64_t want)
+{
+	struct line l;
+
+	l.len = 0;
+	put(&l, prefix);
+	put(&l, what);
+	put(&l, ": ");
+	put_dec(&l, got);
+	if (got != want) {
+		put(&l, " (wanted ");
+		put_dec(&l, want);
+		put(&l, ")");
+	}
+	say(&l);
+	return got == want;
 }
 
 #endif

@@ -73,21 +73,7 @@ static int64_t alloc_dma(uint64_t pages, uint64_t flags, uint64_t *paddr)
 /* One refusal: the call must answer `want`; prints what was tried. */
 static bool refused(const char *what, int64_t got, int64_t want)
 {
-	struct line l;
-
-	l.len = 0;
-
-	put(&l, "mmio: refused ");
-	put(&l, what);
-	put(&l, ": ");
-	put_dec(&l, got);
-	if (got != want) {
-		put(&l, " (wanted ");
-		put_dec(&l, want);
-		put(&l, ")");
-	}
-	say(&l);
-	return got == want;
+	return say_answer("mmio: refused ", what, got, want);
 }
 
 /* ------------------------------------------------------ the first copy */

@@ -65,21 +65,7 @@ static uint32_t mmio_read32(volatile uint8_t *base, unsigned offset)
 /* One answer: prints `what` and the result; true when it is `want`. */
 static bool expect(const char *what, int64_t got, int64_t want)
 {
-	struct line l;
-
-	l.len = 0;
-
-	put(&l, "msix: ");
-	put(&l, what);
-	put(&l, ": ");
-	put_dec(&l, got);
-	if (got != want) {
-		put(&l, " (wanted ");
-		put_dec(&l, want);
-		put(&l, ")");
-	}
-	say(&l);
-	return got == want;
+	return say_answer("msix: ", what, got, want);
 }
 
 /* Finds the device and maps the BAR with its common and device
