@@ -66,7 +66,7 @@ COMPONENT_threads := kernel/sched/thread.c kernel/proc/run.c kernel/proc/spawn.c
 COMPONENT_boot := kernel/boot/main.c kernel/boot/requests.c kernel/boot/bootinfo.c \
 	kernel/boot/verifier.c kernel/identity/bootstrap.c kernel/lib/cmdline.c
 COMPONENT_traps := kernel/lib/trap.c kernel/lib/backtrace.c kernel/lib/symbols.c
-COMPONENT_smp := kernel/smp/mp.c
+COMPONENT_smp := kernel/smp/mp.c kernel/smp/ipi.c
 COMPONENT_time := kernel/time/timer.c
 
 # The kernel's portable part: every component, in a stable order.

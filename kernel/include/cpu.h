@@ -26,6 +26,7 @@
 #define CPU_INDEX 24
 
 #ifndef __ASSEMBLER__
+#include <ipi.h>
 #include <lock_debug.h>
 #include <spinlock.h>
 #include <stdatomic.h>
@@ -45,6 +46,11 @@ struct cpu {
 	uint32_t index;                 /* 0 = the boot CPU */
 
 	void *arch;                     /* arch-private (x86_64: its GDT, TSS and stacks) */
+	/* Its name at the interrupt controller, for IPIs (ipi.h): x86_64 its
+	 * local APIC ID, AArch64 its MPIDR affinity (Aff3 at 39:32, Aff2-0
+	 * at 23:0). Set by the CPU itself as it starts. */
+	uint64_t hw_id;
+	atomic_uint_fast64_t ipis[IPI_KINDS]; /* IPIs received, by kind; read anywhere */
 
 	/* What runs here. */
 	struct address_space *space;    /* the running thread's user space, or NULL */

@@ -9,7 +9,9 @@
  * Then every AP at once hammers the kernel heap and the frame allocator --
  * real concurrency: QEMU runs each virtual CPU on its own host thread --
  * checking its own bytes; the locks (order-checked per CPU) must keep
- * every allocation whole and the heap consistent.
+ * every allocation whole and the heap consistent. A reschedule IPI sent
+ * to each online CPU, the BSP itself included, must arrive there, and one
+ * to a CPU that is not online is refused.
  */
 #include <selftest.h>
 
@@ -18,6 +20,7 @@
 #include <boot.h>
 #include <frame.h>
 #include <heap.h>
+#include <ipi.h>
 #include <hhdm.h>
 #include <printk.h>
 #include <stdatomic.h>
@@ -133,8 +136,43 @@ static bool allocators_hold_under_every_cpu(void)
 	       frame_free_count() == frames_before;
 }
 
+#define IPI_WAITS 100 /* interrupt waits (a tick each at most) for an IPI to land */
+
+/* Sends `cpu` a reschedule IPI; true once it has counted it. */
+static bool ipi_arrives(unsigned cpu)
+{
+	uint64_t before = ipi_received(cpu, IPI_RESCHEDULE);
+	unsigned waits = 0;
+
+	if (ipi_send(cpu, IPI_RESCHEDULE) != K_OK)
+		return false;
+	while (ipi_received(cpu, IPI_RESCHEDULE) == before && waits++ < IPI_WAITS)
+		arch_wait_for_interrupt();
+	println("smp: reschedule IPI to cpu %u (interrupt ID 0x%llx): %s after %u waits", cpu,
+		(unsigned long long)cpu_at(cpu)->hw_id,
+		ipi_received(cpu, IPI_RESCHEDULE) > before ? "arrived" : "LOST", waits);
+	return ipi_received(cpu, IPI_RESCHEDULE) > before;
+}
+
+static bool ipis_reach_every_cpu(void)
+{
+	unsigned sent = 0, arrived = 0;
+
+	for (unsigned cpu = 0; cpu < MP_MAX_CPUS; cpu++) {
+		if (!mp_cpu_online(cpu)) {
+			if (ipi_send(cpu, IPI_RESCHEDULE) != K_EINVAL)
+				return false;
+			continue;
+		}
+		sent++;
+		arrived += ipi_arrives(cpu);
+	}
+	return sent > 0 && arrived == sent && ipi_send(0, IPI_KINDS) == K_EINVAL;
+}
+
 void selftest_smp(void)
 {
 	selftest_check(every_cpu_ticks(), "smp.every_cpu_ticks");
 	selftest_check(allocators_hold_under_every_cpu(), "smp.allocators_under_every_cpu");
+	selftest_check(ipis_reach_every_cpu(), "smp.ipi_reaches_every_cpu");
 }

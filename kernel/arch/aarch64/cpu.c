@@ -2,8 +2,10 @@
  * cpu: AArch64 implementations of the simple arch hooks.
  */
 #include <arch.h>
+#include <cpu.h>
 
 #include "percpu.h"
+#include "sysreg.h"
 
 const bool arch_divide_by_zero_traps = false;
 const char arch_name[] = "aarch64";
@@ -23,6 +25,7 @@ void a64_percpu_install(unsigned index)
 	struct cpu *c = cpu_at(index);
 
 	cpu_claim(c, index);
+	c->hw_id = read_mpidr_el1() & MPIDR_AFFINITY;
 	__asm__ volatile("msr tpidr_el1, %0" : : "r"(c) : "memory");
 }
 

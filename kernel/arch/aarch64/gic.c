@@ -23,6 +23,7 @@
 #include <console_input.h>
 #include <firmware.h>
 #include <hhdm.h>
+#include <ipi.h>
 #include <irq_wait.h>
 #include <msi.h>
 #include <msi_count.h>
@@ -51,6 +52,13 @@
 #define GICD_IGRPMODR 0xd00
 #define GICD_IROUTER 0x6000
 #define SPI_FIRST 32
+#define SGI_RESCHEDULE 0 /* IPI_RESCHEDULE (ipi.h) */
+/* ICC_SGI1R_EL1's fields (GICv3 architecture, 12.2.21). */
+#define SGI1R_AFF1_SHIFT 16
+#define SGI1R_INTID_SHIFT 24
+#define SGI1R_AFF2_SHIFT 32
+#define SGI1R_RS_SHIFT 44
+#define SGI1R_AFF3_SHIFT 48
 #define SPI_PRIORITY 0xa0
 #define INTID_LIMIT 1020
 
@@ -114,8 +122,9 @@ static void distributor_enable(void)
 	(void)wait_until_clear(gicd + GICD_CTLR, GICD_CTLR_RWP);
 }
 
-/* Wakes this CPU's redistributor and puts its PPIs in group 1 (firmware
- * may have grouped only some), then enables the timer's PPI. */
+/* Wakes this CPU's redistributor and puts its SGIs and PPIs in group 1
+ * (firmware may have grouped only some), then enables the timer's PPI and
+ * the reschedule IPI's SGI. */
 static bool redistributor_enable_timer(uintptr_t gicr)
 {
 	uint32_t waker = mmio_read32(gicr + GICR_WAKER);
@@ -127,7 +136,8 @@ static bool redistributor_enable_timer(uintptr_t gicr)
 	mmio_write32(sgi + GICR_IGROUPR0, UINT32_MAX);
 	mmio_write32(sgi + GICR_IGRPMODR0, 0);
 	*(volatile uint8_t *)(sgi + GICR_IPRIORITYR + PPI_VIRTUAL_TIMER) = PPI_PRIORITY;
-	mmio_write32(sgi + GICR_ISENABLER0, 1u << PPI_VIRTUAL_TIMER);
+	*(volatile uint8_t *)(sgi + GICR_IPRIORITYR + SGI_RESCHEDULE) = PPI_PRIORITY;
+	mmio_write32(sgi + GICR_ISENABLER0, 1u << PPI_VIRTUAL_TIMER | 1u << SGI_RESCHEDULE);
 	return true;
 }
 
@@ -365,6 +375,8 @@ void aarch64_interrupt(void)
 		write_cntv_tval_el0(timer_reload); /* the next tick, from now */
 		timer_tick();
 		sched_on_tick();
+	} else if (intid == SGI_RESCHEDULE) {
+		ipi_receive(IPI_RESCHEDULE);
 	} else if (intid == board_devices()->uart_intid) {
 		console_rx_interrupt();
 	} else if (intid >= LPI_FIRST) {
@@ -376,6 +388,22 @@ void aarch64_interrupt(void)
 	}
 	write_icc_eoir1_el1(iar);
 	irq_exit(); /* may switch threads: after the EOI */
+}
+
+/* The target by affinity: Aff0 as a bit of the target list (its range,
+ * RS, from Aff0's high bits), the others as fields. The stores the IPI
+ * announces (a task queued) are made visible first. */
+void arch_send_ipi(uint64_t hw_id, enum ipi_kind kind)
+{
+	static const uint8_t sgi[IPI_KINDS] = { [IPI_RESCHEDULE] = SGI_RESCHEDULE };
+	uint64_t aff0 = hw_id & 0xff, aff1 = hw_id >> 8 & 0xff, aff2 = hw_id >> 16 & 0xff;
+	uint64_t aff3 = hw_id >> 32 & 0xff;
+
+	dsb_ishst();
+	write_icc_sgi1r_el1(aff3 << SGI1R_AFF3_SHIFT | (aff0 >> 4) << SGI1R_RS_SHIFT |
+			    aff2 << SGI1R_AFF2_SHIFT | (uint64_t)sgi[kind] << SGI1R_INTID_SHIFT |
+			    aff1 << SGI1R_AFF1_SHIFT | 1ull << (aff0 & 15));
+	isb();
 }
 
 void arch_irq_enable(void)

@@ -7,6 +7,9 @@
 
 #include <stdint.h>
 
+/* MPIDR_EL1's affinity fields: Aff0-Aff2 in bits 23:0, Aff3 in 39:32. */
+#define MPIDR_AFFINITY 0xff00ffffffULL
+
 #define DEFINE_SYSREG_RW(name)                                          \
 	static inline uint64_t read_##name(void)                          \
 	{                                                                 \
@@ -31,6 +34,7 @@ DEFINE_SYSREG_RW(icc_pmr_el1)
 DEFINE_SYSREG_RW(icc_igrpen1_el1)
 DEFINE_SYSREG_RW(icc_iar1_el1)
 DEFINE_SYSREG_RW(icc_eoir1_el1)
+DEFINE_SYSREG_RW(icc_sgi1r_el1)
 DEFINE_SYSREG_RW(cntfrq_el0)
 DEFINE_SYSREG_RW(cntv_ctl_el0)
 DEFINE_SYSREG_RW(cntv_tval_el0)

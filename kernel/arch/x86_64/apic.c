@@ -23,7 +23,9 @@
  */
 #include <arch.h>
 #include <console_input.h>
+#include <cpu.h>
 #include <hhdm.h>
+#include <ipi.h>
 #include <irq_wait.h>
 #include <panic.h>
 #include <printk.h>
@@ -45,6 +47,11 @@
 #define LAPIC_TPR 0x80
 #define LAPIC_EOI 0xb0
 #define LAPIC_SVR 0xf0
+#define LAPIC_ICR_LOW 0x300  /* writing it sends the IPI */
+#define LAPIC_ICR_HIGH 0x310 /* the destination's APIC ID in bits 31:24 */
+#define ICR_DELIVERY_PENDING (1u << 12)
+#define ICR_ASSERT (1u << 14)
+#define ICR_SPIN_LIMIT 1000000
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_TIMER_INITIAL 0x380
 #define LAPIC_TIMER_CURRENT 0x390
@@ -132,6 +139,24 @@ static void lapic_enable_this_cpu(void)
 	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
 	lapic_write(LAPIC_TPR, 0); /* accept every priority */
 	lapic_write(LAPIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
+	cpu_this()->hw_id = lapic_read(LAPIC_ID) >> 24;
+}
+
+/* Fixed delivery, physical destination, edge: the ICR's two halves are
+ * one operation, so no interrupt on this CPU may send between them. The
+ * previous IPI's delivery is waited for first (bounded: QEMU and real
+ * local APICs clear it at once). */
+void arch_send_ipi(uint64_t hw_id, enum ipi_kind kind)
+{
+	static const uint8_t vector[IPI_KINDS] = { [IPI_RESCHEDULE] = VECTOR_IPI_RESCHEDULE };
+	arch_irqflags_t flags = arch_irq_save();
+
+	for (unsigned i = 0; i < ICR_SPIN_LIMIT && lapic_read(LAPIC_ICR_LOW) & ICR_DELIVERY_PENDING;
+	     i++)
+		arch_cpu_relax();
+	lapic_write(LAPIC_ICR_HIGH, (uint32_t)hw_id << 24);
+	lapic_write(LAPIC_ICR_LOW, ICR_ASSERT | vector[kind]);
+	arch_irq_restore(flags);
 }
 
 static void lapic_timer_periodic(uint32_t reload)
@@ -281,6 +306,9 @@ void x86_interrupt(uint64_t vector)
 		lapic_write(LAPIC_EOI, 0);
 	} else if (vector >= IOAPIC_VECTOR_BASE && vector < IOAPIC_VECTOR_BASE + IOAPIC_LINES) {
 		device_interrupt((unsigned)(vector - IOAPIC_VECTOR_BASE));
+	} else if (vector == VECTOR_IPI_RESCHEDULE) {
+		ipi_receive(IPI_RESCHEDULE);
+		lapic_write(LAPIC_EOI, 0);
 	} else if (vector >= MSI_VECTOR_BASE && vector < MSI_VECTOR_BASE + IRQ_MSI_LINES) {
 		/* Edge-triggered: the EOI only lets the next one in. */
 		irq_interrupt(IRQ_MSI_BASE + (unsigned)(vector - MSI_VECTOR_BASE));

@@ -6,9 +6,9 @@
  * check switch to their own IST stacks. The breakpoint gate has DPL 3 so an
  * `int3` in user code is a breakpoint, not a protection fault.
  * Interrupts: vector 32 (the APIC timer), 33-96 (device interrupts, GSI
- * 0-63 through the I/O APIC), 97-160 (MSI-X vectors, msi.c) and 0xf0-0xff
- * (the masked PICs' and the APIC's spurious interrupts) go through the
- * same common path.
+ * 0-63 through the I/O APIC), 97-160 (MSI-X vectors, msi.c), 0xe0 (the
+ * reschedule IPI, ipi.h) and 0xf0-0xff (the masked PICs' and the APIC's
+ * spurious interrupts) go through the same common path.
  */
 #include <msi.h>
 #include <stdint.h>
@@ -44,9 +44,10 @@ struct idt_pointer {
 } __attribute__((packed));
 
 extern const uint64_t trap_stubs[EXCEPTION_VECTORS];
-/* Vector 32, the device vectors, the MSI vectors, then PIC_VECTOR_BASE..0xff
- * (trap_entry.S). */
-#define INTERRUPT_STUBS (1 + IOAPIC_LINES + IRQ_MSI_LINES + 16)
+/* Vector 32, the device vectors, the MSI vectors, the reschedule IPI, then
+ * PIC_VECTOR_BASE..0xff (trap_entry.S). */
+#define STUB_IPI (1 + IOAPIC_LINES + IRQ_MSI_LINES)
+#define INTERRUPT_STUBS (STUB_IPI + 1 + 16)
 extern const uint64_t interrupt_stubs[INTERRUPT_STUBS];
 
 static struct idt_gate idt[IDT_ENTRIES];
@@ -85,9 +86,10 @@ void idt_init(void)
 	for (unsigned i = 0; i < IRQ_MSI_LINES; i++)
 		idt_set_gate(MSI_VECTOR_BASE + i, interrupt_stubs[1 + IOAPIC_LINES + i],
 			     GATE_INTERRUPT, 0);
-	for (unsigned i = 1 + IOAPIC_LINES + IRQ_MSI_LINES; i < INTERRUPT_STUBS; i++)
-		idt_set_gate(PIC_VECTOR_BASE + i - 1 - IOAPIC_LINES - IRQ_MSI_LINES,
-			     interrupt_stubs[i], GATE_INTERRUPT, 0);
+	idt_set_gate(VECTOR_IPI_RESCHEDULE, interrupt_stubs[STUB_IPI], GATE_INTERRUPT, 0);
+	for (unsigned i = STUB_IPI + 1; i < INTERRUPT_STUBS; i++)
+		idt_set_gate(PIC_VECTOR_BASE + i - STUB_IPI - 1, interrupt_stubs[i], GATE_INTERRUPT,
+			     0);
 	idt_load();
 }
 
