@@ -66,6 +66,7 @@ struct cpu {
 	struct thread idle;
 	uint64_t kernel_root;           /* the page-table root kernel threads run with */
 	bool sched_started;
+	struct thread *switched_from;   /* the switch in progress left it (thread.c) */
 };
 
 _Static_assert(offsetof(struct cpu, self) == CPU_SELF, "cpu: self");

@@ -17,9 +17,10 @@
  * context on the boot stack; on an AP its start-up context -- and the
  * scheduler's run queue (sched.h) for that CPU. The BSP also runs two
  * kernel threads with real jobs:
- *   reaper   frees the stacks (and slots) of threads that have ended; it
- *            sleeps until one does. A thread cannot free the stack it is
- *            running on, so someone else must.
+ *   reaper   frees the stacks (and slots) of threads that have ended, on
+ *            any CPU; it sleeps until one has. A thread cannot free the
+ *            stack it is running on, so someone else must -- after the
+ *            switch away from it is over (thread.c, finish_switch).
  *   watcher  checks the run queue's invariants (runq_check) every
  *            SCHED_CHECK_TICKS and panics naming the first that fails.
  *
@@ -36,7 +37,9 @@
  * Locking: each CPU's run queue is guarded by its LOCK_SCHEDULER lock,
  * taken with interrupts off; the lock is released before the switch, and
  * interrupts stay off through it (the next thread restores its own state).
- * Until the SMP issue only the CPU that owns a run queue touches it.
+ * Another CPU takes a queue's lock to wake a thread blocked there
+ * (sched_wake_thread, sched_wake_all), and then sends a reschedule IPI
+ * (ipi.h) so the woken thread runs at once rather than at the next tick.
  */
 #ifndef CAMBIOS_THREAD_H
 #define CAMBIOS_THREAD_H
@@ -76,6 +79,9 @@ struct thread {
 	void (*entry)(void *);
 	void *arg;
 	bool used;
+	/* Ended and off its CPU for good: set by the thread that ran next,
+	 * once the switch away from it was done (the reaper's signal). */
+	atomic_bool gone;
 	/* User mode. A kernel thread has no process and no user state. */
 	kpid_t pid;             /* the process whose code it runs, or PID_NONE */
 	struct address_space *space; /* that process's address space, or NULL */

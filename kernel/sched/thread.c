@@ -9,6 +9,7 @@
 #include <cpu.h>
 #include <current.h>
 #include <heap.h>
+#include <ipi.h>
 #include <kstring.h>
 #include <lock_order.h>
 #include <panic.h>
@@ -17,8 +18,13 @@
 #include <stdatomic.h>
 #include <timer.h>
 
-static struct thread threads[THREAD_MAX]; /* slots; guarded by the owning CPU's lock */
+/* Slots: claimed atomically (claim_slot), then each thread's scheduling
+ * state is guarded by its CPU's lock. */
+static struct thread threads[THREAD_MAX];
 static struct thread *reaper;
+/* Threads ended and off their CPU (`gone`), not yet reaped: the reaper's
+ * wait is over while this is not zero. */
+static atomic_uint threads_gone;
 
 static struct thread *thread_of(struct task *t)
 {
@@ -41,6 +47,23 @@ void sched_start_cpu(void)
 	cs->sched_started = true;
 }
 
+/* Runs in the thread a switch resumed (or started), on the CPU that made
+ * the switch: the thread switched away from is off its stack now, so if
+ * it had ended (it did so itself, on this CPU), the reaper may free that
+ * stack -- from any CPU -- and is told. */
+static void finish_switch(struct cpu *cs)
+{
+	struct thread *from = cs->switched_from;
+
+	cs->switched_from = NULL;
+	if (!from || from->task.state != TASK_TERMINATED)
+		return;
+	atomic_store_explicit(&from->gone, true, memory_order_release);
+	atomic_fetch_add_explicit(&threads_gone, 1, memory_order_release);
+	if (reaper)
+		sched_wake_thread(reaper, BLOCK_CHILD, 0);
+}
+
 /* Picks the next thread and switches to it; false if there was none but
  * the caller. The caller holds the scheduler lock, which is released
  * before the switch. Interrupts must be off; they come back as the next
@@ -54,8 +77,10 @@ static bool switch_locked(struct cpu *cs)
 	if (next == prev)
 		return false;
 	cs->space = next->space;
+	cs->switched_from = prev;
 	arch_thread_switch(prev, next);
 	arch_context_switch(&prev->saved_sp, next->saved_sp);
+	finish_switch(cpu_this()); /* resumed: maybe on another CPU, later */
 	return true;
 }
 
@@ -70,15 +95,21 @@ void thread_start(void)
 {
 	struct thread *self = thread_current();
 
+	finish_switch(cpu_this());
 	arch_irq_enable();
 	self->entry(self->arg);
 	thread_exit();
 }
 
-static struct thread *free_slot(void)
+/* Claims a free slot: any CPU may create threads, so the claim is one
+ * atomic step on `used`. The reaper cleared `gone` before it freed the
+ * slot, so a claimed slot never looks reapable to it. */
+static struct thread *claim_slot(void)
 {
 	for (unsigned i = 0; i < THREAD_MAX; i++) {
-		if (!threads[i].used)
+		bool free = false;
+		if (__atomic_compare_exchange_n(&threads[i].used, &free, true, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 			return &threads[i];
 	}
 	return NULL;
@@ -96,8 +127,8 @@ static kerr_t thread_create(const char *name, uint8_t priority, void (*entry)(vo
 	if (!stack)
 		return K_ENOMEM;
 	uint64_t stack_top = (uint64_t)(uintptr_t)(stack + THREAD_STACK_SIZE);
+	struct thread *t = claim_slot();
 	arch_irqflags_t flags = spin_lock_irqsave(&cs->sched_lock);
-	struct thread *t = free_slot();
 	if (t) {
 		*t = (struct thread){
 			.task = { .id = (uint32_t)(t - threads), .state = TASK_READY,
@@ -118,7 +149,7 @@ static kerr_t thread_create(const char *name, uint8_t priority, void (*entry)(vo
 		}
 		err = runq_enqueue(&cs->rq, &t->task);
 		if (err != K_OK)
-			t->used = false;
+			__atomic_store_n(&t->used, false, __ATOMIC_RELEASE);
 	}
 	spin_unlock_irqrestore(&cs->sched_lock, flags);
 	if (err != K_OK) {
@@ -203,14 +234,6 @@ void sched_sleep(uint64_t ticks)
 	arch_irq_restore(flags);
 }
 
-/* Wakes the reaper if it waits; the caller holds the lock. */
-static void wake_reaper_locked(struct cpu *cs)
-{
-	kerr_t err;
-
-	if (reaper && reaper->task.state == TASK_BLOCKED && reaper->cpu == cpu_index())
-		(void)sched_wake(&cs->rq, &reaper->task, &err);
-}
 
 void sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx),
 		      void *ctx, const atomic_bool *given)
@@ -250,32 +273,64 @@ void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx)
 	sched_wait_given(why, arg, try_once, ctx, NULL);
 }
 
+/* After waking on CPU `target` (its lock released): whether the woken
+ * should run at once. Here, in an interrupt handler, the handler's end
+ * switches (a driver does not wait for the next tick; outside a handler
+ * the caller reaches a switch point itself). On another CPU, a
+ * reschedule IPI makes its next switch point now rather than its next
+ * tick. */
+static void run_woken_soon(struct cpu *target, bool preempt)
+{
+	struct cpu *cs = cpu_this();
+
+	if (!preempt)
+		return;
+	if (target == cs) {
+		if (cs->irq_depth)
+			cs->need_resched = true;
+	} else {
+		(void)ipi_send(target->index, IPI_RESCHEDULE);
+	}
+}
+
+/* sched_wake_blocked on one CPU's queue, under its lock: whether a woken
+ * thread should preempt what runs there. */
+static bool wake_on(struct cpu *c, enum block_reason why, uint64_t arg)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&c->sched_lock);
+	bool preempt = c->rq.blocked && sched_wake_blocked(&c->rq, why, arg, arg);
+
+	spin_unlock_irqrestore(&c->sched_lock, flags);
+	return preempt;
+}
+
+/* A blocked thread stays on the CPU it blocked on (only ready threads
+ * move), so t->cpu names the queue it is on. */
 void sched_wake_thread(struct thread *t, enum block_reason why, uint64_t arg)
 {
-	struct cpu *cs = cpu_this(); /* every thread runs on the BSP until the SMP issue */
-	arch_irqflags_t flags = spin_lock_irqsave(&cs->sched_lock);
+	struct cpu *c = cpu_at(t->cpu);
+	arch_irqflags_t flags = spin_lock_irqsave(&c->sched_lock);
+	bool preempt = false;
 	kerr_t err;
 
 	/* Only if it still waits for this: it may have been woken already. */
 	if (t->task.state == TASK_BLOCKED && t->task.reason == why && t->task.reason_arg == arg)
-		(void)sched_wake(&cs->rq, &t->task, &err);
-	spin_unlock_irqrestore(&cs->sched_lock, flags);
+		preempt = sched_wake(&c->rq, &t->task, &err);
+	spin_unlock_irqrestore(&c->sched_lock, flags);
+	run_woken_soon(c, preempt);
 }
 
+/* Every CPU's blocked list in turn, one lock at a time: a waiter blocked
+ * under its CPU's lock after its last try (sched_wait) is on that list by
+ * the time the waker, whose change came first, takes the lock. The woken
+ * run in the order they blocked, each on its own CPU. */
 void sched_wake_all(enum block_reason why, uint64_t arg)
 {
-	struct cpu *cs = cpu_this(); /* every thread runs on the BSP until the SMP issue */
-	arch_irqflags_t flags = spin_lock_irqsave(&cs->sched_lock);
-
-	/* The woken run at the next switch point, in the order they blocked
-	 * (the run queue's blocked list holds only blocked threads). In an
-	 * interrupt handler -- a device's line, console input -- that point
-	 * is the handler's end when a woken thread outranks the interrupted
-	 * one (or it interrupted the idle thread): a driver does not wait
-	 * for the next tick. */
-	if (sched_wake_blocked(&cs->rq, why, arg, arg) && cs->irq_depth)
-		cs->need_resched = true;
-	spin_unlock_irqrestore(&cs->sched_lock, flags);
+	for (unsigned i = 0; i < MP_MAX_CPUS; i++) {
+		struct cpu *c = cpu_at(i);
+		if (c && c->sched_started)
+			run_woken_soon(c, wake_on(c, why, arg));
+	}
 }
 
 void thread_exit(void)
@@ -286,9 +341,8 @@ void thread_exit(void)
 	spin_lock(&cs->sched_lock);
 	if (sched_terminate_current(&cs->rq) != K_OK)
 		panic("thread_exit: %s cannot end", thread_current()->name);
-	wake_reaper_locked(cs);
 	spin_unlock(&cs->sched_lock);
-	reschedule(cs);
+	reschedule(cs); /* the next thread tells the reaper (finish_switch) */
 	panic("thread_exit: an ended thread was resumed");
 }
 
@@ -348,36 +402,47 @@ const char *sched_check_this_cpu(void)
 
 /* ---------------------------------------------------------- kernel threads */
 
-/* Frees what ended threads leave: their stacks and slots. An ended thread
- * has switched away for good before the reaper (on the same CPU) runs. */
-static void reaper_main(void *arg)
+/* Frees what ended threads leave -- their stacks and slots, and the
+ * processes they were the last of -- whichever CPU they ran on, once they
+ * are `gone`: ended, and switched away from for good (finish_switch,
+ * which counts them in threads_gone and wakes the reaper; sched_wait
+ * makes that wake-up impossible to miss). */
+static bool something_to_reap(void *ctx)
 {
-	struct cpu *cs = cpu_this();
+	(void)ctx;
+	return atomic_load_explicit(&threads_gone, memory_order_acquire) > 0;
+}
 
-	(void)arg;
-	for (;;) {
-		arch_irqflags_t flags = spin_lock_irqsave(&cs->sched_lock);
-		uint8_t *stack = NULL;
-		kpid_t pid = PID_NONE;
-		for (unsigned i = 0; i < THREAD_MAX && !stack; i++) {
-			struct thread *t = &threads[i];
-			if (t->used && t->task.state == TASK_TERMINATED && t->cpu == cpu_index()) {
-				stack = t->stack;
-				pid = t->reap_process ? t->pid : PID_NONE;
-				t->used = false;
-			}
-		}
-		if (!stack)
-			(void)sched_block_current(&cs->rq, BLOCK_CHILD, 0);
-		spin_unlock(&cs->sched_lock);
-		if (!stack)
-			reschedule(cs);
-		arch_irq_restore(flags);
+/* One gone thread's slot freed; false if there is none. */
+static bool reap_one(void)
+{
+	for (unsigned i = 0; i < THREAD_MAX; i++) {
+		struct thread *t = &threads[i];
+		if (!__atomic_load_n(&t->used, __ATOMIC_ACQUIRE) ||
+		    !atomic_load_explicit(&t->gone, memory_order_acquire))
+			continue;
+		uint8_t *stack = t->stack;
+		kpid_t pid = t->reap_process ? t->pid : PID_NONE;
+		atomic_store_explicit(&t->gone, false, memory_order_relaxed);
+		__atomic_store_n(&t->used, false, __ATOMIC_RELEASE);
+		atomic_fetch_sub_explicit(&threads_gone, 1, memory_order_relaxed);
 		kfree(stack);
 		/* The reaper runs with the kernel's root: no CPU is in the
 		 * process's address space any more. */
 		if (pid != PID_NONE && process_destroy(pid) != K_OK)
 			println("reaper: process %u was already gone", PID_SLOT(pid));
+		return true;
+	}
+	return false;
+}
+
+static void reaper_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		sched_wait(BLOCK_CHILD, 0, something_to_reap, NULL);
+		while (reap_one())
+			;
 	}
 }
 

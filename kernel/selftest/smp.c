@@ -11,7 +11,10 @@
  * checking its own bytes; the locks (order-checked per CPU) must keep
  * every allocation whole and the heap consistent. A reschedule IPI sent
  * to each online CPU, the BSP itself included, must arrive there, and one
- * to a CPU that is not online is refused.
+ * to a CPU that is not online is refused. A kernel thread made on the last
+ * CPU blocks there; the BSP's wake-up must find it on that CPU's queue
+ * and, through a reschedule IPI, run it there at once -- within the tick
+ * -- and once it ends, the reaper (on the BSP) must free it.
  */
 #include <selftest.h>
 
@@ -24,6 +27,7 @@
 #include <hhdm.h>
 #include <printk.h>
 #include <stdatomic.h>
+#include <thread.h>
 #include <timer.h>
 #include <xorshift.h>
 
@@ -170,9 +174,111 @@ static bool ipis_reach_every_cpu(void)
 	return sent > 0 && arrived == sent && ipi_send(0, IPI_KINDS) == K_EINVAL;
 }
 
+#define WAKE_REASON_ARG 0x5eed /* a message on no real endpoint */
+
+struct remote_waiter {
+	atomic_bool go, woke;
+	atomic_uint cpu_blocked, cpu_woke;
+	uint64_t woke_at; /* the BSP's tick */
+	struct thread *thread;
+};
+
+static struct remote_waiter waiter;
+
+static bool go_given(void *ctx)
+{
+	return atomic_load_explicit(&((struct remote_waiter *)ctx)->go, memory_order_acquire);
+}
+
+static void wait_for_go(void *arg)
+{
+	struct remote_waiter *w = arg;
+
+	atomic_store(&w->cpu_blocked, cpu_index());
+	sched_wait(BLOCK_MESSAGE, WAKE_REASON_ARG, go_given, w);
+	w->woke_at = timer_ticks();
+	atomic_store(&w->cpu_woke, cpu_index());
+	atomic_store(&w->woke, true);
+}
+
+/* On the CPU it runs on (an AP's idle context, or the BSP). */
+static void make_waiter(void *target)
+{
+	if (cpu_index() == (unsigned)(uintptr_t)target &&
+	    thread_create_kernel("remote-waiter", PRIORITY_NORMAL, wait_for_go, &waiter,
+				 &waiter.thread) != K_OK)
+		println("smp: no thread for the wake-up test on cpu %u", cpu_index());
+}
+
+static unsigned last_online_cpu(void)
+{
+	unsigned last = 0;
+
+	for (unsigned cpu = 0; cpu < MP_MAX_CPUS; cpu++) {
+		if (mp_cpu_online(cpu))
+			last = cpu;
+	}
+	return last;
+}
+
+/* Waits (ticks and interrupts) until `done()`, at most MAX_WAITS. */
+static bool wait_for(bool (*done)(void))
+{
+	for (unsigned i = 0; i < MAX_WAITS && !done(); i++)
+		arch_wait_for_interrupt();
+	return done();
+}
+
+static bool waiter_blocked(void)
+{
+	return waiter.thread && waiter.thread->task.state == TASK_BLOCKED;
+}
+
+static bool waiter_woke(void)
+{
+	return atomic_load(&waiter.woke);
+}
+
+static unsigned threads_before;
+
+static bool waiter_reaped(void)
+{
+	return thread_count() == threads_before;
+}
+
+static bool wake_reaches_the_waiters_cpu(void)
+{
+	unsigned target = last_online_cpu();
+
+	threads_before = thread_count();
+	waiter = (struct remote_waiter){ .thread = NULL };
+	atomic_store(&waiter.cpu_blocked, MP_MAX_CPUS);
+	if (target == 0)
+		make_waiter((void *)0);
+	else
+		(void)mp_run_on_aps(make_waiter, (void *)(uintptr_t)target);
+	if (!wait_for(waiter_blocked))
+		return false;
+	uint64_t ipis = ipi_received(target, IPI_RESCHEDULE);
+	uint64_t asked_at = timer_ticks();
+	atomic_store_explicit(&waiter.go, true, memory_order_release);
+	sched_wake_all(BLOCK_MESSAGE, WAKE_REASON_ARG);
+	bool woke = wait_for(waiter_woke);
+	bool reaped = wait_for(waiter_reaped);
+	println("smp: a thread blocked on cpu %u woke on cpu %u, %llu ticks after the wake-up "
+		"(%llu reschedule IPIs there), reaped: %s",
+		atomic_load(&waiter.cpu_blocked), atomic_load(&waiter.cpu_woke),
+		(unsigned long long)(woke ? waiter.woke_at - asked_at : 0),
+		(unsigned long long)(ipi_received(target, IPI_RESCHEDULE) - ipis), reaped ? "yes" : "no");
+	return woke && reaped && atomic_load(&waiter.cpu_blocked) == target &&
+	       atomic_load(&waiter.cpu_woke) == target && waiter.woke_at - asked_at <= 1 &&
+	       (target == 0 || ipi_received(target, IPI_RESCHEDULE) > ipis);
+}
+
 void selftest_smp(void)
 {
 	selftest_check(every_cpu_ticks(), "smp.every_cpu_ticks");
 	selftest_check(allocators_hold_under_every_cpu(), "smp.allocators_under_every_cpu");
 	selftest_check(ipis_reach_every_cpu(), "smp.ipi_reaches_every_cpu");
+	selftest_check(wake_reaches_the_waiters_cpu(), "smp.wake_reaches_the_waiters_cpu");
 }

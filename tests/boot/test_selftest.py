@@ -33,6 +33,7 @@ EXPECTED = {
     "ipc.self_send_denied", "program.hello_runs", "program.syscall_hook_denies",
     "program.data_module_refused", "timer.ticks_arrive", "user.timer_interrupts_user_mode",
     "smp.every_cpu_ticks", "smp.allocators_under_every_cpu", "smp.ipi_reaches_every_cpu",
+    "smp.wake_reaches_the_waiters_cpu",
     "sched.same_band_threads_take_turns", "sched.higher_band_runs_first",
     "sched.sleep_wakes_on_time", "sched.ended_threads_are_reaped", "sched.invariants_hold",
     "sched.user_processes_side_by_side", "sched.user_threads_reaped",
