@@ -47,21 +47,28 @@ void sched_start_cpu(void)
 	cs->sched_started = true;
 }
 
-/* Runs in the thread a switch resumed (or started), on the CPU that made
- * the switch: the thread switched away from is off its stack now, so if
- * it had ended (it did so itself, on this CPU), the reaper may free that
- * stack -- from any CPU -- and is told. */
-static void finish_switch(struct cpu *cs)
+/* An ended thread is off its stack: the reaper may free it now. Out of
+ * line: the switch path stays short. */
+static __attribute__((noinline)) void reaper_told(struct thread *from)
 {
-	struct thread *from = cs->switched_from;
-
-	cs->switched_from = NULL;
-	if (!from || from->task.state != TASK_TERMINATED)
-		return;
 	atomic_store_explicit(&from->gone, true, memory_order_release);
 	atomic_fetch_add_explicit(&threads_gone, 1, memory_order_release);
 	if (reaper)
 		sched_wake_thread(reaper, BLOCK_CHILD, 0);
+}
+
+/* Runs in the thread a switch resumed (or started), on the CPU that made
+ * the switch: if the thread switched away from had ended (thread_exit
+ * left it in switched_from), it is off its stack now, and the reaper --
+ * on any CPU -- is told. */
+static void finish_switch(struct cpu *cs)
+{
+	struct thread *from = cs->switched_from;
+
+	if (!from)
+		return;
+	cs->switched_from = NULL;
+	reaper_told(from);
 }
 
 /* Picks the next thread and switches to it; false if there was none but
@@ -77,7 +84,6 @@ static bool switch_locked(struct cpu *cs)
 	if (next == prev)
 		return false;
 	cs->space = next->space;
-	cs->switched_from = prev;
 	arch_thread_switch(prev, next);
 	arch_context_switch(&prev->saved_sp, next->saved_sp);
 	finish_switch(cpu_this()); /* resumed: maybe on another CPU, later */
@@ -273,6 +279,12 @@ void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx)
 	sched_wait_given(why, arg, try_once, ctx, NULL);
 }
 
+/* Out of line: the IPC path's wake-up stays small enough to inline. */
+static __attribute__((noinline)) void kick(struct cpu *target)
+{
+	(void)ipi_send(target->index, IPI_RESCHEDULE);
+}
+
 /* After waking on CPU `target` (its lock released): whether the woken
  * should run at once. Here, in an interrupt handler, the handler's end
  * switches (a driver does not wait for the next tick; outside a handler
@@ -285,12 +297,10 @@ static void run_woken_soon(struct cpu *target, bool preempt)
 
 	if (!preempt)
 		return;
-	if (target == cs) {
-		if (cs->irq_depth)
-			cs->need_resched = true;
-	} else {
-		(void)ipi_send(target->index, IPI_RESCHEDULE);
-	}
+	if (target != cs)
+		kick(target);
+	else if (cs->irq_depth)
+		cs->need_resched = true;
 }
 
 /* sched_wake_blocked on one CPU's queue, under its lock: whether a woken
@@ -306,7 +316,9 @@ static bool wake_on(struct cpu *c, enum block_reason why, uint64_t arg)
 
 /* A blocked thread stays on the CPU it blocked on (only ready threads
  * move), so t->cpu names the queue it is on. */
-void sched_wake_thread(struct thread *t, enum block_reason why, uint64_t arg)
+/* Inlined into IPC's hand-off, the hottest wake-up there is. */
+__attribute__((always_inline)) inline void sched_wake_thread(struct thread *t,
+								enum block_reason why, uint64_t arg)
 {
 	struct cpu *c = cpu_at(t->cpu);
 	arch_irqflags_t flags = spin_lock_irqsave(&c->sched_lock);
@@ -333,6 +345,18 @@ void sched_wake_all(enum block_reason why, uint64_t arg)
 	}
 }
 
+/* The reaper, when it sleeps on this CPU, is made ready now, so that it
+ * (a high band) is the thread the exit switches to -- its own
+ * finish_switch then finds the ended thread gone -- rather than running
+ * whenever the next thread's quantum ends. The caller holds the lock. */
+static void wake_local_reaper_locked(struct cpu *cs)
+{
+	kerr_t err;
+
+	if (reaper && reaper->cpu == cs->index && reaper->task.state == TASK_BLOCKED)
+		(void)sched_wake(&cs->rq, &reaper->task, &err);
+}
+
 void thread_exit(void)
 {
 	struct cpu *cs = cpu_this();
@@ -341,8 +365,10 @@ void thread_exit(void)
 	spin_lock(&cs->sched_lock);
 	if (sched_terminate_current(&cs->rq) != K_OK)
 		panic("thread_exit: %s cannot end", thread_current()->name);
+	wake_local_reaper_locked(cs);
+	cs->switched_from = thread_current(); /* the next thread tells the reaper */
 	spin_unlock(&cs->sched_lock);
-	reschedule(cs); /* the next thread tells the reaper (finish_switch) */
+	reschedule(cs);
 	panic("thread_exit: an ended thread was resumed");
 }
 
