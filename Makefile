@@ -319,6 +319,8 @@ SIGNED_MODULES := $(BUILD)/modules-signed/kernel.sym \
 # kernel and its symbol table), then our programs (USER_PROGRAMS, and in a
 # self-test image the hostile corpus), then MODULES. Each module's string
 # is its name without .elf (unsigned: it decides nothing, see verifier.h).
+# CMDLINE="..." becomes the kernel's command line (e.g. cambios.stats=1,
+# kernel/include/watcher.h).
 # Rewritten only when its text changes.
 LIMINE_CONF := $(BUILD)/limine.conf
 CONF_EXTRA_MODULES := $(addsuffix .elf,$(IMAGE_PROGRAMS)) $(MODULE_NAMES)
@@ -328,7 +330,7 @@ $(LIMINE_CONF): boot/limine.conf FORCE
 	$(Q)( cat boot/limine.conf; for m in $(CONF_EXTRA_MODULES); do \
 		printf '    module_path: boot():/boot/modules/%s\n    module_cmdline: %s\n' \
 			"$$m" "$${m%.elf}"; \
-	done ) > $@.new
+	done; $(if $(CMDLINE),printf '    cmdline: %s\n' '$(CMDLINE)';) ) > $@.new
 	$(Q)cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 
 $(IMAGE_OUT): $(BOOT_EFI) $(KERNEL_ELF) $(SIGNED_MODULES) $(LIMINE_CONF) scripts/mkimage.sh

@@ -67,6 +67,7 @@ struct cpu {
 	uint64_t kernel_root;           /* the page-table root kernel threads run with */
 	bool sched_started;
 	struct thread *switched_from;   /* the switch in progress left it (thread.c) */
+	uint64_t idle_ticks;            /* ticks the idle thread was running (under sched_lock) */
 };
 
 _Static_assert(offsetof(struct cpu, self) == CPU_SELF, "cpu: self");

@@ -21,8 +21,9 @@
  *            any CPU; it sleeps until one has. A thread cannot free the
  *            stack it is running on, so someone else must -- after the
  *            switch away from it is over (thread.c, finish_switch).
- *   watcher  checks the run queue's invariants (runq_check) every
- *            SCHED_CHECK_TICKS and panics naming the first that fails.
+ *   watcher  the Loop (watcher.h): prints every CPU's statistics every
+ *            10 s and checks every CPU's run-queue invariants every 60 s,
+ *            panicking with the name of the first that fails.
  *
  * Preemption: every interrupt handler runs between irq_enter() and
  * irq_exit(); the timer's calls sched_on_tick() on every tick: sleepers
@@ -55,7 +56,6 @@
 
 #define THREAD_MAX 64
 #define THREAD_STACK_SIZE (16 * 1024)
-#define SCHED_CHECK_TICKS 6000 /* the watcher's period: 60 s at 100 Hz */
 
 /* A user thread's FP/SIMD registers and thread pointer, kept while another
  * thread runs (the kernel itself never uses them). */

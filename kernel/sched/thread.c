@@ -17,6 +17,7 @@
 #include <spinlock.h>
 #include <stdatomic.h>
 #include <timer.h>
+#include <watcher.h>
 
 /* Slots: claimed atomically (claim_slot), then each thread's scheduling
  * state is guarded by its CPU's lock. */
@@ -395,6 +396,7 @@ void sched_on_tick(void)
 	if (!cs->sched_started)
 		return;
 	spin_lock(&cs->sched_lock);
+	cs->idle_ticks += cs->rq.current->is_idle;
 	wake_sleepers_locked(cs, timer_ticks());
 	if (sched_tick(&cs->rq))
 		cs->need_resched = true; /* switched at irq_exit(), the handler done */
@@ -469,18 +471,6 @@ static void reaper_main(void *arg)
 		sched_wait(BLOCK_CHILD, 0, something_to_reap, NULL);
 		while (reap_one())
 			;
-	}
-}
-
-static void watcher_main(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		sched_sleep(SCHED_CHECK_TICKS);
-		const char *broken = sched_check_this_cpu();
-		if (broken)
-			panic("scheduler invariant broken on CPU %u: %s", cpu_index(), broken);
-		println("sched: CPU %u run queue invariants hold", cpu_index());
 	}
 }
 
