@@ -167,8 +167,12 @@ void irq_exit(void);
 
 
 
-/* Checks this CPU's run queue now; NULL or the broken invariant's name. */
-const char *sched_check_this_cpu(void);
+/* CPU `index`'s struct if it schedules (sched_start_cpu ran), else NULL. */
+struct cpu *sched_cpu(unsigned index);
+
+/* Checks CPU c's run queue now, under its lock; NULL or the broken
+ * invariant's name. */
+const char *sched_check_cpu(struct cpu *c);
 
 /* Arch: the switch, and the stack a new thread starts on. */
 void arch_context_switch(uint64_t *save_sp, uint64_t next_sp);

@@ -340,8 +340,8 @@ __attribute__((always_inline)) inline void sched_wake_thread(struct thread *t,
 void sched_wake_all(enum block_reason why, uint64_t arg)
 {
 	for (unsigned i = 0; i < MP_MAX_CPUS; i++) {
-		struct cpu *c = cpu_at(i);
-		if (c && c->sched_started)
+		struct cpu *c = sched_cpu(i);
+		if (c)
 			run_woken_soon(c, wake_on(c, why, arg));
 	}
 }
@@ -418,13 +418,19 @@ void irq_exit(void)
 		reschedule(cs);
 }
 
-const char *sched_check_this_cpu(void)
+struct cpu *sched_cpu(unsigned index)
 {
-	struct cpu *cs = cpu_this();
-	arch_irqflags_t flags = spin_lock_irqsave(&cs->sched_lock);
-	const char *broken = runq_check(&cs->rq);
+	struct cpu *c = cpu_at(index);
 
-	spin_unlock_irqrestore(&cs->sched_lock, flags);
+	return c && c->sched_started ? c : NULL;
+}
+
+const char *sched_check_cpu(struct cpu *c)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&c->sched_lock);
+	const char *broken = runq_check(&c->rq);
+
+	spin_unlock_irqrestore(&c->sched_lock, flags);
 	return broken;
 }
 

@@ -47,8 +47,8 @@ static struct cpu_figures figures_of(struct cpu *c)
 static void print_statistics(struct cpu_figures *last)
 {
 	for (unsigned i = 0; i < MP_MAX_CPUS; i++) {
-		struct cpu *c = cpu_at(i);
-		if (!c || !c->sched_started)
+		struct cpu *c = sched_cpu(i);
+		if (!c)
 			continue;
 		struct cpu_figures now = figures_of(c);
 		uint64_t ticks = now.ticks - last[i].ticks;
@@ -67,12 +67,10 @@ static void check_invariants(void)
 	unsigned checked = 0;
 
 	for (unsigned i = 0; i < MP_MAX_CPUS; i++) {
-		struct cpu *c = cpu_at(i);
-		if (!c || !c->sched_started)
+		struct cpu *c = sched_cpu(i);
+		if (!c)
 			continue;
-		arch_irqflags_t flags = spin_lock_irqsave(&c->sched_lock);
-		const char *broken = runq_check(&c->rq);
-		spin_unlock_irqrestore(&c->sched_lock, flags);
+		const char *broken = sched_check_cpu(c);
 		if (broken)
 			panic("scheduler invariant broken on CPU %u: %s", i, broken);
 		checked++;

@@ -16,6 +16,7 @@
 #include <selftest.h>
 
 #include <arch.h>
+#include <cpu.h>
 #include <current.h>
 #include <frame.h>
 #include <printk.h>
@@ -264,7 +265,7 @@ void selftest_sched(void)
 	selftest_check(runs_clean("objects"), "sched.object_store_calls");
 	/* DeviceInfo over the functions found at boot (user/hostile/devices.c). */
 	selftest_check(runs_clean("devices"), "sched.device_info_calls");
-	const char *broken = sched_check_this_cpu();
+	const char *broken = sched_check_cpu(cpu_this());
 	if (broken)
 		println("  sched: invariant broken: %s", broken);
 	selftest_check(!broken, "sched.invariants_hold");
