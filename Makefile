@@ -138,6 +138,7 @@ kernel_selftest_srcs = \
 	kernel/selftest/sched.c \
 	kernel/selftest/timer.c \
 	kernel/selftest/smp.c \
+	kernel/selftest/balance.c \
 	kernel/selftest/irq.c \
 	$(if $(filter aarch64,$(1)),kernel/selftest/its.c) \
 	kernel/selftest/bars.c \
@@ -196,8 +197,9 @@ $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # (`make build/<arch>/modules/<name>.elf`) and give them as MODULES.
 # mmio: a user-space driver's first steps and their refusals
 # (tests/boot/test_devices.py); msix: its interrupts through MSI-X
-# (tests/boot/test_msix.py).
-TEST_MODULE_PROGRAMS := mmio msix
+# (tests/boot/test_msix.py); pinger and ponger: IPC between CPUs
+# (tests/boot/test_smp.py).
+TEST_MODULE_PROGRAMS := mmio msix pinger ponger
 $(foreach p,$(TEST_MODULE_PROGRAMS),$(eval USER_SRCS_$(p) := $$(wildcard user/$(p)/*.c)))
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check

@@ -62,7 +62,8 @@ COMPONENT_syscalls := kernel/lib/syscall.c kernel/lib/sys_ipc.c kernel/lib/sys_p
 	kernel/lib/sys_driver_memory.c \
 	kernel/lib/sys_irq.c
 # Threads on their own stacks, user programs run in them, boot programs spawned.
-COMPONENT_threads := kernel/sched/thread.c kernel/sched/watcher.c kernel/proc/run.c \
+COMPONENT_threads := kernel/sched/thread.c kernel/sched/sched_cpus.c kernel/sched/watcher.c \
+	kernel/proc/run.c \
 	kernel/proc/spawn.c
 COMPONENT_boot := kernel/boot/main.c kernel/boot/requests.c kernel/boot/bootinfo.c \
 	kernel/boot/verifier.c kernel/identity/bootstrap.c kernel/lib/cmdline.c

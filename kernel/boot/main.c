@@ -30,6 +30,7 @@
 #include <phys_guard.h>
 #include <printk.h>
 #include <process.h>
+#include <sched_cpus.h>
 #include <selftest.h>
 #include <spawn.h>
 #include <symbols.h>
@@ -110,6 +111,21 @@ static void bind_bootstrap_principal(void)
 		PROCESS_KERNEL_COUNT - 1);
 }
 
+#if !CONFIG_SELFTEST
+/* The boot's programs are made on the BSP and half of them handed to the
+ * APs before any runs: with interrupts off the BSP's idle thread (this
+ * one) is not preempted in between, so the split follows the modules'
+ * order, not the timing of a tick. */
+static void spawn_and_distribute(void)
+{
+	arch_irqflags_t flags = arch_irq_save();
+
+	spawn_boot_programs();
+	(void)sched_distribute();
+	arch_irq_restore(flags);
+}
+#endif
+
 void kmain(void);
 
 void kmain(void)
@@ -171,7 +187,7 @@ void kmain(void)
 #if CONFIG_SELFTEST
 	selftest_run_all();                   /* SELFTEST=1 kernels only */
 #else
-	spawn_boot_programs();                /* every signed program a process */
+	spawn_and_distribute();               /* every signed program a process, half on APs */
 #endif
 	if (cmdline_has_word(boot_cmdline(), CMDLINE_PANIC_TEST))
 		panic("%s on the command line: testing the panic path", CMDLINE_PANIC_TEST);

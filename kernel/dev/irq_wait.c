@@ -30,6 +30,7 @@ kerr_t irq_wait(unsigned line, kpid_t pid)
 
 	if (err != K_OK)
 		return err;
+	sched_pin_current(); /* a driver stays where it waits: the balancer leaves it */
 	sched_wait(BLOCK_IRQ, line, wait_over, &line);
 	return irq_wait_result(line, pid);
 }

@@ -66,7 +66,9 @@ struct cpu {
 	struct thread idle;
 	uint64_t kernel_root;           /* the page-table root kernel threads run with */
 	bool sched_started;
-	struct thread *switched_from;   /* the switch in progress left it (thread.c) */
+	/* The thread the last switch here left, until its context is saved
+	 * (thread.c, finish_switch): no other CPU may run it before. */
+	_Atomic(struct thread *) switched_from;
 	uint64_t idle_ticks;            /* ticks the idle thread was running (under sched_lock) */
 };
 

@@ -31,6 +31,11 @@ _Static_assert(LOCK_LEVEL_COUNT <= 32, "lock_debug: one bit per level in a 32-bi
 struct lock_tracker {
 	uint32_t levels;                                /* bit L: held[L] is held */
 	const struct spinlock *held[LOCK_LEVEL_COUNT];
+	/* Further locks of one level, taken with spin_lock_next() after its
+	 * first (held[level]), in ascending address order: how many, and
+	 * the last, which the next must come after. */
+	unsigned next_count;
+	const struct spinlock *next_last;
 };
 
 enum lock_order_verdict {

@@ -15,7 +15,7 @@
 
 #include <sched.h>
 
-#define SCHED_MAX_CPUS 8
+#define SCHED_MAX_CPUS 64 /* MP_MAX_CPUS */
 /* The balancer moves a task when one CPU has this many more runnable
  * tasks than another. */
 #define SCHED_IMBALANCE 2

@@ -167,6 +167,14 @@ void irq_exit(void);
 
 
 
+/* The thread in `slot` (0..THREAD_MAX-1) if the slot is in use, else
+ * NULL. Its scheduling state is read under its CPU's lock. */
+struct thread *thread_at(unsigned slot);
+
+/* The calling thread stays on this CPU from now on: the balancer never
+ * moves it (a driver waiting for an interrupt routed here). */
+void sched_pin_current(void);
+
 /* CPU `index`'s struct if it schedules (sched_start_cpu ran), else NULL. */
 struct cpu *sched_cpu(unsigned index);
 

@@ -89,10 +89,65 @@ void spin_lock(struct spinlock *lock)
 		record(tracker(), lock);
 }
 
+/* The first lock of a level released while further ones are held: the
+ * next spin_lock of that level would not see them. */
+static void __attribute__((noinline, noreturn)) first_released_early(const struct spinlock *lock)
+{
+	panic("lock \"%s\" released before the %u further lock%s of its level", lock->name,
+	      tracker()->next_count, tracker()->next_count == 1 ? "" : "s");
+}
+
 void spin_unlock(struct spinlock *lock)
 {
-	if (CONFIG_LOCK_DEBUG && !lock_tracker_pop(tracker(), lock))
-		panic("lock \"%s\" released by a CPU that does not hold it", lock->name);
+	if (CONFIG_LOCK_DEBUG) {
+		struct lock_tracker *t = tracker();
+		if (t->next_count && t->next_last->level == lock->level && t->held[lock->level] == lock)
+			first_released_early(lock);
+		if (!lock_tracker_pop(t, lock))
+			panic("lock \"%s\" released by a CPU that does not hold it", lock->name);
+	}
+	atomic_store_explicit(&lock->locked, false, memory_order_release);
+}
+
+/* Why `lock` may not be taken as a further lock of its level now, or NULL. */
+static const char *next_refusal(const struct lock_tracker *t, const struct spinlock *lock)
+{
+	const struct spinlock *first = t->held[lock->level];
+	const struct spinlock *last = t->next_count ? t->next_last : first;
+
+	if (!(t->levels & 1u << lock->level))
+		return "with no lock of its level held";
+	if (t->levels >> lock->level >> 1)
+		return "with a lock of a higher level held";
+	if ((uintptr_t)lock <= (uintptr_t)last)
+		return "out of address order";
+	return NULL;
+}
+
+void spin_lock_next(struct spinlock *lock)
+{
+	struct lock_tracker *t = CONFIG_LOCK_DEBUG ? tracker() : NULL;
+	const char *refusal = t ? next_refusal(t, lock) : NULL;
+
+	if (refusal)
+		panic("lock \"%s\" (level %d) taken as a further lock %s", lock->name, lock->level,
+		      refusal);
+	wait_for(lock);
+	if (t) {
+		t->next_count++;
+		t->next_last = lock;
+	}
+}
+
+void spin_unlock_next(struct spinlock *lock)
+{
+	if (CONFIG_LOCK_DEBUG) {
+		struct lock_tracker *t = tracker();
+		if (!t->next_count)
+			panic("lock \"%s\" released as a further lock, none held", lock->name);
+		if (--t->next_count == 0)
+			t->next_last = NULL;
+	}
 	atomic_store_explicit(&lock->locked, false, memory_order_release);
 }
 

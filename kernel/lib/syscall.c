@@ -90,6 +90,12 @@ int64_t sys_getpid(const struct syscall_frame *f)
 	return (int64_t)PID_SLOT(syscall_caller());
 }
 
+int64_t sys_get_cpu(const struct syscall_frame *f)
+{
+	(void)f;
+	return (int64_t)cpu_index();
+}
+
 int64_t sys_gettime(const struct syscall_frame *f)
 {
 	(void)f;

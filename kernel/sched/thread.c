@@ -59,17 +59,17 @@ static __attribute__((noinline)) void reaper_told(struct thread *from)
 }
 
 /* Runs in the thread a switch resumed (or started), on the CPU that made
- * the switch: if the thread switched away from had ended (thread_exit
- * left it in switched_from), it is off its stack now, and the reaper --
- * on any CPU -- is told. */
+ * the switch: the thread switched away from is off this CPU now, its
+ * context saved -- another CPU may run it from here on (sched_migrate
+ * waits for this) -- and if it had ended, the reaper, on any CPU, is
+ * told. */
 static void finish_switch(struct cpu *cs)
 {
-	struct thread *from = cs->switched_from;
+	struct thread *from = atomic_load_explicit(&cs->switched_from, memory_order_relaxed);
 
-	if (!from)
-		return;
-	cs->switched_from = NULL;
-	reaper_told(from);
+	atomic_store_explicit(&cs->switched_from, NULL, memory_order_release);
+	if (from && from->task.ended)
+		reaper_told(from);
 }
 
 /* Picks the next thread and switches to it; false if there was none but
@@ -81,6 +81,8 @@ static bool switch_locked(struct cpu *cs)
 	struct thread *prev = thread_of(cs->rq.current);
 	struct thread *next = thread_of(sched_pick_next(&cs->rq));
 	cs->need_resched = false;
+	if (next != prev) /* published by the unlock: prev is not to run elsewhere yet */
+		atomic_store_explicit(&cs->switched_from, prev, memory_order_relaxed);
 	spin_unlock(&cs->sched_lock);
 	if (next == prev)
 		return false;
@@ -134,8 +136,10 @@ static kerr_t thread_create(const char *name, uint8_t priority, void (*entry)(vo
 	if (!stack)
 		return K_ENOMEM;
 	uint64_t stack_top = (uint64_t)(uintptr_t)(stack + THREAD_STACK_SIZE);
-	struct thread *t = claim_slot();
+	/* Claimed and filled in under the lock: a CPU that holds every
+	 * scheduler lock (the machine-wide check) sees no half-made thread. */
 	arch_irqflags_t flags = spin_lock_irqsave(&cs->sched_lock);
+	struct thread *t = claim_slot();
 	if (t) {
 		*t = (struct thread){
 			.task = { .id = (uint32_t)(t - threads), .state = TASK_READY,
@@ -233,11 +237,11 @@ void sched_sleep(uint64_t ticks)
 	assert_not_in_interrupt("sched_sleep");
 	arch_irqflags_t flags = arch_irq_save();
 	spin_lock(&cs->sched_lock);
-	kerr_t err = sched_block_current(&cs->rq, BLOCK_SLEEP, timer_ticks() + ticks);
-	spin_unlock(&cs->sched_lock);
-	if (err != K_OK)
+	if (sched_block_current(&cs->rq, BLOCK_SLEEP, timer_ticks() + ticks) != K_OK) {
+		spin_unlock(&cs->sched_lock);
 		panic("sched_sleep: thread %s cannot sleep", thread_current()->name);
-	reschedule(cs);
+	}
+	(void)switch_locked(cs); /* one hold: nobody sees it blocked yet current */
 	arch_irq_restore(flags);
 }
 
@@ -315,14 +319,29 @@ static bool wake_on(struct cpu *c, enum block_reason why, uint64_t arg)
 	return preempt;
 }
 
+/* The CPU t belongs to, its lock taken. t->cpu changes only under the
+ * locks of both CPUs (sched_migrate), so once the lock of the CPU it
+ * named is held and it still names that CPU, it stays. */
+static inline struct cpu *lock_cpu_of(struct thread *t, arch_irqflags_t *flags)
+{
+	for (;;) {
+		struct cpu *c = cpu_at(__atomic_load_n(&t->cpu, __ATOMIC_RELAXED));
+		*flags = spin_lock_irqsave(&c->sched_lock);
+		if (t->cpu == c->index)
+			return c;
+		spin_unlock_irqrestore(&c->sched_lock, *flags);
+	}
+}
+
 /* A blocked thread stays on the CPU it blocked on (only ready threads
- * move), so t->cpu names the queue it is on. */
-/* Inlined into IPC's hand-off, the hottest wake-up there is. */
+ * move), but the thread may have been ready and moved when it was looked
+ * up, so its CPU is locked through lock_cpu_of. Inlined into IPC's
+ * hand-off, the hottest wake-up there is. */
 __attribute__((always_inline)) inline void sched_wake_thread(struct thread *t,
 								enum block_reason why, uint64_t arg)
 {
-	struct cpu *c = cpu_at(t->cpu);
-	arch_irqflags_t flags = spin_lock_irqsave(&c->sched_lock);
+	arch_irqflags_t flags;
+	struct cpu *c = lock_cpu_of(t, &flags);
 	bool preempt = false;
 	kerr_t err;
 
@@ -367,9 +386,7 @@ void thread_exit(void)
 	if (sched_terminate_current(&cs->rq) != K_OK)
 		panic("thread_exit: %s cannot end", thread_current()->name);
 	wake_local_reaper_locked(cs);
-	cs->switched_from = thread_current(); /* the next thread tells the reaper */
-	spin_unlock(&cs->sched_lock);
-	reschedule(cs);
+	(void)switch_locked(cs); /* the next thread tells the reaper (finish_switch) */
 	panic("thread_exit: an ended thread was resumed");
 }
 
@@ -423,6 +440,25 @@ struct cpu *sched_cpu(unsigned index)
 	struct cpu *c = cpu_at(index);
 
 	return c && c->sched_started ? c : NULL;
+}
+
+struct thread *thread_at(unsigned slot)
+{
+	if (slot >= THREAD_MAX || !__atomic_load_n(&threads[slot].used, __ATOMIC_ACQUIRE))
+		return NULL;
+	return &threads[slot];
+}
+
+void sched_pin_current(void)
+{
+	struct cpu *cs;
+	arch_irqflags_t flags = arch_irq_save();
+
+	cs = cpu_this();
+	spin_lock(&cs->sched_lock);
+	cs->rq.current->pinned = true;
+	spin_unlock(&cs->sched_lock);
+	arch_irq_restore(flags);
 }
 
 const char *sched_check_cpu(struct cpu *c)
@@ -487,6 +523,9 @@ void sched_start_kernel_threads(void)
 	if (thread_create_kernel("reaper", PRIORITY_HIGH, reaper_main, NULL, &reaper) != K_OK ||
 	    thread_create_kernel("watcher", PRIORITY_HIGH, watcher_main, NULL, &watcher) != K_OK)
 		panic("scheduler: cannot create the kernel threads");
+	/* The BSP's own: the Loop's seconds are its clock's, and the reaper
+	 * stays where exits on the BSP find it (wake_local_reaper_locked). */
+	reaper->task.pinned = watcher->task.pinned = true;
 	println("sched: idle thread on the boot stack; kernel threads reaper (%u) and watcher (%u); "
 		"quantum %d ticks", reaper->task.id, watcher->task.id, SCHED_QUANTUM_TICKS);
 }

@@ -7,8 +7,10 @@
 #include <boot.h>
 #include <cmdline.h>
 #include <cpu.h>
+#include <current.h>
 #include <panic.h>
 #include <printk.h>
+#include <sched_cpus.h>
 #include <sched_machine.h>
 #include <thread.h>
 #include <timer.h>
@@ -38,7 +40,8 @@ static struct cpu_figures figures_of(struct cpu *c)
 		.ticks = atomic_load_explicit(&c->ticks, memory_order_relaxed),
 		.switches = c->rq.switches,
 		.idle_ticks = c->idle_ticks,
-		.runnable = sched_runnable(&c->rq),
+		/* Not counting the watcher itself, running here now. */
+		.runnable = sched_runnable(&c->rq) - (c->rq.current == &thread_current()->task),
 	};
 	spin_unlock_irqrestore(&c->sched_lock, flags);
 	return f;
@@ -61,21 +64,15 @@ static void print_statistics(struct cpu_figures *last)
 	}
 }
 
-/* Every CPU's own queue, one lock at a time. */
+/* Every CPU's queue and every task at once, every scheduler lock held. */
 static void check_invariants(void)
 {
-	unsigned checked = 0;
+	unsigned cpus, tasks;
+	const char *broken = sched_check_all(&cpus, &tasks);
 
-	for (unsigned i = 0; i < MP_MAX_CPUS; i++) {
-		struct cpu *c = sched_cpu(i);
-		if (!c)
-			continue;
-		const char *broken = sched_check_cpu(c);
-		if (broken)
-			panic("scheduler invariant broken on CPU %u: %s", i, broken);
-		checked++;
-	}
-	println("sched: run queue invariants hold on %u CPU%s", checked, checked == 1 ? "" : "s");
+	if (broken)
+		panic("scheduler invariant broken: %s", broken);
+	println("sched: invariants hold on %u CPU%s, %u tasks", cpus, cpus == 1 ? "" : "s", tasks);
 }
 
 void watcher_main(void *arg)
@@ -83,14 +80,20 @@ void watcher_main(void *arg)
 	static struct cpu_figures last[MP_MAX_CPUS];
 	uint64_t stats_every = period(CMDLINE_STATS, SCHED_STATS_SECONDS);
 	uint64_t check_every = period(CMDLINE_CHECK, SCHED_CHECK_SECONDS);
-	uint64_t next_stats = timer_ticks() + stats_every, next_check = timer_ticks() + check_every;
+	uint64_t balance_every = period(CMDLINE_BALANCE, SCHED_BALANCE_SECONDS);
+	uint64_t now = timer_ticks();
+	uint64_t next_stats = now + stats_every, next_check = now + check_every;
+	uint64_t next_balance = now + balance_every;
 
 	(void)arg;
-	println("sched: statistics every %llu s, invariant checks every %llu s",
-		(unsigned long long)(stats_every / TIMER_HZ),
-		(unsigned long long)(check_every / TIMER_HZ));
+	println("sched: statistics every %llu s, invariant checks every %llu s, balancing every "
+		"%llu s", (unsigned long long)(stats_every / TIMER_HZ),
+		(unsigned long long)(check_every / TIMER_HZ),
+		(unsigned long long)(balance_every / TIMER_HZ));
 	for (;;) {
-		uint64_t next = next_stats < next_check ? next_stats : next_check, now = timer_ticks();
+		uint64_t next = next_stats < next_check ? next_stats : next_check;
+		next = next < next_balance ? next : next_balance;
+		now = timer_ticks();
 		if (next > now)
 			sched_sleep(next - now);
 		now = timer_ticks();
@@ -101,6 +104,10 @@ void watcher_main(void *arg)
 		if (now >= next_check) {
 			check_invariants();
 			next_check = now + check_every;
+		}
+		if (now >= next_balance) {
+			(void)sched_balance_step();
+			next_balance = now + balance_every;
 		}
 	}
 }

@@ -81,6 +81,10 @@ HELLO_READY = (r"^process (\d+) hello\.elf: ready, entry 0x400000, \d+ segments 
                r"stack below 0x800000$")
 ECHO_READY = r"^process (\d+) echo\.elf: ready, entry 0x400000, "
 SPAWNED = r"^spawn: 3 boot modules became processes$"
+# Every second program to an AP: echo, the second of hello, echo, console.
+DISTRIBUTED = r"^sched: 1 of the BSP's 3 ready tasks handed to the \d+ APs, round-robin$"
+ALONE = r"^sched: one CPU schedules; its 3 ready tasks stay there$"
+HELLO_CPU = r"^\[hello\.elf:{pid}\] hello: process {pid} on CPU 0$"
 ECHO_START = r"^\[echo\.elf:{pid}\] echo: serving endpoint 28$"
 HELLO_LINE = r"^\[hello\.elf:{pid}\] Hello from a signed boot module!$"
 HELLO_EXIT = r"^process {pid} hello\.elf: exited with code 0$"
@@ -221,11 +225,13 @@ def check_smp(run, smp, timeout):
         f"smp: {online}/{total} CPUs online with -smp {smp}"
 
 
-def check_processes_run(run, pid, echo, timeout):
+def check_processes_run(run, pid, echo, start, timeout):
     """After boot, hello and echo run as processes side by side: hello
     greets three times (it yields in between) and exits with code 0, the
-    echo service starts (and then waits for messages, costing nothing)."""
-    start = run.cursor
+    echo service starts (and then waits for messages, costing nothing).
+    `start`: the line after the processes were made -- echo runs on an AP
+    when there is one, and may speak before the BSP's last boot lines."""
+    run.cursor = start
     for _ in range(3):
         run.wait_for(HELLO_LINE.format(pid=pid), timeout)
     run.wait_for(HELLO_EXIT.format(pid=pid), timeout)
@@ -252,9 +258,13 @@ def check_milestones(run, arch, smp, mem, timeout=BOOT_TIMEOUT, firmware=None,
     check_smp(run, smp, timeout)
     pid = run.wait_for(HELLO_READY, timeout).group(1)
     echo = run.wait_for(ECHO_READY, timeout).group(1)
+    start = run.cursor
     run.wait_for(SPAWNED, timeout)
+    run.wait_for(DISTRIBUTED if smp > 1 else ALONE, timeout)
     run.wait_for(DONE, timeout)
-    check_processes_run(run, pid, echo, timeout)
+    run.cursor = start
+    run.wait_for(HELLO_CPU.format(pid=pid), timeout)
+    check_processes_run(run, pid, echo, start, timeout)
     panics = [line for line in run.lines() if re.match(PANIC, line)]
     assert not panics, f"kernel panicked: {panics}"
 

@@ -34,6 +34,7 @@ EXPECTED = {
     "program.data_module_refused", "timer.ticks_arrive", "user.timer_interrupts_user_mode",
     "smp.every_cpu_ticks", "smp.allocators_under_every_cpu", "smp.ipi_reaches_every_cpu",
     "smp.wake_reaches_the_waiters_cpu",
+    "balance.spreads_six_tasks_from_one_cpu", "balance.invariants_hold_across_cpus",
     "sched.same_band_threads_take_turns", "sched.higher_band_runs_first",
     "sched.sleep_wakes_on_time", "sched.ended_threads_are_reaped", "sched.invariants_hold",
     "sched.user_processes_side_by_side", "sched.user_threads_reaped",

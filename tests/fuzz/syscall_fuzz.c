@@ -30,6 +30,7 @@
  */
 #include <abi/device.h>
 #include <abi/syscall.h>
+#include <cpu.h>
 #include <current.h>
 #include <device_claim.h>
 #include <irq.h>
@@ -163,6 +164,8 @@ static bool documented(uint64_t nr, const uint64_t *a, int64_t v)
 		return u == PID_SLOT(process_current());
 	case SYS_GETTIME:
 		return v > 0;
+	case SYS_GET_CPU:
+		return u == cpu_index();
 	case SYS_PRINT:
 		return v < 0 ? IS(v, SYS_EINVAL, SYS_EFAULT) : u == a[1] && u <= SYS_PRINT_MAX;
 	case SYS_GET_PRINCIPAL:

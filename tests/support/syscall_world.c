@@ -139,6 +139,11 @@ void sched_yield(void)
 {
 }
 
+/* One CPU, no balancer: nothing to pin against. */
+void sched_pin_current(void)
+{
+}
+
 /* A waiter whose condition holds at once goes on; one that would sleep
  * leaves the call (its stack frames hold nothing to undo). */
 void sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx),

@@ -187,6 +187,79 @@ static void a_second_lock_of_one_level_panics(void **state)
 	assert_non_null(strstr(out, expected));
 }
 
+/* Locks of one level in one array, as struct cpu's scheduler locks are. */
+static struct spinlock queues[3] = { SPINLOCK_INIT("queue-0", LOCK_SCHEDULER),
+				     SPINLOCK_INIT("queue-1", LOCK_SCHEDULER),
+				     SPINLOCK_INIT("queue-2", LOCK_SCHEDULER) };
+
+static void further_locks_of_one_level_in_ascending_order(void **state)
+{
+	struct lock_tracker *t = lock_tracker_current();
+
+	(void)state;
+	spin_lock(&queues[0]);
+	spin_lock_next(&queues[1]);
+	spin_lock_next(&queues[2]);
+	assert_int_equal(t->next_count, 2);
+	assert_ptr_equal(t->next_last, &queues[2]);
+	spin_lock(&ipc); /* a higher level above them all is still fine */
+	spin_unlock(&ipc);
+	spin_unlock_next(&queues[1]);
+	spin_unlock_next(&queues[2]);
+	spin_unlock(&queues[0]);
+	assert_int_equal(t->levels, 0);
+	assert_int_equal(t->next_count, 0);
+	/* Any lock of the level may be the first. */
+	spin_lock(&queues[1]);
+	spin_lock_next(&queues[2]);
+	spin_unlock_next(&queues[2]);
+	spin_unlock(&queues[1]);
+	assert_false(spin_is_locked(&queues[0]) || spin_is_locked(&queues[1]) ||
+		     spin_is_locked(&queues[2]));
+}
+
+static void take_further_descending(void)
+{
+	spin_lock(&queues[1]);
+	spin_lock_next(&queues[0]);
+}
+
+static void take_further_without_first(void)
+{
+	spin_lock_next(&queues[1]);
+}
+
+static void take_further_under_a_higher_level(void)
+{
+	spin_lock(&queues[0]);
+	spin_lock(&ipc);
+	spin_lock_next(&queues[1]);
+}
+
+static void release_first_before_further(void)
+{
+	spin_lock(&queues[0]);
+	spin_lock_next(&queues[1]);
+	spin_unlock(&queues[0]);
+}
+
+static void further_locks_out_of_order_panic(void **state)
+{
+	char out[1024];
+
+	(void)state;
+	assert_true(child_aborts(take_further_descending, out, sizeof(out)));
+	assert_non_null(strstr(out, "lock \"queue-0\" (level 1) taken as a further lock out of "
+				    "address order"));
+	assert_true(child_aborts(take_further_without_first, out, sizeof(out)));
+	assert_non_null(strstr(out, "taken as a further lock with no lock of its level held"));
+	assert_true(child_aborts(take_further_under_a_higher_level, out, sizeof(out)));
+	assert_non_null(strstr(out, "taken as a further lock with a lock of a higher level held"));
+	assert_true(child_aborts(release_first_before_further, out, sizeof(out)));
+	assert_non_null(strstr(out, "lock \"queue-0\" released before the 1 further lock of its "
+				    "level"));
+}
+
 static void *nest_many_times(void *arg)
 {
 	struct spinlock *locks = arg;
@@ -225,6 +298,8 @@ int main(void)
 		cmocka_unit_test(retaking_panics),
 		cmocka_unit_test(releasing_an_unheld_lock_panics),
 		cmocka_unit_test(a_second_lock_of_one_level_panics),
+		cmocka_unit_test(further_locks_of_one_level_in_ascending_order),
+		cmocka_unit_test(further_locks_out_of_order_panic),
 		cmocka_unit_test(each_thread_is_its_own_cpu),
 	};
 

@@ -23,6 +23,7 @@
 #include <crypto/blake3.h>
 #include <crypto/ed25519.h>
 #include <console_input.h>
+#include <cpu.h>
 #include <current.h>
 #include <interceptor.h>
 #include <irq.h>
@@ -391,6 +392,7 @@ static void test_exit_yield_getpid_gettime(void **state)
 	int64_t t0 = call(SYS_GETTIME, 0, 0, 0, 0);
 	assert_true(t0 > 0);
 	assert_true(call(SYS_GETTIME, 0, 0, 0, 0) > t0);
+	assert_int_equal(call(SYS_GET_CPU, HUGE, HUGE, HUGE, HUGE), cpu_index());
 }
 
 static void test_print_reads_up_to_the_last_byte(void **state)

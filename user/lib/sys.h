@@ -68,6 +68,11 @@ static inline int64_t sys_getpid(void)
 	return sys_call(SYS_GETPID, 0, 0, 0);
 }
 
+static inline int64_t sys_get_cpu(void)
+{
+	return sys_call(SYS_GET_CPU, 0, 0, 0);
+}
+
 static inline int64_t sys_gettime(void)
 {
 	return sys_call(SYS_GETTIME, 0, 0, 0);

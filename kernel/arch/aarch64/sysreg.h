@@ -27,6 +27,7 @@ DEFINE_SYSREG_RW(mair_el1)
 DEFINE_SYSREG_RW(tcr_el1)
 DEFINE_SYSREG_RW(ttbr0_el1)
 DEFINE_SYSREG_RW(vbar_el1)
+DEFINE_SYSREG_RW(cpacr_el1)
 DEFINE_SYSREG_RW(mpidr_el1)
 /* The GICv3 CPU interface and the generic timer (gic.c). */
 DEFINE_SYSREG_RW(icc_sre_el1)

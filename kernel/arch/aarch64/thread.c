@@ -33,8 +33,20 @@ void arch_user_state_init(struct arch_user_state *s)
 	*s = (struct arch_user_state){ 0 };
 }
 
+#define CPACR_FPEN_NONE_TRAPPED (3ULL << 20)
+
+/* This CPU may run user threads' FP/SIMD code and keep their state: the
+ * loader may leave an AP with CPACR_EL1.FPEN trapping it (genuine Limine
+ * does), and saving V0-V31 at the first switch would trap in the kernel. */
+static void allow_user_fp(void)
+{
+	write_cpacr_el1(read_cpacr_el1() | CPACR_FPEN_NONE_TRAPPED);
+	isb();
+}
+
 void arch_thread_idle_init(struct thread *idle)
 {
+	allow_user_fp();
 	idle->root = a64_asid_cpu_init(); /* the kernel's TTBR0, ASID 0 */
 	idle->entry_stack_top = 0; /* exceptions from EL0 land on SP_EL1 as ERET left it */
 }

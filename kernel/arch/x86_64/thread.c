@@ -42,8 +42,24 @@ void arch_user_state_init(struct arch_user_state *s)
 	s->fxsave[FXSAVE_MXCSR + 1] = MXCSR_RESET >> 8;
 }
 
+#define CR0_MP (1ULL << 1)      /* WAIT/FWAIT follow TS */
+#define CR0_EM (1ULL << 2)      /* set: x87/SSE instructions fault */
+#define CR0_TS (1ULL << 3)      /* set: the next x87/SSE instruction faults */
+#define CR4_OSFXSR (1ULL << 9)  /* FXSAVE/FXRSTOR and SSE allowed */
+#define CR4_OSXMMEXCPT (1ULL << 10) /* SIMD exceptions as #XM */
+
+/* This CPU may run user threads' x87/SSE code and keep their state: the
+ * loader may have left an AP without it (the firmware sets it up only on
+ * the CPU it ran on), and FXSAVE at the first switch would fault. */
+static void allow_user_fp(void)
+{
+	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP);
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+}
+
 void arch_thread_idle_init(struct thread *idle)
 {
+	allow_user_fp();
 	idle->root = read_cr3();
 	idle->entry_stack_top = percpu_entry_stack_top();
 }
