@@ -51,9 +51,18 @@ struct cpu {
 	 * at 23:0). Set by the CPU itself as it starts. */
 	uint64_t hw_id;
 	atomic_uint_fast64_t ipis[IPI_KINDS]; /* IPIs received, by kind; read anywhere */
+	/* TLB shootdowns (tlb.c): set by the CPU asking this one to flush,
+	 * cleared here as it does; and how many it asked of others (one per
+	 * CPU asked) and did for others. Read anywhere. */
+	atomic_bool tlb_flush_pending;
+	atomic_uint_fast64_t tlb_shootdowns_sent;
+	atomic_uint_fast64_t tlb_shootdowns_served;
 
 	/* What runs here. */
-	struct address_space *space;    /* the running thread's user space, or NULL */
+	/* The running thread's user space, or NULL. Set before the switch
+	 * loads its root (thread.c), so a CPU that changes a mapping and then
+	 * reads it here (tlb.c) cannot miss one about to cache it. */
+	struct address_space *space;
 	unsigned irq_depth;             /* interrupt handlers running (nested) */
 	bool need_resched;              /* a tick asked for a switch at interrupt exit */
 	atomic_uint_fast64_t ticks;     /* timer ticks taken here; read anywhere */

@@ -15,6 +15,7 @@
 #include <cpu.h>
 #include <lock_debug.h>
 #include <panic.h>
+#include <tlb.h>
 
 static const char *const verdict_words[] = {
 	[LOCK_ORDER_RETAKEN] = "already held by this CPU",
@@ -70,11 +71,16 @@ bool spin_trylock(struct spinlock *lock)
 	return true;
 }
 
+/* The spin serves TLB shootdowns asked of this CPU: the CPU asking waits
+ * for the answer with interrupts off, perhaps holding this very lock, and
+ * with interrupts off here too its IPI would never land (tlb.h). */
 static void wait_for(struct spinlock *lock)
 {
 	while (!acquire(lock)) {
-		while (atomic_load_explicit(&lock->locked, memory_order_relaxed))
+		while (atomic_load_explicit(&lock->locked, memory_order_relaxed)) {
+			tlb_shootdown_poll();
 			arch_cpu_relax();
+		}
 	}
 }
 
