@@ -138,6 +138,7 @@ kernel_selftest_srcs = \
 	kernel/selftest/sched.c \
 	kernel/selftest/timer.c \
 	kernel/selftest/smp.c \
+	kernel/selftest/tlb.c \
 	kernel/selftest/irq.c \
 	$(if $(filter aarch64,$(1)),kernel/selftest/its.c) \
 	kernel/selftest/bars.c \

@@ -45,6 +45,7 @@ void selftest_run_all(void)
 	selftest_timer();
 	selftest_sched();
 	selftest_smp();
+	selftest_tlb();
 	selftest_irq();
 #if defined(__aarch64__)
 	selftest_its();
