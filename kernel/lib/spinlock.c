@@ -71,26 +71,41 @@ bool spin_trylock(struct spinlock *lock)
 	return true;
 }
 
-/* The spin serves TLB shootdowns asked of this CPU: the CPU asking waits
+/* A lock found taken: spins until it looks free and tries again, then
+ * records it (looked up again: with interrupts on, the thread may have
+ * been preempted while it spun, and, once threads migrate, moved).
+ * Returns `flags` (first, where the result goes), so that both lock
+ * calls reach it by a tail call and their uncontended way -- every lock
+ * of the IPC round trip -- spends no instruction on it.
+ *
+ * The spin serves TLB shootdowns asked of this CPU: the CPU asking waits
  * for the answer with interrupts off, perhaps holding this very lock, and
  * with interrupts off here too its IPI would never land (tlb.h). */
-static void wait_for(struct spinlock *lock)
+static arch_irqflags_t __attribute__((noinline)) take_contended(arch_irqflags_t flags,
+								struct spinlock *lock)
 {
-	while (!acquire(lock)) {
+	do {
 		while (atomic_load_explicit(&lock->locked, memory_order_relaxed)) {
 			tlb_shootdown_poll();
 			arch_cpu_relax();
 		}
-	}
+	} while (!acquire(lock));
+	if (CONFIG_LOCK_DEBUG)
+		record(tracker(), lock);
+	/* Opaque: a compiler that knows the result is the argument keeps the
+	 * argument alive across the call instead of making it a tail call. */
+	__asm__("" : "+r"(flags));
+	return flags;
 }
 
 void spin_lock(struct spinlock *lock)
 {
 	if (CONFIG_LOCK_DEBUG)
 		check_order(tracker(), lock);
-	wait_for(lock);
-	/* Looked up again: with interrupts on, the thread may have been
-	 * preempted while it spun, and (once threads migrate) moved. */
+	if (__builtin_expect(!acquire(lock), 0)) {
+		(void)take_contended(0, lock);
+		return;
+	}
 	if (CONFIG_LOCK_DEBUG)
 		record(tracker(), lock);
 }
@@ -110,7 +125,8 @@ arch_irqflags_t spin_lock_irqsave(struct spinlock *lock)
 
 	if (t)
 		check_order(t, lock);
-	wait_for(lock);
+	if (__builtin_expect(!acquire(lock), 0))
+		return take_contended(flags, lock);
 	if (t)
 		record(t, lock);
 	return flags;
