@@ -74,15 +74,11 @@ bool spin_trylock(struct spinlock *lock)
 /* A lock found taken: spins until it looks free and tries again, then
  * records it (looked up again: with interrupts on, the thread may have
  * been preempted while it spun, and, once threads migrate, moved).
- * Returns `flags` (first, where the result goes), so that both lock
- * calls reach it by a tail call and their uncontended way -- every lock
- * of the IPC round trip -- spends no instruction on it.
  *
  * The spin serves TLB shootdowns asked of this CPU: the CPU asking waits
  * for the answer with interrupts off, perhaps holding this very lock, and
  * with interrupts off here too its IPI would never land (tlb.h). */
-static arch_irqflags_t __attribute__((noinline)) take_contended(arch_irqflags_t flags,
-								struct spinlock *lock)
+static inline void take_contended(struct spinlock *lock)
 {
 	do {
 		while (atomic_load_explicit(&lock->locked, memory_order_relaxed)) {
@@ -92,6 +88,21 @@ static arch_irqflags_t __attribute__((noinline)) take_contended(arch_irqflags_t 
 	} while (!acquire(lock));
 	if (CONFIG_LOCK_DEBUG)
 		record(tracker(), lock);
+}
+
+/* The two lock calls reach take_contended out of line, by a tail call,
+ * each with its arguments where its caller has them (the flags first,
+ * where the result goes), so their uncontended way -- every lock of the
+ * IPC round trip -- spends no instruction on it. */
+static void __attribute__((noinline)) lock_contended(struct spinlock *lock)
+{
+	take_contended(lock);
+}
+
+static arch_irqflags_t __attribute__((noinline)) lock_contended_irqsave(arch_irqflags_t flags,
+									struct spinlock *lock)
+{
+	take_contended(lock);
 	/* Opaque: a compiler that knows the result is the argument keeps the
 	 * argument alive across the call instead of making it a tail call. */
 	__asm__("" : "+r"(flags));
@@ -103,7 +114,7 @@ void spin_lock(struct spinlock *lock)
 	if (CONFIG_LOCK_DEBUG)
 		check_order(tracker(), lock);
 	if (__builtin_expect(!acquire(lock), 0)) {
-		(void)take_contended(0, lock);
+		lock_contended(lock);
 		return;
 	}
 	if (CONFIG_LOCK_DEBUG)
@@ -126,7 +137,7 @@ arch_irqflags_t spin_lock_irqsave(struct spinlock *lock)
 	if (t)
 		check_order(t, lock);
 	if (__builtin_expect(!acquire(lock), 0))
-		return take_contended(flags, lock);
+		return lock_contended_irqsave(flags, lock);
 	if (t)
 		record(t, lock);
 	return flags;
