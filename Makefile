@@ -139,6 +139,7 @@ kernel_selftest_srcs = \
 	kernel/selftest/timer.c \
 	kernel/selftest/smp.c \
 	kernel/selftest/balance.c \
+	kernel/selftest/tlb.c \
 	kernel/selftest/irq.c \
 	$(if $(filter aarch64,$(1)),kernel/selftest/its.c) \
 	kernel/selftest/bars.c \
@@ -197,9 +198,9 @@ $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # (`make build/<arch>/modules/<name>.elf`) and give them as MODULES.
 # mmio: a user-space driver's first steps and their refusals
 # (tests/boot/test_devices.py); msix: its interrupts through MSI-X
-# (tests/boot/test_msix.py); pinger and ponger: IPC between CPUs
-# (tests/boot/test_smp.py).
-TEST_MODULE_PROGRAMS := mmio msix pinger ponger
+# (tests/boot/test_msix.py); pinger and ponger: IPC between CPUs, stress
+# and churn: a minute of processes coming and going (tests/boot/test_smp.py).
+TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn
 $(foreach p,$(TEST_MODULE_PROGRAMS),$(eval USER_SRCS_$(p) := $$(wildcard user/$(p)/*.c)))
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check
@@ -357,6 +358,7 @@ UNIT_SRCS_symbols := kernel/lib/symbols.c $(HOST_SUPPORT)
 UNIT_SRCS_heap := $(call components,heap hhdm) $(HOST_SUPPORT)
 UNIT_SRCS_frame := $(COMPONENT_frame) $(HOST_SUPPORT)
 UNIT_SRCS_lockorder := $(HOST_SUPPORT)
+UNIT_SRCS_tlb := $(HOST_SUPPORT)
 UNIT_SRCS_irq := $(COMPONENT_irq) $(HOST_SUPPORT)
 UNIT_SRCS_process := $(HOST_WORLD)
 UNIT_SRCS_output := $(COMPONENT_output) $(HOST_WORLD)
@@ -372,7 +374,7 @@ UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto
 UNIT_SRCS_blake3 := lib/crypto/blake3.c
 UNIT_SRCS_arcsig := $(call components,arcsig crypto)
-UNIT_TESTS += pci device_claim msix pci_assign
+UNIT_TESTS += pci device_claim msix pci_assign tlb
 UNIT_SRCS_device_claim := $(COMPONENT_phys_guard) $(HOST_WORLD)
 UNIT_SRCS_msix := $(HOST_WORLD)
 UNIT_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c

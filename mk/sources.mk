@@ -11,9 +11,11 @@
 # where they need processes over host memory, tests/support/host_world.c.
 
 # What every piece of kernel code leans on: console output and formatting,
-# panic, error names, spinlocks and the lock-order check, the per-CPU structs.
+# panic, error names, spinlocks and the lock-order check, the per-CPU structs,
+# and the TLB shootdowns a spinning CPU serves.
 COMPONENT_support := kernel/lib/printk.c kernel/lib/panic.c kernel/lib/kerr.c \
-	kernel/lib/spinlock.c kernel/lib/lock_debug.c kernel/smp/cpu.c lib/format.c
+	kernel/lib/spinlock.c kernel/lib/lock_debug.c kernel/smp/cpu.c kernel/smp/tlb.c \
+	lib/format.c
 # memcpy and friends for freestanding code (host builds have libc's).
 COMPONENT_kstring := lib/kstring.c
 # Two-piece byte runs: user buffers as the IPC paths copy them.

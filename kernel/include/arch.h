@@ -67,6 +67,18 @@ bool arch_selftest_read_user(uint64_t page_table_root, uint64_t va, uint64_t *va
  * lifted for the one load), through the TLB (self-tests only). */
 uint64_t arch_selftest_load_as_user(uint64_t page_table_root, uint64_t va);
 
+/* Loads `root` (CR3 / TTBR0_EL1 with its ASID, as vm_space_root gives it)
+ * as this CPU's user half, as a thread switch would, and returns the
+ * value it replaced (self-tests only). */
+uint64_t arch_selftest_switch_user_half(uint64_t root);
+
+/* Reads the word at user address `va` in the user half this CPU has now,
+ * as user code would see it (x86_64: SMAP lifted for the one load;
+ * AArch64: an unprivileged load), through whatever its TLB holds, and
+ * survives a fault: true if the read faulted, else *value holds the word
+ * (self-tests only). */
+bool arch_selftest_peek_user(uint64_t va, uint64_t *value);
+
 /* The CPU's own guards against the kernel using user pages directly:
  * never executing them (x86_64 SMEP; AArch64 PXN, always) and never
  * reading or writing them (x86_64 SMAP; AArch64 PAN), where the CPU has

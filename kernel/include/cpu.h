@@ -24,6 +24,7 @@
 #define CPU_KERNEL_STACK 8  /* top of the stack entries from user mode land on */
 #define CPU_USER_SP 16      /* x86_64 SYSCALL entry: the user's RSP, until it is pushed */
 #define CPU_INDEX 24
+#define CPU_STRUCTS 64      /* MP_MAX_CPUS (boot.h), checked in cpu.c */
 
 #ifndef __ASSEMBLER__
 #include <ipi.h>
@@ -51,9 +52,18 @@ struct cpu {
 	 * at 23:0). Set by the CPU itself as it starts. */
 	uint64_t hw_id;
 	atomic_uint_fast64_t ipis[IPI_KINDS]; /* IPIs received, by kind; read anywhere */
+	/* TLB shootdowns (tlb.c): set by the CPU asking this one to flush,
+	 * cleared here as it does; and how many it asked of others (one per
+	 * CPU asked) and did for others. Read anywhere. */
+	atomic_bool tlb_flush_pending;
+	atomic_uint_fast64_t tlb_shootdowns_sent;
+	atomic_uint_fast64_t tlb_shootdowns_served;
 
 	/* What runs here. */
-	struct address_space *space;    /* the running thread's user space, or NULL */
+	/* The running thread's user space, or NULL. Set before the switch
+	 * loads its root (thread.c), so a CPU that changes a mapping and then
+	 * reads it here (tlb.c) cannot miss one about to cache it. */
+	struct address_space *space;
 	unsigned irq_depth;             /* interrupt handlers running (nested) */
 	bool need_resched;              /* a tick asked for a switch at interrupt exit */
 	atomic_uint_fast64_t ticks;     /* timer ticks taken here; read anywhere */
@@ -66,9 +76,11 @@ struct cpu {
 	struct thread idle;
 	uint64_t kernel_root;           /* the page-table root kernel threads run with */
 	bool sched_started;
-	/* The thread the last switch here left, until its context is saved
-	 * (thread.c, finish_switch): no other CPU may run it before. */
-	_Atomic(struct thread *) switched_from;
+	struct thread *switched_from;   /* an ended thread the switch in progress left (thread.c) */
+	/* The thread the last switch here left (under sched_lock): until the
+	 * next switch its registers may not all be saved, so no other CPU
+	 * may take it (sched_migrate). */
+	struct thread *last_left;
 	uint64_t idle_ticks;            /* ticks the idle thread was running (under sched_lock) */
 };
 
@@ -77,8 +89,15 @@ _Static_assert(offsetof(struct cpu, kernel_stack) == CPU_KERNEL_STACK, "cpu: ker
 _Static_assert(offsetof(struct cpu, user_sp) == CPU_USER_SP, "cpu: user_sp");
 _Static_assert(offsetof(struct cpu, index) == CPU_INDEX, "cpu: index");
 
-/* CPU `index`'s struct (set up or not), or NULL beyond MP_MAX_CPUS. */
-struct cpu *cpu_at(unsigned index);
+/* Every CPU's struct, by index (kernel/smp/cpu.c). */
+extern struct cpu cpu_structs[];
+
+/* CPU `index`'s struct (set up or not), or NULL beyond MP_MAX_CPUS.
+ * Inline: a cross-CPU wake-up asks on every message. */
+static inline struct cpu *cpu_at(unsigned index)
+{
+	return index < CPU_STRUCTS ? &cpu_structs[index] : NULL;
+}
 
 /* Fills in the fields that say which CPU `c` is; the arch then points its
  * register at it (the BSP at boot, each AP as it starts). */

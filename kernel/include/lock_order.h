@@ -52,6 +52,13 @@ enum lock_level {
 				   * device and LPI tables (its.c): a leaf taken by MSI
 				   * setup; interrupts off only so that its holder, waiting
 				   * on the ITS, is never preempted */
+	/* (irq) The one TLB shootdown in flight (tlb.c): a leaf, taken by
+	 * whoever changes a mapping another CPU may cache -- under any lock
+	 * vm_unmap or vm_protect is called with, hence last in the order.
+	 * Its holder waits for other CPUs with interrupts off; those spinning
+	 * on a lock meanwhile serve its request from the spin (spinlock.c),
+	 * so no lock held anywhere can hold it up. */
+	LOCK_TLB_SHOOTDOWN = 15,
 	LOCK_LEVEL_COUNT          /* not a level: how many there are (at most 32) */
 };
 

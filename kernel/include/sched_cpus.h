@@ -6,7 +6,8 @@
  * The decisions are sched_machine's (portable, host-tested); this file
  * takes the locks and acts. A task moves only while it is ready and in
  * its CPU's run queue, never pinned, never an idle task, and never while
- * the switch away from it is unfinished (its context not yet saved).
+ * it is the last thread its CPU switched away from (its registers may
+ * not all be saved yet; they are once that CPU has switched again).
  * Moving holds the two CPUs' scheduler locks at once, taken in ascending
  * CPU order (spin_lock_next), so the task is in exactly one queue
  * whenever anyone looks and two moves cannot deadlock; the machine-wide
@@ -34,6 +35,10 @@ __must_check kerr_t sched_migrate(struct thread *t, unsigned to);
  * ready, unpinned tasks -- every second in the order they would run --
  * go to the APs, round-robin. Returns how many. */
 unsigned sched_distribute(void);
+
+/* A new thread that has not run yet goes to the CPU with the fewest
+ * runnable tasks (ties taken in turn, so that every CPU gets its share). */
+void sched_place(struct thread *t);
 
 /* One balancing pass: when one CPU has SCHED_IMBALANCE more runnable
  * tasks than another, one unpinned ready task moves from the busiest to

@@ -54,6 +54,7 @@ void selftest_sched(void);
 void selftest_timer(void);
 void selftest_smp(void);
 void selftest_balance(void);
+void selftest_tlb(void);
 void selftest_irq(void);
 void selftest_its(void); /* AArch64 only: the GICv3 ITS */
 void selftest_bars(void);

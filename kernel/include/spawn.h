@@ -21,6 +21,11 @@
  * or memory. One line either way: "process <pid> <name>: ...". */
 __must_check kerr_t spawn_module(const struct verified_module *m, kpid_t *pid);
 
+/* spawn_module, but the new thread starts on the CPU with the fewest
+ * runnable tasks (sched_place): a process made at run time (Spawn) does
+ * not wait for the balancer to leave its parent's CPU. */
+__must_check kerr_t spawn_module_anywhere(const struct verified_module *m, kpid_t *pid);
+
 /* Spawns every accepted module that is an ELF program, in boot order. */
 void spawn_boot_programs(void);
 

@@ -110,7 +110,10 @@ uint64_t vm_space_root(const struct address_space *as);
 uint64_t arch_kernel_root(void);                  /* CR3 / TTBR1_EL1, address bits */
 void arch_pagetable_describe(struct pagetable *pt); /* encoding and NX */
 void arch_space_share_kernel_half(uint64_t *root_table, const uint64_t *kernel_root_table);
-void arch_tlb_flush_page(uint64_t va);            /* this and every other CPU */
+/* Drops [va, va+size) of `as` from this CPU's TLB and every other CPU's
+ * that may hold it, and returns once all have: only then may a frame
+ * unmapped there be used again. */
+void arch_tlb_flush_range(const struct address_space *as, uint64_t va, uint64_t size);
 /* A new space's TLB tag (AArch64: an ASID of its own, so switching to it
  * flushes nothing); K_EFULL when none is left. */
 __must_check kerr_t arch_space_tag(struct address_space *as);

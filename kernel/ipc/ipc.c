@@ -368,6 +368,15 @@ kerr_t ipc_receive_span(kpid_t receiver, uint32_t endpoint, const struct span *d
 	if (span_len(dst) < IPC_IDENTITY_PREFIX)
 		return K_EINVAL;
 	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
+	/* Handed a message since the caller last looked (another CPU's send,
+	 * between the caller's check of `delivered` and this lock): that is
+	 * this receive's message. Waiting again would clear `delivered` and
+	 * lose it. */
+	if (wait && atomic_load_explicit(&wait->delivered, memory_order_acquire)) {
+		*written = wait->written;
+		spin_unlock_irqrestore(&ipc_lock, flags);
+		return K_OK;
+	}
 	uint64_t revocations = cap_revocations(); /* before the check: see ipc_waiter */
 	const struct interceptor *icpt = interceptor_current();
 	kerr_t err = oldest(receiver, endpoint, icpt, &m);

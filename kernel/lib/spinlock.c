@@ -15,6 +15,7 @@
 #include <cpu.h>
 #include <lock_debug.h>
 #include <panic.h>
+#include <tlb.h>
 
 static const char *const verdict_words[] = {
 	[LOCK_ORDER_RETAKEN] = "already held by this CPU",
@@ -70,42 +71,65 @@ bool spin_trylock(struct spinlock *lock)
 	return true;
 }
 
-static void wait_for(struct spinlock *lock)
+/* A lock found taken: spins until it looks free and tries again, then
+ * records it (looked up again: with interrupts on, the thread may have
+ * been preempted while it spun, and, once threads migrate, moved).
+ *
+ * The spin serves TLB shootdowns asked of this CPU: the CPU asking waits
+ * for the answer with interrupts off, perhaps holding this very lock, and
+ * with interrupts off here too its IPI would never land (tlb.h). */
+static inline void spin_until_acquired(struct spinlock *lock)
 {
-	while (!acquire(lock)) {
-		while (atomic_load_explicit(&lock->locked, memory_order_relaxed))
+	do {
+		while (atomic_load_explicit(&lock->locked, memory_order_relaxed)) {
+			tlb_shootdown_poll();
 			arch_cpu_relax();
-	}
+		}
+	} while (!acquire(lock));
+}
+
+static inline void take_contended(struct spinlock *lock)
+{
+	spin_until_acquired(lock);
+	if (CONFIG_LOCK_DEBUG)
+		record(tracker(), lock);
+}
+
+/* The two lock calls reach take_contended out of line, by a tail call,
+ * each with its arguments where its caller has them (the flags first,
+ * where the result goes), so their uncontended way -- every lock of the
+ * IPC round trip -- spends no instruction on it. */
+static void __attribute__((noinline)) lock_contended(struct spinlock *lock)
+{
+	take_contended(lock);
+}
+
+static arch_irqflags_t __attribute__((noinline)) lock_contended_irqsave(arch_irqflags_t flags,
+									struct spinlock *lock)
+{
+	take_contended(lock);
+	/* Opaque: a compiler that knows the result is the argument keeps the
+	 * argument alive across the call instead of making it a tail call. */
+	__asm__("" : "+r"(flags));
+	return flags;
 }
 
 void spin_lock(struct spinlock *lock)
 {
 	if (CONFIG_LOCK_DEBUG)
 		check_order(tracker(), lock);
-	wait_for(lock);
-	/* Looked up again: with interrupts on, the thread may have been
-	 * preempted while it spun, and (once threads migrate) moved. */
+	if (__builtin_expect(!acquire(lock), 0)) {
+		lock_contended(lock);
+		return;
+	}
 	if (CONFIG_LOCK_DEBUG)
 		record(tracker(), lock);
 }
 
-/* The first lock of a level released while further ones are held: the
- * next spin_lock of that level would not see them. */
-static void __attribute__((noinline, noreturn)) first_released_early(const struct spinlock *lock)
-{
-	panic("lock \"%s\" released before the %u further lock%s of its level", lock->name,
-	      tracker()->next_count, tracker()->next_count == 1 ? "" : "s");
-}
-
 void spin_unlock(struct spinlock *lock)
 {
-	if (CONFIG_LOCK_DEBUG) {
-		struct lock_tracker *t = tracker();
-		if (t->next_count && t->next_last->level == lock->level && t->held[lock->level] == lock)
-			first_released_early(lock);
-		if (!lock_tracker_pop(t, lock))
-			panic("lock \"%s\" released by a CPU that does not hold it", lock->name);
-	}
+	if (CONFIG_LOCK_DEBUG && !lock_tracker_pop(tracker(), lock))
+		panic("lock \"%s\" released by a CPU that does not hold it", lock->name);
 	atomic_store_explicit(&lock->locked, false, memory_order_release);
 }
 
@@ -132,7 +156,8 @@ void spin_lock_next(struct spinlock *lock)
 	if (refusal)
 		panic("lock \"%s\" (level %d) taken as a further lock %s", lock->name, lock->level,
 		      refusal);
-	wait_for(lock);
+	if (!acquire(lock))
+		spin_until_acquired(lock);
 	if (t) {
 		t->next_count++;
 		t->next_last = lock;
@@ -145,6 +170,12 @@ void spin_unlock_next(struct spinlock *lock)
 		struct lock_tracker *t = tracker();
 		if (!t->next_count)
 			panic("lock \"%s\" released as a further lock, none held", lock->name);
+		/* Checked here, not in every spin_unlock: the first of the
+		 * level goes last, or the next spin_lock of the level would
+		 * not see these. */
+		if (!(t->levels & 1u << lock->level))
+			panic("lock \"%s\" released as a further lock after the first of its level",
+			      lock->name);
 		if (--t->next_count == 0)
 			t->next_last = NULL;
 	}
@@ -159,7 +190,8 @@ arch_irqflags_t spin_lock_irqsave(struct spinlock *lock)
 
 	if (t)
 		check_order(t, lock);
-	wait_for(lock);
+	if (__builtin_expect(!acquire(lock), 0))
+		return lock_contended_irqsave(flags, lock);
 	if (t)
 		record(t, lock);
 	return flags;

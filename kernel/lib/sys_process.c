@@ -3,7 +3,8 @@
  *
  * Spawn(name, len) starts a new process from an accepted boot module,
  * found by its signed role or else its file name ("echo" or "echo.elf"),
- * as the boot does (spawn.h), and returns the child's pid (slot number).
+ * as the boot does (spawn.h), on the CPU with the least to run, and
+ * returns the child's pid (slot number).
  * WaitTask(pid, status) blocks until that child -- only a child of the
  * caller -- has ended and returns its exit code. A child ended by a fault
  * gives SYS_EINTR (-6, the original's reserved "Interrupted"); a status
@@ -66,7 +67,7 @@ int64_t sys_spawn(const struct syscall_frame *f)
 	const struct verified_module *m = strlen(name) == len ? find_module(name) : NULL;
 	if (!m)
 		return SYS_ENOENT;
-	kerr_t err = spawn_module(m, &child);
+	kerr_t err = spawn_module_anywhere(m, &child);
 	if (err != K_OK)
 		return syscall_error(err);
 	struct child *c = &children[PID_SLOT(child) % PROCESS_MAX];

@@ -129,8 +129,12 @@ kerr_t vm_map(struct address_space *as, uint64_t va, uint64_t pa, uint64_t size,
 			return K_EEXIST;
 	}
 	err = kerr_from_pt(pt_map(&as->pt, va, pa, size, flags | VM_USER, PT_PAGE_4K));
-	if (err != K_OK) /* only K_ENOMEM can get here: undo the partial work */
+	if (err != K_OK) { /* only K_ENOMEM can get here: undo the partial work */
 		(void)pt_unmap(&as->pt, va, size);
+		/* Live for a moment: another thread of the space may have used
+		 * a page, and the caller frees the frames next. */
+		arch_tlb_flush_range(as, va, size);
+	}
 	return err;
 }
 
@@ -162,17 +166,34 @@ kerr_t vm_map_zeroed(struct address_space *as, uint64_t va, uint64_t size, unsig
 	return err;
 }
 
-static void flush_range(uint64_t va, uint64_t size)
-{
-	for (uint64_t off = 0; off < size; off += VM_PAGE_SIZE)
-		arch_tlb_flush_page(va + off);
-}
-
 /* Before a change that takes pages away or narrows rights: every hint
  * that knew the old mappings goes stale. */
 static void forget_hints(struct address_space *as)
 {
 	atomic_fetch_add_explicit(&as->generation, 1, memory_order_release);
+}
+
+/* Pages vm_unmap takes down per TLB flush: their frames are held on the
+ * stack until every CPU's entries for them are gone. */
+#define UNMAP_BATCH_PAGES 32
+
+/* Unmaps [va, va + pages) (all mapped), flushes it everywhere, and only
+ * then frees the frames, if asked: a frame back in the allocator is no
+ * longer reachable through any CPU's TLB. */
+static kerr_t unmap_batch(struct address_space *as, uint64_t va, uint64_t pages,
+			  bool free_frames)
+{
+	paddr_t frames[UNMAP_BATCH_PAGES];
+	uint64_t size = pages * VM_PAGE_SIZE;
+	unsigned flags;
+
+	for (uint64_t i = 0; free_frames && i < pages; i++)
+		(void)vm_translate(as, va + i * VM_PAGE_SIZE, &frames[i], &flags);
+	kerr_t err = kerr_from_pt(pt_unmap(&as->pt, va, size));
+	arch_tlb_flush_range(as, va, size);
+	for (uint64_t i = 0; free_frames && i < pages; i++)
+		(void)frame_free(frames[i]);
+	return err;
 }
 
 kerr_t vm_unmap(struct address_space *as, uint64_t va, uint64_t size, bool free_frames)
@@ -186,12 +207,14 @@ kerr_t vm_unmap(struct address_space *as, uint64_t va, uint64_t size, bool free_
 	if (err != K_OK)
 		return err;
 	forget_hints(as); /* before the frames can go back */
-	for (uint64_t off = 0; free_frames && off < size; off += VM_PAGE_SIZE) {
-		(void)vm_translate(as, va + off, &pa, &flags);
-		(void)frame_free(pa);
+	for (uint64_t off = 0; off < size; off += UNMAP_BATCH_PAGES * VM_PAGE_SIZE) {
+		uint64_t left = (size - off) / VM_PAGE_SIZE;
+		kerr_t e = unmap_batch(as, va + off,
+				       left < UNMAP_BATCH_PAGES ? left : UNMAP_BATCH_PAGES,
+				       free_frames);
+		if (err == K_OK)
+			err = e;
 	}
-	err = kerr_from_pt(pt_unmap(&as->pt, va, size));
-	flush_range(va, size);
 	return err;
 }
 
@@ -205,7 +228,7 @@ kerr_t vm_protect(struct address_space *as, uint64_t va, uint64_t size, unsigned
 		return err;
 	forget_hints(as);
 	err = kerr_from_pt(pt_protect(&as->pt, va, size, flags | VM_USER));
-	flush_range(va, size);
+	arch_tlb_flush_range(as, va, size);
 	return err;
 }
 
@@ -227,6 +250,10 @@ static void free_leaf_frame(void *ctx, uint64_t va, uint64_t pa)
 	(void)frame_free(pa);
 }
 
+/* No TLB flush before the frames go: no CPU runs in the space, and on
+ * x86_64 leaving it wrote CR3, which dropped all its entries; AArch64's
+ * stay tagged with its ASID, unusable until arch_space_untag drops them
+ * everywhere and the ASID can be given again. */
 void vm_space_destroy(struct address_space *as)
 {
 	forget_hints(as);

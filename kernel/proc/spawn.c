@@ -8,6 +8,7 @@
 #include <identity.h>
 #include <ipc.h>
 #include <printk.h>
+#include <sched_cpus.h>
 #include <program.h>
 #include <thread.h>
 
@@ -24,8 +25,11 @@ static kerr_t grant_boot_module_rights(kpid_t pid)
 	return err;
 }
 
-kerr_t spawn_module(const struct verified_module *m, kpid_t *pid)
+/* spawn_module, and with `spread` the new thread goes to the CPU with
+ * the least to run before it first runs. */
+static kerr_t spawn(const struct verified_module *m, kpid_t *pid, bool spread)
 {
+	struct thread *t = NULL;
 	struct program_image image;
 	const char *reason = NULL;
 	kerr_t err = process_create(m->name, pid);
@@ -40,18 +44,30 @@ kerr_t spawn_module(const struct verified_module *m, kpid_t *pid)
 				   &reason);
 	if (err == K_OK)
 		err = thread_create_user(*pid, image.entry, image.stack_top, PRIORITY_NORMAL, true,
-					 NULL);
+					 &t);
 	else
 		println("process %u %s: refused (%s)", PID_SLOT(*pid), m->name, reason);
 	if (err != K_OK) {
 		(void)process_destroy(*pid); /* all or nothing */
 		return err;
 	}
+	if (spread)
+		sched_place(t);
 	(void)process_set_state(*pid, PROCESS_READY);
 	println("process %u %s: ready, entry %#llx, %u segments in %llu pages, stack below %#llx",
 		PID_SLOT(*pid), m->name, (unsigned long long)image.entry, image.segments,
 		(unsigned long long)image.pages, (unsigned long long)image.stack_top);
 	return K_OK;
+}
+
+kerr_t spawn_module(const struct verified_module *m, kpid_t *pid)
+{
+	return spawn(m, pid, false);
+}
+
+kerr_t spawn_module_anywhere(const struct verified_module *m, kpid_t *pid)
+{
+	return spawn(m, pid, true);
 }
 
 void spawn_boot_programs(void)

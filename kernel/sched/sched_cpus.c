@@ -51,8 +51,9 @@ static kerr_t migrate_locked(struct cpu *src, struct cpu *dst, struct thread *t,
 		return task->is_idle ? K_EPERM : K_EAGAIN;
 	if (task->pinned)
 		return K_EPERM;
-	/* Just switched away from: its registers are not all saved yet. */
-	if (atomic_load_explicit(&src->switched_from, memory_order_acquire) == t)
+	/* The last to leave src: its registers may not all be saved yet.
+	 * Once src has switched again (under this lock), they are. */
+	if (src->last_left == t)
 		return K_EAGAIN;
 	kerr_t err = runq_remove(&src->rq, task);
 	if (err != K_OK)
@@ -181,6 +182,37 @@ unsigned sched_runnable_besides_me(struct cpu *c)
 
 	spin_unlock_irqrestore(&c->sched_lock, flags);
 	return runnable;
+}
+
+/* Where the last placement's search began: ties go round the CPUs. */
+static atomic_uint place_turn;
+
+static unsigned runnable_on(struct cpu *c)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&c->sched_lock);
+	unsigned runnable = sched_runnable(&c->rq);
+
+	spin_unlock_irqrestore(&c->sched_lock, flags);
+	return runnable;
+}
+
+void sched_place(struct thread *t)
+{
+	struct cpu *cpus[MP_MAX_CPUS];
+	unsigned n = scheduling_cpus(cpus), fewest = UINT32_MAX;
+	unsigned start = n ? atomic_fetch_add(&place_turn, 1) % n : 0;
+	struct cpu *best = NULL;
+
+	for (unsigned k = 0; k < n; k++) {
+		struct cpu *c = cpus[(start + k) % n];
+		unsigned runnable = runnable_on(c);
+		if (runnable < fewest) {
+			fewest = runnable;
+			best = c;
+		}
+	}
+	if (best)
+		(void)sched_migrate(t, best->index); /* refused: it stays, and runs here */
 }
 
 /* ---------------------------------------------------- the machine check */

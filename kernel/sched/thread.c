@@ -59,17 +59,17 @@ static __attribute__((noinline)) void reaper_told(struct thread *from)
 }
 
 /* Runs in the thread a switch resumed (or started), on the CPU that made
- * the switch: the thread switched away from is off this CPU now, its
- * context saved -- another CPU may run it from here on (sched_migrate
- * waits for this) -- and if it had ended, the reaper, on any CPU, is
- * told. */
+ * the switch: if the thread switched away from had ended (thread_exit
+ * left it in switched_from), it is off its stack now, and the reaper --
+ * on any CPU -- is told. */
 static void finish_switch(struct cpu *cs)
 {
-	struct thread *from = atomic_load_explicit(&cs->switched_from, memory_order_relaxed);
+	struct thread *from = cs->switched_from;
 
-	atomic_store_explicit(&cs->switched_from, NULL, memory_order_release);
-	if (from && from->task.ended)
-		reaper_told(from);
+	if (!from)
+		return;
+	cs->switched_from = NULL;
+	reaper_told(from);
 }
 
 /* Picks the next thread and switches to it; false if there was none but
@@ -81,8 +81,7 @@ static bool switch_locked(struct cpu *cs)
 	struct thread *prev = thread_of(cs->rq.current);
 	struct thread *next = thread_of(sched_pick_next(&cs->rq));
 	cs->need_resched = false;
-	if (next != prev) /* published by the unlock: prev is not to run elsewhere yet */
-		atomic_store_explicit(&cs->switched_from, prev, memory_order_relaxed);
+	cs->last_left = prev; /* not to run elsewhere before the next switch here */
 	spin_unlock(&cs->sched_lock);
 	if (next == prev)
 		return false;
@@ -386,7 +385,8 @@ void thread_exit(void)
 	if (sched_terminate_current(&cs->rq) != K_OK)
 		panic("thread_exit: %s cannot end", thread_current()->name);
 	wake_local_reaper_locked(cs);
-	(void)switch_locked(cs); /* the next thread tells the reaper (finish_switch) */
+	cs->switched_from = thread_current(); /* the next thread tells the reaper */
+	(void)switch_locked(cs);
 	panic("thread_exit: an ended thread was resumed");
 }
 

@@ -7,6 +7,8 @@
 #include <boot.h>
 #include <cmdline.h>
 #include <cpu.h>
+#include <frame.h>
+#include <heap.h>
 #include <current.h>
 #include <panic.h>
 #include <printk.h>
@@ -47,6 +49,17 @@ static struct cpu_figures figures_of(struct cpu *c)
 	return f;
 }
 
+/* What memory is in use, for leaks to show between two quiet moments. */
+static void print_memory(void)
+{
+	struct heap_stats heap;
+
+	heap_get_stats(heap_kernel(), &heap);
+	println("mem: %llu of %llu frames free; heap: %zu live allocations, %zu bytes",
+		(unsigned long long)frame_free_count(), (unsigned long long)frame_managed_count(),
+		heap.live_allocations, heap.in_use_bytes);
+}
+
 static void print_statistics(struct cpu_figures *last)
 {
 	for (unsigned i = 0; i < MP_MAX_CPUS; i++) {
@@ -62,6 +75,7 @@ static void print_statistics(struct cpu_figures *last)
 			(unsigned long long)(ticks ? idle * 100 / ticks : 100));
 		last[i] = now;
 	}
+	print_memory();
 }
 
 /* Every CPU's queue and every task at once, every scheduler lock held. */

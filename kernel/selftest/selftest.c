@@ -46,6 +46,7 @@ void selftest_run_all(void)
 	selftest_sched();
 	selftest_smp();
 	selftest_balance();
+	selftest_tlb();
 	selftest_irq();
 #if defined(__aarch64__)
 	selftest_its();

@@ -8,12 +8,9 @@
 
 #include <boot.h>
 
-static struct cpu cpus[MP_MAX_CPUS];
+_Static_assert(CPU_STRUCTS == MP_MAX_CPUS, "cpu: one struct per CPU the kernel numbers");
 
-struct cpu *cpu_at(unsigned index)
-{
-	return index < MP_MAX_CPUS ? &cpus[index] : NULL;
-}
+struct cpu cpu_structs[MP_MAX_CPUS];
 
 void cpu_claim(struct cpu *c, unsigned index)
 {

@@ -12,6 +12,11 @@ command line.
   side checks that every number arrives once and in order.
 - The Loop: every second one statistics line per CPU, and every two
   seconds the invariants checked across all CPUs at once.
+
+And a minute of stress with 4 CPUs (user/stress, user/churn): a dozen
+workers at a time, dozens in all, that allocate, talk to the echo service,
+burn CPU, and exit or fault; every ending as expected, the invariants
+holding, every CPU busy, and the memory lines before and after the same.
 """
 
 import re
@@ -38,6 +43,31 @@ PONGER_DONE = (rf"^\[ponger\.elf:\d+\] ponger: every message once and in order: 
 INVARIANTS = r"^sched: invariants hold on {cpus} CPUs?, (\d+) tasks$"
 
 
+MEMORY = re.compile(r"^mem: (\d+) of (\d+) frames free; heap: (\d+) live allocations, "
+                    r"(\d+) bytes$")
+STRESS_REPORT = (r"^\[stress\.elf:\d+\] stress: (\d+) workers, (\d+) exited, (\d+) faulted on "
+                 r"purpose, (\d+) wrong, (\d+) spawns refused$")
+STRESS_CPUS = 4
+
+
+def build_image(arch, tmp, programs):
+    """An image with user/<program> for each of `programs` as MODULES and
+    the Loop's periods shortened."""
+    modules = []
+    for program in programs:
+        elf = REPO_ROOT / "build" / arch / "modules" / f"{program}.elf"
+        result = subprocess.run(["make", f"ARCH={arch}", str(elf.relative_to(REPO_ROOT))],
+                                cwd=REPO_ROOT, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        assert result.returncode == 0, result.stdout[-4000:]
+        modules.append(str(elf))
+    image = tmp / "cambios.img"
+    error = run_make_image(arch, MODULES=" ".join(modules),
+                           CMDLINE="cambios.stats=1 cambios.check=2", IMAGE_OUT=str(image))
+    assert error is None, error
+    return image
+
+
 @pytest.fixture(scope="module")
 def smp_image(tmp_path_factory):
     """arch -> an image with the ponger and the pinger, built once."""
@@ -45,22 +75,8 @@ def smp_image(tmp_path_factory):
 
     def get(arch):
         if arch not in images:
-            tmp = tmp_path_factory.mktemp(f"smp-{arch}")
-            modules = []
-            for program in ("ponger", "pinger"):
-                elf = REPO_ROOT / "build" / arch / "modules" / f"{program}.elf"
-                result = subprocess.run(["make", f"ARCH={arch}",
-                                         str(elf.relative_to(REPO_ROOT))], cwd=REPO_ROOT,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True)
-                assert result.returncode == 0, result.stdout[-4000:]
-                modules.append(str(elf))
-            image = tmp / "cambios.img"
-            error = run_make_image(arch, MODULES=" ".join(modules),
-                                   CMDLINE="cambios.stats=1 cambios.check=2",
-                                   IMAGE_OUT=str(image))
-            assert error is None, error
-            images[arch] = image
+            images[arch] = build_image(arch, tmp_path_factory.mktemp(f"smp-{arch}"),
+                                       ("ponger", "pinger"))
         return images[arch]
 
     return get
@@ -121,3 +137,41 @@ def test_tasks_spread_and_talk_across_cpus(arch, cpus, smp_image):
         assert ponger_cpu != pinger_cpu, "the ping-pong did not cross CPUs"
     assert not any(line.startswith("PANIC") for line in lines)
     check_statistics(lines, cpus)
+
+
+def last_memory_line(lines):
+    found = [m.groups() for m in map(MEMORY.match, lines) if m]
+    assert found, "no memory line"
+    return tuple(map(int, found[-1]))
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_a_minute_of_churn_leaves_nothing_behind(arch, tmp_path):
+    image = build_image(arch, tmp_path, ("stress", "churn"))
+    run = qemu.QemuRun(arch, image, log_path=LOG_DIR / f"test_smp_stress_{arch}.log",
+                       smp=STRESS_CPUS, mem="256M", max_runtime=420)
+    with run:
+        run.wait_for(r"^\[stress\.elf:\d+\] stress: quiet before$", BOOT_TIMEOUT)
+        before_start = run.cursor
+        run.wait_for(r"^\[stress\.elf:\d+\] stress: go$", 60)
+        before = last_memory_line(run.lines()[before_start:run.cursor])
+        stress_start = run.cursor
+        run.wait_for(r"^\[stress\.elf:\d+\] stress: done, quiet after$", 300)
+        stress_lines = run.lines()[stress_start:run.cursor]
+        after_start = run.cursor
+        report = run.wait_for(STRESS_REPORT, 60)
+        after = last_memory_line(run.lines()[after_start:run.cursor])
+        run.wait_for(rf"^sched: invariants hold on {STRESS_CPUS} CPUs, \d+ tasks$", 60)
+        lines = run.lines()
+
+    started, exited, faulted, wrong, refused = map(int, report.groups())
+    assert started >= 36, report[0]  # dozens
+    assert wrong == 0 and exited + faulted == started and faulted > 0, report[0]
+    assert refused <= started // 10, report[0]
+    assert before == after, f"memory before {before}, after {after}"
+    busy = {int(m.group(1)) for m in map(STATS.match, stress_lines)
+            if m and int(m.group(3)) > 0}
+    assert busy == set(range(STRESS_CPUS)), f"CPUs that switched during the stress: {busy}"
+    invariant_checks = [line for line in stress_lines if line.startswith("sched: invariants hold")]
+    assert len(invariant_checks) >= 20, "the invariants were checked every 2 s"
+    assert not any(line.startswith("PANIC") for line in lines)

@@ -447,6 +447,10 @@ static int do_wait(const struct op *o)
 
 	if (i >= 0)
 		withdraw(i); /* a thread waits in one place at a time */
+	/* Each receive call starts with a waiter of its own, nothing handed
+	 * to it yet (sys_ipc.c); one handed a message returns it at once. */
+	atomic_store(&wt->w.delivered, false);
+	wt->delivered = false;
 	kerr_t want = room < IPC_IDENTITY_PREFIX ? K_EINVAL : expect_receive(o);
 	kerr_t err = ipc_receive_span(o->pid, o->endpoint, &dst, &written, &wt->w);
 	if (verdict("receive into a span", err, want) != 0)

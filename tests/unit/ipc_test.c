@@ -351,6 +351,26 @@ static void start_waiting(struct waiting *wt, kpid_t receiver, uint32_t endpoint
 			 K_EAGAIN);
 }
 
+/* A receiver woken for another reason looks again while, on another CPU,
+ * a send hands its standing waiter a message: the second look must
+ * return that message, not stand a fresh (empty) waiter in its place. */
+static void a_second_look_returns_what_was_handed_over_meanwhile(void **state)
+{
+	struct waiting wt;
+	size_t written = 0;
+
+	(void)state;
+	start_waiting(&wt, kernel2, 2, WAIT_BUF);
+	send_text(kernel1, 1, 2, "hello", K_OK); /* handed over */
+	assert_int_equal(ipc_receive_span(kernel2, 2, &wt.dst, &written, &wt.w), K_OK);
+	assert_int_equal(written, IPC_IDENTITY_PREFIX + 5);
+	assert_true(atomic_load(&wt.w.delivered));
+	assert_memory_equal(wt.buf + IPC_IDENTITY_PREFIX, "hello", 5);
+	/* No waiter stands: the next message is queued, not handed over. */
+	send_text(kernel1, 1, 2, "again", K_OK);
+	assert_int_equal(ipc_queued(2), 1);
+}
+
 static void a_waiter_gets_the_next_message_directly(void **state)
 {
 	struct waiting wt;
@@ -540,6 +560,7 @@ int main(void)
 		cmocka_unit_test_setup(a_waiter_without_the_right_any_more_gets_nothing, boot),
 		cmocka_unit_test_setup(a_waiter_is_checked_again_after_a_policy_change, boot),
 		cmocka_unit_test_setup(a_cancelled_waiter_gets_nothing, boot),
+		cmocka_unit_test_setup(a_second_look_returns_what_was_handed_over_meanwhile, boot),
 		cmocka_unit_test_setup(two_piece_buffers_carry_the_message_across_the_seam, boot),
 		cmocka_unit_test(random_operations_match_the_model),
 	};

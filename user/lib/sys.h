@@ -68,6 +68,30 @@ static inline int64_t sys_getpid(void)
 	return sys_call(SYS_GETPID, 0, 0, 0);
 }
 
+/* Zeroed read+write pages (1 B..1 MiB, rounded up), or a negative error. */
+static inline int64_t sys_allocate(uint64_t size)
+{
+	return sys_call(SYS_ALLOCATE, size, 0, 0);
+}
+
+static inline int64_t sys_free(int64_t address)
+{
+	return sys_call(SYS_FREE, (uint64_t)address, 0, 0);
+}
+
+/* Starts the accepted boot module with this role or file name: its pid. */
+static inline int64_t sys_spawn(const char *name, size_t len)
+{
+	return sys_call(SYS_SPAWN, (uint64_t)(uintptr_t)name, len, 0);
+}
+
+/* Waits for child `pid` to end: its exit code, or SYS_EINTR with
+ * status->ended SYS_TASK_FAULTED when it was killed (status may be NULL). */
+static inline int64_t sys_wait_task(int64_t pid, struct sys_task_status *status)
+{
+	return sys_call(SYS_WAIT_TASK, (uint64_t)pid, (uint64_t)(uintptr_t)status, 0);
+}
+
 static inline int64_t sys_get_cpu(void)
 {
 	return sys_call(SYS_GET_CPU, 0, 0, 0);

@@ -392,10 +392,14 @@ void aarch64_interrupt(void)
 
 /* The target by affinity: Aff0 as a bit of the target list (its range,
  * RS, from Aff0's high bits), the others as fields. The stores the IPI
- * announces (a task queued) are made visible first. */
-void arch_send_ipi(uint64_t hw_id, enum ipi_kind kind)
+ * announces (a task queued) are made visible first. Only the reschedule
+ * IPI has an SGI: a TLB shootdown is never needed here, since TLBI ...IS
+ * reaches every CPU by itself (mmu.c). */
+kerr_t arch_send_ipi(uint64_t hw_id, enum ipi_kind kind)
 {
 	static const uint8_t sgi[IPI_KINDS] = { [IPI_RESCHEDULE] = SGI_RESCHEDULE };
+	if (kind != IPI_RESCHEDULE)
+		return K_EINVAL;
 	uint64_t aff0 = hw_id & 0xff, aff1 = hw_id >> 8 & 0xff, aff2 = hw_id >> 16 & 0xff;
 	uint64_t aff3 = hw_id >> 32 & 0xff;
 
@@ -404,6 +408,7 @@ void arch_send_ipi(uint64_t hw_id, enum ipi_kind kind)
 			    aff2 << SGI1R_AFF2_SHIFT | (uint64_t)sgi[kind] << SGI1R_INTID_SHIFT |
 			    aff1 << SGI1R_AFF1_SHIFT | 1ull << (aff0 & 15));
 	isb();
+	return K_OK;
 }
 
 void arch_irq_enable(void)

@@ -18,6 +18,7 @@
 #include <vm.h>
 
 #include <stdatomic.h>
+#include <tlb.h>
 
 #include "mmu.h"
 #include "sysreg.h"
@@ -50,13 +51,31 @@ void arch_space_share_kernel_half(uint64_t *root_table, const uint64_t *kernel_r
 	(void)kernel_root_table;
 }
 
-void arch_tlb_flush_page(uint64_t va)
+/* The broadcast form reaches every CPU, and the DSB waits until all have
+ * done it: no shootdown needed (tlb.h). */
+void arch_tlb_flush_range(const struct address_space *as, uint64_t va, uint64_t size)
 {
-	__asm__ volatile("dsb ishst\n\t"
-			 "tlbi vaae1is, %0\n\t"
-			 "dsb ish\n\t"
-			 "isb"
-			 : : "r"(va >> PAGE_SHIFT) : "memory");
+	(void)as;
+	dsb_ishst(); /* the table stores first */
+	for (uint64_t off = 0; off < size; off += VM_PAGE_SIZE)
+		__asm__ volatile("tlbi vaae1is, %0" : : "r"((va + off) >> PAGE_SHIFT) : "memory");
+	dsb_ish();
+	isb();
+}
+
+/* This CPU only (tlb.h); nothing calls it here, since the flushes above
+ * are broadcast, but the shootdown code is portable. */
+void arch_tlb_flush_local(uint64_t va, uint64_t pages)
+{
+	if (pages > TLB_FLUSH_PAGES_MAX) {
+		tlb_flush_all_local();
+		return;
+	}
+	__asm__ volatile("dsb nshst" ::: "memory");
+	for (uint64_t i = 0; i < pages; i++)
+		__asm__ volatile("tlbi vaae1, %0"
+				 : : "r"((va + i * VM_PAGE_SIZE) >> PAGE_SHIFT) : "memory");
+	__asm__ volatile("dsb nsh\n\tisb" ::: "memory");
 }
 
 kerr_t arch_space_tag(struct address_space *as)

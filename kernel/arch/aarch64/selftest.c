@@ -116,6 +116,22 @@ bool arch_selftest_read_user(uint64_t page_table_root, uint64_t va, uint64_t *va
 	return faulted;
 }
 
+uint64_t arch_selftest_switch_user_half(uint64_t root)
+{
+	uint64_t was = read_ttbr0_el1();
+
+	switch_user_half(root);
+	return was;
+}
+
+bool arch_selftest_peek_user(uint64_t va, uint64_t *value)
+{
+	__asm__ volatile(EXPECT_TRAP_ASM("ldtr x9, [%[va]]\n\tstr x9, [%[out]]")
+			 : : [kind] "i"(TRAP_PAGE_FAULT), [va] "r"(va), [out] "r"(value)
+			 : CALL_CLOBBERS);
+	return trap_expect_fired();
+}
+
 bool arch_selftest_trap(int kind)
 {
 	switch (kind) {

@@ -9,6 +9,8 @@
 #include <arch.h>
 #include <boot.h>
 #include <cpu.h>
+#include <ipi.h>
+#include <tlb.h>
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -87,4 +89,26 @@ void arch_port_io(uint16_t port, unsigned bytes, bool write, uint32_t *value)
 		else
 			*value |= (uint32_t)host_port_space[port + i] << (8 * i);
 	}
+}
+
+/* No interrupts to raise: an IPI is only counted, by kind. A host thread
+ * that is asked for something (a TLB flush) finds it by polling. */
+_Atomic uint64_t host_ipis_sent[IPI_KINDS];
+
+kerr_t arch_send_ipi(uint64_t hw_id, enum ipi_kind kind)
+{
+	(void)hw_id;
+	if (kind >= IPI_KINDS)
+		return K_EINVAL;
+	atomic_fetch_add(&host_ipis_sent[kind], 1);
+	return K_OK;
+}
+
+/* No TLB: each "CPU" only counts the pages it was asked to drop. */
+_Thread_local uint64_t host_tlb_pages_flushed;
+
+void arch_tlb_flush_local(uint64_t va, uint64_t pages)
+{
+	(void)va;
+	host_tlb_pages_flushed += pages;
 }

@@ -24,9 +24,11 @@ void arch_space_share_kernel_half(uint64_t *root_table, const uint64_t *kernel_r
 	(void)kernel_root_table;
 }
 
-void arch_tlb_flush_page(uint64_t va)
+void arch_tlb_flush_range(const struct address_space *as, uint64_t va, uint64_t size)
 {
+	(void)as;
 	(void)va;
+	(void)size;
 }
 
 /* No TLB on the host: a space needs no tag. */

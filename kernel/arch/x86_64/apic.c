@@ -146,9 +146,14 @@ static void lapic_enable_this_cpu(void)
  * one operation, so no interrupt on this CPU may send between them. The
  * previous IPI's delivery is waited for first (bounded: QEMU and real
  * local APICs clear it at once). */
-void arch_send_ipi(uint64_t hw_id, enum ipi_kind kind)
+kerr_t arch_send_ipi(uint64_t hw_id, enum ipi_kind kind)
 {
-	static const uint8_t vector[IPI_KINDS] = { [IPI_RESCHEDULE] = VECTOR_IPI_RESCHEDULE };
+	static const uint8_t vector[IPI_KINDS] = {
+		[IPI_RESCHEDULE] = VECTOR_IPI_RESCHEDULE,
+		[IPI_TLB_SHOOTDOWN] = VECTOR_IPI_TLB_SHOOTDOWN,
+	};
+	if (kind >= IPI_KINDS)
+		return K_EINVAL;
 	arch_irqflags_t flags = arch_irq_save();
 
 	for (unsigned i = 0; i < ICR_SPIN_LIMIT && lapic_read(LAPIC_ICR_LOW) & ICR_DELIVERY_PENDING;
@@ -157,6 +162,7 @@ void arch_send_ipi(uint64_t hw_id, enum ipi_kind kind)
 	lapic_write(LAPIC_ICR_HIGH, (uint32_t)hw_id << 24);
 	lapic_write(LAPIC_ICR_LOW, ICR_ASSERT | vector[kind]);
 	arch_irq_restore(flags);
+	return K_OK;
 }
 
 static void lapic_timer_periodic(uint32_t reload)
@@ -308,6 +314,9 @@ void x86_interrupt(uint64_t vector)
 		device_interrupt((unsigned)(vector - IOAPIC_VECTOR_BASE));
 	} else if (vector == VECTOR_IPI_RESCHEDULE) {
 		ipi_receive(IPI_RESCHEDULE);
+		lapic_write(LAPIC_EOI, 0);
+	} else if (vector == VECTOR_IPI_TLB_SHOOTDOWN) {
+		ipi_receive(IPI_TLB_SHOOTDOWN);
 		lapic_write(LAPIC_EOI, 0);
 	} else if (vector >= MSI_VECTOR_BASE && vector < MSI_VECTOR_BASE + IRQ_MSI_LINES) {
 		/* Edge-triggered: the EOI only lets the next one in. */

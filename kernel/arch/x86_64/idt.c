@@ -44,10 +44,11 @@ struct idt_pointer {
 } __attribute__((packed));
 
 extern const uint64_t trap_stubs[EXCEPTION_VECTORS];
-/* Vector 32, the device vectors, the MSI vectors, the reschedule IPI, then
- * PIC_VECTOR_BASE..0xff (trap_entry.S). */
+/* Vector 32, the device vectors, the MSI vectors, the reschedule IPI, the
+ * TLB shootdown IPI, then PIC_VECTOR_BASE..0xff (trap_entry.S). */
 #define STUB_IPI (1 + IOAPIC_LINES + IRQ_MSI_LINES)
-#define INTERRUPT_STUBS (STUB_IPI + 1 + 16)
+#define STUB_IPI_TLB (STUB_IPI + 1)
+#define INTERRUPT_STUBS (STUB_IPI_TLB + 1 + 16)
 extern const uint64_t interrupt_stubs[INTERRUPT_STUBS];
 
 static struct idt_gate idt[IDT_ENTRIES];
@@ -87,8 +88,9 @@ void idt_init(void)
 		idt_set_gate(MSI_VECTOR_BASE + i, interrupt_stubs[1 + IOAPIC_LINES + i],
 			     GATE_INTERRUPT, 0);
 	idt_set_gate(VECTOR_IPI_RESCHEDULE, interrupt_stubs[STUB_IPI], GATE_INTERRUPT, 0);
-	for (unsigned i = STUB_IPI + 1; i < INTERRUPT_STUBS; i++)
-		idt_set_gate(PIC_VECTOR_BASE + i - STUB_IPI - 1, interrupt_stubs[i], GATE_INTERRUPT,
+	idt_set_gate(VECTOR_IPI_TLB_SHOOTDOWN, interrupt_stubs[STUB_IPI_TLB], GATE_INTERRUPT, 0);
+	for (unsigned i = STUB_IPI_TLB + 1; i < INTERRUPT_STUBS; i++)
+		idt_set_gate(PIC_VECTOR_BASE + i - STUB_IPI_TLB - 1, interrupt_stubs[i], GATE_INTERRUPT,
 			     0);
 	idt_load();
 }

@@ -13,6 +13,7 @@
 #define IOAPIC_VECTOR_BASE 33 /* GSI g: vector 33 + g (ioapic.h) */
 #define MSI_VECTOR_BASE 97     /* MSI slot s: vector 97 + s (msi.c), after the GSIs */
 #define VECTOR_IPI_RESCHEDULE 0xe0 /* ipi.h */
+#define VECTOR_IPI_TLB_SHOOTDOWN 0xe1 /* ipi.h, tlb.h */
 #define PIC_VECTOR_BASE 0xf0
 #define VECTOR_SPURIOUS 0xff
 

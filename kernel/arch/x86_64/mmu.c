@@ -9,6 +9,7 @@
  */
 #include <vm.h>
 
+#include <tlb.h>
 #include <x86_64/insn.h>
 
 #define CR3_ADDRESS_MASK 0x000ffffffffff000ULL
@@ -31,11 +32,24 @@ void arch_space_share_kernel_half(uint64_t *root_table, const uint64_t *kernel_r
 		root_table[i] = kernel_root_table[i];
 }
 
-/* Only this CPU runs user code so far; a cross-CPU shootdown arrives with
- * the scheduler, when another CPU can hold the same address space. */
-void arch_tlb_flush_page(uint64_t va)
+/* INVLPG only reaches this CPU: every other CPU that may cache the
+ * space is asked to flush too, and answers, before this returns
+ * (tlb.c). */
+void arch_tlb_flush_range(const struct address_space *as, uint64_t va, uint64_t size)
 {
-	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+	tlb_shootdown(as, va, size / VM_PAGE_SIZE);
+}
+
+/* User pages are never global, so a CR3 reload drops every one of them
+ * (and keeps the kernel's global entries, if any). */
+void arch_tlb_flush_local(uint64_t va, uint64_t pages)
+{
+	if (pages > TLB_FLUSH_PAGES_MAX) {
+		write_cr3(read_cr3());
+		return;
+	}
+	for (uint64_t i = 0; i < pages; i++)
+		__asm__ volatile("invlpg (%0)" : : "r"(va + i * VM_PAGE_SIZE) : "memory");
 }
 
 /* No PCIDs: every CR3 write drops the non-global (user) entries, so a

@@ -95,6 +95,32 @@ resume:
 	return faulted;
 }
 
+uint64_t arch_selftest_switch_user_half(uint64_t root)
+{
+	uint64_t was = read_cr3();
+
+	write_cr3(root);
+	return was;
+}
+
+/* stac before the armed load, clac at the resume label: a fault returns
+ * there with the flags it interrupted, AC still set. */
+bool arch_selftest_peek_user(uint64_t va, uint64_t *value)
+{
+	bool smap = arch_user_guards().no_access;
+
+	trap_expect(TRAP_PAGE_FAULT, (uintptr_t)&&resume);
+	if (smap)
+		__asm__ volatile("stac" ::: "memory");
+	__asm__ goto("movq (%0), %%rax\n\t"
+		     "movq %%rax, (%1)"
+		     : : "r"(va), "r"(value) : "rax", "memory" : resume);
+resume:
+	if (smap)
+		__asm__ volatile("clac" ::: "memory");
+	return trap_expect_fired();
+}
+
 bool arch_selftest_trap(int kind)
 {
 	switch (kind) {
