@@ -55,7 +55,9 @@ bool sched_balance_pick(const unsigned *runnable, unsigned cpus, unsigned *from,
 
 /* The task the balancer moves off `rq`: a ready, unpinned task, the last
  * of the lowest band that has one (it would have waited longest to run
- * here); NULL if every ready task is pinned or none is ready. */
-struct task *sched_balance_candidate(const struct run_queue *rq);
+ * here), never `leaving` (the task its CPU last switched away from, whose
+ * registers may not be saved yet; NULL for none); NULL if no ready task
+ * qualifies. */
+struct task *sched_balance_candidate(const struct run_queue *rq, const struct task *leaving);
 
 #endif

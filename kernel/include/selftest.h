@@ -33,6 +33,14 @@ bool selftest_check(bool ok, const char *name);
 void selftest_fill_pattern(uint8_t *p, size_t len, uint8_t seed);
 bool selftest_pattern_intact(const uint8_t *p, size_t len, uint8_t seed);
 
+/* The highest-numbered CPU that is online (0 with one CPU): where the
+ * cross-CPU self-tests put the other side. */
+unsigned selftest_last_cpu(void);
+
+/* Waits for interrupts (a tick at most each) until done(), at most
+ * max_waits times; returns done(). */
+bool selftest_wait_until(unsigned max_waits, bool (*done)(void));
+
 /* Loads an accepted module into a new process, runs it and destroys the
  * process (kernel/selftest/program.c); returns how it ended
  * (USER_END_NOT_RUN if it could not be loaded). */

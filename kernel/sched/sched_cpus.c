@@ -98,7 +98,8 @@ kerr_t sched_migrate(struct thread *t, unsigned to)
 /* The thread the balancer would move off src now, src locked. */
 static struct thread *candidate_locked(struct cpu *src)
 {
-	return (struct thread *)sched_balance_candidate(&src->rq);
+	return (struct thread *)sched_balance_candidate(&src->rq,
+							src->last_left ? &src->last_left->task : NULL);
 }
 
 /* Moves src's balancing candidate to dst: K_ENOENT if it has none. */

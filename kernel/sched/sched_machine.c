@@ -175,12 +175,12 @@ bool sched_balance_pick(const unsigned *runnable, unsigned cpus, unsigned *from,
 	return true;
 }
 
-struct task *sched_balance_candidate(const struct run_queue *rq)
+struct task *sched_balance_candidate(const struct run_queue *rq, const struct task *leaving)
 {
 	for (unsigned band = 0; band < SCHED_BANDS; band++) {
 		struct task *last = NULL;
 		for (struct task *t = rq->head[band]; t; t = t->next) {
-			if (!t->pinned)
+			if (!t->pinned && t != leaving)
 				last = t;
 		}
 		if (last)

@@ -89,17 +89,6 @@ static void judge(void *arg)
 	atomic_store(&crowd.judged, true);
 }
 
-static unsigned last_scheduling_cpu(void)
-{
-	unsigned last = 0;
-
-	for (unsigned i = 0; i < MP_MAX_CPUS; i++) {
-		if (sched_cpu(i))
-			last = i;
-	}
-	return last;
-}
-
 /* The spinners, made here and moved to `target` with interrupts off: no
  * tick lets them run on the BSP first. */
 static unsigned start_crowd(unsigned target)
@@ -115,13 +104,6 @@ static unsigned start_crowd(unsigned target)
 	}
 	arch_irq_restore(flags);
 	return started;
-}
-
-static bool wait_until(bool (*done)(void))
-{
-	for (unsigned i = 0; i < MAX_WAITS && !done(); i++)
-		arch_wait_for_interrupt();
-	return done();
 }
 
 static bool crowd_gone(void)
@@ -151,18 +133,20 @@ static bool nothing_to_balance_on_one_cpu(void)
 
 static bool balancer_spreads_a_crowd(void)
 {
-	unsigned target = last_scheduling_cpu();
+	unsigned target = selftest_last_cpu();
 
 	threads_before = thread_count();
 	crowd = (struct crowd){ .started = timer_ticks() };
 	if (target == 0)
-		return nothing_to_balance_on_one_cpu() && wait_until(all_reaped);
+		return nothing_to_balance_on_one_cpu() &&
+		       selftest_wait_until(MAX_WAITS, all_reaped);
 	if (start_crowd(target) != SPINNERS ||
 	    thread_create_kernel("judge", PRIORITY_HIGH, judge, NULL, NULL) != K_OK) {
 		atomic_store(&crowd.stop, true);
 		return false;
 	}
-	bool over = wait_until(crowd_gone) && wait_until(all_reaped);
+	bool over = selftest_wait_until(MAX_WAITS, crowd_gone) &&
+		    selftest_wait_until(MAX_WAITS, all_reaped);
 	char counts[8 * MP_MAX_CPUS];
 	unsigned len = 0;
 	for (unsigned i = 0; i < crowd.cpus && len + 8 < sizeof(counts); i++)

@@ -3,6 +3,8 @@
  */
 #include <selftest.h>
 
+#include <arch.h>
+#include <boot.h>
 #include <printk.h>
 
 static unsigned passed, failed;
@@ -30,6 +32,24 @@ bool selftest_pattern_intact(const uint8_t *p, size_t len, uint8_t seed)
 			return false;
 	}
 	return true;
+}
+
+unsigned selftest_last_cpu(void)
+{
+	unsigned last = 0;
+
+	for (unsigned cpu = 0; cpu < MP_MAX_CPUS; cpu++) {
+		if (mp_cpu_online(cpu))
+			last = cpu;
+	}
+	return last;
+}
+
+bool selftest_wait_until(unsigned max_waits, bool (*done)(void))
+{
+	for (unsigned i = 0; i < max_waits && !done(); i++)
+		arch_wait_for_interrupt();
+	return done();
 }
 
 void selftest_run_all(void)

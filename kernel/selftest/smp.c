@@ -210,25 +210,6 @@ static void make_waiter(void *target)
 		println("smp: no thread for the wake-up test on cpu %u", cpu_index());
 }
 
-static unsigned last_online_cpu(void)
-{
-	unsigned last = 0;
-
-	for (unsigned cpu = 0; cpu < MP_MAX_CPUS; cpu++) {
-		if (mp_cpu_online(cpu))
-			last = cpu;
-	}
-	return last;
-}
-
-/* Waits (ticks and interrupts) until `done()`, at most MAX_WAITS. */
-static bool wait_for(bool (*done)(void))
-{
-	for (unsigned i = 0; i < MAX_WAITS && !done(); i++)
-		arch_wait_for_interrupt();
-	return done();
-}
-
 static bool waiter_blocked(void)
 {
 	return waiter.thread && waiter.thread->task.state == TASK_BLOCKED;
@@ -248,7 +229,7 @@ static bool waiter_reaped(void)
 
 static bool wake_reaches_the_waiters_cpu(void)
 {
-	unsigned target = last_online_cpu();
+	unsigned target = selftest_last_cpu();
 
 	threads_before = thread_count();
 	waiter = (struct remote_waiter){ .thread = NULL };
@@ -257,14 +238,14 @@ static bool wake_reaches_the_waiters_cpu(void)
 		make_waiter((void *)0);
 	else
 		(void)mp_run_on_aps(make_waiter, (void *)(uintptr_t)target);
-	if (!wait_for(waiter_blocked))
+	if (!selftest_wait_until(MAX_WAITS, waiter_blocked))
 		return false;
 	uint64_t ipis = ipi_received(target, IPI_RESCHEDULE);
 	uint64_t asked_at = timer_ticks();
 	atomic_store_explicit(&waiter.go, true, memory_order_release);
 	sched_wake_all(BLOCK_MESSAGE, WAKE_REASON_ARG);
-	bool woke = wait_for(waiter_woke);
-	bool reaped = wait_for(waiter_reaped);
+	bool woke = selftest_wait_until(MAX_WAITS, waiter_woke);
+	bool reaped = selftest_wait_until(MAX_WAITS, waiter_reaped);
 	println("smp: a thread blocked on cpu %u woke on cpu %u, %llu ticks after the wake-up "
 		"(%llu reschedule IPIs there), reaped: %s",
 		atomic_load(&waiter.cpu_blocked), atomic_load(&waiter.cpu_woke),

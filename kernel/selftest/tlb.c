@@ -105,17 +105,6 @@ static void make_reader(void *target)
 		println("tlb: no thread for the reader on cpu %u", cpu_index());
 }
 
-static unsigned last_online_cpu(void)
-{
-	unsigned last = 0;
-
-	for (unsigned cpu = 0; cpu < MP_MAX_CPUS; cpu++) {
-		if (mp_cpu_online(cpu))
-			last = cpu;
-	}
-	return last;
-}
-
 /* Takes frames until the allocator gives `want` back (kept), returning
  * the others; false if it did not within REUSE_TRIES. */
 static bool reclaim(paddr_t want)
@@ -198,7 +187,7 @@ static bool freed_frame_unreachable(unsigned target)
 
 void selftest_tlb(void)
 {
-	unsigned target = last_online_cpu();
+	unsigned target = selftest_last_cpu();
 
 	if (target == 0) {
 		println("tlb: one CPU online, none to hold a stale entry: "

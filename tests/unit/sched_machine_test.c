@@ -192,19 +192,23 @@ static void the_candidate_is_the_lowest_bands_last_unpinned(void **state)
 	struct task x, y, z;
 
 	(void)state;
-	assert_ptr_equal(sched_balance_candidate(&rq0), &b);
+	assert_ptr_equal(sched_balance_candidate(&rq0, NULL), &b);
 	b.pinned = true;
-	assert_null(sched_balance_candidate(&rq0)); /* A runs, C is blocked */
+	assert_null(sched_balance_candidate(&rq0, NULL)); /* A runs, C is blocked */
 	task_init(&x, 7, PRIORITY_LOW);
 	task_init(&y, 8, PRIORITY_LOW);
 	task_init(&z, 9, PRIORITY_HIGH);
 	assert_int_equal(runq_enqueue(&rq0, &z), K_OK);
-	assert_ptr_equal(sched_balance_candidate(&rq0), &z);
+	assert_ptr_equal(sched_balance_candidate(&rq0, NULL), &z);
 	assert_int_equal(runq_enqueue(&rq0, &x), K_OK);
 	assert_int_equal(runq_enqueue(&rq0, &y), K_OK);
-	assert_ptr_equal(sched_balance_candidate(&rq0), &y);
+	assert_ptr_equal(sched_balance_candidate(&rq0, NULL), &y);
+	/* The task its CPU just left is passed over like a pinned one. */
+	assert_ptr_equal(sched_balance_candidate(&rq0, &y), &x);
 	y.pinned = true;
-	assert_ptr_equal(sched_balance_candidate(&rq0), &x);
+	assert_ptr_equal(sched_balance_candidate(&rq0, NULL), &x);
+	/* Nothing left in the lowest band: the next band up has z. */
+	assert_ptr_equal(sched_balance_candidate(&rq0, &x), &z);
 }
 
 /* Six CPU-bound tasks on CPU 0 of 4, one move per balancing period. */
