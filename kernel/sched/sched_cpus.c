@@ -176,26 +176,24 @@ bool sched_balance_step(void)
 	return true;
 }
 
-unsigned sched_runnable_besides_me(struct cpu *c)
+/* c's runnable tasks now, under its lock, `besides` (may be NULL) not
+ * counted if it is the one running there. */
+static unsigned runnable_on(struct cpu *c, const struct task *besides)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&c->sched_lock);
-	unsigned runnable = sched_runnable(&c->rq) - (c->rq.current == &thread_current()->task);
+	unsigned runnable = sched_runnable(&c->rq) - (c->rq.current == besides);
 
 	spin_unlock_irqrestore(&c->sched_lock, flags);
 	return runnable;
+}
+
+unsigned sched_runnable_besides_me(struct cpu *c)
+{
+	return runnable_on(c, &thread_current()->task);
 }
 
 /* Where the last placement's search began: ties go round the CPUs. */
 static atomic_uint place_turn;
-
-static unsigned runnable_on(struct cpu *c)
-{
-	arch_irqflags_t flags = spin_lock_irqsave(&c->sched_lock);
-	unsigned runnable = sched_runnable(&c->rq);
-
-	spin_unlock_irqrestore(&c->sched_lock, flags);
-	return runnable;
-}
 
 void sched_place(struct thread *t)
 {
@@ -206,7 +204,7 @@ void sched_place(struct thread *t)
 
 	for (unsigned k = 0; k < n; k++) {
 		struct cpu *c = cpus[(start + k) % n];
-		unsigned runnable = runnable_on(c);
+		unsigned runnable = runnable_on(c, NULL); /* the spawner counts where it runs */
 		if (runnable < fewest) {
 			fewest = runnable;
 			best = c;

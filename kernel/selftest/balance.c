@@ -54,22 +54,19 @@ static void spin(void *arg)
 }
 
 /* Every scheduling CPU's runnable count (the judge not counted): true
- * when no two differ by SCHED_IMBALANCE or more. */
+ * when the balancer would find nothing to move (no two differ by
+ * SCHED_IMBALANCE or more). */
 static bool looks_balanced(void)
 {
-	unsigned most = 0, fewest = SPINNERS + 1, n = 0;
+	unsigned n = 0, from, to;
 
 	for (unsigned i = 0; i < MP_MAX_CPUS; i++) {
 		struct cpu *c = sched_cpu(i);
-		if (!c)
-			continue;
-		unsigned r = sched_runnable_besides_me(c);
-		crowd.runnable[n++] = r;
-		most = r > most ? r : most;
-		fewest = r < fewest ? r : fewest;
+		if (c)
+			crowd.runnable[n++] = sched_runnable_besides_me(c);
 	}
 	crowd.cpus = n;
-	return most - fewest < SCHED_IMBALANCE;
+	return !sched_balance_pick(crowd.runnable, n, &from, &to);
 }
 
 static void judge(void *arg)
