@@ -102,6 +102,37 @@ def test_other_programs_cannot_supply_figures():
     assert bench_guest.parse_cambios(lines)["null-syscall"] == pytest.approx(128.00035)
 
 
+# The second boot, with two CPUs: bench on CPU 0, its peer on CPU 1.
+X86_TWO_CPU_SERIAL = """\
+boot: kernel entered at counter 2593321628
+[bench.elf:5] bench: counter-hz 1000000000
+[bench.elf:5] bench: first-instruction 2619233408
+[bench.elf:5] bench: cpus 0 1
+[bench.elf:5] bench: ipc-256-cross-cpu 2000 12000000
+[bench.elf:5] bench: wake-cross-cpu 2000 3000000
+[bench.elf:5] bench: done
+""".splitlines()
+
+
+def test_two_cpu_figures_need_the_peer_on_another_cpu():
+    figures = bench_guest.parse_cambios(X86_TWO_CPU_SERIAL, cpus=2)
+    assert figures["ipc-256-cross-cpu"] == pytest.approx(6000)
+    assert figures["wake-cross-cpu"] == pytest.approx(1500)
+    same_cpu = [line for line in X86_TWO_CPU_SERIAL if "cpus" not in line]
+    with pytest.raises(bench_guest.BenchError, match="nothing crossed CPUs"):
+        bench_guest.parse_cambios(same_cpu, cpus=2)
+
+
+def test_table_says_how_two_cpu_figures_are_taken():
+    ours = bench_guest.parse_cambios(AARCH64_SERIAL)
+    ours.update(bench_guest.parse_cambios(X86_TWO_CPU_SERIAL, cpus=2))
+    table = bench_guest.format_table("aarch64", ours)
+    rows = _rows(table)
+    assert rows["IPC round trip, 256 B, 2 CPUs"].split()[-3:] == ["peer", "6,000", "-"]
+    assert rows["wake-up across CPUs (IPI)"].split()[-2:] == ["1,500", "-"]
+    assert "runs the CPUs in turns" in table
+
+
 def _rows(table):
     return {line.split("  ")[0]: line for line in table.splitlines()}
 

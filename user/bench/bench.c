@@ -14,12 +14,18 @@
  *
  *   bench: counter-hz <ticks per second of guest time>
  *   bench: first-instruction <counter at this program's first instruction>
+ *   bench: cpus <this program's CPU> <the peer's CPU>   (two CPUs only)
  *   bench: <operation> <rounds> <ticks>
  *   bench: failed <operation> <result>      (then it exits 1)
  *   bench: done
  *
- * The yield partner is this same module spawned again: a copy that finds
- * BENCH_ENDPOINT taken knows it is the partner and only yields.
+ * The partners are this same module spawned again. A copy that finds
+ * BENCH_ENDPOINT taken is a partner; the first one also gets
+ * PEER_ENDPOINT and becomes the IPC peer (it answers each message with
+ * when it had it and on which CPU it runs), any later one only yields.
+ * The peer is spawned first. Where Spawn places it on another CPU (the
+ * script's second boot, with two CPUs) bench measures the cross-CPU
+ * operations only; on one CPU it measures the rest.
  */
 #include <abi/endpoints.h>
 #include <counter.h>
@@ -32,6 +38,8 @@ CAMBIOS_MODULE_ROLE("bench");
 
 /* This program's reply endpoint; a second copy cannot register it. */
 #define BENCH_ENDPOINT 30
+/* The IPC peer's endpoint (the first copy's). */
+#define PEER_ENDPOINT 29
 #define IPC_BYTES 256
 #define OBJECT_BYTES 4096
 #define HASH_BYTES 32
@@ -42,6 +50,7 @@ CAMBIOS_MODULE_ROLE("bench");
 #define NULL_ROUNDS 20000
 #define YIELD_ROUNDS 4000
 #define IPC_ROUNDS 2000
+#define WAKE_ROUNDS 2000
 #define OBJECT_ROUNDS 200
 #define SPAWN_ROUNDS 100
 
@@ -212,6 +221,111 @@ static void bench_ipc(void)
 	report("ipc-256", IPC_ROUNDS, (int64_t)(counter_read() - start));
 }
 
+
+/*
+ * The IPC peer. Messages both ways are IPC_BYTES long and begin with a
+ * struct peer_message; the peer reads the counter as soon as its receive
+ * returns, so bench can tell how long a message took from the send to a
+ * running receiver.
+ */
+struct peer_message {
+	uint64_t counter; /* to the peer: just before the send; back: on receipt */
+	uint64_t cpu;     /* back: the peer's CPU */
+	uint64_t stop;    /* to the peer: answer, then exit */
+};
+
+static int peer(void)
+{
+	static uint8_t in[SYS_MSG_PREFIX + IPC_BYTES], out[IPC_BYTES];
+	struct peer_message ask, answer = { .cpu = (uint64_t)sys_get_cpu() };
+
+	for (;;) {
+		int64_t n = sys_recv_msg(PEER_ENDPOINT, in, sizeof(in));
+
+		answer.counter = counter_read();
+		if (n != (int64_t)sizeof(in))
+			return 2;
+		__builtin_memcpy(&ask, in + SYS_MSG_PREFIX, sizeof(ask));
+		if (ask.stop)
+			answer.cpu = (uint64_t)sys_get_cpu();
+		__builtin_memcpy(out, &answer, sizeof(answer));
+		if (sys_write(BENCH_ENDPOINT, out, IPC_BYTES) != IPC_BYTES)
+			return 3;
+		if (ask.stop)
+			return 0;
+	}
+}
+
+/* One message to the peer and its answer. */
+static struct peer_message ask_peer(uint64_t stop)
+{
+	static uint8_t out[IPC_BYTES], in[SYS_MSG_PREFIX + IPC_BYTES];
+	struct peer_message ask = { .stop = stop }, answer;
+
+	ask.counter = counter_read();
+	__builtin_memcpy(out, &ask, sizeof(ask));
+	int64_t n = sys_write(PEER_ENDPOINT, out, IPC_BYTES);
+	if (n != IPC_BYTES)
+		fail("peer-write", n);
+	n = sys_recv_msg(BENCH_ENDPOINT, in, sizeof(in));
+	if (n != (int64_t)sizeof(in))
+		fail("peer-recv", n);
+	__builtin_memcpy(&answer, in + SYS_MSG_PREFIX, sizeof(answer));
+	answer.counter -= ask.counter;
+	return answer;
+}
+
+/* Spawns the peer; returns its process number and, through cpu, its CPU. */
+static int64_t start_peer(uint64_t *cpu)
+{
+	int64_t pid = spawn("bench");
+
+	if (pid <= 0)
+		fail("spawn-peer", pid);
+	*cpu = ask_peer(0).cpu;
+	return pid;
+}
+
+/* Ends the peer, checking that neither side changed CPU meanwhile (the
+ * figures would mean something else). */
+static void stop_peer(int64_t pid, uint64_t my_cpu, uint64_t peer_cpu)
+{
+	uint64_t now = ask_peer(1).cpu;
+
+	if (now != peer_cpu)
+		fail("peer-moved", (int64_t)now);
+	if ((uint64_t)sys_get_cpu() != my_cpu)
+		fail("bench-moved", sys_get_cpu());
+	int64_t code = wait_task(pid);
+	if (code != 0)
+		fail("peer", code);
+}
+
+/* The same 256-byte round trip as ipc-256, with the peer instead of echo. */
+static void bench_peer_round_trip(const char *name)
+{
+	for (int i = 0; i < WARMUP; i++)
+		(void)ask_peer(0);
+	uint64_t start = counter_read();
+	for (int i = 0; i < IPC_ROUNDS; i++)
+		(void)ask_peer(0);
+	report(name, IPC_ROUNDS, (int64_t)(counter_read() - start));
+}
+
+/* From just before a send to the waiting peer running with the message:
+ * the peer is always blocked in its receive when bench sends, since
+ * bench only sends after the peer's answer to the message before. */
+static void bench_wake_up(const char *name)
+{
+	uint64_t ticks = 0;
+
+	for (int i = 0; i < WARMUP; i++)
+		(void)ask_peer(0);
+	for (int i = 0; i < WAKE_ROUNDS; i++)
+		ticks += ask_peer(0).counter;
+	report(name, WAKE_ROUNDS, (int64_t)ticks);
+}
+
 #define P(x) ((uint64_t)(uintptr_t)(x))
 
 /* Put + get of one 4 KiB object, timed; the delete that keeps the store
@@ -274,14 +388,25 @@ int main(void)
 	uint64_t first = bench_first_counter;
 
 	if (sys_register_endpoint(BENCH_ENDPOINT) != 0)
-		return partner();
+		return sys_register_endpoint(PEER_ENDPOINT) == 0 ? peer() : partner();
 	report("counter-hz", (int64_t)counter_hz(), -1);
 	report("first-instruction", (int64_t)first, -1);
-	bench_null_syscall();
-	bench_yield_pair();
-	bench_ipc();
-	bench_objects();
-	bench_spawn();
+
+	uint64_t my_cpu = (uint64_t)sys_get_cpu(), peer_cpu;
+	int64_t peer_pid = start_peer(&peer_cpu);
+	if (peer_cpu != my_cpu) {
+		report("cpus", (int64_t)my_cpu, (int64_t)peer_cpu);
+		bench_peer_round_trip("ipc-256-cross-cpu");
+		bench_wake_up("wake-cross-cpu");
+	} else {
+		bench_null_syscall();
+		bench_yield_pair();
+		bench_ipc();
+		bench_objects();
+		bench_spawn();
+		bench_wake_up("wake-same-cpu");
+	}
+	stop_peer(peer_pid, my_cpu, peer_cpu);
 	report("done", -1, -1);
 	return 0;
 }
