@@ -17,6 +17,9 @@ struct irq_line {
 	uint64_t armed_at; /* `now` of the last unmask */
 	uint64_t count;
 	uint64_t spurious;
+	uint16_t cpu;      /* delivered to */
+	uint16_t taken_on; /* the last interrupt's CPU */
+	uint64_t elsewhere;
 	const struct irq_chip *chip; /* NULL: the arch's (`chip` below) */
 };
 
@@ -26,6 +29,7 @@ static struct irq_line lines[IRQ_LINES];
 static const struct irq_chip *chip;
 static uint64_t window;
 static uint64_t spurious_total;
+static unsigned held; /* lines with an owner (owned or stormed) */
 
 /* The controller that masks and unmasks `l`. */
 static const struct irq_chip *chip_of(const struct irq_line *l)
@@ -41,6 +45,7 @@ void irq_router_init(const struct irq_chip *c, uint64_t storm_window)
 		lines[i] = (struct irq_line){ .state = IRQ_UNROUTED, .owner = PID_NONE };
 	chip = c;
 	window = storm_window;
+	held = 0;
 	__atomic_store_n(&spurious_total, 0, __ATOMIC_RELAXED);
 	spin_unlock_irqrestore(&lock, flags);
 }
@@ -107,7 +112,16 @@ static kerr_t may_wait(const struct irq_line *l, kpid_t pid)
 	}
 }
 
-kerr_t irq_wait_begin(unsigned line, kpid_t pid, uint64_t now)
+/* `l` (masked) steered to `cpu`, if it is elsewhere and its chip can. */
+static void steer(struct irq_line *l, unsigned line, unsigned cpu)
+{
+	const struct irq_chip *c = chip_of(l);
+
+	if (l->cpu != cpu && c->route && c->route(line, cpu))
+		l->cpu = (uint16_t)cpu;
+}
+
+kerr_t irq_wait_begin(unsigned line, kpid_t pid, uint64_t now, unsigned cpu)
 {
 	if (line >= IRQ_LINES || pid == PID_NONE)
 		return K_EINVAL;
@@ -115,11 +129,13 @@ kerr_t irq_wait_begin(unsigned line, kpid_t pid, uint64_t now)
 	struct irq_line *l = &lines[line];
 	kerr_t err = may_wait(l, pid);
 	if (err == K_OK) {
+		held += l->state == IRQ_FREE;
 		l->state = IRQ_OWNED;
 		l->owner = pid;
 		l->fired = false;
 		l->armed = true;
 		l->armed_at = now;
+		steer(l, line, cpu);
 		chip_of(l)->unmask(line);
 	}
 	spin_unlock_irqrestore(&lock, flags);
@@ -161,7 +177,7 @@ static uint32_t next_refires(const struct irq_line *l, uint64_t since)
 	return since <= window ? l->refires + 1 : l->refires / 2;
 }
 
-enum irq_outcome irq_dispatch(unsigned line, uint64_t now)
+enum irq_outcome irq_dispatch(unsigned line, uint64_t now, unsigned cpu)
 {
 	if (line >= IRQ_LINES) {
 		__atomic_fetch_add(&spurious_total, 1, __ATOMIC_RELAXED);
@@ -170,6 +186,9 @@ enum irq_outcome irq_dispatch(unsigned line, uint64_t now)
 	arch_irqflags_t flags = spin_lock_irqsave(&lock);
 	struct irq_line *l = &lines[line];
 	enum irq_outcome out = IRQ_WAKE;
+	l->taken_on = (uint16_t)cpu;
+	if (cpu != l->cpu)
+		l->elsewhere++;
 	if (chip_of(l) && l->state != IRQ_UNROUTED)
 		chip_of(l)->mask(line); /* masked while its owner handles it */
 	if (l->state != IRQ_OWNED || !l->armed) {
@@ -203,13 +222,14 @@ unsigned irq_release_owner(kpid_t pid)
 			continue;
 		if (chip_of(l))
 			chip_of(l)->mask(i);
+		held--;
 		if (l->granted) {
 			*l = (struct irq_line){ .state = IRQ_UNROUTED, .owner = PID_NONE };
 		} else {
 			/* A stormed line stays stormed: masked for good, nobody's. */
 			*l = (struct irq_line){ .state = l->state == IRQ_STORMED ? IRQ_STORMED : IRQ_FREE,
 						.level = l->level, .owner = PID_NONE,
-						.spurious = l->spurious };
+						.spurious = l->spurious, .cpu = l->cpu };
 		}
 		released++;
 	}
@@ -229,6 +249,7 @@ kerr_t irq_line_grant(unsigned line, kpid_t pid, const struct irq_chip *line_chi
 	} else {
 		lines[line] = (struct irq_line){ .state = IRQ_OWNED, .owner = pid, .granted = true,
 						 .chip = line_chip };
+		held++;
 		line_chip->mask(line);
 	}
 	spin_unlock_irqrestore(&lock, flags);
@@ -244,8 +265,19 @@ void irq_line_revoke(unsigned line)
 	if (l->granted) {
 		l->chip->mask(line);
 		*l = (struct irq_line){ .state = IRQ_UNROUTED, .owner = PID_NONE };
+		held--;
 	}
 	spin_unlock_irqrestore(&lock, flags);
+}
+
+static void describe(const struct irq_line *l, struct irq_line_info *out)
+{
+	*out = (struct irq_line_info){
+		.state = (enum irq_state)l->state, .level = l->level, .armed = l->armed,
+		.owner = l->owner, .count = l->count, .spurious = l->spurious,
+		.refires = l->refires, .cpu = l->cpu, .taken_on = l->taken_on,
+		.elsewhere = l->elsewhere,
+	};
 }
 
 bool irq_line_info(unsigned line, struct irq_line_info *out)
@@ -253,14 +285,28 @@ bool irq_line_info(unsigned line, struct irq_line_info *out)
 	if (line >= IRQ_LINES)
 		return false;
 	arch_irqflags_t flags = spin_lock_irqsave(&lock);
-	const struct irq_line *l = &lines[line];
-	*out = (struct irq_line_info){
-		.state = (enum irq_state)l->state, .level = l->level, .armed = l->armed,
-		.owner = l->owner, .count = l->count, .spurious = l->spurious,
-		.refires = l->refires,
-	};
+	describe(&lines[line], out);
 	spin_unlock_irqrestore(&lock, flags);
 	return true;
+}
+
+bool irq_next_held(kpid_t pid, unsigned *line, struct irq_line_info *out)
+{
+	bool found = false;
+
+	if (pid == PID_NONE)
+		return false;
+	arch_irqflags_t flags = spin_lock_irqsave(&lock);
+	for (unsigned i = held ? *line : IRQ_LINES; i < IRQ_LINES && !found; i++) {
+		const struct irq_line *l = &lines[i];
+		if ((l->state == IRQ_OWNED || l->state == IRQ_STORMED) && l->owner == pid) {
+			describe(l, out);
+			*line = i;
+			found = true;
+		}
+	}
+	spin_unlock_irqrestore(&lock, flags);
+	return found;
 }
 
 uint64_t irq_spurious_total(void)

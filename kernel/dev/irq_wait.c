@@ -4,6 +4,7 @@
 #include <irq_wait.h>
 
 #include <counter.h>
+#include <cpu.h>
 #include <printk.h>
 #include <thread.h>
 
@@ -24,20 +25,47 @@ static bool wait_over(void *ctx)
 	return irq_wait_done(*(const unsigned *)ctx);
 }
 
+/* Says so when the wait just begun on `line` moved it to this CPU. */
+static void report_move(unsigned line, kpid_t pid, unsigned from, unsigned cpu)
+{
+	struct irq_line_info info;
+
+	if (irq_line_info(line, &info) && info.cpu != from && info.cpu == cpu)
+		println("irq: line %u now delivered to CPU %u, where process %u waits", line, cpu,
+			PID_SLOT(pid));
+}
+
+/* The waiter is pinned first: a driver stays where it waits (the
+ * balancer leaves it), and its line follows it there. */
 kerr_t irq_wait(unsigned line, kpid_t pid)
 {
-	kerr_t err = irq_wait_begin(line, pid, counter_read());
+	struct irq_line_info before;
 
+	sched_pin_current();
+	unsigned cpu = cpu_this()->index;
+	bool known = irq_line_info(line, &before);
+	kerr_t err = irq_wait_begin(line, pid, counter_read(), cpu);
 	if (err != K_OK)
 		return err;
-	sched_pin_current(); /* a driver stays where it waits: the balancer leaves it */
+	if (known && before.cpu != cpu)
+		report_move(line, pid, before.cpu, cpu);
 	sched_wait(BLOCK_IRQ, line, wait_over, &line);
 	return irq_wait_result(line, pid);
 }
 
+void irq_report_held(kpid_t pid)
+{
+	struct irq_line_info info;
+
+	for (unsigned line = 0; irq_next_held(pid, &line, &info); line++)
+		println("irq: process %u held line %u: %llu interrupts, delivered to CPU %u, %llu "
+			"taken on another", PID_SLOT(pid), line, (unsigned long long)info.count,
+			info.cpu, (unsigned long long)info.elsewhere);
+}
+
 void irq_interrupt(unsigned line)
 {
-	enum irq_outcome out = irq_dispatch(line, counter_read());
+	enum irq_outcome out = irq_dispatch(line, counter_read(), cpu_this()->index);
 
 	if (out == IRQ_SPURIOUS)
 		return;

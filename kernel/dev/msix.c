@@ -67,7 +67,30 @@ static void vector_unmask(unsigned line)
 		regs[ENTRY_VECTOR_CONTROL] &= ~VECTOR_MASKED;
 }
 
-static const struct irq_chip vector_chip = { vector_mask, vector_unmask };
+/* Writes `msg` into the entry, masked: the address and data never change
+ * under an unmasked vector. */
+static void write_entry(volatile uint32_t *regs, const struct msi_message *msg)
+{
+	regs[ENTRY_VECTOR_CONTROL] |= VECTOR_MASKED;
+	regs[ENTRY_ADDRESS_LOW] = (uint32_t)msg->address;
+	regs[ENTRY_ADDRESS_HIGH] = (uint32_t)(msg->address >> 32);
+	regs[ENTRY_DATA] = msg->data;
+}
+
+/* A new target means a new message, written while the vector is masked
+ * (the router steers only masked lines). */
+static bool vector_route(unsigned line, unsigned cpu)
+{
+	volatile uint32_t *regs = regs_of(line);
+	struct msi_message msg;
+
+	if (!regs || !arch_msi_retarget(line - IRQ_MSI_BASE, cpu, &msg))
+		return false;
+	write_entry(regs, &msg);
+	return true;
+}
+
+static const struct irq_chip vector_chip = { vector_mask, vector_unmask, vector_route };
 
 /* ------------------------------------------------------------ the slots */
 
@@ -120,16 +143,6 @@ static void set_slot(unsigned s, enum slot_state state, volatile uint32_t *regs)
 	slots[s].state = (uint8_t)state;
 	slots[s].regs = regs;
 	spin_unlock_irqrestore(&lock, flags);
-}
-
-/* Writes `msg` into the entry, masked: the address and data never change
- * under an unmasked vector. */
-static void write_entry(volatile uint32_t *regs, const struct msi_message *msg)
-{
-	regs[ENTRY_VECTOR_CONTROL] |= VECTOR_MASKED;
-	regs[ENTRY_ADDRESS_LOW] = (uint32_t)msg->address;
-	regs[ENTRY_ADDRESS_HIGH] = (uint32_t)(msg->address >> 32);
-	regs[ENTRY_DATA] = msg->data;
 }
 
 /* MSI-X on (vectors individually masked) or off, in message control. */

@@ -41,6 +41,15 @@
  * driver should do more work per interrupt. Edge-triggered lines do not
  * refire by themselves and are never taken for storms.
  *
+ * Which CPU. A line is delivered to the CPU its owner waits on: the
+ * waiter's CPU comes with every wait, and when it is not the line's
+ * (while the line is still masked) the chip steers the line there first.
+ * A waiter is pinned to its CPU (irq_wait.c), so this happens on a
+ * driver's first wait, and the interrupt then wakes it on its own CPU
+ * without an IPI. Lines start out on the boot CPU (0); a chip that cannot
+ * steer leaves them there. Where each interrupt was taken is recorded,
+ * and one taken on another CPU than the line's is counted (`elsewhere`).
+ *
  * Locking: one lock, LOCK_INTERRUPT_ROUTER (interrupt-safe: the interrupt
  * handlers take it), guards the table. irq_wait_done() is the scheduler's
  * try_once and runs with the scheduler lock held, which the order
@@ -68,11 +77,14 @@
 #define IRQ_STORM_WINDOW_US 1000
 
 /* What the router needs of the interrupt controller: mask and unmask one
- * line it declared. Called with the router's lock held (they may take no
+ * line it declared, and steer a masked one to CPU `cpu` (cpu.h's index;
+ * false if it cannot, and the line stays where it was; NULL: every line
+ * stays on CPU 0). Called with the router's lock held (they may take no
  * lock of a lower level). */
 struct irq_chip {
 	void (*mask)(unsigned line);
 	void (*unmask)(unsigned line);
+	bool (*route)(unsigned line, unsigned cpu);
 };
 
 enum irq_state {
@@ -99,6 +111,9 @@ struct irq_line_info {
 	uint64_t count;   /* interrupts delivered to the owner */
 	uint64_t spurious;
 	uint32_t refires; /* the storm count now */
+	unsigned cpu;       /* the CPU the line is delivered to */
+	unsigned taken_on;  /* the CPU that took its last interrupt */
+	uint64_t elsewhere; /* interrupts taken on another CPU than `cpu` */
 };
 
 /* Starts afresh: every line unrouted, counters zero. `storm_window` is
@@ -117,13 +132,13 @@ __must_check kerr_t irq_line_set_level(unsigned line, bool level);
  * K_EBUSY if a process holds it. */
 __must_check kerr_t irq_line_reserve(unsigned line);
 
-/* `pid` starts a wait on `line` at time `now`: claims it if free, resets
- * the fired flag and unmasks it. K_EINVAL for a line that is not
+/* `pid` starts a wait on `line` at time `now` on CPU `cpu`: claims it if
+ * free, resets the fired flag, steers it to `cpu` and unmasks it. K_EINVAL for a line that is not
  * routable, K_EPERM for the kernel's lines and for one another process
  * holds, K_EBUSY for a line masked for good after a storm, K_EEXIST if
  * the line is already armed (the owner
  * has another thread waiting on it). */
-__must_check kerr_t irq_wait_begin(unsigned line, kpid_t pid, uint64_t now);
+__must_check kerr_t irq_wait_begin(unsigned line, kpid_t pid, uint64_t now, unsigned cpu);
 
 /* Whether the wait begun on `line` is over: the interrupt came, the line
  * stormed, or it was released. */
@@ -133,9 +148,9 @@ bool irq_wait_done(unsigned line);
  * K_EBUSY for a storm, K_ENOENT if the line no longer belongs to `pid`. */
 __must_check kerr_t irq_wait_result(unsigned line, kpid_t pid);
 
-/* An interrupt on `line` at time `now` (from the arch's handler, before
- * its EOI): masks the line and says what to do. */
-enum irq_outcome irq_dispatch(unsigned line, uint64_t now);
+/* An interrupt on `line` at time `now`, taken on CPU `cpu` (from the
+ * arch's handler, before its EOI): masks the line and says what to do. */
+enum irq_outcome irq_dispatch(unsigned line, uint64_t now, unsigned cpu);
 
 /* Every line `pid` holds goes back to free (masked); a stormed one stays
  * stormed, with no owner. A process's exit calls this. Returns how many. */
@@ -154,6 +169,11 @@ void irq_line_revoke(unsigned line);
 
 /* A line's state; false past IRQ_LINES. */
 bool irq_line_info(unsigned line, struct irq_line_info *out);
+
+/* The first line at or after *line that `pid` holds (owned or stormed):
+ * true with *line and *out set, false when there is none. Quick while no
+ * process holds any line. */
+bool irq_next_held(kpid_t pid, unsigned *line, struct irq_line_info *out);
 
 /* Interrupts that came in on lines nobody waited for, all lines. */
 uint64_t irq_spurious_total(void);

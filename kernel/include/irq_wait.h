@@ -3,10 +3,10 @@
  * (irq.h) joined to the scheduler and the clock, and the hooks each
  * architecture's interrupt controller code provides.
  *
- * A thread waits for its line with irq_wait(): the router claims and
- * unmasks the line, and the thread blocks (BLOCK_IRQ, line) until the
- * arch's handler calls irq_interrupt(line), which masks the line and
- * wakes it. Storms are reported on the console here. Time for the storm
+ * A thread waits for its line with irq_wait(): the thread is pinned to
+ * its CPU, the router claims the line, steers it to that CPU and unmasks
+ * it, and the thread blocks (BLOCK_IRQ, line) until the arch's handler
+ * calls irq_interrupt(line) there, which masks the line and wakes it. Storms are reported on the console here. Time for the storm
  * window is the CPU's counter (counter.h).
  *
  * EOI discipline (both arches): the handler calls irq_interrupt(), which
@@ -32,6 +32,10 @@ __must_check kerr_t irq_wait(unsigned line, kpid_t pid);
 /* An interrupt on device line `line`, from the arch's handler with
  * interrupts off, before its EOI. */
 void irq_interrupt(unsigned line);
+
+/* Prints, for each line process `pid` holds, how many interrupts it had
+ * and on which CPU (as its program ends, before its lines are let go). */
+void irq_report_held(kpid_t pid);
 
 /* Arch (ioapic.c / gic.c): routes each PCI function's INTx pin to its
  * line (level-triggered, masked) and prints one line per function. */

@@ -10,11 +10,13 @@
  * What the message is, and how it reaches irq_interrupt(IRQ_MSI_BASE + s),
  * is the architecture's:
  *  - x86_64: an edge-triggered, fixed-delivery write to the local APIC
- *    window (0xfee00000 | the BSP's APIC ID << 12), vector
+ *    window (0xfee00000 | the target's APIC ID << 12), vector
  *    MSI_VECTOR_BASE + s (interrupts.h);
  *  - AArch64: a write of the event ID to the GICv3 ITS's GITS_TRANSLATER,
  *    which the ITS translates, for the writing device's requester ID, into
- *    an LPI (INTID 8192 + s) delivered to the BSP's redistributor.
+ *    an LPI (INTID 8192 + s) delivered to the target's redistributor.
+ * The target is the BSP until the router steers the line to the CPU its
+ * owner waits on (arch_msi_retarget).
  * The vector itself is masked and unmasked through its MSI-X table entry
  * (msix.c), which is the same on both.
  */
@@ -43,5 +45,12 @@ bool arch_msi_compose(unsigned slot, struct pci_address requester, struct msi_me
 /* Arch: slot `slot` is no longer used by `requester`: a write of its old
  * message, if one still comes, must reach nobody's line. */
 void arch_msi_release(unsigned slot, struct pci_address requester);
+
+/* Arch: slot `slot` (composed, its vector masked) interrupts CPU `cpu`
+ * (cpu.h's index) from now on; *out is the message that does it, which
+ * the device must be given (it may be the one it has). False, with
+ * nothing changed, if the slot is not composed or that CPU cannot take
+ * MSIs. A slot composed afresh goes to the BSP again. */
+bool arch_msi_retarget(unsigned slot, unsigned cpu, struct msi_message *out);
 
 #endif

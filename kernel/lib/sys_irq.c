@@ -12,7 +12,8 @@
  * SYS_EPERM for one of the kernel's lines (timer, console), one another
  * process holds, or one masked for good after an interrupt storm (also
  * the result of the wait during which the storm was seen); SYS_EAGAIN
- * when another thread of the caller already waits on it. A line that
+ * when another thread of the caller already waits on it. The caller is
+ * pinned to its CPU, and the line delivered there (irq.h). A line that
  * carries the INTx of a PCI function another process holds
  * (device_claim.h) is refused too (SYS_EPERM): that device's interrupts
  * are its driver's. (A function nobody holds yet does not stop a waiter:

@@ -14,6 +14,7 @@
 #include <cpu.h>
 #include <current.h>
 #include <device_claim.h>
+#include <irq_wait.h>
 #include <msix.h>
 #include <format.h>
 #include <output.h>
@@ -90,6 +91,7 @@ static __attribute__((noreturn)) void end_program(enum user_end end, int64_t cod
 	/* Its devices now, not when the reaper gets to the process: a parent
 	 * woken by WaitTask (or anyone after it) finds them free, quiesced.
 	 * Its mappings stay until then, but nothing runs in them any more. */
+	irq_report_held(self->pid);
 	(void)msix_release_owner(self->pid);
 	(void)device_release_all(self->pid);
 	record_exit(self->pid, self->outcome);

@@ -26,6 +26,11 @@
  *    its first waiter, and is woken with 0 when the test raises the
  *    interrupt; while it finishes the line stays masked, the test then
  *    acknowledges the device, and the program's exit frees the line.
+ *  - irq.delivered_on_the_waiters_cpu: a kernel thread on the last CPU
+ *    waits on the line; the router steers it there (the I/O APIC entry's
+ *    destination, the SPI's GICD_IROUTER), and the interrupt the test
+ *    raises from its own CPU is taken on the waiter's CPU, which wakes
+ *    it there (with one CPU, on that one).
  *  - irq.storm_masked_and_reported: the interrupt raised and never
  *    acknowledged; each wait ends at once, until the router takes it for
  *    a storm and masks the line for good ("irq: interrupt storm on line
@@ -34,12 +39,14 @@
 #include <selftest.h>
 
 #include <arch.h>
+#include <cpu.h>
 #include <hhdm.h>
 #include <ipc.h>
 #include <irq_wait.h>
 #include <pci_host.h>
 #include <printk.h>
 #include <process.h>
+#include <sched_cpus.h>
 #include <spawn.h>
 #include <stdatomic.h>
 #include <thread.h>
@@ -185,15 +192,15 @@ static bool kernel_line_refused(void)
 	for (unsigned line = 0; line < IRQ_LINES; line++) {
 		struct irq_line_info info;
 		if (irq_line_info(line, &info) && info.state == IRQ_KERNEL)
-			return irq_wait_begin(line, STRANGER, 0) == K_EPERM;
+			return irq_wait_begin(line, STRANGER, 0, 0) == K_EPERM;
 	}
 	return false;
 }
 
 static bool others_refused(const struct edu *edu)
 {
-	return irq_wait_begin(edu->line, STRANGER, 0) == K_EPERM && kernel_line_refused() &&
-	       irq_wait_begin(IRQ_LINES, STRANGER, 0) == K_EINVAL;
+	return irq_wait_begin(edu->line, STRANGER, 0, 0) == K_EPERM && kernel_line_refused() &&
+	       irq_wait_begin(IRQ_LINES, STRANGER, 0, 0) == K_EINVAL;
 }
 
 static bool released_at_exit(const struct edu *edu)
@@ -203,7 +210,7 @@ static bool released_at_exit(const struct edu *edu)
 
 	if (irq_release_owner(OWNER) != 1 || process_create("irq-owner", &pid) != K_OK)
 		return false;
-	bool claimed = irq_wait_begin(edu->line, pid, 0) == K_OK &&
+	bool claimed = irq_wait_begin(edu->line, pid, 0, 0) == K_OK &&
 		       irq_line_info(edu->line, &info) && info.owner == pid && info.armed;
 	bool destroyed = process_destroy(pid) == K_OK;
 	bool freed = irq_line_info(edu->line, &info) && info.state == IRQ_FREE && !info.armed &&
@@ -272,6 +279,57 @@ static bool user_program_waits(const struct edu *edu)
 	       status == RAISE_BIT && line_free(edu->line);
 }
 
+struct far_waiter {
+	const struct edu *edu;
+	kerr_t result;
+	unsigned woken_on;
+	atomic_bool done;
+};
+
+static void wait_far_away(void *arg)
+{
+	struct far_waiter *w = arg;
+
+	w->result = irq_wait(w->edu->line, OWNER);
+	w->woken_on = cpu_this()->index;
+	edu_write(w->edu, EDU_ACK, edu_read(w->edu, EDU_STATUS));
+	atomic_store(&w->done, true);
+}
+
+static bool far_waiter_done(const struct far_waiter *w)
+{
+	uint64_t start = timer_ticks();
+
+	while (!atomic_load(&w->done) && timer_ticks() - start < WAIT_LIMIT)
+		arch_wait_for_interrupt();
+	return atomic_load(&w->done);
+}
+
+static bool delivered_on_waiters_cpu(const struct edu *edu)
+{
+	static struct far_waiter w;
+	unsigned target = selftest_last_cpu();
+	struct thread *t;
+	struct irq_line_info before, after = { .state = IRQ_UNROUTED };
+
+	w = (struct far_waiter){ .edu = edu, .result = K_EINVAL };
+	if (!irq_line_info(edu->line, &before) ||
+	    thread_create_kernel("edu-far-waiter", PRIORITY_NORMAL, wait_far_away, &w, &t) != K_OK)
+		return false;
+	if (target != cpu_this()->index && sched_migrate(t, target) != K_OK)
+		return false; /* it runs here, waits and is never woken: the test fails */
+	bool armed = wait_until_armed(edu->line);
+	edu_write(edu, EDU_RAISE, RAISE_BIT);
+	bool done = far_waiter_done(&w);
+	bool ok = armed && done && irq_line_info(edu->line, &after) && w.result == K_OK &&
+		  after.cpu == target && after.taken_on == target && w.woken_on == target &&
+		  after.elsewhere == before.elsewhere;
+	println("irq: edu's line %u steered to CPU %u (was %u): interrupt taken on CPU %u, waiter woken on CPU %u",
+		edu->line, after.cpu, before.cpu, after.taken_on, w.woken_on);
+	(void)irq_release_owner(OWNER);
+	return ok;
+}
+
 static bool storm_is_stopped(const struct edu *edu)
 {
 	unsigned waits = 0;
@@ -309,5 +367,6 @@ void selftest_irq(void)
 	selftest_check(found && others_refused(&edu), "irq.line_held_and_kernel_lines_refused");
 	selftest_check(found && released_at_exit(&edu), "irq.released_when_owner_exits");
 	selftest_check(found && user_program_waits(&edu), "irq.user_program_wait_irq");
+	selftest_check(found && delivered_on_waiters_cpu(&edu), "irq.delivered_on_the_waiters_cpu");
 	selftest_check(found && storm_is_stopped(&edu), "irq.storm_masked_and_reported");
 }

@@ -10,12 +10,15 @@
  * for that slot (msi_slot_count) within a bounded number of interrupt
  * waits; once the slot is released, the same write must deliver nothing.
  * A slot composed for another function must not take the CPU's write
- * either: the ITS translates by requester ID, not by datum alone.
+ * either: the ITS translates by requester ID, not by datum alone. A slot
+ * moved to the last CPU's collection (arch_msi_retarget) must be taken
+ * there: the router records the CPU that took the slot's line.
  */
 #include <selftest.h>
 
 #include <arch.h>
 #include <hhdm.h>
+#include <irq.h>
 #include <msi.h>
 #include <msi_count.h>
 #include <printk.h>
@@ -86,6 +89,23 @@ static bool released_message_is_dropped(const struct msi_message *m)
 	return after == before;
 }
 
+/* The LPI taken on `cpu` after the slot moved there (the slot's line is
+ * nobody's, so the router counts it spurious, but notes the CPU). */
+static bool retargeted_message_reaches(unsigned cpu)
+{
+	struct msi_message m = { 0 };
+	struct irq_line_info info;
+
+	if (!arch_msi_compose(TEST_SLOT, CPU_REQUESTER, &m) || !arch_msi_retarget(TEST_SLOT, cpu, &m))
+		return false;
+	bool delivered = message_delivers(&m);
+	bool there = irq_line_info(IRQ_MSI_BASE + TEST_SLOT, &info) && info.taken_on == cpu;
+	println("its: slot %u moved to CPU %u's collection: taken on CPU %u", TEST_SLOT, cpu,
+		info.taken_on);
+	arch_msi_release(TEST_SLOT, CPU_REQUESTER);
+	return delivered && there;
+}
+
 void selftest_its(void)
 {
 	struct msi_message m = { 0 };
@@ -104,4 +124,7 @@ void selftest_its(void)
 	selftest_check(arch_msi_compose(TEST_SLOT, CPU_REQUESTER, &m) && message_delivers(&m),
 		       "its.unreleased_slot_composed_again_delivers_once");
 	arch_msi_release(TEST_SLOT, CPU_REQUESTER);
+	selftest_check(!arch_msi_retarget(TEST_SLOT, 0, &m), "its.released_slot_cannot_move");
+	selftest_check(retargeted_message_reaches(selftest_last_cpu()),
+		       "its.moved_slot_delivers_on_that_cpu");
 }

@@ -10,6 +10,13 @@ kernel turns the function's MSI-X off and releases the device.
 The interrupt can only have come as an MSI-X message: the driver waits on
 no INTx line, and its line is one only EnableMsix makes (1024 and up).
 
+The machine has two CPUs and the driver runs on the second (the boot
+hands every second program to the APs): the kernel steers the vector to
+the CPU its driver waits on (a new destination in the x86_64 message, a
+MOVI to that CPU's collection in the AArch64 ITS), says so, and as the
+driver ends reports where its interrupts were taken -- every one on its
+CPU, none on another.
+
 The network is QEMU's user mode, restricted: nothing leaves the machine.
 """
 
@@ -41,7 +48,7 @@ def test_a_driver_gets_its_device_interrupts_through_msix(arch, tmp_path):
     extra = ("-netdev", "user,id=net0,restrict=on",
              "-device", f"virtio-net-pci,netdev=net0,id={NIC},disable-legacy=on,romfile=",
              "-qmp", f"unix:{qmp},server=on,wait=off")
-    run = qemu.QemuRun(arch, image, log_path=LOG_DIR / f"test_msix_{arch}.log", smp=1,
+    run = qemu.QemuRun(arch, image, log_path=LOG_DIR / f"test_msix_{arch}.log", smp=2,
                        mem="256M", extra=extra, max_runtime=300)
     with run:
         up = run.wait_for(r"^\[msix\.elf:(\d+)\] msix: device up; waiting on line (\d+) "
@@ -54,8 +61,18 @@ def test_a_driver_gets_its_device_interrupts_through_msix(arch, tmp_path):
         qemu.qmp_execute(qmp, "set_link", arguments={"name": NIC, "up": True})
         run.wait_for(rf"^\[msix\.elf:{pid}\] msix: interrupt 2 on line {line}: link up$",
                      BOOT_TIMEOUT)
+        woke = run.wait_for(rf"^\[msix\.elf:{pid}\] msix: every interrupt woke it on CPU (\d+)$",
+                            BOOT_TIMEOUT)
+        cpu = woke.group(1)
+        assert cpu != "0", "the driver ran on the BSP: nothing was steered"
         end = run.wait_for(PROGRAM_END, BOOT_TIMEOUT)
         assert end.group(1) == pid and end.group(2) == "0", end.group(0)
+        held = run.wait_for(rf"^irq: process {pid} held line {line}: (\d+) interrupts, "
+                            rf"delivered to CPU (\d+), (\d+) taken on another$", BOOT_TIMEOUT)
+        assert held.groups() == ("2", cpu, "0"), held.group(0)
+        steered = [m for m in run.lines() if re.match(
+            rf"^irq: line {line} now delivered to CPU {cpu}, where process {pid} waits$", m)]
+        assert len(steered) == 1, "the kernel did not say it steered the line once"
         off = run.wait_for(r"^msix: ([0-9a-f]{2}:[0-9a-f]{2}\.\d): MSI-X off "
                            rf"\(process {pid} ended\)$", BOOT_TIMEOUT)
         run.wait_for(rf"^device {re.escape(off.group(1))} 1af4:1041: released by process "

@@ -44,7 +44,7 @@ EXPECTED = {
     "boundary.ended_space_gives_its_tlb_tag_back",
     "irq.edu_interrupt_reaches_waiter", "irq.line_held_and_kernel_lines_refused",
     "irq.released_when_owner_exits", "irq.user_program_wait_irq",
-    "irq.storm_masked_and_reported",
+    "irq.delivered_on_the_waiters_cpu", "irq.storm_masked_and_reported",
 }
 X86_ONLY = {"trap.divide_error"}
 # Needs a second CPU to hold a stale TLB entry (kernel/selftest/tlb.c);
@@ -57,7 +57,8 @@ AARCH64_ONLY = {
     "its.compose", "its.compose_rejects_bad_slot", "its.cpu_write_delivers_lpi",
     "its.second_write_delivers_again", "its.released_slot_delivers_nothing",
     "its.translation_is_by_requester_id", "its.slot_composed_again_delivers",
-    "its.unreleased_slot_composed_again_delivers_once",
+    "its.unreleased_slot_composed_again_delivers_once", "its.released_slot_cannot_move",
+    "its.moved_slot_delivers_on_that_cpu",
 }
 # The user boundary's hostile corpus (user/hostile), one check per program.
 HOSTILE = ["bad-write", "bad-priv", "bad-insn", "bad-brk", "bad-align", "bad-exec", "bad-kread",

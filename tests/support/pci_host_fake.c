@@ -127,6 +127,16 @@ bool arch_msi_compose(unsigned slot, struct pci_address requester, struct msi_me
 	return true;
 }
 
+/* The x86_64 shape: the CPU's number as the destination. */
+bool arch_msi_retarget(unsigned slot, unsigned cpu, struct msi_message *out)
+{
+	if (!msi_possible || slot >= IRQ_MSI_LINES)
+		return false;
+	*out = (struct msi_message){ .address = 0xfee00000u | cpu << 12,
+				     .data = PCI_FAKE_MSI_DATA + slot };
+	return true;
+}
+
 void arch_msi_release(unsigned slot, struct pci_address requester)
 {
 	(void)requester;

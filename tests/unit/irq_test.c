@@ -29,7 +29,23 @@ static void fake_unmask(unsigned line)
 	unmask_calls++;
 }
 
-static const struct irq_chip fake = { fake_mask, fake_unmask };
+/* Steers to any CPU but REFUSED_CPU; remembers the last call and whether
+ * the line was masked then. */
+#define REFUSED_CPU 3
+static unsigned route_calls, routed_line, routed_cpu;
+static bool routed_while_masked;
+
+static bool fake_route(unsigned line, unsigned cpu)
+{
+	route_calls++;
+	routed_line = line;
+	routed_cpu = cpu;
+	routed_while_masked = !unmasked[line];
+	return cpu != REFUSED_CPU;
+}
+
+static const struct irq_chip fake = { fake_mask, fake_unmask, fake_route };
+static const struct irq_chip fixed = { fake_mask, fake_unmask, NULL };
 
 static int setup(void **state)
 {
@@ -37,6 +53,7 @@ static int setup(void **state)
 	for (unsigned i = 0; i < IRQ_LINES; i++)
 		unmasked[i] = false;
 	unmask_calls = 0;
+	route_calls = 0;
 	irq_router_init(&fake, WINDOW);
 	assert_int_equal(irq_line_declare(LINE, true), K_OK);
 	assert_int_equal(irq_line_declare(OTHER, false), K_OK);
@@ -69,7 +86,7 @@ static void first_waiter_claims_and_unmasks(void **state)
 {
 	(void)state;
 	assert_false(unmasked[LINE]);
-	assert_int_equal(irq_wait_begin(LINE, 7, 0), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0), K_OK);
 	assert_true(unmasked[LINE]);
 	assert_false(irq_wait_done(LINE));
 	struct irq_line_info info;
@@ -82,15 +99,15 @@ static void first_waiter_claims_and_unmasks(void **state)
 static void others_and_kernel_lines_are_refused(void **state)
 {
 	(void)state;
-	assert_int_equal(irq_wait_begin(LINE, 7, 0), K_OK);
-	assert_int_equal(irq_wait_begin(LINE, 8, 0), K_EPERM);
-	assert_int_equal(irq_wait_begin(KERNEL_LINE, 8, 0), K_EPERM);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 8, 0, 0), K_EPERM);
+	assert_int_equal(irq_wait_begin(KERNEL_LINE, 8, 0, 0), K_EPERM);
 	assert_false(unmasked[KERNEL_LINE]);
-	assert_int_equal(irq_wait_begin(12, 8, 0), K_EINVAL);      /* unrouted */
-	assert_int_equal(irq_wait_begin(IRQ_LINES, 8, 0), K_EINVAL);
-	assert_int_equal(irq_wait_begin(OTHER, PID_NONE, 0), K_EINVAL);
+	assert_int_equal(irq_wait_begin(12, 8, 0, 0), K_EINVAL);      /* unrouted */
+	assert_int_equal(irq_wait_begin(IRQ_LINES, 8, 0, 0), K_EINVAL);
+	assert_int_equal(irq_wait_begin(OTHER, PID_NONE, 0, 0), K_EINVAL);
 	/* A second wait by the owner while the first is armed. */
-	assert_int_equal(irq_wait_begin(LINE, 7, 0), K_EEXIST);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0), K_EEXIST);
 	/* The kernel cannot take a line a process holds. */
 	assert_int_equal(irq_line_reserve(LINE), K_EBUSY);
 }
@@ -98,16 +115,16 @@ static void others_and_kernel_lines_are_refused(void **state)
 static void interrupt_masks_and_wakes_until_the_next_wait(void **state)
 {
 	(void)state;
-	assert_int_equal(irq_wait_begin(LINE, 7, 0), K_OK);
-	assert_int_equal(irq_dispatch(LINE, 5000), IRQ_WAKE);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0), K_OK);
+	assert_int_equal(irq_dispatch(LINE, 5000, 0), IRQ_WAKE);
 	assert_false(unmasked[LINE]);      /* masked while the owner handles it */
 	assert_true(irq_wait_done(LINE));
 	assert_int_equal(irq_wait_result(LINE, 7), K_OK);
 	/* Another interrupt before the owner waits again: spurious. */
-	assert_int_equal(irq_dispatch(LINE, 5001), IRQ_SPURIOUS);
+	assert_int_equal(irq_dispatch(LINE, 5001, 0), IRQ_SPURIOUS);
 	assert_int_equal(irq_spurious_total(), 1);
 	/* Waiting again unmasks it and starts a fresh wait. */
-	assert_int_equal(irq_wait_begin(LINE, 7, 6000), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 7, 6000, 0), K_OK);
 	assert_true(unmasked[LINE]);
 	assert_false(irq_wait_done(LINE));
 	struct irq_line_info info;
@@ -119,9 +136,9 @@ static void interrupt_masks_and_wakes_until_the_next_wait(void **state)
 static void interrupts_nobody_waits_for_are_spurious(void **state)
 {
 	(void)state;
-	assert_int_equal(irq_dispatch(OTHER, 0), IRQ_SPURIOUS);      /* free line */
-	assert_int_equal(irq_dispatch(12, 0), IRQ_SPURIOUS);         /* unrouted */
-	assert_int_equal(irq_dispatch(IRQ_LINES + 5, 0), IRQ_SPURIOUS);
+	assert_int_equal(irq_dispatch(OTHER, 0, 0), IRQ_SPURIOUS);      /* free line */
+	assert_int_equal(irq_dispatch(12, 0, 0), IRQ_SPURIOUS);         /* unrouted */
+	assert_int_equal(irq_dispatch(IRQ_LINES + 5, 0, 0), IRQ_SPURIOUS);
 	assert_int_equal(irq_spurious_total(), 3);
 	assert_int_equal(state_of(OTHER), IRQ_FREE);
 }
@@ -129,9 +146,9 @@ static void interrupts_nobody_waits_for_are_spurious(void **state)
 /* One wait and an interrupt `delay` after its unmask. */
 static enum irq_outcome cycle(unsigned line, uint64_t *now, uint64_t delay)
 {
-	assert_int_equal(irq_wait_begin(line, 7, *now), K_OK);
+	assert_int_equal(irq_wait_begin(line, 7, *now, 0), K_OK);
 	*now += delay;
-	enum irq_outcome out = irq_dispatch(line, *now);
+	enum irq_outcome out = irq_dispatch(line, *now, 0);
 	*now += 1;
 	return out;
 }
@@ -150,9 +167,9 @@ static void a_level_line_refiring_at_once_is_a_storm(void **state)
 	assert_int_equal(state_of(LINE), IRQ_STORMED);
 	/* Masked for good: no wait unmasks it, not even after the owner exits. */
 	unsigned calls = unmask_calls;
-	assert_int_equal(irq_wait_begin(LINE, 7, now), K_EBUSY);
+	assert_int_equal(irq_wait_begin(LINE, 7, now, 0), K_EBUSY);
 	assert_int_equal(irq_release_owner(7), 1);
-	assert_int_equal(irq_wait_begin(LINE, 8, now), K_EBUSY);
+	assert_int_equal(irq_wait_begin(LINE, 8, now, 0), K_EBUSY);
 	assert_int_equal(unmask_calls, calls);
 	assert_int_equal(state_of(LINE), IRQ_STORMED);
 }
@@ -184,8 +201,8 @@ static void edge_lines_never_storm(void **state)
 static void exit_releases_every_line_masked(void **state)
 {
 	(void)state;
-	assert_int_equal(irq_wait_begin(LINE, 7, 0), K_OK);
-	assert_int_equal(irq_wait_begin(OTHER, 7, 0), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0), K_OK);
+	assert_int_equal(irq_wait_begin(OTHER, 7, 0, 0), K_OK);
 	assert_int_equal(irq_release_owner(8), 0);
 	assert_int_equal(irq_release_owner(7), 2);
 	assert_false(unmasked[LINE]);
@@ -194,8 +211,80 @@ static void exit_releases_every_line_masked(void **state)
 	assert_true(irq_wait_done(LINE));               /* a release ends a wait */
 	assert_int_equal(irq_wait_result(LINE, 7), K_ENOENT);
 	/* The next process may claim it now. */
-	assert_int_equal(irq_wait_begin(LINE, 8, 0), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 8, 0, 0), K_OK);
 	assert_int_equal(irq_release_owner(PID_NONE), 0);
+}
+
+static struct irq_line_info info_of(unsigned line)
+{
+	struct irq_line_info info;
+
+	assert_true(irq_line_info(line, &info));
+	return info;
+}
+
+static void a_wait_steers_the_masked_line_to_the_waiters_cpu(void **state)
+{
+	(void)state;
+	assert_int_equal(info_of(LINE).cpu, 0); /* every line starts on the boot CPU */
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 2), K_OK);
+	assert_int_equal(route_calls, 1);
+	assert_int_equal(routed_line, LINE);
+	assert_int_equal(routed_cpu, 2);
+	assert_true(routed_while_masked);
+	assert_true(unmasked[LINE]);
+	assert_int_equal(info_of(LINE).cpu, 2);
+
+	assert_int_equal(irq_dispatch(LINE, 10, 2), IRQ_WAKE);
+	assert_int_equal(info_of(LINE).taken_on, 2);
+	assert_int_equal(info_of(LINE).elsewhere, 0);
+	/* Waiting again from the same CPU steers nothing. */
+	assert_int_equal(irq_wait_begin(LINE, 7, 20, 2), K_OK);
+	assert_int_equal(route_calls, 1);
+	/* One taken on another CPU is counted. */
+	assert_int_equal(irq_dispatch(LINE, 3000, 0), IRQ_WAKE);
+	assert_int_equal(info_of(LINE).taken_on, 0);
+	assert_int_equal(info_of(LINE).elsewhere, 1);
+}
+
+static void a_line_stays_where_it_is_when_it_cannot_be_steered(void **state)
+{
+	(void)state;
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, REFUSED_CPU), K_OK);
+	assert_int_equal(route_calls, 1);
+	assert_int_equal(info_of(LINE).cpu, 0);
+	assert_true(unmasked[LINE]); /* the wait goes on, on the old CPU */
+
+	irq_router_init(&fixed, WINDOW); /* a controller that cannot steer at all */
+	assert_int_equal(irq_line_declare(LINE, true), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 1), K_OK);
+	assert_int_equal(info_of(LINE).cpu, 0);
+}
+
+static void a_released_line_keeps_its_cpu_and_held_lines_are_found(void **state)
+{
+	struct irq_line_info info;
+	unsigned line = 0;
+
+	(void)state;
+	assert_false(irq_next_held(7, &line, &info)); /* nobody holds anything */
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 1), K_OK);
+	assert_int_equal(irq_wait_begin(OTHER, 8, 0, 0), K_OK);
+	assert_true(irq_next_held(7, &line, &info));
+	assert_int_equal(line, LINE);
+	assert_int_equal(info.cpu, 1);
+	line++;
+	assert_false(irq_next_held(7, &line, &info));
+	line = 0;
+	assert_false(irq_next_held(PID_NONE, &line, &info));
+	assert_int_equal(irq_release_owner(7), 1);
+	line = 0;
+	assert_false(irq_next_held(7, &line, &info));
+	assert_int_equal(info_of(LINE).cpu, 1); /* the controller still sends it there */
+	/* The next owner on CPU 1 needs no steering. */
+	route_calls = 0;
+	assert_int_equal(irq_wait_begin(LINE, 9, 0, 1), K_OK);
+	assert_int_equal(route_calls, 0);
 }
 
 int main(void)
@@ -210,6 +299,9 @@ int main(void)
 		cmocka_unit_test_setup(progress_keeps_a_busy_line_alive, setup),
 		cmocka_unit_test_setup(edge_lines_never_storm, setup),
 		cmocka_unit_test_setup(exit_releases_every_line_masked, setup),
+		cmocka_unit_test_setup(a_wait_steers_the_masked_line_to_the_waiters_cpu, setup),
+		cmocka_unit_test_setup(a_line_stays_where_it_is_when_it_cannot_be_steered, setup),
+		cmocka_unit_test_setup(a_released_line_keeps_its_cpu_and_held_lines_are_found, setup),
 	};
 
 	return cmocka_run_group_tests_name("irq", tests, NULL, NULL);

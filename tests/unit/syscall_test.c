@@ -1064,7 +1064,7 @@ static void fake_unmask(unsigned line)
 	line_unmasked[line] = true;
 }
 
-static const struct irq_chip fake_chip = { fake_mask, fake_unmask };
+static const struct irq_chip fake_chip = { fake_mask, fake_unmask, NULL };
 
 static void test_wait_irq_claims_for_the_first_waiter(void **state)
 {
@@ -1089,7 +1089,7 @@ static void test_wait_irq_claims_for_the_first_waiter(void **state)
 	sw_set_caller(SW_STRANGER);
 	refused(SYS_WAIT_IRQ, 10, 0, 0, 0, SYS_EPERM);
 	/* The interrupt masks it; the holder's exit frees it for others. */
-	assert_int_equal(irq_dispatch(10, 2), IRQ_WAKE);
+	assert_int_equal(irq_dispatch(10, 2, 0), IRQ_WAKE);
 	assert_false(line_unmasked[10]);
 	assert_int_equal(irq_release_owner(sw_pid(SW_TRUSTED)), 1);
 	r = sw_call(SYS_WAIT_IRQ, 10, 0, 0, 0, 0, 0);
@@ -1145,7 +1145,7 @@ static void test_enable_msix_gives_a_line_of_ones_own(void **state)
 	assert_int_equal(entry[3] & 1, 0); /* unmasked while it waits */
 	assert_true(irq_line_info((unsigned)line, &info));
 	assert_int_equal(info.owner, sw_pid(SW_TRUSTED));
-	assert_int_equal(irq_dispatch((unsigned)line, 2), IRQ_WAKE);
+	assert_int_equal(irq_dispatch((unsigned)line, 2, 0), IRQ_WAKE);
 	assert_int_equal(entry[3] & 1, 1);
 	irq_router_init(&fake_chip, 1);
 }

@@ -11,7 +11,9 @@
  * 1.x, 3.1.1: reset, ACKNOWLEDGE, DRIVER, VERSION_1 and STATUS features,
  * FEATURES_OK, entry 0 as the configuration vector, DRIVER_OK) -- no
  * queues -- and waits for two of them, printing the link status each one
- * announces. The test turns the link off and on again in between.
+ * announces. The test turns the link off and on again in between. Every
+ * wake-up must find it on the CPU it waited on (a waiter is pinned, and
+ * its interrupts are delivered there), which it prints at the end.
  *
  * Every step prints one line; exits 0 when every answer was right, else
  * the number of the first wrong one. */
@@ -164,9 +166,12 @@ static int wait_for_interrupts(const struct net *n, int64_t line)
 	put(&l, link(n));
 	put(&l, ")");
 	say(&l);
+	int64_t cpu = sys_get_cpu();
 	for (unsigned i = 1; i <= INTERRUPTS; i++) {
 		if (!expect("WaitIrq", sys_call(SYS_WAIT_IRQ, (uint64_t)line, 0, 0), 0))
 			return 50;
+		if (!expect("GetCpu after WaitIrq (a waiter stays on its CPU)", sys_get_cpu(), cpu))
+			return 51;
 		l.len = 0;
 		put(&l, "msix: interrupt ");
 		put_dec(&l, i);
@@ -176,6 +181,10 @@ static int wait_for_interrupts(const struct net *n, int64_t line)
 		put(&l, link(n));
 		say(&l);
 	}
+	l.len = 0;
+	put(&l, "msix: every interrupt woke it on CPU ");
+	put_dec(&l, cpu);
+	say(&l);
 	return 0;
 }
 

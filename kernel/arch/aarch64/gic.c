@@ -21,6 +21,7 @@
  */
 #include <arch.h>
 #include <console_input.h>
+#include <cpu.h>
 #include <firmware.h>
 #include <hhdm.h>
 #include <ipi.h>
@@ -163,7 +164,26 @@ static void chip_unmask(unsigned intid)
 		spi_bit(GICD_ISENABLER, intid);
 }
 
-static const struct irq_chip gic_chip = { chip_mask, chip_unmask };
+/* An SPI goes to the one CPU its GICD_IROUTER names (routing mode 0),
+ * by affinity, which is the CPU's hw_id in the register's own layout
+ * (Aff3 at 39:32, Aff2-0 at 23:0). */
+static void spi_route(unsigned intid, uint64_t affinity)
+{
+	mmio_write32(gicd + GICD_IROUTER + 8 * intid, (uint32_t)affinity);
+	mmio_write32(gicd + GICD_IROUTER + 8 * intid + 4, (uint32_t)(affinity >> 32));
+}
+
+static bool chip_route(unsigned intid, unsigned cpu)
+{
+	const struct cpu *c = cpu_at(cpu);
+
+	if (intid < SPI_FIRST || intid >= intid_end || !c)
+		return false;
+	spi_route(intid, c->hw_id);
+	return true;
+}
+
+static const struct irq_chip gic_chip = { chip_mask, chip_unmask, chip_route };
 
 static void spi_set_level(unsigned intid, bool level)
 {
@@ -186,8 +206,7 @@ static void spi_setup(unsigned intid, uint64_t affinity)
 	mmio_write32(mode, mmio_read32(mode) & ~bit);
 	*(volatile uint8_t *)(gicd + GICD_IPRIORITYR + intid) = SPI_PRIORITY;
 	spi_set_level(intid, true);
-	mmio_write32(gicd + GICD_IROUTER + 8 * intid, (uint32_t)affinity);
-	mmio_write32(gicd + GICD_IROUTER + 8 * intid + 4, (uint32_t)(affinity >> 32));
+	spi_route(intid, affinity);
 }
 
 /* Every SPI set up and declared to the router; the console's reserved
@@ -340,8 +359,10 @@ void gic_start_ap(void)
 	uintptr_t gicr = find_redistributor();
 
 	cpu_interface_enable();
-	if (gicr && redistributor_enable_timer(gicr))
+	if (gicr && redistributor_enable_timer(gicr)) {
 		timer_arm();
+		its_start_ap(gicr, cpu_this()->index);
+	}
 }
 
 /* MSI slot intid - LPI_FIRST; an LPI past the slots, which the ITS never
@@ -351,7 +372,7 @@ static void lpi_interrupt(uint32_t intid)
 	uint32_t slot = intid - LPI_FIRST;
 
 	if (slot >= IRQ_MSI_LINES) {
-		(void)irq_dispatch(IRQ_LINES, 0);
+		(void)irq_dispatch(IRQ_LINES, 0, 0);
 		return;
 	}
 	__atomic_fetch_add(&msi_counts[slot], 1, __ATOMIC_RELAXED);
@@ -384,7 +405,7 @@ void aarch64_interrupt(void)
 	} else if (intid >= SPI_FIRST && intid < INTID_LIMIT) {
 		irq_interrupt(intid); /* masked here, before the EOI */
 	} else {
-		(void)irq_dispatch(IRQ_LINES, 0); /* an SGI or PPI nobody asked for */
+		(void)irq_dispatch(IRQ_LINES, 0, 0); /* an SGI or PPI nobody asked for */
 	}
 	write_icc_eoir1_el1(iar);
 	irq_exit(); /* may switch threads: after the EOI */

@@ -13,14 +13,19 @@
  *    function) itself: QEMU virt's host bridge maps requester IDs to the
  *    ITS one to one (its `msi-map` and the IORT's ID mapping are the
  *    identity), which we take as given rather than read;
- *  - every event is in collection 0, mapped to the BSP's redistributor:
- *    MSIs go to the BSP, as INTx does, so only the BSP enables LPIs.
+ *  - each CPU has a collection, numbered as the CPU (ICID = cpu.h's
+ *    index), mapped to its redistributor as it starts, whose LPIs it
+ *    enables (one configuration table for all, a pending table each).
+ *    An event starts in collection 0, the BSP's, and is moved (MOVI) to
+ *    the collection of the CPU its owner waits on when the router steers
+ *    the line (arch_msi_retarget).
  *
  * The tables. The redistributor's LPI configuration table (a byte per
  * LPI: priority and enable) and pending table cover INTIDs below
  * 1 << LPI_ID_BITS. The ITS's device table is flat, one entry per
  * possible DeviceID (at most 65536: every requester ID); its collection
- * table holds collection 0 unless the ITS keeps collections itself (HCC).
+ * table holds a collection per CPU, unless the ITS keeps that many
+ * itself (HCC).
  * Each mapped device gets an interrupt translation table (ITT) of
  * IRQ_MSI_LINES events, carved from one block allocated at boot: at most
  * IRQ_MSI_LINES devices can hold a slot at once, and a device whose last
@@ -44,6 +49,7 @@
  * LOCK_MSI_TRANSLATION, guards the queue and the tables.
  */
 #include <arch.h>
+#include <cpu.h>
 #include <frame.h>
 #include <hhdm.h>
 #include <kstring.h>
@@ -111,6 +117,7 @@
 #define GICR_PENDBASER 0x78
 
 /* Commands: 32 bytes, the number in the first byte. */
+#define CMD_MOVI 0x01
 #define CMD_SYNC 0x05
 #define CMD_MAPD 0x08
 #define CMD_MAPC 0x09
@@ -156,7 +163,11 @@ static struct {
 	uint64_t phys;
 	uintptr_t regs;
 	bool coherent;           /* the ITS and redistributor snoop our caches */
+	bool pta;                /* commands name redistributors by address */
 	uint64_t rdbase;         /* the BSP's redistributor, as commands name it */
+	uint64_t lpi_config_phys;
+	uint64_t cpus;           /* bit c: CPU c's collection is mapped */
+	uint64_t cpu_rdbase[CPU_STRUCTS]; /* each mapped CPU's redistributor */
 	uint32_t device_limit;   /* DeviceIDs the device table holds */
 	uint8_t *lpi_config;     /* byte s: LPI LPI_FIRST + s */
 	struct its_command *queue;
@@ -304,25 +315,43 @@ static void run_commands(void)
 
 /* -------------------------------------------------------- boot setup */
 
-/* The BSP's redistributor takes LPIs up to 1 << LPI_ID_BITS: false when
+/* A redistributor takes LPIs up to 1 << LPI_ID_BITS, configured by the
+ * one table every CPU shares, pending in a table of its own: false when
  * it cannot, or when LPIs were enabled before us (its tables are then
  * fixed, and not ours). */
 static bool redistributor_enable_lpis(uintptr_t gicr)
 {
-	if (mmio_read32(gicr + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS)
+	if (!(mmio_read32(gicr + GICR_TYPER) & GICR_TYPER_PLPIS) ||
+	    (mmio_read32(gicr + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS))
 		return false;
-	uint64_t config = zeroed_frames(LPI_CONFIG_BYTES, FRAME_SIZE);
 	uint64_t pending = zeroed_frames((1u << LPI_ID_BITS) / 8,
 					 LPI_PENDING_ALIGN_FRAMES * FRAME_SIZE);
-	if (!config || !pending)
-		panic("its: no memory for the LPI tables");
-	its.lpi_config = phys_to_virt(config);
-	write_table_register(gicr + GICR_PROPBASER, config | (LPI_ID_BITS - 1),
+	if (!pending)
+		panic("its: no memory for an LPI pending table");
+	write_table_register(gicr + GICR_PROPBASER, its.lpi_config_phys | (LPI_ID_BITS - 1),
 			     REDIST_INNER_SHIFT);
 	write_table_register(gicr + GICR_PENDBASER, pending, REDIST_INNER_SHIFT);
 	mmio_write32(gicr + GICR_CTLR, mmio_read32(gicr + GICR_CTLR) | GICR_CTLR_ENABLE_LPIS);
 	dsb_ish();
 	return true;
+}
+
+/* The configuration table: a byte per LPI, all disabled. */
+static void lpi_config_table(void)
+{
+	its.lpi_config_phys = zeroed_frames(LPI_CONFIG_BYTES, FRAME_SIZE);
+	if (!its.lpi_config_phys)
+		panic("its: no memory for the LPI configuration table");
+	its.lpi_config = phys_to_virt(its.lpi_config_phys);
+}
+
+/* A redistributor as commands name it: its physical address, or its
+ * processor number. */
+static uint64_t rdbase_of(uintptr_t gicr)
+{
+	if (its.pta)
+		return virt_to_phys_hhdm((const void *)gicr) & CMD_RDBASE_MASK;
+	return field(mmio_read64(gicr + GICR_TYPER), GICR_PROCESSOR_NUMBER) << CMD_RDBASE_SHIFT;
 }
 
 /* The page size GITS_BASER<n> takes, preferring 4 KiB. */
@@ -363,7 +392,7 @@ static uint64_t baser_table(uintptr_t reg, uint64_t entries)
 }
 
 /* The device table, and the collection table unless the ITS holds
- * collection 0 itself; the other tables (vPEs) stay invalid. */
+ * a collection per CPU itself; the other tables (vPEs) stay invalid. */
 static void its_tables(uint64_t typer)
 {
 	uint32_t device_bits = (uint32_t)field(typer, TYPER_DEV_BITS) + 1;
@@ -375,8 +404,8 @@ static void its_tables(uint64_t typer)
 		if (type == BASER_TYPE_DEVICE) {
 			uint64_t fit = baser_table(reg, devices);
 			its.device_limit = (uint32_t)(fit < devices ? fit : devices);
-		} else if (type == BASER_TYPE_COLLECTION && field(typer, TYPER_HCC) == 0) {
-			(void)baser_table(reg, 1);
+		} else if (type == BASER_TYPE_COLLECTION && field(typer, TYPER_HCC) < CPU_STRUCTS) {
+			(void)baser_table(reg, CPU_STRUCTS);
 		}
 	}
 }
@@ -421,6 +450,14 @@ static bool its_quiesce(void)
 	return false;
 }
 
+/* Collection `cpu` (queued, not yet run) delivers to `rdbase`. */
+static void map_collection(unsigned cpu, uint64_t rdbase)
+{
+	queue_command(CMD_MAPC, 0, CMD_VALID | rdbase | cpu);
+	its.cpu_rdbase[cpu] = rdbase;
+	its.cpus |= 1ull << cpu;
+}
+
 static const char *its_setup(uintptr_t gicd, uintptr_t gicr)
 {
 	const struct board_devices *board = board_devices();
@@ -438,18 +475,16 @@ static const char *its_setup(uintptr_t gicd, uintptr_t gicr)
 		return "the ITS has too few EventID bits: no MSIs";
 	if (!its_quiesce())
 		return "the ITS did not quiesce: no MSIs";
+	lpi_config_table();
 	if (!redistributor_enable_lpis(gicr))
 		return "LPIs were enabled before the kernel started: no MSIs";
 	its_tables(typer);
 	its_queue();
 	its_itts(typer);
-	if (field(typer, TYPER_PTA))
-		its.rdbase = virt_to_phys_hhdm((const void *)gicr) & CMD_RDBASE_MASK;
-	else
-		its.rdbase = field(mmio_read64(gicr + GICR_TYPER), GICR_PROCESSOR_NUMBER)
-			     << CMD_RDBASE_SHIFT;
+	its.pta = field(typer, TYPER_PTA);
+	its.rdbase = rdbase_of(gicr);
 	mmio_write32(its.regs + GITS_CTLR, mmio_read32(its.regs + GITS_CTLR) | GITS_CTLR_ENABLED);
-	queue_command(CMD_MAPC, 0, CMD_VALID | its.rdbase); /* ICID 0: collection 0 */
+	map_collection(0, its.rdbase);
 	run_commands();
 	its.ready = true;
 	return NULL;
@@ -467,6 +502,19 @@ void its_init(uintptr_t gicd, uintptr_t bsp_redistributor)
 		(unsigned long long)its.phys, board_devices()->its_source, IRQ_MSI_LINES,
 		LPI_FIRST, LPI_FIRST + IRQ_MSI_LINES - 1, its.device_limit,
 		its.coherent ? "tables cached and snooped" : "tables non-cacheable");
+}
+
+/* An AP that cannot take LPIs (or comes when MSIs are not available) is
+ * simply never a target: its collection stays unmapped. */
+void its_start_ap(uintptr_t gicr, unsigned cpu)
+{
+	_Static_assert(CPU_STRUCTS <= 64, "its: a CPU set fits a word");
+	if (!its.ready || cpu >= CPU_STRUCTS || !redistributor_enable_lpis(gicr))
+		return;
+	arch_irqflags_t flags = spin_lock_irqsave(&its_lock);
+	map_collection(cpu, rdbase_of(gicr));
+	run_commands();
+	spin_unlock_irqrestore(&its_lock, flags);
 }
 
 /* ------------------------------------------------------ slot mapping */
@@ -553,6 +601,28 @@ bool arch_msi_compose(unsigned slot, struct pci_address requester, struct msi_me
 	out->address = its.phys + GITS_TRANSLATER;
 	out->data = slot;
 	return true;
+}
+
+/* MOVI takes the event, and an LPI pending for it, to the new collection;
+ * the SYNC on the new redistributor sees the move through there. */
+bool arch_msi_retarget(unsigned slot, unsigned cpu, struct msi_message *out)
+{
+	bool moved = false;
+
+	if (!its.ready || slot >= IRQ_MSI_LINES || cpu >= CPU_STRUCTS)
+		return false;
+	arch_irqflags_t flags = spin_lock_irqsave(&its_lock);
+	uint8_t holder = its.slot_device[slot];
+	if (holder != NO_DEVICE && (its.cpus >> cpu & 1)) {
+		queue_command(CMD_MOVI | (uint64_t)its.devices[holder].id << 32, slot, cpu);
+		queue_command(CMD_SYNC, 0, its.cpu_rdbase[cpu]);
+		run_commands();
+		moved = true;
+	}
+	spin_unlock_irqrestore(&its_lock, flags);
+	if (moved)
+		*out = (struct msi_message){ .address = its.phys + GITS_TRANSLATER, .data = slot };
+	return moved;
 }
 
 void arch_msi_release(unsigned slot, struct pci_address requester)

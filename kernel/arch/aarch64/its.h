@@ -16,4 +16,9 @@
  * had. The distributor is at `gicd`. Runs once, on the BSP. */
 void its_init(uintptr_t gicd, uintptr_t bsp_redistributor);
 
+/* An AP, as it starts: its redistributor (at `gicr`) gets LPIs, and its
+ * collection (number `cpu`) is mapped there, so MSIs can be steered to
+ * it. Nothing happens without an ITS, or if the redistributor cannot. */
+void its_start_ap(uintptr_t gicr, unsigned cpu);
+
 #endif

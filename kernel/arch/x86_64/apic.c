@@ -325,7 +325,7 @@ void x86_interrupt(uint64_t vector)
 	} else {
 		/* Spurious vectors (the APIC's, or the masked PICs') take no
 		 * EOI; counted as the router's spurious interrupts. */
-		(void)irq_dispatch(IRQ_LINES, 0);
+		(void)irq_dispatch(IRQ_LINES, 0, 0);
 	}
 	irq_exit(); /* may switch threads: after the EOI */
 }

@@ -5,8 +5,10 @@
  * A line is a GSI. GSI g arrives on vector IOAPIC_VECTOR_BASE + g (33 + g,
  * as in the original), for g < IOAPIC_LINES: 64 GSIs, two or three I/O
  * APICs' worth, all a PC or q35 has; higher pins stay masked and
- * unrouted. Every pin is sent to the BSP (physical destination, fixed
- * delivery), masked, until its owner waits for it.
+ * unrouted. Every pin starts out sent to the BSP (physical destination,
+ * fixed delivery), masked, until its owner waits for it; the router then
+ * steers it to the owner's CPU (the destination field, rewritten while
+ * the pin is masked).
  *
  * Trigger and polarity. An ISA IRQ arrives on the GSI of the same number,
  * edge-triggered and active high, unless the MADT has an interrupt source
@@ -37,6 +39,7 @@
  * delivers it again at once.
  */
 #include <arch.h>
+#include <cpu.h>
 #include <firmware.h>
 #include <hhdm.h>
 #include <irq_wait.h>
@@ -130,7 +133,20 @@ static void chip_unmask(unsigned line)
 	rte_set_mask(line, false);
 }
 
-static const struct irq_chip ioapic_chip = { chip_mask, chip_unmask };
+/* The destination is the CPU's local APIC ID, in the entry's high word. */
+static bool chip_route(unsigned line, unsigned cpu)
+{
+	const struct ioapic *io = ioapic_of(line);
+	const struct cpu *c = cpu_at(cpu);
+
+	if (!io || !c || c->hw_id > UINT8_MAX)
+		return false;
+	uint32_t reg = IOAPIC_REG_RTE + 2 * (line - io->gsi_base);
+	ioapic_write(io, reg + 1, (uint32_t)c->hw_id << 24);
+	return true;
+}
+
+static const struct irq_chip ioapic_chip = { chip_mask, chip_unmask, chip_route };
 
 static void note_ioapic(const struct acpi_io_apic *a)
 {
