@@ -25,7 +25,8 @@ USER_LDFLAGS_bench := -e bench_start
 
 BENCH_BUILD := build/$(ARCH)-bench
 BENCH_IMAGE := $(BENCH_BUILD)/cambios.img
-BENCH_ELFS := $(patsubst %,$(BENCH_BUILD)/modules/%.elf,$(BENCH_PROGRAMS))
+# Given as MODULES stripped, as the image's own programs are (Makefile).
+BENCH_ELFS := $(patsubst %,$(BENCH_BUILD)/modules-stripped/%.elf,$(BENCH_PROGRAMS))
 
 # The Linux side (x86_64 only), built with Debian's clang against glibc.
 LINUX_BENCH := build/linux-bench

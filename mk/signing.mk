@@ -46,10 +46,16 @@ $(KEY_HEADER): $(BOOTSTRAP_PUBKEY) $(SIGN_TOOL) FORCE
 	$(Q)$(SIGN_TOOL) pubkey-to-c --pubkey $(BOOTSTRAP_PUBKEY) -o $@.new
 	$(Q)cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 
-$(BUILD)/modules-signed/%: $(BUILD)/modules/% $(KEY_HEADER) $(if $(SIGNER_CMD),,$(SIGNING_KEY))
+# What a signed module needs besides its file, and how it is made.
+SIGN_INPUTS := $(KEY_HEADER) $(if $(SIGNER_CMD),,$(SIGNING_KEY))
+define sign_module
 	@mkdir -p $(dir $@)
 	@echo "  SIGN    $@"
 	$(Q)$(SIGN_TOOL) sign $(SIGN_WITH) --pubkey $(BOOTSTRAP_PUBKEY) $< -o $@
+endef
+
+$(BUILD)/modules-signed/%: $(BUILD)/modules/% $(SIGN_INPUTS)
+	$(sign_module)
 
 .PHONY: FORCE
 FORCE:
