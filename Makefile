@@ -389,7 +389,8 @@ UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto
 UNIT_SRCS_blake3 := lib/crypto/blake3.c
 UNIT_SRCS_arcsig := $(call components,arcsig crypto)
-UNIT_TESTS += pci device_claim msix pci_assign tlb
+UNIT_TESTS += pci device_claim msix pci_assign tlb inet
+UNIT_SRCS_inet := lib/inet.c
 UNIT_SRCS_device_claim := $(COMPONENT_phys_guard) $(HOST_WORLD)
 UNIT_SRCS_msix := $(HOST_WORLD)
 UNIT_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c
@@ -475,6 +476,8 @@ FUZZERS += pci
 FUZZ_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c
 FUZZERS += pci_assign
 FUZZ_SRCS_pci_assign := $(call components,pci pci_assign) lib/format.c tests/support/pci_sim.c
+FUZZERS += inet
+FUZZ_SRCS_inet := lib/inet.c
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile
