@@ -389,8 +389,9 @@ UNIT_SRCS_ed25519 := lib/crypto/sha512.c lib/crypto/ed25519.c
 UNIT_LDLIBS_ed25519 := -lcrypto
 UNIT_SRCS_blake3 := lib/crypto/blake3.c
 UNIT_SRCS_arcsig := $(call components,arcsig crypto)
-UNIT_TESTS += pci device_claim msix pci_assign tlb inet
+UNIT_TESTS += pci device_claim msix pci_assign tlb inet virtq
 UNIT_SRCS_inet := lib/inet.c
+UNIT_SRCS_virtq := lib/virtq.c
 UNIT_SRCS_device_claim := $(COMPONENT_phys_guard) $(HOST_WORLD)
 UNIT_SRCS_msix := $(HOST_WORLD)
 UNIT_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c
@@ -476,8 +477,9 @@ FUZZERS += pci
 FUZZ_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c
 FUZZERS += pci_assign
 FUZZ_SRCS_pci_assign := $(call components,pci pci_assign) lib/format.c tests/support/pci_sim.c
-FUZZERS += inet
+FUZZERS += inet virtq
 FUZZ_SRCS_inet := lib/inet.c
+FUZZ_SRCS_virtq := lib/virtq.c
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile

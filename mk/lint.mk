@@ -45,10 +45,10 @@ LINT_SRCS_loader-$(1) := $$(filter %.c,$$(LOADER_COMMON_SRCS) $$(LOADER_ARCH_SRC
 LINT_CFLAGS_loader-$(1) := $$(call loader_cflags,$(1))
 LINT_CPPCHECK_loader-$(1) := --platform=win64 -D__$(1)__ -D_WIN32
 
-# lib/inet.c is user code too: the UDP/IP service's frames (no program
-# links it yet).
+# lib/inet.c and lib/virtq.c are user code too: the UDP/IP service's
+# frames and the virtio-net driver's queues (no program links them yet).
 LINT_SRCS_user-$(1) := $$(filter %.c,$$(foreach p,$$(USER_PROGRAMS) $$(HOSTILE_PROGRAMS) $$(TEST_MODULE_PROGRAMS),$$(USER_SRCS_$$(p)))) \
-	lib/inet.c
+	lib/inet.c lib/virtq.c
 LINT_CFLAGS_user-$(1) := $$(call user_cflags,$(1))
 LINT_CPPCHECK_user-$(1) := --platform=unix64 -D__$(1)__
 endef
