@@ -3,9 +3,9 @@
  *
  * memcpy and memset move eight bytes at a time. memset's bytes before the
  * first aligned word and after the last are stored one at a time; memcpy
- * moves its first and last word whole wherever they fall and, between
- * them, stores aligned words (64 bytes a loop turn) loaded wherever the
- * source falls, so a pair that differs in alignment (a reply sent from
+ * moves its first and last word (or, from 64 bytes on, its last 64) whole
+ * wherever they fall and, between them, stores aligned words (64 bytes a
+ * loop turn) loaded wherever the source falls, so a pair that differs in alignment (a reply sent from
  * just after RecvMsg's 36-byte prefix, say) moves words too. AArch64
  * allows that on normal memory with alignment checking off, which the
  * kernel makes sure of at entry (an earlier version split aligned source
@@ -72,7 +72,6 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 	 * stored aligned, loaded wherever the source falls. A buffer 4 bytes
 	 * off (a payload after RecvMsg's 36-byte prefix) then costs no more
 	 * than an aligned one, and no byte is moved alone. */
-	const loose_word_t last = *(const loose_word_t *)(const void *)(s + n - WORD);
 	*(loose_word_t *)(void *)d = *(const loose_word_t *)(const void *)s;
 	size_t head = WORD - ((uintptr_t)d & WORD_MASK); /* 1..8: to the next aligned word */
 	word_t *dw = (word_t *)(void *)(d + head);
@@ -89,13 +88,24 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 		dw[6] = sw[6];
 		dw[7] = sw[7];
 	}
+	if (n >= 8 * WORD) {
+		/* Fewer than 64 bytes left: the buffer's last 64 moved whole,
+		 * over bytes already moved (with the same values; the buffers
+		 * do not overlap), in place of a loop over what is left. */
+		loose_word_t *dt = (loose_word_t *)(void *)(d + n - 8 * WORD);
+		const loose_word_t *st = (const loose_word_t *)(const void *)(s + n - 8 * WORD);
+
+		for (unsigned i = 0; i < 8; i++)
+			dt[i] = st[i];
+		return dst;
+	}
 	for (; left >= 2 * WORD; left -= 2 * WORD, dw += 2, sw += 2) {
 		dw[0] = sw[0];
 		dw[1] = sw[1];
 	}
 	if (left >= WORD)
 		*dw = *sw;
-	*(loose_word_t *)(void *)(d + n - WORD) = last;
+	*(loose_word_t *)(void *)(d + n - WORD) = *(const loose_word_t *)(const void *)(s + n - WORD);
 	return dst;
 }
 #endif
