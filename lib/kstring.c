@@ -3,10 +3,12 @@
  *
  * memcpy and memset move eight bytes at a time. memset's bytes before the
  * first aligned word and after the last are stored one at a time; memcpy
- * moves its first and last word whole wherever they fall and, between
- * them, stores aligned words (64 bytes a loop turn) loaded wherever the
- * source falls, so a pair that differs in alignment (a reply sent from
- * just after RecvMsg's 36-byte prefix, say) moves words too. AArch64
+ * moves up to 64 bytes as two overlapping blocks of whole words, and
+ * longer buffers as their first word and last 64 bytes whole wherever
+ * they fall with, between them, aligned words stored (64 bytes a loop
+ * turn) that are loaded wherever the source falls, so a pair that
+ * differs in alignment (a reply sent from just after RecvMsg's 36-byte
+ * prefix, say) moves words too. AArch64
  * allows that on normal memory with alignment checking off, which the
  * kernel makes sure of at entry (an earlier version split aligned source
  * words by shifts instead, at about three times the instructions).
@@ -57,6 +59,39 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
  * used on it: registers are reached through their own accessors. */
 typedef uint64_t __attribute__((aligned(1), may_alias)) loose_word_t;
 
+/* `words` words from s to d, both at any address (a constant count:
+ * the loop unrolls into loads and stores of pairs). */
+static inline void move_loose_words(unsigned char *restrict d, const unsigned char *restrict s,
+				    size_t words)
+{
+	for (size_t i = 0; i < words; i++)
+		((loose_word_t *)(void *)d)[i] = ((const loose_word_t *)(const void *)s)[i];
+}
+
+/* 8 to 64 bytes: the first and the last 8, 16 or 32 -- whichever halves
+ * cover n -- moved whole, overlapping in the middle as they may (with the
+ * same values: the buffers do not overlap). No loop, no alignment step:
+ * a 32-byte Principal or a short reply costs a handful of instructions. */
+static inline void move_ends(unsigned char *restrict d, const unsigned char *restrict s, size_t n,
+			     size_t words)
+{
+	size_t tail = n - words * WORD;
+
+	move_loose_words(d, s, words);
+	move_loose_words(d + tail, s + tail, words);
+}
+
+static void memcpy_short(unsigned char *restrict d, const unsigned char *restrict s, size_t n)
+{
+	/* Each with its own constant count, so that each unrolls. */
+	if (n <= 2 * WORD)
+		move_ends(d, s, n, 1);
+	else if (n <= 4 * WORD)
+		move_ends(d, s, n, 2);
+	else
+		move_ends(d, s, n, 4);
+}
+
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	unsigned char *d = dst;
@@ -67,19 +102,22 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 			*d++ = *s++;
 		return dst;
 	}
-	/* The first and the last word are moved whole wherever they fall,
-	 * overlapping the words between them as they may; the rest are
-	 * stored aligned, loaded wherever the source falls. A buffer 4 bytes
-	 * off (a payload after RecvMsg's 36-byte prefix) then costs no more
-	 * than an aligned one, and no byte is moved alone. */
-	const loose_word_t last = *(const loose_word_t *)(const void *)(s + n - WORD);
+	if (n <= 8 * WORD) {
+		memcpy_short(d, s, n);
+		return dst;
+	}
+	/* Over 64 bytes: the first word is moved whole wherever it falls;
+	 * then aligned words are stored, loaded wherever the source falls,
+	 * 64 bytes a turn; what that leaves (fewer than 64 bytes) is done by
+	 * moving the buffer's last 64 whole, over bytes already moved. A
+	 * buffer 4 bytes off (a payload after RecvMsg's 36-byte prefix) then
+	 * costs no more than an aligned one, and no byte is moved alone. */
 	*(loose_word_t *)(void *)d = *(const loose_word_t *)(const void *)s;
 	size_t head = WORD - ((uintptr_t)d & WORD_MASK); /* 1..8: to the next aligned word */
 	word_t *dw = (word_t *)(void *)(d + head);
 	const loose_word_t *sw = (const loose_word_t *)(const void *)(s + head);
-	size_t left = n - head;
 
-	for (; left >= 8 * WORD; left -= 8 * WORD, dw += 8, sw += 8) {
+	for (size_t left = n - head; left >= 8 * WORD; left -= 8 * WORD, dw += 8, sw += 8) {
 		dw[0] = sw[0];
 		dw[1] = sw[1];
 		dw[2] = sw[2];
@@ -89,13 +127,7 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 		dw[6] = sw[6];
 		dw[7] = sw[7];
 	}
-	for (; left >= 2 * WORD; left -= 2 * WORD, dw += 2, sw += 2) {
-		dw[0] = sw[0];
-		dw[1] = sw[1];
-	}
-	if (left >= WORD)
-		*dw = *sw;
-	*(loose_word_t *)(void *)(d + n - WORD) = last;
+	move_loose_words(d + n - 8 * WORD, s + n - 8 * WORD, 8);
 	return dst;
 }
 #endif

@@ -176,25 +176,42 @@ static kerr_t may_receive(kpid_t receiver, uint32_t endpoint, const struct inter
 	return owned_by(&endpoints[endpoint], receiver) ? K_OK : K_EPERM;
 }
 
+/* The reply endpoint as the prefix stores it: little-endian. */
+static void reply_bytes(uint32_t reply, uint8_t out[4])
+{
+	for (unsigned i = 0; i < 4; i++)
+		out[i] = (uint8_t)(reply >> (8 * i));
+}
+
+/* write_prefix() for a prefix that crosses from the span's first piece
+ * into its second (a buffer that crosses a page within its first 36
+ * bytes): out of line, so the usual case stays small enough to inline. */
+static __attribute__((noinline)) void write_prefix_split(const struct span *dst,
+							 const struct principal *sender,
+							 uint32_t reply)
+{
+	uint8_t reply_le[4];
+
+	reply_bytes(reply, reply_le);
+	span_write(dst, 0, sender->key, PRINCIPAL_LEN);
+	span_write(dst, PRINCIPAL_LEN, reply_le, sizeof(reply_le));
+}
+
 /* The identity prefix: the sender's Principal (zeros when it had none),
  * then the reply endpoint, little-endian. */
 static void write_prefix(const struct span *dst, const struct principal *sender,
 			 uint32_t reply)
 {
-	uint8_t reply_le[4];
-
-	for (unsigned i = 0; i < 4; i++)
-		reply_le[i] = (uint8_t)(reply >> (8 * i));
-	if (dst->len[0] >= IPC_IDENTITY_PREFIX) {
-		/* The usual case, the whole prefix in the first piece: stored in
-		 * place, the reply endpoint without a copy call of its own. */
-		memcpy(dst->part[0], sender->key, PRINCIPAL_LEN);
-		for (unsigned i = 0; i < 4; i++)
-			dst->part[0][PRINCIPAL_LEN + i] = reply_le[i];
+	if (dst->len[0] < IPC_IDENTITY_PREFIX) {
+		write_prefix_split(dst, sender, reply);
 		return;
 	}
-	span_write(dst, 0, sender->key, PRINCIPAL_LEN);
-	span_write(dst, PRINCIPAL_LEN, reply_le, sizeof(reply_le));
+	/* The usual case, the whole prefix in the first piece: stored in
+	 * place, the reply endpoint without a copy call of its own. */
+	uint8_t *prefix = dst->part[0];
+
+	memcpy(prefix, sender->key, PRINCIPAL_LEN);
+	reply_bytes(reply, prefix + PRINCIPAL_LEN);
 }
 
 /* How much of a `length`-byte payload fits after the prefix in dst. */
@@ -205,19 +222,21 @@ static size_t payload_room(const struct span *dst, size_t length)
 	return length < room ? length : room;
 }
 
-/* Whether the waiter's receiver may still take a message from `endpoint`:
+/* Whether the waiter's receiver may still take the message `r` sends:
  * its own check stands if nothing has happened since that could change
  * the answer -- no right taken away anywhere, the same interceptor, the
  * receiver alive and still the owner -- else the check is made again.
+ * Alive and the owner is what the send found of the target under this
+ * same hold of ipc_lock (r->to_owned, r->to_owner), not looked up again.
  * Caller holds ipc_lock. */
-static bool still_may_receive(const struct ipc_waiter *w, uint32_t endpoint)
+static bool still_may_receive(const struct ipc_waiter *w, const struct ipc_send_request *r)
 {
 	const struct interceptor *icpt = interceptor_current();
 
-	if (w->revocations == cap_revocations() && w->interceptor == icpt &&
-	    process_alive(w->receiver) && owned_by(&endpoints[endpoint], w->receiver))
+	if (w->revocations == cap_revocations() && w->interceptor == icpt && r->to_owned &&
+	    r->to_owner == w->receiver)
 		return true;
-	return may_receive(w->receiver, endpoint, icpt) == K_OK;
+	return may_receive(w->receiver, r->to_endpoint, icpt) == K_OK;
 }
 
 /* Hands the message straight to the endpoint's waiter, if it has one and
@@ -230,7 +249,7 @@ static bool hand_off(const struct ipc_send_request *r, const struct principal *s
 	struct ipc_waiter *w = ep->waiter;
 	static const struct principal none;
 
-	if (!w || ep->count != 0 || !still_may_receive(w, r->to_endpoint))
+	if (!w || ep->count != 0 || !still_may_receive(w, r))
 		return false;
 	size_t n = payload_room(&w->dst, r->length);
 	write_prefix(&w->dst, stamp ? stamp : &none, r->reply_endpoint);

@@ -21,7 +21,8 @@ void *kstring_memmove(void *dst, const void *src, size_t n);
 void *kstring_memset(void *dst, int c, size_t n);
 int kstring_memcmp(const void *a, const void *b, size_t n);
 
-static const size_t lengths[] = { 0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 36, 63, 64, 65, 255, 256, 257, 1000 };
+static const size_t lengths[] = { 0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 36, 63, 64, 65, 71, 72, 127,
+				       128, 129, 255, 256, 257, 1000 };
 
 #define LENGTHS (sizeof(lengths) / sizeof(lengths[0]))
 #define OFFSETS 16
