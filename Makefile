@@ -539,10 +539,10 @@ TEST_JOBS ?= $(shell nproc)
 TEST_MAKE = $(MAKE) -j$(TEST_JOBS) -Otarget
 
 boot-tests:
-	$(TEST_MAKE) image ARCH=x86_64
-	$(TEST_MAKE) image ARCH=aarch64
-	$(TEST_MAKE) image ARCH=x86_64 SELFTEST=1
-	$(TEST_MAKE) image ARCH=aarch64 SELFTEST=1
+	+$(TEST_MAKE) image ARCH=x86_64
+	+$(TEST_MAKE) image ARCH=aarch64
+	+$(TEST_MAKE) image ARCH=x86_64 SELFTEST=1
+	+$(TEST_MAKE) image ARCH=aarch64 SELFTEST=1
 	$(PYTHON) -m pytest tests/boot
 
 tool-tests: $(SIGN_TOOL)
@@ -550,8 +550,8 @@ tool-tests: $(SIGN_TOOL)
 
 test: setup
 	$(MAKE) lint
-	$(TEST_MAKE) unit
-	$(TEST_MAKE) fuzz
+	+$(TEST_MAKE) unit
+	+$(TEST_MAKE) fuzz
 	$(MAKE) tool-tests
 	$(MAKE) boot-tests
 

@@ -54,8 +54,8 @@ $(LINUX_BENCH)/exit: tests/bench/linux/exit.c mk/bench-guest.mk
 BENCH_SUBMAKE = $(MAKE) --no-print-directory BUILD=$(BENCH_BUILD) IMAGE_OUT=$(BENCH_IMAGE) \
 	IMAGE=$(BENCH_IMAGE) SELFTEST=0
 bench-guest-image:
-	$(Q)$(BENCH_SUBMAKE) $(BENCH_ELFS)
-	$(Q)$(BENCH_SUBMAKE) MODULES="$(BENCH_ELFS)" $(BENCH_IMAGE)
+	+$(Q)$(BENCH_SUBMAKE) $(BENCH_ELFS)
+	+$(Q)$(BENCH_SUBMAKE) MODULES="$(BENCH_ELFS)" $(BENCH_IMAGE)
 
 bench-guest: setup bench-guest-image $(LINUX_BENCH_BINS)
 	$(PYTHON) scripts/bench_guest.py --arch $(ARCH) --image $(BENCH_IMAGE) \
