@@ -116,6 +116,11 @@ static void mp_print_topology(const struct limine_mp_response *mp)
 	println("smp: %llu CPUs, BSP local APIC id %u", (unsigned long long)mp->cpu_count,
 		mp->bsp_lapic_id);
 }
+
+static void mp_report_missing(const struct limine_mp_info *cpu, unsigned index)
+{
+	println("smp: warning: CPU %u (local APIC id %u) never checked in", index, cpu->lapic_id);
+}
 #else
 static bool mp_info_is_bsp(const struct limine_mp_response *mp, const struct limine_mp_info *cpu)
 {
@@ -127,7 +132,25 @@ static void mp_print_topology(const struct limine_mp_response *mp)
 	println("smp: %llu CPUs, BSP MPIDR 0x%llx", (unsigned long long)mp->cpu_count,
 		(unsigned long long)mp->bsp_mpidr);
 }
+
+static void mp_report_missing(const struct limine_mp_info *cpu, unsigned index)
+{
+	println("smp: warning: CPU %u (MPIDR 0x%llx) never checked in", index,
+		(unsigned long long)cpu->mpidr);
+}
 #endif
+
+/* Names each released AP that did not check in (its index was given to
+ * it as the extra argument when it was released). */
+static void mp_name_missing(const struct limine_mp_response *mp)
+{
+	for (uint64_t i = 0; i < mp->cpu_count; i++) {
+		const struct limine_mp_info *cpu = mp->cpus[i];
+		unsigned index = (unsigned)cpu->extra_argument;
+		if (!mp_info_is_bsp(mp, cpu) && index != 0 && !mp_cpu_online(index))
+			mp_report_missing(cpu, index);
+	}
+}
 
 /* Releases every AP; returns how many were released. */
 static unsigned mp_release_aps(struct limine_mp_response *mp)
@@ -140,6 +163,7 @@ static unsigned mp_release_aps(struct limine_mp_response *mp)
 
 		if (mp_info_is_bsp(mp, cpu))
 			continue;
+		cpu->extra_argument = 0; /* not numbered unless released */
 		if (index >= MP_MAX_CPUS || !(ap_prepared[index] = arch_ap_prepare(index))) {
 			println("smp: CPU %llu left parked (%s)", (unsigned long long)i,
 				index >= MP_MAX_CPUS ? "more CPUs than the kernel numbers" : "out of memory");
@@ -174,8 +198,10 @@ unsigned mp_wake_aps(void)
 	mp_print_topology(mp);
 	unsigned released = mp_release_aps(mp);
 	unsigned arrived = mp_wait_for_checkins(released);
-	if (arrived < released)
+	if (arrived < released) {
 		println("smp: warning: %u of %u APs never checked in", released - arrived, released);
+		mp_name_missing(mp);
+	}
 	println("smp: %u/%llu CPUs online", arrived + 1, (unsigned long long)mp->cpu_count);
 	return arrived + 1;
 }
