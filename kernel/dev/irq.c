@@ -121,7 +121,7 @@ static void steer(struct irq_line *l, unsigned line, unsigned cpu)
 		l->cpu = (uint16_t)cpu;
 }
 
-kerr_t irq_wait_begin(unsigned line, kpid_t pid, uint64_t now, unsigned cpu)
+kerr_t irq_wait_begin(unsigned line, kpid_t pid, uint64_t now, unsigned cpu, unsigned *was_on)
 {
 	if (line >= IRQ_LINES || pid == PID_NONE)
 		return K_EINVAL;
@@ -135,6 +135,8 @@ kerr_t irq_wait_begin(unsigned line, kpid_t pid, uint64_t now, unsigned cpu)
 		l->fired = false;
 		l->armed = true;
 		l->armed_at = now;
+		if (was_on)
+			*was_on = l->cpu;
 		steer(l, line, cpu);
 		chip_of(l)->unmask(line);
 	}

@@ -25,30 +25,22 @@ static bool wait_over(void *ctx)
 	return irq_wait_done(*(const unsigned *)ctx);
 }
 
-/* Says so when the wait just begun on `line` moved it to this CPU. */
-static void report_move(unsigned line, kpid_t pid, unsigned from, unsigned cpu)
-{
-	struct irq_line_info info;
-
-	if (irq_line_info(line, &info) && info.cpu != from && info.cpu == cpu)
-		println("irq: line %u now delivered to CPU %u, where process %u waits", line, cpu,
-			PID_SLOT(pid));
-}
-
 /* The waiter is pinned first: a driver stays where it waits (the
  * balancer leaves it), and its line follows it there. */
 kerr_t irq_wait(unsigned line, kpid_t pid)
 {
-	struct irq_line_info before;
+	unsigned was_on, cpu;
+	struct irq_line_info info;
 
 	sched_pin_current();
-	unsigned cpu = cpu_this()->index;
-	bool known = irq_line_info(line, &before);
-	kerr_t err = irq_wait_begin(line, pid, counter_read(), cpu);
+	cpu = cpu_this()->index;
+	kerr_t err = irq_wait_begin(line, pid, counter_read(), cpu, &was_on);
 	if (err != K_OK)
 		return err;
-	if (known && before.cpu != cpu)
-		report_move(line, pid, before.cpu, cpu);
+	/* Moved now (the chip could steer it): said once, as a driver starts. */
+	if (was_on != cpu && irq_line_info(line, &info) && info.cpu == cpu)
+		println("irq: line %u now delivered to CPU %u, where process %u waits", line, cpu,
+			PID_SLOT(pid));
 	sched_wait(BLOCK_IRQ, line, wait_over, &line);
 	return irq_wait_result(line, pid);
 }

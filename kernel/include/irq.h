@@ -133,12 +133,15 @@ __must_check kerr_t irq_line_set_level(unsigned line, bool level);
 __must_check kerr_t irq_line_reserve(unsigned line);
 
 /* `pid` starts a wait on `line` at time `now` on CPU `cpu`: claims it if
- * free, resets the fired flag, steers it to `cpu` and unmasks it. K_EINVAL for a line that is not
+ * free, resets the fired flag, steers it to `cpu` and unmasks it. With
+ * `was_on`, the CPU the line was delivered to before is stored there (the
+ * caller can tell a move; unchanged on an error). K_EINVAL for a line that is not
  * routable, K_EPERM for the kernel's lines and for one another process
  * holds, K_EBUSY for a line masked for good after a storm, K_EEXIST if
  * the line is already armed (the owner
  * has another thread waiting on it). */
-__must_check kerr_t irq_wait_begin(unsigned line, kpid_t pid, uint64_t now, unsigned cpu);
+__must_check kerr_t irq_wait_begin(unsigned line, kpid_t pid, uint64_t now, unsigned cpu,
+				   unsigned *was_on);
 
 /* Whether the wait begun on `line` is over: the interrupt came, the line
  * stormed, or it was released. */

@@ -192,15 +192,15 @@ static bool kernel_line_refused(void)
 	for (unsigned line = 0; line < IRQ_LINES; line++) {
 		struct irq_line_info info;
 		if (irq_line_info(line, &info) && info.state == IRQ_KERNEL)
-			return irq_wait_begin(line, STRANGER, 0, 0) == K_EPERM;
+			return irq_wait_begin(line, STRANGER, 0, 0, NULL) == K_EPERM;
 	}
 	return false;
 }
 
 static bool others_refused(const struct edu *edu)
 {
-	return irq_wait_begin(edu->line, STRANGER, 0, 0) == K_EPERM && kernel_line_refused() &&
-	       irq_wait_begin(IRQ_LINES, STRANGER, 0, 0) == K_EINVAL;
+	return irq_wait_begin(edu->line, STRANGER, 0, 0, NULL) == K_EPERM && kernel_line_refused() &&
+	       irq_wait_begin(IRQ_LINES, STRANGER, 0, 0, NULL) == K_EINVAL;
 }
 
 static bool released_at_exit(const struct edu *edu)
@@ -210,7 +210,7 @@ static bool released_at_exit(const struct edu *edu)
 
 	if (irq_release_owner(OWNER) != 1 || process_create("irq-owner", &pid) != K_OK)
 		return false;
-	bool claimed = irq_wait_begin(edu->line, pid, 0, 0) == K_OK &&
+	bool claimed = irq_wait_begin(edu->line, pid, 0, 0, NULL) == K_OK &&
 		       irq_line_info(edu->line, &info) && info.owner == pid && info.armed;
 	bool destroyed = process_destroy(pid) == K_OK;
 	bool freed = irq_line_info(edu->line, &info) && info.state == IRQ_FREE && !info.armed &&

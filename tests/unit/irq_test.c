@@ -86,7 +86,7 @@ static void first_waiter_claims_and_unmasks(void **state)
 {
 	(void)state;
 	assert_false(unmasked[LINE]);
-	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0, NULL), K_OK);
 	assert_true(unmasked[LINE]);
 	assert_false(irq_wait_done(LINE));
 	struct irq_line_info info;
@@ -99,15 +99,15 @@ static void first_waiter_claims_and_unmasks(void **state)
 static void others_and_kernel_lines_are_refused(void **state)
 {
 	(void)state;
-	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0), K_OK);
-	assert_int_equal(irq_wait_begin(LINE, 8, 0, 0), K_EPERM);
-	assert_int_equal(irq_wait_begin(KERNEL_LINE, 8, 0, 0), K_EPERM);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0, NULL), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 8, 0, 0, NULL), K_EPERM);
+	assert_int_equal(irq_wait_begin(KERNEL_LINE, 8, 0, 0, NULL), K_EPERM);
 	assert_false(unmasked[KERNEL_LINE]);
-	assert_int_equal(irq_wait_begin(12, 8, 0, 0), K_EINVAL);      /* unrouted */
-	assert_int_equal(irq_wait_begin(IRQ_LINES, 8, 0, 0), K_EINVAL);
-	assert_int_equal(irq_wait_begin(OTHER, PID_NONE, 0, 0), K_EINVAL);
+	assert_int_equal(irq_wait_begin(12, 8, 0, 0, NULL), K_EINVAL);      /* unrouted */
+	assert_int_equal(irq_wait_begin(IRQ_LINES, 8, 0, 0, NULL), K_EINVAL);
+	assert_int_equal(irq_wait_begin(OTHER, PID_NONE, 0, 0, NULL), K_EINVAL);
 	/* A second wait by the owner while the first is armed. */
-	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0), K_EEXIST);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0, NULL), K_EEXIST);
 	/* The kernel cannot take a line a process holds. */
 	assert_int_equal(irq_line_reserve(LINE), K_EBUSY);
 }
@@ -115,7 +115,7 @@ static void others_and_kernel_lines_are_refused(void **state)
 static void interrupt_masks_and_wakes_until_the_next_wait(void **state)
 {
 	(void)state;
-	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0, NULL), K_OK);
 	assert_int_equal(irq_dispatch(LINE, 5000, 0), IRQ_WAKE);
 	assert_false(unmasked[LINE]);      /* masked while the owner handles it */
 	assert_true(irq_wait_done(LINE));
@@ -124,7 +124,7 @@ static void interrupt_masks_and_wakes_until_the_next_wait(void **state)
 	assert_int_equal(irq_dispatch(LINE, 5001, 0), IRQ_SPURIOUS);
 	assert_int_equal(irq_spurious_total(), 1);
 	/* Waiting again unmasks it and starts a fresh wait. */
-	assert_int_equal(irq_wait_begin(LINE, 7, 6000, 0), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 7, 6000, 0, NULL), K_OK);
 	assert_true(unmasked[LINE]);
 	assert_false(irq_wait_done(LINE));
 	struct irq_line_info info;
@@ -146,7 +146,7 @@ static void interrupts_nobody_waits_for_are_spurious(void **state)
 /* One wait and an interrupt `delay` after its unmask. */
 static enum irq_outcome cycle(unsigned line, uint64_t *now, uint64_t delay)
 {
-	assert_int_equal(irq_wait_begin(line, 7, *now, 0), K_OK);
+	assert_int_equal(irq_wait_begin(line, 7, *now, 0, NULL), K_OK);
 	*now += delay;
 	enum irq_outcome out = irq_dispatch(line, *now, 0);
 	*now += 1;
@@ -167,9 +167,9 @@ static void a_level_line_refiring_at_once_is_a_storm(void **state)
 	assert_int_equal(state_of(LINE), IRQ_STORMED);
 	/* Masked for good: no wait unmasks it, not even after the owner exits. */
 	unsigned calls = unmask_calls;
-	assert_int_equal(irq_wait_begin(LINE, 7, now, 0), K_EBUSY);
+	assert_int_equal(irq_wait_begin(LINE, 7, now, 0, NULL), K_EBUSY);
 	assert_int_equal(irq_release_owner(7), 1);
-	assert_int_equal(irq_wait_begin(LINE, 8, now, 0), K_EBUSY);
+	assert_int_equal(irq_wait_begin(LINE, 8, now, 0, NULL), K_EBUSY);
 	assert_int_equal(unmask_calls, calls);
 	assert_int_equal(state_of(LINE), IRQ_STORMED);
 }
@@ -201,8 +201,8 @@ static void edge_lines_never_storm(void **state)
 static void exit_releases_every_line_masked(void **state)
 {
 	(void)state;
-	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0), K_OK);
-	assert_int_equal(irq_wait_begin(OTHER, 7, 0, 0), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0, NULL), K_OK);
+	assert_int_equal(irq_wait_begin(OTHER, 7, 0, 0, NULL), K_OK);
 	assert_int_equal(irq_release_owner(8), 0);
 	assert_int_equal(irq_release_owner(7), 2);
 	assert_false(unmasked[LINE]);
@@ -211,7 +211,7 @@ static void exit_releases_every_line_masked(void **state)
 	assert_true(irq_wait_done(LINE));               /* a release ends a wait */
 	assert_int_equal(irq_wait_result(LINE, 7), K_ENOENT);
 	/* The next process may claim it now. */
-	assert_int_equal(irq_wait_begin(LINE, 8, 0, 0), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 8, 0, 0, NULL), K_OK);
 	assert_int_equal(irq_release_owner(PID_NONE), 0);
 }
 
@@ -225,9 +225,12 @@ static struct irq_line_info info_of(unsigned line)
 
 static void a_wait_steers_the_masked_line_to_the_waiters_cpu(void **state)
 {
+	unsigned was_on = 99;
+
 	(void)state;
 	assert_int_equal(info_of(LINE).cpu, 0); /* every line starts on the boot CPU */
-	assert_int_equal(irq_wait_begin(LINE, 7, 0, 2), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 2, &was_on), K_OK);
+	assert_int_equal(was_on, 0);
 	assert_int_equal(route_calls, 1);
 	assert_int_equal(routed_line, LINE);
 	assert_int_equal(routed_cpu, 2);
@@ -239,7 +242,8 @@ static void a_wait_steers_the_masked_line_to_the_waiters_cpu(void **state)
 	assert_int_equal(info_of(LINE).taken_on, 2);
 	assert_int_equal(info_of(LINE).elsewhere, 0);
 	/* Waiting again from the same CPU steers nothing. */
-	assert_int_equal(irq_wait_begin(LINE, 7, 20, 2), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 7, 20, 2, &was_on), K_OK);
+	assert_int_equal(was_on, 2);
 	assert_int_equal(route_calls, 1);
 	/* One taken on another CPU is counted. */
 	assert_int_equal(irq_dispatch(LINE, 3000, 0), IRQ_WAKE);
@@ -250,14 +254,14 @@ static void a_wait_steers_the_masked_line_to_the_waiters_cpu(void **state)
 static void a_line_stays_where_it_is_when_it_cannot_be_steered(void **state)
 {
 	(void)state;
-	assert_int_equal(irq_wait_begin(LINE, 7, 0, REFUSED_CPU), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, REFUSED_CPU, NULL), K_OK);
 	assert_int_equal(route_calls, 1);
 	assert_int_equal(info_of(LINE).cpu, 0);
 	assert_true(unmasked[LINE]); /* the wait goes on, on the old CPU */
 
 	irq_router_init(&fixed, WINDOW); /* a controller that cannot steer at all */
 	assert_int_equal(irq_line_declare(LINE, true), K_OK);
-	assert_int_equal(irq_wait_begin(LINE, 7, 0, 1), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 1, NULL), K_OK);
 	assert_int_equal(info_of(LINE).cpu, 0);
 }
 
@@ -268,8 +272,8 @@ static void a_released_line_keeps_its_cpu_and_held_lines_are_found(void **state)
 
 	(void)state;
 	assert_false(irq_next_held(7, &line, &info)); /* nobody holds anything */
-	assert_int_equal(irq_wait_begin(LINE, 7, 0, 1), K_OK);
-	assert_int_equal(irq_wait_begin(OTHER, 8, 0, 0), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 1, NULL), K_OK);
+	assert_int_equal(irq_wait_begin(OTHER, 8, 0, 0, NULL), K_OK);
 	assert_true(irq_next_held(7, &line, &info));
 	assert_int_equal(line, LINE);
 	assert_int_equal(info.cpu, 1);
@@ -283,7 +287,7 @@ static void a_released_line_keeps_its_cpu_and_held_lines_are_found(void **state)
 	assert_int_equal(info_of(LINE).cpu, 1); /* the controller still sends it there */
 	/* The next owner on CPU 1 needs no steering. */
 	route_calls = 0;
-	assert_int_equal(irq_wait_begin(LINE, 9, 0, 1), K_OK);
+	assert_int_equal(irq_wait_begin(LINE, 9, 0, 1, NULL), K_OK);
 	assert_int_equal(route_calls, 0);
 }
 

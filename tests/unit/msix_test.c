@@ -125,9 +125,9 @@ static void the_vector_is_unmasked_only_while_its_owner_waits(void **state)
 	assert_int_equal(msix_enable(1, 0, a, &line), K_OK);
 	volatile uint32_t *e = pci_host_fake_msix(1, 0);
 	e[3] |= 0xf0; /* reserved bits: kept as they are */
-	assert_int_equal(irq_wait_begin(line, b, 0, 0), K_EPERM);
+	assert_int_equal(irq_wait_begin(line, b, 0, 0, NULL), K_EPERM);
 	assert_int_equal(e[3], 0xf1);
-	assert_int_equal(irq_wait_begin(line, a, 0, 0), K_OK);
+	assert_int_equal(irq_wait_begin(line, a, 0, 0, NULL), K_OK);
 	assert_int_equal(e[3], 0xf0);
 	assert_int_equal(irq_dispatch(line, 5000, 0), IRQ_WAKE);
 	assert_int_equal(e[3], 0xf1);
@@ -135,12 +135,12 @@ static void the_vector_is_unmasked_only_while_its_owner_waits(void **state)
 	assert_int_equal(irq_wait_result(line, a), K_OK);
 	/* Edge-triggered: refires at once are never a storm. */
 	for (unsigned i = 0; i < 2 * IRQ_STORM_REFIRES; i++) {
-		assert_int_equal(irq_wait_begin(line, a, i, 0), K_OK);
+		assert_int_equal(irq_wait_begin(line, a, i, 0, NULL), K_OK);
 		assert_int_equal(irq_dispatch(line, i, 0), IRQ_WAKE);
 	}
 	assert_int_equal(masks + unmasks, 0); /* the arch's controller was never asked */
 	/* Unused MSI lines are nobody's. */
-	assert_int_equal(irq_wait_begin(IRQ_MSI_BASE + 5, a, 0, 0), K_EINVAL);
+	assert_int_equal(irq_wait_begin(IRQ_MSI_BASE + 5, a, 0, 0, NULL), K_EINVAL);
 }
 
 static void a_wait_on_another_cpu_gives_the_vector_that_cpus_message(void **state)
@@ -152,7 +152,7 @@ static void a_wait_on_another_cpu_gives_the_vector_that_cpus_message(void **stat
 	assert_int_equal(msix_enable(1, 0, a, &line), K_OK);
 	volatile uint32_t *e = pci_host_fake_msix(1, 0);
 	assert_int_equal(e[0], 0xfee00000u); /* the BSP's, as composed */
-	assert_int_equal(irq_wait_begin(line, a, 0, 2), K_OK);
+	assert_int_equal(irq_wait_begin(line, a, 0, 2, NULL), K_OK);
 	assert_int_equal(e[0], 0xfee00000u | 2u << 12);
 	assert_int_equal(e[2], PCI_FAKE_MSI_DATA + (line - IRQ_MSI_BASE));
 	assert_int_equal(e[3] & 1, 0); /* rewritten masked, then unmasked for the wait */
@@ -161,7 +161,7 @@ static void a_wait_on_another_cpu_gives_the_vector_that_cpus_message(void **stat
 	/* A slot whose message cannot be made stays where it was. */
 	assert_int_equal(irq_dispatch(line, 10, 2), IRQ_WAKE);
 	pci_host_fake_msi_possible(false);
-	assert_int_equal(irq_wait_begin(line, a, 20, 3), K_OK);
+	assert_int_equal(irq_wait_begin(line, a, 20, 3, NULL), K_OK);
 	assert_int_equal(e[0], 0xfee00000u | 2u << 12);
 	assert_true(irq_line_info(line, &info));
 	assert_int_equal(info.cpu, 2);
@@ -224,7 +224,7 @@ static void the_end_of_its_process_undoes_every_vector(void **state)
 	assert_int_equal(msix_enable(0, 0, a, &l0), K_OK);
 	assert_int_equal(msix_enable(0, 1, a, &l1), K_OK);
 	assert_int_equal(msix_enable(1, 0, b, &l2), K_OK);
-	assert_int_equal(irq_wait_begin(l0, a, 0, 0), K_OK);
+	assert_int_equal(irq_wait_begin(l0, a, 0, 0, NULL), K_OK);
 	assert_int_equal(process_destroy(a), K_OK);
 	for (unsigned entry = 0; entry < 2; entry++) {
 		volatile uint32_t *e = pci_host_fake_msix(0, entry);
