@@ -399,8 +399,10 @@ UNIT_SRCS_pci_assign := $(call components,pci pci_assign) lib/format.c tests/sup
 # The dispatcher and every handler over the real kernel code, with the
 # scheduler and boot modules faked (tests/support/syscall_world.h).
 SYSCALL_SRCS := tests/support/syscall_world.c \
-	$(call components,syscalls usercopy output objstore heap crypto ipc cap span pci phys_guard irq_wait) $(HOST_WORLD)
+	$(call components,syscalls usercopy output objstore heap crypto ipc channel cap span pci phys_guard irq_wait) $(HOST_WORLD)
 UNIT_SRCS_syscall := $(SYSCALL_SRCS)
+UNIT_TESTS += channel
+UNIT_SRCS_channel := $(SYSCALL_SRCS)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 
 # lib/kstring.c as AArch64 runs it (the word loops, forced on any host),

@@ -26,6 +26,7 @@
 #define X86_PWT (1ULL << 3)
 #define X86_PCD (1ULL << 4)
 #define X86_PS (1ULL << 7)
+#define X86_SW_SHARED (1ULL << 9)  /* ignored by the CPU: PT_SHARED */
 #define X86_NX (1ULL << 63)
 
 /* AArch64 descriptor bits */
@@ -40,6 +41,7 @@
 #define A64_NG (1ULL << 11)
 #define A64_PXN (1ULL << 53)
 #define A64_UXN (1ULL << 54)
+#define A64_SW_SHARED (1ULL << 55) /* reserved for software: PT_SHARED */
 #define A64_ADDR_MASK 0x0000fffffffff000ULL
 
 static unsigned shift_of(int level)
@@ -81,6 +83,8 @@ static uint64_t encode_leaf_x86(const struct pagetable *pt, uint64_t phys, int l
 		e |= X86_PCD | X86_PWT;
 	if ((!(flags & PT_EXEC) || (flags & PT_DEVICE)) && pt->nx)
 		e |= X86_NX;
+	if (flags & PT_SHARED)
+		e |= X86_SW_SHARED;
 	return e;
 }
 
@@ -97,6 +101,8 @@ static uint64_t encode_leaf_a64(uint64_t phys, int level, unsigned flags)
 		e |= A64_TABLE_OR_PAGE;
 	if (!(flags & PT_WRITE))
 		e |= A64_AP_RO;
+	if (flags & PT_SHARED)
+		e |= A64_SW_SHARED;
 	if (flags & PT_USER) {
 		/* EL0 may use it; EL1 never executes it. */
 		e |= A64_AP_EL0 | A64_NG | A64_PXN;
@@ -148,10 +154,12 @@ static unsigned decode_flags(const struct pagetable *pt, uint64_t e)
 		flags |= (e & X86_US) ? PT_USER : 0;
 		flags |= !(e & X86_NX) ? PT_EXEC : 0;
 		flags |= (e & X86_PCD) ? PT_DEVICE : 0;
+		flags |= (e & X86_SW_SHARED) ? PT_SHARED : 0;
 		return flags;
 	}
 	flags |= !(e & A64_AP_RO) ? PT_WRITE : 0;
 	flags |= (e & A64_ATTR_MASK) == A64_ATTR_INDEX(PT_A64_MAIR_DEVICE) ? PT_DEVICE : 0;
+	flags |= (e & A64_SW_SHARED) ? PT_SHARED : 0;
 	if (e & A64_AP_EL0)
 		flags |= PT_USER | (!(e & A64_UXN) ? PT_EXEC : 0);
 	else
@@ -363,7 +371,7 @@ bool pt_user_page(const struct pagetable *pt, uint64_t va, bool write, uint64_t 
  * addresses from `base`), reporting leaves. Recurses once per level, so at
  * most four deep. NOLINTNEXTLINE(misc-no-recursion) */
 static void destroy_subtree(struct pagetable *pt, uint64_t table_phys, int level, uint64_t base,
-			    void (*leaf)(void *ctx, uint64_t va, uint64_t pa))
+			    void (*leaf)(void *ctx, uint64_t va, uint64_t pa, unsigned flags))
 {
 	uint64_t *table = table_at(pt, table_phys);
 
@@ -376,14 +384,15 @@ static void destroy_subtree(struct pagetable *pt, uint64_t table_phys, int level
 		if (entry_is_table(pt, e, level))
 			destroy_subtree(pt, entry_addr(pt, e), level + 1, va, leaf);
 		else if (leaf)
-			leaf(pt->ctx, va, entry_addr(pt, e));
+			leaf(pt->ctx, va, entry_addr(pt, e), decode_flags(pt, e));
 		table[i] = 0;
 	}
 	if (pt->free_table)
 		pt->free_table(pt->ctx, table_phys);
 }
 
-void pt_destroy_user(struct pagetable *pt, void (*leaf)(void *ctx, uint64_t va, uint64_t pa))
+void pt_destroy_user(struct pagetable *pt,
+		     void (*leaf)(void *ctx, uint64_t va, uint64_t pa, unsigned flags))
 {
 	uint64_t *top = table_at(pt, pt->root);
 

@@ -37,6 +37,11 @@ enum pt_arch { PT_ARCH_X86_64, PT_ARCH_AARCH64 };
  * to Device-nGnRE (the loader leaves Device-nGnRnE there, stricter). */
 #define PT_DEVICE (1u << 3)
 #define PT_A64_MAIR_DEVICE 2
+/* The frame is not the mapping's own (a shared-memory channel's): a bit
+ * the hardware ignores (x86_64 bit 9, AArch64 bit 55, both left to
+ * software), so that whoever tears a space down knows to leave the frame
+ * to its owner. */
+#define PT_SHARED (1u << 4)
 
 #define PT_PAGE_4K (1ULL << 12)
 #define PT_PAGE_2M (1ULL << 21)
@@ -105,7 +110,8 @@ bool pt_translate(const struct pagetable *pt, uint64_t va, uint64_t *pa, unsigne
  * of the address space, calling `leaf` for each page still mapped there
  * (the owner decides whether its frame is freed), and clears the lower half
  * of the top-level table. The top-level table itself is the caller's. */
-void pt_destroy_user(struct pagetable *pt, void (*leaf)(void *ctx, uint64_t va, uint64_t pa));
+void pt_destroy_user(struct pagetable *pt,
+		     void (*leaf)(void *ctx, uint64_t va, uint64_t pa, unsigned flags));
 
 /* Index of the first top-level entry of the upper (kernel) half. */
 #define PT_KERNEL_HALF_FIRST_ENTRY 256

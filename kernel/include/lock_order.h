@@ -27,7 +27,11 @@ enum lock_level {
 	LOCK_TIMER = 2,           /* (irq) a CPU's tick bookkeeping */
 	LOCK_IPC = 3,             /* endpoint queues and owners; interceptor hooks run under it */
 	LOCK_CAPABILITY = 4,      /* per-process capability tables */
-	LOCK_PROCESS_TABLE = 5,   /* process descriptors, address spaces */
+	/* Shared-memory channels (channel.c): held across mapping and
+	 * unmapping a channel in both of its processes, so it takes the
+	 * process table, the frame allocator and TLB shootdowns under it. */
+	LOCK_CHANNEL = 5,
+	LOCK_PROCESS_TABLE = 6,   /* process descriptors, address spaces */
 	/* Which process holds which PCI function (device_claim.h). Above the
 	 * process table, so process exit may release holds with the table
 	 * locked; below the interrupt router, so a call that needs a claim
@@ -35,20 +39,20 @@ enum lock_level {
 	 * other without a window in which the claim is released. Releasing
 	 * writes the device's command register (bus mastering off), which
 	 * takes no lock. */
-	LOCK_DEVICE_CLAIM = 6,
+	LOCK_DEVICE_CLAIM = 7,
 	/* Which MSI-X vectors are whose (msix.c): held only to take,
 	 * publish or free a slot, with nothing taken under it; the device,
 	 * the arch and the router are programmed outside it. */
-	LOCK_MSIX = 7,
-	LOCK_FRAME_ALLOCATOR = 8, /* the physical frame bitmap */
-	LOCK_INTERRUPT_ROUTER = 9,/* (irq) device interrupt lines and their owners (irq.c) */
-	LOCK_OBJECT_STORE = 10,   /* the content-addressed object store */
-	LOCK_KERNEL_HEAP = 11,    /* (irq) kmalloc's free lists: any code may allocate */
-	LOCK_CONSOLE = 12,        /* (irq) serial output, and console input's ring
+	LOCK_MSIX = 8,
+	LOCK_FRAME_ALLOCATOR = 9, /* the physical frame bitmap */
+	LOCK_INTERRUPT_ROUTER = 10, /* (irq) device interrupt lines and their owners (irq.c) */
+	LOCK_OBJECT_STORE = 11,   /* the content-addressed object store */
+	LOCK_KERNEL_HEAP = 12,    /* (irq) kmalloc's free lists: any code may allocate */
+	LOCK_CONSOLE = 13,        /* (irq) serial output, and console input's ring
 				   * (console_input.c); held briefly */
-	LOCK_PCI_CONFIG = 13,     /* (irq) x86_64's configuration ports (pci_host.c): a leaf,
+	LOCK_PCI_CONFIG = 14,     /* (irq) x86_64's configuration ports (pci_host.c): a leaf,
 				   * nothing is taken under it, so it may be taken anywhere */
-	LOCK_MSI_TRANSLATION = 14,/* (irq) AArch64's GICv3 ITS command queue and its
+	LOCK_MSI_TRANSLATION = 15, /* (irq) AArch64's GICv3 ITS command queue and its
 				   * device and LPI tables (its.c): a leaf taken by MSI
 				   * setup; interrupts off only so that its holder, waiting
 				   * on the ITS, is never preempted */
@@ -58,7 +62,7 @@ enum lock_level {
 	 * Its holder waits for other CPUs with interrupts off; those spinning
 	 * on a lock meanwhile serve its request from the spin (spinlock.c),
 	 * so no lock held anywhere can hold it up. */
-	LOCK_TLB_SHOOTDOWN = 15,
+	LOCK_TLB_SHOOTDOWN = 16,
 	LOCK_LEVEL_COUNT          /* not a level: how many there are (at most 32) */
 };
 

@@ -38,6 +38,9 @@
  * vm_space_destroy's frame_free of them is refused harmlessly, since the
  * frame allocator never handed them out. */
 #define VM_DEVICE PT_DEVICE
+/* A frame the mapping does not own (a channel's, channel.h): unmap it
+ * without freeing; vm_space_destroy leaves it to its owner. */
+#define VM_SHARED PT_SHARED
 
 /* A user page the copies into or out of this space went through lately
  * (usercopy.c), so that a buffer passed again is not looked up again. */

@@ -78,7 +78,7 @@ static kerr_t check_flags(unsigned flags)
 {
 	if ((flags & VM_EXEC) && (flags & (VM_WRITE | VM_DEVICE)))
 		return K_EPERM;
-	return (flags & ~(VM_WRITE | VM_EXEC | VM_USER | VM_DEVICE)) ? K_EINVAL : K_OK;
+	return (flags & ~(VM_WRITE | VM_EXEC | VM_USER | VM_DEVICE | VM_SHARED)) ? K_EINVAL : K_OK;
 }
 
 kerr_t vm_space_create(struct address_space *as)
@@ -243,11 +243,13 @@ kerr_t vm_translate(const struct address_space *as, uint64_t va, uint64_t *pa, u
 	return (*flags & VM_USER) ? K_OK : K_ENOENT;
 }
 
-static void free_leaf_frame(void *ctx, uint64_t va, uint64_t pa)
+/* A shared frame (a channel's) is its owner's to free, never the space's. */
+static void free_leaf_frame(void *ctx, uint64_t va, uint64_t pa, unsigned flags)
 {
 	(void)ctx;
 	(void)va;
-	(void)frame_free(pa);
+	if (!(flags & VM_SHARED))
+		(void)frame_free(pa);
 }
 
 /* No TLB flush before the frames go: no CPU runs in the space, and on

@@ -11,6 +11,7 @@
 #include <user.h>
 
 #include <arch.h>
+#include <channel.h>
 #include <cpu.h>
 #include <current.h>
 #include <device_claim.h>
@@ -88,6 +89,9 @@ static __attribute__((noreturn)) void end_program(enum user_end end, int64_t cod
 		println("process %u %s: exited with code %lld", PID_SLOT(self->pid), info.name,
 			(long long)code);
 	(void)process_set_state(self->pid, PROCESS_EXITED);
+	/* Its channels first, from its own thread: unmapped from both sides
+	 * while its address space still stands (channel.h). */
+	channel_process_ended(self->pid);
 	/* Its devices now, not when the reaper gets to the process: a parent
 	 * woken by WaitTask (or anyone after it) finds them free, quiesced.
 	 * Its mappings stay until then, but nothing runs in them any more. */

@@ -30,6 +30,7 @@
  */
 #include <abi/device.h>
 #include <abi/syscall.h>
+#include <channel.h>
 #include <cpu.h>
 #include <current.h>
 #include <device_claim.h>
@@ -206,6 +207,16 @@ static bool documented(uint64_t nr, const uint64_t *a, int64_t v)
 	case SYS_ENABLE_MSIX:
 		return v < 0 ? IS(v, SYS_EINVAL, SYS_EPERM, SYS_ENOMEM, SYS_EAGAIN, SYS_ENOSYS)
 			     : u >= IRQ_MSI_BASE && u < IRQ_MSI_BASE + IRQ_MSI_LINES;
+	case SYS_CHANNEL_CREATE:
+		return v < 0 ? IS(v, SYS_EINVAL, SYS_EFAULT, SYS_ENOMEM) : u >= CHANNEL_MAX;
+	case SYS_CHANNEL_ATTACH:
+		return v < 0 ? IS(v, SYS_EINVAL, SYS_EPERM, SYS_ENOENT, SYS_ENOMEM)
+			     : u >= CHANNEL_AREA_BASE && u < CHANNEL_AREA_END && u % SW_PAGE == 0;
+	case SYS_CHANNEL_CLOSE:
+	case SYS_CHANNEL_REVOKE:
+		return v == 0 || IS(v, SYS_EPERM, SYS_ENOENT);
+	case SYS_CHANNEL_INFO:
+		return v == CHANNEL_INFO_LEN || IS(v, SYS_EINVAL, SYS_EFAULT, SYS_EPERM, SYS_ENOENT);
 	case SYS_CONSOLE_READ: /* nobody types here: a good call blocks */
 		return IS(v, SYS_EINVAL, SYS_EFAULT);
 	case SYS_PORT_IO: /* a read's value fits its width; a write answers 0 */
@@ -234,6 +245,8 @@ static bool output_range(uint64_t nr, const uint64_t *a, uint64_t *start, uint64
 	case SYS_DEVICE_INFO: *start = a[1]; *len = DEVICE_INFO_SIZE; return true;
 	case SYS_VIRTIO_MODERN_CAPS: *start = a[1]; *len = VIRTIO_CAPS_SIZE; return true;
 	case SYS_ALLOC_DMA: *start = a[2]; *len = sizeof(uint64_t); return true;
+	case SYS_CHANNEL_CREATE: *start = a[3]; *len = a[3] ? sizeof(uint64_t) : 0; return true;
+	case SYS_CHANNEL_INFO: *start = a[1]; *len = CHANNEL_INFO_LEN; return true;
 	default: return false;
 	}
 }

@@ -12,6 +12,7 @@
 
 #include <abi/endpoints.h>
 #include <cap.h>
+#include <channel.h>
 #include <crypto/ed25519.h>
 #include <current.h>
 #include <device_claim.h>
@@ -356,6 +357,12 @@ static void destroy_caller(kpid_t pid)
 
 static int tear_down(void)
 {
+	/* As each program's end does: its channels go first, from both sides. */
+	for (unsigned i = 0; i < SW_CALLERS; i++)
+		channel_process_ended(callers[i]);
+	channel_process_ended(peer);
+	for (unsigned i = 0; i < spawned_count; i++)
+		channel_process_ended(spawned[i]);
 	for (unsigned i = 0; i < SW_CALLERS; i++)
 		destroy_caller(callers[i]);
 	(void)process_destroy(peer);
@@ -426,6 +433,24 @@ const struct principal *sw_principal(void)
 	return &trusted_principal;
 }
 
+/* The trusted caller speaks for the bootstrap Principal, as boot modules
+ * do (kernel/identity/bootstrap.c is the kernel's, with its compiled-in key). */
+const struct principal *identity_bootstrap(void)
+{
+	return &trusted_principal;
+}
+
+void identity_fingerprint(const struct principal *p, char out[17])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (int i = 0; i < 8; i++) {
+		out[2 * i] = hex[p->key[i] >> 4];
+		out[2 * i + 1] = hex[p->key[i] & 0xf];
+	}
+	out[16] = '\0';
+}
+
 uint64_t sw_baseline_free_frames(void)
 {
 	return baseline_frames;
@@ -486,6 +511,7 @@ void sw_state(struct sw_state *out)
 			out->owner[ep] = PID_NONE;
 	}
 	out->spawned = spawned_count;
+	out->channels = channel_records_in_use();
 	for (unsigned i = 0; i < PCI_MAX_FUNCTIONS; i++)
 		out->holder[i] = device_holder(i);
 }

@@ -102,6 +102,7 @@ struct sw_state {
 	unsigned queued[IPC_ENDPOINTS];
 	kpid_t owner[IPC_ENDPOINTS]; /* PID_NONE: unowned */
 	unsigned spawned;
+	unsigned channels; /* channel records in use */
 	kpid_t holder[PCI_MAX_FUNCTIONS]; /* device claims (PID_NONE: free) */
 };
 

@@ -858,15 +858,17 @@ static void wrapping_ranges_are_refused(void **state)
 struct destroy_log {
 	unsigned leaves;
 	unsigned tables_freed;
+	unsigned shared;
 	uint64_t leaf_pa_sum;
 };
 
 static struct destroy_log destroy_log;
 
-static void count_leaf(void *ctx, uint64_t va, uint64_t pa)
+static void count_leaf(void *ctx, uint64_t va, uint64_t pa, unsigned flags)
 {
 	(void)ctx;
 	assert_true(va < 0x0000800000000000ULL);
+	destroy_log.shared += (flags & PT_SHARED) != 0;
 	destroy_log.leaves++;
 	destroy_log.leaf_pa_sum += pa;
 }
@@ -886,14 +888,23 @@ static void destroy_user_frees_the_lower_half_only(void **state)
 	assert_int_equal(pt_map(&f->b, USER_CODE, USER_PHYS, PAGE_4K, PT_USER | RX, PAGE_4K), PT_OK);
 	assert_int_equal(pt_map(&f->b, USER_STACK, USER_PHYS + PAGE_4K, PAGE_4K, PT_USER | RW,
 				PAGE_4K), PT_OK);
+	/* A shared frame (a channel's): reported as such, so it is left alone. */
 	assert_int_equal(pt_map(&f->b, 0x40000000000ULL, USER_PHYS + 2 * PAGE_4K, PAGE_4K,
-				PT_USER | RW, PAGE_4K), PT_OK);
+				PT_USER | RW | PT_SHARED, PAGE_4K), PT_OK);
 	assert_int_equal(pt_map(&f->b, KERNEL_VBASE, KERNEL_PBASE, PAGE_4K, RX, PAGE_4K), PT_OK);
 	unsigned tables_before = f->arena.used;
+	uint64_t pa, size;
+	unsigned flags;
+	assert_true(pt_translate(&f->b, 0x40000000000ULL, &pa, &flags, &size));
+	assert_int_equal(pa, USER_PHYS + 2 * PAGE_4K); /* the bit is not part of the address */
+	assert_int_equal(flags, PT_USER | PT_WRITE | PT_SHARED);
+	assert_true(pt_translate(&f->b, USER_STACK, &pa, &flags, &size));
+	assert_int_equal(flags & PT_SHARED, 0);
 
 	destroy_log = (struct destroy_log){ 0 };
 	pt_destroy_user(&f->b, count_leaf);
 	assert_int_equal(destroy_log.leaves, 3);
+	assert_int_equal(destroy_log.shared, 1);
 	assert_int_equal(destroy_log.leaf_pa_sum, 3 * USER_PHYS + 3 * PAGE_4K);
 	/* User tables: for 0x400000 and 0x7ff000 one L1 and one L2 table
 	 * and an L3 table each (they sit in different 2 MiB slots); for
