@@ -223,9 +223,8 @@ kerr_t channel_create(kpid_t creator, uint64_t pages, const struct principal *pe
 		*id = id_of(slot);
 		*va = slot_address(slot);
 		say_created(*id, creator, pages, *va, role, peer);
-	}
-	if (err == K_OK)
 		quiesced(creator);
+	}
 	spin_unlock_irqrestore(&channel_lock, flags);
 	return err;
 }
