@@ -16,6 +16,7 @@
 #include <selftest.h>
 
 #include <arch.h>
+#include <channel.h>
 #include <cpu.h>
 #include <current.h>
 #include <frame.h>
@@ -265,6 +266,10 @@ void selftest_sched(void)
 	selftest_check(runs_clean("objects"), "sched.object_store_calls");
 	/* DeviceInfo over the functions found at boot (user/hostile/devices.c). */
 	selftest_check(runs_clean("devices"), "sched.device_info_calls");
+	/* Shared-memory channels between two processes (user/hostile/channel.c):
+	 * every record freed once both sides have moved on. */
+	selftest_check(runs_clean("channel") && channel_records_in_use() == 0,
+		       "sched.shared_memory_channels");
 	const char *broken = sched_check_cpu(cpu_this());
 	if (broken)
 		println("  sched: invariant broken: %s", broken);

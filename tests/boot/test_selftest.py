@@ -39,7 +39,7 @@ EXPECTED = {
     "sched.sleep_wakes_on_time", "sched.ended_threads_are_reaped", "sched.invariants_hold",
     "sched.user_processes_side_by_side", "sched.user_threads_reaped",
     "sched.ping_pong_10000_messages", "sched.spawn_and_wait_task",
-    "sched.object_store_calls", "sched.device_info_calls",
+    "sched.object_store_calls", "sched.device_info_calls", "sched.shared_memory_channels",
     "boundary.live_spaces_have_their_own_tlb_tags",
     "boundary.ended_space_gives_its_tlb_tag_back",
     "irq.edu_interrupt_reaches_waiter", "irq.line_held_and_kernel_lines_refused",
@@ -126,6 +126,30 @@ PROGRAM_RUN = [
     re.compile(r"^program: hello\.elf exited with code 1$"),  # printing refused
     re.compile(r"^program: kernel\.sym refused as a program \(bad magic"),
 ]
+
+# A channel between two copies of user/hostile/channel.c: made, attached by
+# the one peer, revoked from both sides, and the peer's read of it after
+# that kills the peer alone.
+CHANNEL_STORY = [
+    re.compile(r"^channel: (\d+) created by pid (\d+): 2 pages at (0x6[0-9a-f]+), producer, "
+               r"for principal [0-9a-f]{16}$"),
+    re.compile(r"^channel: (\d+) attached by pid (\d+) at (0x6[0-9a-f]+) \(creator pid (\d+)\)$"),
+    re.compile(r"^channel: (\d+) revoked by pid (\d+), unmapped from pids (\d+) and (\d+)$"),
+    re.compile(r"^user fault: channel\.elf \(pid (\d+)\) ended: (page fault|data abort \(translation "
+               r"fault level 3\)) on read at (0x6[0-9a-f]+), ip 0x[0-9a-f]+$"),
+    re.compile(r"^process (\d+) channel\.elf: exited with code 0$"),
+]
+
+
+def check_channel_story(lines):
+    made, attached, revoked, fault, done = find_in_order(lines, CHANNEL_STORY, "channel")
+    channel, creator, address = made.group(1, 2, 3)
+    peer = attached.group(2)
+    assert peer != creator
+    assert attached.group(1, 3, 4) == (channel, address, creator)
+    assert revoked.group(1, 2, 3, 4) == (channel, creator, creator, peer)
+    assert fault.group(1, 3) == (peer, address), "the peer read the revoked channel unharmed"
+    assert done.group(1) == creator
 
 
 def find_in_order(lines, patterns, what):
@@ -252,6 +276,7 @@ def test_selftest(boot, arch, smp):
     check_user_faults(lines, arch)
     check_forged_lines(lines)
     check_device_interrupts(lines, arch)
+    check_channel_story(lines)
 
 
 @pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
