@@ -94,7 +94,7 @@ static int64_t serve(const struct offer *o, const volatile uint8_t **base)
 	case STEP_PAST_END: /* checked before a byte is read: refused */
 		return channel_range_ok(o->offset, o->length, SIZE) ? -6 : 0;
 	case STEP_AFTER_REVOKE: /* must fault: the channel is gone */
-		return (*base)[o->offset];
+		return *base ? (*base)[o->offset] : -8;
 	default:
 		return -7;
 	}
