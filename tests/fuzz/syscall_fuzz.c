@@ -171,6 +171,8 @@ static bool documented(uint64_t nr, const uint64_t *a, int64_t v)
 		return v < 0 ? IS(v, SYS_EINVAL, SYS_EFAULT) : u == a[1] && u <= SYS_PRINT_MAX;
 	case SYS_GET_PRINCIPAL:
 		return v == PRINCIPAL_LEN || IS(v, SYS_EINVAL, SYS_EFAULT);
+	case SYS_BIND_PRINCIPAL: /* a signature found by chance would be news */
+		return IS(v, SYS_EINVAL, SYS_EFAULT, SYS_EPERM);
 	case SYS_RECV_MSG:
 	case SYS_TRY_RECV_MSG:
 		if (v < 0)
