@@ -39,7 +39,10 @@ _Static_assert(BIND_PRINCIPAL_SIGNATURE_LEN == ED25519_SIGNATURE_LEN, "Ed25519 s
 static void bind_message(const struct principal *key, uint64_t pid,
 			 uint8_t out[BIND_PRINCIPAL_MESSAGE_LEN])
 {
-	memcpy(out, BIND_PRINCIPAL_CONTEXT, BIND_PRINCIPAL_CONTEXT_LEN);
+	/* The context's bytes without a NUL: the message has none. */
+	static const uint8_t context[BIND_PRINCIPAL_CONTEXT_LEN] = BIND_PRINCIPAL_CONTEXT;
+
+	memcpy(out, context, sizeof(context));
 	memcpy(out + BIND_PRINCIPAL_CONTEXT_LEN, key->key, PRINCIPAL_LEN);
 	for (unsigned i = 0; i < 8; i++)
 		out[BIND_PRINCIPAL_CONTEXT_LEN + PRINCIPAL_LEN + i] = (uint8_t)(pid >> (8 * i));
