@@ -179,13 +179,15 @@ $(KERNEL_SYMS): $(KERNEL_ELF)
 # (user/linker.ld) and built with the same C dialect as the kernel; they
 # become signed boot modules.
 user_cflags = --target=$(KERNEL_TARGET_$(1)) $(FREESTANDING) -g -fno-pic -fno-pie \
-	-Iinclude -Iuser/lib
+	-Iinclude -Iuser/lib -Ilib
 USER_CFLAGS := $(call user_cflags,$(ARCH))
 USER_LIB_SRCS := user/lib/start_$(ARCH).S
 # The image's programs, in boot order: each becomes a signed module, a line
 # in limine.conf and a process. A program's sources are the C files in
 # user/<name>/, so adding one is a directory and a word here.
-USER_PROGRAMS := hello echo console
+USER_PROGRAMS := hello echo console key-store
+# The key-store signs with lib/crypto, over lib/kstring's memcpy and friends.
+USER_SRCS_key-store := $(wildcard user/key-store/*.c) $(COMPONENT_crypto) $(COMPONENT_kstring)
 $(foreach p,$(USER_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
 
 # The user boundary's hostile corpus (user/hostile/hostile.h), run by the
@@ -202,6 +204,9 @@ $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # and churn: a minute of processes coming and going (tests/boot/test_smp.py).
 TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn
 $(foreach p,$(TEST_MODULE_PROGRAMS),$(eval USER_SRCS_$(p) := $$(wildcard user/$(p)/*.c)))
+# ks-client: the key-store from another process (tests/boot/test_key_store.py).
+TEST_MODULE_PROGRAMS += ks-client
+USER_SRCS_ks-client := user/ks-client/ks-client.c lib/crypto/blake3.c $(COMPONENT_kstring)
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check
 # Data right below the stack's guard page, and in it (user/linker.ld).

@@ -51,7 +51,7 @@ QEMU_PACKAGE = {"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm"}
 #           (ARMv8.0, no PAN); same GICv3 virt machine and firmware.
 # The models without them stay in use (WITHOUT_GUARDS_CPU; the tests boot
 # them too) so the kernel is shown to run where the CPU offers no guards.
-DEFAULT_CPU = {"x86_64": "qemu64,+smep,+smap", "aarch64": "cortex-a76"}
+DEFAULT_CPU = {"x86_64": "qemu64,+smep,+smap,+rdrand", "aarch64": "cortex-a76"}
 WITHOUT_GUARDS_CPU = {"x86_64": "qemu64", "aarch64": "cortex-a72"}
 
 # Devices the kernel's self-tests drive (kernel/selftest/irq.c): QEMU's

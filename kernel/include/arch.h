@@ -94,6 +94,10 @@ struct arch_user_guards {
 void arch_user_guards_install(void);
 struct arch_user_guards arch_user_guards(void);
 
+/* Whether this CPU's random-number instruction is there for user code:
+ * RDRAND (x86_64) or RNDR (AArch64, FEAT_RNG). CpuFeatures tells programs. */
+bool arch_cpu_has_random(void);
+
 /* Finds where the kernel's own devices are from the firmware's tables
  * (firmware.h) -- x86_64: the local APIC; AArch64: the GICv3 and the
  * console UART -- maps what needs mapping, and prints one line saying

@@ -15,7 +15,9 @@
  */
 #include <syscall.h>
 
+#include <abi/cpu.h>
 #include <abi/syscall.h>
+#include <arch.h>
 #include <cpu.h>
 #include <current.h>
 #include <interceptor.h>
@@ -94,6 +96,14 @@ int64_t sys_get_cpu(const struct syscall_frame *f)
 {
 	(void)f;
 	return (int64_t)cpu_index();
+}
+
+/* What programs cannot ask the CPU themselves: on AArch64 the ID
+ * registers are the kernel's to read. */
+int64_t sys_cpu_features(const struct syscall_frame *f)
+{
+	(void)f;
+	return arch_cpu_has_random() ? CPU_FEATURE_RANDOM : 0;
 }
 
 int64_t sys_gettime(const struct syscall_frame *f)

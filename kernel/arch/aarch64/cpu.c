@@ -58,3 +58,15 @@ void arch_halt_forever(void)
 	for (;;)
 		__asm__ volatile("msr daifset, #0xf; wfi" ::: "memory");
 }
+
+#define ISAR0_RNDR_SHIFT 60
+
+/* RNDR (FEAT_RNG) is readable at EL0; its ID register is not, so the
+ * kernel reads it for user space. */
+bool arch_cpu_has_random(void)
+{
+	uint64_t isar0;
+
+	__asm__ volatile("mrs %0, id_aa64isar0_el1" : "=r"(isar0));
+	return ((isar0 >> ISAR0_RNDR_SHIFT) & 0xf) != 0;
+}

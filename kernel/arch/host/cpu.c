@@ -112,3 +112,8 @@ void arch_tlb_flush_local(uint64_t va, uint64_t pages)
 	(void)va;
 	host_tlb_pages_flushed += pages;
 }
+
+bool arch_cpu_has_random(void)
+{
+	return false;
+}

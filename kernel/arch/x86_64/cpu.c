@@ -51,3 +51,15 @@ void arch_halt_forever(void)
 	for (;;)
 		__asm__ volatile("cli; hlt" ::: "memory");
 }
+
+#define CPUID_FEATURES 1
+#define CPUID_ECX_RDRAND (1u << 30)
+
+/* RDRAND runs at any privilege level; CPUID says whether it is there. */
+bool arch_cpu_has_random(void)
+{
+	uint32_t r[4];
+
+	cpuid(CPUID_FEATURES, 0, r);
+	return (r[2] & CPUID_ECX_RDRAND) != 0;
+}
