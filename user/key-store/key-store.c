@@ -138,7 +138,7 @@ static int32_t sign_hash(const struct ks_sign *in, struct ks_signature *out)
 /* One request: `payload` of `len` bytes from `caller`; answers `reply_to`. */
 static void serve(const uint8_t *caller, uint32_t reply_to, const uint8_t *payload, size_t len)
 {
-	struct ks_request req;
+	struct ks_request req = { 0 };
 	struct ks_sign sign;
 	struct ks_pubkey key;
 	struct ks_signature sig;
