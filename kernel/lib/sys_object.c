@@ -139,9 +139,13 @@ int64_t sys_obj_list(const struct syscall_frame *f)
 	uint8_t *hashes = kmalloc(max * HASH);
 	if (!hashes)
 		return SYS_ENOMEM;
-	size_t count = objstore_list(hashes, max);
-	int64_t result = copy_to_user(f->arg[0], hashes, count * HASH) == K_OK ? (int64_t)count
-										  : SYS_EFAULT;
+	/* objstore_list counts every object; only `max` were written, and
+	 * only they may be copied: more would read past `hashes` and write
+	 * past the caller's `len`. */
+	size_t total = objstore_list(hashes, max);
+	size_t written = total < max ? total : max;
+	int64_t result = copy_to_user(f->arg[0], hashes, written * HASH) == K_OK ? (int64_t)written
+										    : SYS_EFAULT;
 	kfree(hashes);
 	return result;
 }

@@ -920,6 +920,16 @@ static void test_objects(void **state)
 	assert_memory_equal(sw_user_page(SW_RW + 1024), hash, 32);
 	refused(SYS_OBJ_LIST, SW_RO, 32, 0, 0, SYS_EFAULT);
 	refused(SYS_OBJ_LIST, RW_END - 16, 32, 0, 0, SYS_EFAULT);
+	/* More objects than the buffer holds: as many as fit are written and
+	 * counted, and not a byte past len. */
+	assert_int_equal(call(SYS_OBJ_PUT, SW_RO, 50, SW_RW + 2048, 0), 0);
+	assert_int_equal(call(SYS_OBJ_PUT, SW_RO, 60, SW_RW + 2080, 0), 0);
+	memset(sw_user_page(SW_RW + 1024), SW_FILL, 128);
+	assert_int_equal(call(SYS_OBJ_LIST, SW_RW + 1024, 64, 0, 0), 2);
+	for (unsigned i = 64; i < 128; i++)
+		assert_int_equal(sw_user_page(SW_RW + 1024)[i], SW_FILL);
+	assert_int_equal(call(SYS_OBJ_DELETE, SW_RW + 2048, 0, 0, 0), 0);
+	assert_int_equal(call(SYS_OBJ_DELETE, SW_RW + 2080, 0, 0, 0), 0);
 	/* Only the owner deletes. */
 	sw_set_caller(SW_STRANGER);
 	put_bytes(SW_RW, hash, 32);
