@@ -29,7 +29,6 @@
 #define NET_DEV_HEADER 12u
 #define NET_DEV_QUEUE_MAX 32u   /* entries per queue we give memory for */
 #define NET_DEV_BUF_SIZE 2048u  /* header + the longest frame, rounded */
-#define NET_DEV_ETH_HEADER 14u
 #define NET_DEV_RX_QUEUE 0
 #define NET_DEV_TX_QUEUE 1
 
