@@ -34,6 +34,7 @@
 
 struct net_counters {
 	uint64_t rx_frames, rx_bytes, tx_frames, tx_bytes, dropped;
+	uint64_t interrupts; /* wake-ups by the device's line */
 };
 
 struct net_dev {

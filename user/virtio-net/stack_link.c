@@ -149,7 +149,9 @@ static void print_counters(const struct stack_link *s)
 	put_dec(&l, (int64_t)c->dropped);
 	put(&l, " dropped, ");
 	put_dec(&l, (int64_t)s->violations);
-	put(&l, " refused from the stack");
+	put(&l, " refused from the stack, ");
+	put_dec(&l, (int64_t)c->interrupts);
+	put(&l, " interrupts");
 	say(&l);
 }
 
