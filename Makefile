@@ -185,9 +185,13 @@ USER_LIB_SRCS := user/lib/start_$(ARCH).S
 # The image's programs, in boot order: each becomes a signed module, a line
 # in limine.conf and a process. A program's sources are the C files in
 # user/<name>/, so adding one is a directory and a word here.
-USER_PROGRAMS := hello echo console key-store
+USER_PROGRAMS := hello echo console key-store virtio-net
 # The key-store signs with lib/crypto, over lib/kstring's memcpy and friends.
 USER_SRCS_key-store := $(wildcard user/key-store/*.c) $(COMPONENT_crypto) $(COMPONENT_kstring)
+# virtio-net: the network driver (user/virtio-net), on user/lib's virtio
+# transport, lib/virtq's queues and lib/kstring's copies.
+USER_SRCS_virtio-net := $(wildcard user/virtio-net/*.c) user/lib/virtio_pci.c lib/virtq.c \
+	lib/kstring.c
 $(foreach p,$(USER_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
 
 # The user boundary's hostile corpus (user/hostile/hostile.h), run by the
@@ -202,17 +206,24 @@ $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # (tests/boot/test_devices.py); msix: its interrupts through MSI-X
 # (tests/boot/test_msix.py); pinger and ponger: IPC between CPUs, stress
 # and churn: a minute of processes coming and going (tests/boot/test_smp.py).
-TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn
-$(foreach p,$(TEST_MODULE_PROGRAMS),$(eval USER_SRCS_$(p) := $$(wildcard user/$(p)/*.c)))
+TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn netprobe ks-client
+# netprobe: the UDP/IP stack's side of abi/net.h, testing the virtio-net
+# driver (tests/boot/test_virtio_net.py).
+USER_SRCS_netprobe := user/netprobe/netprobe.c lib/inet.c lib/kstring.c
 # ks-client: the key-store from another process (tests/boot/test_key_store.py).
-TEST_MODULE_PROGRAMS += ks-client
 USER_SRCS_ks-client := user/ks-client/ks-client.c lib/crypto/blake3.c $(COMPONENT_kstring)
+$(foreach p,$(TEST_MODULE_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check
 # Data right below the stack's guard page, and in it (user/linker.ld).
 USER_LDFLAGS_bad-stack := --defsym=USER_DATA_START=0x7ee000
 USER_LDFLAGS_bad-guard := --defsym=USER_DATA_START=0x7ef000
-IMAGE_PROGRAMS := $(USER_PROGRAMS) $(if $(filter 1,$(SELFTEST)),$(HOSTILE_PROGRAMS))
+# WITHOUT="a b": an image without some of USER_PROGRAMS -- for a boot test
+# whose own module drives a device one of ours would claim first (user/mmio
+# and user/msix drive the virtio-net device user/virtio-net takes).
+WITHOUT ?=
+IMAGE_PROGRAMS := $(filter-out $(WITHOUT),$(USER_PROGRAMS)) \
+	$(if $(filter 1,$(SELFTEST)),$(HOSTILE_PROGRAMS))
 
 $(BUILD)/user-obj/%.o: % Makefile
 	@mkdir -p $(dir $@)
@@ -397,6 +408,9 @@ UNIT_SRCS_arcsig := $(call components,arcsig crypto)
 UNIT_TESTS += pci device_claim msix pci_assign tlb inet virtq
 UNIT_SRCS_inet := lib/inet.c
 UNIT_SRCS_virtq := lib/virtq.c
+UNIT_TESTS += vnet_checks virtio_pci
+UNIT_SRCS_virtio_pci := user/lib/virtio_pci.c
+UNIT_SRCS_vnet_checks := user/virtio-net/checks.c
 UNIT_SRCS_device_claim := $(COMPONENT_phys_guard) $(HOST_WORLD)
 UNIT_SRCS_msix := $(HOST_WORLD)
 UNIT_SRCS_pci := $(COMPONENT_pci) lib/format.c tests/support/pci_sim.c
