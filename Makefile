@@ -402,6 +402,8 @@ SYSCALL_SRCS := tests/support/syscall_world.c \
 	$(call components,syscalls usercopy output objstore heap crypto ipc channel cap span pci phys_guard irq_wait) $(HOST_WORLD)
 UNIT_SRCS_syscall := $(SYSCALL_SRCS)
 UNIT_TESTS += channel
+UNIT_TESTS += fsnames
+UNIT_SRCS_fsnames := lib/fsnames.c
 UNIT_SRCS_channel := $(SYSCALL_SRCS)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 
@@ -482,6 +484,8 @@ FUZZ_SRCS_pci_assign := $(call components,pci pci_assign) lib/format.c tests/sup
 FUZZERS += inet virtq
 FUZZ_SRCS_inet := lib/inet.c
 FUZZ_SRCS_virtq := lib/virtq.c
+FUZZERS += fsnames
+FUZZ_SRCS_fsnames := lib/fsnames.c
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile
