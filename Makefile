@@ -179,13 +179,17 @@ $(KERNEL_SYMS): $(KERNEL_ELF)
 # (user/linker.ld) and built with the same C dialect as the kernel; they
 # become signed boot modules.
 user_cflags = --target=$(KERNEL_TARGET_$(1)) $(FREESTANDING) -g -fno-pic -fno-pie \
-	-Iinclude -Iuser/lib
+	-Iinclude -Iuser/lib -Ilib
 USER_CFLAGS := $(call user_cflags,$(ARCH))
 USER_LIB_SRCS := user/lib/start_$(ARCH).S
 # The image's programs, in boot order: each becomes a signed module, a line
 # in limine.conf and a process. A program's sources are the C files in
 # user/<name>/, so adding one is a directory and a word here.
-USER_PROGRAMS := hello echo console
+USER_PROGRAMS := hello echo console fs
+# fs-service keeps its name table with lib/fsnames and checks signed puts
+# with lib/crypto (which needs lib/kstring's memcpy and friends).
+USER_CRYPTO_SRCS := lib/kstring.c lib/crypto/ed25519.c lib/crypto/sha512.c lib/crypto/blake3.c
+USER_SRCS_fs := $(wildcard user/fs/*.c) lib/fsnames.c $(USER_CRYPTO_SRCS)
 $(foreach p,$(USER_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
 
 # The user boundary's hostile corpus (user/hostile/hostile.h), run by the
@@ -200,8 +204,10 @@ $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # (tests/boot/test_devices.py); msix: its interrupts through MSI-X
 # (tests/boot/test_msix.py); pinger and ponger: IPC between CPUs, stress
 # and churn: a minute of processes coming and going (tests/boot/test_smp.py).
-TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn
+# fsclient: every fs-service request and answer (tests/boot/test_fs.py).
+TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn fsclient
 $(foreach p,$(TEST_MODULE_PROGRAMS),$(eval USER_SRCS_$(p) := $$(wildcard user/$(p)/*.c)))
+USER_SRCS_fsclient += $(USER_CRYPTO_SRCS)
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check
 # Data right below the stack's guard page, and in it (user/linker.ld).
