@@ -6,7 +6,11 @@ the paged list, each refusal (unknown name, name too long, bad request,
 content too large, bad signature, store full) -- first as the bootstrap
 Principal every boot module speaks for, then bound with BindPrincipal to
 a key of its own: refused the bootstrap's names (not owner), and storing
-a put it signed.
+a put it signed. Last it puts an object that starts like a name table but
+is not one and spawns a second fs, which reads fs's table back from the
+object store as a restarted fs would -- its generation is the number of
+changes made, with the one name left -- passes over the broken one, and
+ends, finding the endpoint taken.
 
 fsclient checks each answer itself and ends with "N checks, 0 failed".
 The test checks fs's own side independently: its start line, then one
@@ -44,6 +48,12 @@ def fsclient_fingerprint():
 def fill_names():
     room = NAMES_MAX - 9
     return ["f" + chr(ord("a") + i // 26) + chr(ord("a") + i % 26) for i in range(room)]
+
+
+def changes(requests):
+    """How many of fs's request lines changed the table: its generation."""
+    return sum(1 for line in requests
+               if re.search(r" (put|signed-put|delete) \S+: ok$", line))
 
 
 def expected_requests(boot_fp, own_fp):
@@ -120,3 +130,14 @@ def test_fs_service_answers_every_request_for_its_caller(arch, boot, tmp_path):
     assert len(requests) == len(want), requests[len(want):] or want[len(requests):]
     # fs is a service: it is still there, still serving.
     assert not any(re.match(rf"^process {fs_pid} fs\.elf: ", line) for line in lines)
+
+    second = [(m.group(1), m.group(2)) for m in (re.match(FS_LINE, line) for line in lines)
+              if m and m.group(1) != fs_pid]
+    assert len(second) == 3, second
+    assert len({pid for pid, _ in second}) == 1, second
+    assert re.match(r"^fs: object [0-9a-f]{16} starts like a name table but is not one: "
+                    r"unknown version$", second[0][1]), second[0]
+    assert second[1][1] == f"fs: recovered the name table of generation {changes(want)}, 1 names"
+    assert second[2][1] == "fs: endpoint 16 is taken; another fs serves"
+    assert any(re.match(rf"^process {second[0][0]} fs\.elf: exited with code 1$", line)
+               for line in lines)

@@ -60,8 +60,11 @@ void fs_serve(struct fs_table *t, const struct fs_call *call, struct fs_answer *
 /* table.c */
 
 /* Finds the newest table in the object store, if any, and adopts it,
- * dropping names whose content is missing or not what the table says. */
-void fs_table_recover(struct fs_table *t);
+ * dropping names whose content is missing or not what the table says.
+ * Changes nothing in the store (an fs that finds the endpoint taken
+ * reads too): true when names were dropped, so the table should be
+ * committed anew. */
+bool fs_table_recover(struct fs_table *t);
 
 /* Stores `next` as the table (a generation after the current one) and
  * deletes the object of the one before: 0, or the store's error

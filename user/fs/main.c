@@ -4,7 +4,9 @@
  * Principal that made it (abi/fs.h has the messages, ops.c the rules).
  *
  * It takes the endpoint, finds its name table in the store (empty at
- * boot), says so once, then answers one request at a time: the answer
+ * boot; a second fs, finding the endpoint taken, reads the table and
+ * says what it found, then ends), says so once, then answers one
+ * request at a time: the answer
  * to the sender's reply endpoint, one console line per request. It
  * blocks in RecvMsg between requests.
  */
@@ -52,11 +54,19 @@ int main(void)
 {
 	static uint8_t msg[SYS_MSG_PREFIX + IPC_PAYLOAD_MAX];
 
-	if (sys_register_endpoint(ENDPOINT_FS) != 0) {
+	bool ours = sys_register_endpoint(ENDPOINT_FS) == 0;
+	bool dropped = fs_table_recover(&table);
+
+	if (!ours) {
 		say1("fs: endpoint 16 is taken; another fs serves");
 		return 1;
 	}
-	fs_table_recover(&table);
+	if (dropped) {
+		static struct fsnames kept;
+		kept = table.names;
+		if (fs_table_commit(&table, &kept) != 0)
+			say1("fs: the recovered table could not be stored again; serving it anyway");
+	}
 	say_serving();
 	for (;;) {
 		int64_t n = sys_recv_msg(ENDPOINT_FS, msg, sizeof(msg));

@@ -14,7 +14,9 @@
  * starts like a table is parsed as the untrusted bytes it is, the newest
  * generation wins, and a name whose object is missing, of another size,
  * or larger than a put can carry is dropped. At boot the store is empty
- * and the table starts empty; this is for a restarted fs.
+ * and the table starts empty; this is for a restarted fs. Recovery only
+ * reads: the caller commits the result once it knows the endpoint is
+ * its own.
  */
 #include "fs.h"
 
@@ -110,6 +112,18 @@ static void say_dropped(const struct fsnames_entry *e)
 	say(&l);
 }
 
+static void say_passed_over(const uint8_t hash[OBJ_HASH_LEN], enum fsnames_verdict v)
+{
+	struct line l = { .len = 0 };
+
+	put(&l, "fs: object ");
+	for (unsigned i = 0; i < 8; i++)
+		put_byte(&l, hash[i]);
+	put(&l, " starts like a name table but is not one: ");
+	put(&l, fsnames_verdict_reason(v));
+	say(&l);
+}
+
 /* The newest table among the store's objects into `candidate`, its
  * object's hash into `hash`: whether there was one. */
 static bool find_newest(uint8_t hash[OBJ_HASH_LEN])
@@ -121,9 +135,13 @@ static bool find_newest(uint8_t hash[OBJ_HASH_LEN])
 		const uint8_t *h = hashes + i * OBJ_HASH_LEN;
 		int64_t len = read_object(h);
 
-		if (len <= 0 || !fsnames_looks_like_table(object, (size_t)len) ||
-		    fsnames_parse(object, (size_t)len, &scratch) != FSNAMES_PARSED)
+		if (len <= 0 || !fsnames_looks_like_table(object, (size_t)len))
 			continue;
+		enum fsnames_verdict v = fsnames_parse(object, (size_t)len, &scratch);
+		if (v != FSNAMES_PARSED) {
+			say_passed_over(h, v);
+			continue;
+		}
 		if (!found || scratch.generation > candidate.generation) {
 			candidate = scratch;
 			copy_hash(hash, h);
@@ -133,7 +151,7 @@ static bool find_newest(uint8_t hash[OBJ_HASH_LEN])
 	return found;
 }
 
-void fs_table_recover(struct fs_table *t)
+bool fs_table_recover(struct fs_table *t)
 {
 	uint8_t hash[OBJ_HASH_LEN];
 	bool dropped = false;
@@ -141,7 +159,7 @@ void fs_table_recover(struct fs_table *t)
 	fsnames_init(&t->names);
 	t->stored = false;
 	if (!find_newest(hash))
-		return;
+		return false;
 	t->names = candidate;
 	copy_hash(t->hash, hash);
 	t->stored = true;
@@ -155,9 +173,9 @@ void fs_table_recover(struct fs_table *t)
 	struct line l = { .len = 0 };
 	put(&l, "fs: recovered the name table of generation ");
 	put_dec(&l, (int64_t)t->names.generation);
+	put(&l, ", ");
+	put_dec(&l, t->names.count);
+	put(&l, " names");
 	say(&l);
-	if (dropped) {
-		candidate = t->names;
-		(void)fs_table_commit(t, &candidate);
-	}
+	return dropped;
 }

@@ -5,7 +5,10 @@
  * overwrite, shared content, the paged list, each refusal, a table
  * filled to its last name -- then, bound to a key of its own, as another
  * Principal: refused the bootstrap's names ("not owner"), and storing a
- * put it signed. It ends with "fsclient: N checks, M failed" and exits
+ * put it signed. Last, it puts an object that starts like a name table
+ * but is not one and spawns a second fs, which reads the table back from
+ * the store -- passing over the broken one -- and ends, the endpoint
+ * being taken. It ends with "fsclient: N checks, M failed" and exits
  * with M.
  */
 #include "fsclient.h"
@@ -14,6 +17,7 @@
 
 #include "../lib/line.h"
 #include "../lib/module.h"
+#include "../lib/objstore.h"
 #include "../lib/sys.h"
 
 CAMBIOS_MODULE_ROLE("fsclient");
@@ -239,6 +243,23 @@ static void as_another_principal(void)
 	fsclient_check("delete signed.txt, its owner", fsclient_delete("signed.txt"), 0);
 }
 
+/* A second fs reads the table the first one keeps in the store, as a
+ * restarted one would, and must pass over a broken one. */
+static void a_second_fs_reads_the_table(void)
+{
+	/* The magic, then version 9: no table fs knows. */
+	static const uint8_t broken[16] = { 'C', 'F', 'S', 'N', 9 };
+	uint8_t hash[OBJ_HASH_LEN];
+	struct sys_task_status status;
+
+	fsclient_check("put a broken name table", sys_obj_put(broken, sizeof(broken), hash), 0);
+	int64_t pid = sys_spawn("fs", 2);
+	if (!fsclient_check("spawn a second fs", pid > 0, 1))
+		return;
+	fsclient_check("the second fs ends, endpoint taken", sys_wait_task(pid, &status), 1);
+	fsclient_check("delete the broken name table", sys_obj_delete(hash), 0);
+}
+
 static void say_summary(void)
 {
 	struct line l = { .len = 0 };
@@ -268,6 +289,7 @@ int main(void)
 	signed_refusals();
 	full_table();
 	as_another_principal();
+	a_second_fs_reads_the_table();
 	say_summary();
 	return (int)fsclient_failures();
 }
