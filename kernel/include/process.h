@@ -81,8 +81,17 @@ static inline bool process_alive(kpid_t pid)
 }
 __must_check kerr_t process_set_state(kpid_t pid, enum process_state state);
 
-/* Binds a Principal to a process, once: K_EEXIST if one is bound. */
+/* Binds a Principal to a process, once: K_EEXIST if one is bound (a
+ * process speaking for the bootstrap Principal may then bind its own key
+ * in its place, once: process_rebind_principal). */
 __must_check kerr_t process_bind_principal(kpid_t pid, const struct principal *p);
+/* Replaces the Principal of `pid`, which must be `expected` (K_EPERM
+ * otherwise; K_ENOENT without one), by `principal`, which no other live
+ * process may speak for (K_EEXIST). Only a process's own thread calls this
+ * for it (BindPrincipal): IPC reads a process's Principal in place on its
+ * own thread only (process_principal_ref), so no reader sees it change. */
+__must_check kerr_t process_rebind_principal(kpid_t pid, const struct principal *expected,
+					     const struct principal *principal);
 /* K_ENOENT if the process has no Principal. */
 __must_check kerr_t process_principal(kpid_t pid, struct principal *out);
 
@@ -90,7 +99,8 @@ __must_check kerr_t process_principal(kpid_t pid, struct principal *out);
  * NULL if it has none or is not alive. Only for a process that cannot end
  * while the caller uses the pointer -- the caller itself, or a kernel
  * process -- since a Principal, once bound, changes only when its slot is
- * freed. IPC stamps every message this way. */
+ * freed or by its own thread (process_rebind_principal), which is then not
+ * stamping a message. IPC stamps every message this way. */
 const struct principal *process_principal_ref(kpid_t pid);
 
 /* The address space of a live process (NULL if none). */

@@ -191,6 +191,39 @@ kerr_t process_bind_principal(kpid_t pid, const struct principal *principal)
 	return err;
 }
 
+/* Whether a live process other than `pid` speaks for `principal`.
+ * Caller holds table_lock. */
+static bool spoken_for_elsewhere(kpid_t pid, const struct principal *principal)
+{
+	for (uint32_t slot = 0; slot < PROCESS_MAX; slot++) {
+		const struct process *p = &table[slot];
+		if (p->state != PROCESS_FREE && PID_MAKE(p->generation, slot) != pid &&
+		    atomic_load(&p->has_principal) &&
+		    memcmp(&p->principal, principal, sizeof(*principal)) == 0)
+			return true;
+	}
+	return false;
+}
+
+kerr_t process_rebind_principal(kpid_t pid, const struct principal *expected,
+				const struct principal *principal)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
+	struct process *p = live(pid);
+	kerr_t err = K_OK;
+
+	if (!p || !atomic_load(&p->has_principal))
+		err = K_ENOENT;
+	else if (memcmp(&p->principal, expected, sizeof(*expected)) != 0)
+		err = K_EPERM;
+	else if (spoken_for_elsewhere(pid, principal))
+		err = K_EEXIST;
+	else
+		p->principal = *principal;
+	spin_unlock_irqrestore(&table_lock, flags);
+	return err;
+}
+
 kerr_t process_principal(kpid_t pid, struct principal *out)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);

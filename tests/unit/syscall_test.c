@@ -121,7 +121,7 @@ struct refusal {
 
 static const struct refusal refusals[] = {
 	/* numbers nobody listed, next to listed ones, far off, truncating */
-	{ SW_TRUSTED, 11, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, 33, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 18, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 27, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 36, 0, 0, 0, 0, SYS_ENOSYS },
@@ -1030,12 +1030,12 @@ static void test_another_interceptor_sees_every_call(void **state)
 	seen = 0;
 	verdict = K_OK;
 	assert_int_equal(call(SYS_GETPID, 0, 0, 0, 0), PID_SLOT(sw_pid(SW_TRUSTED)));
-	assert_int_equal(call(11, 0, 0, 0, 0), SYS_ENOSYS); /* a gap */
+	assert_int_equal(call(33, 0, 0, 0, 0), SYS_ENOSYS); /* a gap */
 	assert_int_equal(call(HUGE, 0, 0, 0, 0), SYS_ENOSYS);
 	assert_int_equal(seen, 3);
 	assert_int_equal(seen_caller[0], sw_pid(SW_TRUSTED));
 	assert_int_equal(seen_number[0], SYS_GETPID);
-	assert_int_equal(seen_number[1], 11);
+	assert_int_equal(seen_number[1], 33);
 	assert_int_equal(seen_number[2], HUGE);
 	/* A refusal comes back as its SYS_E* code, and nothing runs. */
 	verdict = K_EPERM;
@@ -1096,6 +1096,116 @@ static void test_wait_irq_claims_for_the_first_waiter(void **state)
 	assert_int_equal(r.end, SW_BLOCKED);
 	assert_true(irq_line_info(10, &info));
 	assert_int_equal(info.owner, sw_pid(SW_STRANGER));
+	irq_router_init(&fake_chip, 1);
+}
+
+/* BindPrincipal: a process proves it holds its new key and speaks for it
+ * from then on; every refusal changes nothing. */
+static void test_bind_principal(void **state)
+{
+	static const uint8_t seed[ED25519_SEED_LEN] = { 0x42, 0x17 };
+	uint8_t key[PRINCIPAL_LEN], other[PRINCIPAL_LEN], message[BIND_PRINCIPAL_MESSAGE_LEN];
+	uint8_t signature[BIND_PRINCIPAL_SIGNATURE_LEN];
+	const uint64_t key_at = SW_RW, sig_at = SW_RW + 64;
+	uint64_t me = PID_SLOT(sw_pid(SW_TRUSTED));
+
+	(void)state;
+	ed25519_public_key(seed, key);
+	memcpy(message, BIND_PRINCIPAL_CONTEXT, BIND_PRINCIPAL_CONTEXT_LEN);
+	memcpy(message + BIND_PRINCIPAL_CONTEXT_LEN, key, PRINCIPAL_LEN);
+	for (unsigned i = 0; i < 8; i++)
+		message[BIND_PRINCIPAL_CONTEXT_LEN + PRINCIPAL_LEN + i] = (uint8_t)(me >> (8 * i));
+	ed25519_sign(seed, key, message, sizeof(message), signature);
+	memcpy(sw_user_page(key_at), key, sizeof(key));
+	memcpy(sw_user_page(sig_at), signature, sizeof(signature));
+	refused(SYS_BIND_PRINCIPAL, me, key_at, 31, sig_at, SYS_EINVAL);
+	refused(SYS_BIND_PRINCIPAL, me, SW_HOLE, 32, sig_at, SYS_EFAULT);
+	refused(SYS_BIND_PRINCIPAL, me, key_at, 32, SW_HOLE - 32, SYS_EFAULT); /* runs off */
+	refused(SYS_BIND_PRINCIPAL, PID_SLOT(sw_peer()), key_at, 32, sig_at, SYS_EPERM);
+	refused(SYS_BIND_PRINCIPAL, me + (1ull << 32), key_at, 32, sig_at, SYS_EPERM);
+	/* The signature covers the pid: another process's, or a changed byte, fails. */
+	sw_user_page(sig_at)[5] ^= 1;
+	refused(SYS_BIND_PRINCIPAL, me, key_at, 32, sig_at, SYS_EPERM);
+	sw_user_page(sig_at)[5] ^= 1;
+	memcpy(sw_user_page(key_at), sw_principal()->key, PRINCIPAL_LEN);
+	refused(SYS_BIND_PRINCIPAL, me, key_at, 32, sig_at, SYS_EINVAL); /* the bootstrap key */
+	memcpy(sw_user_page(key_at), key, sizeof(key));
+	/* A process without a Principal (so not the bootstrap one) binds nothing. */
+	sw_set_caller(SW_STRANGER);
+	memcpy(sw_user_page(key_at), key, sizeof(key));
+	memcpy(sw_user_page(sig_at), signature, sizeof(signature));
+	refused(SYS_BIND_PRINCIPAL, PID_SLOT(sw_pid(SW_STRANGER)), key_at, 32, sig_at, SYS_EPERM);
+	sw_set_caller(SW_TRUSTED);
+	assert_int_equal(call(SYS_BIND_PRINCIPAL, me, key_at, 32, sig_at), 0);
+	assert_int_equal(call(SYS_GET_PRINCIPAL, SW_RW + 256, 32, 0, 0), PRINCIPAL_LEN);
+	assert_memory_equal(sw_user_page(SW_RW + 256), key, PRINCIPAL_LEN);
+	/* Once: it no longer speaks for the bootstrap Principal. */
+	static const uint8_t seed2[ED25519_SEED_LEN] = { 0x43 };
+	ed25519_public_key(seed2, other);
+	memcpy(message + BIND_PRINCIPAL_CONTEXT_LEN, other, PRINCIPAL_LEN);
+	ed25519_sign(seed2, other, message, sizeof(message), signature);
+	memcpy(sw_user_page(key_at), other, sizeof(other));
+	memcpy(sw_user_page(sig_at), signature, sizeof(signature));
+	refused(SYS_BIND_PRINCIPAL, me, key_at, 32, sig_at, SYS_EPERM);
+}
+
+/* Nobody borrows a Principal another live process speaks for. */
+static void test_bind_principal_refuses_a_key_in_use(void **state)
+{
+	static const uint8_t seed[ED25519_SEED_LEN] = { 0x44 };
+	uint8_t message[BIND_PRINCIPAL_MESSAGE_LEN], signature[BIND_PRINCIPAL_SIGNATURE_LEN];
+	struct principal key;
+	uint64_t me = PID_SLOT(sw_pid(SW_TRUSTED));
+
+	(void)state;
+	ed25519_public_key(seed, key.key);
+	kerr_t bound = process_bind_principal(sw_pid(SW_STRANGER), &key);
+	assert_int_equal(bound, K_OK);
+	memcpy(message, BIND_PRINCIPAL_CONTEXT, BIND_PRINCIPAL_CONTEXT_LEN);
+	memcpy(message + BIND_PRINCIPAL_CONTEXT_LEN, key.key, PRINCIPAL_LEN);
+	for (unsigned i = 0; i < 8; i++)
+		message[BIND_PRINCIPAL_CONTEXT_LEN + PRINCIPAL_LEN + i] = (uint8_t)(me >> (8 * i));
+	ed25519_sign(seed, key.key, message, sizeof(message), signature);
+	memcpy(sw_user_page(SW_RW), key.key, PRINCIPAL_LEN);
+	memcpy(sw_user_page(SW_RW + 64), signature, sizeof(signature));
+	refused(SYS_BIND_PRINCIPAL, me, SW_RW, 32, SW_RW + 64, SYS_EPERM);
+}
+
+/* WaitIrqOrMessage: a message already queued on the caller's endpoint
+ * ends the wait at once (1), the line masked again and the message left
+ * queued; without one the caller sleeps with the line armed. */
+static void test_wait_irq_or_message(void **state)
+{
+	struct irq_line_info info;
+	static const char ping[] = "tx";
+
+	(void)state;
+	irq_router_init(&fake_chip, 1);
+	assert_int_equal(irq_line_declare(10, true), K_OK);
+	assert_int_equal(call(SYS_REGISTER_ENDPOINT, FREE_EP, 0, 0, 0), 0);
+	refused(SYS_WAIT_IRQ_OR_MESSAGE, 10, IPC_ENDPOINTS, 0, 0, SYS_EINVAL);
+	refused(SYS_WAIT_IRQ_OR_MESSAGE, 10, ENDPOINT_ECHO, 0, 0, SYS_EPERM); /* the peer's */
+	refused(SYS_WAIT_IRQ_OR_MESSAGE, IRQ_LINES, FREE_EP, 0, 0, SYS_EINVAL);
+	struct sw_result r = sw_call(SYS_WAIT_IRQ_OR_MESSAGE, 10, FREE_EP, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_BLOCKED);
+	assert_true(line_unmasked[10]);
+	assert_int_equal(irq_dispatch(10, 2, 0), IRQ_WAKE);
+	/* A message comes while the driver handles its interrupt. */
+	sw_set_caller(SW_STRANGER);
+	memcpy(sw_user_page(SW_RW), ping, sizeof(ping));
+	assert_int_equal(call(SYS_WRITE, FREE_EP, SW_RW, sizeof(ping), 0), (int64_t)sizeof(ping));
+	sw_set_caller(SW_TRUSTED);
+	assert_int_equal(call(SYS_WAIT_IRQ_OR_MESSAGE, 10, FREE_EP, 0, 0), 1);
+	assert_false(line_unmasked[10]);
+	assert_true(irq_line_info(10, &info));
+	assert_false(info.armed);
+	assert_int_equal(info.owner, sw_pid(SW_TRUSTED));
+	assert_int_equal(ipc_queued(FREE_EP), 1); /* left for TryRecvMsg */
+	assert_int_equal(call(SYS_TRY_RECV_MSG, FREE_EP, SW_RW, 64, 0),
+			 IPC_IDENTITY_PREFIX + (int64_t)sizeof(ping));
+	r = sw_call(SYS_WAIT_IRQ_OR_MESSAGE, 10, FREE_EP, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_BLOCKED);
+	assert_true(line_unmasked[10]);
 	irq_router_init(&fake_chip, 1);
 }
 
@@ -1182,6 +1292,9 @@ int main(void)
 		cmocka_unit_test_setup(test_every_refusal_changes_nothing, fresh_world),
 		cmocka_unit_test_setup(test_wait_irq_claims_for_the_first_waiter, fresh_world),
 		cmocka_unit_test_setup(test_wait_irq_on_a_device_held_elsewhere, fresh_world),
+		cmocka_unit_test_setup(test_wait_irq_or_message, fresh_world),
+		cmocka_unit_test_setup(test_bind_principal, fresh_world),
+		cmocka_unit_test_setup(test_bind_principal_refuses_a_key_in_use, fresh_world),
 		cmocka_unit_test_setup(test_console_read_blocks_then_takes_what_is_there, fresh_world),
 		cmocka_unit_test_setup(test_refusals_in_a_busy_world, fresh_world),
 		cmocka_unit_test_setup(test_exit_yield_getpid_gettime, fresh_world),
