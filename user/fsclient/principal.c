@@ -10,26 +10,26 @@
  */
 #include "fsclient.h"
 
+#include <abi/principal.h>
 #include <crypto/ed25519.h>
 #include <kstring.h>
 
 #include "../lib/sys.h"
 
-#define BIND_CONTEXT "cambios:bind-principal:"
-#define BIND_CONTEXT_LEN (sizeof(BIND_CONTEXT) - 1)
-#define BIND_MESSAGE_LEN (BIND_CONTEXT_LEN + ED25519_PUBLIC_KEY_LEN + 8)
+#define BIND_CONTEXT_LEN BIND_PRINCIPAL_CONTEXT_LEN
+#define BIND_MESSAGE_LEN BIND_PRINCIPAL_MESSAGE_LEN
 
 _Static_assert(BIND_MESSAGE_LEN == 63, "BindPrincipal signs 63 bytes");
-
-/* 11 BindPrincipal, landing on main; until then the kernel answers -38. */
-#define BIND_PRINCIPAL 11
 
 static const uint8_t seed[ED25519_SEED_LEN] = "fsclient: a second principal..";
 static uint8_t public_key[ED25519_PUBLIC_KEY_LEN];
 
 static void bind_message(uint64_t pid, uint8_t out[BIND_MESSAGE_LEN])
 {
-	memcpy(out, BIND_CONTEXT, BIND_CONTEXT_LEN);
+	/* The context's bytes without its NUL: the message has none. */
+	static const uint8_t context[BIND_CONTEXT_LEN] = BIND_PRINCIPAL_CONTEXT;
+
+	memcpy(out, context, BIND_CONTEXT_LEN);
 	memcpy(out + BIND_CONTEXT_LEN, public_key, ED25519_PUBLIC_KEY_LEN);
 	for (unsigned i = 0; i < 8; i++)
 		out[BIND_CONTEXT_LEN + ED25519_PUBLIC_KEY_LEN + i] = (uint8_t)(pid >> (8 * i));
@@ -37,13 +37,13 @@ static void bind_message(uint64_t pid, uint8_t out[BIND_MESSAGE_LEN])
 
 int64_t fsclient_bind(void)
 {
-	uint8_t message[BIND_MESSAGE_LEN], signature[ED25519_SIGNATURE_LEN];
+	uint8_t message[BIND_MESSAGE_LEN], signature[BIND_PRINCIPAL_SIGNATURE_LEN];
 	int64_t pid = sys_getpid();
 
 	ed25519_public_key(seed, public_key);
 	bind_message((uint64_t)pid, message);
 	ed25519_sign(seed, public_key, message, sizeof(message), signature);
-	return sys_call4(BIND_PRINCIPAL, (uint64_t)pid, (uint64_t)(uintptr_t)public_key,
+	return sys_call4(SYS_BIND_PRINCIPAL, (uint64_t)pid, (uint64_t)(uintptr_t)public_key,
 			 ED25519_PUBLIC_KEY_LEN, (uint64_t)(uintptr_t)signature);
 }
 
