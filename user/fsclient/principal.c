@@ -29,7 +29,7 @@ static void bind_message(uint64_t pid, uint8_t out[BIND_MESSAGE_LEN])
 	/* The context's bytes without its NUL: the message has none. */
 	static const uint8_t context[BIND_CONTEXT_LEN] = BIND_PRINCIPAL_CONTEXT;
 
-	memcpy(out, context, BIND_CONTEXT_LEN);
+	memcpy(out, context, sizeof(context));
 	memcpy(out + BIND_CONTEXT_LEN, public_key, ED25519_PUBLIC_KEY_LEN);
 	for (unsigned i = 0; i < 8; i++)
 		out[BIND_CONTEXT_LEN + ED25519_PUBLIC_KEY_LEN + i] = (uint8_t)(pid >> (8 * i));
