@@ -185,13 +185,19 @@ USER_LIB_SRCS := user/lib/start_$(ARCH).S
 # The image's programs, in boot order: each becomes a signed module, a line
 # in limine.conf and a process. A program's sources are the C files in
 # user/<name>/, so adding one is a directory and a word here.
-USER_PROGRAMS := hello echo console key-store virtio-net
-# The key-store signs with lib/crypto, over lib/kstring's memcpy and friends.
-USER_SRCS_key-store := $(wildcard user/key-store/*.c) $(COMPONENT_crypto) $(COMPONENT_kstring)
+USER_PROGRAMS := hello echo console key-store virtio-net fs
+# lib/crypto for the programs that sign or verify, over lib/kstring's
+# memcpy and friends.
+USER_CRYPTO_SRCS := $(COMPONENT_kstring) $(COMPONENT_crypto)
+# The key-store signs with lib/crypto.
+USER_SRCS_key-store := $(wildcard user/key-store/*.c) $(USER_CRYPTO_SRCS)
 # virtio-net: the network driver (user/virtio-net), on user/lib's virtio
 # transport, lib/virtq's queues and lib/kstring's copies.
 USER_SRCS_virtio-net := $(wildcard user/virtio-net/*.c) user/lib/virtio_pci.c lib/virtq.c \
 	lib/kstring.c
+# fs-service keeps its name table with lib/fsnames and checks signed puts
+# with lib/crypto.
+USER_SRCS_fs := $(wildcard user/fs/*.c) lib/fsnames.c $(USER_CRYPTO_SRCS)
 $(foreach p,$(USER_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
 
 # The user boundary's hostile corpus (user/hostile/hostile.h), run by the
@@ -206,12 +212,14 @@ $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # (tests/boot/test_devices.py); msix: its interrupts through MSI-X
 # (tests/boot/test_msix.py); pinger and ponger: IPC between CPUs, stress
 # and churn: a minute of processes coming and going (tests/boot/test_smp.py).
-TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn netprobe ks-client
+TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn netprobe ks-client fsclient
 # netprobe: the UDP/IP stack's side of abi/net.h, testing the virtio-net
 # driver (tests/boot/test_virtio_net.py).
 USER_SRCS_netprobe := user/netprobe/netprobe.c lib/inet.c lib/kstring.c
 # ks-client: the key-store from another process (tests/boot/test_key_store.py).
 USER_SRCS_ks-client := user/ks-client/ks-client.c lib/crypto/blake3.c $(COMPONENT_kstring)
+# fsclient: every fs-service request and answer (tests/boot/test_fs.py).
+USER_SRCS_fsclient := $(wildcard user/fsclient/*.c) $(USER_CRYPTO_SRCS)
 $(foreach p,$(TEST_MODULE_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check
@@ -421,6 +429,8 @@ SYSCALL_SRCS := tests/support/syscall_world.c \
 	$(call components,syscalls usercopy output objstore heap crypto ipc channel cap span pci phys_guard irq_wait) $(HOST_WORLD)
 UNIT_SRCS_syscall := $(SYSCALL_SRCS)
 UNIT_TESTS += channel
+UNIT_TESTS += fsnames
+UNIT_SRCS_fsnames := lib/fsnames.c
 UNIT_SRCS_channel := $(SYSCALL_SRCS)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 
@@ -501,6 +511,8 @@ FUZZ_SRCS_pci_assign := $(call components,pci pci_assign) lib/format.c tests/sup
 FUZZERS += inet virtq
 FUZZ_SRCS_inet := lib/inet.c
 FUZZ_SRCS_virtq := lib/virtq.c
+FUZZERS += fsnames
+FUZZ_SRCS_fsnames := lib/fsnames.c
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile

@@ -15,4 +15,10 @@
 #define SYS_EFAULT (-14)  /* a pointer argument is not readable/writable user memory */
 #define SYS_ENOSYS (-38)  /* no such system call */
 
+/* Services' answers (abi/fs.h), numbered as Linux numbers the same
+ * errors where it has one (EFBIG 27, ENAMETOOLONG 36, EBADMSG 74). */
+#define SYS_EFBIG (-27)         /* content too large for the request */
+#define SYS_ENAMETOOLONG (-36)  /* a name longer than the service allows */
+#define SYS_EBADSIG (-74)       /* a signature that does not verify */
+
 #endif
