@@ -185,8 +185,34 @@ USER_LIB_SRCS := user/lib/start_$(ARCH).S
 # The image's programs, in boot order: each becomes a signed module, a line
 # in limine.conf and a process. A program's sources are the C files in
 # user/<name>/, so adding one is a directory and a word here.
-USER_PROGRAMS := hello echo console
+USER_PROGRAMS := hello echo console udp
+# udp, the UDP/IP service, is built on the portable pieces in lib/ (frames,
+# the ARP cache, SNTP, the driver link's checks) and lib/format for its lines.
+USER_SRCS_udp := $(wildcard user/udp/*.c) lib/inet.c lib/arp_cache.c lib/sntp.c lib/net_link.c \
+	lib/format.c lib/kstring.c
 $(foreach p,$(USER_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
+
+# udp's addresses, fixed at build time: NET_ADDRESS, NET_PREFIX, NET_GATEWAY,
+# SNTP_SERVER (dotted quads) and SNTP_PORT become -D flags for
+# user/udp/config.c alone, as comma-separated bytes. The flags are kept in
+# $(BUILD)/udp-config, rewritten only when they change, so a new address
+# rebuilds that one file.
+NET_ADDRESS ?= 10.0.2.15
+NET_PREFIX ?= 24
+NET_GATEWAY ?= 10.0.2.2
+SNTP_SERVER ?= 10.0.2.2
+SNTP_PORT ?= 123
+comma := ,
+udp_quad = $(subst .,$(comma),$(1))
+UDP_CONFIG_FLAGS := -DNET_ADDRESS=$(call udp_quad,$(NET_ADDRESS)) -DNET_PREFIX=$(NET_PREFIX) \
+	-DNET_GATEWAY=$(call udp_quad,$(NET_GATEWAY)) -DSNTP_SERVER=$(call udp_quad,$(SNTP_SERVER)) \
+	-DSNTP_PORT=$(SNTP_PORT)
+$(BUILD)/user-obj/user/udp/config.c.o: USER_CFLAGS += $(UDP_CONFIG_FLAGS)
+$(BUILD)/user-obj/user/udp/config.c.o: $(BUILD)/udp-config
+$(BUILD)/udp-config: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)echo '$(UDP_CONFIG_FLAGS)' > $@.new
+	$(Q)cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 
 # The user boundary's hostile corpus (user/hostile/hostile.h), run by the
 # self-tests: SELFTEST=1 images only. Each is one file, user/hostile/<name>.c.
@@ -200,8 +226,11 @@ $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # (tests/boot/test_devices.py); msix: its interrupts through MSI-X
 # (tests/boot/test_msix.py); pinger and ponger: IPC between CPUs, stress
 # and churn: a minute of processes coming and going (tests/boot/test_smp.py).
-TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn
+# netfake: a stand-in (and hostile) virtio-net driver for the UDP/IP
+# service's start-up test (tests/boot/test_net.py).
+TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn netfake
 $(foreach p,$(TEST_MODULE_PROGRAMS),$(eval USER_SRCS_$(p) := $$(wildcard user/$(p)/*.c)))
+USER_SRCS_netfake += lib/inet.c lib/kstring.c
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check
 # Data right below the stack's guard page, and in it (user/linker.ld).
@@ -402,6 +431,15 @@ SYSCALL_SRCS := tests/support/syscall_world.c \
 	$(call components,syscalls usercopy output objstore heap crypto ipc channel cap span pci phys_guard irq_wait) $(HOST_WORLD)
 UNIT_SRCS_syscall := $(SYSCALL_SRCS)
 UNIT_TESTS += channel
+UNIT_TESTS += arp_cache sntp net_link udp_stack
+UNIT_SRCS_arp_cache := lib/arp_cache.c
+UNIT_SRCS_sntp := lib/sntp.c
+UNIT_SRCS_net_link := lib/net_link.c
+# The UDP/IP service's portable core over a fake driver and clock (every
+# user/udp file but main.c and driver.c, which make the system calls).
+UDP_STACK_SRCS := $(filter-out user/udp/main.c user/udp/driver.c,$(wildcard user/udp/*.c)) \
+	lib/inet.c lib/arp_cache.c lib/sntp.c lib/format.c
+UNIT_SRCS_udp_stack := $(UDP_STACK_SRCS)
 UNIT_SRCS_channel := $(SYSCALL_SRCS)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 
@@ -482,6 +520,10 @@ FUZZ_SRCS_pci_assign := $(call components,pci pci_assign) lib/format.c tests/sup
 FUZZERS += inet virtq
 FUZZ_SRCS_inet := lib/inet.c
 FUZZ_SRCS_virtq := lib/virtq.c
+FUZZERS += sntp net_link udp_stack
+FUZZ_SRCS_sntp := lib/sntp.c
+FUZZ_SRCS_net_link := lib/net_link.c
+FUZZ_SRCS_udp_stack := $(UDP_STACK_SRCS)
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile
