@@ -185,7 +185,11 @@ USER_LIB_SRCS := user/lib/start_$(ARCH).S
 # The image's programs, in boot order: each becomes a signed module, a line
 # in limine.conf and a process. A program's sources are the C files in
 # user/<name>/, so adding one is a directory and a word here.
-USER_PROGRAMS := hello echo console udp
+USER_PROGRAMS := hello echo console virtio-net udp
+# virtio-net: the network driver (user/virtio-net), on user/lib's virtio
+# transport, lib/virtq's queues and lib/kstring's copies.
+USER_SRCS_virtio-net := $(wildcard user/virtio-net/*.c) user/lib/virtio_pci.c lib/virtq.c \
+	lib/kstring.c
 # udp, the UDP/IP service, is built on the portable pieces in lib/ (frames,
 # the ARP cache, SNTP, the driver link's checks) and lib/format for its lines.
 USER_SRCS_udp := $(wildcard user/udp/*.c) lib/inet.c lib/arp_cache.c lib/sntp.c lib/net_link.c \
@@ -228,15 +232,23 @@ $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # and churn: a minute of processes coming and going (tests/boot/test_smp.py).
 # netfake: a stand-in (and hostile) virtio-net driver for the UDP/IP
 # service's start-up test (tests/boot/test_net.py).
-TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn netfake
-$(foreach p,$(TEST_MODULE_PROGRAMS),$(eval USER_SRCS_$(p) := $$(wildcard user/$(p)/*.c)))
-USER_SRCS_netfake += lib/inet.c lib/kstring.c
+TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn netprobe netfake
+# netprobe: the UDP/IP stack's side of abi/net.h, testing the virtio-net
+# driver (tests/boot/test_virtio_net.py).
+USER_SRCS_netprobe := user/netprobe/netprobe.c lib/inet.c lib/kstring.c
+USER_SRCS_netfake := user/netfake/netfake.c lib/inet.c lib/kstring.c
+$(foreach p,$(TEST_MODULE_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
 # Programs with their own _start instead of user/lib's.
 USER_OWN_START := regs-check
 # Data right below the stack's guard page, and in it (user/linker.ld).
 USER_LDFLAGS_bad-stack := --defsym=USER_DATA_START=0x7ee000
 USER_LDFLAGS_bad-guard := --defsym=USER_DATA_START=0x7ef000
-IMAGE_PROGRAMS := $(USER_PROGRAMS) $(if $(filter 1,$(SELFTEST)),$(HOSTILE_PROGRAMS))
+# WITHOUT="a b": an image without some of USER_PROGRAMS -- for a boot test
+# whose own module drives a device one of ours would claim first (user/mmio
+# and user/msix drive the virtio-net device user/virtio-net takes).
+WITHOUT ?=
+IMAGE_PROGRAMS := $(filter-out $(WITHOUT),$(USER_PROGRAMS)) \
+	$(if $(filter 1,$(SELFTEST)),$(HOSTILE_PROGRAMS))
 
 $(BUILD)/user-obj/%.o: % Makefile
 	@mkdir -p $(dir $@)

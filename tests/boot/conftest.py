@@ -58,10 +58,12 @@ def run_make_image(arch, **make_vars):
             f"{result.stdout[-4000:]}")
 
 
-def image_with_program(arch, program, tmp):
+def image_with_program(arch, program, tmp, without=()):
     """Builds user/<program> for `arch` (one of the programs in no image
     of ours), copies it to `tmp` and makes an image there with it as the
-    user's module (MODULES); returns the image's path."""
+    user's module (MODULES), leaving out the image's own programs named in
+    `without` (WITHOUT: a driver of the same device); returns the image's
+    path."""
     elf = REPO_ROOT / "build" / arch / "modules" / f"{program}.elf"
     result = subprocess.run(["make", f"ARCH={arch}", str(elf.relative_to(REPO_ROOT))],
                             cwd=REPO_ROOT, stdout=subprocess.PIPE,
@@ -69,7 +71,8 @@ def image_with_program(arch, program, tmp):
     assert result.returncode == 0, result.stdout[-4000:]
     shutil.copy(elf, tmp / elf.name)
     image = tmp / "cambios.img"
-    error = run_make_image(arch, MODULES=str(tmp / elf.name), IMAGE_OUT=str(image))
+    error = run_make_image(arch, MODULES=str(tmp / elf.name), IMAGE_OUT=str(image),
+                           WITHOUT=" ".join(without))
     assert error is None, error
     return image
 

@@ -148,7 +148,9 @@ def check_usable(run, mem, timeout):
 EXPECTED_MODULES = [("/boot/modules/kernel.sym", "kernel-symbols"),
                     ("/boot/modules/hello.elf", "hello"),
                     ("/boot/modules/echo.elf", "echo"),
-                    ("/boot/modules/console.elf", "console")]
+                    ("/boot/modules/console.elf", "console"),
+                    ("/boot/modules/virtio-net.elf", "virtio-net"),
+                    ("/boot/modules/udp.elf", "udp")]
 
 
 def check_modules(run, timeout):

@@ -78,7 +78,7 @@ def _one(lines, regex):
 
 @pytest.mark.parametrize("arch", ARCHES)
 def test_with_a_fake_driver(arch, tmp_path, boot):
-    image = image_with_program(arch, "netfake", tmp_path)
+    image = image_with_program(arch, "netfake", tmp_path, without=("virtio-net",))
     run = boot(arch, image)
     run.wait_for(START, BOOT_TIMEOUT)
     # The two programs run side by side: wait for the end, then read

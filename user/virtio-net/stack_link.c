@@ -1,0 +1,233 @@
+/*
+ * stack_link: the channel and the slot messages between the driver and
+ * the UDP/IP stack (see stack_link.h and include/abi/net.h).
+ */
+#include "stack_link.h"
+
+#include <abi/channel.h>
+#include <abi/endpoints.h>
+
+#include "../../lib/kstring.h"
+#include "../lib/line.h"
+#include "../lib/sys.h"
+
+#define MSG_MAX (SYS_MSG_PREFIX + IPC_PAYLOAD_MAX)
+#define TX_AREA (NET_RX_SLOTS * NET_SLOT_SIZE)
+
+static void report(const char *what, int64_t n, const char *why)
+{
+	struct line l;
+
+	l.len = 0;
+	put(&l, "virtio-net: ");
+	put(&l, what);
+	put_dec(&l, n);
+	put(&l, why);
+	say(&l);
+}
+
+static void refuse(struct stack_link *s, const char *what, int64_t n, const char *why)
+{
+	s->violations++;
+	report(what, n, why);
+}
+
+static const char *create_channel(struct stack_link *s)
+{
+	uint8_t me[PRINCIPAL_LEN];
+	uint64_t va = 0;
+
+	if (sys_call(SYS_GET_PRINCIPAL, (uint64_t)(uintptr_t)me, sizeof(me), 0) != PRINCIPAL_LEN)
+		return "GetPrincipal failed";
+	s->channel = sys_call4(SYS_CHANNEL_CREATE, NET_CHANNEL_PAGES, (uint64_t)(uintptr_t)me,
+			       CHANNEL_ROLE_BIDIRECTIONAL, (uint64_t)(uintptr_t)&va);
+	if (s->channel < 0 || va == 0)
+		return "ChannelCreate refused the stack's channel";
+	s->base = (uint8_t *)(uintptr_t)va;
+	for (unsigned i = 0; i < NET_RX_SLOTS; i++)
+		s->rx_lent[i] = false;
+	return 0;
+}
+
+/* Still mapped for us: waiting for the stack to attach, or attached. A
+ * stack that ended took the channel with it (abi/channel.h). */
+static bool channel_alive(const struct stack_link *s)
+{
+	uint8_t rec[CHANNEL_INFO_LEN];
+
+	if (s->channel < 0 ||
+	    sys_call(SYS_CHANNEL_INFO, (uint64_t)s->channel, (uint64_t)(uintptr_t)rec, sizeof(rec)) !=
+		    CHANNEL_INFO_LEN)
+		return false;
+	return rec[CHANNEL_INFO_STATE] == CHANNEL_STATE_AWAITING_ATTACH ||
+	       rec[CHANNEL_INFO_STATE] == CHANNEL_STATE_ACTIVE;
+}
+
+static void announce(struct stack_link *s)
+{
+	struct net_up up = {
+		.type = NET_MSG_UP, .generation = (uint32_t)sys_getpid(),
+		.channel = (uint64_t)s->channel, .mtu = 1500, .rx_slots = NET_RX_SLOTS,
+		.tx_slots = NET_TX_SLOTS, .slot_size = NET_SLOT_SIZE,
+	};
+
+	memcpy(up.mac, s->dev->mac, sizeof(up.mac));
+	int64_t sent = sys_write(ENDPOINT_UDP, &up, sizeof(up));
+	s->announced = sent == (int64_t)sizeof(up);
+	if (s->announced)
+		report("NET_MSG_UP sent to endpoint 21: channel ", s->channel, "");
+	else if (sent == SYS_ENOENT)
+		say1("virtio-net: no stack at endpoint 21 yet; waiting for its NET_MSG_HELLO");
+	else
+		report("NET_MSG_UP to endpoint 21 failed: ", sent, "");
+}
+
+const char *stack_link_start(struct stack_link *s, struct net_dev *dev)
+{
+	s->dev = dev;
+	s->violations = 0;
+	s->announced = false;
+	const char *why = create_channel(s);
+	if (why)
+		return why;
+	announce(s);
+	return 0;
+}
+
+static int free_rx_slot(const struct stack_link *s)
+{
+	for (unsigned i = 0; i < NET_RX_SLOTS; i++) {
+		if (!s->rx_lent[i])
+			return (int)i;
+	}
+	return -1;
+}
+
+static int64_t send_slot(uint32_t type, uint32_t slot, uint32_t length)
+{
+	const struct net_slot_msg m = { type, slot, length };
+
+	return sys_write(ENDPOINT_UDP, &m, sizeof(m));
+}
+
+void stack_link_deliver(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	struct stack_link *s = ctx;
+	int slot = s->announced ? free_rx_slot(s) : -1;
+
+	if (slot < 0 || !channel_alive(s)) {
+		s->dev->count.dropped++;
+		return;
+	}
+	memcpy(s->base + (uint32_t)slot * NET_SLOT_SIZE, frame, len);
+	int64_t sent = send_slot(NET_MSG_RX, (uint32_t)slot, len);
+	if (sent == (int64_t)sizeof(struct net_slot_msg)) {
+		s->rx_lent[slot] = true;
+		return;
+	}
+	s->dev->count.dropped++;
+	if (sent == SYS_ENOENT)
+		s->announced = false; /* the stack is gone; its next HELLO brings it back */
+}
+
+static void print_counters(const struct stack_link *s)
+{
+	const struct net_counters *c = &s->dev->count;
+	struct line l;
+
+	l.len = 0;
+	put(&l, "virtio-net: rx ");
+	put_dec(&l, (int64_t)c->rx_frames);
+	put(&l, " frames ");
+	put_dec(&l, (int64_t)c->rx_bytes);
+	put(&l, " bytes, tx ");
+	put_dec(&l, (int64_t)c->tx_frames);
+	put(&l, " frames ");
+	put_dec(&l, (int64_t)c->tx_bytes);
+	put(&l, " bytes, ");
+	put_dec(&l, (int64_t)c->dropped);
+	put(&l, " dropped, ");
+	put_dec(&l, (int64_t)s->violations);
+	put(&l, " refused from the stack");
+	say(&l);
+}
+
+/* HELLO: the stack (maybe a new one) asks to be told again. */
+static void hello(struct stack_link *s)
+{
+	print_counters(s);
+	if (!channel_alive(s)) {
+		const char *why = create_channel(s);
+		if (why) {
+			report(why, s->channel, "");
+			return;
+		}
+	}
+	announce(s);
+}
+
+static void rx_done(struct stack_link *s, const struct net_slot_msg *m)
+{
+	if (m->slot >= NET_RX_SLOTS || !s->rx_lent[m->slot]) {
+		refuse(s, "refused RX_DONE for slot ", m->slot, ": not lent to the stack");
+		return;
+	}
+	s->rx_lent[m->slot] = false;
+}
+
+static void tx(struct stack_link *s, const struct net_slot_msg *m)
+{
+	if (m->slot >= NET_TX_SLOTS) {
+		refuse(s, "refused TX of slot ", m->slot, ": past the TX slots");
+		return;
+	}
+	if (m->length < NET_DEV_ETH_HEADER || m->length > NET_FRAME_MAX) {
+		refuse(s, "refused TX of length ", m->length, ": not a frame (dropped, slot given back)");
+		s->dev->count.dropped++;
+	} else if (channel_alive(s)) {
+		(void)net_dev_send(s->dev, s->base + TX_AREA + m->slot * NET_SLOT_SIZE, m->length);
+	} else {
+		s->dev->count.dropped++;
+	}
+	(void)send_slot(NET_MSG_TX_DONE, m->slot, 0);
+}
+
+void stack_link_handle(struct stack_link *s, const uint8_t *msg, int64_t len)
+{
+	struct net_slot_msg m = { 0 };
+	int64_t payload = len - SYS_MSG_PREFIX;
+	uint32_t from = sys_msg_from(msg);
+
+	if (from != ENDPOINT_UDP) {
+		refuse(s, "refused a message from endpoint ", from, " (not the stack's 21)");
+		return;
+	}
+	if (payload < (int64_t)sizeof(uint32_t) || payload > (int64_t)sizeof(m)) {
+		refuse(s, "refused a message of ", payload, " bytes");
+		return;
+	}
+	memcpy(&m, msg + SYS_MSG_PREFIX, (size_t)payload);
+	bool slot_msg = m.type == NET_MSG_RX_DONE || m.type == NET_MSG_TX;
+	if (slot_msg && payload != (int64_t)sizeof(m)) {
+		refuse(s, "refused a slot message of ", payload, " bytes");
+		return;
+	}
+	if (m.type == NET_MSG_HELLO)
+		hello(s);
+	else if (m.type == NET_MSG_RX_DONE)
+		rx_done(s, &m);
+	else if (m.type == NET_MSG_TX)
+		tx(s, &m);
+	else
+		refuse(s, "refused message type ", m.type, "");
+}
+
+void stack_link_drain(struct stack_link *s)
+{
+	static uint8_t msg[MSG_MAX];
+	int64_t len;
+
+	while ((len = sys_call(SYS_TRY_RECV_MSG, ENDPOINT_VIRTIO_NET, (uint64_t)(uintptr_t)msg,
+			       sizeof(msg))) > 0)
+		stack_link_handle(s, msg, len);
+}
