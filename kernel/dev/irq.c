@@ -170,6 +170,26 @@ kerr_t irq_wait_result(unsigned line, kpid_t pid)
 	return err;
 }
 
+kerr_t irq_wait_withdraw(unsigned line, kpid_t pid)
+{
+	if (line >= IRQ_LINES)
+		return K_EINVAL;
+	arch_irqflags_t flags = spin_lock_irqsave(&lock);
+	struct irq_line *l = &lines[line];
+	kerr_t err = K_OK;
+	if (l->owner != pid) {
+		err = K_ENOENT;
+	} else if (l->state == IRQ_STORMED) {
+		err = K_EBUSY;
+	} else if (l->armed) { /* no interrupt yet: masked again, as if it had come */
+		chip_of(l)->mask(line);
+		l->armed = false;
+		err = K_EAGAIN;
+	}
+	spin_unlock_irqrestore(&lock, flags);
+	return err;
+}
+
 /* The storm count after an interrupt `since` the unmask: up by one for a
  * refire at once, halved after a quiet spell. */
 static uint32_t next_refires(const struct irq_line *l, uint64_t since)

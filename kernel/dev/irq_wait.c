@@ -5,6 +5,7 @@
 
 #include <counter.h>
 #include <cpu.h>
+#include <ipc.h>
 #include <printk.h>
 #include <thread.h>
 
@@ -27,7 +28,7 @@ static bool wait_over(void *ctx)
 
 /* The waiter is pinned first: a driver stays where it waits (the
  * balancer leaves it), and its line follows it there. */
-kerr_t irq_wait(unsigned line, kpid_t pid)
+static kerr_t begin_here(unsigned line, kpid_t pid)
 {
 	unsigned was_on, cpu;
 	struct irq_line_info info;
@@ -41,8 +42,57 @@ kerr_t irq_wait(unsigned line, kpid_t pid)
 	if (was_on != cpu && irq_line_info(line, &info) && info.cpu == cpu)
 		println("irq: line %u now delivered to CPU %u, where process %u waits", line, cpu,
 			PID_SLOT(pid));
+	return K_OK;
+}
+
+kerr_t irq_wait(unsigned line, kpid_t pid)
+{
+	kerr_t err = begin_here(line, pid);
+
+	if (err != K_OK)
+		return err;
 	sched_wait(BLOCK_IRQ, line, wait_over, &line);
 	return irq_wait_result(line, pid);
+}
+
+/* For each line, the endpoint (plus one; 0: none) whose messages also
+ * end its waiter's wait: irq_interrupt() wakes that waiter where it
+ * blocks, on the endpoint. */
+static _Atomic uint32_t message_wake[IRQ_LINES];
+
+struct interrupt_or_message {
+	unsigned line;
+	uint32_t endpoint;
+};
+
+/* The scheduler's try_once: takes the router's lock, then IPC's, both
+ * above the scheduler's in the order. */
+static bool interrupt_or_message_came(void *ctx)
+{
+	const struct interrupt_or_message *w = ctx;
+
+	return irq_wait_done(w->line) || ipc_queued(w->endpoint) > 0;
+}
+
+kerr_t irq_wait_or_message(unsigned line, kpid_t pid, uint32_t endpoint, bool *message)
+{
+	struct interrupt_or_message w = { .line = line, .endpoint = endpoint };
+
+	*message = false;
+	/* Before the line is unmasked, so that its interrupt finds the
+	 * waiter where it blocks. */
+	atomic_store(&message_wake[line], endpoint + 1);
+	kerr_t err = begin_here(line, pid);
+	if (err == K_OK)
+		sched_wait(BLOCK_MESSAGE, endpoint, interrupt_or_message_came, &w);
+	atomic_store(&message_wake[line], 0);
+	if (err != K_OK)
+		return err;
+	err = irq_wait_withdraw(line, pid);
+	if (err != K_EAGAIN)
+		return err; /* the interrupt came (K_OK), or a storm */
+	*message = true;
+	return K_OK;
 }
 
 void irq_report_held(kpid_t pid)
@@ -64,5 +114,9 @@ void irq_interrupt(unsigned line)
 	if (out == IRQ_STORM)
 		println("irq: interrupt storm on line %u (%u refires at once after unmask): "
 			"masked for good", line, IRQ_STORM_REFIRES);
-	sched_wake_all(BLOCK_IRQ, line);
+	uint32_t endpoint_plus_one = atomic_load(&message_wake[line]);
+	if (endpoint_plus_one)
+		sched_wake_all(BLOCK_MESSAGE, endpoint_plus_one - 1);
+	else
+		sched_wake_all(BLOCK_IRQ, line);
 }

@@ -13,6 +13,7 @@
  *
  *   free --first wait by P--> owned by P, armed (unmasked, P blocked)
  *   armed --interrupt--> owned, fired (masked; P woken)
+ *   armed --P withdraws (woken by a message)--> owned (masked, not fired)
  *   fired --P waits again--> armed (unmasked)
  *   owned --P exits (irq_release_owner)--> free (masked)
  *   armed --interrupt storm--> stormed (masked for good; P woken, told;
@@ -150,6 +151,12 @@ bool irq_wait_done(unsigned line);
 /* How the wait ended, once irq_wait_done(): K_OK for an interrupt,
  * K_EBUSY for a storm, K_ENOENT if the line no longer belongs to `pid`. */
 __must_check kerr_t irq_wait_result(unsigned line, kpid_t pid);
+
+/* `pid` gives up the wait begun on `line` (it woke for something else):
+ * K_EAGAIN if no interrupt had come -- the line is masked again, the
+ * wait withdrawn, and the next wait arms it afresh -- else what
+ * irq_wait_result would say (K_OK: the interrupt came after all). */
+__must_check kerr_t irq_wait_withdraw(unsigned line, kpid_t pid);
 
 /* An interrupt on `line` at time `now`, taken on CPU `cpu` (from the
  * arch's handler, before its EOI): masks the line and says what to do. */

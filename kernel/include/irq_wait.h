@@ -29,6 +29,15 @@ void irq_init(const struct irq_chip *chip);
  * handler. */
 __must_check kerr_t irq_wait(unsigned line, kpid_t pid);
 
+/* Process `pid` waits for `line` or for a message on `endpoint`, its
+ * own, whichever comes first (WaitIrqOrMessage): as irq_wait, but the
+ * thread blocks on the endpoint (BLOCK_MESSAGE), where a send wakes it
+ * and so does the line's interrupt. *message says which: false for the
+ * interrupt (it wins when both came), true for a message, which stays
+ * queued, with the wait on the line withdrawn (irq_wait_withdraw). */
+__must_check kerr_t irq_wait_or_message(unsigned line, kpid_t pid, uint32_t endpoint,
+					bool *message);
+
 /* An interrupt on device line `line`, from the arch's handler with
  * interrupts off, before its EOI. */
 void irq_interrupt(unsigned line);

@@ -19,6 +19,14 @@
  * are its driver's. (A function nobody holds yet does not stop a waiter:
  * the line then belongs to whoever waits first, as for ISA lines.)
  *
+ * WaitIrqOrMessage(line, endpoint): WaitIrq's wait, but it also ends when
+ * a message is queued on `endpoint` (one the caller owns, else SYS_EPERM;
+ * SYS_EINVAL past the endpoints): 0 after the interrupt (also when both
+ * came), 1 when a message waits -- left queued, for TryRecvMsg -- and the
+ * line's wait withdrawn (masked again; the next wait arms it). A driver
+ * that must answer both its device and its clients waits this way
+ * without spinning.
+ *
  * EnableMsix(index, entry): routes MSI-X vector `entry` of PCI function
  * `index` (DeviceInfo's numbering) to a line only the caller may wait on
  * (msix.h), and returns it (IRQ_MSI_BASE and up). It claims the function
@@ -41,6 +49,7 @@
 #include <console_input.h>
 #include <current.h>
 #include <device_claim.h>
+#include <ipc.h>
 #include <irq_wait.h>
 #include <msix.h>
 #include <pci_host.h>
@@ -62,21 +71,53 @@ static bool line_of_a_device_held_elsewhere(unsigned line, kpid_t self)
 	return false;
 }
 
-int64_t sys_wait_irq(const struct syscall_frame *f)
+/* What a wait on a line gives user space. */
+static int64_t wait_result(kerr_t err)
 {
-	uint64_t line = f->arg[0];
-
-	if (line >= IRQ_LINES)
-		return SYS_EINVAL;
-	if (line_of_a_device_held_elsewhere((unsigned)line, process_current()))
-		return SYS_EPERM;
-	switch (irq_wait((unsigned)line, process_current())) {
+	switch (err) {
 	case K_OK: return 0;
 	case K_EPERM:
 	case K_EBUSY: return SYS_EPERM;
 	case K_EEXIST: return SYS_EAGAIN;
 	default: return SYS_EINVAL;
 	}
+}
+
+/* 0 if `self` may wait on `line`, else the error. */
+static int64_t check_line(uint64_t line, kpid_t self)
+{
+	if (line >= IRQ_LINES)
+		return SYS_EINVAL;
+	if (line_of_a_device_held_elsewhere((unsigned)line, self))
+		return SYS_EPERM;
+	return 0;
+}
+
+int64_t sys_wait_irq(const struct syscall_frame *f)
+{
+	kpid_t self = process_current();
+	int64_t bad = check_line(f->arg[0], self);
+
+	return bad ? bad : wait_result(irq_wait((unsigned)f->arg[0], self));
+}
+
+int64_t sys_wait_irq_or_message(const struct syscall_frame *f)
+{
+	uint64_t endpoint = f->arg[1];
+	kpid_t self = process_current(), owner;
+	bool message;
+	int64_t bad = check_line(f->arg[0], self);
+
+	if (bad)
+		return bad;
+	if (endpoint >= IPC_ENDPOINTS)
+		return SYS_EINVAL;
+	if (ipc_owner((uint32_t)endpoint, &owner) != K_OK || owner != self)
+		return SYS_EPERM; /* only its own endpoint's messages may wake it */
+	kerr_t err = irq_wait_or_message((unsigned)f->arg[0], self, (uint32_t)endpoint, &message);
+	if (err == K_OK && message)
+		return 1;
+	return wait_result(err);
 }
 
 int64_t sys_enable_msix(const struct syscall_frame *f)

@@ -22,9 +22,11 @@
  *    wait begun, not slept in) and is destroyed; the line is free and
  *    masked again, and another owner may claim it.
  *  - irq.user_program_wait_irq: a user program (user/hostile/irq-waiter)
- *    is told the line by message, sleeps in WaitIrq (system call 5) as
- *    its first waiter, and is woken with 0 when the test raises the
- *    interrupt; while it finishes the line stays masked, the test then
+ *    is told the line by message and sleeps in WaitIrqOrMessage (system
+ *    call 78) as its first waiter: a message from the test ends the wait
+ *    with 1 and withdraws the line (no longer armed), and in its next
+ *    wait it is woken with 0 when the test raises the interrupt; while it
+ *    finishes the line stays masked, the test then
  *    acknowledges the device, and the program's exit frees the line.
  *  - irq.delivered_on_the_waiters_cpu: a kernel thread on the last CPU
  *    waits on the line; the router steers it there (the I/O APIC entry's
@@ -47,6 +49,7 @@
 #include <printk.h>
 #include <process.h>
 #include <sched_cpus.h>
+#include <span.h>
 #include <spawn.h>
 #include <stdatomic.h>
 #include <thread.h>
@@ -229,6 +232,16 @@ static bool owned_by(unsigned line, kpid_t pid)
 	return irq_line_info(line, &info) && info.armed && info.owner == pid;
 }
 
+/* Waits (boundedly) until the line is armed by `pid`, or not. */
+static bool until_armed(unsigned line, kpid_t pid, bool armed)
+{
+	uint64_t start = timer_ticks();
+
+	while (owned_by(line, pid) != armed && timer_ticks() - start < WAIT_LIMIT)
+		arch_wait_for_interrupt();
+	return owned_by(line, pid) == armed;
+}
+
 static bool line_free(unsigned line)
 {
 	struct irq_line_info info;
@@ -236,18 +249,26 @@ static bool line_free(unsigned line)
 	return irq_line_info(line, &info) && info.state == IRQ_FREE;
 }
 
-/* Tells the program its line, once it has registered its endpoint. */
-static bool send_line(unsigned line)
+/* Sends the program a 4-byte word, once it has registered its endpoint,
+ * and wakes it as a Write would (a thread it was handed to, or whoever
+ * waits on the endpoint): it may be asleep in RecvMsg or WaitIrqOrMessage. */
+static bool send_word(uint32_t word)
 {
-	const uint8_t msg[4] = { (uint8_t)line, (uint8_t)(line >> 8), (uint8_t)(line >> 16),
-				 (uint8_t)(line >> 24) };
+	const uint8_t msg[4] = { (uint8_t)word, (uint8_t)(word >> 8), (uint8_t)(word >> 16),
+				 (uint8_t)(word >> 24) };
+	const struct span bytes = span_of((void *)msg, sizeof(msg));
+	struct thread *receiver = NULL;
 	uint64_t start = timer_ticks();
 	kerr_t err;
 
-	while ((err = ipc_send(KERNEL_SENDER, IPC_NO_ENDPOINT, LINE_ENDPOINT, msg, sizeof(msg))) !=
-		       K_OK &&
+	while ((err = ipc_send_span_to(KERNEL_SENDER, IPC_NO_ENDPOINT, LINE_ENDPOINT, &bytes,
+				       &receiver)) != K_OK &&
 	       timer_ticks() - start < WAIT_LIMIT)
 		arch_wait_for_interrupt();
+	if (receiver)
+		sched_wake_thread(receiver, BLOCK_MESSAGE, LINE_ENDPOINT);
+	else if (err == K_OK)
+		sched_wake_all(BLOCK_MESSAGE, LINE_ENDPOINT);
 	return err == K_OK;
 }
 
@@ -257,13 +278,15 @@ static bool user_program_waits(const struct edu *edu)
 	struct user_outcome outcome = { .end = USER_END_NOT_RUN };
 	kpid_t pid;
 
-	if (!m || spawn_module(m, &pid) != K_OK || !send_line(edu->line))
+	if (!m || spawn_module(m, &pid) != K_OK || !send_word(edu->line))
 		return false;
-	uint64_t start = timer_ticks();
-	while (!owned_by(edu->line, pid) && timer_ticks() - start < WAIT_LIMIT)
-		arch_wait_for_interrupt();
-	bool armed = owned_by(edu->line, pid);
+	/* Its first wait ends with a message: the line is withdrawn while it
+	 * waits in RecvMsg for the go-ahead; its second, with the interrupt. */
+	bool armed = until_armed(edu->line, pid, true) && send_word(0) &&
+		     until_armed(edu->line, pid, false) && send_word(0) &&
+		     until_armed(edu->line, pid, true);
 	edu_write(edu, EDU_RAISE, RAISE_BIT);
+	uint64_t start;
 	start = timer_ticks();
 	while (process_exit_outcome(pid, &outcome) != K_OK && timer_ticks() - start < WAIT_LIMIT)
 		arch_wait_for_interrupt();

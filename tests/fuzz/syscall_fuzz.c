@@ -204,6 +204,8 @@ static bool documented(uint64_t nr, const uint64_t *a, int64_t v)
 			     : u > USER_DMA_BASE && u < USER_DMA_END && u % SW_PAGE == 0;
 	case SYS_WAIT_IRQ: /* this world routes no line but MSI ones, which block */
 		return IS(v, SYS_EINVAL, SYS_EPERM, SYS_EAGAIN);
+	case SYS_WAIT_IRQ_OR_MESSAGE: /* 1: a message was queued on the caller's endpoint */
+		return v == 1 || IS(v, SYS_EINVAL, SYS_EPERM, SYS_EAGAIN);
 	case SYS_ENABLE_MSIX:
 		return v < 0 ? IS(v, SYS_EINVAL, SYS_EPERM, SYS_ENOMEM, SYS_EAGAIN, SYS_ENOSYS)
 			     : u >= IRQ_MSI_BASE && u < IRQ_MSI_BASE + IRQ_MSI_LINES;
@@ -416,7 +418,8 @@ static bool run_one(const uint8_t *rec)
 	}
 	if (r.end == SW_BLOCKED) {
 		if (nr != SYS_RECV_MSG && nr != SYS_WAIT_TASK && nr != SYS_CONSOLE_READ &&
-		    !(nr == SYS_WAIT_IRQ && a[0] >= IRQ_MSI_BASE && a[0] < IRQ_LINES))
+		    !((nr == SYS_WAIT_IRQ || nr == SYS_WAIT_IRQ_OR_MESSAGE) && a[0] >= IRQ_MSI_BASE &&
+		      a[0] < IRQ_LINES))
 			fail("blocked", nr, a, 0);
 		return false;
 	}

@@ -153,6 +153,35 @@ static enum irq_outcome cycle(unsigned line, uint64_t *now, uint64_t delay)
 	return out;
 }
 
+/* A waiter woken by something else withdraws: masked again and not
+ * fired, unless the interrupt beat it -- then that is what it gets. */
+static void a_withdrawn_wait_masks_again_unless_the_interrupt_came(void **state)
+{
+	struct irq_line_info info;
+
+	(void)state;
+	assert_int_equal(irq_wait_begin(LINE, 7, 0, 0, NULL), K_OK);
+	assert_int_equal(irq_wait_withdraw(LINE, 8), K_ENOENT); /* not its line */
+	assert_true(unmasked[LINE]);
+	assert_int_equal(irq_wait_withdraw(LINE, 7), K_EAGAIN);
+	assert_false(unmasked[LINE]);
+	assert_true(irq_line_info(LINE, &info));
+	assert_false(info.armed);
+	assert_int_equal(info.owner, 7); /* still its holder's */
+	assert_int_equal(info.count, 0);
+	/* Nobody waits now: an interrupt is spurious. */
+	assert_int_equal(irq_dispatch(LINE, 10, 0), IRQ_SPURIOUS);
+	/* The interrupt first: the withdrawal reports it. */
+	assert_int_equal(irq_wait_begin(LINE, 7, 5000, 0, NULL), K_OK);
+	assert_int_equal(irq_dispatch(LINE, 9000, 0), IRQ_WAKE);
+	assert_int_equal(irq_wait_withdraw(LINE, 7), K_OK);
+	assert_false(unmasked[LINE]);
+	/* And a fresh wait arms it again. */
+	assert_int_equal(irq_wait_begin(LINE, 7, 9500, 0, NULL), K_OK);
+	assert_true(unmasked[LINE]);
+	assert_int_equal(irq_wait_withdraw(IRQ_LINES, 7), K_EINVAL);
+}
+
 static void a_level_line_refiring_at_once_is_a_storm(void **state)
 {
 	uint64_t now = 0;
@@ -165,6 +194,7 @@ static void a_level_line_refiring_at_once_is_a_storm(void **state)
 	assert_true(irq_wait_done(LINE));
 	assert_int_equal(irq_wait_result(LINE, 7), K_EBUSY);
 	assert_int_equal(state_of(LINE), IRQ_STORMED);
+	assert_int_equal(irq_wait_withdraw(LINE, 7), K_EBUSY);
 	/* Masked for good: no wait unmasks it, not even after the owner exits. */
 	unsigned calls = unmask_calls;
 	assert_int_equal(irq_wait_begin(LINE, 7, now, 0, NULL), K_EBUSY);
@@ -303,6 +333,7 @@ int main(void)
 		cmocka_unit_test_setup(progress_keeps_a_busy_line_alive, setup),
 		cmocka_unit_test_setup(edge_lines_never_storm, setup),
 		cmocka_unit_test_setup(exit_releases_every_line_masked, setup),
+		cmocka_unit_test_setup(a_withdrawn_wait_masks_again_unless_the_interrupt_came, setup),
 		cmocka_unit_test_setup(a_wait_steers_the_masked_line_to_the_waiters_cpu, setup),
 		cmocka_unit_test_setup(a_line_stays_where_it_is_when_it_cannot_be_steered, setup),
 		cmocka_unit_test_setup(a_released_line_keeps_its_cpu_and_held_lines_are_found, setup),

@@ -1099,6 +1099,44 @@ static void test_wait_irq_claims_for_the_first_waiter(void **state)
 	irq_router_init(&fake_chip, 1);
 }
 
+/* WaitIrqOrMessage: a message already queued on the caller's endpoint
+ * ends the wait at once (1), the line masked again and the message left
+ * queued; without one the caller sleeps with the line armed. */
+static void test_wait_irq_or_message(void **state)
+{
+	struct irq_line_info info;
+	static const char ping[] = "tx";
+
+	(void)state;
+	irq_router_init(&fake_chip, 1);
+	assert_int_equal(irq_line_declare(10, true), K_OK);
+	assert_int_equal(call(SYS_REGISTER_ENDPOINT, FREE_EP, 0, 0, 0), 0);
+	refused(SYS_WAIT_IRQ_OR_MESSAGE, 10, IPC_ENDPOINTS, 0, 0, SYS_EINVAL);
+	refused(SYS_WAIT_IRQ_OR_MESSAGE, 10, ENDPOINT_ECHO, 0, 0, SYS_EPERM); /* the peer's */
+	refused(SYS_WAIT_IRQ_OR_MESSAGE, IRQ_LINES, FREE_EP, 0, 0, SYS_EINVAL);
+	struct sw_result r = sw_call(SYS_WAIT_IRQ_OR_MESSAGE, 10, FREE_EP, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_BLOCKED);
+	assert_true(line_unmasked[10]);
+	assert_int_equal(irq_dispatch(10, 2, 0), IRQ_WAKE);
+	/* A message comes while the driver handles its interrupt. */
+	sw_set_caller(SW_STRANGER);
+	memcpy(sw_user_page(SW_RW), ping, sizeof(ping));
+	assert_int_equal(call(SYS_WRITE, FREE_EP, SW_RW, sizeof(ping), 0), (int64_t)sizeof(ping));
+	sw_set_caller(SW_TRUSTED);
+	assert_int_equal(call(SYS_WAIT_IRQ_OR_MESSAGE, 10, FREE_EP, 0, 0), 1);
+	assert_false(line_unmasked[10]);
+	assert_true(irq_line_info(10, &info));
+	assert_false(info.armed);
+	assert_int_equal(info.owner, sw_pid(SW_TRUSTED));
+	assert_int_equal(ipc_queued(FREE_EP), 1); /* left for TryRecvMsg */
+	assert_int_equal(call(SYS_TRY_RECV_MSG, FREE_EP, SW_RW, 64, 0),
+			 IPC_IDENTITY_PREFIX + (int64_t)sizeof(ping));
+	r = sw_call(SYS_WAIT_IRQ_OR_MESSAGE, 10, FREE_EP, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_BLOCKED);
+	assert_true(line_unmasked[10]);
+	irq_router_init(&fake_chip, 1);
+}
+
 /* A device's line belongs to the device's holder: another process may not
  * wait on it, the holder may. */
 static void test_wait_irq_on_a_device_held_elsewhere(void **state)
@@ -1182,6 +1220,7 @@ int main(void)
 		cmocka_unit_test_setup(test_every_refusal_changes_nothing, fresh_world),
 		cmocka_unit_test_setup(test_wait_irq_claims_for_the_first_waiter, fresh_world),
 		cmocka_unit_test_setup(test_wait_irq_on_a_device_held_elsewhere, fresh_world),
+		cmocka_unit_test_setup(test_wait_irq_or_message, fresh_world),
 		cmocka_unit_test_setup(test_console_read_blocks_then_takes_what_is_there, fresh_world),
 		cmocka_unit_test_setup(test_refusals_in_a_busy_world, fresh_world),
 		cmocka_unit_test_setup(test_exit_yield_getpid_gettime, fresh_world),

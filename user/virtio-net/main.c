@@ -26,18 +26,6 @@ CAMBIOS_MODULE_ROLE("virtio-net");
 /* WaitIrqOrMessage's answers (system call 78). */
 #define WOKEN_BY_IRQ 0
 #define WOKEN_BY_MESSAGE 1
-#define SYS_WAIT_IRQ_OR_MESSAGE_TEMP 78 /* TEMPORARY until main has the call */
-
-static int64_t wait_event(int64_t line)
-{
-	int64_t woke = sys_call(SYS_WAIT_IRQ_OR_MESSAGE_TEMP, (uint64_t)line, ENDPOINT_VIRTIO_NET, 0);
-
-	if (woke == SYS_ENOSYS) { /* TEMPORARY: poll */
-		sys_yield();
-		return WOKEN_BY_MESSAGE;
-	}
-	return woke;
-}
 
 static void say_up(const struct net_dev *d)
 {
@@ -77,16 +65,25 @@ static void say_failed(const char *step, const char *why)
 }
 
 /* Sleeps until the device's line fires or a message waits on our
- * endpoint; then everything either may have brought is taken. */
+ * endpoint; then everything either may have brought is taken -- both
+ * queues and every message, whichever woke us, since an interrupt that
+ * came while we were busy waits masked in the device until the next
+ * wait, and finds nothing new then, which is harmless. */
 static int serve(struct net_dev *d, struct stack_link *s)
 {
 	for (;;) {
-		int64_t woke = wait_event(d->line);
+		int64_t woke = sys_call(SYS_WAIT_IRQ_OR_MESSAGE, (uint64_t)d->line,
+					ENDPOINT_VIRTIO_NET, 0);
 		if (woke != WOKEN_BY_IRQ && woke != WOKEN_BY_MESSAGE) {
-			say_failed("WaitIrqOrMessage failed, stopping: ", woke == SYS_EPERM ?
-				   "refused (-2)" : "error");
+			struct line l = { .len = 0 };
+			put(&l, "virtio-net: WaitIrqOrMessage failed (");
+			put_dec(&l, woke);
+			put(&l, "); stopping");
+			say(&l);
 			return 3;
 		}
+		if (woke == WOKEN_BY_IRQ)
+			d->count.interrupts++;
 		net_dev_receive(d, stack_link_deliver, s);
 		net_dev_reclaim(d);
 		stack_link_drain(s);

@@ -9,6 +9,7 @@
 #include "../../lib/kstring.h"
 #include "../lib/line.h"
 #include "../lib/sys.h"
+#include "checks.h"
 
 #define PAGE 4096u
 /* Rings: one page per queue (32 entries need under 1 KiB of the three
@@ -148,14 +149,14 @@ void net_dev_receive(struct net_dev *d, net_dev_deliver deliver, void *ctx)
 
 	while (virtq_take(&d->rx, &id, &len) == 1) {
 		uint16_t b = d->rx_buf_of[id];
-		/* virtq bounds len by the buffer; a frame needs its header and an
-		 * Ethernet header, and no more than NET_FRAME_MAX. */
-		if (len < NET_DEV_HEADER + NET_DEV_ETH_HEADER || len - NET_DEV_HEADER > NET_FRAME_MAX) {
+		/* lib/virtq has bounded len by the buffer; the frame is checked here. */
+		uint32_t frame = check_rx_used(len);
+		if (frame == 0) {
 			d->count.dropped++;
 		} else {
 			d->count.rx_frames++;
-			d->count.rx_bytes += len - NET_DEV_HEADER;
-			deliver(ctx, d->dma + rx_buf_at(b) + NET_DEV_HEADER, len - NET_DEV_HEADER);
+			d->count.rx_bytes += frame;
+			deliver(ctx, d->dma + rx_buf_at(b) + NET_DEV_HEADER, frame);
 		}
 		post_rx(d, b);
 		reposted = true;

@@ -29,12 +29,12 @@
 #define NET_DEV_HEADER 12u
 #define NET_DEV_QUEUE_MAX 32u   /* entries per queue we give memory for */
 #define NET_DEV_BUF_SIZE 2048u  /* header + the longest frame, rounded */
-#define NET_DEV_ETH_HEADER 14u
 #define NET_DEV_RX_QUEUE 0
 #define NET_DEV_TX_QUEUE 1
 
 struct net_counters {
 	uint64_t rx_frames, rx_bytes, tx_frames, tx_bytes, dropped;
+	uint64_t interrupts; /* wake-ups by the device's line */
 };
 
 struct net_dev {

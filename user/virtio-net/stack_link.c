@@ -10,6 +10,7 @@
 #include "../../lib/kstring.h"
 #include "../lib/line.h"
 #include "../lib/sys.h"
+#include "checks.h"
 
 #define MSG_MAX (SYS_MSG_PREFIX + IPC_PAYLOAD_MAX)
 #define TX_AREA (NET_RX_SLOTS * NET_SLOT_SIZE)
@@ -148,7 +149,9 @@ static void print_counters(const struct stack_link *s)
 	put_dec(&l, (int64_t)c->dropped);
 	put(&l, " dropped, ");
 	put_dec(&l, (int64_t)s->violations);
-	put(&l, " refused from the stack");
+	put(&l, " refused from the stack, ");
+	put_dec(&l, (int64_t)c->interrupts);
+	put(&l, " interrupts");
 	say(&l);
 }
 
@@ -166,60 +169,64 @@ static void hello(struct stack_link *s)
 	announce(s);
 }
 
-static void rx_done(struct stack_link *s, const struct net_slot_msg *m)
+static void rx_done(struct stack_link *s, const struct stack_msg *m)
 {
-	if (m->slot >= NET_RX_SLOTS || !s->rx_lent[m->slot]) {
+	if (!s->rx_lent[m->slot]) {
 		refuse(s, "refused RX_DONE for slot ", m->slot, ": not lent to the stack");
 		return;
 	}
 	s->rx_lent[m->slot] = false;
 }
 
-static void tx(struct stack_link *s, const struct net_slot_msg *m)
+/* A TX whose slot and length passed: copied out unless the channel has
+ * gone with its stack, then the slot is the stack's again. */
+static void tx(struct stack_link *s, const struct stack_msg *m)
 {
-	if (m->slot >= NET_TX_SLOTS) {
-		refuse(s, "refused TX of slot ", m->slot, ": past the TX slots");
-		return;
-	}
-	if (m->length < NET_DEV_ETH_HEADER || m->length > NET_FRAME_MAX) {
-		refuse(s, "refused TX of length ", m->length, ": not a frame (dropped, slot given back)");
-		s->dev->count.dropped++;
-	} else if (channel_alive(s)) {
+	if (channel_alive(s))
 		(void)net_dev_send(s->dev, s->base + TX_AREA + m->slot * NET_SLOT_SIZE, m->length);
-	} else {
+	else
 		s->dev->count.dropped++;
-	}
 	(void)send_slot(NET_MSG_TX_DONE, m->slot, 0);
 }
 
-void stack_link_handle(struct stack_link *s, const uint8_t *msg, int64_t len)
+/* One line for a message refused, naming what was wrong with it. */
+static void refuse_msg(struct stack_link *s, enum stack_verdict v, const struct stack_msg *m,
+		       const uint8_t *msg)
 {
-	struct net_slot_msg m = { 0 };
-	int64_t payload = len - SYS_MSG_PREFIX;
-	uint32_t from = sys_msg_from(msg);
+	if (v == STACK_MSG_SENDER)
+		refuse(s, "refused a message from endpoint ", sys_msg_from(msg), " (not the stack's 21)");
+	else if (v == STACK_MSG_SIZE)
+		refuse(s, "refused a message of type ", m->type, " and the wrong size");
+	else if (v == STACK_MSG_TYPE)
+		refuse(s, "refused message type ", m->type, "");
+	else if (v == STACK_MSG_SLOT && m->type == NET_MSG_TX)
+		refuse(s, "refused TX of slot ", m->slot, ": past the TX slots");
+	else if (v == STACK_MSG_SLOT)
+		refuse(s, "refused RX_DONE for slot ", m->slot, ": past the RX slots");
+	else
+		refuse(s, "refused TX of length ", m->length, ": not a frame (dropped, slot given back)");
+}
 
-	if (from != ENDPOINT_UDP) {
-		refuse(s, "refused a message from endpoint ", from, " (not the stack's 21)");
-		return;
-	}
-	if (payload < (int64_t)sizeof(uint32_t) || payload > (int64_t)sizeof(m)) {
-		refuse(s, "refused a message of ", payload, " bytes");
-		return;
-	}
-	memcpy(&m, msg + SYS_MSG_PREFIX, (size_t)payload);
-	bool slot_msg = m.type == NET_MSG_RX_DONE || m.type == NET_MSG_TX;
-	if (slot_msg && payload != (int64_t)sizeof(m)) {
-		refuse(s, "refused a slot message of ", payload, " bytes");
+/* One message (RecvMsg's prefix, then its payload). */
+static void handle(struct stack_link *s, const uint8_t *msg, int64_t len)
+{
+	struct stack_msg m;
+	enum stack_verdict v = check_stack_msg(msg, len, &m);
+
+	if (v != STACK_MSG_OK) {
+		refuse_msg(s, v, &m, msg);
+		if (v == STACK_MSG_LENGTH) {
+			s->dev->count.dropped++;
+			(void)send_slot(NET_MSG_TX_DONE, m.slot, 0); /* its slot was valid */
+		}
 		return;
 	}
 	if (m.type == NET_MSG_HELLO)
 		hello(s);
 	else if (m.type == NET_MSG_RX_DONE)
 		rx_done(s, &m);
-	else if (m.type == NET_MSG_TX)
-		tx(s, &m);
 	else
-		refuse(s, "refused message type ", m.type, "");
+		tx(s, &m);
 }
 
 void stack_link_drain(struct stack_link *s)
@@ -229,5 +236,5 @@ void stack_link_drain(struct stack_link *s)
 
 	while ((len = sys_call(SYS_TRY_RECV_MSG, ENDPOINT_VIRTIO_NET, (uint64_t)(uintptr_t)msg,
 			       sizeof(msg))) > 0)
-		stack_link_handle(s, msg, len);
+		handle(s, msg, len);
 }

@@ -44,7 +44,4 @@ void stack_link_deliver(void *ctx, const uint8_t *frame, uint32_t len);
 /* Takes every message waiting on ENDPOINT_VIRTIO_NET. */
 void stack_link_drain(struct stack_link *s);
 
-/* One message (RecvMsg's prefix, then `len` - prefix bytes of payload). */
-void stack_link_handle(struct stack_link *s, const uint8_t *msg, int64_t len);
-
 #endif
