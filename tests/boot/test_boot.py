@@ -80,10 +80,10 @@ DONE = r"^boot: foundation, safety net and verified modules ready; BSP idle betw
 HELLO_READY = (r"^process (\d+) hello\.elf: ready, entry 0x400000, \d+ segments in \d+ pages, "
                r"stack below 0x800000$")
 ECHO_READY = r"^process (\d+) echo\.elf: ready, entry 0x400000, "
-SPAWNED = r"^spawn: 4 boot modules became processes$"
+SPAWNED = r"^spawn: 5 boot modules became processes$"
 # Every second program to an AP: echo, the second of hello, echo, console.
-DISTRIBUTED = r"^sched: 2 of the BSP's 4 ready tasks handed to the \d+ APs, round-robin$"
-ALONE = r"^sched: one CPU schedules; its 4 ready tasks stay there$"
+DISTRIBUTED = r"^sched: 2 of the BSP's 5 ready tasks handed to the \d+ APs, round-robin$"
+ALONE = r"^sched: one CPU schedules; its 5 ready tasks stay there$"
 HELLO_CPU = r"^\[hello\.elf:{pid}\] hello: process {pid} on CPU 0$"
 ECHO_START = r"^\[echo\.elf:{pid}\] echo: serving endpoint 28$"
 HELLO_LINE = r"^\[hello\.elf:{pid}\] Hello from a signed boot module!$"

@@ -270,6 +270,9 @@ def test_end_to_end_through_qemu(arch, tmp_path, boot):
         image = tmp_path / "cambios.img"
         error = run_make_image(arch, SNTP_PORT=sntp.port, IMAGE_OUT=str(image))
         assert error is None, error
+        # Not restrict=on: it would cut the guest's SNTP request to the
+        # host's loopback too (guestfwd, the way around it, is TCP only).
+        # The guest only ever sends to 10.0.2.2, which is that loopback.
         extra = (
             "-netdev", f"user,id=n0,hostfwd=udp:127.0.0.1:{echo_port}-:7",
             "-netdev", f"socket,id=inj,udp=127.0.0.1:{wire.getsockname()[1]},"

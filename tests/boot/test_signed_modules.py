@@ -83,7 +83,8 @@ def test_signed_modules_are_accepted(boot, built_image, arch):
         r"^module echo\.elf: accepted, role echo$",
         r"^module console\.elf: accepted, role console$",
         r"^module virtio-net\.elf: accepted, role virtio-net$",
-        r"^verifier: 5 of 5 boot modules accepted$",
+        r"^module udp\.elf: accepted, role udp$",
+        r"^verifier: 6 of 6 boot modules accepted$",
         r"^symbols: \d+ bytes of kernel symbols loaded$",
         DONE,
     ], BOOT_TIMEOUT)
@@ -106,7 +107,7 @@ def test_broken_modules_are_rejected_and_boot_continues(boot, built_image, tmp_p
     expected = [SYMBOLS_ACCEPTED, HELLO_ACCEPTED]
     expected += [rf"^module {name.replace('.', r'[.]')}: rejected \({reason}\)$"
                  for name, (_, reason) in variants.items()]
-    expected += [r"^verifier: 5 of 9 boot modules accepted$", DONE]
+    expected += [r"^verifier: 6 of 10 boot modules accepted$", DONE]
     run.expect_in_order(expected, BOOT_TIMEOUT)
 
 
@@ -150,7 +151,7 @@ def test_swapped_conf_strings_change_no_module_role(boot, built_image, tmp_path,
         HELLO_ACCEPTED,
         r'^module hello\.elf: limine\.conf says "kernel-symbols", signed role is "hello"; '
         r"the conf string is ignored$",
-        r"^verifier: 5 of 5 boot modules accepted$",
+        r"^verifier: 6 of 6 boot modules accepted$",
         rf"^symbols: {content} bytes of kernel symbols loaded$",
         DONE,
     ], BOOT_TIMEOUT)
