@@ -185,7 +185,7 @@ USER_LIB_SRCS := user/lib/start_$(ARCH).S
 # The image's programs, in boot order: each becomes a signed module, a line
 # in limine.conf and a process. A program's sources are the C files in
 # user/<name>/, so adding one is a directory and a word here.
-USER_PROGRAMS := hello echo console key-store virtio-net fs
+USER_PROGRAMS := hello echo console key-store virtio-net udp fs
 # lib/crypto for the programs that sign or verify, over lib/kstring's
 # memcpy and friends.
 USER_CRYPTO_SRCS := $(COMPONENT_kstring) $(COMPONENT_crypto)
@@ -195,10 +195,36 @@ USER_SRCS_key-store := $(wildcard user/key-store/*.c) $(USER_CRYPTO_SRCS)
 # transport, lib/virtq's queues and lib/kstring's copies.
 USER_SRCS_virtio-net := $(wildcard user/virtio-net/*.c) user/lib/virtio_pci.c lib/virtq.c \
 	lib/kstring.c
+# udp, the UDP/IP service, is built on the portable pieces in lib/ (frames,
+# the ARP cache, SNTP, the driver link's checks) and lib/format for its lines.
+USER_SRCS_udp := $(wildcard user/udp/*.c) lib/inet.c lib/arp_cache.c lib/sntp.c lib/net_link.c \
+	lib/format.c lib/kstring.c
 # fs-service keeps its name table with lib/fsnames and checks signed puts
 # with lib/crypto.
 USER_SRCS_fs := $(wildcard user/fs/*.c) lib/fsnames.c $(USER_CRYPTO_SRCS)
 $(foreach p,$(USER_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
+
+# udp's addresses, fixed at build time: NET_ADDRESS, NET_PREFIX, NET_GATEWAY,
+# SNTP_SERVER (dotted quads) and SNTP_PORT become -D flags for
+# user/udp/config.c alone, as comma-separated bytes. The flags are kept in
+# $(BUILD)/udp-config, rewritten only when they change, so a new address
+# rebuilds that one file.
+NET_ADDRESS ?= 10.0.2.15
+NET_PREFIX ?= 24
+NET_GATEWAY ?= 10.0.2.2
+SNTP_SERVER ?= 10.0.2.2
+SNTP_PORT ?= 123
+comma := ,
+udp_quad = $(subst .,$(comma),$(1))
+UDP_CONFIG_FLAGS := -DNET_ADDRESS=$(call udp_quad,$(NET_ADDRESS)) -DNET_PREFIX=$(NET_PREFIX) \
+	-DNET_GATEWAY=$(call udp_quad,$(NET_GATEWAY)) -DSNTP_SERVER=$(call udp_quad,$(SNTP_SERVER)) \
+	-DSNTP_PORT=$(SNTP_PORT)
+$(BUILD)/user-obj/user/udp/config.c.o: USER_CFLAGS += $(UDP_CONFIG_FLAGS)
+$(BUILD)/user-obj/user/udp/config.c.o: $(BUILD)/udp-config
+$(BUILD)/udp-config: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)echo '$(UDP_CONFIG_FLAGS)' > $@.new
+	$(Q)cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 
 # The user boundary's hostile corpus (user/hostile/hostile.h), run by the
 # self-tests: SELFTEST=1 images only. Each is one file, user/hostile/<name>.c.
@@ -212,10 +238,12 @@ $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # (tests/boot/test_devices.py); msix: its interrupts through MSI-X
 # (tests/boot/test_msix.py); pinger and ponger: IPC between CPUs, stress
 # and churn: a minute of processes coming and going (tests/boot/test_smp.py).
-TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn netprobe ks-client fsclient
+TEST_MODULE_PROGRAMS := mmio msix pinger ponger stress churn netprobe netfake ks-client fsclient
 # netprobe: the UDP/IP stack's side of abi/net.h, testing the virtio-net
-# driver (tests/boot/test_virtio_net.py).
+# driver (tests/boot/test_virtio_net.py); netfake: a stand-in (and hostile)
+# virtio-net driver for the UDP/IP service's test (tests/boot/test_net.py).
 USER_SRCS_netprobe := user/netprobe/netprobe.c lib/inet.c lib/kstring.c
+USER_SRCS_netfake := user/netfake/netfake.c lib/inet.c lib/kstring.c
 # ks-client: the key-store from another process (tests/boot/test_key_store.py).
 USER_SRCS_ks-client := user/ks-client/ks-client.c lib/crypto/blake3.c $(COMPONENT_kstring)
 # fsclient: every fs-service request and answer (tests/boot/test_fs.py).
@@ -429,8 +457,16 @@ SYSCALL_SRCS := tests/support/syscall_world.c \
 	$(call components,syscalls usercopy output objstore heap crypto ipc channel cap span pci phys_guard irq_wait) $(HOST_WORLD)
 UNIT_SRCS_syscall := $(SYSCALL_SRCS)
 UNIT_TESTS += channel
-UNIT_TESTS += fsnames
+UNIT_TESTS += fsnames arp_cache sntp net_link udp_stack
 UNIT_SRCS_fsnames := lib/fsnames.c
+UNIT_SRCS_arp_cache := lib/arp_cache.c
+UNIT_SRCS_sntp := lib/sntp.c
+UNIT_SRCS_net_link := lib/net_link.c
+# The UDP/IP service's portable core over a fake driver and clock (every
+# user/udp file but main.c and driver.c, which make the system calls).
+UDP_STACK_SRCS := $(filter-out user/udp/main.c user/udp/driver.c,$(wildcard user/udp/*.c)) \
+	lib/inet.c lib/arp_cache.c lib/sntp.c lib/format.c
+UNIT_SRCS_udp_stack := $(UDP_STACK_SRCS)
 UNIT_SRCS_channel := $(SYSCALL_SRCS)
 UNIT_BINS := $(patsubst %,$(HOST_BUILD)/unit/%_test,$(UNIT_TESTS))
 
@@ -511,8 +547,11 @@ FUZZ_SRCS_pci_assign := $(call components,pci pci_assign) lib/format.c tests/sup
 FUZZERS += inet virtq
 FUZZ_SRCS_inet := lib/inet.c
 FUZZ_SRCS_virtq := lib/virtq.c
-FUZZERS += fsnames
+FUZZERS += fsnames sntp net_link udp_stack
 FUZZ_SRCS_fsnames := lib/fsnames.c
+FUZZ_SRCS_sntp := lib/sntp.c
+FUZZ_SRCS_net_link := lib/net_link.c
+FUZZ_SRCS_udp_stack := $(UDP_STACK_SRCS)
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile

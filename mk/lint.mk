@@ -46,8 +46,9 @@ LINT_CFLAGS_loader-$(1) := $$(call loader_cflags,$(1))
 LINT_CPPCHECK_loader-$(1) := --platform=win64 -D__$(1)__ -D_WIN32
 
 # lib/inet.c and lib/virtq.c are user code too: the UDP/IP service's
-# frames and the virtio-net driver's queues. Programs share lib/ files
-# (virtio-net and netprobe link lib/kstring.c): each is checked once.
+# frames (user/udp's sources name it, with the rest of its lib/ pieces)
+# and the virtio-net driver's queues. Programs share lib/ files
+# (virtio-net, udp, netprobe and netfake link lib/kstring.c): each is checked once.
 LINT_SRCS_user-$(1) := $$(sort $$(filter %.c,$$(foreach p,$$(USER_PROGRAMS) $$(HOSTILE_PROGRAMS) $$(TEST_MODULE_PROGRAMS),$$(USER_SRCS_$$(p)))) \
 	lib/inet.c lib/virtq.c)
 LINT_CFLAGS_user-$(1) := $$(call user_cflags,$(1))

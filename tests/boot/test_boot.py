@@ -80,11 +80,11 @@ DONE = r"^boot: foundation, safety net and verified modules ready; BSP idle betw
 HELLO_READY = (r"^process (\d+) hello\.elf: ready, entry 0x400000, \d+ segments in \d+ pages, "
                r"stack below 0x800000$")
 ECHO_READY = r"^process (\d+) echo\.elf: ready, entry 0x400000, "
-SPAWNED = r"^spawn: 6 boot modules became processes$"
-# Every second program to an AP: echo, key-store and fs, of hello, echo,
-# console, key-store, virtio-net, fs.
-DISTRIBUTED = r"^sched: 3 of the BSP's 6 ready tasks handed to the \d+ APs, round-robin$"
-ALONE = r"^sched: one CPU schedules; its 6 ready tasks stay there$"
+SPAWNED = r"^spawn: 7 boot modules became processes$"
+# Every second program to an AP: echo, key-store and udp, of hello, echo,
+# console, key-store, virtio-net, udp, fs.
+DISTRIBUTED = r"^sched: 3 of the BSP's 7 ready tasks handed to the \d+ APs, round-robin$"
+ALONE = r"^sched: one CPU schedules; its 7 ready tasks stay there$"
 HELLO_CPU = r"^\[hello\.elf:{pid}\] hello: process {pid} on CPU 0$"
 ECHO_START = r"^\[echo\.elf:{pid}\] echo: serving endpoint 28$"
 HELLO_LINE = r"^\[hello\.elf:{pid}\] Hello from a signed boot module!$"
@@ -152,6 +152,7 @@ EXPECTED_MODULES = [("/boot/modules/kernel.sym", "kernel-symbols"),
                     ("/boot/modules/console.elf", "console"),
                     ("/boot/modules/key-store.elf", "key-store"),
                     ("/boot/modules/virtio-net.elf", "virtio-net"),
+                    ("/boot/modules/udp.elf", "udp"),
                     ("/boot/modules/fs.elf", "fs")]
 
 

@@ -84,8 +84,9 @@ def test_signed_modules_are_accepted(boot, built_image, arch):
         r"^module console\.elf: accepted, role console$",
         r"^module key-store\.elf: accepted, role key-store$",
         r"^module virtio-net\.elf: accepted, role virtio-net$",
+        r"^module udp\.elf: accepted, role udp$",
         r"^module fs\.elf: accepted, role fs$",
-        r"^verifier: 7 of 7 boot modules accepted$",
+        r"^verifier: 8 of 8 boot modules accepted$",
         r"^symbols: \d+ bytes of kernel symbols loaded$",
         DONE,
     ], BOOT_TIMEOUT)
@@ -108,7 +109,7 @@ def test_broken_modules_are_rejected_and_boot_continues(boot, built_image, tmp_p
     expected = [SYMBOLS_ACCEPTED, HELLO_ACCEPTED]
     expected += [rf"^module {name.replace('.', r'[.]')}: rejected \({reason}\)$"
                  for name, (_, reason) in variants.items()]
-    expected += [r"^verifier: 7 of 11 boot modules accepted$", DONE]
+    expected += [r"^verifier: 8 of 12 boot modules accepted$", DONE]
     run.expect_in_order(expected, BOOT_TIMEOUT)
 
 
@@ -152,7 +153,7 @@ def test_swapped_conf_strings_change_no_module_role(boot, built_image, tmp_path,
         HELLO_ACCEPTED,
         r'^module hello\.elf: limine\.conf says "kernel-symbols", signed role is "hello"; '
         r"the conf string is ignored$",
-        r"^verifier: 7 of 7 boot modules accepted$",
+        r"^verifier: 8 of 8 boot modules accepted$",
         rf"^symbols: {content} bytes of kernel symbols loaded$",
         DONE,
     ], BOOT_TIMEOUT)

@@ -63,7 +63,7 @@ def _settled(run, first, then, timeout=BOOT_TIMEOUT):
 
 @pytest.mark.parametrize("arch", ARCHES)
 def test_the_driver_carries_frames_between_the_device_and_the_stack(arch, tmp_path):
-    image = image_with_program(arch, "netprobe", tmp_path)
+    image = image_with_program(arch, "netprobe", tmp_path, without=("udp",))
     extra = ("-netdev", "user,id=n0",
              "-device", f"virtio-net-pci,netdev=n0,disable-legacy=on,romfile=,mac={MAC}")
     run = qemu.QemuRun(arch, image, log_path=LOG_DIR / f"test_virtio_net_{arch}.log", smp=1,
