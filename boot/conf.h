@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONF_MAX_MODULES 32
+#define CONF_MAX_MODULES 64
 #define CONF_PATH_MAX 256
 #define CONF_CMDLINE_MAX 256
 #define CONF_TITLE_MAX 64

@@ -35,7 +35,7 @@
 #include <module_role.h>
 #include <stddef.h>
 
-#define VERIFIER_MAX_MODULES 32
+#define VERIFIER_MAX_MODULES 64
 
 struct verified_module {
 	const struct limine_file *file;

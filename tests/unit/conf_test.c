@@ -356,7 +356,7 @@ static void append_modules(char *text, size_t size, unsigned count)
 	}
 }
 
-static void thirty_two_modules_fit(void **state)
+static void sixty_four_modules_fit(void **state)
 {
 	static char text[BIG_TEXT_MAX];
 
@@ -365,7 +365,7 @@ static void thirty_two_modules_fit(void **state)
 	append_modules(text, sizeof(text), CONF_MAX_MODULES);
 	parse_ok(text);
 	assert_int_equal(parsed.entry.module_count, CONF_MAX_MODULES);
-	assert_string_equal(parsed.entry.modules[CONF_MAX_MODULES - 1].path, "boot():/m31");
+	assert_string_equal(parsed.entry.modules[CONF_MAX_MODULES - 1].path, "boot():/m63");
 }
 
 static void too_many_modules_fails(void **state)
@@ -691,7 +691,7 @@ int main(void)
 		cmocka_unit_test(modules_pair_with_their_cmdlines),
 		cmocka_unit_test(module_cmdline_before_any_module_fails),
 		cmocka_unit_test(mangled_fuzzer_config_parses),
-		cmocka_unit_test(thirty_two_modules_fit),
+		cmocka_unit_test(sixty_four_modules_fit),
 		cmocka_unit_test(too_many_modules_fails),
 		cmocka_unit_test(macros_expand_in_values),
 		cmocka_unit_test(macro_definitions_expand_earlier_macros),
