@@ -22,6 +22,10 @@ SMP ?= 1
 MEM ?= 256M
 LIMINE_EFI ?=
 QEMU_ARGS ?=
+# make run's network: a virtio-net device on QEMU's user network, the
+# host's 127.0.0.1:ECHO_PORT forwarded to the guest's UDP echo service
+# (ECHO_PORT= runs without a network device).
+ECHO_PORT ?= 7777
 
 # Rules below may compute prerequisites from the target's stem ($$*).
 .SECONDEXPANSION:
@@ -591,7 +595,7 @@ setup:
 run: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
 	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) \
 		$(if $(CPU),--cpu '$(CPU)') $(if $(filter 1,$(SELFTEST)),--selftest-devices) \
-		$(if $(QEMU_ARGS),-- $(QEMU_ARGS))
+		$(if $(ECHO_PORT),--echo-port $(ECHO_PORT)) $(if $(QEMU_ARGS),-- $(QEMU_ARGS))
 
 debug: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
 	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) --gdb \

@@ -4,8 +4,8 @@
 #
 # The image: a tree of its own, build/<arch>-bench/, made by running this
 # Makefile again with BUILD pointed there and the two bench programs given
-# as MODULES, so the bench image holds exactly kernel.sym, hello, echo,
-# console, fs, bench and bench-exit -- seven signed modules, the production kernel
+# as MODULES, so the bench image holds exactly kernel.sym, the seven
+# programs of every image, bench and bench-exit -- ten signed modules, the production kernel
 # (CONFIG_SELFTEST=0) -- while build/<arch>/ and its limine.conf stay as
 # `make run` left them (MODULES= there would rewrite both, and the next
 # `make run` would rebuild them), like the self-test tree beside it.

@@ -574,16 +574,30 @@ def _parse_args(argv):
                        help="wait for gdb on :1234 (-s -S)")
         p.add_argument("--selftest-devices", action="store_true",
                        help="attach the devices the self-tests drive (SELFTEST_DEVICES)")
+        p.add_argument("--echo-port", type=int, default=None,
+                       help="attach a virtio-net device on QEMU's user network, with "
+                            "127.0.0.1:PORT on the host forwarded to the guest's UDP echo "
+                            "service (port 7)")
         p.add_argument("extra", nargs="*",
                        help="extra QEMU arguments, after --")
     return parser.parse_args(argv)
+
+
+def network_devices(echo_port):
+    """QEMU's user network with a virtio-net device for the guest's
+    services. The only way in is a UDP forward from the host's loopback
+    address to the guest's echo port; the guest reaches the host as
+    10.0.2.2 and nothing beyond it is addressed by the services."""
+    return ("-netdev", f"user,id=net0,hostfwd=udp:127.0.0.1:{echo_port}-:7",
+            "-device", "virtio-net-pci,netdev=net0,disable-legacy=on,romfile=")
 
 
 def _cli_command(args):
     log = (args.log or build_dir(args.arch) / "serial.log").resolve()
     log.parent.mkdir(parents=True, exist_ok=True)
     serial = "mux" if sys.stdin.isatty() else "plain"
-    extra = (SELFTEST_DEVICES if args.selftest_devices else ()) + tuple(args.extra)
+    extra = (SELFTEST_DEVICES if args.selftest_devices else ()) + \
+        (network_devices(args.echo_port) if args.echo_port else ()) + tuple(args.extra)
     argv = build_command(args.arch, args.image, smp=args.smp, mem=args.mem,
                          serial=serial, gdb=args.gdb, extra=extra,
                          log=log, vars_snapshot=False, cpu=args.cpu)
