@@ -279,24 +279,27 @@ static void say_ended(uint64_t id, const char *how, kpid_t by, const struct chan
 			PID_SLOT(c->peer));
 }
 
-static kerr_t close_locked(kpid_t caller, uint64_t id)
+/* Ends channel `id` as `how` says (closed or revoked) for `caller`, who
+ * may close it only as one of its two sides. */
+static kerr_t end_locked(kpid_t caller, uint64_t id, uint8_t how)
 {
 	unsigned slot;
 	struct channel *c = find(id, &slot);
+	bool closing = how == CHANNEL_STATE_CLOSED;
 
 	if (!c || c->state == RECORD_ENDED)
 		return K_ENOENT;
-	if (caller != c->creator && caller != c->peer)
+	if (closing && caller != c->creator && caller != c->peer)
 		return K_EPERM;
-	say_ended(id, "closed", caller, c);
-	end_channel(slot, CHANNEL_STATE_CLOSED, caller);
+	say_ended(id, closing ? "closed" : "revoked", caller, c);
+	end_channel(slot, how, caller);
 	return K_OK;
 }
 
-kerr_t channel_close(kpid_t caller, uint64_t id)
+static kerr_t end_by(kpid_t caller, uint64_t id, uint8_t how)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&channel_lock);
-	kerr_t err = close_locked(caller, id);
+	kerr_t err = end_locked(caller, id, how);
 
 	if (err == K_OK)
 		quiesced(caller);
@@ -304,16 +307,9 @@ kerr_t channel_close(kpid_t caller, uint64_t id)
 	return err;
 }
 
-static kerr_t revoke_locked(kpid_t caller, uint64_t id)
+kerr_t channel_close(kpid_t caller, uint64_t id)
 {
-	unsigned slot;
-	struct channel *c = find(id, &slot);
-
-	if (!c || c->state == RECORD_ENDED)
-		return K_ENOENT;
-	say_ended(id, "revoked", caller, c);
-	end_channel(slot, CHANNEL_STATE_REVOKED, caller);
-	return K_OK;
+	return end_by(caller, id, CHANNEL_STATE_CLOSED);
 }
 
 kerr_t channel_revoke(kpid_t caller, uint64_t id)
@@ -325,13 +321,7 @@ kerr_t channel_revoke(kpid_t caller, uint64_t id)
 	if (process_principal(caller, &speaks_for) != K_OK ||
 	    memcmp(&speaks_for, identity_bootstrap(), sizeof(speaks_for)) != 0)
 		return K_EPERM;
-	arch_irqflags_t flags = spin_lock_irqsave(&channel_lock);
-	kerr_t err = revoke_locked(caller, id);
-
-	if (err == K_OK)
-		quiesced(caller);
-	spin_unlock_irqrestore(&channel_lock, flags);
-	return err;
+	return end_by(caller, id, CHANNEL_STATE_REVOKED);
 }
 
 static void put_le(uint8_t *out, uint64_t value, unsigned bytes)
