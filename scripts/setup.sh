@@ -20,6 +20,7 @@ PACKAGES=(
 	ovmf qemu-efi-aarch64                    # UEFI firmware: OVMF, AAVMF
 	mtools dosfstools                        # FAT boot images
 	python3 python3-pytest                   # boot tests (/usr/bin/python3)
+	python3-cryptography                     # Ed25519 keys in the fs boot test
 	libcmocka-dev                            # host unit tests
 	clang-tidy cppcheck                      # make lint: static analysis
 	openssl libssl-dev b3sum                 # signing and hashing tools
