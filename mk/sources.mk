@@ -64,7 +64,7 @@ COMPONENT_objstore := kernel/objstore/objstore.c
 COMPONENT_syscalls := kernel/lib/syscall.c kernel/lib/sys_ipc.c kernel/lib/sys_process.c \
 	kernel/lib/sys_memory.c kernel/lib/sys_object.c kernel/lib/sys_device.c \
 	kernel/lib/sys_driver_memory.c kernel/lib/sys_channel.c kernel/lib/sys_principal.c \
-	kernel/lib/sys_irq.c
+	kernel/lib/sys_irq.c kernel/lib/sys_system.c
 # Threads on their own stacks, user programs run in them, boot programs spawned.
 COMPONENT_threads := kernel/sched/thread.c kernel/sched/sched_cpus.c kernel/sched/watcher.c \
 	kernel/proc/run.c \

@@ -44,11 +44,12 @@ enum sys_number {
  * original's callers pass 0 (or nothing) and get the exit code alone. */
 #define SYS_TASK_EXITED 1     /* it called Exit; code is its argument */
 #define SYS_TASK_FAULTED 2    /* a fault ended it; code is 0 */
+#define SYS_TASK_KILLED 3     /* Kill ended it (abi/system.h); code is 0 */
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
 struct sys_task_status {
-	int64_t ended;        /* SYS_TASK_EXITED or SYS_TASK_FAULTED */
+	int64_t ended;        /* SYS_TASK_EXITED, SYS_TASK_FAULTED or SYS_TASK_KILLED */
 	int64_t code;
 };
 #endif

@@ -8,6 +8,7 @@
 #define CAMBIOS_USER_SYS_H
 
 #include <abi/syscall.h>
+#include <abi/system.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,10 +87,35 @@ static inline int64_t sys_spawn(const char *name, size_t len)
 }
 
 /* Waits for child `pid` to end: its exit code, or SYS_EINTR with
- * status->ended SYS_TASK_FAULTED when it was killed (status may be NULL). */
+ * status->ended SYS_TASK_FAULTED (a fault) or SYS_TASK_KILLED (Kill)
+ * when it did not exit (status may be NULL). */
 static inline int64_t sys_wait_task(int64_t pid, struct sys_task_status *status)
 {
 	return sys_call(SYS_WAIT_TASK, (uint64_t)pid, (uint64_t)(uintptr_t)status, 0);
+}
+
+/* Ends process `pid` (abi/system.h: its parent or a bootstrap-Principal
+ * process may); 0 once the kill is under way. */
+static inline int64_t sys_kill(int64_t pid)
+{
+	return sys_call(SYS_KILL, (uint64_t)pid, 0, 0);
+}
+
+/* Process-table slot `slot`: 0, SYS_ENOENT for a free slot. */
+static inline int64_t sys_process_info(uint32_t slot, struct sys_process_info *out)
+{
+	return sys_call(SYS_PROCESS_INFO, slot, (uint64_t)(uintptr_t)out, sizeof(*out));
+}
+
+static inline int64_t sys_system_info(struct sys_system_info *out)
+{
+	return sys_call(SYS_SYSTEM_INFO, (uint64_t)(uintptr_t)out, sizeof(*out), 0);
+}
+
+/* CPU `index`: 0, SYS_ENOENT for one that is not scheduling. */
+static inline int64_t sys_cpu_info(uint32_t index, struct sys_cpu_info *out)
+{
+	return sys_call(SYS_CPU_INFO, index, (uint64_t)(uintptr_t)out, sizeof(*out));
 }
 
 static inline int64_t sys_get_cpu(void)
