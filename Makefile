@@ -234,7 +234,8 @@ $(BUILD)/udp-config: FORCE
 # self-tests: SELFTEST=1 images only. Each is one file, user/hostile/<name>.c.
 HOSTILE_PROGRAMS := bad-write bad-priv bad-insn bad-div bad-brk bad-align bad-exec bad-kread \
 	bad-kjump bad-stack bad-guard bad-offset regs-dirty regs-check forge exit-1000 exit-min \
-	fp-keeper ping spawner bad-args alloc objects devices irq-refused irq-waiter channel
+	fp-keeper ping spawner bad-args alloc objects devices irq-refused irq-waiter channel \
+	killer spinner blocker
 $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # Programs in no image of ours: the boot tests build them
 # (`make build/<arch>/modules/<name>.elf`) and give them as MODULES.
