@@ -65,7 +65,7 @@ THROUGHPUT_COUNT = 10000
 WINDOWS = (8, 16)
 WARMUP = 200
 TIMEOUT = 1.0
-# Enough for the window twice over at the largest payload.
+# Room for many windows of the largest datagrams, should the script fall behind.
 SOCKET_BUFFER = 1 << 18
 # Sequence numbers never repeat within a run (an echo from one
 # measurement arriving during the next is a stray, never a match).
