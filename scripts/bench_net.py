@@ -340,11 +340,18 @@ class Guest:
         self.client = EchoClient(self.port)
 
 
+def make_run_devices(port):
+    """`make run`'s devices, for either guest: the network with the echo
+    forward from 127.0.0.1:`port`, and the virtio-rng device (the
+    key-store's entropy; Linux loads no driver for it)."""
+    return qemu.network_devices(port) + qemu.rng_devices()
+
+
 def start_cambios(stack, arch, image, log):
     port = free_udp_port()
     fail = qemu.DEFAULT_FAIL_PATTERNS + (r"^user fault: (udp|virtio-net)\.elf",)
     run = stack.enter_context(qemu.QemuRun(
-        arch, image, log, extra=qemu.network_devices(port), fail_patterns=fail,
+        arch, image, log, extra=make_run_devices(port), fail_patterns=fail,
         max_runtime=BOOT_TIMEOUT + 1800))
     return Guest("CambiOS", run, port)
 
@@ -360,8 +367,8 @@ def start_linux(stack, linux_dir, echo_program, log):
     if not disk.is_file():
         disk.write_bytes(bytes(1 << 20))
     port = free_udp_port()
-    extra = qemu.network_devices(port) + ("-kernel", str(kernel), "-initrd", str(initrd),
-                                          "-append", LINUX_CMDLINE)
+    extra = make_run_devices(port) + ("-kernel", str(kernel), "-initrd", str(initrd),
+                                      "-append", LINUX_CMDLINE)
     run = stack.enter_context(qemu.QemuRun(
         "x86_64", disk, log, extra=extra, fail_patterns=(r"Kernel panic", r"linux-net: failed"),
         max_runtime=BOOT_TIMEOUT + 1800))
