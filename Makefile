@@ -8,6 +8,8 @@
 #   make bench                         host benchmarks (figures only)
 #   make bench-guest                   guest instructions per kernel operation under QEMU
 #                                      -icount, beside Linux 6.1 on x86_64 (mk/bench-guest.mk)
+#   make bench-net                     UDP echo through QEMU's user network, beside Linux 6.1
+#                                      on x86_64 (mk/bench-net.mk)
 #   make lint                          clang-tidy + cppcheck over the C code (mk/lint.mk)
 #   make clean
 #
@@ -658,5 +660,6 @@ clean:
 
 include mk/lint.mk
 include mk/bench-guest.mk
+include mk/bench-net.mk
 
 -include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d) $(UNIT_BINS:=.d) $(BENCH_BINS:=.d)
