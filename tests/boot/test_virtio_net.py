@@ -99,10 +99,10 @@ def test_the_driver_carries_frames_between_the_device_and_the_stack(arch, tmp_pa
         r"virtio-net: refused a message of type 5 and the wrong size",
         r"virtio-net: refused message type 77",
         r"virtio-net: rx (\d+) frames (\d+) bytes, tx (\d+) frames (\d+) bytes, (\d+) dropped, "
-        r"(\d+) refused from the stack, (\d+) interrupts",
+        r"(\d+) refused from the stack, (\d+) held for a full queue, (\d+) interrupts",
     ])
     assert 1024 <= int(up.group(1)) <= 1087, up.group(0)
-    rx_frames, rx_bytes, tx_frames, tx_bytes, dropped, refused, irqs = \
+    rx_frames, rx_bytes, tx_frames, tx_bytes, dropped, refused, held, irqs = \
         map(int, counters.groups())
     # A batch's last reply comes after the driver handed the device its
     # last request, and netprobe sends nothing more until it has that

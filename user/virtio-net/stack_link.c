@@ -47,6 +47,7 @@ static const char *create_channel(struct stack_link *s)
 	s->base = (uint8_t *)(uintptr_t)va;
 	for (unsigned i = 0; i < NET_RX_SLOTS; i++)
 		s->rx_lent[i] = false;
+	s->out.count = 0; /* messages about the old channel's slots */
 	return 0;
 }
 
@@ -88,6 +89,9 @@ const char *stack_link_start(struct stack_link *s, struct net_dev *dev)
 	s->dev = dev;
 	s->violations = 0;
 	s->announced = false;
+	s->out.head = 0;
+	s->out.count = 0;
+	s->out.deferred = 0;
 	const char *why = create_channel(s);
 	if (why)
 		return why;
@@ -104,11 +108,47 @@ static int free_rx_slot(const struct stack_link *s)
 	return -1;
 }
 
-static int64_t send_slot(uint32_t type, uint32_t slot, uint32_t length)
+/* The stack is gone: nothing waiting for it is worth sending, and its
+ * next HELLO brings it back (with a new channel). */
+static void stack_gone(struct stack_link *s)
 {
-	const struct net_slot_msg m = { type, slot, length };
+	s->announced = false;
+	s->out.count = 0;
+}
 
-	return sys_write(ENDPOINT_UDP, &m, sizeof(m));
+/* Sends the outbox's messages, oldest first, while the stack's queue
+ * takes them. */
+static void flush_outbox(struct stack_link *s)
+{
+	struct stack_outbox *o = &s->out;
+
+	while (o->count) {
+		int64_t sent = sys_write(ENDPOINT_UDP, &o->msg[o->head], sizeof(o->msg[0]));
+		if (sent == SYS_ENOMEM)
+			return; /* still full: again after the stack's next message */
+		if (sent == SYS_ENOENT) {
+			stack_gone(s);
+			return;
+		}
+		o->head = (o->head + 1) % STACK_OUTBOX_MAX;
+		o->count--;
+	}
+}
+
+/* A slot message for the stack, after any that wait: never reordered,
+ * never lost to a full queue. */
+static void send_slot(struct stack_link *s, uint32_t type, uint32_t slot, uint32_t length)
+{
+	struct stack_outbox *o = &s->out;
+
+	if (o->count == STACK_OUTBOX_MAX)
+		return; /* cannot happen: a slot has one message on the way at most */
+	o->msg[(o->head + o->count) % STACK_OUTBOX_MAX] =
+		(struct net_slot_msg){ .type = type, .slot = slot, .length = length };
+	o->count++;
+	flush_outbox(s);
+	if (o->count)
+		o->deferred++; /* it waits (order kept: it is the newest) */
 }
 
 void stack_link_deliver(void *ctx, const uint8_t *frame, uint32_t len)
@@ -121,14 +161,8 @@ void stack_link_deliver(void *ctx, const uint8_t *frame, uint32_t len)
 		return;
 	}
 	memcpy(s->base + (uint32_t)slot * NET_SLOT_SIZE, frame, len);
-	int64_t sent = send_slot(NET_MSG_RX, (uint32_t)slot, len);
-	if (sent == (int64_t)sizeof(struct net_slot_msg)) {
-		s->rx_lent[slot] = true;
-		return;
-	}
-	s->dev->count.dropped++;
-	if (sent == SYS_ENOENT)
-		s->announced = false; /* the stack is gone; its next HELLO brings it back */
+	s->rx_lent[slot] = true; /* the stack's from now on, whenever the message goes */
+	send_slot(s, NET_MSG_RX, (uint32_t)slot, len);
 }
 
 static void print_counters(const struct stack_link *s)
@@ -150,6 +184,8 @@ static void print_counters(const struct stack_link *s)
 	put(&l, " dropped, ");
 	put_dec(&l, (int64_t)s->violations);
 	put(&l, " refused from the stack, ");
+	put_dec(&l, (int64_t)s->out.deferred);
+	put(&l, " held for a full queue, ");
 	put_dec(&l, (int64_t)c->interrupts);
 	put(&l, " interrupts");
 	say(&l);
@@ -186,7 +222,7 @@ static void tx(struct stack_link *s, const struct stack_msg *m)
 		(void)net_dev_send(s->dev, s->base + TX_AREA + m->slot * NET_SLOT_SIZE, m->length);
 	else
 		s->dev->count.dropped++;
-	(void)send_slot(NET_MSG_TX_DONE, m->slot, 0);
+	send_slot(s, NET_MSG_TX_DONE, m->slot, 0);
 }
 
 /* One line for a message refused, naming what was wrong with it. */
@@ -217,7 +253,7 @@ static void handle(struct stack_link *s, const uint8_t *msg, int64_t len)
 		refuse_msg(s, v, &m, msg);
 		if (v == STACK_MSG_LENGTH) {
 			s->dev->count.dropped++;
-			(void)send_slot(NET_MSG_TX_DONE, m.slot, 0); /* its slot was valid */
+			send_slot(s, NET_MSG_TX_DONE, m.slot, 0); /* its slot was valid */
 		}
 		return;
 	}
@@ -237,4 +273,5 @@ void stack_link_drain(struct stack_link *s)
 	while ((len = sys_call(SYS_TRY_RECV_MSG, ENDPOINT_VIRTIO_NET, (uint64_t)(uintptr_t)msg,
 			       sizeof(msg))) > 0)
 		handle(s, msg, len);
+	flush_outbox(s);
 }

@@ -13,6 +13,14 @@
  * NET_MSG_TX_DONE. Everything the stack sends is checked (sender, size,
  * type, slot, length); a violation is one line and is otherwise ignored.
  *
+ * Back-pressure: the stack's endpoint queues at most 16 messages. A slot
+ * message it has no room for (SYS_ENOMEM) is not lost -- a lost RX would
+ * drop a frame the driver already holds, a lost TX_DONE would leak a TX
+ * slot for good -- but waits in the outbox, in order, and goes when the
+ * stack has taken messages: its own next message (an RX_DONE or a TX)
+ * wakes the driver, which sends what waits first. Only when every RX slot
+ * is lent or waiting is a received frame dropped (and counted).
+ *
  * When the stack ends the kernel ends the channel, unmapping it from the
  * driver too: before each copy the driver asks ChannelInfo that it is
  * still there, and on the stack's next HELLO makes a new one.
@@ -26,12 +34,24 @@
 
 #include "net_dev.h"
 
+/* Slot messages for the stack that its endpoint's queue had no room for
+ * yet, oldest first. Each slot has at most one message on the way, so
+ * this never holds more than every slot's. */
+#define STACK_OUTBOX_MAX (NET_RX_SLOTS + NET_TX_SLOTS)
+
+struct stack_outbox {
+	struct net_slot_msg msg[STACK_OUTBOX_MAX];
+	unsigned head, count;
+	uint64_t deferred;           /* messages that had to wait, all told */
+};
+
 struct stack_link {
 	struct net_dev *dev;
 	int64_t channel;             /* its id; negative when there is none */
 	uint8_t *base;               /* where it is mapped for us */
 	bool announced;              /* NET_MSG_UP reached endpoint 21 */
 	bool rx_lent[NET_RX_SLOTS];  /* lent to the stack, awaiting RX_DONE */
+	struct stack_outbox out;     /* NET_MSG_RX / TX_DONE not yet delivered */
 	uint64_t violations;
 };
 
@@ -41,7 +61,8 @@ const char *stack_link_start(struct stack_link *s, struct net_dev *dev);
 /* A received frame: into a free RX slot and announced, or dropped. */
 void stack_link_deliver(void *ctx, const uint8_t *frame, uint32_t len);
 
-/* Takes every message waiting on ENDPOINT_VIRTIO_NET. */
+/* Takes every message waiting on ENDPOINT_VIRTIO_NET, then sends what
+ * the outbox holds as far as the stack's queue takes it. */
 void stack_link_drain(struct stack_link *s);
 
 #endif
