@@ -204,11 +204,11 @@ USER_SRCS_key-store := $(wildcard user/key-store/*.c) $(USER_CRYPTO_SRCS) \
 	user/lib/virtio_pci.c lib/virtq.c lib/rng_fill.c
 # virtio-net: the network driver (user/virtio-net), on user/lib's virtio
 # transport, lib/virtq's queues and lib/kstring's copies.
-USER_SRCS_virtio-net := $(wildcard user/virtio-net/*.c) user/lib/virtio_pci.c lib/virtq.c \
+USER_SRCS_virtio-net := $(wildcard user/virtio-net/*.c) user/lib/virtio_pci.c lib/virtq.c lib/slot_outbox.c \
 	lib/kstring.c
 # udp, the UDP/IP service, is built on the portable pieces in lib/ (frames,
 # the ARP cache, SNTP, the driver link's checks) and lib/format for its lines.
-USER_SRCS_udp := $(wildcard user/udp/*.c) lib/inet.c lib/arp_cache.c lib/sntp.c lib/net_link.c \
+USER_SRCS_udp := $(wildcard user/udp/*.c) lib/inet.c lib/arp_cache.c lib/sntp.c lib/net_link.c lib/slot_outbox.c \
 	lib/format.c lib/kstring.c
 # fs-service keeps its name table with lib/fsnames and checks signed puts
 # with lib/crypto.
@@ -472,7 +472,8 @@ SYSCALL_SRCS := tests/support/syscall_world.c \
 	$(call components,syscalls usercopy output objstore heap crypto ipc channel cap span pci phys_guard irq_wait) $(HOST_WORLD)
 UNIT_SRCS_syscall := $(SYSCALL_SRCS)
 UNIT_TESTS += channel
-UNIT_TESTS += fsnames arp_cache sntp net_link udp_stack
+UNIT_TESTS += fsnames arp_cache sntp net_link udp_stack slot_outbox
+UNIT_SRCS_slot_outbox := lib/slot_outbox.c
 UNIT_SRCS_fsnames := lib/fsnames.c
 UNIT_SRCS_arp_cache := lib/arp_cache.c
 UNIT_SRCS_sntp := lib/sntp.c

@@ -11,11 +11,12 @@
 
 #define COMPLAINTS_MAX 8 /* refused driver messages printed; all are counted */
 
-static int64_t send_slot_msg(uint32_t type, uint32_t slot, uint32_t length)
+static enum slot_send write_to_driver(void *ctx, const struct net_slot_msg *m)
 {
-	struct net_slot_msg m = { .type = type, .slot = slot, .length = length };
+	(void)ctx;
+	int64_t sent = sys_write(ENDPOINT_VIRTIO_NET, m, sizeof(*m));
 
-	return sys_write(ENDPOINT_VIRTIO_NET, &m, sizeof(m));
+	return sent == SYS_ENOMEM ? SLOT_QUEUE_FULL : sent == SYS_ENOENT ? SLOT_PEER_GONE : SLOT_SENT;
 }
 
 static void complain(struct driver *d, const char *what, enum net_link_verdict v)
@@ -32,7 +33,18 @@ static void outage(struct driver *d, const char *why)
 	stack_say(d->stack, "udp: network driver (generation %u) went away (%s); "
 		  "waiting for it to come back", d->link.generation, why);
 	net_link_down(&d->link);
+	slot_outbox_clear(&d->out); /* about slots of a channel that is gone */
 	stack_link_down(d->stack);
+}
+
+/* A slot message for the driver: after any that wait for room in its
+ * queue, never reordered, never lost to a full queue (slot_outbox.h). */
+static enum slot_send send_slot_msg(struct driver *d, uint32_t type, uint32_t slot,
+				    uint32_t length)
+{
+	const struct net_slot_msg m = { .type = type, .slot = slot, .length = length };
+
+	return slot_outbox_send(&d->out, &m, write_to_driver, d);
 }
 
 /* Whether the channel is still there to touch: the kernel unmaps it as
@@ -123,7 +135,7 @@ static void received(struct driver *d, const struct net_slot_msg *m)
 	/* A private copy: the driver can write its slot while we parse. */
 	__builtin_memcpy(frame, slot, len);
 	net_link_rx_done(&d->link, m->slot);
-	if (send_slot_msg(NET_MSG_RX_DONE, m->slot, 0) == SYS_ENOENT)
+	if (send_slot_msg(d, NET_MSG_RX_DONE, m->slot, 0) == SLOT_PEER_GONE)
 		outage(d, "NET_MSG_RX_DONE found nobody at endpoint 20");
 	stack_receive(d->stack, frame, len);
 }
@@ -139,6 +151,10 @@ void driver_message(struct driver *d, const uint8_t *msg, size_t len)
 		link_up(d, msg, len);
 		return;
 	}
+	/* The driver took messages from its queue to send this one: room,
+	 * maybe, for what waits (before this one's answer, in order). */
+	if (slot_outbox_flush(&d->out, write_to_driver, d) == SLOT_PEER_GONE)
+		outage(d, "a held message found nobody at endpoint 20");
 	if (type != NET_MSG_RX && type != NET_MSG_TX_DONE) {
 		complain(d, "message", NET_LINK_MSG_SIZE);
 		return;
@@ -167,13 +183,10 @@ bool driver_send_frame(struct driver *d, const uint8_t *frame, size_t len)
 	if (!channel_live(d))
 		return false;
 	__builtin_memcpy(where, frame, len);
-	int64_t r = send_slot_msg(NET_MSG_TX, slot, (uint32_t)len);
-	if (r == SYS_ENOENT) {
+	/* Sent now or held until the driver's queue has room: the slot is
+	 * the driver's until its TX_DONE either way. */
+	if (send_slot_msg(d, NET_MSG_TX, slot, (uint32_t)len) == SLOT_PEER_GONE) {
 		outage(d, "NET_MSG_TX found nobody at endpoint 20");
-		return false;
-	}
-	if (r < 0) {
-		net_link_tx_untake(&d->link, slot);
 		return false;
 	}
 	return true;

@@ -19,12 +19,14 @@
 #include <stdint.h>
 
 #include "../../lib/net_link.h"
+#include "../../lib/slot_outbox.h"
 #include "stack.h"
 
 struct driver {
 	struct net_link link;
 	struct stack *stack;
 	unsigned complaints; /* refused driver messages reported so far */
+	struct slot_outbox out; /* RX_DONE / TX waiting for room in the driver's queue */
 };
 
 /* Sends NET_MSG_HELLO; false when endpoint 20's owner has ended

@@ -47,7 +47,7 @@ static const char *create_channel(struct stack_link *s)
 	s->base = (uint8_t *)(uintptr_t)va;
 	for (unsigned i = 0; i < NET_RX_SLOTS; i++)
 		s->rx_lent[i] = false;
-	s->out.count = 0; /* messages about the old channel's slots */
+	slot_outbox_clear(&s->out); /* messages about the old channel's slots */
 	return 0;
 }
 
@@ -89,9 +89,8 @@ const char *stack_link_start(struct stack_link *s, struct net_dev *dev)
 	s->dev = dev;
 	s->violations = 0;
 	s->announced = false;
-	s->out.head = 0;
-	s->out.count = 0;
-	s->out.deferred = 0;
+	slot_outbox_clear(&s->out);
+	s->out.held = 0;
 	const char *why = create_channel(s);
 	if (why)
 		return why;
@@ -113,42 +112,31 @@ static int free_rx_slot(const struct stack_link *s)
 static void stack_gone(struct stack_link *s)
 {
 	s->announced = false;
-	s->out.count = 0;
+	slot_outbox_clear(&s->out);
 }
 
-/* Sends the outbox's messages, oldest first, while the stack's queue
- * takes them. */
+static enum slot_send write_to_stack(void *ctx, const struct net_slot_msg *m)
+{
+	(void)ctx;
+	int64_t sent = sys_write(ENDPOINT_UDP, m, sizeof(*m));
+
+	return sent == SYS_ENOMEM ? SLOT_QUEUE_FULL : sent == SYS_ENOENT ? SLOT_PEER_GONE : SLOT_SENT;
+}
+
 static void flush_outbox(struct stack_link *s)
 {
-	struct stack_outbox *o = &s->out;
-
-	while (o->count) {
-		int64_t sent = sys_write(ENDPOINT_UDP, &o->msg[o->head], sizeof(o->msg[0]));
-		if (sent == SYS_ENOMEM)
-			return; /* still full: again after the stack's next message */
-		if (sent == SYS_ENOENT) {
-			stack_gone(s);
-			return;
-		}
-		o->head = (o->head + 1) % STACK_OUTBOX_MAX;
-		o->count--;
-	}
+	if (slot_outbox_flush(&s->out, write_to_stack, s) == SLOT_PEER_GONE)
+		stack_gone(s);
 }
 
 /* A slot message for the stack, after any that wait: never reordered,
  * never lost to a full queue. */
 static void send_slot(struct stack_link *s, uint32_t type, uint32_t slot, uint32_t length)
 {
-	struct stack_outbox *o = &s->out;
+	const struct net_slot_msg m = { .type = type, .slot = slot, .length = length };
 
-	if (o->count == STACK_OUTBOX_MAX)
-		return; /* cannot happen: a slot has one message on the way at most */
-	o->msg[(o->head + o->count) % STACK_OUTBOX_MAX] =
-		(struct net_slot_msg){ .type = type, .slot = slot, .length = length };
-	o->count++;
-	flush_outbox(s);
-	if (o->count)
-		o->deferred++; /* it waits (order kept: it is the newest) */
+	if (slot_outbox_send(&s->out, &m, write_to_stack, s) == SLOT_PEER_GONE)
+		stack_gone(s);
 }
 
 void stack_link_deliver(void *ctx, const uint8_t *frame, uint32_t len)
@@ -184,7 +172,7 @@ static void print_counters(const struct stack_link *s)
 	put(&l, " dropped, ");
 	put_dec(&l, (int64_t)s->violations);
 	put(&l, " refused from the stack, ");
-	put_dec(&l, (int64_t)s->out.deferred);
+	put_dec(&l, (int64_t)s->out.held);
 	put(&l, " held for a full queue, ");
 	put_dec(&l, (int64_t)c->interrupts);
 	put(&l, " interrupts");

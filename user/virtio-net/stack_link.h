@@ -13,12 +13,9 @@
  * NET_MSG_TX_DONE. Everything the stack sends is checked (sender, size,
  * type, slot, length); a violation is one line and is otherwise ignored.
  *
- * Back-pressure: the stack's endpoint queues at most 16 messages. A slot
- * message it has no room for (SYS_ENOMEM) is not lost -- a lost RX would
- * drop a frame the driver already holds, a lost TX_DONE would leak a TX
- * slot for good -- but waits in the outbox, in order, and goes when the
- * stack has taken messages: its own next message (an RX_DONE or a TX)
- * wakes the driver, which sends what waits first. Only when every RX slot
+ * Back-pressure: a slot message the stack's full queue has no room for
+ * waits in an outbox (lib/slot_outbox.h), in order, and goes after the
+ * stack's next message, which wakes the driver. Only when every RX slot
  * is lent or waiting is a received frame dropped (and counted).
  *
  * When the stack ends the kernel ends the channel, unmapping it from the
@@ -32,18 +29,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../../lib/slot_outbox.h"
 #include "net_dev.h"
-
-/* Slot messages for the stack that its endpoint's queue had no room for
- * yet, oldest first. Each slot has at most one message on the way, so
- * this never holds more than every slot's. */
-#define STACK_OUTBOX_MAX (NET_RX_SLOTS + NET_TX_SLOTS)
-
-struct stack_outbox {
-	struct net_slot_msg msg[STACK_OUTBOX_MAX];
-	unsigned head, count;
-	uint64_t deferred;           /* messages that had to wait, all told */
-};
 
 struct stack_link {
 	struct net_dev *dev;
@@ -51,7 +38,7 @@ struct stack_link {
 	uint8_t *base;               /* where it is mapped for us */
 	bool announced;              /* NET_MSG_UP reached endpoint 21 */
 	bool rx_lent[NET_RX_SLOTS];  /* lent to the stack, awaiting RX_DONE */
-	struct stack_outbox out;     /* NET_MSG_RX / TX_DONE not yet delivered */
+	struct slot_outbox out;      /* NET_MSG_RX / TX_DONE not yet delivered */
 	uint64_t violations;
 };
 
