@@ -40,6 +40,7 @@ enum sys_block_reason {
 
 #define SYS_NO_CPU 0xffffffffu    /* cpu: not on any CPU */
 #define SYS_NO_PARENT 0xffffffffu /* parent: started by the boot */
+#define SYS_NO_PROCESS 0xffffffffu /* current_pid: a kernel thread runs there */
 
 struct sys_process_info {
 	uint32_t pid;            /* its slot */
@@ -56,7 +57,7 @@ struct sys_process_info {
 	uint8_t principal[32];   /* the Ed25519 public key it speaks for */
 	char name[16];           /* NUL-terminated */
 };
-_Static_assert(sizeof(struct sys_process_info) == 104, "ProcessInfo record size");
+_Static_assert(sizeof(struct sys_process_info) == 88, "ProcessInfo record size");
 
 /* SystemInfo(out, len >= sizeof): the whole machine, now. */
 struct sys_system_info {
@@ -80,7 +81,7 @@ struct sys_system_info {
 	uint64_t heap_frees;        /* ... and freed */
 	uint64_t interrupts;        /* device interrupts delivered to drivers */
 };
-_Static_assert(sizeof(struct sys_system_info) == 128, "SystemInfo record size");
+_Static_assert(sizeof(struct sys_system_info) == 120, "SystemInfo record size");
 
 /* CpuInfo(index, out, len >= sizeof): CPU `index` (0 = the boot CPU);
  * SYS_ENOENT for a CPU that is not scheduling, SYS_EINVAL past the
@@ -93,7 +94,7 @@ struct sys_cpu_info {
 	uint64_t switches;          /* context switches to another thread */
 	uint32_t ready;             /* threads waiting for this CPU */
 	uint32_t blocked;           /* threads blocked here */
-	uint32_t current_pid;       /* the process running here, or SYS_NO_PARENT for a kernel thread */
+	uint32_t current_pid;       /* the process running here, or SYS_NO_PROCESS */
 	uint32_t reserved;          /* 0 */
 	uint64_t ipis_received;     /* reschedule and TLB shootdown interrupts */
 	uint64_t tlb_shootdowns;    /* flushes done for other CPUs */
