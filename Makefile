@@ -466,6 +466,10 @@ UNIT_SRCS_fsnames := lib/fsnames.c
 UNIT_SRCS_arp_cache := lib/arp_cache.c
 UNIT_SRCS_sntp := lib/sntp.c
 UNIT_SRCS_net_link := lib/net_link.c
+# The shell's console input: its line editor and its line reader.
+UNIT_TESTS += line_editor shell_words
+UNIT_SRCS_line_editor := lib/line_editor.c
+UNIT_SRCS_shell_words := lib/shell_words.c
 # The UDP/IP service's portable core over a fake driver and clock (every
 # user/udp file but main.c and driver.c, which make the system calls).
 UDP_STACK_SRCS := $(filter-out user/udp/main.c user/udp/driver.c,$(wildcard user/udp/*.c)) \
@@ -556,6 +560,8 @@ FUZZ_SRCS_fsnames := lib/fsnames.c
 FUZZ_SRCS_sntp := lib/sntp.c
 FUZZ_SRCS_net_link := lib/net_link.c
 FUZZ_SRCS_udp_stack := $(UDP_STACK_SRCS)
+FUZZERS += shell
+FUZZ_SRCS_shell := lib/line_editor.c lib/shell_words.c
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile
