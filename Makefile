@@ -189,7 +189,7 @@ USER_LIB_SRCS := user/lib/start_$(ARCH).S
 # The image's programs, in boot order: each becomes a signed module, a line
 # in limine.conf and a process. A program's sources are the C files in
 # user/<name>/, so adding one is a directory and a word here.
-USER_PROGRAMS := hello echo console key-store virtio-net udp fs
+USER_PROGRAMS := hello echo shell key-store virtio-net udp fs
 # lib/crypto for the programs that sign or verify, over lib/kstring's
 # memcpy and friends.
 USER_CRYPTO_SRCS := $(COMPONENT_kstring) $(COMPONENT_crypto)
@@ -206,6 +206,11 @@ USER_SRCS_udp := $(wildcard user/udp/*.c) lib/inet.c lib/arp_cache.c lib/sntp.c 
 # fs-service keeps its name table with lib/fsnames and checks signed puts
 # with lib/crypto.
 USER_SRCS_fs := $(wildcard user/fs/*.c) lib/fsnames.c $(USER_CRYPTO_SRCS)
+# The shell reads console lines with lib/line_editor and lib/shell_words,
+# checks names with fs's rules (lib/fsnames), and hashes with BLAKE3 and
+# checks the key-store's signatures with lib/crypto.
+USER_SRCS_shell := $(wildcard user/shell/*.c) lib/line_editor.c lib/shell_words.c lib/fsnames.c \
+	$(USER_CRYPTO_SRCS)
 $(foreach p,$(USER_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
 
 # udp's addresses, fixed at build time: NET_ADDRESS, NET_PREFIX, NET_GATEWAY,
