@@ -22,7 +22,7 @@ struct command {
 	void (*run)(const struct shell_line *l);
 };
 
-static void cmd_help(const struct shell_line *l);
+static void cmd_help(const struct shell_line *cl);
 
 static const struct command commands[] = {
 	{ "help", "", "every command, one line each", 1, 1, cmd_help },
@@ -75,9 +75,9 @@ static void say_usage(const struct command *c)
 	say(&l);
 }
 
-static void cmd_help(const struct shell_line *unused)
+static void cmd_help(const struct shell_line *cl)
 {
-	(void)unused;
+	(void)cl;
 	for (size_t i = 0; i < COMMANDS; i++) {
 		struct line l = { .len = 0 };
 		char usage[40];

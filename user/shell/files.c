@@ -219,13 +219,13 @@ static bool list_page(const struct fs_name *after, struct fs_list_reply *r)
 	return true;
 }
 
-void cmd_ls(const struct shell_line *unused)
+void cmd_ls(const struct shell_line *cl)
 {
 	static struct fs_list_reply r;
 	struct fs_name after = { 0 };
 	unsigned shown = 0;
 
-	(void)unused;
+	(void)cl;
 	for (unsigned page = 0; page < LIST_PAGES_MAX; page++) {
 		if (!list_page(&after, &r))
 			return;

@@ -83,12 +83,12 @@ static void say_status(const struct net_status *st)
 	say(&l);
 }
 
-void cmd_net(const struct shell_line *unused)
+void cmd_net(const struct shell_line *cl)
 {
 	const struct net_msg req = { .type = NET_MSG_STATUS };
 	struct net_status st;
 
-	(void)unused;
+	(void)cl;
 	if (!ask(&SERVICE_UDP, &req, sizeof(req), &a))
 		return;
 	if (a.len != sizeof(st)) {

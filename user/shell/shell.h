@@ -101,19 +101,19 @@ uint32_t answer_u32(const struct answer *a, size_t offset);
 
 /* ------------------------------------------------------------- commands */
 
-void cmd_ps(const struct shell_line *l);
-void cmd_mem(const struct shell_line *l);
-void cmd_cpus(const struct shell_line *l);
-void cmd_stats(const struct shell_line *l);
-void cmd_spawn(const struct shell_line *l);
-void cmd_kill(const struct shell_line *l);
-void cmd_ls(const struct shell_line *l);
-void cmd_put(const struct shell_line *l);
-void cmd_cat(const struct shell_line *l);
-void cmd_rm(const struct shell_line *l);
-void cmd_sign(const struct shell_line *l);
-void cmd_net(const struct shell_line *l);
-void cmd_udp(const struct shell_line *l);
+void cmd_ps(const struct shell_line *cl);
+void cmd_mem(const struct shell_line *cl);
+void cmd_cpus(const struct shell_line *cl);
+void cmd_stats(const struct shell_line *cl);
+void cmd_spawn(const struct shell_line *cl);
+void cmd_kill(const struct shell_line *cl);
+void cmd_ls(const struct shell_line *cl);
+void cmd_put(const struct shell_line *cl);
+void cmd_cat(const struct shell_line *cl);
+void cmd_rm(const struct shell_line *cl);
+void cmd_sign(const struct shell_line *cl);
+void cmd_net(const struct shell_line *cl);
+void cmd_udp(const struct shell_line *cl);
 
 /* files.c for sign.c: NAME's content from fs into *reply (*len bytes);
  * false, said why (prefixed `what`), when there is none. */

@@ -88,12 +88,12 @@ static void say_process(const struct sys_process_info *p)
 	say(&l);
 }
 
-void cmd_ps(const struct shell_line *unused)
+void cmd_ps(const struct shell_line *cl)
 {
 	struct sys_process_info p;
 	unsigned shown = 0;
 
-	(void)unused;
+	(void)cl;
 	for (uint32_t slot = 0; slot < SLOTS_MAX; slot++) {
 		int64_t r = process_at(slot, &p);
 		if (r == SYS_ENOENT)
@@ -135,12 +135,12 @@ static void say_count_of(const char *what, uint64_t n, uint64_t of, const char *
 	say(&l);
 }
 
-void cmd_mem(const struct shell_line *unused)
+void cmd_mem(const struct shell_line *cl)
 {
 	struct sys_system_info s;
 	struct line l = { .len = 0 };
 
-	(void)unused;
+	(void)cl;
 	if (!system_info(&s))
 		return;
 	say_count_of("frames: ", s.frames_free, s.frames_total, " free (4 KiB each)");
@@ -225,9 +225,9 @@ static bool for_each_cpu(void (*each)(const struct sys_cpu_info *c))
 	return true;
 }
 
-void cmd_cpus(const struct shell_line *unused)
+void cmd_cpus(const struct shell_line *cl)
 {
-	(void)unused;
+	(void)cl;
 	(void)for_each_cpu(say_cpu);
 }
 
@@ -247,12 +247,12 @@ static void say_cpu_counts(const struct sys_cpu_info *c)
 	say(&l);
 }
 
-void cmd_stats(const struct shell_line *unused)
+void cmd_stats(const struct shell_line *cl)
 {
 	struct sys_system_info s;
 	struct line l = { .len = 0 };
 
-	(void)unused;
+	(void)cl;
 	if (!system_info(&s))
 		return;
 	put(&l, "uptime: ");
