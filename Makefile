@@ -26,6 +26,9 @@ QEMU_ARGS ?=
 # host's 127.0.0.1:ECHO_PORT forwarded to the guest's UDP echo service
 # (ECHO_PORT= runs without a network device).
 ECHO_PORT ?= 7777
+# make run's virtio-rng device, the host's /dev/urandom, which the
+# key-store reads for its key (VIRTIO_RNG= runs without it).
+VIRTIO_RNG ?= 1
 
 # Rules below may compute prerequisites from the target's stem ($$*).
 .SECONDEXPANSION:
@@ -193,8 +196,10 @@ USER_PROGRAMS := hello echo shell key-store virtio-net udp fs
 # lib/crypto for the programs that sign or verify, over lib/kstring's
 # memcpy and friends.
 USER_CRYPTO_SRCS := $(COMPONENT_kstring) $(COMPONENT_crypto)
-# The key-store signs with lib/crypto.
-USER_SRCS_key-store := $(wildcard user/key-store/*.c) $(USER_CRYPTO_SRCS)
+# The key-store signs with lib/crypto; it reads a virtio-rng device through
+# user/lib's virtio transport, lib/virtq's queue and lib/rng_fill's checks.
+USER_SRCS_key-store := $(wildcard user/key-store/*.c) $(USER_CRYPTO_SRCS) \
+	user/lib/virtio_pci.c lib/virtq.c lib/rng_fill.c
 # virtio-net: the network driver (user/virtio-net), on user/lib's virtio
 # transport, lib/virtq's queues and lib/kstring's copies.
 USER_SRCS_virtio-net := $(wildcard user/virtio-net/*.c) user/lib/virtio_pci.c lib/virtq.c \
@@ -239,7 +244,8 @@ $(BUILD)/udp-config: FORCE
 # self-tests: SELFTEST=1 images only. Each is one file, user/hostile/<name>.c.
 HOSTILE_PROGRAMS := bad-write bad-priv bad-insn bad-div bad-brk bad-align bad-exec bad-kread \
 	bad-kjump bad-stack bad-guard bad-offset regs-dirty regs-check forge exit-1000 exit-min \
-	fp-keeper ping spawner bad-args alloc objects devices irq-refused irq-waiter channel
+	fp-keeper ping spawner bad-args alloc objects devices irq-refused irq-waiter channel \
+	killer spinner blocker
 $(foreach p,$(HOSTILE_PROGRAMS),$(eval USER_SRCS_$(p) := user/hostile/$(p).c))
 # Programs in no image of ours: the boot tests build them
 # (`make build/<arch>/modules/<name>.elf`) and give them as MODULES.
@@ -453,6 +459,9 @@ UNIT_SRCS_arcsig := $(call components,arcsig crypto)
 UNIT_TESTS += pci device_claim msix pci_assign tlb inet virtq
 UNIT_SRCS_inet := lib/inet.c
 UNIT_SRCS_virtq := lib/virtq.c
+# The key-store's virtio-rng fill over lib/virtq, against fake devices.
+UNIT_TESTS += rng_fill
+UNIT_SRCS_rng_fill := lib/rng_fill.c lib/virtq.c
 UNIT_TESTS += vnet_checks virtio_pci
 UNIT_SRCS_virtio_pci := user/lib/virtio_pci.c
 UNIT_SRCS_vnet_checks := user/virtio-net/checks.c
@@ -606,7 +615,8 @@ setup:
 run: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
 	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) \
 		$(if $(CPU),--cpu '$(CPU)') $(if $(filter 1,$(SELFTEST)),--selftest-devices) \
-		$(if $(ECHO_PORT),--echo-port $(ECHO_PORT)) $(if $(QEMU_ARGS),-- $(QEMU_ARGS))
+		$(if $(ECHO_PORT),--echo-port $(ECHO_PORT)) $(if $(VIRTIO_RNG),--virtio-rng) \
+		$(if $(QEMU_ARGS),-- $(QEMU_ARGS))
 
 debug: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
 	$(PYTHON) scripts/qemu.py run --arch $(ARCH) --image $(IMAGE) --smp $(SMP) --mem $(MEM) --gdb \

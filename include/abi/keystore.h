@@ -2,11 +2,11 @@
  * abi/keystore: the key-store's messages (ENDPOINT_KEY_STORE, 17).
  *
  * The key-store holds one Ed25519 service key it made itself at start,
- * from the best entropy the machine has, and bound as its own Principal
- * (BindPrincipal): the kernel holds no secret to give it. The secret half
- * never leaves the process. Requests go to 17; the answer goes to the
- * sender's reply endpoint. Every message starts with a u32 `type`; fields
- * are little-endian and naturally aligned.
+ * from every entropy source the machine has (hashed together), and bound
+ * as its own Principal (BindPrincipal): the kernel holds no secret to give
+ * it. The secret half never leaves the process. Requests go to 17; the
+ * answer goes to the sender's reply endpoint. Every message starts with a
+ * u32 `type`; fields are little-endian and naturally aligned.
  *
  *   KS_GET_PUBKEY  struct ks_request           -> struct ks_pubkey
  *   KS_SIGN        struct ks_sign (a 32-byte   -> struct ks_signature:
@@ -32,7 +32,7 @@ enum ks_source {
 	KS_SOURCE_NONE = 0,
 	KS_SOURCE_CPU = 1,        /* RDRAND / RNDR */
 	KS_SOURCE_VIRTIO_RNG = 2, /* the host's entropy through virtio-rng */
-	KS_SOURCE_BOTH = 3,       /* both, mixed */
+	KS_SOURCE_BOTH = 3,       /* both, hashed together */
 };
 
 struct ks_request {

@@ -66,7 +66,8 @@ size_t console_input_read(uint8_t *out, size_t max)
 
 	/* Another reader may take the bytes between the wake-up and ours. */
 	while (n == 0 && max > 0) {
-		sched_wait(BLOCK_IRQ, console_line, has_input, NULL);
+		if (!sched_wait(BLOCK_IRQ, console_line, has_input, NULL))
+			user_killed(); /* nothing registered for this wait */
 		n = take(out, max);
 	}
 	return n;

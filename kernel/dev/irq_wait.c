@@ -51,7 +51,10 @@ kerr_t irq_wait(unsigned line, kpid_t pid)
 
 	if (err != K_OK)
 		return err;
-	sched_wait(BLOCK_IRQ, line, wait_over, &line);
+	if (!sched_wait(BLOCK_IRQ, line, wait_over, &line)) {
+		(void)irq_wait_withdraw(line, pid); /* masked again, waiter gone */
+		user_killed();
+	}
 	return irq_wait_result(line, pid);
 }
 
@@ -83,9 +86,13 @@ kerr_t irq_wait_or_message(unsigned line, kpid_t pid, uint32_t endpoint, bool *m
 	 * waiter where it blocks. */
 	atomic_store(&message_wake[line], endpoint + 1);
 	kerr_t err = begin_here(line, pid);
-	if (err == K_OK)
-		sched_wait(BLOCK_MESSAGE, endpoint, interrupt_or_message_came, &w);
+	bool killed = err == K_OK &&
+		      !sched_wait(BLOCK_MESSAGE, endpoint, interrupt_or_message_came, &w);
 	atomic_store(&message_wake[line], 0);
+	if (killed) {
+		(void)irq_wait_withdraw(line, pid);
+		user_killed();
+	}
 	if (err != K_OK)
 		return err;
 	err = irq_wait_withdraw(line, pid);

@@ -59,5 +59,7 @@ __must_check kerr_t objstore_delete(const uint8_t hash[OBJSTORE_HASH_LEN],
 size_t objstore_list(uint8_t *hashes, size_t max);
 
 size_t objstore_count(void);
+/* The stored objects' content, in bytes, all together. */
+uint64_t objstore_content_bytes(void);
 
 #endif

@@ -26,6 +26,10 @@ __must_check kerr_t spawn_module(const struct verified_module *m, kpid_t *pid);
  * not wait for the balancer to leave its parent's CPU. */
 __must_check kerr_t spawn_module_anywhere(const struct verified_module *m, kpid_t *pid);
 
+/* The process that started `pid` with Spawn (sys_process.c keeps the
+ * record), or PID_NONE for one the boot started or that is not alive. */
+kpid_t spawn_parent_of(kpid_t pid);
+
 /* Spawns every accepted module that is an ELF program, in boot order. */
 void spawn_boot_programs(void);
 

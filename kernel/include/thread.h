@@ -89,6 +89,10 @@ struct thread {
 	uint64_t entry_stack_top; /* where entries from user mode land (0: unchanged) */
 	uint64_t user_entry, user_sp;
 	bool reap_process;      /* when it ends, the reaper destroys its process */
+	/* Kill: its pid when a Kill (sched_kill_process) has been asked for
+	 * it, else PID_NONE. A pid rather than a flag, so that a kill that
+	 * meets a slot just reused by another process's thread does nothing. */
+	_Atomic kpid_t kill_pid;
 	struct user_outcome outcome;
 	struct arch_user_state user_state;
 };
@@ -129,19 +133,45 @@ void sched_idle_step(void);
 void sched_sleep(uint64_t ticks);
 
 /* Blocks the calling thread (reason `why`, `arg`) until try_once(ctx)
- * succeeds. try_once runs with this CPU's scheduler lock held and
- * interrupts off, and is tried again after every wake-up; a waker that
- * makes it succeed calls sched_wake_all(why, arg) after its change, under
- * the same lock, so no wake-up is lost between a failed try and the block.
- * A blocked thread costs no CPU time. */
-void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx);
+ * succeeds, and returns true. try_once runs with this CPU's scheduler lock
+ * held and interrupts off, and is tried again after every wake-up; a waker
+ * that makes it succeed calls sched_wake_all(why, arg) after its change,
+ * under the same lock, so no wake-up is lost between a failed try and the
+ * block. A blocked thread costs no CPU time.
+ * Returns false instead, without blocking, once the calling thread's
+ * program has been killed (sched_kill_process): the caller undoes what it
+ * registered for the wait and calls user_killed(). Only a user thread is
+ * ever killed; a kernel thread's wait always returns true. */
+__must_check bool sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx),
+			     void *ctx);
 
 /* sched_wait() for a wait whose waker brings the result along: once
  * *given is set (with release, before the waker wakes the thread), the
  * wait ends as it wakes, without another try under the lock. IPC's
  * hand-off (ipc.h) ends a receive this way. */
-void sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx),
-		      void *ctx, const atomic_bool *given);
+__must_check bool sched_wait_given(enum block_reason why, uint64_t arg,
+				   bool (*try_once)(void *ctx), void *ctx, const atomic_bool *given);
+
+/* Kill: asks every thread of process `pid` to end its program. A blocked
+ * one is woken (its wait returns false); a running one is interrupted (a
+ * reschedule IPI) and ends on its way back to user mode (irq_exit); a
+ * ready one ends when it next runs. K_ENOENT when the process has no
+ * thread (yet, or any more). */
+__must_check kerr_t sched_kill_process(kpid_t pid);
+
+/* Whether `t`'s program has been killed. */
+bool thread_killed(const struct thread *t);
+
+/* What ProcessInfo reports of the thread of process `pid`, read under its
+ * CPU's lock; false when the process has no thread. */
+struct thread_view {
+	enum task_state state;
+	enum block_reason reason;
+	unsigned cpu;
+	bool killed;
+	uint64_t ticks_run, switches_in;
+};
+bool thread_view_of(kpid_t pid, struct thread_view *out);
 
 /* Wakes every thread blocked with reason `why` and argument `arg`. */
 void sched_wake_all(enum block_reason why, uint64_t arg);

@@ -168,9 +168,13 @@ static int64_t receive(const struct syscall_frame *f, bool block)
 	r.err = K_OK;
 	r.waiter.thread = thread_current();
 	atomic_init(&r.waiter.delivered, false);
-	if (block)
-		sched_wait_given(BLOCK_MESSAGE, endpoint, receive_once, &r, &r.waiter.delivered);
-	else
+	if (block && !sched_wait_given(BLOCK_MESSAGE, endpoint, receive_once, &r,
+				       &r.waiter.delivered)) {
+		/* Killed: the waiter on this stack leaves the endpoint first. */
+		ipc_cancel_wait(r.endpoint, &r.waiter);
+		user_killed();
+	}
+	if (!block)
 		(void)receive_once(&r);
 	if (atomic_load_explicit(&r.waiter.delivered, memory_order_acquire)) {
 		r.written = r.waiter.written; /* handed over while this thread slept */

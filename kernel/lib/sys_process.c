@@ -7,8 +7,9 @@
  * returns the child's pid (slot number).
  * WaitTask(pid, status) blocks until that child -- only a child of the
  * caller -- has ended and returns its exit code. A child ended by a fault
- * gives SYS_EINTR (-6, the original's reserved "Interrupted"); a status
- * buffer, when given, tells the two apart (struct sys_task_status). A task blocked in
+ * or by Kill gives SYS_EINTR (-6, the original's reserved "Interrupted");
+ * a status buffer, when given, tells the three apart (struct
+ * sys_task_status). A task blocked in
  * WaitTask costs no CPU; the child's end wakes it. Errors: SYS_EINVAL for
  * a name that is too long, SYS_ENOENT for no such module (a name is all
  * len bytes: one with a NUL among them names none) or no such child
@@ -76,6 +77,15 @@ int64_t sys_spawn(const struct syscall_frame *f)
 	return (int64_t)PID_SLOT(child);
 }
 
+kpid_t spawn_parent_of(kpid_t pid)
+{
+	const struct child *c = &children[PID_SLOT(pid) % PROCESS_MAX];
+
+	if (pid == PID_NONE || atomic_load(&c->pid) != pid || !process_alive(pid))
+		return PID_NONE;
+	return c->parent;
+}
+
 struct wait {
 	kpid_t child;
 	bool forgotten;
@@ -107,13 +117,15 @@ int64_t sys_wait_task(const struct syscall_frame *f)
 		return SYS_ENOENT;
 	if (status_out && user_check_writable(status_out, sizeof(struct sys_task_status)) != K_OK)
 		return SYS_EFAULT;
-	sched_wait(BLOCK_CHILD, w.child, child_ended, &w);
+	if (!sched_wait(BLOCK_CHILD, w.child, child_ended, &w))
+		user_killed(); /* nothing registered for this wait */
 	if (w.forgotten)
 		return SYS_ENOENT;
 	bool exited = w.outcome.end == USER_END_EXITED;
 	if (status_out) {
 		const struct sys_task_status status = {
-			.ended = exited ? SYS_TASK_EXITED : SYS_TASK_FAULTED,
+			.ended = exited ? SYS_TASK_EXITED
+				 : w.outcome.end == USER_END_KILLED ? SYS_TASK_KILLED : SYS_TASK_FAULTED,
 			.code = exited ? w.outcome.exit_code : 0,
 		};
 		if (copy_to_user(status_out, &status, sizeof(status)) != K_OK)

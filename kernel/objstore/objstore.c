@@ -177,3 +177,14 @@ size_t objstore_count(void)
 	spin_unlock_irqrestore(&store_lock, flags);
 	return n;
 }
+
+uint64_t objstore_content_bytes(void)
+{
+	uint64_t bytes = 0;
+	arch_irqflags_t flags = spin_lock_irqsave(&store_lock);
+
+	for (size_t i = 0; i < OBJSTORE_CAPACITY; i++)
+		bytes += objects[i].used ? objects[i].info.size : 0;
+	spin_unlock_irqrestore(&store_lock, flags);
+	return bytes;
+}

@@ -15,6 +15,7 @@
 #include <cpu.h>
 #include <current.h>
 #include <device_claim.h>
+#include <ipc.h>
 #include <irq_wait.h>
 #include <msix.h>
 #include <format.h>
@@ -70,7 +71,7 @@ struct user_outcome process_run(kpid_t pid, uint64_t entry, uint64_t sp)
 	    thread_create_user(pid, entry, sp, PRIORITY_NORMAL, false, NULL) != K_OK)
 		return outcome;
 	(void)process_set_state(pid, PROCESS_RUNNING);
-	sched_wait(BLOCK_CHILD, pid, has_ended, &pid);
+	(void)sched_wait(BLOCK_CHILD, pid, has_ended, &pid); /* a kernel thread: never killed */
 	(void)process_exit_outcome(pid, &outcome);
 	return outcome;
 }
@@ -88,10 +89,15 @@ static __attribute__((noreturn)) void end_program(enum user_end end, int64_t cod
 	if (end == USER_END_EXITED && process_lookup(self->pid, &info) == K_OK)
 		println("process %u %s: exited with code %lld", PID_SLOT(self->pid), info.name,
 			(long long)code);
+	if (end == USER_END_KILLED && process_lookup(self->pid, &info) == K_OK)
+		println("process %u %s: killed", PID_SLOT(self->pid), info.name);
 	(void)process_set_state(self->pid, PROCESS_EXITED);
 	/* Its channels first, from its own thread: unmapped from both sides
 	 * while its address space still stands (channel.h). */
 	channel_process_ended(self->pid);
+	/* A receive it was blocked in when killed leaves no buffer behind
+	 * on an endpoint (its wait undid it; this catches any other). */
+	ipc_cancel_waits_of(self->pid);
 	/* Its devices now, not when the reaper gets to the process: a parent
 	 * woken by WaitTask (or anyone after it) finds them free, quiesced.
 	 * Its mappings stay until then, but nothing runs in them any more. */
@@ -106,6 +112,11 @@ static __attribute__((noreturn)) void end_program(enum user_end end, int64_t cod
 void user_exit(int64_t code)
 {
 	end_program(USER_END_EXITED, code);
+}
+
+void user_killed(void)
+{
+	end_program(USER_END_KILLED, 0);
 }
 
 #define WHO_MAX (sizeof(((struct process_info *)0)->name) + 16)

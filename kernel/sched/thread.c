@@ -146,6 +146,7 @@ static kerr_t thread_create(const char *name, uint8_t priority, void (*entry)(vo
 			.saved_sp = arch_thread_initial_sp(stack_top),
 			.stack = stack, .cpu = cpu_index(), .name = name, .entry = entry,
 			.arg = arg, .used = true, .pid = PID_NONE, .root = cs->kernel_root,
+			.kill_pid = PID_NONE,
 		};
 		if (user) {
 			t->pid = user->pid;
@@ -245,9 +246,17 @@ void sched_sleep(uint64_t ticks)
 }
 
 
-void sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx),
+bool thread_killed(const struct thread *t)
+{
+	return t->pid != PID_NONE &&
+	       atomic_load_explicit(&t->kill_pid, memory_order_acquire) == t->pid;
+}
+
+bool sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx),
 		      void *ctx, const atomic_bool *given)
 {
+	bool done = true;
+
 	assert_not_in_interrupt("sched_wait");
 	arch_irqflags_t flags = arch_irq_save();
 	for (;;) {
@@ -259,7 +268,8 @@ void sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void
 			spin_unlock(&cs->sched_lock);
 			break;
 		}
-		if (thread_of(cs->rq.current)->task.is_idle) {
+		struct thread *self = thread_of(cs->rq.current);
+		if (self->task.is_idle) {
 			/* The idle thread never blocks (the self-tests wait in
 			 * it): it lets whatever is ready run, else waits for the
 			 * next interrupt, and tries again. */
@@ -267,20 +277,28 @@ void sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void
 			sched_idle_step();
 			continue;
 		}
+		/* Checked under the lock a killer takes to wake it: a kill
+		 * either comes before this check or finds the thread blocked. */
+		if (thread_killed(self)) {
+			spin_unlock(&cs->sched_lock);
+			done = false;
+			break;
+		}
 		if (sched_block_current(&cs->rq, why, arg) != K_OK) {
 			spin_unlock(&cs->sched_lock);
-			panic("sched_wait: thread %s cannot block", thread_current()->name);
+			panic("sched_wait: thread %s cannot block", self->name);
 		}
 		(void)switch_locked(cs); /* one lock hold from the try to the switch */
 		if (given && atomic_load_explicit(given, memory_order_acquire))
 			break; /* the waker brought the result */
 	}
 	arch_irq_restore(flags);
+	return done;
 }
 
-void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx)
+bool sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx)
 {
-	sched_wait_given(why, arg, try_once, ctx, NULL);
+	return sched_wait_given(why, arg, try_once, ctx, NULL);
 }
 
 /* Out of line: the IPC path's wake-up stays small enough to inline. */
@@ -364,6 +382,65 @@ void sched_wake_all(enum block_reason why, uint64_t arg)
 	}
 }
 
+/* Makes `t` notice its kill soon: woken if blocked (whatever for: its
+ * wait sees the kill), interrupted if it runs on another CPU. */
+static void kick_killed(struct thread *t)
+{
+	arch_irqflags_t flags;
+	struct cpu *c = lock_cpu_of(t, &flags);
+	bool preempt = false, running_elsewhere = false;
+	kerr_t err;
+
+	if (t->task.state == TASK_BLOCKED)
+		preempt = sched_wake(&c->rq, &t->task, &err);
+	else if (t->task.state == TASK_RUNNING)
+		running_elsewhere = c != cpu_this();
+	spin_unlock_irqrestore(&c->sched_lock, flags);
+	if (running_elsewhere)
+		kick(c);
+	else
+		run_woken_soon(c, preempt);
+}
+
+kerr_t sched_kill_process(kpid_t pid)
+{
+	kerr_t found = K_ENOENT;
+
+	if (pid == PID_NONE)
+		return K_ENOENT;
+	for (unsigned i = 0; i < THREAD_MAX; i++) {
+		struct thread *t = thread_at(i);
+		if (!t || __atomic_load_n(&t->pid, __ATOMIC_RELAXED) != pid)
+			continue;
+		atomic_store_explicit(&t->kill_pid, pid, memory_order_release);
+		kick_killed(t);
+		found = K_OK;
+	}
+	return found;
+}
+
+bool thread_view_of(kpid_t pid, struct thread_view *out)
+{
+	for (unsigned i = 0; i < THREAD_MAX; i++) {
+		struct thread *t = thread_at(i);
+		if (!t || __atomic_load_n(&t->pid, __ATOMIC_RELAXED) != pid)
+			continue;
+		arch_irqflags_t flags;
+		struct cpu *c = lock_cpu_of(t, &flags);
+		bool same = t->pid == pid; /* not reused while unlocked */
+		if (same)
+			*out = (struct thread_view){
+				.state = t->task.state, .reason = t->task.reason, .cpu = c->index,
+				.killed = thread_killed(t), .ticks_run = t->task.ticks_run,
+				.switches_in = t->task.switches_in,
+			};
+		spin_unlock_irqrestore(&c->sched_lock, flags);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
 /* The reaper, when it sleeps on this CPU, is made ready now, so that it
  * (a high band) is the thread the exit switches to -- its own
  * finish_switch then finds the ended thread gone -- rather than running
@@ -433,6 +510,13 @@ void irq_exit(void)
 		panic("irq_exit without irq_enter");
 	if (--cs->irq_depth == 0 && cs->need_resched)
 		reschedule(cs);
+	/* A killed program ends on its way back to user mode: a user
+	 * thread's kernel side runs with interrupts off, so an outermost
+	 * interrupt in a user thread came from user mode (or from the moment
+	 * before its first entry), where it holds nothing. Looked up again:
+	 * the switch may have resumed this thread on another CPU. */
+	if (cpu_this()->irq_depth == 0 && thread_killed(thread_current()))
+		user_killed();
 }
 
 struct cpu *sched_cpu(unsigned index)
@@ -510,7 +594,7 @@ static void reaper_main(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		sched_wait(BLOCK_CHILD, 0, something_to_reap, NULL);
+		(void)sched_wait(BLOCK_CHILD, 0, something_to_reap, NULL); /* never killed */
 		while (reap_one())
 			;
 	}

@@ -270,6 +270,9 @@ void selftest_sched(void)
 	 * every record freed once both sides have moved on. */
 	selftest_check(runs_clean("channel") && channel_records_in_use() == 0,
 		       "sched.shared_memory_channels");
+	/* Kill, of a child that never enters the kernel and of one asleep in
+	 * RecvMsg, and the reports (user/hostile/killer.c). */
+	selftest_check(runs_clean("killer"), "sched.kill_and_reports");
 	const char *broken = sched_check_cpu(cpu_this());
 	if (broken)
 		println("  sched: invariant broken: %s", broken);

@@ -195,7 +195,7 @@ static void wait_for_go(void *arg)
 	struct remote_waiter *w = arg;
 
 	atomic_store(&w->cpu_blocked, cpu_index());
-	sched_wait(BLOCK_MESSAGE, WAKE_REASON_ARG, go_given, w);
+	(void)sched_wait(BLOCK_MESSAGE, WAKE_REASON_ARG, go_given, w); /* a kernel thread */
 	w->woke_at = timer_ticks();
 	atomic_store(&w->cpu_woke, cpu_index());
 	atomic_store(&w->woke, true);

@@ -30,6 +30,7 @@
  */
 #include <abi/device.h>
 #include <abi/syscall.h>
+#include <abi/system.h>
 #include <channel.h>
 #include <cpu.h>
 #include <current.h>
@@ -223,6 +224,12 @@ static bool documented(uint64_t nr, const uint64_t *a, int64_t v)
 		return v == 0 || IS(v, SYS_EPERM, SYS_ENOENT);
 	case SYS_CHANNEL_INFO:
 		return v == CHANNEL_INFO_LEN || IS(v, SYS_EINVAL, SYS_EFAULT, SYS_EPERM, SYS_ENOENT);
+	case SYS_KILL:
+		return v == 0 || IS(v, SYS_EPERM, SYS_ENOENT, SYS_EAGAIN);
+	case SYS_PROCESS_INFO:
+	case SYS_SYSTEM_INFO:
+	case SYS_CPU_INFO:
+		return v == 0 || IS(v, SYS_EINVAL, SYS_EFAULT, SYS_ENOENT);
 	case SYS_CONSOLE_READ: /* nobody types here: a good call blocks */
 		return IS(v, SYS_EINVAL, SYS_EFAULT);
 	case SYS_PORT_IO: /* a read's value fits its width; a write answers 0 */
@@ -253,6 +260,9 @@ static bool output_range(uint64_t nr, const uint64_t *a, uint64_t *start, uint64
 	case SYS_ALLOC_DMA: *start = a[2]; *len = sizeof(uint64_t); return true;
 	case SYS_CHANNEL_CREATE: *start = a[3]; *len = a[3] ? sizeof(uint64_t) : 0; return true;
 	case SYS_CHANNEL_INFO: *start = a[1]; *len = CHANNEL_INFO_LEN; return true;
+	case SYS_PROCESS_INFO: *start = a[1]; *len = sizeof(struct sys_process_info); return true;
+	case SYS_SYSTEM_INFO: *start = a[0]; *len = sizeof(struct sys_system_info); return true;
+	case SYS_CPU_INFO: *start = a[1]; *len = sizeof(struct sys_cpu_info); return true;
 	default: return false;
 	}
 }
@@ -418,6 +428,11 @@ static bool run_one(const uint8_t *rec)
 	if (r.end == SW_EXITED) {
 		if (nr != SYS_EXIT || r.value != (int64_t)a[0])
 			fail("exited", nr, a, r.value);
+		return false;
+	}
+	if (r.end == SW_KILLED) { /* only by Kill of itself */
+		if (nr != SYS_KILL || a[0] != PID_SLOT(process_current()))
+			fail("killed", nr, a, 0);
 		return false;
 	}
 	if (r.end == SW_BLOCKED) {

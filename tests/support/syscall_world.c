@@ -147,18 +147,18 @@ void sched_pin_current(void)
 
 /* A waiter whose condition holds at once goes on; one that would sleep
  * leaves the call (its stack frames hold nothing to undo). */
-void sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx),
+bool sched_wait_given(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx),
 		      void *ctx, const atomic_bool *given)
 {
 	(void)given; /* nothing is ever handed over: a blocked call is unwound */
-	sched_wait(why, arg, try_once, ctx);
+	return sched_wait(why, arg, try_once, ctx);
 }
 
-void sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx)
+bool sched_wait(enum block_reason why, uint64_t arg, bool (*try_once)(void *ctx), void *ctx)
 {
 	(void)arg;
 	if (try_once(ctx))
-		return;
+		return true;
 	if (!in_call)
 		abort();
 	/* The call is unwound, not resumed: a receive must not leave its
@@ -179,6 +179,49 @@ void sched_wake_thread(struct thread *t, enum block_reason why, uint64_t arg)
 	(void)t;
 	(void)why;
 	(void)arg;
+}
+
+static kpid_t last_killed = PID_NONE;
+
+kpid_t sw_last_killed(void)
+{
+	return last_killed;
+}
+
+/* Every process here "has a thread": a kill of a live one is under way. */
+kerr_t sched_kill_process(kpid_t pid)
+{
+	if (!process_alive(pid))
+		return K_ENOENT;
+	last_killed = pid;
+	return K_OK;
+}
+
+/* No threads here: ProcessInfo reports processes by the table alone. */
+bool thread_view_of(kpid_t pid, struct thread_view *out)
+{
+	(void)pid;
+	(void)out;
+	return false;
+}
+
+unsigned thread_count(void)
+{
+	return 0;
+}
+
+/* No CPU schedules here: CpuInfo finds none. */
+struct cpu *sched_cpu(unsigned index)
+{
+	(void)index;
+	return NULL;
+}
+
+void user_killed(void)
+{
+	if (!in_call)
+		abort();
+	longjmp(call_env, SW_KILLED);
 }
 
 void user_exit(int64_t code)
@@ -396,6 +439,7 @@ int sw_reset(void)
 	cap_init();
 	objstore_init();
 	boot_devices();
+	last_killed = PID_NONE;
 	interceptor_install(&interceptor_default);
 	if (make_caller(SW_TRUSTED) != 0 || make_caller(SW_STRANGER) != 0)
 		return -1;
@@ -470,6 +514,8 @@ struct sw_result sw_call(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uin
 		r.value = syscall_dispatch(&frame);
 	else if (how == SW_EXITED)
 		r = (struct sw_result){ .end = SW_EXITED, .value = exit_code };
+	else if (how == SW_KILLED)
+		r = (struct sw_result){ .end = SW_KILLED };
 	else
 		r = (struct sw_result){ .end = SW_BLOCKED };
 	in_call = false;

@@ -87,6 +87,7 @@ enum sw_end {
 	SW_RETURNED, /* value is the call's result */
 	SW_EXITED,   /* Exit(value) */
 	SW_BLOCKED,  /* would sleep (RecvMsg with nothing queued, WaitTask) */
+	SW_KILLED,   /* the caller's program was killed (Kill of itself) */
 };
 
 struct sw_result {
@@ -132,6 +133,11 @@ uint8_t sw_pattern(uint64_t va);
 
 /* Whether both read-only pages of both callers still hold the pattern. */
 bool sw_read_only_intact(void);
+
+/* The last process Kill asked the scheduler to end (PID_NONE: none since
+ * sw_reset). The fake scheduler only records it: the test sees what the
+ * handler decided, not a thread ending. */
+kpid_t sw_last_killed(void);
 
 void sw_state(struct sw_state *out);
 bool sw_state_equal(const struct sw_state *a, const struct sw_state *b);

@@ -20,6 +20,7 @@
 #include <abi/device.h>
 #include <abi/endpoints.h>
 #include <abi/syscall.h>
+#include <abi/system.h>
 #include <crypto/blake3.h>
 #include <crypto/ed25519.h>
 #include <console_input.h>
@@ -31,7 +32,11 @@
 #include <pci_host.h>
 #include <nospec.h>
 #include <device_claim.h>
+#include <boot.h>
 #include <frame.h>
+#include <objstore.h>
+#include <process.h>
+#include <timer.h>
 #include <sys_driver_memory.h>
 #include <sys_memory.h>
 #include <vm.h>
@@ -1006,6 +1011,123 @@ static void test_spawn_and_wait(void **state)
 	refused(SYS_SPAWN, SW_RW + 18, 9, 0, 0, SYS_ENOENT);
 }
 
+/* ---------------------------------------------- Kill and the reports */
+
+/* Kill's rules: a parent may end its child; a process speaking for the
+ * bootstrap Principal may end anyone but the kernel; a stranger may end
+ * neither the kernel, nor another's child, nor a boot process. Every
+ * refusal changes nothing (and kills nobody). */
+static void test_kill_rules(void **state)
+{
+	static const char stay[] = "stay";
+
+	(void)state;
+	refused(SYS_KILL, 0, 0, 0, 0, SYS_EPERM);             /* the kernel's processes */
+	refused(SYS_KILL, PROCESS_KERNEL_COUNT - 1, 0, 0, 0, SYS_EPERM);
+	refused(SYS_KILL, PROCESS_MAX, 0, 0, 0, SYS_ENOENT);  /* past the table */
+	refused(SYS_KILL, HUGE, 0, 0, 0, SYS_ENOENT);
+	refused(SYS_KILL, PROCESS_MAX - 1, 0, 0, 0, SYS_ENOENT); /* a free slot */
+	assert_int_equal(sw_last_killed(), PID_NONE);
+
+	/* The stranger's own child: its to end; the trusted caller's child
+	 * and the peer (started by "the boot") are not. */
+	sw_set_caller(SW_STRANGER);
+	put_bytes(SW_RW, stay, 4);
+	int64_t own = call(SYS_SPAWN, SW_RW, 4, 0, 0);
+	assert_true(own >= PROCESS_KERNEL_COUNT);
+	sw_set_caller(SW_TRUSTED);
+	put_bytes(SW_RW, stay, 4);
+	int64_t other = call(SYS_SPAWN, SW_RW, 4, 0, 0);
+	sw_set_caller(SW_STRANGER);
+	refused(SYS_KILL, (uint64_t)other, 0, 0, 0, SYS_EPERM);
+	refused(SYS_KILL, PID_SLOT(sw_peer()), 0, 0, 0, SYS_EPERM);
+	refused(SYS_KILL, PID_SLOT(sw_pid(SW_TRUSTED)), 0, 0, 0, SYS_EPERM);
+	assert_int_equal(sw_last_killed(), PID_NONE);
+	assert_int_equal(call(SYS_KILL, (uint64_t)own, 0, 0, 0), 0);
+	assert_int_equal(PID_SLOT(sw_last_killed()), own);
+
+	/* The bootstrap Principal's speaker ends anyone else. */
+	sw_set_caller(SW_TRUSTED);
+	assert_int_equal(call(SYS_KILL, PID_SLOT(sw_peer()), 0, 0, 0), 0);
+	assert_int_equal(sw_last_killed(), sw_peer());
+	assert_int_equal(call(SYS_KILL, (uint64_t)other, 0, 0, 0), 0);
+
+	/* Killing oneself ends the call there and then. */
+	sw_set_caller(SW_STRANGER);
+	struct sw_result r = sw_call(SYS_KILL, PID_SLOT(sw_pid(SW_STRANGER)), 0, 0, 0, 0, 0);
+	assert_int_equal(r.end, SW_KILLED);
+}
+
+static void test_process_info(void **state)
+{
+	struct sys_process_info p;
+
+	(void)state;
+	uint64_t slot = PID_SLOT(sw_pid(SW_TRUSTED));
+	assert_int_equal(call(SYS_PROCESS_INFO, slot, SW_RW, sizeof(p), 0), 0);
+	memcpy(&p, sw_user_page(SW_RW), sizeof(p));
+	assert_int_equal(p.pid, slot);
+	assert_int_equal(p.generation, PID_GENERATION(sw_pid(SW_TRUSTED)));
+	assert_int_equal(p.parent, SYS_NO_PARENT);
+	assert_true(p.has_principal);
+	assert_memory_equal(p.principal, sw_principal()->key, 32);
+	assert_int_equal(p.name[sizeof(p.name) - 1], '\0');
+	/* A kernel process, and one without a Principal. */
+	assert_int_equal(call(SYS_PROCESS_INFO, 0, SW_RW, sizeof(p), 0), 0);
+	memcpy(&p, sw_user_page(SW_RW), sizeof(p));
+	assert_int_equal(p.state, SYS_PROCESS_KERNEL);
+	assert_int_equal(call(SYS_PROCESS_INFO, PID_SLOT(sw_pid(SW_STRANGER)), SW_RW, sizeof(p), 0),
+			 0);
+	memcpy(&p, sw_user_page(SW_RW), sizeof(p));
+	assert_false(p.has_principal);
+	static const uint8_t zero[32];
+	assert_memory_equal(p.principal, zero, sizeof(zero));
+	/* A spawned child names its parent. */
+	put_bytes(SW_RW, "stay", 4);
+	int64_t child = call(SYS_SPAWN, SW_RW, 4, 0, 0);
+	assert_int_equal(call(SYS_PROCESS_INFO, (uint64_t)child, SW_RW, sizeof(p), 0), 0);
+	memcpy(&p, sw_user_page(SW_RW), sizeof(p));
+	assert_int_equal(p.parent, slot);
+	assert_string_equal(p.name, "stay");
+	/* Refusals, each before anything is written. */
+	refused(SYS_PROCESS_INFO, PROCESS_MAX, SW_RW, sizeof(p), 0, SYS_EINVAL);
+	refused(SYS_PROCESS_INFO, slot, SW_RW, sizeof(p) - 1, 0, SYS_EINVAL);
+	refused(SYS_PROCESS_INFO, slot, SW_RO, sizeof(p), 0, SYS_EFAULT);
+	refused(SYS_PROCESS_INFO, slot, SW_TOP + SW_PAGE - 8, sizeof(p), 0, SYS_EFAULT);
+	refused(SYS_PROCESS_INFO, PROCESS_MAX - 1, SW_RW, sizeof(p), 0, SYS_ENOENT);
+}
+
+static void test_system_and_cpu_info(void **state)
+{
+	struct sys_system_info s;
+	struct sw_state w;
+
+	(void)state;
+	put_bytes(SW_RW, "some content", 12);
+	assert_int_equal(call(SYS_OBJ_PUT, SW_RW, 12, SW_RW + 64, 0), 0);
+	assert_int_equal(call(SYS_SYSTEM_INFO, SW_RW + 256, sizeof(s), 0, 0), 0);
+	memcpy(&s, sw_user_page(SW_RW + 256), sizeof(s));
+	sw_state(&w);
+	assert_int_equal(s.frames_free, w.free_frames);
+	assert_true(s.frames_total >= s.frames_free);
+	assert_int_equal(s.objects, 1);
+	assert_int_equal(s.object_bytes, 12);
+	assert_int_equal(s.objects_max, OBJSTORE_CAPACITY);
+	assert_int_equal(s.processes, PROCESS_KERNEL_COUNT + 3); /* two callers and the peer */
+	assert_int_equal(s.processes_max, PROCESS_MAX);
+	assert_int_equal(s.heap_allocations, w.heap_live);
+	assert_int_equal(s.ticks_per_second, TIMER_HZ);
+	refused(SYS_SYSTEM_INFO, SW_RW, sizeof(s) - 1, 0, 0, SYS_EINVAL);
+	refused(SYS_SYSTEM_INFO, SW_RO, sizeof(s), 0, 0, SYS_EFAULT);
+	refused(SYS_SYSTEM_INFO, SW_HOLE - 8, sizeof(s), 0, 0, SYS_EFAULT);
+	/* No CPU schedules in this world: every index is absent, and past
+	 * the kernel's limit is a bad argument. */
+	refused(SYS_CPU_INFO, 0, SW_RW, sizeof(struct sys_cpu_info), 0, SYS_ENOENT);
+	refused(SYS_CPU_INFO, MP_MAX_CPUS, SW_RW, sizeof(struct sys_cpu_info), 0, SYS_EINVAL);
+	refused(SYS_CPU_INFO, 0, SW_RW, sizeof(struct sys_cpu_info) - 1, 0, SYS_EINVAL);
+	refused(SYS_CPU_INFO, 0, SW_RO, sizeof(struct sys_cpu_info), 0, SYS_EFAULT);
+}
+
 /* ------------------------------------------------------ the interceptor */
 
 /* The dispatcher decides the default interceptor's "allow" without its
@@ -1333,6 +1455,9 @@ int main(void)
 		cmocka_unit_test_setup(test_objects, fresh_world),
 		cmocka_unit_test_setup(test_obj_put_signed, fresh_world),
 		cmocka_unit_test_setup(test_spawn_and_wait, fresh_world),
+		cmocka_unit_test_setup(test_kill_rules, fresh_world),
+		cmocka_unit_test_setup(test_process_info, fresh_world),
+		cmocka_unit_test_setup(test_system_and_cpu_info, fresh_world),
 		cmocka_unit_test_setup(test_another_interceptor_sees_every_call, fresh_world),
 	};
 

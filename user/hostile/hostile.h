@@ -19,6 +19,9 @@
  * but went on. */
 #define HOSTILE_NOT_STOPPED 99
 
+/* The endpoint user/hostile/blocker.c takes: one no service uses. */
+#define BLOCKER_ENDPOINT 31
+
 /* A number as a string, for system-call numbers in top-level assembly. */
 #define CAMBIOS_STRINGIFY_(x) #x
 #define CAMBIOS_STRINGIFY(x) CAMBIOS_STRINGIFY_(x)

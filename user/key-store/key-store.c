@@ -3,12 +3,13 @@
  * abi/keystore.h).
  *
  * It holds no bootstrap secret -- the kernel has none to give. At start it
- * makes its own Ed25519 service key from the machine's entropy (entropy.h),
- * says which source it used, and binds the key as its Principal through
- * BindPrincipal (system call 11), so its messages and objects are stamped
- * with the key it signs with. Then it answers GET_PUBKEY and SIGN (a
- * 32-byte BLAKE3 hash), logging every request with the caller's Principal
- * as the kernel stamped it. The secret seed never leaves this process: no
+ * makes its own Ed25519 service key from the machine's entropy (entropy.h:
+ * the CPU's instruction and a virtio-rng device, each when present,
+ * hashed together), says which sources went in, and binds the key as its
+ * Principal through BindPrincipal (system call 11), so its messages and
+ * objects are stamped with the key it signs with. Then it answers
+ * GET_PUBKEY and SIGN (a 32-byte BLAKE3 hash), logging every request with
+ * the caller's Principal as the kernel stamped it. The secret seed never leaves this process: no
  * message carries it, and nothing but Ed25519 signing reads it.
  */
 #include <abi/endpoints.h>
@@ -44,8 +45,9 @@ static const char *source_words(enum ks_source s)
 {
 	switch (s) {
 	case KS_SOURCE_CPU: return "the CPU's random-number instruction (RDRAND / RNDR)";
-	case KS_SOURCE_VIRTIO_RNG: return "the host's entropy through virtio-rng";
-	case KS_SOURCE_BOTH: return "RDRAND / RNDR and virtio-rng, mixed";
+	case KS_SOURCE_VIRTIO_RNG: return "a virtio-rng device";
+	case KS_SOURCE_BOTH:
+		return "the CPU's random-number instruction (RDRAND / RNDR) and a virtio-rng device";
 	default: return "nothing";
 	}
 }

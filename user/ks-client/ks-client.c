@@ -2,7 +2,8 @@
  * gives it as a module). Asks for the public key, has a 32-byte hash
  * signed -- BLAKE3 of a fixed text -- and sends one malformed request.
  * Prints the key, the hash and the signature in hex for the test to
- * verify with OpenSSL, then exits 0, or 1-5 at the answer that was wrong. */
+ * verify with OpenSSL, and where the key's entropy came from (enum
+ * ks_source), then exits 0, or 1-5 at the answer that was wrong. */
 #include <abi/endpoints.h>
 #include <abi/keystore.h>
 #include <crypto/blake3.h>
@@ -58,6 +59,10 @@ int main(void)
 	if (sig.type != KS_REPLY || sig.status != 0)
 		return 4;
 	say_hex("ks-client: key ", key.key, sizeof(key.key));
+	struct line l = { .len = 0 };
+	put(&l, "ks-client: source ");
+	put_dec(&l, key.source);
+	say(&l);
 	say_hex("ks-client: hash ", sign.hash, sizeof(sign.hash));
 	say_hex("ks-client: signature ", sig.signature, sizeof(sig.signature));
 	if (ask(junk, sizeof(junk)) != 8 || ((const int32_t *)(in + SYS_MSG_PREFIX))[1] != SYS_EINVAL)

@@ -1,7 +1,7 @@
 /*
  * virtio_pci: a modern (virtio 1.x) PCI device's transport, for any
- * user-space virtio driver (user/lib) -- virtio-net today, virtio-rng for
- * the key-store next. It knows nothing of a device type.
+ * user-space virtio driver (user/lib) -- virtio-net, and the key-store's
+ * virtio-rng. It knows nothing of a device type.
  *
  * It finds the function (DeviceInfo, VirtioModernCaps), maps only the
  * pages of its four structures (MapMmio, which claims the function; never
@@ -54,8 +54,9 @@ struct virtio_queue_area {
 /* virtio_pci_find's reason when the machine has no such function. */
 extern const char virtio_pci_none[];
 
-/* The first modern function with this virtio device ID (0x1040 + type),
- * its structures mapped; virtio_pci_none when there is none. */
+/* The first function with this virtio device ID (0x1040 + type; or a
+ * transitional device's 0x1000-series ID, which has the modern structures
+ * too), its structures mapped; virtio_pci_none when there is none. */
 const char *virtio_pci_find(uint16_t device_id, struct virtio_pci *v);
 
 /* Status 0, then waits for the device to read back 0. */
