@@ -83,24 +83,44 @@ static void say_status(const struct net_status *st)
 	say(&l);
 }
 
-void cmd_net(const struct shell_line *cl)
+/* The stack's status into *st: false (said) when no good answer came. */
+static bool get_status(struct net_status *st)
 {
 	const struct net_msg req = { .type = NET_MSG_STATUS };
+
+	if (!ask(&SERVICE_UDP, &req, sizeof(req), &a))
+		return false;
+	if (a.len != sizeof(*st)) {
+		say1("shell: net: udp's status answer has the wrong size; ignored");
+		return false;
+	}
+	memcpy(st, a.bytes, sizeof(*st));
+	if (st->type != NET_MSG_REPLY) {
+		say1("shell: net: udp's status answer is not a reply; ignored");
+		return false;
+	}
+	return true;
+}
+
+void cmd_net(const struct shell_line *cl)
+{
 	struct net_status st;
 
 	(void)cl;
-	if (!ask(&SERVICE_UDP, &req, sizeof(req), &a))
-		return;
-	if (a.len != sizeof(st)) {
-		say1("shell: net: udp's status answer has the wrong size; ignored");
-		return;
-	}
-	memcpy(&st, a.bytes, sizeof(st));
-	if (st.type != NET_MSG_REPLY) {
-		say1("shell: net: udp's status answer is not a reply; ignored");
-		return;
-	}
-	say_status(&st);
+	if (get_status(&st))
+		say_status(&st);
+}
+
+/* A refused send: the stack says only what failed (no room for the
+ * frame, say), so ask whether its driver is there, the likely cause. */
+static void say_send_failed(int32_t status)
+{
+	struct net_status st;
+
+	if (status != SYS_ENOENT && get_status(&st) && st.link_up)
+		out_say_error("udp send", status);
+	else
+		say1("shell: udp send: the network is down (no driver); nothing sent");
 }
 
 /* "shell: udp send: <what> "<word>": <why>" */
@@ -183,10 +203,8 @@ void cmd_udp(const struct shell_line *cl)
 	memcpy(msg, &d, sizeof(d));
 	memcpy(msg + sizeof(d), text, len);
 	int32_t status = udp_ask(msg, sizeof(d) + len);
-	if (status == SYS_ENOENT)
-		say1("shell: udp send: the network is down (no driver); nothing sent");
-	else if (status < 0)
-		out_say_error("udp send", status);
+	if (status < 0)
+		say_send_failed(status);
 	else if (status == 0)
 		say_sent(len, ip, d.port);
 }
