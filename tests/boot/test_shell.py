@@ -151,6 +151,25 @@ def check_ps(sh):
     return procs
 
 
+def check_system(sh, cpus):
+    sh.type(b"mem\r")
+    free, total = map(int, sh.line(r"frames: (\d+) of (\d+) free \(4 KiB each\)$").groups())
+    assert 0 < free < total
+    sh.line(r"kernel heap: \d+ of \d+ bytes in use, \d+ live allocations$")
+    sh.line(r"object store: \d+ of 256 objects, \d+ bytes$")
+    sh.type(b"cpus\r")
+    m = sh.line(r"cpu 0 \(hw 0x[0-9a-f]+\): \d+ ticks, idle \d+%, \d+ switches, \d+ ready, "
+                r"\d+ blocked; running (.*)$")
+    assert m.group(1) == f"pid {sh.pid} (shell.elf)", "the shell runs where it asks"
+    sh.type(b"stats\r")
+    sh.line(rf"uptime: \d+ s \(\d+ ticks\); {cpus} CPUs; 8 boot modules$")
+    sh.line(r"processes: \d+ of \d+$")
+    sh.line(r"threads: \d+ of \d+$")
+    sh.line(r"kernel heap: \d+ allocations and \d+ frees since boot$")
+    sh.line(r"interrupts delivered to drivers: \d+$")
+    sh.line(r"cpu 0: \d+ switches, \d+ IPIs received, \d+ TLB shootdowns served$")
+
+
 def check_spawn_and_net(sh):
     sh.type(b"spawn hello\r")
     pid = sh.line(r"spawned hello as pid (\d+)$").group(1)
@@ -211,6 +230,7 @@ def test_shell(boot, built_image, arch, tmp_path):
         check_help(sh)
         check_files_and_sign(sh, tmp_path)
         procs = check_ps(sh)
+        check_system(sh, 1)
         check_spawn_and_net(sh)
         send_datagram(sh, host, "hello from the cambios shell")
         check_editing(sh)
