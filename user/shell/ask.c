@@ -27,12 +27,15 @@ const struct service SERVICE_UDP = { "udp", ENDPOINT_UDP };
 
 static uint8_t msg[SYS_MSG_PREFIX + IPC_PAYLOAD_MAX];
 
+_Static_assert(SHELL_ANSWER_TICKS == 500, "the time-out is said as 5 s");
+_Static_assert(SHELL_REPLY_ENDPOINT == 18, "the taken endpoint is said as 18");
+
 bool ask_init(void)
 {
 	int64_t r = sys_register_endpoint(SHELL_REPLY_ENDPOINT);
 
 	if (r != 0) {
-		out_say_error("endpoint 18 (another shell has it?); ending", r);
+		say1("shell: endpoint 18 is taken (another shell runs?); ending");
 		return false;
 	}
 	return true;

@@ -15,6 +15,8 @@
 
 static struct answer a;
 
+_Static_assert(SHELL_UDP_PORT == 4018, "a failed bind is said as port 4018");
+
 /* The stack's net_reply status for a request; 1 (said) when the answer
  * is malformed or none came. */
 static int32_t udp_ask(const void *request, size_t len)
