@@ -97,10 +97,10 @@ enum net_link_verdict net_link_rx(struct net_link *l, const struct net_slot_msg 
 {
 	if (!l->up)
 		return NET_LINK_DOWN;
-	if (m->slot >= NET_RX_SLOTS)
+	if (!net_slot_number_ok(NET_MSG_RX, m->slot))
 		return NET_LINK_SLOT;
 	uint64_t offset = (uint64_t)m->slot * NET_SLOT_SIZE;
-	if (m->length == 0 || m->length > NET_FRAME_MAX ||
+	if (!net_frame_length_ok(m->length) ||
 	    !channel_range_ok(offset, m->length, l->size))
 		return NET_LINK_LENGTH;
 	if (l->rx_held & (1u << m->slot))
@@ -121,7 +121,7 @@ enum net_link_verdict net_link_tx_done(struct net_link *l, const struct net_slot
 {
 	if (!l->up)
 		return NET_LINK_DOWN;
-	if (m->slot >= NET_TX_SLOTS)
+	if (!net_slot_number_ok(NET_MSG_TX_DONE, m->slot))
 		return NET_LINK_SLOT;
 	if (m->length != 0)
 		return NET_LINK_LENGTH;

@@ -77,6 +77,24 @@ struct net_slot_msg {
 	uint32_t length; /* bytes of the frame in the slot (RX, TX); 0 otherwise */
 };
 
+#define NET_ETH_HEADER 14u /* a frame is at least its Ethernet header */
+
+/* The rules of a slot message's numbers, one definition for both ends
+ * (the driver checks the stack's RX_DONE and TX, the stack the driver's
+ * RX and TX_DONE): the slot lies in its area, and a frame (RX, TX) is a
+ * whole Ethernet header up to NET_FRAME_MAX. */
+static inline int net_slot_number_ok(uint32_t type, uint32_t slot)
+{
+	int tx = type == NET_MSG_TX || type == NET_MSG_TX_DONE;
+
+	return slot < (tx ? NET_TX_SLOTS : NET_RX_SLOTS);
+}
+
+static inline int net_frame_length_ok(uint32_t length)
+{
+	return length >= NET_ETH_HEADER && length <= NET_FRAME_MAX;
+}
+
 /* -------------------------------------------- programs <-> stack */
 
 /* A datagram's data rides inline after the header, up to this much. */

@@ -113,6 +113,8 @@ __must_check kerr_t ipc_owner(uint32_t endpoint, kpid_t *owner);
  * read in place (process.h's process_principal_ref). */
 __must_check kerr_t ipc_send(kpid_t sender, uint32_t reply, uint32_t to, const void *payload,
 			     size_t len);
+/* (ipc_send and ipc_send_span wake nobody: for senders that know no
+ * thread waits, as the IPC self-tests' do; see ipc_send_and_wake.) */
 
 /* ipc_send() of the bytes of a span (a user buffer resolved by
  * usercopy.h's user_span()), copied straight into the ring or the
@@ -126,6 +128,16 @@ __must_check kerr_t ipc_send_span(kpid_t sender, uint32_t reply, uint32_t to,
  * after that the waiter's memory belongs to its thread again. */
 __must_check kerr_t ipc_send_span_to(kpid_t sender, uint32_t reply, uint32_t to,
 				     const struct span *payload, struct thread **handed_to);
+
+/* ipc_send_span_to(), then wakes whoever must see the message: the
+ * receiver it was handed to, or else every thread waiting on the endpoint
+ * without a waiter of its own (WaitIrqOrMessage). The send every kernel
+ * sender uses -- Write, and kernel code that sends to a program -- since
+ * ipc_send()/ipc_send_span() alone wake nobody, and a receiver asleep in
+ * RecvMsg would sleep on with its message. (sys_ipc.c: IPC itself knows
+ * no scheduler.) */
+__must_check kerr_t ipc_send_and_wake(kpid_t sender, uint32_t reply, uint32_t to,
+				      const struct span *payload);
 
 /* Dequeues the oldest message on `endpoint` into *out. Errors, with
  * nothing dequeued: interceptor denial, K_EPERM (no CAP_RECEIVE, or not

@@ -144,6 +144,18 @@ static void quiesced(kpid_t pid)
 	}
 }
 
+/* The end of every channel call, the lock still held: a caller whose call
+ * succeeded is in the kernel on its own thread, touching no channel frame
+ * through a copy, so it is seen quiescent (which may let ended channels'
+ * frames go). A refused call proves nothing: it may have been refused
+ * before the caller was looked at. */
+static kerr_t call_done_locked(kpid_t caller, kerr_t err)
+{
+	if (err == K_OK)
+		quiesced(caller);
+	return err;
+}
+
 static unsigned created_by(kpid_t pid)
 {
 	unsigned n = 0;
@@ -223,8 +235,8 @@ kerr_t channel_create(kpid_t creator, uint64_t pages, const struct principal *pe
 		*id = id_of(slot);
 		*va = slot_address(slot);
 		say_created(*id, creator, pages, *va, role, peer);
-		quiesced(creator);
 	}
+	err = call_done_locked(creator, err);
 	spin_unlock_irqrestore(&channel_lock, flags);
 	return err;
 }
@@ -260,10 +272,8 @@ static kerr_t attach_locked(kpid_t caller, uint64_t id, uint64_t *va)
 kerr_t channel_attach(kpid_t caller, uint64_t id, uint64_t *va)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&channel_lock);
-	kerr_t err = attach_locked(caller, id, va);
+	kerr_t err = call_done_locked(caller, attach_locked(caller, id, va));
 
-	if (err == K_OK)
-		quiesced(caller);
 	spin_unlock_irqrestore(&channel_lock, flags);
 	return err;
 }
@@ -299,10 +309,8 @@ static kerr_t end_locked(kpid_t caller, uint64_t id, uint8_t how)
 static kerr_t end_by(kpid_t caller, uint64_t id, uint8_t how)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&channel_lock);
-	kerr_t err = end_locked(caller, id, how);
+	kerr_t err = call_done_locked(caller, end_locked(caller, id, how));
 
-	if (err == K_OK)
-		quiesced(caller);
 	spin_unlock_irqrestore(&channel_lock, flags);
 	return err;
 }
@@ -352,21 +360,25 @@ static void describe(const struct channel *c, unsigned slot, uint8_t out[CHANNEL
 	put_le(out + CHANNEL_INFO_CREATED, c->created, 8);
 }
 
+static kerr_t info_locked(kpid_t caller, uint64_t id, uint8_t out[CHANNEL_INFO_LEN])
+{
+	unsigned slot;
+	const struct channel *c = find(id, &slot);
+
+	if (!c)
+		return K_ENOENT;
+	if (caller != c->creator && caller != c->peer)
+		return K_EPERM;
+	describe(c, slot, out);
+	return K_OK;
+}
+
 kerr_t channel_info(kpid_t caller, uint64_t id, uint8_t out[CHANNEL_INFO_LEN])
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&channel_lock);
-	unsigned slot;
-	struct channel *c = find(id, &slot);
-	kerr_t err = K_OK;
+	/* Quiesced after the read: the record may go once it was read. */
+	kerr_t err = call_done_locked(caller, info_locked(caller, id, out));
 
-	if (!c)
-		err = K_ENOENT;
-	else if (caller != c->creator && caller != c->peer)
-		err = K_EPERM;
-	else
-		describe(c, slot, out);
-	if (err == K_OK) /* after: the record may go now that it was read */
-		quiesced(caller);
 	spin_unlock_irqrestore(&channel_lock, flags);
 	return err;
 }

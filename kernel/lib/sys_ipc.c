@@ -60,6 +60,22 @@ int64_t sys_register_endpoint(const struct syscall_frame *f)
 	return 0;
 }
 
+kerr_t ipc_send_and_wake(kpid_t sender, uint32_t reply, uint32_t to, const struct span *payload)
+{
+	struct thread *receiver;
+	kerr_t err = ipc_send_span_to(sender, reply, to, payload, &receiver);
+
+	if (err != K_OK)
+		return err;
+	/* A hand-off has exactly one thread to wake; a queued message, any
+	 * that wait on the endpoint without a waiter of their own. */
+	if (receiver)
+		sched_wake_thread(receiver, BLOCK_MESSAGE, to);
+	else
+		sched_wake_all(BLOCK_MESSAGE, to);
+	return K_OK;
+}
+
 /* Write(endpoint, buf, len): len 0 sends nothing and returns 0. */
 int64_t sys_write(const struct syscall_frame *f)
 {
@@ -73,18 +89,9 @@ int64_t sys_write(const struct syscall_frame *f)
 		return 0;
 	if (user_span(f->arg[1], len, false, &payload) != K_OK)
 		return SYS_EFAULT;
-	struct thread *receiver;
-	kerr_t err = ipc_send_span_to(self, reply_endpoint_of(self), (uint32_t)endpoint, &payload,
-				      &receiver);
-	if (err != K_OK)
-		return syscall_error(err);
-	/* A hand-off has exactly one thread to wake; a queued message, any
-	 * that wait on the endpoint without a waiter of their own. */
-	if (receiver)
-		sched_wake_thread(receiver, BLOCK_MESSAGE, endpoint);
-	else
-		sched_wake_all(BLOCK_MESSAGE, endpoint);
-	return (int64_t)len;
+	kerr_t err = ipc_send_and_wake(self, reply_endpoint_of(self), (uint32_t)endpoint, &payload);
+
+	return err == K_OK ? (int64_t)len : syscall_error(err);
 }
 
 /* Read(endpoint, buf, max): the payload only, then zeros up to max; 0

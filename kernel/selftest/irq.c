@@ -257,18 +257,13 @@ static bool send_word(uint32_t word)
 	const uint8_t msg[4] = { (uint8_t)word, (uint8_t)(word >> 8), (uint8_t)(word >> 16),
 				 (uint8_t)(word >> 24) };
 	const struct span bytes = span_of((void *)msg, sizeof(msg));
-	struct thread *receiver = NULL;
 	uint64_t start = timer_ticks();
 	kerr_t err;
 
-	while ((err = ipc_send_span_to(KERNEL_SENDER, IPC_NO_ENDPOINT, LINE_ENDPOINT, &bytes,
-				       &receiver)) != K_OK &&
+	while ((err = ipc_send_and_wake(KERNEL_SENDER, IPC_NO_ENDPOINT, LINE_ENDPOINT, &bytes)) !=
+		       K_OK &&
 	       timer_ticks() - start < WAIT_LIMIT)
 		arch_wait_for_interrupt();
-	if (receiver)
-		sched_wake_thread(receiver, BLOCK_MESSAGE, LINE_ENDPOINT);
-	else if (err == K_OK)
-		sched_wake_all(BLOCK_MESSAGE, LINE_ENDPOINT);
 	return err == K_OK;
 }
 

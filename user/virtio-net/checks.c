@@ -8,7 +8,6 @@
 #include <abi/ipc.h>
 #include <abi/net.h>
 
-#define ETH_HEADER 14u
 #define VIRTIO_NET_HEADER 12u /* with VERSION_1 (virtio 1.x, 5.1.6) */
 
 static uint32_t le32_at(const uint8_t *p)
@@ -16,13 +15,13 @@ static uint32_t le32_at(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static enum stack_verdict check_slot(struct stack_msg *m)
+static enum stack_verdict check_slot(const struct stack_msg *m)
 {
-	uint32_t slots = m->type == NET_MSG_TX ? NET_TX_SLOTS : NET_RX_SLOTS;
-
-	if (m->slot >= slots)
+	if (!net_slot_number_ok(m->type, m->slot))
 		return STACK_MSG_SLOT;
-	if (m->type == NET_MSG_TX && (m->length < ETH_HEADER || m->length > NET_FRAME_MAX))
+	/* RX_DONE's length means nothing: never refused for it, so a slot
+	 * always comes back. */
+	if (m->type == NET_MSG_TX && !net_frame_length_ok(m->length))
 		return STACK_MSG_LENGTH;
 	return STACK_MSG_OK;
 }
@@ -51,7 +50,7 @@ enum stack_verdict check_stack_msg(const uint8_t *msg, int64_t len, struct stack
 
 uint32_t check_rx_used(uint32_t used)
 {
-	if (used < VIRTIO_NET_HEADER + ETH_HEADER || used - VIRTIO_NET_HEADER > NET_FRAME_MAX)
+	if (used < VIRTIO_NET_HEADER || !net_frame_length_ok(used - VIRTIO_NET_HEADER))
 		return 0;
 	return used - VIRTIO_NET_HEADER;
 }
