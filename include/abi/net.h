@@ -85,9 +85,9 @@ struct net_slot_msg {
  * whole Ethernet header up to NET_FRAME_MAX. */
 static inline int net_slot_number_ok(uint32_t type, uint32_t slot)
 {
-	int tx = type == NET_MSG_TX || type == NET_MSG_TX_DONE;
+	int in_tx_area = type == NET_MSG_TX || type == NET_MSG_TX_DONE;
 
-	return slot < (tx ? NET_TX_SLOTS : NET_RX_SLOTS);
+	return slot < (in_tx_area ? NET_TX_SLOTS : NET_RX_SLOTS);
 }
 
 static inline int net_frame_length_ok(uint32_t length)
