@@ -664,3 +664,6 @@ include mk/lint.mk
 include mk/bench-guest.mk
 
 -include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d) $(UNIT_BINS:=.d) $(BENCH_BINS:=.d)
+# User programs' objects too (found on disk: a program's object list is per
+# program), so a changed header such as abi/net.h rebuilds its users.
+-include $(shell find $(BUILD)/user-obj -name '*.d' 2>/dev/null)
