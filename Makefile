@@ -8,6 +8,8 @@
 #   make bench                         host benchmarks (figures only)
 #   make bench-guest                   guest instructions per kernel operation under QEMU
 #                                      -icount, beside Linux 6.1 on x86_64 (mk/bench-guest.mk)
+#   make bench-net                     UDP echo through QEMU's user network, beside Linux 6.1
+#                                      on x86_64 (mk/bench-net.mk)
 #   make lint                          clang-tidy + cppcheck over the C code (mk/lint.mk)
 #   make clean
 #
@@ -586,23 +588,25 @@ $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile
 # The working corpus lives in build/; tests/fuzz/corpus/<name> seeds it.
 # Crashes, leaks and timeouts are written to build/host/fuzz/artifacts-<name>/,
 # never into the source tree: turn one into a unit test, then delete it.
-fuzz: $(FUZZ_BINS)
-	@set -e; for f in $(FUZZERS); do \
-		mkdir -p $(HOST_BUILD)/fuzz/corpus-$$f $(HOST_BUILD)/fuzz/artifacts-$$f; \
-		echo "== fuzz $$f ($(FUZZ_SECONDS) s)"; \
-		if ! $(HOST_BUILD)/fuzz/$${f}_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			-artifact_prefix=$(HOST_BUILD)/fuzz/artifacts-$$f/ \
-			$(HOST_BUILD)/fuzz/corpus-$$f $$(ls -d tests/fuzz/corpus/$$f 2>/dev/null) \
-			> $(HOST_BUILD)/fuzz/$$f.log 2>&1; then \
-			tail -40 $(HOST_BUILD)/fuzz/$$f.log; exit 1; \
-		fi; \
-		grep -E "^(stat::number_of_executed_units|#[0-9]+.*DONE)" $(HOST_BUILD)/fuzz/$$f.log; \
-	done
+# One target per fuzzer, so `make -j` runs them side by side (each is one
+# thread); make test's -Otarget keeps each one's lines together.
+FUZZ_RUNS := $(patsubst %,fuzz-run-%,$(FUZZERS))
+fuzz: $(FUZZ_RUNS)
+$(FUZZ_RUNS): fuzz-run-%: $(HOST_BUILD)/fuzz/%_fuzz
+	@mkdir -p $(HOST_BUILD)/fuzz/corpus-$* $(HOST_BUILD)/fuzz/artifacts-$*
+	@echo "== fuzz $* ($(FUZZ_SECONDS) s)"
+	@if ! $< -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-artifact_prefix=$(HOST_BUILD)/fuzz/artifacts-$*/ \
+		$(HOST_BUILD)/fuzz/corpus-$* $$(ls -d tests/fuzz/corpus/$* 2>/dev/null) \
+		> $(HOST_BUILD)/fuzz/$*.log 2>&1; then \
+		tail -40 $(HOST_BUILD)/fuzz/$*.log; exit 1; \
+	fi
+	@grep -E "^(stat::number_of_executed_units|#[0-9]+.*DONE)" $(HOST_BUILD)/fuzz/$*.log
 
 # ---------------------------------------------------------------- targets
 
 .PHONY: all image kernel loader run debug test unit bench fuzz boot-tests tool-tests setup clean \
-	compile_commands
+	compile_commands $(UNIT_RUNS) $(FUZZ_RUNS)
 
 all: image compile_commands
 image: $(IMAGE_OUT) compile_commands
@@ -624,8 +628,13 @@ debug: setup $(if $(filter $(IMAGE),$(IMAGE_OUT)),$(IMAGE_OUT))
 		$(if $(QEMU_ARGS),-- $(QEMU_ARGS))
 
 # Every test binary runs even when one fails; the target fails if any did.
-unit: $(UNIT_BINS)
-	@failed=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || failed=1; done; exit $$failed
+# One target per test program, so `make -j` runs them side by side;
+# -Otarget (make test) keeps each one's report together.
+UNIT_RUNS := $(patsubst $(HOST_BUILD)/unit/%,unit-run-%,$(UNIT_BINS))
+unit: $(UNIT_RUNS)
+$(UNIT_RUNS): unit-run-%: $(HOST_BUILD)/unit/%
+	@echo "== $<"
+	@$<
 
 bench: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b; done
@@ -662,6 +671,7 @@ clean:
 
 include mk/lint.mk
 include mk/bench-guest.mk
+include mk/bench-net.mk
 
 -include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d) $(UNIT_BINS:=.d) $(BENCH_BINS:=.d)
 # User programs' objects too (found on disk: a program's object list is per

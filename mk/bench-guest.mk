@@ -30,7 +30,8 @@ BENCH_ELFS := $(patsubst %,$(BENCH_BUILD)/modules-stripped/%.elf,$(BENCH_PROGRAM
 
 # The Linux side (x86_64 only), built with Debian's clang against glibc.
 LINUX_BENCH := build/linux-bench
-LINUX_BENCH_SRCS := tests/bench/linux/init.c tests/bench/linux/exit.c
+# udp_echo.c is make bench-net's (mk/bench-net.mk), linted here with the rest.
+LINUX_BENCH_SRCS := tests/bench/linux/init.c tests/bench/linux/exit.c tests/bench/linux/udp_echo.c
 LINUX_BENCH_CFLAGS := -std=c17 -O2 $(WARNINGS) -Iinclude
 LINUX_BENCH_BINS := $(if $(filter x86_64,$(ARCH)),$(LINUX_BENCH)/init $(LINUX_BENCH)/exit)
 

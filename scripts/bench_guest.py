@@ -232,29 +232,40 @@ def _apt_package():
                           "linux-image-6.1.*-amd64 package (run apt-get update)")
 
 
+def download_kernel_package(tmp):
+    """`apt-get download`s the kernel package into `tmp` and unpacks it
+    there, installing nothing; returns (the .deb, the unpacked tree)."""
+    package = _apt_package()
+    subprocess.run(["apt-get", "download", package], cwd=tmp, check=True)
+    debs = list(Path(tmp).glob("*.deb"))
+    root = Path(tmp) / "root"
+    subprocess.run(["dpkg-deb", "-x", str(debs[0]), str(root)], check=True)
+    return debs[0], root
+
+
+def keep_kernel(cache, deb, root):
+    """Copies the unpacked package's vmlinuz to cache/vmlinuz (and says
+    which package it came from in cache/vmlinuz.version)."""
+    images = list((root / "boot").glob("vmlinuz-*"))
+    if len(images) != 1:
+        raise BenchError(f"{deb.name}: expected one boot/vmlinuz-*")
+    (cache / "vmlinuz.version").write_text(f"{deb.name} {images[0].name}\n")
+    shutil.copyfile(images[0], cache / "vmlinuz.tmp")
+    (cache / "vmlinuz.tmp").replace(cache / "vmlinuz")
+    return cache / "vmlinuz"
+
+
 def linux_kernel(cache):
     """Debian's vmlinuz, downloaded and extracted once into `cache`.
 
-    `apt-get download` fetches the .deb without installing anything; only
-    the kernel image is kept (the .deb and the rest are deleted).
+    Only the kernel image is kept (the .deb and the rest are deleted).
     """
     vmlinuz = cache / "vmlinuz"
     if vmlinuz.is_file():
         return vmlinuz
     cache.mkdir(parents=True, exist_ok=True)
-    package = _apt_package()
     with tempfile.TemporaryDirectory(dir=cache) as tmp:
-        subprocess.run(["apt-get", "download", package], cwd=tmp, check=True)
-        debs = list(Path(tmp).glob("*.deb"))
-        subprocess.run(["dpkg-deb", "-x", str(debs[0]), str(Path(tmp) / "root")],
-                       check=True)
-        images = list((Path(tmp) / "root" / "boot").glob("vmlinuz-*"))
-        if len(images) != 1:
-            raise BenchError(f"{debs[0].name}: expected one boot/vmlinuz-*")
-        (cache / "vmlinuz.version").write_text(f"{debs[0].name} {images[0].name}\n")
-        shutil.copyfile(images[0], cache / "vmlinuz.tmp")
-        (cache / "vmlinuz.tmp").replace(vmlinuz)
-    return vmlinuz
+        return keep_kernel(cache, *download_kernel_package(tmp))
 
 
 def _newc(ino, name, mode, data=b"", rdev=(0, 0)):
@@ -266,19 +277,29 @@ def _newc(ino, name, mode, data=b"", rdev=(0, 0)):
     return head + data + b"\0" * (-len(data) % 4)
 
 
-def write_initramfs(path, init, exit_program):
-    """/init, /exit and /dev/console (for init's output), uncompressed."""
-    entries = [
-        ("dev", 0o040755, b"", (0, 0)),
-        ("dev/console", 0o020600, b"", (5, 1)),
-        ("init", 0o100755, Path(init).read_bytes(), (0, 0)),
-        ("exit", 0o100755, Path(exit_program).read_bytes(), (0, 0)),
-    ]
+def write_archive(path, files):
+    """An uncompressed newc initramfs at `path`: /dev/console (for init's
+    output) and `files`, {path inside: bytes}, executable, with the
+    directories they are in."""
+    entries = [("dev", 0o040755, b""), ("dev/console", 0o020600, b"", (5, 1))]
+    for name, data in files.items():
+        parts = name.split("/")
+        for depth in range(1, len(parts)):
+            directory = "/".join(parts[:depth])
+            if not any(entry[0] == directory for entry in entries):
+                entries.append((directory, 0o040755, b""))
+        entries.append((name, 0o100755, data))
     archive = b"".join(_newc(i + 1, *entry) for i, entry in enumerate(entries))
     archive += _newc(0, "TRAILER!!!", 0)
     archive += b"\0" * (-len(archive) % 512)
     Path(path).write_bytes(archive)
     return Path(path)
+
+
+def write_initramfs(path, init, exit_program):
+    """/init, /exit and /dev/console."""
+    return write_archive(path, {"init": Path(init).read_bytes(),
+                                "exit": Path(exit_program).read_bytes()})
 
 
 def run_linux(linux_dir, log, timeout):
