@@ -194,7 +194,7 @@ USER_LIB_SRCS := user/lib/start_$(ARCH).S
 # The image's programs, in boot order: each becomes a signed module, a line
 # in limine.conf and a process. A program's sources are the C files in
 # user/<name>/, so adding one is a directory and a word here.
-USER_PROGRAMS := hello echo console key-store virtio-net udp fs
+USER_PROGRAMS := hello echo shell key-store virtio-net udp fs
 # lib/crypto for the programs that sign or verify, over lib/kstring's
 # memcpy and friends.
 USER_CRYPTO_SRCS := $(COMPONENT_kstring) $(COMPONENT_crypto)
@@ -213,6 +213,11 @@ USER_SRCS_udp := $(wildcard user/udp/*.c) lib/inet.c lib/arp_cache.c lib/sntp.c 
 # fs-service keeps its name table with lib/fsnames and checks signed puts
 # with lib/crypto.
 USER_SRCS_fs := $(wildcard user/fs/*.c) lib/fsnames.c $(USER_CRYPTO_SRCS)
+# The shell reads console lines with lib/line_editor and lib/shell_words,
+# checks names with fs's rules (lib/fsnames), and hashes with BLAKE3 and
+# checks the key-store's signatures with lib/crypto.
+USER_SRCS_shell := $(wildcard user/shell/*.c) lib/line_editor.c lib/shell_words.c lib/fsnames.c \
+	$(USER_CRYPTO_SRCS)
 $(foreach p,$(USER_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
 
 # udp's addresses, fixed at build time: NET_ADDRESS, NET_PREFIX, NET_GATEWAY,
@@ -478,6 +483,10 @@ UNIT_SRCS_fsnames := lib/fsnames.c
 UNIT_SRCS_arp_cache := lib/arp_cache.c
 UNIT_SRCS_sntp := lib/sntp.c
 UNIT_SRCS_net_link := lib/net_link.c
+# The shell's console input: its line editor and its line reader.
+UNIT_TESTS += line_editor shell_words
+UNIT_SRCS_line_editor := lib/line_editor.c
+UNIT_SRCS_shell_words := lib/shell_words.c
 # The UDP/IP service's portable core over a fake driver and clock (every
 # user/udp file but main.c and driver.c, which make the system calls).
 UDP_STACK_SRCS := $(filter-out user/udp/main.c user/udp/driver.c,$(wildcard user/udp/*.c)) \
@@ -568,6 +577,8 @@ FUZZ_SRCS_fsnames := lib/fsnames.c
 FUZZ_SRCS_sntp := lib/sntp.c
 FUZZ_SRCS_net_link := lib/net_link.c
 FUZZ_SRCS_udp_stack := $(UDP_STACK_SRCS)
+FUZZERS += shell
+FUZZ_SRCS_shell := lib/line_editor.c lib/shell_words.c
 FUZZ_BINS := $(patsubst %,$(HOST_BUILD)/fuzz/%_fuzz,$(FUZZERS))
 
 $(HOST_BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) Makefile
@@ -664,3 +675,6 @@ include mk/bench-guest.mk
 include mk/bench-net.mk
 
 -include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d) $(UNIT_BINS:=.d) $(BENCH_BINS:=.d)
+# User programs' objects too (found on disk: a program's object list is per
+# program), so a changed header such as abi/net.h rebuilds its users.
+-include $(shell find $(BUILD)/user-obj -name '*.d' 2>/dev/null)

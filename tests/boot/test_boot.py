@@ -82,7 +82,7 @@ HELLO_READY = (r"^process (\d+) hello\.elf: ready, entry 0x400000, \d+ segments 
 ECHO_READY = r"^process (\d+) echo\.elf: ready, entry 0x400000, "
 SPAWNED = r"^spawn: 7 boot modules became processes$"
 # Every second program to an AP: echo, key-store and udp, of hello, echo,
-# console, key-store, virtio-net, udp, fs.
+# shell, key-store, virtio-net, udp, fs.
 DISTRIBUTED = r"^sched: 3 of the BSP's 7 ready tasks handed to the \d+ APs, round-robin$"
 ALONE = r"^sched: one CPU schedules; its 7 ready tasks stay there$"
 HELLO_CPU = r"^\[hello\.elf:{pid}\] hello: process {pid} on CPU 0$"
@@ -149,7 +149,7 @@ def check_usable(run, mem, timeout):
 EXPECTED_MODULES = [("/boot/modules/kernel.sym", "kernel-symbols"),
                     ("/boot/modules/hello.elf", "hello"),
                     ("/boot/modules/echo.elf", "echo"),
-                    ("/boot/modules/console.elf", "console"),
+                    ("/boot/modules/shell.elf", "shell"),
                     ("/boot/modules/key-store.elf", "key-store"),
                     ("/boot/modules/virtio-net.elf", "virtio-net"),
                     ("/boot/modules/udp.elf", "udp"),

@@ -81,7 +81,7 @@ def test_signed_modules_are_accepted(boot, built_image, arch):
         SYMBOLS_ACCEPTED,
         HELLO_ACCEPTED,
         r"^module echo\.elf: accepted, role echo$",
-        r"^module console\.elf: accepted, role console$",
+        r"^module shell\.elf: accepted, role shell$",
         r"^module key-store\.elf: accepted, role key-store$",
         r"^module virtio-net\.elf: accepted, role virtio-net$",
         r"^module udp\.elf: accepted, role udp$",

@@ -131,7 +131,7 @@ def test_tasks_spread_and_talk_across_cpus(arch, cpus, smp_image):
     if cpus == 1:
         assert used == {0}
     else:
-        # The distribution keeps the odd ones (hello, console, virtio-net,
+        # The distribution keeps the odd ones (hello, shell, virtio-net,
         # fs, pinger) and hands the even ones (echo, key-store, udp, ponger)
         # to APs.
         assert hello_cpu == 0 and ponger_start != 0, used

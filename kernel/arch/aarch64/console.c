@@ -37,7 +37,8 @@
 #define FR_RXFE (1u << 4)
 #define IMSC_RX (1u << 4)  /* receive FIFO at its trigger level */
 #define IMSC_RT (1u << 6)  /* receive timeout: bytes waiting below the trigger level */
-#define RX_DRAIN_LIMIT 64
+#define RX_CHUNK 64          /* bytes pushed to the ring at a time */
+#define RX_DRAIN_LIMIT 1024  /* bytes taken in one interrupt at most */
 #define FR_TXFF (1u << 5)
 #define LCRH_FEN (1u << 4)
 #define LCRH_WLEN_8 (3u << 5)
@@ -100,11 +101,22 @@ void console_rx_start(void)
 void console_rx_interrupt(void)
 {
 	uintptr_t base = uart_base();
-	uint8_t bytes[RX_DRAIN_LIMIT];
-	size_t n = 0;
+	uint8_t bytes[RX_CHUNK];
+	size_t total = 0, n;
 
-	while (n < RX_DRAIN_LIMIT && !(mmio_read32(base + UART_FR) & FR_RXFE))
-		bytes[n++] = (uint8_t)mmio_read32(base + UART_DR);
+	/* Clear first, then drain until the FIFO is empty. QEMU's PL011
+	 * raises its receive interrupt only as the FIFO goes from empty to
+	 * one byte (it has no receive timeout), so a byte left behind --
+	 * by a drain that stopped early, or whose status a clear after the
+	 * drain threw away -- would never interrupt again, and input would
+	 * stall for good. The bound keeps a UART that never reads empty
+	 * from holding the CPU. */
 	mmio_write32(base + UART_ICR, IMSC_RX | IMSC_RT);
-	console_input_push(bytes, n);
+	do {
+		n = 0;
+		while (n < RX_CHUNK && !(mmio_read32(base + UART_FR) & FR_RXFE))
+			bytes[n++] = (uint8_t)mmio_read32(base + UART_DR);
+		console_input_push(bytes, n);
+		total += n;
+	} while (n == RX_CHUNK && total < RX_DRAIN_LIMIT);
 }
