@@ -205,6 +205,9 @@ struct thread *thread_at(unsigned slot);
  * moves it (a driver waiting for an interrupt routed here). */
 void sched_pin_current(void);
 
+/* `t` stays on the CPU it is on now: the balancer never moves it. */
+void sched_pin_thread(struct thread *t);
+
 /* CPU `index`'s struct if it schedules (sched_start_cpu ran), else NULL. */
 struct cpu *sched_cpu(unsigned index);
 

@@ -545,6 +545,15 @@ void sched_pin_current(void)
 	arch_irq_restore(flags);
 }
 
+void sched_pin_thread(struct thread *t)
+{
+	arch_irqflags_t flags;
+	struct cpu *c = lock_cpu_of(t, &flags);
+
+	t->task.pinned = true;
+	spin_unlock_irqrestore(&c->sched_lock, flags);
+}
+
 const char *sched_check_cpu(struct cpu *c)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&c->sched_lock);

@@ -67,10 +67,22 @@ static bool same_band_threads_take_turns(void)
 	static struct spinner one, two;
 	uint64_t until = timer_ticks() + SPIN_TICKS;
 
+	struct thread *t1, *t2;
+
 	one = (struct spinner){ .until = until };
 	two = (struct spinner){ .until = until };
-	if (thread_create_kernel("spin-1", PRIORITY_NORMAL, spin_until, &one, NULL) != K_OK ||
-	    thread_create_kernel("spin-2", PRIORITY_NORMAL, spin_until, &two, NULL) != K_OK)
+	/* Both pinned here before anything can run: with more CPUs the
+	 * balancer (the watcher, on this CPU) would otherwise give one its
+	 * own CPU mid-test, and there would be no turns to take. */
+	arch_irqflags_t flags = arch_irq_save();
+	bool made = thread_create_kernel("spin-1", PRIORITY_NORMAL, spin_until, &one, &t1) == K_OK &&
+		    thread_create_kernel("spin-2", PRIORITY_NORMAL, spin_until, &two, &t2) == K_OK;
+	if (made) {
+		sched_pin_thread(t1);
+		sched_pin_thread(t2);
+	}
+	arch_irq_restore(flags);
+	if (!made)
 		return false;
 	bool finished = wait_until(&one.done, &two.done);
 	println("sched: two spinners of one band: %llu and %llu iterations, switched to %llu and "
