@@ -216,7 +216,7 @@ USER_SRCS_fs := $(wildcard user/fs/*.c) lib/fsnames.c $(USER_CRYPTO_SRCS)
 # The shell reads console lines with lib/line_editor and lib/shell_words,
 # checks names with fs's rules (lib/fsnames), and hashes with BLAKE3 and
 # checks the key-store's signatures with lib/crypto.
-USER_SRCS_shell := $(wildcard user/shell/*.c) lib/line_editor.c lib/shell_words.c lib/fsnames.c \
+USER_SRCS_shell := $(wildcard user/shell/*.c) lib/line_editor.c lib/shell_words.c lib/fsnames.c lib/sntp.c \
 	$(USER_CRYPTO_SRCS)
 $(foreach p,$(USER_PROGRAMS),$(eval USER_SRCS_$(p) ?= $$(wildcard user/$(p)/*.c)))
 
@@ -474,7 +474,8 @@ UNIT_SRCS_pci_assign := $(call components,pci pci_assign) lib/format.c tests/sup
 # The dispatcher and every handler over the real kernel code, with the
 # scheduler and boot modules faked (tests/support/syscall_world.h).
 SYSCALL_SRCS := tests/support/syscall_world.c \
-	$(call components,syscalls usercopy output objstore heap crypto ipc channel cap span pci phys_guard irq_wait) $(HOST_WORLD)
+	$(call components,syscalls usercopy output objstore heap crypto ipc channel cap span pci phys_guard irq_wait \
+	wallclock) $(HOST_WORLD)
 UNIT_SRCS_syscall := $(SYSCALL_SRCS)
 UNIT_TESTS += channel
 UNIT_TESTS += fsnames arp_cache sntp net_link udp_stack slot_outbox

@@ -64,7 +64,7 @@ COMPONENT_objstore := kernel/objstore/objstore.c
 COMPONENT_syscalls := kernel/lib/syscall.c kernel/lib/sys_ipc.c kernel/lib/sys_process.c \
 	kernel/lib/sys_memory.c kernel/lib/sys_object.c kernel/lib/sys_device.c \
 	kernel/lib/sys_driver_memory.c kernel/lib/sys_channel.c kernel/lib/sys_principal.c \
-	kernel/lib/sys_irq.c kernel/lib/sys_system.c
+	kernel/lib/sys_irq.c kernel/lib/sys_system.c kernel/lib/sys_wallclock.c
 # Threads on their own stacks, user programs run in them, boot programs spawned.
 COMPONENT_threads := kernel/sched/thread.c kernel/sched/sched_cpus.c kernel/sched/watcher.c \
 	kernel/proc/run.c \
@@ -74,6 +74,8 @@ COMPONENT_boot := kernel/boot/main.c kernel/boot/requests.c kernel/boot/bootinfo
 COMPONENT_traps := kernel/lib/trap.c kernel/lib/backtrace.c kernel/lib/symbols.c
 COMPONENT_smp := kernel/smp/mp.c kernel/smp/ipi.c
 COMPONENT_time := kernel/time/timer.c
+# The time of day, as the SNTP client sets it (portable).
+COMPONENT_wallclock := kernel/time/wallclock.c
 
 # The kernel's portable part: every component, in a stable order.
 KERNEL_COMPONENTS := $(sort $(patsubst COMPONENT_%,%,$(filter COMPONENT_%,$(.VARIABLES))))

@@ -13,6 +13,7 @@
 #define CAMBIOS_SYSCALL_H
 
 #include <kerr.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct syscall_frame {
@@ -44,6 +45,11 @@ extern const uint64_t syscall_slots;
 
 /* A kernel error as the result user space sees. */
 int64_t syscall_error(kerr_t err);
+
+/* Whether process `pid` speaks for the bootstrap Principal -- the
+ * authority of the boot's own services (Kill, SetWallclock, channel
+ * Revoke): false for one without a Principal or with a key of its own. */
+bool syscall_speaks_for_bootstrap(uint64_t pid);
 
 /* Entry set-up: EFER.SCE/STAR/LSTAR/SFMASK, or SVC routing (arch). */
 void arch_syscall_init(void);

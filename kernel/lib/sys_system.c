@@ -59,18 +59,10 @@ static kpid_t live_pid_of_slot(uint64_t slot)
 	return plus_one ? plus_one - 1 : PID_NONE;
 }
 
-static bool speaks_for_bootstrap(kpid_t pid)
-{
-	struct principal p;
-
-	return process_principal(pid, &p) == K_OK &&
-	       memcmp(&p, identity_bootstrap(), sizeof(p)) == 0;
-}
-
 static bool may_kill(kpid_t caller, kpid_t victim)
 {
 	return victim == caller || spawn_parent_of(victim) == caller ||
-	       speaks_for_bootstrap(caller);
+	       syscall_speaks_for_bootstrap(caller);
 }
 
 int64_t sys_kill(const struct syscall_frame *f)

@@ -20,7 +20,9 @@
 #include <arch.h>
 #include <cpu.h>
 #include <current.h>
+#include <identity.h>
 #include <interceptor.h>
+#include <kstring.h>
 #include <nospec.h>
 #include <output.h>
 #include <printk.h>
@@ -110,6 +112,14 @@ int64_t sys_gettime(const struct syscall_frame *f)
 {
 	(void)f;
 	return (int64_t)timer_ticks();
+}
+
+bool syscall_speaks_for_bootstrap(uint64_t pid)
+{
+	struct principal p;
+
+	return process_principal(pid, &p) == K_OK &&
+	       memcmp(&p, identity_bootstrap(), sizeof(p)) == 0;
 }
 
 /* A kernel error as the system-call result user space sees. A full queue

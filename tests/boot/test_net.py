@@ -292,6 +292,8 @@ def test_end_to_end_through_qemu(arch, tmp_path, boot):
                             BOOT_TIMEOUT)
         assert sntp.sent, "the SNTP server was never asked"
         assert told.group(2) in [_utc(s) for s in sntp.sent], (told.group(0), sntp.sent)
+        # ... and the kernel's wall clock took it (SetWallclock, 39).
+        run.wait_for(UDP + r"udp: sntp: the kernel's wall clock is set$", BOOT_TIMEOUT)
 
         malformed = _malformed(guest_mac)
 

@@ -31,6 +31,7 @@
 #include <abi/device.h>
 #include <abi/syscall.h>
 #include <abi/system.h>
+#include <wallclock.h>
 #include <channel.h>
 #include <cpu.h>
 #include <current.h>
@@ -61,7 +62,7 @@ static const uint64_t numbers[] = {
 #define SYSCALL(nr, name, handler, summary) (nr),
 #include <abi/syscalls.def>
 #undef SYSCALL
-	11, 18, 27, 36, 39, 63, 64, 255, 256, 900, 2047,
+	11, 18, 27, 36, 41, 63, 64, 255, 256, 900, 2047,
 	(1ull << 32) | SYS_PRINT, (1ull << 63) | SYS_WRITE, UINT64_MAX,
 };
 #define NUMBERS (sizeof(numbers) / sizeof(numbers[0]))
@@ -224,6 +225,10 @@ static bool documented(uint64_t nr, const uint64_t *a, int64_t v)
 		return v == 0 || IS(v, SYS_EPERM, SYS_ENOENT);
 	case SYS_CHANNEL_INFO:
 		return v == CHANNEL_INFO_LEN || IS(v, SYS_EINVAL, SYS_EFAULT, SYS_EPERM, SYS_ENOENT);
+	case SYS_SET_WALLCLOCK:
+		return v == 0 || IS(v, SYS_EPERM, SYS_EINVAL);
+	case SYS_GET_WALLCLOCK:
+		return v >= WALLCLOCK_MIN || v == SYS_ENOENT;
 	case SYS_KILL:
 		return v == 0 || IS(v, SYS_EPERM, SYS_ENOENT, SYS_EAGAIN);
 	case SYS_PROCESS_INFO:

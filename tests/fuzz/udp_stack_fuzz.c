@@ -74,8 +74,17 @@ static void print(void *ctx, const char *text, size_t len)
 		abort();
 }
 
+static int64_t set_wallclock(void *ctx, int64_t unix_seconds)
+{
+	(void)ctx;
+	if (unix_seconds < 0)
+		abort(); /* an NTP time is never before 1970 */
+	return 0;
+}
+
 static const struct stack_ops ops = {
 	.now = now, .nonce = nonce, .send_frame = send_frame, .send_msg = send_msg, .print = print,
+	.set_wallclock = set_wallclock,
 };
 
 static void start(void)

@@ -8,6 +8,7 @@
  * (reply endpoints, Allocate regions, Spawn's parents) from an earlier
  * world can never apply to this one: every world behaves the same.
  */
+#include <wallclock.h>
 #include "syscall_world.h"
 
 #include <abi/endpoints.h>
@@ -439,6 +440,7 @@ int sw_reset(void)
 	cap_init();
 	objstore_init();
 	boot_devices();
+	wallclock_reset();
 	last_killed = PID_NONE;
 	interceptor_install(&interceptor_default);
 	if (make_caller(SW_TRUSTED) != 0 || make_caller(SW_STRANGER) != 0)

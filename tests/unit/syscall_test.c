@@ -40,6 +40,7 @@
 #include <sys_driver_memory.h>
 #include <sys_memory.h>
 #include <vm.h>
+#include <wallclock.h>
 
 #include "../support/pci_host_fake.h"
 #include "../support/syscall_world.h"
@@ -130,7 +131,10 @@ static const struct refusal refusals[] = {
 	{ SW_TRUSTED, 18, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 27, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, 36, 0, 0, 0, 0, SYS_ENOSYS },
-	{ SW_TRUSTED, 39, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, 41, 0, 0, 0, 0, SYS_ENOSYS },
+	{ SW_TRUSTED, SYS_SET_WALLCLOCK, 0, 0, 0, 0, SYS_EINVAL },
+	{ SW_STRANGER, SYS_SET_WALLCLOCK, 1764547200, 0, 0, 0, SYS_EPERM },
+	{ SW_TRUSTED, SYS_GET_WALLCLOCK, 0, 0, 0, 0, SYS_ENOENT },
 	{ SW_TRUSTED, 900, 0, 0, 0, 0, SYS_ENOSYS }, /* SYS_TEST_ECHO: self-test kernels only */
 	{ SW_TRUSTED, 2047, 0, 0, 0, 0, SYS_ENOSYS },
 	{ SW_TRUSTED, (1ull << 32) | SYS_PRINT, SW_RO, 8, 0, 0, SYS_ENOSYS },
@@ -1128,6 +1132,48 @@ static void test_system_and_cpu_info(void **state)
 	refused(SYS_CPU_INFO, 0, SW_RO, sizeof(struct sys_cpu_info), 0, SYS_EFAULT);
 }
 
+/* The wall clock: nobody's until set, set only by a speaker for the
+ * bootstrap Principal, only to a plausible time; then it runs on. */
+static void test_wallclock(void **state)
+{
+	(void)state;
+	refused(SYS_GET_WALLCLOCK, 0, 0, 0, 0, SYS_ENOENT);
+	sw_set_caller(SW_STRANGER);
+	refused(SYS_SET_WALLCLOCK, 1764547200, 0, 0, 0, SYS_EPERM);
+	sw_set_caller(SW_TRUSTED);
+	refused(SYS_SET_WALLCLOCK, 0, 0, 0, 0, SYS_EINVAL);              /* 1970 */
+	refused(SYS_SET_WALLCLOCK, WALLCLOCK_MIN - 1, 0, 0, 0, SYS_EINVAL);
+	refused(SYS_SET_WALLCLOCK, WALLCLOCK_MAX + 1, 0, 0, 0, SYS_EINVAL);
+	refused(SYS_SET_WALLCLOCK, UINT64_MAX, 0, 0, 0, SYS_EINVAL);     /* negative */
+	refused(SYS_GET_WALLCLOCK, 0, 0, 0, 0, SYS_ENOENT);
+	assert_int_equal(call(SYS_SET_WALLCLOCK, 1764547200, 0, 0, 0), 0); /* 2025-12-01 */
+	int64_t now = call(SYS_GET_WALLCLOCK, 0, 0, 0, 0);
+	assert_true(now >= 1764547200 && now < 1764547200 + 60);
+	/* Anyone may read it. */
+	sw_set_caller(SW_STRANGER);
+	assert_int_equal(call(SYS_GET_WALLCLOCK, 0, 0, 0, 0) / 60, now / 60);
+}
+
+/* The clock runs on the kernel's ticks from the setting. */
+static void test_wallclock_runs_on_ticks(void **state)
+{
+	int64_t seconds;
+	uint32_t hundredths;
+
+	(void)state;
+	assert_int_equal(wallclock_set(WALLCLOCK_MIN, 1000), K_OK);
+	assert_int_equal(wallclock_get(1000 + 3 * TIMER_HZ + TIMER_HZ / 2, &seconds, &hundredths),
+			 K_OK);
+	assert_int_equal(seconds, WALLCLOCK_MIN + 3);
+	assert_int_equal(hundredths, 50);
+	/* A reading from before the setting is the setting itself. */
+	assert_int_equal(wallclock_get(10, &seconds, &hundredths), K_OK);
+	assert_int_equal(seconds, WALLCLOCK_MIN);
+	assert_int_equal(hundredths, 0);
+	wallclock_reset();
+	assert_int_equal(wallclock_get(2000, &seconds, &hundredths), K_ENOENT);
+}
+
 /* ------------------------------------------------------ the interceptor */
 
 /* The dispatcher decides the default interceptor's "allow" without its
@@ -1458,6 +1504,8 @@ int main(void)
 		cmocka_unit_test_setup(test_kill_rules, fresh_world),
 		cmocka_unit_test_setup(test_process_info, fresh_world),
 		cmocka_unit_test_setup(test_system_and_cpu_info, fresh_world),
+		cmocka_unit_test_setup(test_wallclock, fresh_world),
+		cmocka_unit_test_setup(test_wallclock_runs_on_ticks, fresh_world),
 		cmocka_unit_test_setup(test_another_interceptor_sees_every_call, fresh_world),
 	};
 

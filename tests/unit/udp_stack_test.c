@@ -44,6 +44,7 @@ static struct world {
 	size_t msg_len[MSGS];
 	size_t lines;
 	char line[LINES][160];
+	int64_t wallclock; /* what the stack set it to (0: never) */
 } w;
 
 static uint64_t now(void *ctx)
@@ -91,8 +92,16 @@ static void print(void *ctx, const char *text, size_t len)
 	}
 }
 
+static int64_t set_wallclock(void *ctx, int64_t unix_seconds)
+{
+	(void)ctx;
+	w.wallclock = unix_seconds;
+	return 0;
+}
+
 static const struct stack_ops ops = {
 	.now = now, .nonce = nonce, .send_frame = send_frame, .send_msg = send_msg, .print = print,
+	.set_wallclock = set_wallclock,
 };
 
 static const uint8_t our_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
@@ -676,6 +685,8 @@ static void the_sntp_client_believes_only_its_answer(void **state)
 	assert_int_equal(s.drops.count[DROP_SNTP], 2);
 	stack_receive(&s, frame, sntp_answer(frame, t, 0xecd62395u, 12300));
 	assert_true(said("udp: sntp: time is 2025-11-30 01:59:49 UTC (from 10.0.2.2)"));
+	assert_true(said("udp: sntp: the kernel's wall clock is set"));
+	assert_int_equal(w.wallclock, 1764467989); /* 2025-11-30 01:59:49 UTC */
 	stack_receive(&s, frame, sntp_answer(frame, t, 0xecd62395u, 12300)); /* once only */
 	assert_int_equal(s.drops.count[DROP_SNTP], 3);
 	assert_int_equal(stack_next_deadline(&s), 0);

@@ -40,6 +40,8 @@ static const struct command commands[] = {
 	{ "net", "", "the UDP/IP stack: address, MAC, counters", 1, 1, cmd_net },
 	{ "udp", "send HOST PORT TEXT", "send TEXT as one UDP datagram to HOST:PORT", 5,
 	  ANY_WORDS, cmd_udp },
+	{ "date", "", "the time of day (UTC), as the network's SNTP answer set it", 1, 1,
+	  cmd_date },
 };
 
 #define COMMANDS (sizeof(commands) / sizeof(commands[0]))

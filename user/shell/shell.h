@@ -105,6 +105,7 @@ void cmd_ps(const struct shell_line *cl);
 void cmd_mem(const struct shell_line *cl);
 void cmd_cpus(const struct shell_line *cl);
 void cmd_stats(const struct shell_line *cl);
+void cmd_date(const struct shell_line *cl);
 void cmd_spawn(const struct shell_line *cl);
 void cmd_kill(const struct shell_line *cl);
 void cmd_ls(const struct shell_line *cl);

@@ -10,6 +10,7 @@
  * skipped.
  */
 #include <kstring.h>
+#include <sntp.h>
 
 #include "../lib/sys.h"
 #include "shell.h"
@@ -244,6 +245,31 @@ static void say_cpu_counts(const struct sys_cpu_info *c)
 	put(&l, " IPIs received, ");
 	put_dec(&l, (int64_t)c->tlb_shootdowns);
 	put(&l, " TLB shootdowns served");
+	say(&l);
+}
+
+/* GetWallclock (40): the kernel's time of day, which the UDP/IP
+ * service's SNTP client sets (and which then runs on the kernel's clock). */
+void cmd_date(const struct shell_line *cl)
+{
+	struct sntp_date d;
+	char text[24];
+	struct line l = { .len = 0 };
+	int64_t now = sys_call(SYS_GET_WALLCLOCK, 0, 0, 0);
+
+	(void)cl;
+	if (now == SYS_ENOENT) {
+		say1("date: the wall clock is not set yet (the network's SNTP client sets it)");
+		return;
+	}
+	sntp_date(now, &d);
+	if (now < 0 || sntp_format(text, sizeof(text), &d) == 0) {
+		out_say_error("GetWallclock", now);
+		return;
+	}
+	put(&l, "date: ");
+	put(&l, text);
+	put(&l, " UTC");
 	say(&l);
 }
 

@@ -115,12 +115,18 @@ static void say_start(bool driver_there)
 				 "the network driver has ended, waiting for a new one");
 }
 
+static int64_t set_wallclock(void *ctx, int64_t unix_seconds)
+{
+	(void)ctx;
+	return sys_call(SYS_SET_WALLCLOCK, (uint64_t)unix_seconds, 0, 0);
+}
+
 int main(void)
 {
 	static uint8_t msg[SYS_MSG_PREFIX + IPC_PAYLOAD_MAX];
 	static const struct stack_ops ops = {
 		.now = now, .nonce = nonce, .send_frame = send_frame, .send_msg = send_msg,
-		.print = print, .ctx = &driver,
+		.print = print, .set_wallclock = set_wallclock, .ctx = &driver,
 	};
 	struct stack_config config;
 

@@ -2,7 +2,7 @@
  * sntp_client: once the link is up, ask the configured server for the
  * time (lib/sntp), up to SNTP_TRIES requests SNTP_RETRY ticks apart, and
  * print the answer as "udp: sntp: time is YYYY-MM-DD HH:MM:SS UTC (from
- * a.b.c.d)". Only a reply from the server's address and port to the
+ * a.b.c.d)", and set the kernel's wall clock to it (SetWallclock, 39). Only a reply from the server's address and port to the
  * client's own port, carrying back the transmit timestamp of the last
  * request, is believed; anything else there is dropped and counted.
  *
@@ -57,6 +57,18 @@ void stack_sntp_tick(struct stack *s)
 		  ip[1], ip[2], ip[3], s->config.sntp_port, c->tries);
 }
 
+/* The kernel's wall clock from the answer (it then runs on the kernel's
+ * clock): one line either way. */
+static void set_wallclock(struct stack *s, int64_t unix_seconds)
+{
+	int64_t r = s->ops.set_wallclock(s->ops.ctx, unix_seconds);
+
+	if (r == 0)
+		stack_say(s, "udp: sntp: the kernel's wall clock is set");
+	else
+		stack_say(s, "udp: sntp: the kernel's wall clock was not set (%lld)", (long long)r);
+}
+
 static void say_time(struct stack *s, uint32_t ntp_seconds)
 {
 	struct sntp_date d;
@@ -91,4 +103,5 @@ void stack_sntp_reply(struct stack *s, const struct inet_frame *f)
 	}
 	c->state = SNTP_DONE;
 	say_time(s, seconds);
+	set_wallclock(s, sntp_unix_seconds(seconds));
 }

@@ -43,6 +43,8 @@ struct stack_ops {
 	/* A message to a program's endpoint: 0 or a SYS_E* value. */
 	int64_t (*send_msg)(void *ctx, uint32_t endpoint, const void *msg, size_t len);
 	void (*print)(void *ctx, const char *text, size_t len); /* one line, no newline */
+	/* Sets the kernel's wall clock (SetWallclock): 0 or a SYS_E* value. */
+	int64_t (*set_wallclock)(void *ctx, int64_t unix_seconds);
 	void *ctx;
 };
 
