@@ -659,6 +659,7 @@ tool-tests: $(SIGN_TOOL)
 test: setup
 	$(MAKE) lint
 	+$(TEST_MAKE) unit
+	+$(TEST_MAKE) verify
 	+$(TEST_MAKE) fuzz
 	$(MAKE) tool-tests
 	$(MAKE) boot-tests
@@ -674,6 +675,7 @@ clean:
 include mk/lint.mk
 include mk/bench-guest.mk
 include mk/bench-net.mk
+include mk/verify.mk
 
 -include $(KERNEL_OBJS:.o=.d) $(LOADER_OBJS:.o=.d) $(UNIT_BINS:=.d) $(BENCH_BINS:=.d)
 # User programs' objects too (found on disk: a program's object list is per

@@ -56,7 +56,7 @@ struct interceptor {
 
 /* The slot holding the interceptor in force (interceptor.c); read only
  * through interceptor_current(). */
-extern _Atomic(const struct interceptor *) interceptor_in_force;
+extern const struct interceptor *_Atomic interceptor_in_force;
 
 /* The interceptor in force (the default until another is installed).
  * Inline: every system call and every IPC operation asks, and an

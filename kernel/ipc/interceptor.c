@@ -43,7 +43,7 @@ const struct interceptor interceptor_default = {
 	.on_syscall = allow_syscall,
 };
 
-_Atomic(const struct interceptor *) interceptor_in_force = &interceptor_default;
+const struct interceptor *_Atomic interceptor_in_force = &interceptor_default;
 
 void interceptor_install(const struct interceptor *i)
 {

@@ -1,0 +1,52 @@
+# verify.mk: `make verify`, machine-checked absence of runtime errors in the
+# code that faces untrusted input (Frama-C's EVA), and the contracts of its
+# public entry points (Frama-C's WP, through Why3 to Z3 and CVC4).
+#
+# Each target is a harness, tests/verify/<name>.c, whose main() hands the
+# code under proof unknown input of every shape its callers can produce, and
+# a fragment, tests/verify/<name>.mk, that names the sources it links:
+#
+#   VERIFY_SRCS_<name> := lib/arcsig.c tests/verify/stubs/crypto.c
+#   VERIFY_EVA_<name>  := -eva-split-return auto     (optional EVA options)
+#   VERIFY_WP_<name>   := arcsig_parse               (optional: functions whose
+#                                                      contracts WP proves)
+#
+# EVA must report 0 alarms, every property it meets proven, no warning (a
+# function with neither code nor specification is one) and a main that
+# returns; scripts/verify_check.py reads the log and decides. An alarm is
+# removed by fixing the code or by an ACSL assertion that WP then proves,
+# never by narrowing the harness. What stays assumed -- the stubs under
+# tests/verify/stubs/ -- is listed with its reasons in
+# tests/verify/ASSUMPTIONS.md.
+#
+# WP then proves the listed functions' contracts and the assertions in them
+# with the run-time-error goals (-wp-rte); the report says which goals are
+# proven and which are not (tests/verify/wp-expected.txt holds the
+# unproven ones we know of, and a new unproven goal fails the target).
+
+FRAMA_C := frama-c
+VERIFY_DIR := $(HOST_BUILD)/verify
+VERIFY_NAMES := $(patsubst tests/verify/%.c,%,$(wildcard tests/verify/*.c))
+VERIFY_RUNS := $(addprefix verify-run-,$(VERIFY_NAMES))
+
+-include $(wildcard tests/verify/*.mk)
+
+# Frama-C parses with its own annotated C library (memcmp's contract, say)
+# and the host's include paths; x86_64 sizes, as the kernels have.
+VERIFY_CPPFLAGS := -Iinclude -Ilib -Ikernel/include -Ikernel/arch/host/include -Iboot \
+	-include tests/verify/stubs/verify_prelude.h
+VERIFY_COMMON := -c11 -machdep x86_64 -cpp-extra-args="$(VERIFY_CPPFLAGS)" \
+	-kernel-warn-key annot:missing-spec=abort
+VERIFY_EVA_COMMON := -eva -eva-precision 3 -eva-msg-key=-final-states
+WP_COMMON := -wp -wp-rte -wp-prover z3,cvc4 -wp-timeout 10 -wp-par 2 -wp-no-print
+
+.PHONY: verify $(VERIFY_RUNS)
+verify: $(VERIFY_RUNS)
+	@echo "verify: $(words $(VERIFY_NAMES)) targets, 0 alarms"
+
+$(VERIFY_RUNS): verify-run-%: setup
+	@mkdir -p $(VERIFY_DIR)
+	@$(FRAMA_C) $(VERIFY_COMMON) $(VERIFY_EVA_COMMON) $(VERIFY_EVA_$*) \
+		tests/verify/$*.c $(VERIFY_SRCS_$*) \
+		> $(VERIFY_DIR)/$*.eva.log 2>&1 || true
+	@$(PYTHON) scripts/verify_check.py $* $(VERIFY_DIR)/$*.eva.log

@@ -1,0 +1,2 @@
+VERIFY_SRCS_arcsig := lib/arcsig.c tests/verify/stubs/crypto.c
+VERIFY_EVA_arcsig := -eva-split-return auto
