@@ -41,6 +41,14 @@ struct arcsig_view {
 
 /* Splits a signed file into body and trailer; checks the trailer's shape
  * only (length, magic, version, algorithm). */
+/*@ requires \valid_read(file + (0 .. len - 1));
+    requires \initialized(file + (0 .. len - 1));
+    requires \valid(out);
+    assigns *out \from file[0 .. len - 1], file, len;
+    ensures \result == ARCSIG_OK ==> len >= ARCSIG_TRAILER_LEN &&
+	out->body == file && out->body_len == len - ARCSIG_TRAILER_LEN &&
+	out->signature == file + out->body_len;
+    ensures ARCSIG_OK <= \result <= ARCSIG_UNKNOWN_ALGORITHM; */
 enum arcsig_status arcsig_parse(const uint8_t *file, size_t len, struct arcsig_view *out);
 
 /* Parses, hashes the body with BLAKE3 and verifies the signature against

@@ -1,2 +1,3 @@
 VERIFY_SRCS_arcsig := lib/arcsig.c tests/verify/stubs/crypto.c
 VERIFY_EVA_arcsig := -eva-split-return auto
+VERIFY_WP_arcsig := arcsig_parse
