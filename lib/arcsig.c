@@ -22,8 +22,14 @@
 static const uint8_t tail[TAIL_LEN] = { 'A', 'R', 'C', 'S', 'I', 'G', ARCSIG_VERSION,
 					ARCSIG_ALGORITHM_ED25519 };
 
+/*@ requires \valid_read(file + (0 .. len - 1));
+    requires \initialized(file + (0 .. len - 1));
+    assigns \nothing; */
 static bool ends_with_cut_tail(const uint8_t *file, size_t len)
 {
+	/*@ loop invariant SHORTEST_CUT_TAIL - 1 <= n <= TAIL_LEN - 1;
+	    loop assigns n;
+	    loop variant n; */
 	for (size_t n = TAIL_LEN - 1; n >= SHORTEST_CUT_TAIL; n--) {
 		if (len >= n && memcmp(file + len - n, tail, n) == 0)
 			return true;

@@ -42,7 +42,7 @@ VERIFY_CPPFLAGS := -Iinclude -Ilib -Ikernel/include -Ikernel/arch/host/include -
 VERIFY_COMMON := -c11 -machdep x86_64 -cpp-extra-args="$(VERIFY_CPPFLAGS)" \
 	-kernel-warn-key annot:missing-spec=abort
 VERIFY_EVA_COMMON := -eva -eva-precision 3 -eva-msg-key=-final-states
-WP_COMMON := -wp -wp-rte -wp-prover z3,cvc4 -wp-timeout 10 -wp-par 1
+WP_COMMON := -wp -wp-rte -wp-prover z3,cvc4 -wp-timeout 5 -wp-par 2
 VERIFY_WP_NAMES := $(foreach n,$(VERIFY_NAMES),$(if $(VERIFY_WP_$(n)),$(n)))
 VERIFY_WP_RUNS := $(addprefix verify-wp-,$(VERIFY_WP_NAMES))
 export WHY3CONFIG := $(abspath $(VERIFY_DIR))/why3.conf
