@@ -61,6 +61,8 @@
 /* Whether [offset, offset + len) lies inside a channel of `size` bytes,
  * without the sum ever overflowing: what a receiver asks of every offset
  * and length a message brings before it touches the channel. */
+/*@ assigns \nothing;
+    ensures \result <==> offset + len <= size; */
 static inline bool channel_range_ok(uint64_t offset, uint64_t len, uint64_t size)
 {
 	return offset <= size && len <= size - offset;

@@ -83,6 +83,10 @@ struct net_slot_msg {
  * (the driver checks the stack's RX_DONE and TX, the stack the driver's
  * RX and TX_DONE): the slot lies in its area, and a frame (RX, TX) is a
  * whole Ethernet header up to NET_FRAME_MAX. */
+/*@ assigns \nothing;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==>
+            slot < (type == NET_MSG_TX || type == NET_MSG_TX_DONE ? NET_TX_SLOTS : NET_RX_SLOTS); */
 static inline int net_slot_number_ok(uint32_t type, uint32_t slot)
 {
 	int in_tx_area = type == NET_MSG_TX || type == NET_MSG_TX_DONE;
@@ -90,6 +94,9 @@ static inline int net_slot_number_ok(uint32_t type, uint32_t slot)
 	return slot < (in_tx_area ? NET_TX_SLOTS : NET_RX_SLOTS);
 }
 
+/*@ assigns \nothing;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> NET_ETH_HEADER <= length <= NET_FRAME_MAX; */
 static inline int net_frame_length_ok(uint32_t length)
 {
 	return length >= NET_ETH_HEADER && length <= NET_FRAME_MAX;

@@ -12,6 +12,7 @@
 #ifndef CAMBIOS_SYSCALL_H
 #define CAMBIOS_SYSCALL_H
 
+#include <abi/errors.h>
 #include <kerr.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -44,6 +45,13 @@ extern const syscall_handler_t syscall_handlers[];
 extern const uint64_t syscall_slots;
 
 /* A kernel error as the result user space sees. */
+/*@ assigns \result \from err;
+    ensures err == K_EPERM ==> \result == SYS_EPERM;
+    ensures err == K_ENOMEM || err == K_EFULL ==> \result == SYS_ENOMEM;
+    ensures err == K_ENOENT ==> \result == SYS_ENOENT;
+    ensures err == K_EAGAIN ==> \result == SYS_EAGAIN;
+    ensures err == K_EFAULT ==> \result == SYS_EFAULT;
+    ensures \result \in { SYS_EPERM, SYS_ENOMEM, SYS_ENOENT, SYS_EAGAIN, SYS_EFAULT, SYS_EINVAL }; */
 int64_t syscall_error(kerr_t err);
 
 /* Whether process `pid` speaks for the bootstrap Principal -- the

@@ -20,15 +20,22 @@
 #include <vm.h>
 
 /* K_EFAULT if any byte is not readable user memory (nothing copied then). */
+/*@ requires \valid((char *)dst + (0 .. len - 1));
+    ensures \result == K_OK || \result == K_EFAULT; */
 __must_check kerr_t copy_from_user(void *dst, uint64_t user_src, size_t len);
 
 /* K_EFAULT if any byte is not writable user memory (nothing copied then). */
+/*@ requires \valid_read((char *)src + (0 .. len - 1));
+    ensures \result == K_OK || \result == K_EFAULT; */
 __must_check kerr_t copy_to_user(uint64_t user_dst, const void *src, size_t len);
 
 /* K_EFAULT if any byte is not writable user memory; writes nothing. A
  * system call checks where its result will go before it changes anything,
  * so that a call refused later (no right, no Principal, a bad input
  * pointer) leaves the caller's memory exactly as it was. */
+/*@ assigns \nothing;
+    ensures \result == K_OK || \result == K_EFAULT;
+    ensures user_dst >= VM_USER_END || user_dst + len > VM_USER_END ==> \result == K_EFAULT; */
 __must_check kerr_t user_check_writable(uint64_t user_dst, size_t len);
 
 /* Resolves [user_va, user_va + len), len at most one page, into its HHDM
@@ -41,7 +48,15 @@ __must_check kerr_t user_check_writable(uint64_t user_dst, size_t len);
 static inline __must_check kerr_t user_span(uint64_t user_va, size_t len, bool write,
 					    struct span *out);
 
-/* user_span() in full: what the inline part below leaves to it. */
+/* user_span() in full: what the inline part below leaves to it. (No
+ * assigns clause: besides *out it refreshes the current space's hints.) */
+/*@ requires \valid(out);
+    ensures \result == K_OK || \result == K_EFAULT;
+    ensures len == 0 ==> \result == K_OK;
+    ensures len > 0 && (len > VM_PAGE_SIZE || user_va >= VM_USER_END ||
+                        user_va + len > VM_USER_END) ==> \result == K_EFAULT;
+    ensures \result == K_OK ==> out->len[0] + out->len[1] == len && span_valid(*out);
+    ensures \result != K_OK ==> out->len[0] == 0 && out->len[1] == 0; */
 __must_check kerr_t user_span_full(uint64_t user_va, size_t len, bool write, struct span *out);
 
 /* The HHDM address of the user page at page_va if one of the space's

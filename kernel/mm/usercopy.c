@@ -25,6 +25,9 @@
 #include <stdatomic.h>
 #include <vm.h>
 
+/*@ assigns \nothing;
+    ensures \result == K_OK || \result == K_EFAULT;
+    ensures va >= VM_USER_END || va + len > VM_USER_END ==> \result == K_EFAULT; */
 static kerr_t check_user_access(uint64_t va, size_t len, unsigned need)
 {
 	const struct address_space *as = vm_current_space();
@@ -37,6 +40,7 @@ static kerr_t check_user_access(uint64_t va, size_t len, unsigned need)
 		return K_OK;
 	first = va & ~(VM_PAGE_SIZE - 1);
 	last = (va + len - 1) & ~(VM_PAGE_SIZE - 1);
+	/*@ loop assigns page, pa, flags; */
 	for (uint64_t page = first; page <= last; page += VM_PAGE_SIZE) {
 		if (vm_translate(as, page, &pa, &flags) != K_OK || (flags & need) != need)
 			return K_EFAULT;
@@ -87,6 +91,9 @@ static void remember(struct address_space *as, uint64_t page_va, uint8_t *kva, b
 
 /* The HHDM address of the user page at page_va if it is mapped for user
  * access (and writable, if `write`), else NULL. */
+/*@ requires \valid(as);
+    assigns as->hints[0 .. VM_PAGE_HINTS - 1], as->next_hint;
+    ensures \result == \null || \valid(\result + (0 .. VM_PAGE_SIZE - 1)); */
 static uint8_t *page_at(struct address_space *as, uint64_t page_va, bool write)
 {
 	uint8_t *kva = user_page_hinted(as, page_va, write);
@@ -145,25 +152,41 @@ kerr_t user_check_writable(uint64_t user_dst, size_t len)
 	return check_user_access(user_dst, len, VM_USER | VM_WRITE);
 }
 
+/* Ends user_span_full with an empty span and `err`. The span is written
+ * after the page look-ups (which refresh the space's hints), never before:
+ * what the caller gets is the answer, whatever the look-ups touched. */
+/*@ requires \valid(out);
+    assigns *out;
+    ensures out->len[0] == 0 && out->len[1] == 0;
+    ensures \result == err; */
+static kerr_t no_span(struct span *out, kerr_t err)
+{
+	out->part[0] = NULL;
+	out->part[1] = NULL;
+	out->len[0] = 0;
+	out->len[1] = 0;
+	return err;
+}
+
 kerr_t user_span_full(uint64_t user_va, size_t len, bool write, struct span *out)
 {
 	struct address_space *as = vm_current_space();
-	uint64_t offset = user_va & (VM_PAGE_SIZE - 1);
+	uint64_t page_va = user_va & ~(VM_PAGE_SIZE - 1);
+	uint64_t offset = user_va % VM_PAGE_SIZE;
 	size_t first = VM_PAGE_SIZE - offset; /* room in the first page */
 	uint8_t *page, *next = NULL;
 
-	*out = (struct span){ 0 };
 	if (len == 0)
-		return K_OK;
+		return no_span(out, K_OK);
 	if (!as || len > VM_PAGE_SIZE || user_va >= VM_USER_END || len > VM_USER_END - user_va)
-		return K_EFAULT;
-	page = page_at(as, user_va - offset, write);
+		return no_span(out, K_EFAULT);
+	page = page_at(as, page_va, write);
 	if (!page)
-		return K_EFAULT;
+		return no_span(out, K_EFAULT);
 	if (len > first) {
-		next = page_at(as, user_va - offset + VM_PAGE_SIZE, write);
+		next = page_at(as, page_va + VM_PAGE_SIZE, write);
 		if (!next)
-			return K_EFAULT;
+			return no_span(out, K_EFAULT);
 	}
 	out->part[0] = page + offset;
 	out->len[0] = len < first ? len : first;
