@@ -93,16 +93,30 @@ struct inet_frame {
 };
 
 /* What the frame [frame, frame + len) is; never reads outside it. */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/inet.mk); EVA checks the code alone */
+/*@ requires \valid_read(frame + (0 .. len - 1));
+    requires \valid(out);
+    requires \separated(out, frame + (0 .. len - 1));
+    assigns *out; */
+#endif
 void inet_parse(const uint8_t *frame, size_t len, struct inet_frame *out);
 
 /* A short name for a drop reason ("ip checksum"), for counters. */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/inet.mk); EVA checks the code alone */
+/*@ assigns \nothing;
+    ensures \result != \null; */
+#endif
 const char *inet_drop_name(enum inet_drop why);
 
 /* RFC 1071: the one's complement of the one's complement sum of
  * [p, p + len) (an odd last byte padded with zero), starting from `sum`
  * (a partial sum, e.g. of a pseudo-header; 0 for none). A buffer whose
  * checksum field is right sums to 0. */
-uint16_t inet_checksum(const void *p, size_t len, uint32_t sum);
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/inet.mk); EVA checks the code alone */
+/*@ requires \valid_read(p + (0 .. len - 1));
+    assigns \nothing; */
+#endif
+uint16_t inet_checksum(const uint8_t *p, size_t len, uint32_t sum);
 
 /* The frames a host sends. Each writes into `out` (room for `cap` bytes)
  * and returns the frame's length, or 0 when it does not fit (nothing

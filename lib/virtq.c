@@ -9,6 +9,11 @@
 #define USED_IDX 1  /* used[]: flags, idx, then the elements */
 #define USED_RING_OFFSET 4
 
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/virtq.mk); EVA checks the code alone */
+/*@ requires 1 <= to <= 16 && n <= 65536;
+    assigns \nothing;
+    ensures n <= \result < n + to; */
+#endif
 static size_t align_up(size_t n, size_t to)
 {
 	return (n + to - 1) / to * to;
@@ -45,6 +50,12 @@ bool virtq_init(struct virtq *q, uint16_t size, void *mem)
 									 USED_RING_OFFSET),
 		.free_count = size,
 	};
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/virtq.mk); EVA checks the code alone */
+	/*@ loop invariant 0 <= i <= size;
+	    loop invariant \forall integer j; 0 <= j < i ==> q->free[j] < size;
+	    loop assigns i, q->free[0 .. VIRTQ_MAX_SIZE - 1];
+	    loop variant size - i; */
+#endif
 	for (uint16_t i = 0; i < size; i++)
 		q->free[i] = (uint16_t)(size - 1 - i); /* descriptor 0 first */
 	return true;
@@ -68,6 +79,11 @@ int virtq_give(struct virtq *q, uint64_t addr, uint32_t len, bool device_writes)
 	return id;
 }
 
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/virtq.mk); EVA checks the code alone */
+/*@ requires \valid(q) && why != \null;
+    assigns q->broken;
+    ensures q->broken == why && \result == -1; */
+#endif
 static int stop(struct virtq *q, const char *why)
 {
 	q->broken = why;
@@ -82,7 +98,10 @@ int virtq_take(struct virtq *q, uint16_t *id, uint32_t *len)
 	uint16_t ready = (uint16_t)(used_idx - q->used_seen);
 	if (ready == 0)
 		return 0;
-	if (ready > q->held)
+	/* The device holds every descriptor that is not free (q->held, for
+	 * readers, says the same); counted from free_count, the take below
+	 * visibly has room to give one back. */
+	if (ready > q->size - q->free_count)
 		return stop(q, "the used index moved past the buffers the device holds");
 	/* The entries the index covers, read after it. */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);

@@ -28,12 +28,12 @@ static enum stack_verdict check_slot(const struct stack_msg *m)
 
 enum stack_verdict check_stack_msg(const uint8_t *msg, int64_t len, struct stack_msg *out)
 {
-	const uint8_t *p = msg + IPC_IDENTITY_PREFIX;
-	int64_t payload = len - IPC_IDENTITY_PREFIX;
-
 	*out = (struct stack_msg){ 0 };
 	if (len < IPC_IDENTITY_PREFIX || le32_at(msg + IPC_PREFIX_REPLY_ENDPOINT) != ENDPOINT_UDP)
 		return STACK_MSG_SENDER;
+	/* Only now: a length near INT64_MIN would overflow the subtraction. */
+	const uint8_t *p = msg + IPC_IDENTITY_PREFIX;
+	int64_t payload = len - IPC_IDENTITY_PREFIX;
 	if (payload < 4)
 		return STACK_MSG_SIZE;
 	out->type = le32_at(p);
