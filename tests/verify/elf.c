@@ -4,7 +4,9 @@
  *
  * Every public entry point of lib/elf.c gets what its callers can hand it:
  * the loader a kernel file from the boot volume, the kernel a module body
- * (any bytes, any length, 0 included), the fuzzer any rules. The machine
+ * (any bytes, any length, 0 included), the fuzzer any rules; lib/
+ * module_role.c's role line reader, which the kernel runs on modules that
+ * are not ELF files, gets the same bytes. The machine
  * and the rules are unknown too. The size is one interval, not one
  * analysis per size.
  *
@@ -28,6 +30,7 @@ int main(void)
 	struct elf_plan plan;
 	struct elf_rules rules;
 	char role[MODULE_ROLE_MAX + 1];
+	uint64_t line_len;
 	uint64_t size = Frama_C_size_t_interval(0, MAX_FILE);
 	uint16_t machine = (uint16_t)Frama_C_unsigned_int_interval(0, UINT16_MAX);
 
@@ -40,5 +43,6 @@ int main(void)
 	(void)elf_check_kernel(file, size, machine, &plan);
 	(void)elf_check_user(file, size, machine, &plan);
 	(void)elf_module_role(file, size, role);
+	(void)module_role_line(file, size, role, &line_len);
 	return 0;
 }
