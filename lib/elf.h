@@ -69,6 +69,13 @@ struct elf_plan {
 	struct elf_segment segments[ELF_MAX_SEGMENTS];
 };
 
+/* What elf_check promises of every segment of an accepted plan: its file
+ * bytes lie inside the file (what the loaders copy from) and its memory
+ * inside the rules' range. */
+/*@ predicate elf_segment_fits(struct elf_segment s, integer size, integer lo, integer hi) =
+	s.filesz <= s.memsz && s.offset + s.filesz <= size &&
+	lo <= s.vaddr && s.vaddr + s.memsz <= hi; */
+
 /* What a file must satisfy beyond the common rules above. */
 struct elf_rules {
 	uint16_t machine;
@@ -79,13 +86,32 @@ struct elf_rules {
 
 /* Checks `size` bytes at `file` against `rules`. Returns NULL and fills
  * `plan` if acceptable, else a static string naming the problem. */
+/*@ requires \valid_read((const uint8_t *)file + (0 .. size - 1));
+    requires \valid_read(rules) && \valid(plan);
+    requires \separated(plan, rules, (const uint8_t *)file + (0 .. size - 1));
+    assigns *plan;
+    ensures \result == \null ==> 1 <= plan->segment_count <= ELF_MAX_SEGMENTS;
+    ensures \result == \null ==> \forall integer k; 0 <= k < plan->segment_count ==>
+	elf_segment_fits(plan->segments[k], size, rules->min_vaddr, rules->end_vaddr); */
 const char *elf_check(const void *file, uint64_t size, const struct elf_rules *rules,
 		      struct elf_plan *plan);
 
 /* The kernel's rules (for the loader) and a user program's (for the
  * kernel), for `machine`. */
+/*@ requires \valid_read((const uint8_t *)file + (0 .. size - 1)) && \valid(plan);
+    requires \separated(plan, (const uint8_t *)file + (0 .. size - 1));
+    assigns *plan;
+    ensures \result == \null ==> 1 <= plan->segment_count <= ELF_MAX_SEGMENTS;
+    ensures \result == \null ==> \forall integer k; 0 <= k < plan->segment_count ==>
+	elf_segment_fits(plan->segments[k], size, ELF_KERNEL_MIN_VADDR, UINT64_MAX); */
 const char *elf_check_kernel(const void *file, uint64_t size, uint16_t machine,
 			     struct elf_plan *plan);
+/*@ requires \valid_read((const uint8_t *)file + (0 .. size - 1)) && \valid(plan);
+    requires \separated(plan, (const uint8_t *)file + (0 .. size - 1));
+    assigns *plan;
+    ensures \result == \null ==> 1 <= plan->segment_count <= ELF_MAX_SEGMENTS;
+    ensures \result == \null ==> \forall integer k; 0 <= k < plan->segment_count ==>
+	elf_segment_fits(plan->segments[k], size, ELF_USER_MIN_VADDR, ELF_USER_END_VADDR); */
 const char *elf_check_user(const void *file, uint64_t size, uint16_t machine,
 			   struct elf_plan *plan);
 
@@ -97,10 +123,18 @@ const char *elf_check_user(const void *file, uint64_t size, uint16_t machine,
  * string naming the problem (malformed notes, more than one role note, an
  * invalid role). `role` is empty unless NULL is returned. Only the header
  * fields notes need are checked: elf_check_user decides about loading. */
+/*@ requires \valid_read((const uint8_t *)file + (0 .. size - 1));
+    requires \valid(role + (0 .. MODULE_ROLE_MAX));
+    requires \separated(role + (0 .. MODULE_ROLE_MAX), (const uint8_t *)file + (0 .. size - 1));
+    assigns role[0 .. MODULE_ROLE_MAX];
+    ensures \result != \null ==> role[0] == '\0'; */
 const char *elf_module_role(const void *file, uint64_t size, char role[MODULE_ROLE_MAX + 1]);
 
 /* Whether the `size` bytes at `file` start with the ELF magic (what tells
  * a program module from a data module; the checks above say the rest). */
+/*@ requires \valid_read((const uint8_t *)file + (0 .. size - 1));
+    assigns \nothing;
+    ensures \result ==> size >= 4; */
 bool elf_has_magic(const void *file, uint64_t size);
 
 #endif

@@ -29,6 +29,12 @@
  * exactly one NUL (len = role length + 1) and copies the role, NUL
  * included, into `role`. Returns NULL, or a static string naming the
  * problem (then `role` is the empty string). */
+/*@ requires \valid(role + (0 .. MODULE_ROLE_MAX));
+    requires len <= MODULE_ROLE_MAX + 1 ==> \valid_read(text + (0 .. len - 1)) &&
+	\separated(role + (0 .. MODULE_ROLE_MAX), text + (0 .. len - 1));
+    assigns role[0 .. MODULE_ROLE_MAX];
+    ensures \result != \null ==> role[0] == '\0';
+    ensures \result == \null ==> 2 <= len <= MODULE_ROLE_MAX + 1 && role[len - 1] == '\0'; */
 const char *module_role_copy(const uint8_t *text, uint64_t len, char role[MODULE_ROLE_MAX + 1]);
 
 /* Reads the role line at the start of the `size` bytes at `module`.
