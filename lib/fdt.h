@@ -47,11 +47,22 @@ struct fdt_interrupt {
 /* The blob's declared size (header `totalsize`), or 0 when `header` does
  * not start with the DTB magic. For callers that only have a pointer: the
  * header is FDT_HEADER_SIZE bytes and must be readable. */
+/*@ requires header == \null ||
+	\valid_read((const uint8_t *)header + (0 .. FDT_HEADER_SIZE - 1));
+    assigns \result \from ((const uint8_t *)header)[0 .. 7], header;
+    ensures header == \null ==> \result == 0; */
 uint32_t fdt_total_size(const void *header);
 
 /* Checks the header of the blob at `blob`, of which `size` bytes are
  * readable; false if it is not a DTB this reader understands (magic,
  * version 17 layout, totalsize within `size`, blocks inside totalsize). */
+/*@ requires \valid(f);
+    requires blob == \null || \valid_read((const uint8_t *)blob + (0 .. size - 1));
+    requires \separated(f, (const uint8_t *)blob + (0 .. size - 1));
+    assigns *f \from ((const uint8_t *)blob)[0 .. size - 1], blob, size;
+    ensures \result ==> f->structs_size <= INT32_MAX &&
+	\valid_read(f->structs + (0 .. f->structs_size - 1)) &&
+	\valid_read(f->strings + (0 .. f->strings_size - 1)); */
 bool fdt_open(struct fdt *f, const void *blob, size_t size);
 
 /* The root node, or FDT_NO_NODE. */
@@ -156,6 +167,8 @@ struct fdt_pci_range {
 bool fdt_pci_range(const struct fdt *f, int host, uint32_t index, struct fdt_pci_range *out);
 
 /* A big-endian 32-bit load from blob bytes (unaligned is fine). */
+/*@ requires \valid_read(p + (0 .. 3));
+    assigns \result \from p[0 .. 3]; */
 uint32_t fdt_be32(const uint8_t *p);
 
 #endif
