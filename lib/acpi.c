@@ -99,7 +99,7 @@
 
 uint16_t acpi_u16(const uint8_t *p)
 {
-	return (uint16_t)(p[0] | p[1] << 8);
+	return (uint16_t)((uint32_t)p[0] | (uint32_t)p[1] << 8);
 }
 
 uint32_t acpi_u32(const uint8_t *p)
@@ -220,22 +220,44 @@ enum acpi_status acpi_open(struct acpi *a, uint64_t rsdp_phys, acpi_map_fn map, 
 	return open_root(a, rsdt, "RSDT");
 }
 
+/* The address in entry `index` of the root table; false past its end.
+ * Each kind of entry is checked against the end with its own size, right
+ * before it is read. */
+static bool root_entry(const struct acpi *a, uint32_t index, uint64_t *phys)
+{
+	uint64_t off;
+
+	if (a->xsdt) {
+		off = ACPI_HEADER_LENGTH + (uint64_t)index * XSDT_ENTRY_SIZE;
+		if (off + XSDT_ENTRY_SIZE > a->root_length)
+			return false;
+		*phys = acpi_u64(a->root + off);
+	} else {
+		off = ACPI_HEADER_LENGTH + (uint64_t)index * RSDT_ENTRY_SIZE;
+		if (off + RSDT_ENTRY_SIZE > a->root_length)
+			return false;
+		*phys = acpi_u32(a->root + off);
+	}
+	return true;
+}
+
 enum acpi_status acpi_find(const struct acpi *a, const char signature[ACPI_SIGNATURE_LENGTH],
 			   struct acpi_table *out)
 {
-	uint32_t entry_size = a->xsdt ? XSDT_ENTRY_SIZE : RSDT_ENTRY_SIZE;
 	enum acpi_status result = ACPI_NOT_FOUND;
+	uint64_t phys;
 
 	if (!a->root)
 		return ACPI_NOT_FOUND;
-	for (uint32_t off = ACPI_HEADER_LENGTH; off + entry_size <= a->root_length;
-	     off += entry_size) {
-		uint64_t phys = a->xsdt ? acpi_u64(a->root + off) : acpi_u32(a->root + off);
+	for (uint32_t index = 0; root_entry(a, index, &phys); index++) {
 		const uint8_t *header = map_range(a, phys, ACPI_SIGNATURE_LENGTH);
 
 		if (!header || memcmp(header, signature, ACPI_SIGNATURE_LENGTH) != 0)
 			continue;
 		result = map_table(a, phys, out);
+		/* For the analysis (Frama-C's EVA): a found table's state is kept
+		 * apart from the failures', whose `out` is untouched. */
+		/*@ split result == ACPI_OK; */
 		if (result == ACPI_OK)
 			return ACPI_OK;
 	}
@@ -277,7 +299,7 @@ bool acpi_madt_next(struct acpi_madt_iter *it, struct acpi_madt_entry *out)
 	const struct acpi_table *madt = it->madt;
 	uint32_t left;
 
-	if (it->offset > madt->length || madt->length - it->offset < MADT_ENTRY_MIN_LENGTH)
+	if ((uint64_t)it->offset + MADT_ENTRY_MIN_LENGTH > madt->length)
 		return false;
 	left = madt->length - it->offset;
 	out->type = madt->bytes[it->offset];
@@ -291,6 +313,9 @@ bool acpi_madt_next(struct acpi_madt_iter *it, struct acpi_madt_entry *out)
 	return true;
 }
 
+/*@ requires \valid_read(e);
+    assigns \result \from e->type, e->length, type, length;
+    ensures \result <==> e->type == type && e->length >= length; */
 static bool entry_is(const struct acpi_madt_entry *e, enum acpi_madt_type type, uint8_t length)
 {
 	return e->type == (uint8_t)type && e->length >= length;
@@ -306,9 +331,14 @@ bool acpi_madt_local_apic_address(const struct acpi_table *madt, uint64_t *addre
 		return false;
 	*address = field;
 	acpi_madt_begin(&it, madt);
-	while (acpi_madt_next(&it, &e)) {
-		if (entry_is(&e, ACPI_MADT_LOCAL_APIC_ADDRESS, APIC_ADDRESS_LENGTH))
-			*address = acpi_u64(e.bytes + APIC_ADDRESS_FIELD);
+	for (uint32_t at = it.offset; acpi_madt_next(&it, &e); at = it.offset) {
+		/* The field is read at its offset in the table, checked against
+		 * the table's end here rather than through the entry's length. */
+		uint64_t field_at = (uint64_t)at + APIC_ADDRESS_FIELD;
+
+		if (entry_is(&e, ACPI_MADT_LOCAL_APIC_ADDRESS, APIC_ADDRESS_LENGTH) &&
+		    field_at + sizeof(uint64_t) <= madt->length)
+			*address = acpi_u64(madt->bytes + field_at);
 	}
 	return *address != 0;
 }

@@ -70,12 +70,25 @@ enum acpi_status acpi_find(const struct acpi *a, const char signature[ACPI_SIGNA
 			   struct acpi_table *out);
 
 /* The words for a status, for boot messages ("bad checksum", ...). */
+/*@ assigns \result \from s;
+    ensures \valid_read(\result); */
 const char *acpi_status_name(enum acpi_status s);
 
 /* Little-endian loads from table bytes (tables need not be aligned). */
+/*@ requires \valid_read(p + (0 .. 1));
+    assigns \result \from p[0 .. 1]; */
 uint16_t acpi_u16(const uint8_t *p);
+/*@ requires \valid_read(p + (0 .. 3));
+    assigns \result \from p[0 .. 3]; */
 uint32_t acpi_u32(const uint8_t *p);
+/*@ requires \valid_read(p + (0 .. 7));
+    assigns \result \from p[0 .. 7]; */
 uint64_t acpi_u64(const uint8_t *p);
+
+/*@ // A checked table, as acpi_find hands it out: all its bytes readable.
+    predicate acpi_table_readable(struct acpi_table *t) =
+	\valid_read(t) && \valid_read(t->bytes + (0 .. t->length - 1));
+*/
 
 /* ---------------------------------------------------------------- MADT */
 
@@ -103,6 +116,11 @@ struct acpi_madt_entry {
 	const uint8_t *bytes; /* the whole structure, type and length included */
 };
 
+/*@ // A MADT structure, as acpi_madt_next hands it out.
+    predicate acpi_entry_readable(struct acpi_madt_entry *e) =
+	\valid_read(e) && \valid_read(e->bytes + (0 .. e->length - 1));
+*/
+
 /* A walk over the MADT's structures; start it with acpi_madt_begin(). */
 struct acpi_madt_iter {
 	const struct acpi_table *madt;
@@ -112,12 +130,28 @@ struct acpi_madt_iter {
 /* The MADT's own fields: the 32-bit local APIC address and its flags
  * (bit 0: the machine also has 8259 PICs). False if the table is too short
  * to be a MADT. */
+/*@ requires acpi_table_readable(madt);
+    requires \valid(local_apic) && \valid(flags);
+    requires \separated(local_apic, flags, madt, madt->bytes + (0 .. madt->length - 1));
+    assigns *local_apic, *flags;
+    ensures \result <==> madt->length >= 44; */
 bool acpi_madt_header(const struct acpi_table *madt, uint32_t *local_apic, uint32_t *flags);
 
+/*@ requires \valid(it);
+    assigns *it;
+    ensures it->madt == madt && it->offset == 44; */
 void acpi_madt_begin(struct acpi_madt_iter *it, const struct acpi_table *madt);
 
 /* The next structure, or false at the end. A structure shorter than 2
  * bytes or running past the table ends the walk. */
+/*@ requires \valid(it) && \valid(out);
+    requires acpi_table_readable(it->madt);
+    requires \separated(it, out, it->madt);
+    requires \separated(out, it->madt->bytes + (0 .. it->madt->length - 1));
+    assigns it->offset, *out;
+    ensures \result ==> out->length >= 2 && acpi_entry_readable(out) &&
+	out->bytes == it->madt->bytes + \old(it->offset) &&
+	it->offset == \old(it->offset) + out->length && it->offset <= it->madt->length; */
 bool acpi_madt_next(struct acpi_madt_iter *it, struct acpi_madt_entry *out);
 
 /* The local APIC's physical address: the 64-bit override (type 5) when
@@ -196,13 +230,42 @@ struct acpi_gic_its {
 
 /* Each decodes one structure; false when it is of another type or shorter
  * than its type's layout needs. acpi_madt_local_apic takes types 0 and 9. */
+/*@ requires acpi_entry_readable(e) && \valid(out);
+    requires \separated(out, e, e->bytes + (0 .. e->length - 1));
+    assigns *out;
+    ensures \result <==> (e->type == 0 && e->length >= 8) || (e->type == 9 && e->length >= 16); */
 bool acpi_madt_local_apic(const struct acpi_madt_entry *e, struct acpi_local_apic *out);
+/*@ requires acpi_entry_readable(e) && \valid(out);
+    requires \separated(out, e, e->bytes + (0 .. e->length - 1));
+    assigns *out;
+    ensures \result <==> e->type == 1 && e->length >= 12; */
 bool acpi_madt_io_apic(const struct acpi_madt_entry *e, struct acpi_io_apic *out);
+/*@ requires acpi_entry_readable(e) && \valid(out);
+    requires \separated(out, e, e->bytes + (0 .. e->length - 1));
+    assigns *out;
+    ensures \result <==> e->type == 2 && e->length >= 10;
+    ensures \result ==> out->polarity <= 3 && out->trigger <= 3; */
 bool acpi_madt_interrupt_override(const struct acpi_madt_entry *e,
 				  struct acpi_interrupt_override *out);
+/*@ requires acpi_entry_readable(e) && \valid(out);
+    requires \separated(out, e, e->bytes + (0 .. e->length - 1));
+    assigns *out;
+    ensures \result <==> e->type == 11 && e->length >= 76; */
 bool acpi_madt_gicc(const struct acpi_madt_entry *e, struct acpi_gicc *out);
+/*@ requires acpi_entry_readable(e) && \valid(out);
+    requires \separated(out, e, e->bytes + (0 .. e->length - 1));
+    assigns *out;
+    ensures \result <==> e->type == 12 && e->length >= 24; */
 bool acpi_madt_gicd(const struct acpi_madt_entry *e, struct acpi_gicd *out);
+/*@ requires acpi_entry_readable(e) && \valid(out);
+    requires \separated(out, e, e->bytes + (0 .. e->length - 1));
+    assigns *out;
+    ensures \result <==> e->type == 14 && e->length >= 16; */
 bool acpi_madt_gicr(const struct acpi_madt_entry *e, struct acpi_gicr *out);
+/*@ requires acpi_entry_readable(e) && \valid(out);
+    requires \separated(out, e, e->bytes + (0 .. e->length - 1));
+    assigns *out;
+    ensures \result <==> e->type == 15 && e->length >= 20; */
 bool acpi_madt_gic_its(const struct acpi_madt_entry *e, struct acpi_gic_its *out);
 
 /* ---------------------------------------------------------------- MCFG */
@@ -216,10 +279,20 @@ struct acpi_mcfg_entry {
 };
 
 /* How many whole entries the MCFG holds (0 if it is too short). */
+/*@ requires \valid_read(mcfg);
+    assigns \result \from mcfg->length;
+    ensures mcfg->length < 44 ==> \result == 0;
+    ensures mcfg->length >= 44 ==> \result == (mcfg->length - 44) / 16;
+    ensures 44 + (integer)\result * 16 <= mcfg->length || \result == 0; */
 uint32_t acpi_mcfg_count(const struct acpi_table *mcfg);
 
 /* Entry `index`; false past the end or for a bus range that runs
  * backwards. */
+/*@ requires acpi_table_readable(mcfg) && \valid(out);
+    requires \separated(out, mcfg, mcfg->bytes + (0 .. mcfg->length - 1));
+    assigns *out;
+    ensures \result ==> out->start_bus <= out->end_bus;
+    ensures \result ==> mcfg->length >= 44 && index < (mcfg->length - 44) / 16; */
 bool acpi_mcfg_entry(const struct acpi_table *mcfg, uint32_t index, struct acpi_mcfg_entry *out);
 
 /* ---------------------------------------------------------------- SPCR */
@@ -250,6 +323,11 @@ struct acpi_spcr {
 
 /* Decodes the SPCR; false if the table is too short for its base address.
  * A table that ends before the interrupt fields reads as having none. */
+/*@ requires acpi_table_readable(spcr) && \valid(out);
+    requires \separated(out, spcr, spcr->bytes + (0 .. spcr->length - 1));
+    assigns *out;
+    ensures \result <==> spcr->length >= 52;
+    ensures \result && spcr->length < 58 ==> out->interrupt_type == 0 && out->gsi == 0; */
 bool acpi_spcr(const struct acpi_table *spcr, struct acpi_spcr *out);
 
 #endif

@@ -12,7 +12,12 @@
  * Every walk moves forward through the structure block, so each ends
  * within its size however the blob is damaged; a node's parent is found
  * by walking from the root with the chain of open nodes, since the format
- * links nothing upwards.
+ * links nothing upwards. Inside the reader a property's value is an offset
+ * and a length in the structure block, and every byte or cell of it is
+ * read through value_byte() / value_cell(), which check it against both
+ * the value's length and the block's end, with the one index they read
+ * at: a read is safe by the check next to it, not by one made elsewhere
+ * (which is also what lets Frama-C's EVA prove it; tests/verify/fdt.c).
  */
 #include "fdt.h"
 
@@ -65,6 +70,8 @@ static uint64_t align4(uint64_t x)
 	return (x + 3) & ~3ULL;
 }
 
+/*@ assigns \result \from off, size, total;
+    ensures \result <==> off <= total && off + size <= total; */
 static bool block_inside(uint32_t off, uint32_t size, uint32_t total)
 {
 	return off <= total && size <= total - off;
@@ -103,12 +110,43 @@ bool fdt_open(struct fdt *f, const void *blob, size_t size)
 	return true;
 }
 
+/* The big-endian cell at `off` in the structure block, if it is inside. */
+static bool struct_cell(const struct fdt *f, uint64_t off, uint32_t *cell)
+{
+	if (off + CELL_SIZE > f->structs_size)
+		return false;
+	*cell = fdt_be32(f->structs + off);
+	return true;
+}
+
 static bool token_at(const struct fdt *f, int off, uint32_t *token)
 {
-	if (off < 0 || (uint64_t)off + TOKEN_SIZE > f->structs_size)
+	return off >= 0 && struct_cell(f, (uint64_t)off, token);
+}
+
+/* A property's value: `length` bytes at `offset` in the structure block. */
+struct value {
+	uint32_t offset;
+	uint32_t length;
+};
+
+/* Byte `at` of a value; false past its end. */
+static bool value_byte(const struct fdt *f, const struct value *v, uint64_t at, uint8_t *byte)
+{
+	uint64_t k = (uint64_t)v->offset + at;
+
+	if (at >= v->length || k >= f->structs_size)
 		return false;
-	*token = fdt_be32(f->structs + off);
+	*byte = f->structs[k];
 	return true;
+}
+
+/* The cell at byte `at` of a value; false if it runs past its end. */
+static bool value_cell(const struct fdt *f, const struct value *v, uint64_t at, uint32_t *cell)
+{
+	if (at + CELL_SIZE > v->length)
+		return false;
+	return struct_cell(f, (uint64_t)v->offset + at, cell);
 }
 
 /* The offset just past the token at `off` and its payload, or FDT_NO_NODE
@@ -173,44 +211,52 @@ int fdt_next_sibling(const struct fdt *f, int node)
 	do {
 		if (!token_at(f, off, &t))
 			return FDT_NO_NODE;
-		if (t == FDT_BEGIN_NODE)
+		if (t == FDT_BEGIN_NODE) {
+			/* Never taken: every open node has a token of its own in a
+			 * block under 2 GiB. Said here so the count cannot overflow. */
+			if (depth == INT32_MAX)
+				return FDT_NO_NODE;
 			depth++;
-		else if (t == FDT_END_NODE)
+		} else if (t == FDT_END_NODE) {
 			depth--;
+		}
 		off = skip_token(f, off, t);
 	} while (depth > 0 && off != FDT_NO_NODE);
 	return node_from(f, off, false);
 }
 
-/* The node's name; only once skip_token() has proven it NUL-terminated. */
-static const char *node_name(const struct fdt *f, int node)
+static bool has_unit_address(const char *name, size_t n)
 {
-	return (const char *)f->structs + node + TOKEN_SIZE;
-}
-
-static bool has_unit_address(const char *name)
-{
-	for (; *name; name++) {
-		if (*name == '@')
+	for (size_t i = 0; i < n; i++) {
+		if (name[i] == '@')
 			return true;
 	}
 	return false;
 }
 
-static bool name_matches(const char *node, const char *name)
+/* Whether the name of the node at `node` (after its token, NUL-terminated)
+ * is `name`, or `name` and a unit address when `name` has none. Each byte
+ * is checked against the block's end as it is read. */
+static bool node_name_matches(const struct fdt *f, int node, const char *name)
 {
 	size_t n = strlen(name);
+	uint64_t start = (uint64_t)node + TOKEN_SIZE;
+	uint64_t k = start;
 
-	if (strncmp(node, name, n) != 0)
+	for (size_t i = 0; i < n; i++, k++) {
+		if (k >= f->structs_size || f->structs[k] != (uint8_t)name[i])
+			return false;
+	}
+	if (k >= f->structs_size)
 		return false;
-	return node[n] == '\0' || (node[n] == '@' && !has_unit_address(name));
+	return f->structs[k] == '\0' || (f->structs[k] == '@' && !has_unit_address(name, n));
 }
 
 int fdt_find_child(const struct fdt *f, int node, const char *name)
 {
 	for (int c = fdt_first_child(f, node); c != FDT_NO_NODE; c = fdt_next_sibling(f, c)) {
-		if (skip_token(f, c, FDT_BEGIN_NODE) != FDT_NO_NODE && /* name in bounds */
-		    name_matches(node_name(f, c), name))
+		if (skip_token(f, c, FDT_BEGIN_NODE) != FDT_NO_NODE && /* a well-formed name */
+		    node_name_matches(f, c, name))
 			return c;
 	}
 	return FDT_NO_NODE;
@@ -221,24 +267,29 @@ static bool string_is(const struct fdt *f, uint32_t off, const char *name)
 {
 	size_t n = strlen(name);
 
-	return off < f->strings_size && n < f->strings_size - off &&
-	       memcmp(f->strings + off, name, n + 1) == 0;
+	uint64_t end = (uint64_t)off + n;
+
+	return end < f->strings_size && memcmp(f->strings + off, name, n + 1) == 0;
 }
 
-bool fdt_property(const struct fdt *f, int node, const char *name, const uint8_t **value,
-		  uint32_t *length)
+/* The value of property `name` of `node`, as an offset and a length. */
+static bool find_property(const struct fdt *f, int node, const char *name, struct value *out)
 {
 	int off = skip_token(f, node, FDT_BEGIN_NODE);
-	uint32_t t;
+	uint32_t t, name_off = 0, length = 0;
 
 	while (token_at(f, off, &t) && (t == FDT_PROP || t == FDT_NOP)) {
 		int next = skip_token(f, off, t);
 
 		if (next == FDT_NO_NODE)
 			return false;
-		if (t == FDT_PROP && string_is(f, fdt_be32(f->structs + off + PROP_NAMEOFF), name)) {
-			*value = f->structs + off + PROP_VALUE;
-			*length = fdt_be32(f->structs + off + PROP_LEN);
+		/* skip_token() has checked the whole property against the
+		 * block's end; the cells are read through the checked reader
+		 * all the same. */
+		if (t == FDT_PROP && struct_cell(f, (uint64_t)off + PROP_NAMEOFF, &name_off) &&
+		    struct_cell(f, (uint64_t)off + PROP_LEN, &length) && string_is(f, name_off, name)) {
+			out->offset = (uint32_t)off + PROP_VALUE;
+			out->length = length;
 			return true;
 		}
 		off = next;
@@ -246,48 +297,76 @@ bool fdt_property(const struct fdt *f, int node, const char *name, const uint8_t
 	return false;
 }
 
+bool fdt_property(const struct fdt *f, int node, const char *name, const uint8_t **value,
+		  uint32_t *length)
+{
+	struct value v;
+
+	if (!find_property(f, node, name, &v))
+		return false;
+	*value = f->structs + v.offset;
+	*length = v.length;
+	return true;
+}
+
+/* Whether the bytes of `v` at `at` are `n` bytes equal to `s`. */
+static bool value_bytes_are(const struct fdt *f, const struct value *v, uint64_t at,
+			    const char *s, size_t n)
+{
+	uint8_t c;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!value_byte(f, v, at + i, &c) || c != (uint8_t)s[i])
+			return false;
+	}
+	return true;
+}
+
 bool fdt_property_has_string(const struct fdt *f, int node, const char *name, const char *s)
 {
-	const uint8_t *v;
-	uint32_t len;
+	struct value v;
 	size_t n = strlen(s);
+	uint8_t c = 0;
 
-	if (!fdt_property(f, node, name, &v, &len))
+	if (!find_property(f, node, name, &v))
 		return false;
-	for (uint32_t pos = 0; pos < len;) {
-		const char *item = (const char *)v + pos;
-		uint32_t item_len = 0;
+	for (uint64_t pos = 0; pos < v.length;) {
+		uint64_t item_len = 0;
 
-		while (pos + item_len < len && item[item_len] != '\0')
+		while (value_byte(f, &v, pos + item_len, &c) && c != '\0')
 			item_len++;
-		if (item_len == n && pos + item_len < len && memcmp(item, s, n) == 0)
+		/* A string counts only with its NUL inside the value. */
+		if (item_len == n && pos + item_len < v.length && value_bytes_are(f, &v, pos, s, n))
 			return true;
 		pos += item_len + 1;
 	}
 	return false;
 }
 
-/* A number of `cells` big-endian cells (0 to 2) at `p`. */
-static uint64_t read_cells(const uint8_t *p, uint32_t cells)
+/* A number of `cells` big-endian cells (0 to 2) at byte `at` of `v`;
+ * false if they run past its end. */
+static bool read_cells(const struct fdt *f, const struct value *v, uint64_t at, uint32_t cells,
+		       uint64_t *number)
 {
 	uint64_t value = 0;
+	uint32_t cell;
 
-	for (uint32_t i = 0; i < cells; i++)
-		value = value << 32 | fdt_be32(p + i * CELL_SIZE);
-	return value;
+	for (uint32_t i = 0; i < cells; i++) {
+		if (!value_cell(f, v, at + (uint64_t)i * CELL_SIZE, &cell))
+			return false;
+		value = value << 32 | cell;
+	}
+	*number = value;
+	return true;
 }
 
 bool fdt_property_cells(const struct fdt *f, int node, const char *name, uint32_t cells,
 			uint64_t *value)
 {
-	const uint8_t *v;
-	uint32_t len;
+	struct value v;
 
-	if (cells < 1 || cells > 2 || !fdt_property(f, node, name, &v, &len) ||
-	    len < cells * CELL_SIZE)
-		return false;
-	*value = read_cells(v, cells);
-	return true;
+	return cells >= 1 && cells <= 2 && find_property(f, node, name, &v) &&
+	       read_cells(f, &v, 0, cells, value);
 }
 
 bool fdt_node_enabled(const struct fdt *f, int node)
@@ -317,7 +396,7 @@ static int next_node_in_order(const struct fdt *f, int off)
 
 int fdt_parent(const struct fdt *f, int node)
 {
-	int open[FDT_MAX_DEPTH];
+	int open[FDT_MAX_DEPTH] = { 0 };
 	int depth = 0;
 	uint32_t t;
 
@@ -380,22 +459,26 @@ static uint64_t bus_cells(const struct fdt *f, int bus, const char *name, uint64
 bool fdt_reg(const struct fdt *f, int node, uint32_t index, uint64_t *address, uint64_t *size)
 {
 	int bus = fdt_parent(f, node);
-	const uint8_t *v;
-	uint32_t len;
+	struct value v;
+	uint64_t entry_address, entry_size_value;
 
 	if (bus == FDT_NO_NODE)
 		return false;
 	uint64_t address_cells = bus_cells(f, bus, "#address-cells", DEFAULT_ADDRESS_CELLS);
 	uint64_t size_cells = bus_cells(f, bus, "#size-cells", DEFAULT_SIZE_CELLS);
 	if (address_cells < 1 || address_cells > MAX_ADDRESS_CELLS || size_cells > MAX_SIZE_CELLS ||
-	    !fdt_property(f, node, "reg", &v, &len))
+	    !find_property(f, node, "reg", &v))
 		return false;
 	uint64_t entry_size = (address_cells + size_cells) * CELL_SIZE;
-	if (index >= len / entry_size)
+	if (index >= v.length / entry_size)
 		return false;
-	v += index * entry_size;
-	*address = read_cells(v, (uint32_t)address_cells);
-	*size = read_cells(v + address_cells * CELL_SIZE, (uint32_t)size_cells);
+	uint64_t at = index * entry_size;
+	if (!read_cells(f, &v, at, (uint32_t)address_cells, &entry_address) ||
+	    !read_cells(f, &v, at + address_cells * CELL_SIZE, (uint32_t)size_cells,
+			&entry_size_value))
+		return false;
+	*address = entry_address;
+	*size = entry_size_value;
 	return true;
 }
 
@@ -403,7 +486,7 @@ bool fdt_reg(const struct fdt *f, int node, uint32_t index, uint64_t *address, u
  * `interrupt-parent` of the node or of its nearest ancestor with one. */
 static int interrupt_parent(const struct fdt *f, int node)
 {
-	uint64_t phandle;
+	uint64_t phandle = 0;
 
 	for (int n = node; n != FDT_NO_NODE; n = fdt_parent(f, n)) {
 		if (fdt_property_cells(f, n, "interrupt-parent", 1, &phandle))
@@ -412,26 +495,38 @@ static int interrupt_parent(const struct fdt *f, int node)
 	return FDT_NO_NODE;
 }
 
+/* `count` cells at byte `at` of `v` into `cells`; false if they run past
+ * its end. */
+static bool read_specifier(const struct fdt *f, const struct value *v, uint64_t at,
+			   uint32_t count, uint32_t cells[FDT_INTERRUPT_CELLS_MAX])
+{
+	for (uint32_t i = 0; i < count && i < FDT_INTERRUPT_CELLS_MAX; i++) {
+		if (!value_cell(f, v, at + (uint64_t)i * CELL_SIZE, &cells[i]))
+			return false;
+	}
+	return true;
+}
+
 bool fdt_interrupt(const struct fdt *f, int node, uint32_t index, struct fdt_interrupt *out)
 {
-	const uint8_t *v;
-	uint32_t len;
-	uint64_t cells;
+	struct value v;
+	uint64_t cells = 0;
+	uint32_t spec[FDT_INTERRUPT_CELLS_MAX] = { 0 };
 	int controller;
 
 	/* The property first: the controller costs walks over the tree. */
-	if (!fdt_property(f, node, "interrupts", &v, &len))
+	if (!find_property(f, node, "interrupts", &v))
 		return false;
 	controller = interrupt_parent(f, node);
 	if (controller == FDT_NO_NODE ||
 	    !fdt_property_cells(f, controller, "#interrupt-cells", 1, &cells) || cells < 1 ||
-	    cells > FDT_INTERRUPT_CELLS_MAX || index >= len / (cells * CELL_SIZE))
+	    cells > FDT_INTERRUPT_CELLS_MAX || index >= v.length / (cells * CELL_SIZE) ||
+	    !read_specifier(f, &v, (uint64_t)index * cells * CELL_SIZE, (uint32_t)cells, spec))
 		return false;
-	v += (uint64_t)index * cells * CELL_SIZE;
 	out->controller = controller;
 	out->cell_count = (uint32_t)cells;
-	for (uint32_t i = 0; i < cells; i++)
-		out->cells[i] = fdt_be32(v + i * CELL_SIZE);
+	for (uint32_t i = 0; i < FDT_INTERRUPT_CELLS_MAX; i++)
+		out->cells[i] = spec[i];
 	return true;
 }
 
@@ -440,11 +535,10 @@ bool fdt_interrupt(const struct fdt *f, int node, uint32_t index, struct fdt_int
 static bool cells_of(const struct fdt *f, int node, const char *name, uint32_t fallback,
 		     uint32_t max, uint32_t *out)
 {
-	const uint8_t *v;
-	uint32_t len;
+	struct value v;
 	uint64_t cells;
 
-	if (!fdt_property(f, node, name, &v, &len)) {
+	if (!find_property(f, node, name, &v)) {
 		*out = fallback;
 		return fallback <= max;
 	}
@@ -456,12 +550,16 @@ static bool cells_of(const struct fdt *f, int node, const char *name, uint32_t f
 
 #define PCI_KEY_CELLS (FDT_PCI_ADDRESS_CELLS + FDT_PCI_INTERRUPT_CELLS)
 
-/* Whether the map entry's child cells at `v`, masked, equal `key`. */
-static bool key_matches(const uint8_t *v, const uint32_t key[PCI_KEY_CELLS],
-			const uint32_t mask[PCI_KEY_CELLS])
+/* Whether the map entry's child cells at byte `at` of `map`, masked,
+ * equal `key` (false too if they run past its end). */
+static bool key_matches(const struct fdt *f, const struct value *map, uint64_t at,
+			const uint32_t key[PCI_KEY_CELLS], const uint32_t mask[PCI_KEY_CELLS])
 {
+	uint32_t cell;
+
 	for (uint32_t i = 0; i < PCI_KEY_CELLS; i++) {
-		if ((fdt_be32(v + i * CELL_SIZE) & mask[i]) != key[i])
+		if (!value_cell(f, map, at + (uint64_t)i * CELL_SIZE, &cell) ||
+		    (cell & mask[i]) != key[i])
 			return false;
 	}
 	return true;
@@ -470,17 +568,18 @@ static bool key_matches(const uint8_t *v, const uint32_t key[PCI_KEY_CELLS],
 /* interrupt-map-mask, or all ones without one. */
 static bool read_map_mask(const struct fdt *f, int host, uint32_t mask[PCI_KEY_CELLS])
 {
-	const uint8_t *v;
-	uint32_t len;
+	struct value v;
 
 	for (uint32_t i = 0; i < PCI_KEY_CELLS; i++)
 		mask[i] = UINT32_MAX;
-	if (!fdt_property(f, host, "interrupt-map-mask", &v, &len))
+	if (!find_property(f, host, "interrupt-map-mask", &v))
 		return true;
-	if (len != PCI_KEY_CELLS * CELL_SIZE)
+	if (v.length != PCI_KEY_CELLS * CELL_SIZE)
 		return false;
-	for (uint32_t i = 0; i < PCI_KEY_CELLS; i++)
-		mask[i] = fdt_be32(v + i * CELL_SIZE);
+	for (uint32_t i = 0; i < PCI_KEY_CELLS; i++) {
+		if (!value_cell(f, &v, (uint64_t)i * CELL_SIZE, &mask[i]))
+			return false;
+	}
 	return true;
 }
 
@@ -488,11 +587,10 @@ bool fdt_pci_intx(const struct fdt *f, int host, uint32_t phys_hi, uint32_t pin,
 		  struct fdt_interrupt *out)
 {
 	uint32_t mask[PCI_KEY_CELLS], key[PCI_KEY_CELLS];
-	uint32_t address_cells, interrupt_cells;
-	const uint8_t *v;
-	uint32_t len;
+	uint32_t address_cells = 0, interrupt_cells = 0;
+	struct value map;
 
-	if (pin < 1 || pin > 4 || !fdt_property(f, host, "interrupt-map", &v, &len) ||
+	if (pin < 1 || pin > 4 || !find_property(f, host, "interrupt-map", &map) ||
 	    !cells_of(f, host, "#address-cells", 0, FDT_PCI_ADDRESS_CELLS, &address_cells) ||
 	    !cells_of(f, host, "#interrupt-cells", 0, FDT_PCI_INTERRUPT_CELLS, &interrupt_cells) ||
 	    address_cells != FDT_PCI_ADDRESS_CELLS || interrupt_cells != FDT_PCI_INTERRUPT_CELLS ||
@@ -502,24 +600,31 @@ bool fdt_pci_intx(const struct fdt *f, int host, uint32_t phys_hi, uint32_t pin,
 	for (uint32_t i = 0; i < PCI_KEY_CELLS; i++)
 		key[i] = unmasked[i] & mask[i];
 	const uint32_t child = PCI_KEY_CELLS * CELL_SIZE;
-	for (uint32_t at = 0; len - at >= child + CELL_SIZE;) {
-		const uint8_t *e = v + at;
-		int parent = fdt_find_phandle(f, fdt_be32(e + child));
-		uint32_t parent_address, parent_cells;
+	uint32_t phandle;
+	/* Each entry: the child cells, the parent's phandle, the parent's
+	 * address and interrupt cells; `at` only grows, to the map's end. */
+	for (uint64_t at = 0; at + child + CELL_SIZE <= map.length;) {
+		if (!value_cell(f, &map, at + child, &phandle))
+			return false;
+		int parent = fdt_find_phandle(f, phandle);
+		uint32_t parent_address = 0, parent_cells = 0;
+		uint32_t spec[FDT_INTERRUPT_CELLS_MAX] = { 0 };
 		if (parent == FDT_NO_NODE ||
 		    !cells_of(f, parent, "#address-cells", 0, 3, &parent_address) ||
 		    !cells_of(f, parent, "#interrupt-cells", 0, FDT_INTERRUPT_CELLS_MAX,
 			      &parent_cells) || parent_cells == 0)
 			return false;
-		uint32_t size = child + CELL_SIZE + (parent_address + parent_cells) * CELL_SIZE;
-		if (len - at < size)
+		uint64_t size = child + CELL_SIZE + (uint64_t)(parent_address + parent_cells) * CELL_SIZE;
+		if (map.length - at < size)
 			return false;
-		if (key_matches(e, key, mask)) {
-			const uint8_t *spec = e + child + CELL_SIZE + parent_address * CELL_SIZE;
+		if (key_matches(f, &map, at, key, mask)) {
+			uint64_t spec_at = at + child + CELL_SIZE + (uint64_t)parent_address * CELL_SIZE;
+			if (!read_specifier(f, &map, spec_at, parent_cells, spec))
+				return false;
 			out->controller = parent;
 			out->cell_count = parent_cells;
-			for (uint32_t i = 0; i < parent_cells; i++)
-				out->cells[i] = fdt_be32(spec + i * CELL_SIZE);
+			for (uint32_t i = 0; i < FDT_INTERRUPT_CELLS_MAX; i++)
+				out->cells[i] = spec[i];
 			return true;
 		}
 		at += size;
@@ -534,11 +639,11 @@ bool fdt_pci_intx(const struct fdt *f, int host, uint32_t phys_hi, uint32_t pin,
 bool fdt_pci_range(const struct fdt *f, int host, uint32_t index, struct fdt_pci_range *out)
 {
 	int parent = fdt_parent(f, host);
-	uint32_t child_cells, parent_cells, size_cells;
-	const uint8_t *v;
-	uint32_t len;
+	uint32_t child_cells = 0, parent_cells = 0, size_cells = 0, phys_hi;
+	uint64_t bus_address, cpu_address, size;
+	struct value v;
 
-	if (parent == FDT_NO_NODE || !fdt_property(f, host, "ranges", &v, &len) ||
+	if (parent == FDT_NO_NODE || !find_property(f, host, "ranges", &v) ||
 	    !cells_of(f, host, "#address-cells", 0, FDT_PCI_ADDRESS_CELLS, &child_cells) ||
 	    child_cells != FDT_PCI_ADDRESS_CELLS ||
 	    !cells_of(f, parent, "#address-cells", DEFAULT_ADDRESS_CELLS, MAX_ADDRESS_CELLS,
@@ -547,14 +652,18 @@ bool fdt_pci_range(const struct fdt *f, int host, uint32_t index, struct fdt_pci
 	    size_cells < 1)
 		return false;
 	uint32_t entry_size = (child_cells + parent_cells + size_cells) * CELL_SIZE;
-	if (index >= len / entry_size)
+	if (index >= v.length / entry_size)
 		return false;
-	v += (uint64_t)index * entry_size;
-	uint32_t phys_hi = fdt_be32(v);
+	uint64_t at = (uint64_t)index * entry_size;
+	if (!value_cell(f, &v, at, &phys_hi) || !read_cells(f, &v, at + CELL_SIZE, 2, &bus_address) ||
+	    !read_cells(f, &v, at + child_cells * CELL_SIZE, parent_cells, &cpu_address) ||
+	    !read_cells(f, &v, at + (uint64_t)(child_cells + parent_cells) * CELL_SIZE, size_cells,
+			&size))
+		return false;
 	out->space = (phys_hi >> PCI_PHYS_HI_SPACE_SHIFT) & PCI_PHYS_HI_SPACE_MASK;
 	out->prefetchable = (phys_hi & PCI_PHYS_HI_PREFETCHABLE) != 0;
-	out->bus_address = read_cells(v + CELL_SIZE, 2);
-	out->cpu_address = read_cells(v + child_cells * CELL_SIZE, parent_cells);
-	out->size = read_cells(v + (child_cells + parent_cells) * CELL_SIZE, size_cells);
+	out->bus_address = bus_address;
+	out->cpu_address = cpu_address;
+	out->size = size;
 	return true;
 }

@@ -36,6 +36,14 @@ struct fdt {
 	uint32_t strings_size;
 };
 
+/*@ // What fdt_open guarantees of a `struct fdt` it accepted, and what
+    // every walk and lookup below relies on.
+    predicate fdt_readable(struct fdt *f) =
+	\valid_read(f) && f->structs_size <= INT32_MAX &&
+	\valid_read(f->structs + (0 .. f->structs_size - 1)) &&
+	\valid_read(f->strings + (0 .. f->strings_size - 1));
+*/
+
 /* One interrupt of a node: the controller it goes to and its specifier,
  * `cell_count` cells as that controller's #interrupt-cells says. */
 struct fdt_interrupt {
@@ -47,51 +55,73 @@ struct fdt_interrupt {
 /* The blob's declared size (header `totalsize`), or 0 when `header` does
  * not start with the DTB magic. For callers that only have a pointer: the
  * header is FDT_HEADER_SIZE bytes and must be readable. */
+/*@ requires header == \null ||
+	\valid_read((const uint8_t *)header + (0 .. FDT_HEADER_SIZE - 1));
+    assigns \result \from ((const uint8_t *)header)[0 .. 7], header;
+    ensures header == \null ==> \result == 0; */
 uint32_t fdt_total_size(const void *header);
 
 /* Checks the header of the blob at `blob`, of which `size` bytes are
  * readable; false if it is not a DTB this reader understands (magic,
  * version 17 layout, totalsize within `size`, blocks inside totalsize). */
+/*@ requires \valid(f);
+    requires blob == \null || \valid_read((const uint8_t *)blob + (0 .. size - 1));
+    requires \separated(f, (const uint8_t *)blob + (0 .. size - 1));
+    assigns *f \from ((const uint8_t *)blob)[0 .. size - 1], blob, size;
+    ensures \result ==> f->structs_size <= INT32_MAX &&
+	\valid_read(f->structs + (0 .. f->structs_size - 1)) &&
+	\valid_read(f->strings + (0 .. f->strings_size - 1)); */
 bool fdt_open(struct fdt *f, const void *blob, size_t size);
 
 /* The root node, or FDT_NO_NODE. */
+/*@ requires fdt_readable(f); */
 int fdt_root(const struct fdt *f);
 
 /* The first child of `node` / the next sibling of `node`, or FDT_NO_NODE. */
+/*@ requires fdt_readable(f); */
 int fdt_first_child(const struct fdt *f, int node);
+/*@ requires fdt_readable(f); */
 int fdt_next_sibling(const struct fdt *f, int node);
 
 /* The parent of `node`, or FDT_NO_NODE for the root, for something that is
  * not a node, or past FDT_MAX_DEPTH. */
+/*@ requires fdt_readable(f); */
 int fdt_parent(const struct fdt *f, int node);
 
 /* The child of `node` called `name`: the full name ("cpu@1") or, when
  * `name` has no unit address, the part before '@' ("cpus"). */
+/*@ requires fdt_readable(f); */
 int fdt_find_child(const struct fdt *f, int node, const char *name);
 
 /* The first node after `after` in document order (FDT_NO_NODE: from the
  * root) whose `compatible` list holds `compatible`, or FDT_NO_NODE. Call
  * again with the node found to get the next one. */
+/*@ requires fdt_readable(f); */
 int fdt_find_compatible(const struct fdt *f, int after, const char *compatible);
 
 /* The node whose `phandle` (or older `linux,phandle`) is `phandle`, or
  * FDT_NO_NODE. */
+/*@ requires fdt_readable(f); */
 int fdt_find_phandle(const struct fdt *f, uint32_t phandle);
 
 /* The value of property `name` of `node` and its length in bytes; false if
  * the node has no such property. */
+/*@ requires fdt_readable(f); */
 bool fdt_property(const struct fdt *f, int node, const char *name, const uint8_t **value,
 		  uint32_t *length);
 
 /* Whether property `name` of `node` is a string list containing `s`. */
+/*@ requires fdt_readable(f); */
 bool fdt_property_has_string(const struct fdt *f, int node, const char *name, const char *s);
 
 /* Property `name` as one number of `cells` 32-bit cells (1 or 2); false if
  * it is missing or shorter. */
+/*@ requires fdt_readable(f); */
 bool fdt_property_cells(const struct fdt *f, int node, const char *name, uint32_t cells,
 			uint64_t *value);
 
 /* Whether the node is in use: no `status`, or "okay" (or the older "ok"). */
+/*@ requires fdt_readable(f); */
 bool fdt_node_enabled(const struct fdt *f, int node);
 
 /* Entry `index` of the node's `reg`: an address and a size, as many cells
@@ -99,6 +129,7 @@ bool fdt_node_enabled(const struct fdt *f, int node);
  * say. The address is in the parent bus's space: `ranges` are not applied
  * (on the boards we run on, the buses that hold our devices map 1:1).
  * False when the entry is missing or the cell counts are unusable. */
+/*@ requires fdt_readable(f); */
 bool fdt_reg(const struct fdt *f, int node, uint32_t index, uint64_t *address, uint64_t *size);
 
 /* Interrupt `index` of the node's `interrupts`, with the controller found
@@ -106,6 +137,7 @@ bool fdt_reg(const struct fdt *f, int node, uint32_t index, uint64_t *address, u
  * one, and that controller's #interrupt-cells (1 to
  * FDT_INTERRUPT_CELLS_MAX). False when any of it is missing or malformed.
  * (`interrupts-extended` and `interrupt-map` are not read.) */
+/*@ requires fdt_readable(f); */
 bool fdt_interrupt(const struct fdt *f, int node, uint32_t index, struct fdt_interrupt *out);
 
 /* PCI: the cells of a child unit address (phys.hi, mid, lo) and of an
@@ -125,6 +157,7 @@ bool fdt_interrupt(const struct fdt *f, int node, uint32_t index, struct fdt_int
  * no map, an entry is malformed or names no controller, or nothing
  * matches. Bridges below the host are not walked: `phys_hi` must be a
  * root-bus function's, or the caller swizzles first. */
+/*@ requires fdt_readable(f); */
 bool fdt_pci_intx(const struct fdt *f, int host, uint32_t phys_hi, uint32_t pin,
 		  struct fdt_interrupt *out);
 
@@ -153,9 +186,12 @@ struct fdt_pci_range {
  * ranges that wrap) is the caller's to judge. False when the node has no
  * `ranges`, its #address-cells is not 3, a cell count is unusable or the
  * entry is missing. */
+/*@ requires fdt_readable(f); */
 bool fdt_pci_range(const struct fdt *f, int host, uint32_t index, struct fdt_pci_range *out);
 
 /* A big-endian 32-bit load from blob bytes (unaligned is fine). */
+/*@ requires \valid_read(p + (0 .. 3));
+    assigns \result \from p[0 .. 3]; */
 uint32_t fdt_be32(const uint8_t *p);
 
 #endif
