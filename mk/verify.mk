@@ -11,6 +11,7 @@
 #   VERIFY_WP_<name>   := arcsig_parse               (optional: functions whose
 #                                                      contracts WP proves)
 #   VERIFY_WP_MIN_<name> := 29                       (goals proven so far)
+#   VERIFY_WP_OPTS_<name> := -wp-model Typed+cast    (optional WP options)
 #
 # EVA must report 0 alarms, every property it meets proven, no warning (a
 # function with neither code nor specification is one) and a main that
@@ -63,6 +64,6 @@ $(VERIFY_DIR)/why3.conf: | setup
 	@why3 config detect > $(VERIFY_DIR)/why3-detect.log 2>&1
 
 $(VERIFY_WP_RUNS): verify-wp-%: $(VERIFY_DIR)/why3.conf
-	@$(FRAMA_C) $(VERIFY_COMMON) $(WP_COMMON) -wp-fct $(subst $(verify_space),$(comma),$(strip $(VERIFY_WP_$*))) \
+	@$(FRAMA_C) $(VERIFY_COMMON) $(WP_COMMON) $(VERIFY_WP_OPTS_$*) -wp-fct $(subst $(verify_space),$(comma),$(strip $(VERIFY_WP_$*))) \
 		tests/verify/$*.c $(VERIFY_SRCS_$*) > $(VERIFY_DIR)/$*.wp.log 2>&1 || true
 	@$(PYTHON) scripts/verify_wp.py $* $(VERIFY_DIR)/$*.wp.log "$(VERIFY_WP_MIN_$*)"
