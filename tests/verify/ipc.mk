@@ -22,3 +22,4 @@ VERIFY_EVA_ipc := -eva-split-return auto -eva-plevel 600 \
 	-kernel-warn-key typing:int-conversion=inactive \
 	-kernel-warn-key typing:incompatible-types-call=inactive
 VERIFY_WP_ipc := ipc_register ipc_unregister ipc_owner owned_by live_owner
+VERIFY_WP_MIN_ipc := 40
