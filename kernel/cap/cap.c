@@ -34,16 +34,19 @@
  * (0: the entry is free). */
 typedef _Atomic uint64_t cap_entry_t;
 
+/*@ assigns \nothing; */
 static uint64_t entry_pack(uint32_t endpoint, cap_rights_t rights)
 {
 	return (uint64_t)endpoint << 32 | rights;
 }
 
+/*@ assigns \nothing; */
 static uint32_t entry_endpoint(uint64_t e)
 {
 	return (uint32_t)(e >> 32);
 }
 
+/*@ assigns \nothing; */
 static cap_rights_t entry_rights(uint64_t e)
 {
 	return (cap_rights_t)e;
@@ -59,21 +62,42 @@ static struct cap_table tables[PROCESS_MAX]; /* written under cap_lock, read wit
 _Atomic uint64_t cap_revocation_count;       /* see cap_revocations() */
 
 /* After rights are taken away (caller holds cap_lock). */
+/*@ assigns cap_revocation_count; */
 static void count_revocation(void)
 {
 	atomic_fetch_add_explicit(&cap_revocation_count, 1, memory_order_release);
 }
 
+/* The table in `pid`'s slot, or NULL if pid is not a live process. The
+ * slot is checked against the array here, where it indexes, although
+ * process_alive() implies it: the bound then holds by this function alone
+ * (pids come from user space, and the proof of the index should not rest
+ * on another file's inline function). */
+/*@ assigns \nothing;
+    ensures \result == \null || \valid(\result); */
+static struct cap_table *slot_table(kpid_t pid)
+{
+	uint32_t slot = PID_SLOT(pid);
+
+	if (slot >= PROCESS_MAX || !process_alive(pid))
+		return NULL;
+	return &tables[slot];
+}
+
 /* The table of a live pid, emptied if it still holds a dead predecessor's
  * rights. NULL for a dead pid. Caller holds cap_lock. */
+/*@ assigns tables[0 .. PROCESS_MAX - 1], cap_revocation_count;
+    ensures \result == \null || \valid(\result); */
 static struct cap_table *table_of(kpid_t pid)
 {
-	struct cap_table *t;
+	struct cap_table *t = slot_table(pid);
 
-	if (!process_alive(pid))
+	if (!t)
 		return NULL;
-	t = &tables[PID_SLOT(pid)];
 	if (atomic_load_explicit(&t->owner, memory_order_relaxed) != pid) {
+		/*@ loop invariant 0 <= i <= CAP_SLOTS;
+		    loop assigns i, t->entries[0 .. CAP_SLOTS - 1];
+		    loop variant CAP_SLOTS - i; */
 		for (unsigned i = 0; i < CAP_SLOTS; i++)
 			atomic_store_explicit(&t->entries[i], 0, memory_order_relaxed);
 		atomic_store_explicit(&t->owner, pid, memory_order_release);
@@ -82,12 +106,18 @@ static struct cap_table *table_of(kpid_t pid)
 	return t;
 }
 
+/*@ requires \valid_read(t);
+    requires i < CAP_SLOTS;
+    assigns \nothing; */
 static uint64_t entry_at(const struct cap_table *t, unsigned i)
 {
 	return atomic_load_explicit(&t->entries[i], memory_order_relaxed);
 }
 
 /* The slot holding `endpoint`'s rights, or -1. */
+/*@ requires \valid_read(t);
+    assigns \nothing;
+    ensures -1 <= \result < CAP_SLOTS; */
 static int find(const struct cap_table *t, uint32_t endpoint)
 {
 	unsigned home = endpoint % CAP_SLOTS;
@@ -95,6 +125,9 @@ static int find(const struct cap_table *t, uint32_t endpoint)
 
 	if (entry_rights(e) && entry_endpoint(e) == endpoint)
 		return (int)home;
+	/*@ loop invariant 0 <= i <= CAP_SLOTS;
+	    loop assigns i, e;
+	    loop variant CAP_SLOTS - i; */
 	for (unsigned i = 0; i < CAP_SLOTS; i++) {
 		e = entry_at(t, i);
 		if (entry_rights(e) && entry_endpoint(e) == endpoint)
@@ -103,29 +136,43 @@ static int find(const struct cap_table *t, uint32_t endpoint)
 	return -1;
 }
 
+/*@ requires \valid_read(t);
+    requires slot < CAP_SLOTS;
+    assigns \nothing; */
 static cap_rights_t rights_at(const struct cap_table *t, int slot)
 {
 	return slot < 0 ? 0 : entry_rights(entry_at(t, (unsigned)slot));
 }
 
+/*@ requires \valid(t);
+    requires 0 <= slot < CAP_SLOTS;
+    assigns t->entries[slot]; */
 static void set_entry(struct cap_table *t, int slot, uint32_t endpoint, cap_rights_t rights)
 {
 	atomic_store_explicit(&t->entries[slot], entry_pack(endpoint, rights),
 			      memory_order_relaxed);
 }
 
+/*@ assigns \nothing; */
 static bool valid(uint32_t endpoint, cap_rights_t rights)
 {
 	return endpoint < CAP_ENDPOINTS && rights != 0 && (rights & ~CAP_ALL) == 0;
 }
 
 /* Adds rights to `t`. Caller holds cap_lock. */
+/*@ requires \valid(t);
+    assigns t->entries[0 .. CAP_SLOTS - 1];
+    ensures \result == K_OK || \result == K_EFULL; */
 static kerr_t add(struct cap_table *t, uint32_t endpoint, cap_rights_t rights)
 {
 	int slot = find(t, endpoint);
 
 	if (slot < 0 && !entry_rights(entry_at(t, endpoint % CAP_SLOTS)))
 		slot = (int)(endpoint % CAP_SLOTS);
+	/*@ loop invariant 0 <= i <= CAP_SLOTS;
+	    loop invariant -1 <= slot < CAP_SLOTS;
+	    loop assigns i, slot;
+	    loop variant CAP_SLOTS - i; */
 	for (unsigned i = 0; slot < 0 && i < CAP_SLOTS; i++) {
 		if (!entry_rights(entry_at(t, i)))
 			slot = (int)i;
@@ -199,8 +246,8 @@ kerr_t cap_revoke(kpid_t by, kpid_t target, uint32_t endpoint, cap_rights_t righ
 		err = K_ENOENT;
 	else if (!may)
 		err = K_EPERM;
-	else if (!(rights_at(t, theirs) & rights))
-		err = K_ENOENT;
+	else if (theirs < 0 || !(rights_at(t, theirs) & rights))
+		err = K_ENOENT; /* no entry, or none of these rights in it */
 	else {
 		set_entry(t, theirs, endpoint, rights_at(t, theirs) & ~rights);
 		count_revocation();
@@ -212,12 +259,15 @@ kerr_t cap_revoke(kpid_t by, kpid_t target, uint32_t endpoint, cap_rights_t righ
 
 /* The rights `pid` holds on `endpoint`, read without the lock (see the
  * top of this file); *alive says whether pid lives. */
+/*@ requires \valid(alive);
+    assigns *alive; */
 static cap_rights_t rights_held(kpid_t pid, uint32_t endpoint, bool *alive)
 {
-	*alive = process_alive(pid);
-	if (!*alive)
+	const struct cap_table *t = slot_table(pid);
+
+	*alive = t != NULL;
+	if (!t)
 		return 0;
-	const struct cap_table *t = &tables[PID_SLOT(pid)];
 	if (atomic_load_explicit(&t->owner, memory_order_acquire) != pid)
 		return 0; /* not claimed by this process yet: nothing granted */
 	return rights_at(t, find(t, endpoint));

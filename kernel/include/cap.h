@@ -40,23 +40,33 @@ void cap_init(void);
 /* Kernel grant: adds `rights` on `endpoint` for `pid` (merging with what
  * it holds). K_EINVAL bad endpoint/rights, K_ENOENT dead pid, K_EFULL
  * table full. */
+/*@ ensures \result == K_OK || \result == K_EINVAL || \result == K_ENOENT ||
+	\result == K_EFULL; */
 __must_check kerr_t cap_grant(kpid_t pid, uint32_t endpoint, cap_rights_t rights);
 
 /* `from` gives `to` the `rights` on `endpoint`. K_EPERM unless `from`
  * holds CAP_DELEGATE and every right in `rights` on that endpoint, or if
  * from == to. */
+/*@ ensures \result == K_OK || \result == K_EINVAL || \result == K_EPERM ||
+	\result == K_ENOENT || \result == K_EFULL; */
 __must_check kerr_t cap_delegate(kpid_t from, kpid_t to, uint32_t endpoint, cap_rights_t rights);
 
 /* `by` removes `rights` on `endpoint` from `target`. K_EPERM unless `by`
  * holds CAP_REVOKE on the endpoint (or is a kernel process). K_ENOENT if
  * the target held none of them. */
+/*@ ensures \result == K_OK || \result == K_EINVAL || \result == K_EPERM ||
+	\result == K_ENOENT; */
 __must_check kerr_t cap_revoke(kpid_t by, kpid_t target, uint32_t endpoint, cap_rights_t rights);
 
 /* K_OK if `pid` holds every right in `rights` on `endpoint`, else K_EPERM
  * (K_ENOENT for a dead pid). */
+/*@ assigns \nothing;
+    ensures \result == K_OK || \result == K_EPERM || \result == K_ENOENT;
+    ensures \result == K_OK ==> rights != 0; */
 __must_check kerr_t cap_check(kpid_t pid, uint32_t endpoint, cap_rights_t rights);
 
 /* The rights `pid` holds on `endpoint` (0 if none or dead). */
+/*@ assigns \nothing; */
 cap_rights_t cap_rights(kpid_t pid, uint32_t endpoint);
 
 /* How many times rights have been taken away so far (revokes, and tables

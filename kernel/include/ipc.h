@@ -94,13 +94,19 @@ void ipc_init(void);
 /* `owner` registers `endpoint`. K_EINVAL out of range, K_ENOENT dead
  * owner, K_EPERM without CAP_RECEIVE on it, K_EEXIST owned by another live
  * process. Registering one's own endpoint again is K_OK. */
+/*@ ensures \result == K_OK || \result == K_EINVAL || \result == K_ENOENT ||
+	\result == K_EPERM || \result == K_EEXIST; */
 __must_check kerr_t ipc_register(kpid_t owner, uint32_t endpoint);
 
 /* Gives up an endpoint; its queue is discarded. K_EINVAL out of range,
  * K_EPERM if `owner` does not own it. */
+/*@ ensures \result == K_OK || \result == K_EINVAL || \result == K_EPERM; */
 __must_check kerr_t ipc_unregister(kpid_t owner, uint32_t endpoint);
 
-/* The live owner of `endpoint` in *owner; K_ENOENT if it has none. */
+/* The live owner of `endpoint` in *owner; K_ENOENT if it has none,
+ * K_EINVAL out of range. */
+/*@ requires \valid(owner);
+    ensures \result == K_OK || \result == K_EINVAL || \result == K_ENOENT; */
 __must_check kerr_t ipc_owner(uint32_t endpoint, kpid_t *owner);
 
 /* Sends `len` bytes from `payload` to endpoint `to`, with `reply` (an
@@ -111,6 +117,7 @@ __must_check kerr_t ipc_owner(uint32_t endpoint, kpid_t *owner);
  * K_ENOENT (dead sender, or the endpoint's owner has died), K_EFULL.
  * The sender is the calling process or a kernel process: its Principal is
  * read in place (process.h's process_principal_ref). */
+/*@ requires payload == \null || \valid_read((const uint8_t *)payload + (0 .. len - 1)); */
 __must_check kerr_t ipc_send(kpid_t sender, uint32_t reply, uint32_t to, const void *payload,
 			     size_t len);
 /* (ipc_send and ipc_send_span wake nobody: for senders that know no
@@ -119,6 +126,7 @@ __must_check kerr_t ipc_send(kpid_t sender, uint32_t reply, uint32_t to, const v
 /* ipc_send() of the bytes of a span (a user buffer resolved by
  * usercopy.h's user_span()), copied straight into the ring or the
  * waiting receiver's buffer. */
+/*@ requires \valid_read(payload); */
 __must_check kerr_t ipc_send_span(kpid_t sender, uint32_t reply, uint32_t to,
 				  const struct span *payload);
 
@@ -126,6 +134,8 @@ __must_check kerr_t ipc_send_span(kpid_t sender, uint32_t reply, uint32_t to,
  * message to (*handed_to, NULL when it queued it): the one thread the
  * sender then has to wake. Taken before the waiter is marked delivered --
  * after that the waiter's memory belongs to its thread again. */
+/*@ requires \valid_read(payload);
+    requires \valid(handed_to); */
 __must_check kerr_t ipc_send_span_to(kpid_t sender, uint32_t reply, uint32_t to,
 				     const struct span *payload, struct thread **handed_to);
 
@@ -142,12 +152,15 @@ __must_check kerr_t ipc_send_and_wake(kpid_t sender, uint32_t reply, uint32_t to
 /* Dequeues the oldest message on `endpoint` into *out. Errors, with
  * nothing dequeued: interceptor denial, K_EPERM (no CAP_RECEIVE, or not
  * the owner), K_ENOENT (dead receiver), K_EAGAIN (nothing waiting). */
+/*@ requires \valid(out); */
 __must_check kerr_t ipc_receive(kpid_t receiver, uint32_t endpoint, struct ipc_message *out);
 
 /* Identity-aware receive into a flat buffer: the IPC_IDENTITY_PREFIX-byte
  * prefix then the payload, truncated to fit; *written = bytes stored.
  * K_EINVAL (and nothing dequeued) if buf_len < IPC_IDENTITY_PREFIX;
  * otherwise as ipc_receive. */
+/*@ requires buf == \null || \valid(buf + (0 .. buf_len - 1));
+    requires \valid(written); */
 __must_check kerr_t ipc_receive_with_identity(kpid_t receiver, uint32_t endpoint, uint8_t *buf,
 					      size_t buf_len, size_t *written);
 
@@ -155,6 +168,9 @@ __must_check kerr_t ipc_receive_with_identity(kpid_t receiver, uint32_t endpoint
  * and `wait` is given, `wait` is left on the endpoint for the next send
  * (unless another waiter is there); any other outcome removes a `wait`
  * left earlier. */
+/*@ requires \valid_read(dst);
+    requires \valid(written);
+    requires wait == \null || \valid(wait); */
 __must_check kerr_t ipc_receive_span(kpid_t receiver, uint32_t endpoint, const struct span *dst,
 				     size_t *written, struct ipc_waiter *wait);
 

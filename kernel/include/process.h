@@ -71,6 +71,7 @@ extern _Atomic uint64_t process_live_pid_plus_one[PROCESS_MAX];
  * and lock-free: every IPC send and receive asks several times, and an
  * atomic load answers as truly as the lock would -- either way the answer
  * is a snapshot by the time the caller acts on it. */
+/*@ assigns \result \from pid, process_live_pid_plus_one[0 .. PROCESS_MAX - 1]; */
 static inline bool process_alive(kpid_t pid)
 {
 	uint32_t slot = PID_SLOT(pid);

@@ -31,19 +31,30 @@ struct endpoint {
 	unsigned head;    /* index of the oldest message */
 	unsigned count;   /* messages waiting */
 	struct ipc_waiter *waiter; /* the owner waits here for the next message */
-	struct ipc_message ring[IPC_QUEUE_DEPTH];
 };
 
 static struct spinlock ipc_lock = SPINLOCK_INIT("ipc", LOCK_IPC);
 static struct endpoint endpoints[IPC_ENDPOINTS]; /* guarded by ipc_lock */
+/* Endpoint e's ring, apart from the bookkeeping above: an array of
+ * messages and nothing else, so every slot of every ring sits at a
+ * multiple of the message size -- which is what lets the analysis
+ * (make verify) tell a slot of an endpoint it cannot name exactly from
+ * the owner and waiter fields, and prove every ring write stays in its
+ * slot. Guarded by ipc_lock. */
+static struct ipc_message rings[IPC_ENDPOINTS][IPC_QUEUE_DEPTH];
 
 /* Whether `pid` owns the endpoint (alive or not). */
+/*@ requires \valid_read(ep);
+    assigns \nothing; */
 static bool owned_by(const struct endpoint *ep, kpid_t pid)
 {
 	return ep->owned && ep->owner == pid;
 }
 
 /* True, with *owner set, if the endpoint has an owner that still lives. */
+/*@ requires \valid_read(ep);
+    requires \valid(owner);
+    assigns *owner; */
 static bool live_owner(const struct endpoint *ep, kpid_t *owner)
 {
 	if (!ep->owned || !process_alive(ep->owner))
@@ -54,9 +65,13 @@ static bool live_owner(const struct endpoint *ep, kpid_t *owner)
 
 /* Forgets every queued message, payloads included: a ring that changes
  * hands keeps nothing of its past. */
-static void purge(struct endpoint *ep)
+/*@ requires endpoint < IPC_ENDPOINTS;
+    assigns rings[endpoint][0 .. IPC_QUEUE_DEPTH - 1], endpoints[endpoint]; */
+static void purge(uint32_t endpoint)
 {
-	memset(ep->ring, 0, sizeof(ep->ring));
+	struct endpoint *ep = &endpoints[endpoint];
+
+	memset(rings[endpoint], 0, sizeof(rings[endpoint]));
 	ep->head = 0;
 	ep->count = 0;
 	ep->waiter = NULL;
@@ -67,6 +82,7 @@ void ipc_init(void)
 	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
 
 	memset(endpoints, 0, sizeof(endpoints));
+	memset(rings, 0, sizeof(rings));
 	spin_unlock_irqrestore(&ipc_lock, flags);
 	interceptor_install(NULL);
 	println("ipc: %d endpoints x %d messages of up to %d bytes; interceptor: %s", IPC_ENDPOINTS,
@@ -88,7 +104,7 @@ kerr_t ipc_register(kpid_t owner, uint32_t endpoint)
 		err = holder == owner ? K_OK : K_EEXIST;
 	} else {
 		if (ep->owned)
-			purge(ep); /* mail for a dead predecessor */
+			purge(endpoint); /* mail for a dead predecessor */
 		ep->owned = true;
 		ep->owner = owner;
 	}
@@ -105,7 +121,7 @@ kerr_t ipc_unregister(kpid_t owner, uint32_t endpoint)
 	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
 	struct endpoint *ep = &endpoints[endpoint];
 	if (owned_by(ep, owner)) {
-		purge(ep);
+		purge(endpoint);
 		ep->owned = false;
 		err = K_OK;
 	}
@@ -145,7 +161,7 @@ static kerr_t enqueue(const struct ipc_send_request *r, const struct principal *
 
 	if (ep->count == IPC_QUEUE_DEPTH)
 		return K_EFULL;
-	struct ipc_message *m = &ep->ring[(ep->head + ep->count) % IPC_QUEUE_DEPTH];
+	struct ipc_message *m = &rings[r->to_endpoint][(ep->head + ep->count) % IPC_QUEUE_DEPTH];
 	m->to_endpoint = r->to_endpoint;
 	m->reply_endpoint = r->reply_endpoint;
 	m->length = (uint32_t)r->length;
@@ -329,7 +345,7 @@ static kerr_t oldest(kpid_t receiver, uint32_t endpoint, const struct intercepto
 	struct endpoint *ep = &endpoints[endpoint];
 	if (ep->count == 0)
 		return K_EAGAIN;
-	*out = &ep->ring[ep->head];
+	*out = &rings[endpoint][ep->head];
 	return K_OK;
 }
 
@@ -337,7 +353,7 @@ static kerr_t oldest(kpid_t receiver, uint32_t endpoint, const struct intercepto
 static void drop_oldest(uint32_t endpoint)
 {
 	struct endpoint *ep = &endpoints[endpoint];
-	struct ipc_message *m = &ep->ring[ep->head];
+	struct ipc_message *m = &rings[endpoint][ep->head];
 
 	memset(m->payload, 0, m->length);
 	memset(m, 0, offsetof(struct ipc_message, payload));
@@ -406,7 +422,9 @@ kerr_t ipc_receive_span(kpid_t receiver, uint32_t endpoint, const struct span *d
 	}
 	if (ep && wait && ep->waiter == wait)
 		ep->waiter = NULL; /* a new look at the queue replaces the old wait */
-	if (err == K_EAGAIN && wait && !ep->waiter) {
+	/* ep is checked, not implied by K_EAGAIN: an installed interceptor may
+	 * deny any endpoint, one out of range included, with any error. */
+	if (err == K_EAGAIN && wait && ep && !ep->waiter) {
 		wait->receiver = receiver;
 		wait->dst = *dst;
 		wait->written = 0;
