@@ -10,7 +10,7 @@
 # the stubs of cap.mk (atomics on one CPU, locks and printk).
 VERIFY_SRCS_ipc := kernel/ipc/ipc.c kernel/ipc/interceptor.c kernel/cap/cap.c lib/span.c \
 	tests/verify/stubs/ipc_process.c tests/verify/stubs/ipc_atomic.c \
-	tests/verify/stubs/ipc_kernel.c
+	tests/verify/stubs/kernel.c
 # - split-return: "K_OK, out-parameter set" apart from the refusals
 #   (live_owner's holder, oldest's message).
 # - plevel: a write to a ring slot of an endpoint EVA cannot name exactly

@@ -19,31 +19,33 @@
 #include <spinlock.h>
 
 /*@ requires \valid(lock);
-    assigns lock->locked; */
+    assigns lock->locked \from lock->locked; */
 void spin_lock(struct spinlock *lock);
 
 /*@ requires \valid(lock);
-    assigns lock->locked; */
+    assigns lock->locked \from lock->locked; */
 void spin_unlock(struct spinlock *lock);
 
 /*@ requires \valid(lock);
-    assigns lock->locked, \result \from lock->locked; */
+    assigns lock->locked \from lock->locked;
+    assigns \result \from lock->locked; */
 bool spin_trylock(struct spinlock *lock);
 
 /*@ requires \valid(lock);
-    assigns lock->locked, \result \from \nothing; */
+    assigns lock->locked \from lock->locked;
+    assigns \result \from \nothing; */
 arch_irqflags_t spin_lock_irqsave(struct spinlock *lock);
 
 /*@ requires \valid(lock);
-    assigns lock->locked; */
+    assigns lock->locked \from lock->locked, flags; */
 void spin_unlock_irqrestore(struct spinlock *lock, arch_irqflags_t flags);
 
 /*@ requires \valid(lock);
-    assigns lock->locked; */
+    assigns lock->locked \from lock->locked; */
 void spin_lock_next(struct spinlock *lock);
 
 /*@ requires \valid(lock);
-    assigns lock->locked; */
+    assigns lock->locked \from lock->locked; */
 void spin_unlock_next(struct spinlock *lock);
 
 /*@ requires \valid_read(lock);
