@@ -195,6 +195,10 @@ static void frames_touching(paddr_t base, paddr_t end, uint64_t *first, uint64_t
 }
 
 /* base + length, if it is an address (no wrap past 2^64). */
+/*@ requires \valid(end);
+    assigns *end;
+    ensures \result <==> base + length <= UINT64_MAX;
+    ensures \result ==> *end == base + length; */
 static bool range_end(paddr_t base, uint64_t length, paddr_t *end)
 {
 	if (length > UINT64_MAX - base)
@@ -214,6 +218,7 @@ static void assert_locked(void)
 /* free -> allocated for frames [first, end), first < end, all of which
  * the caller has just found free under the lock. The counters move by the
  * bits that flipped, like every other transition's. */
+/*@ assigns st; */
 static void take_frames(size_t first, size_t end)
 {
 	assert_locked();
@@ -252,6 +257,8 @@ static bool find_clear_in_words(const uint64_t *bitmap, size_t from, size_t to, 
  * to the hint. The bitmap decides: the free counter is kept exact (every
  * transition moves it by the bits that flipped) but it is a report, and a
  * search that finds nothing is the answer. */
+/*@ requires \valid(frame);
+    assigns *frame; */
 static bool find_free_frame(size_t *frame)
 {
 	size_t end_word = words_covering(st.pool_end);
@@ -297,6 +304,8 @@ static bool find_free_run(size_t from, size_t end, size_t count, size_t align,
 
 /* Next fit for runs: from the hint onwards, then the runs that start
  * before the hint (they may reach past it). */
+/*@ requires \valid(run);
+    assigns *run; */
 static bool find_free_run_next_fit(size_t count, size_t align, struct frame_run *run)
 {
 	size_t hint = min_size(st.next_fit_word * BITS_PER_WORD, st.pool_end);
@@ -513,6 +522,8 @@ kerr_t frame_alloc(paddr_t *out)
 	return K_OK;
 }
 
+/*@ assigns \nothing;
+    ensures \result <==> x != 0 && (x & (x - 1)) == 0; */
 static bool is_power_of_two(size_t x)
 {
 	return x != 0 && (x & (x - 1)) == 0;

@@ -47,6 +47,9 @@ void objstore_init(void)
 }
 
 /* The slot holding `hash`, or NULL. Caller holds store_lock. */
+/*@ requires \valid_read(hash + (0 .. OBJSTORE_HASH_LEN - 1));
+    assigns \nothing;
+    ensures \result == \null || (\valid(\result) && \result->content != \null); */
 static struct object *find(const uint8_t hash[OBJSTORE_HASH_LEN])
 {
 	for (size_t i = 0; i < OBJSTORE_CAPACITY; i++) {

@@ -36,7 +36,9 @@
 
 static uint8_t blocks[STUB_BLOCKS][STUB_BLOCK];
 
-/*@ requires size <= STUB_BLOCK; */
+/*@ requires size <= STUB_BLOCK;
+    assigns \nothing;
+    ensures \result == \null || \valid((uint8_t *)\result + (0 .. STUB_BLOCK - 1)); */
 void *kmalloc(size_t size)
 {
 	if (size == 0 || Frama_C_nondet(0, 1))
@@ -44,6 +46,7 @@ void *kmalloc(size_t size)
 	return blocks[Frama_C_size_t_interval(0, STUB_BLOCKS - 1)];
 }
 
+/*@ assigns \nothing; */
 void kfree(void *ptr)
 {
 	if (ptr) {
