@@ -69,6 +69,8 @@ void frame_init(void);
  * free; frame 0 is skipped.
  * Errors: K_EINVAL if base + length overflows; K_EBUSY if an allocated
  * frame lies in the range (nothing is changed then). */
+/*@ ensures \result == K_OK || \result == K_EINVAL || \result == K_EBUSY;
+    ensures base + length > UINT64_MAX ==> \result == K_EINVAL; */
 __must_check kerr_t frame_add_usable(paddr_t base, uint64_t length);
 
 /* Takes every frame touching [base, base + length) out of the pool:
@@ -77,6 +79,8 @@ __must_check kerr_t frame_add_usable(paddr_t base, uint64_t length);
  * Errors: K_EINVAL if base + length overflows; K_EBUSY if an allocated
  * frame lies in the range (nothing is changed then: the frame's owner
  * would otherwise free it back into the pool later). */
+/*@ ensures \result == K_OK || \result == K_EINVAL || \result == K_EBUSY;
+    ensures base + length > UINT64_MAX ==> \result == K_EINVAL; */
 __must_check kerr_t frame_reserve(paddr_t base, uint64_t length);
 
 /* Builds the pool from the bootloader's memory map: frame_init(), every
@@ -86,6 +90,12 @@ __must_check kerr_t frame_reserve(paddr_t base, uint64_t length);
  * Errors: K_EINVAL if map (or one of its entries) is NULL, or reserved is
  * NULL with count > 0; otherwise the first error of frame_add_usable /
  * frame_reserve, after printing which range failed. */
+/*@ requires map == \null || \valid_read(map);
+    requires map != \null && map->entries != \null ==>
+	\valid_read(map->entries + (0 .. map->entry_count - 1));
+    requires reserved == \null || \valid_read(reserved + (0 .. count - 1));
+    ensures map == \null ==> \result == K_EINVAL;
+    ensures count > 0 && reserved == \null ==> \result == K_EINVAL; */
 __must_check kerr_t frame_init_from_memmap(const struct limine_memmap_response *map,
                                            const struct frame_reservation *reserved,
                                            size_t count);
@@ -93,6 +103,9 @@ __must_check kerr_t frame_init_from_memmap(const struct limine_memmap_response *
 /* Allocates one frame and stores its physical address in *out. The
  * search continues where the previous one stopped (next fit).
  * Errors: K_EINVAL if out is NULL; K_ENOMEM if no frame is free. */
+/*@ requires out == \null || \valid(out);
+    ensures \result == K_OK || \result == K_EINVAL || \result == K_ENOMEM;
+    ensures \result == K_EINVAL <==> out == \null; */
 __must_check kerr_t frame_alloc(paddr_t *out);
 
 /* Allocates count physically contiguous frames whose first frame number
@@ -101,6 +114,11 @@ __must_check kerr_t frame_alloc(paddr_t *out);
  * Errors: K_EINVAL if out is NULL, count is 0 or above FRAME_COUNT, or
  * align_frames is not a power of two no larger than FRAME_COUNT;
  * K_ENOMEM if no such run of free frames exists. */
+/*@ requires out == \null || \valid(out);
+    ensures \result == K_OK || \result == K_EINVAL || \result == K_ENOMEM;
+    ensures out == \null || count == 0 || count > FRAME_COUNT || align_frames == 0 ||
+	align_frames > FRAME_COUNT || (align_frames & (align_frames - 1)) != 0 ==>
+	\result == K_EINVAL; */
 __must_check kerr_t frame_alloc_contiguous(size_t count, size_t align_frames, paddr_t *out);
 
 /* Returns an allocated frame to the pool.
@@ -108,6 +126,8 @@ __must_check kerr_t frame_alloc_contiguous(size_t count, size_t align_frames, pa
  * FRAME_MANAGED_LIMIT, or not currently allocated (a double free, or a
  * reserved frame). Nothing changes on error; the caller decides whether
  * the bad free is a kernel bug worth a panic. */
+/*@ ensures \result == K_OK || \result == K_EINVAL;
+    ensures addr % FRAME_SIZE != 0 ==> \result == K_EINVAL; */
 __must_check kerr_t frame_free(paddr_t addr);
 
 /* Returns count frames starting at base to the pool. The range need not
@@ -115,6 +135,8 @@ __must_check kerr_t frame_free(paddr_t addr);
  * may be freed together), but every frame in it must be allocated.
  * Errors: K_EINVAL as for frame_free, for any frame of the range, or if
  * count is 0; nothing is freed then. */
+/*@ ensures \result == K_OK || \result == K_EINVAL;
+    ensures base % FRAME_SIZE != 0 || count == 0 || count > FRAME_COUNT ==> \result == K_EINVAL; */
 __must_check kerr_t frame_free_contiguous(paddr_t base, size_t count);
 
 /* Counters, exact at the moment of the call:

@@ -42,9 +42,12 @@
  *     machine with 256 MiB does not scan the 1.75 GiB it lacks.
  *
  * Counters (free, allocated) change only by the number of bits that really
- * flipped (popcount of old ^ new), so adding or reserving overlapping
- * ranges keeps them exact, and "free_frames > 0 but no clear bit" is a
- * broken invariant that panics rather than returning a wrong answer.
+ * flipped (popcount of old ^ new), in every transition, so adding or
+ * reserving overlapping ranges keeps them exact: they are the bitmaps'
+ * popcounts by construction, not a second record that could disagree.
+ * Allocation decisions read the bitmap alone (a search that finds nothing
+ * is "no memory"); the counters answer the count queries and let an empty
+ * pool say so without a search.
  *
  * The global state (instead of a struct passed to every call) matches the
  * kernel, which has exactly one physical memory; frame_init() resets all of
@@ -102,18 +105,18 @@ static size_t words_covering(size_t frames)
 	return (frames + BITS_PER_WORD - 1) / BITS_PER_WORD;
 }
 
-/* The bits of word w that belong to frames [first, end). Word w must
- * overlap the range, which keeps both shifts below 64. */
+/* The bits of word w that belong to frames [first, end), first < end,
+ * for a word w between the range's first and last word: all of them,
+ * except below first in the first word and from end on in the last. Both
+ * shifts are a bit position within a word, so below 64 by construction. */
 static uint64_t word_mask(size_t w, size_t first, size_t end)
 {
-	size_t lo = w * BITS_PER_WORD;
-	size_t hi = lo + BITS_PER_WORD;
 	uint64_t mask = WORD_FULL;
 
-	if (first > lo)
-		mask &= WORD_FULL << (first - lo);
-	if (end < hi)
-		mask &= WORD_FULL >> (hi - end);
+	if (w == word_of(first))
+		mask &= WORD_FULL << (first % BITS_PER_WORD);
+	if (w == word_of(end - 1))
+		mask &= WORD_FULL >> (BITS_PER_WORD - 1 - (end - 1) % BITS_PER_WORD);
 	return mask;
 }
 
@@ -168,6 +171,11 @@ static size_t min_size(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
 /* The whole frames inside [base, end), as frame numbers [first,
  * end_frame). Frame numbers, not addresses, are rounded, so nothing
  * overflows near the top of memory. */
@@ -186,9 +194,17 @@ static void frames_touching(paddr_t base, paddr_t end, uint64_t *first, uint64_t
 	*end_frame = end / FRAME_SIZE + (end % FRAME_SIZE != 0);
 }
 
+/* base + length, if it is an address (no wrap past 2^64). */
+/*@ requires \valid(end);
+    assigns *end;
+    ensures \result <==> base + length <= UINT64_MAX;
+    ensures \result ==> *end == base + length; */
 static bool range_end(paddr_t base, uint64_t length, paddr_t *end)
 {
-	return !__builtin_add_overflow(base, length, end);
+	if (length > UINT64_MAX - base)
+		return false;
+	*end = base + length;
+	return true;
 }
 
 /* ---------------------------------------------------- state transitions */
@@ -199,57 +215,57 @@ static void assert_locked(void)
 		panic("frame: allocator state touched without frame_lock");
 }
 
-/* free -> allocated for frames [first, first + count), all of which the
- * caller found free. */
-static void take_frames(size_t first, size_t count)
+/* free -> allocated for frames [first, end), first < end, all of which
+ * the caller has just found free under the lock. The counters move by the
+ * bits that flipped, like every other transition's. */
+/*@ assigns st; */
+static void take_frames(size_t first, size_t end)
 {
 	assert_locked();
-	if (bits_assign(st.unavailable, first, first + count, true) != count)
-		panic("frame: frames %zu..%zu were not all free", first, first + count);
-	bits_assign(st.allocated, first, first + count, true);
-	st.free_frames -= count;
-	st.allocated_frames += count;
-	st.next_fit_word = word_of(first + count - 1);
+	st.free_frames -= bits_assign(st.unavailable, first, end, true);
+	st.allocated_frames += bits_assign(st.allocated, first, end, true);
+	st.next_fit_word = word_of(end - 1);
 }
 
-/* allocated -> free, for frames the caller checked are all allocated. */
-static void give_back_frames(size_t first, size_t count)
+/* allocated -> free for frames [first, end), all of which the caller
+ * checked are allocated. */
+static void give_back_frames(size_t first, size_t end)
 {
 	assert_locked();
-	bits_assign(st.allocated, first, first + count, false);
-	if (bits_assign(st.unavailable, first, first + count, false) != count)
-		panic("frame: allocated frames %zu..%zu were marked free", first, first + count);
-	st.free_frames += count;
-	st.allocated_frames -= count;
+	st.allocated_frames -= bits_assign(st.allocated, first, end, false);
+	st.free_frames += bits_assign(st.unavailable, first, end, false);
 }
 
 /* ------------------------------------------------------------- searches */
 
-/* The first word in [from, to) with a clear bit, or to. */
-static size_t find_word_with_free(size_t from, size_t to)
+/* The lowest clear bit of bitmap in the words [from, to), skipping full
+ * words: the lowest free frame there, for st.unavailable. */
+static bool find_clear_in_words(const uint64_t *bitmap, size_t from, size_t to, size_t *frame)
 {
 	for (size_t w = from; w < to; w++) {
-		if (st.unavailable[w] != WORD_FULL)
-			return w;
+		uint64_t word = bitmap[w];
+
+		if (word != WORD_FULL) {
+			*frame = w * BITS_PER_WORD + (size_t)__builtin_ctzll(~word);
+			return true;
+		}
 	}
-	return to;
+	return false;
 }
 
 /* Next fit: from the hint to the end of the pool, then from the start up
- * to the hint. The caller knows a free frame exists. */
-static size_t find_free_frame(void)
+ * to the hint. The bitmap decides: the free counter is kept exact (every
+ * transition moves it by the bits that flipped) but it is a report, and a
+ * search that finds nothing is the answer. */
+/*@ requires \valid(frame);
+    assigns *frame; */
+static bool find_free_frame(size_t *frame)
 {
 	size_t end_word = words_covering(st.pool_end);
 	size_t hint = min_size(st.next_fit_word, end_word);
-	size_t w = find_word_with_free(hint, end_word);
 
-	if (w == end_word) {
-		w = find_word_with_free(0, hint);
-		if (w == hint)
-			panic("frame: %llu frames counted free, none found",
-			      (unsigned long long)st.free_frames);
-	}
-	return w * BITS_PER_WORD + (size_t)__builtin_ctzll(~st.unavailable[w]);
+	return find_clear_in_words(st.unavailable, hint, end_word, frame) ||
+	       find_clear_in_words(st.unavailable, 0, hint, frame);
 }
 
 static size_t align_up(size_t frame, size_t align)
@@ -257,19 +273,28 @@ static size_t align_up(size_t frame, size_t align)
 	return (frame + align - 1) & ~(align - 1);
 }
 
+/* A run of frames [first, end). */
+struct frame_run {
+	size_t first;
+	size_t end;
+};
+
 /* The first aligned run of count free frames starting in [from, end) and
- * ending by end. Each round either succeeds or moves past a used frame. */
-static bool find_free_run(size_t from, size_t end, size_t count, size_t align, size_t *first)
+ * ending by end (end <= FRAME_COUNT, count <= FRAME_COUNT: the sums below
+ * cannot wrap). Each round either succeeds or moves past a used frame. */
+static bool find_free_run(size_t from, size_t end, size_t count, size_t align,
+			  struct frame_run *run)
 {
 	while (from < end) {
 		size_t candidate = align_up(bits_find(st.unavailable, from, end, false), align);
+		size_t run_end = candidate + count;
 		size_t blocker;
 
-		if (candidate >= end || end - candidate < count)
+		if (candidate >= end || run_end > end)
 			return false;
-		blocker = bits_find(st.unavailable, candidate, candidate + count, true);
-		if (blocker == candidate + count) {
-			*first = candidate;
+		blocker = bits_find(st.unavailable, candidate, run_end, true);
+		if (blocker == run_end) {
+			*run = (struct frame_run){ candidate, run_end };
 			return true;
 		}
 		from = blocker + 1;
@@ -279,13 +304,15 @@ static bool find_free_run(size_t from, size_t end, size_t count, size_t align, s
 
 /* Next fit for runs: from the hint onwards, then the runs that start
  * before the hint (they may reach past it). */
-static bool find_free_run_next_fit(size_t count, size_t align, size_t *first)
+/*@ requires \valid(run);
+    assigns *run; */
+static bool find_free_run_next_fit(size_t count, size_t align, struct frame_run *run)
 {
 	size_t hint = min_size(st.next_fit_word * BITS_PER_WORD, st.pool_end);
 
-	if (find_free_run(hint, st.pool_end, count, align, first))
+	if (find_free_run(hint, st.pool_end, count, align, run))
 		return true;
-	return find_free_run(0, min_size(st.pool_end, hint + count - 1), count, align, first);
+	return find_free_run(0, min_size(st.pool_end, hint + count - 1), count, align, run);
 }
 
 /* ------------------------------------------------------------ interface */
@@ -316,13 +343,17 @@ paddr_t frame_window_base(void)
 	return st.window_base;
 }
 
-static paddr_t clamp_to_window(paddr_t p)
+/* p as an offset into the window, clamped to [0, FRAME_MANAGED_LIMIT].
+ * The offset is taken first and compared with the window's size, never
+ * with its end: for a window in the top 2 GiB of the address space,
+ * base + FRAME_MANAGED_LIMIT is past 2^64 and would wrap (every address
+ * there once came out as the window's end, so that memory was silently
+ * never added). */
+static uint64_t clamp_to_window(paddr_t p)
 {
-	paddr_t limit = st.window_base + FRAME_MANAGED_LIMIT;
-
 	if (p < st.window_base)
 		return 0;
-	return (p < limit ? p : limit) - st.window_base;
+	return min_u64(p - st.window_base, FRAME_MANAGED_LIMIT);
 }
 
 kerr_t frame_add_usable(paddr_t base, uint64_t length)
@@ -481,17 +512,18 @@ kerr_t frame_alloc(paddr_t *out)
 	if (!out)
 		return K_EINVAL;
 	flags = spin_lock_irqsave(&frame_lock);
-	if (st.free_frames == 0) {
+	if (st.free_frames == 0 || !find_free_frame(&frame)) {
 		spin_unlock_irqrestore(&frame_lock, flags);
 		return K_ENOMEM;
 	}
-	frame = find_free_frame();
-	take_frames(frame, 1);
+	take_frames(frame, frame + 1);
 	spin_unlock_irqrestore(&frame_lock, flags);
 	*out = st.window_base + (paddr_t)frame * FRAME_SIZE;
 	return K_OK;
 }
 
+/*@ assigns \nothing;
+    ensures \result <==> x != 0 && (x & (x - 1)) == 0; */
 static bool is_power_of_two(size_t x)
 {
 	return x != 0 && (x & (x - 1)) == 0;
@@ -500,16 +532,16 @@ static bool is_power_of_two(size_t x)
 kerr_t frame_alloc_contiguous(size_t count, size_t align_frames, paddr_t *out)
 {
 	arch_irqflags_t flags;
-	size_t first;
+	struct frame_run run;
 	kerr_t err = K_ENOMEM;
 
 	if (!out || count == 0 || count > FRAME_COUNT || !is_power_of_two(align_frames) ||
 	    align_frames > FRAME_COUNT)
 		return K_EINVAL;
 	flags = spin_lock_irqsave(&frame_lock);
-	if (count <= st.free_frames && find_free_run_next_fit(count, align_frames, &first)) {
-		take_frames(first, count);
-		*out = st.window_base + (paddr_t)first * FRAME_SIZE;
+	if (count <= st.free_frames && find_free_run_next_fit(count, align_frames, &run)) {
+		take_frames(run.first, run.end);
+		*out = st.window_base + (paddr_t)run.first * FRAME_SIZE;
 		err = K_OK;
 	}
 	spin_unlock_irqrestore(&frame_lock, flags);
@@ -521,14 +553,17 @@ kerr_t frame_free_contiguous(paddr_t base, size_t count)
 	arch_irqflags_t flags;
 	paddr_t offset = base - st.window_base;
 	size_t first = (size_t)(offset / FRAME_SIZE);
+	size_t end = first + count; /* checked below, where it matters */
 	kerr_t err = K_OK;
 
+	/* A count above FRAME_COUNT is refused before end is trusted: with
+	 * first below FRAME_COUNT, only such a count can make end wrap. */
 	if (base % FRAME_SIZE != 0 || base < st.window_base || offset >= FRAME_MANAGED_LIMIT ||
-	    count == 0 || count > FRAME_COUNT - first)
+	    count == 0 || count > FRAME_COUNT || end > FRAME_COUNT)
 		return K_EINVAL;
 	flags = spin_lock_irqsave(&frame_lock);
-	if (bits_all_set(st.allocated, first, first + count))
-		give_back_frames(first, count);
+	if (bits_all_set(st.allocated, first, end))
+		give_back_frames(first, end);
 	else
 		err = K_EINVAL; /* a double free, or a frame that was never handed out */
 	spin_unlock_irqrestore(&frame_lock, flags);

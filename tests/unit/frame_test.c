@@ -485,6 +485,62 @@ static void window_starts_at_the_lowest_usable_memory(void **state)
 	assert_int_equal(p % (2 * MIB), 0);
 }
 
+/* A window in the top 2 GiB of the address space: its end, base + 2 GiB,
+ * is not a 64-bit number. Offsets into the window must still come out
+ * right (the window's end once wrapped to a small number, and every
+ * address mapped to the window's end: the memory was silently left out).
+ * Firmware can report such memory; it must be managed like any other. */
+static void window_at_the_top_of_the_address_space_is_managed(void **state)
+{
+	static const paddr_t top_bases[] = { 0ULL - 2 * GIB, 0ULL - 1 * GIB };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(top_bases) / sizeof(top_bases[0]); i++) {
+		paddr_t base = top_bases[i];
+		paddr_t p;
+
+		frame_init();
+		frame_set_window(base);
+		assert_int_equal(frame_window_base(), base);
+		add(base + 1 * MIB, 16 * MIB);
+		assert_counts(16 * MIB / FRAME_SIZE, 0, 16 * MIB / FRAME_SIZE);
+		assert_int_equal(frame_unmanaged_count(), 0);
+		assert_int_equal(frame_alloc(&p), K_OK);
+		assert_true(p >= base + 1 * MIB && p < base + 17 * MIB);
+		assert_int_equal(p % FRAME_SIZE, 0);
+		reserve(base + 2 * MIB, FRAME_SIZE);
+		assert_counts(16 * MIB / FRAME_SIZE - 2, 1, 16 * MIB / FRAME_SIZE - 1);
+		assert_int_equal(frame_free(p), K_OK);
+		assert_int_equal(frame_free(p), K_EINVAL);
+		/* Up to the last whole frame below 2^64: the partial last frame
+		 * (its end is not representable) stays out. */
+		frame_init();
+		frame_set_window(base);
+		add(UINT64_MAX - 8 * FRAME_SIZE, 8 * FRAME_SIZE);
+		assert_counts(7, 0, 7);
+		assert_int_equal(frame_alloc_contiguous(7, 1, &p), K_OK);
+		assert_int_equal(p, UINT64_MAX - 8 * FRAME_SIZE + 1);
+		assert_int_equal(frame_free_contiguous(p, 7), K_OK);
+	}
+}
+
+/* The same through the memory map: the window follows the lowest usable
+ * memory up to the top of the address space. */
+static void memmap_at_the_top_of_the_address_space_is_managed(void **state)
+{
+	static struct limine_memmap_entry top_ram = { 0ULL - 2 * GIB + 64 * MIB, 32 * MIB,
+						      LIMINE_MEMMAP_USABLE };
+	struct limine_memmap_response map = MAP(&top_ram);
+	char out[512];
+
+	(void)state;
+	assert_int_equal(init_capturing(&map, NULL, 0, out, sizeof(out)), K_OK);
+	assert_int_equal(frame_window_base(), 0ULL - 2 * GIB);
+	assert_counts(32 * MIB / FRAME_SIZE, 0, 32 * MIB / FRAME_SIZE);
+	assert_int_equal(frame_unmanaged_count(), 0);
+	assert_string_equal(out, "frames: 8192 free, 0 used of 8192 managed (32 MiB free)\n");
+}
+
 static void memmap_rejects_bad_input(void **state)
 {
 	struct limine_memmap_response map = MAP(&main_ram);
@@ -853,6 +909,8 @@ int main(void)
 		cmocka_unit_test_setup(memmap_adds_usable_and_reserves_the_rest, reset),
 		cmocka_unit_test_setup(memmap_reports_usable_memory_above_2_gib, reset),
 		cmocka_unit_test_setup(memmap_rejects_bad_input, reset),
+		cmocka_unit_test_setup(window_at_the_top_of_the_address_space_is_managed, reset),
+		cmocka_unit_test_setup(memmap_at_the_top_of_the_address_space_is_managed, reset),
 		cmocka_unit_test_setup(random_ops_match_the_model, reset),
 		cmocka_unit_test_setup(threads_never_share_a_frame, reset),
 	};
