@@ -186,6 +186,16 @@ static const struct interceptor permissive = { "permissive", allow_send, allow_r
 static const struct interceptor closed = { "closed", deny_send, deny_receive, any_syscall };
 static const struct interceptor deaf = { "deaf", allow_send, deny_receive, any_syscall };
 
+static kerr_t receive_later(const struct ipc_receive_request *r)
+{
+	(void)r;
+	return K_EAGAIN;
+}
+
+/* An interceptor may answer anything, "try again" included, for an
+ * endpoint that does not exist. */
+static const struct interceptor patient = { "patient", allow_send, receive_later, any_syscall };
+
 static void interceptor_and_capabilities_are_independent(void **state)
 {
 	struct ipc_message m;
@@ -483,6 +493,27 @@ static void a_cancelled_waiter_gets_nothing(void **state)
 	assert_int_equal(ipc_queued(2), 1);
 }
 
+/* An interceptor's K_EAGAIN for an endpoint past the last one leaves no
+ * waiter anywhere (there is no endpoint to hold it): the receive answers
+ * K_EAGAIN and nothing is touched. make verify found this path reading
+ * through a NULL endpoint. */
+static void an_interceptors_again_for_no_endpoint_leaves_no_waiter(void **state)
+{
+	uint8_t buf[WAIT_BUF];
+	struct ipc_waiter w;
+	struct span dst = { .part = { buf, NULL }, .len = { sizeof(buf), 0 } };
+	size_t written = 0;
+
+	(void)state;
+	atomic_init(&w.delivered, false);
+	interceptor_install(&patient);
+	assert_int_equal(ipc_receive_span(kernel2, IPC_ENDPOINTS, &dst, &written, &w), K_EAGAIN);
+	assert_int_equal(ipc_receive_span(kernel2, UINT32_MAX, &dst, &written, &w), K_EAGAIN);
+	interceptor_install(NULL);
+	assert_false(atomic_load(&w.delivered));
+	assert_int_equal(written, 0);
+}
+
 /* A user buffer across a page boundary is two pieces, on either side. */
 static void two_piece_buffers_carry_the_message_across_the_seam(void **state)
 {
@@ -562,6 +593,7 @@ int main(void)
 		cmocka_unit_test_setup(a_cancelled_waiter_gets_nothing, boot),
 		cmocka_unit_test_setup(a_second_look_returns_what_was_handed_over_meanwhile, boot),
 		cmocka_unit_test_setup(two_piece_buffers_carry_the_message_across_the_seam, boot),
+		cmocka_unit_test_setup(an_interceptors_again_for_no_endpoint_leaves_no_waiter, boot),
 		cmocka_unit_test(random_operations_match_the_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
