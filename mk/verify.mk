@@ -43,7 +43,7 @@ VERIFY_CPPFLAGS := -Iinclude -Ilib -Ikernel/include -Ikernel/arch/host/include -
 VERIFY_COMMON := -c11 -machdep x86_64 -cpp-extra-args="$(VERIFY_CPPFLAGS)" \
 	-kernel-warn-key annot:missing-spec=abort
 VERIFY_EVA_COMMON := -eva -eva-precision 3 -eva-msg-key=-final-states
-WP_COMMON := -wp -wp-rte -wp-prover z3,cvc4 -wp-timeout 5 -wp-par 2
+WP_COMMON := -wp -wp-rte -wp-prover z3,cvc4 -wp-timeout 3 -wp-par 1
 VERIFY_WP_NAMES := $(foreach n,$(VERIFY_NAMES),$(if $(VERIFY_WP_$(n)),$(n)))
 VERIFY_WP_RUNS := $(addprefix verify-wp-,$(VERIFY_WP_NAMES))
 export WHY3CONFIG := $(abspath $(VERIFY_DIR))/why3.conf
@@ -54,16 +54,18 @@ verify: $(VERIFY_RUNS) $(VERIFY_WP_RUNS)
 
 $(VERIFY_RUNS): verify-run-%: setup
 	@mkdir -p $(VERIFY_DIR)
-	@$(FRAMA_C) $(VERIFY_COMMON) $(VERIFY_EVA_COMMON) $(VERIFY_EVA_$*) \
+	@start=$$(date +%s); $(FRAMA_C) $(VERIFY_COMMON) $(VERIFY_EVA_COMMON) $(VERIFY_EVA_$*) \
 		tests/verify/$*.c $(VERIFY_SRCS_$*) \
-		> $(VERIFY_DIR)/$*.eva.log 2>&1 || true
-	@$(PYTHON) scripts/verify_check.py $* $(VERIFY_DIR)/$*.eva.log
+		> $(VERIFY_DIR)/$*.eva.log 2>&1; \
+		$(PYTHON) scripts/verify_check.py $* $(VERIFY_DIR)/$*.eva.log $$(( $$(date +%s) - start ))
 
 $(VERIFY_DIR)/why3.conf: | setup
 	@mkdir -p $(VERIFY_DIR)
 	@why3 config detect > $(VERIFY_DIR)/why3-detect.log 2>&1
 
 $(VERIFY_WP_RUNS): verify-wp-%: $(VERIFY_DIR)/why3.conf
-	@$(FRAMA_C) $(VERIFY_COMMON) $(WP_COMMON) $(VERIFY_WP_OPTS_$*) -wp-fct $(subst $(verify_space),$(comma),$(strip $(VERIFY_WP_$*))) \
-		tests/verify/$*.c $(VERIFY_SRCS_$*) > $(VERIFY_DIR)/$*.wp.log 2>&1 || true
-	@$(PYTHON) scripts/verify_wp.py $* $(VERIFY_DIR)/$*.wp.log "$(VERIFY_WP_MIN_$*)"
+	@start=$$(date +%s); $(FRAMA_C) $(VERIFY_COMMON) $(WP_COMMON) $(VERIFY_WP_OPTS_$*) \
+		-wp-fct $(subst $(verify_space),$(comma),$(strip $(VERIFY_WP_$*))) \
+		tests/verify/$*.c $(VERIFY_SRCS_$*) > $(VERIFY_DIR)/$*.wp.log 2>&1; \
+		$(PYTHON) scripts/verify_wp.py $* $(VERIFY_DIR)/$*.wp.log "$(VERIFY_WP_MIN_$*)" \
+		$$(( $$(date +%s) - start ))

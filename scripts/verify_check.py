@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """verify_check.py: read one Frama-C EVA log and say whether it is clean.
 
-Usage: verify_check.py NAME LOG
+Usage: verify_check.py NAME LOG [SECONDS]
 
 A target is clean when the analysis ran to the end and proved everything it
 met: the summary says "0 alarms", no errors or warnings were raised (a
@@ -57,6 +57,7 @@ def alarm_lines(log):
 
 def main():
     name, path = sys.argv[1], sys.argv[2]
+    took = f" in {sys.argv[3]} s" if len(sys.argv) > 3 else ""
     with open(path, encoding="utf-8", errors="replace") as f:
         log = f.read()
     s = summary_of(log)
@@ -68,7 +69,7 @@ def main():
     if s["functions"]:
         reached = f", {s['functions'][0]} functions" + reached
     if not problems:
-        print(f"verify {name}: 0 alarms{reached}")
+        print(f"verify {name}: 0 alarms{reached}{took}")
         return 0
     print(f"verify {name}: FAILED: {'; '.join(problems)}{reached} (log: {path})")
     for line in alarm_lines(log):
