@@ -5,7 +5,7 @@
 # process_destroy's index publish_live(PID_SLOT(pid)) to live()'s check
 # of the slot (one alarm in process.c, which is not this target's).
 VERIFY_SRCS_cap := kernel/cap/cap.c kernel/proc/process.c \
-	tests/verify/stubs/ipc_world.c tests/verify/stubs/ipc_atomic.c tests/verify/stubs/kernel.c
+	tests/verify/stubs/ipc_world.c tests/verify/stubs/atomics.c tests/verify/stubs/kernel.c
 VERIFY_WP_cap := cap_check cap_rights cap_grant cap_delegate cap_revoke \
 	slot_table table_of find add rights_at set_entry entry_at entry_rights valid rights_held \
 	count_revocation process_alive

@@ -16,8 +16,7 @@
  * - user_exit: ends the calling thread (never returns).
  * - lock_order_classify, vm_current_space: specifications only (never
  *   called here; WP wants one for every function it meets).
- * - atomic_load_explicit: a plain load (one CPU's analysis; Frama-C's own
- *   library reads through a volatile, which is any value at all).
+ * - atomic_load_explicit: a plain load (stubs/atomics.c).
  * - The interceptor in force: the default, or another whose hook answers
  *   anything (interceptor_in_force, chosen by the harness).
  */
@@ -34,17 +33,6 @@
 #include <timer.h>
 #include <user.h>
 #include <usercopy.h>
-
-/*@ requires obj_size == sizeof(uint64_t);
-    requires \valid_read((uint64_t *)object);
-    assigns \result \from *((uint64_t *)object);
-    ensures \result == *((uint64_t *)object); */
-unsigned long long __fc_atomic_load_explicit(void *object, memory_order order, size_t obj_size)
-{
-	(void)order;
-	(void)obj_size;
-	return *(uint64_t *)object;
-}
 
 /* Every handler outside syscall.c: reads its frame, answers anything. */
 /*@ requires \valid_read(f);

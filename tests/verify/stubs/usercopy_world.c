@@ -14,7 +14,7 @@
  *   walks only report such frames is the page tables' own invariant (every
  *   mapping vm_map makes is of frames below VM_PHYS_LIMIT, covered by the
  *   HHDM), not something usercopy.c checks.
- * - atomic_load_explicit: a plain load (one CPU; see the function).
+ * - atomic_load_explicit: a plain load (stubs/atomics.c).
  * - hhdm_offset_value: the HHDM's offset, set so that physical address p
  *   is world_ram + p (kernel/mm/hhdm.c in the kernel).
  */
@@ -88,17 +88,3 @@ bool pt_user_page(const struct pagetable *pt, uint64_t va, bool write, uint64_t 
 	return true;
 }
 
-/* Frama-C's <stdatomic.h> turns atomic_load_explicit into this call and
- * its own library reads through a volatile (any value at all): one CPU's
- * analysis reads the object as it is. Only 64-bit atomics are loaded on
- * the user-copy path (the HHDM offset, a space's generation). */
-/*@ requires obj_size == sizeof(uint64_t);
-    requires \valid_read((uint64_t *)object);
-    assigns \result \from *((uint64_t *)object);
-    ensures \result == *((uint64_t *)object); */
-unsigned long long __fc_atomic_load_explicit(void *object, memory_order order, size_t obj_size)
-{
-	(void)order;
-	(void)obj_size;
-	return *(uint64_t *)object;
-}

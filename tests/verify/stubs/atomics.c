@@ -1,8 +1,8 @@
 /*
- * ipc_atomic.c (verify stub): C11 atomics as a single CPU sees them, for
- * the ipc and cap targets (process.c, cap.c, interceptor.c and ipc.c read
- * and write their lock-free words with atomic_load/store_explicit and
- * atomic_fetch_add_explicit).
+ * atomics.c (verify stub): C11 atomics as a single CPU sees them, for
+ * every target whose code reads or writes lock-free words with
+ * atomic_load/store_explicit and atomic_fetch_add_explicit (process.c,
+ * cap.c, usercopy.c, the system-call dispatcher).
  *
  * Frama-C 25's <stdatomic.h> turns these into calls it declares but does
  * not define, and its own definitions (libc/stdatomic.c) read through
@@ -35,7 +35,8 @@ void __fc_atomic_store_explicit_marker(void *object, unsigned long long desired,
     requires obj_size == 2 ==> \valid_read((uint16_t *)object);
     requires obj_size == 4 ==> \valid_read((uint32_t *)object);
     requires obj_size == 8 ==> \valid_read((uint64_t *)object);
-    assigns \result \from ((uint8_t *)object)[0 .. obj_size - 1]; */
+    assigns \result \from ((uint8_t *)object)[0 .. obj_size - 1];
+    ensures obj_size == 8 ==> \result == *((uint64_t *)object); */
 unsigned long long __fc_atomic_load_explicit(void *object, memory_order order, size_t obj_size)
 {
 	(void)order;
