@@ -1,14 +1,21 @@
 /*
  * conf: parsing limine.conf (see conf.h for the accepted subset).
  *
- * One pass over the lines. Each line is classified (comment, macro
- * definition, entry title, key: value) and applied to the parse state.
- * Values are macro-expanded when they are read. Errors name the line
- * number so a user can find the mistake.
+ * One pass over the lines. Each line is copied, without its leading
+ * whitespace, into the parser's own line buffer, so that every position in
+ * it is an index below LINE_MAX_LEN: the helpers pass indices into that
+ * buffer, never pointers into the file, and every read is bounded by the
+ * buffer whatever the line holds (which is what lets `make verify` prove
+ * the parser free of run-time errors). Each line is classified (comment,
+ * macro definition, entry title, key: value) and applied to the parse
+ * state. Values are macro-expanded when they are read. Errors name the
+ * line number so a user can find the mistake.
+ *
+ * A value ends at its first NUL byte, as the C strings the parser used to
+ * hand around did; the lengths kept here are those C-string lengths.
  */
 #include "conf.h"
 
-#include <format.h>
 #include <kstring.h>
 
 #define MAX_MACROS 16
@@ -17,11 +24,14 @@
 
 struct macro {
 	char name[MACRO_NAME_MAX];
+	size_t name_len;
 	char value[CONF_PATH_MAX];
+	size_t value_len;
 };
 
 struct parser {
 	const char *arch;
+	size_t arch_len;
 	struct conf *out;
 	char *error;
 	unsigned line_no;
@@ -30,13 +40,84 @@ struct parser {
 	bool chosen_done;
 	unsigned macro_count;
 	struct macro macros[MAX_MACROS];
+	char line[LINE_MAX_LEN]; /* the current line, leading whitespace dropped */
+	size_t line_len;         /* below LINE_MAX_LEN */
+	char value[LINE_MAX_LEN]; /* the current key's expanded value */
 };
 
-static bool fail(struct parser *p, const char *what, const char *detail)
+/*
+ * Error messages: written into the caller's CONF_ERROR_MAX bytes,
+ * truncated there and always NUL-terminated (as snprintf would).
+ */
+struct message {
+	char *buf;
+	size_t used; /* below CONF_ERROR_MAX */
+};
+
+static void message_char(struct message *m, char c)
 {
-	format_snprintf(p->error, CONF_ERROR_MAX, "limine.conf line %u: %s%s%s", p->line_no, what,
-			detail ? ": " : "", detail ? detail : "");
+	if (m->used < CONF_ERROR_MAX - 1) {
+		m->buf[m->used] = c;
+		m->used++;
+	}
+}
+
+/* Appends a NUL-terminated string the parser itself wrote (a literal). */
+static void message_str(struct message *m, const char *s)
+{
+	for (; *s; s++)
+		message_char(m, *s);
+}
+
+/* Appends s up to its first NUL, reading at most max bytes. */
+static void message_text(struct message *m, const char *s, size_t max)
+{
+	for (size_t i = 0; i < max && s[i]; i++)
+		message_char(m, s[i]);
+}
+
+static void message_unsigned(struct message *m, unsigned v)
+{
+	char digits[10] = { 0 }; /* UINT_MAX has 10 decimal digits */
+	size_t n = 0;
+
+	do {
+		digits[n] = (char)('0' + v % 10);
+		n++;
+		v /= 10;
+	} while (v != 0 && n < sizeof(digits));
+	while (n > 0) {
+		n--;
+		message_char(m, digits[n]);
+	}
+}
+
+static void message_end(struct message *m)
+{
+	m->buf[m->used < CONF_ERROR_MAX ? m->used : CONF_ERROR_MAX - 1] = '\0';
+}
+
+/* "limine.conf line N: what[: detail]"; detail is detail_len bytes or
+ * up to its first NUL. */
+static bool fail_detail(struct parser *p, const char *what, const char *detail, size_t detail_len)
+{
+	struct message m = { p->error, 0 };
+
+	message_str(&m, "limine.conf line ");
+	message_unsigned(&m, p->line_no);
+	message_str(&m, ": ");
+	message_str(&m, what);
+	if (detail) {
+		message_str(&m, ": ");
+		message_text(&m, detail, detail_len);
+	}
+	message_end(&m);
 	return false;
+}
+
+static bool fail(struct parser *p, const char *what)
+{
+	return fail_detail(p, what, NULL, 0);
 }
 
 static char lower(char c)
@@ -46,125 +127,193 @@ static char lower(char c)
 	return c;
 }
 
+/* The length of s up to its first NUL, at most max. */
+static size_t bounded_len(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n])
+		n++;
+	return n < max ? n : max;
+}
+
 static bool key_is(const char *key, size_t key_len, const char *name)
 {
-	size_t i = 0;
+	size_t name_len = strlen(name);
 
-	for (; i < key_len && name[i]; i++) {
+	if (key_len != name_len)
+		return false;
+	for (size_t i = 0; i < name_len; i++) {
 		if (lower(key[i]) != name[i])
 			return false;
 	}
-	return i == key_len && name[i] == '\0';
+	return true;
 }
 
-static const char *macro_lookup(struct parser *p, const char *name, size_t len)
+/* Is line[from..to) the text of `name`? */
+static bool line_is(const struct parser *p, size_t from, size_t to, const char *name)
 {
-	if (len == 4 && !strncmp(name, "ARCH", 4))
-		return p->arch;
-	for (unsigned i = 0; i < p->macro_count; i++) {
-		if (strlen(p->macros[i].name) == len && !strncmp(p->macros[i].name, name, len))
-			return p->macros[i].value;
+	size_t name_len = strlen(name);
+	size_t at = from;
+
+	for (size_t k = 0; k < name_len; k++, at++) {
+		if (at >= to || p->line[at] != name[k])
+			return false;
+	}
+	return at == to;
+}
+
+static const struct macro *macro_lookup(const struct parser *p, size_t from, size_t to)
+{
+	for (unsigned i = 0; i < p->macro_count && i < MAX_MACROS; i++) {
+		const struct macro *m = &p->macros[i];
+		size_t at = from;
+		size_t k = 0;
+
+		while (at < to && k < m->name_len && k < MACRO_NAME_MAX && p->line[at] == m->name[k]) {
+			at++;
+			k++;
+		}
+		if (at == to && k == m->name_len)
+			return m;
 	}
 	return NULL;
 }
 
-/* Copies value[0..len) into out with ${NAME} expanded. */
-static bool expand(struct parser *p, const char *value, size_t len, char *out, size_t out_size)
+/* Appends c to out (out_size bytes, kept NUL-terminated), or fails. */
+static bool expand_char(struct parser *p, char *out, size_t out_size, size_t *o, char c)
 {
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		const char *piece = &value[i];
-		size_t piece_len = 1;
-
-		if (value[i] == '$' && i + 1 < len && value[i + 1] == '{') {
-			size_t end = i + 2;
-			while (end < len && value[end] != '}')
-				end++;
-			if (end == len)
-				return fail(p, "unterminated ${ in value", NULL);
-			piece = macro_lookup(p, &value[i + 2], end - i - 2);
-			if (!piece)
-				return fail(p, "undefined macro", NULL);
-			piece_len = strlen(piece);
-			i = end;
-		}
-		if (o + piece_len >= out_size)
-			return fail(p, "value too long", NULL);
-		memcpy(&out[o], piece, piece_len);
-		o += piece_len;
-	}
-	out[o] = '\0';
+	if (*o >= out_size - 1)
+		return fail(p, "value too long");
+	out[*o] = c;
+	out[*o + 1] = '\0';
+	(*o)++;
 	return true;
 }
 
-static bool parse_uint(const char *s, uint64_t *value)
+/* Appends the value of the macro named line[from..to) to out. */
+static bool expand_reference(struct parser *p, size_t from, size_t to, char *out,
+			     size_t out_size, size_t *o)
+{
+	if (line_is(p, from, to, "ARCH")) {
+		for (size_t k = 0; k < p->arch_len; k++) {
+			if (!expand_char(p, out, out_size, o, p->arch[k]))
+				return false;
+		}
+		return true;
+	}
+	const struct macro *m = macro_lookup(p, from, to);
+	if (!m)
+		return fail(p, "undefined macro");
+	for (size_t k = 0; k < m->value_len && k < CONF_PATH_MAX; k++) {
+		if (!expand_char(p, out, out_size, o, m->value[k]))
+			return false;
+	}
+	return true;
+}
+
+/* Copies line[from..to) into out with ${NAME} expanded; *out_len is the
+ * result's length up to its first NUL. */
+static bool expand(struct parser *p, size_t from, size_t to, char *out, size_t out_size,
+		   size_t *out_len)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (size_t i = from; i < to; i++) {
+		if (p->line[i] != '$' || i + 1 >= to || p->line[i + 1] != '{') {
+			if (!expand_char(p, out, out_size, &o, p->line[i]))
+				return false;
+			continue;
+		}
+		size_t end = i + 2;
+		while (end < to && p->line[end] != '}')
+			end++;
+		if (end >= to)
+			return fail(p, "unterminated ${ in value");
+		if (!expand_reference(p, i + 2, end, out, out_size, &o))
+			return false;
+		i = end;
+	}
+	*out_len = bounded_len(out, out_size);
+	return true;
+}
+
+static bool parse_uint(const char *s, size_t len, uint64_t *value)
 {
 	uint64_t v = 0;
 
-	if (*s == '\0')
+	if (len == 0)
 		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
 			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
+		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
 	*value = v;
 	return true;
 }
 
 /* `${NAME}=value`: the name ends at '}', the value follows the '='. */
-static bool define_macro(struct parser *p, const char *line, size_t len)
+static bool define_macro(struct parser *p)
 {
+	size_t len = p->line_len;
 	size_t close = 2;
 
-	while (close < len && line[close] != '}')
+	while (close < len && p->line[close] != '}')
 		close++;
-	if (close == len || close + 1 >= len || line[close + 1] != '=')
-		return fail(p, "malformed macro definition", NULL);
-	if (close - 2 == 0 || close - 2 >= MACRO_NAME_MAX)
-		return fail(p, "bad macro name length", NULL);
-	if (p->macro_count == MAX_MACROS)
-		return fail(p, "too many macros", NULL);
+	if (close >= len || close + 1 >= len || p->line[close + 1] != '=')
+		return fail(p, "malformed macro definition");
+	size_t name_len = close - 2;
+	if (name_len == 0 || name_len >= MACRO_NAME_MAX)
+		return fail(p, "bad macro name length");
+	if (p->macro_count >= MAX_MACROS)
+		return fail(p, "too many macros");
 	struct macro *m = &p->macros[p->macro_count];
-	memcpy(m->name, &line[2], close - 2);
-	m->name[close - 2] = '\0';
-	if (!expand(p, &line[close + 2], len - close - 2, m->value, sizeof(m->value)))
+	for (size_t k = 0; k < name_len; k++)
+		m->name[k] = p->line[2 + k];
+	m->name[name_len] = '\0';
+	m->name_len = bounded_len(m->name, name_len);
+	if (!expand(p, close + 2, len, m->value, sizeof(m->value), &m->value_len))
 		return false;
 	p->macro_count++;
 	return true;
 }
 
 /* A '/' line: the previous entry ends and a new one starts. */
-static void open_entry(struct parser *p, const char *line, size_t len)
+static void open_entry(struct parser *p)
 {
+	size_t len = p->line_len;
 	size_t start = 0;
 
-	while (start < len && (line[start] == '/' || line[start] == '+'))
+	while (start < len && (p->line[start] == '/' || p->line[start] == '+'))
 		start++;
 	if (p->in_chosen)
 		p->chosen_done = true;
 	p->entries_seen++;
 	p->in_chosen = !p->chosen_done && p->entries_seen == p->out->default_entry;
 	if (p->in_chosen) {
-		size_t n = len - start < CONF_TITLE_MAX - 1 ? len - start : CONF_TITLE_MAX - 1;
-		memcpy(p->out->entry.title, &line[start], n);
-		p->out->entry.title[n] = '\0';
+		char *title = p->out->entry.title;
+		size_t n = 0;
+		for (size_t at = start; at < len && n < CONF_TITLE_MAX - 1; at++)
+			title[n++] = p->line[at];
+		title[n] = '\0';
 	}
 }
 
-static bool apply_global(struct parser *p, const char *key, size_t key_len, const char *value)
+static bool apply_global(struct parser *p, size_t key_len, const char *value, size_t value_len)
 {
 	uint64_t n;
 
-	if (key_is(key, key_len, "timeout")) {
-		if (!strcmp(value, "no"))
+	if (key_is(p->line, key_len, "timeout")) {
+		if (value_len == 2 && value[0] == 'n' && value[1] == 'o')
 			p->out->timeout = UINT64_MAX;
-		else if (!parse_uint(value, &p->out->timeout))
-			return fail(p, "timeout is not a number", value);
-	} else if (key_is(key, key_len, "default_entry")) {
-		if (!parse_uint(value, &n) || n == 0 || n > 1000)
-			return fail(p, "default_entry must be a positive number", value);
+		else if (!parse_uint(value, value_len, &p->out->timeout))
+			return fail_detail(p, "timeout is not a number", value, value_len);
+	} else if (key_is(p->line, key_len, "default_entry")) {
+		if (!parse_uint(value, value_len, &n) || n == 0 || n > 1000)
+			return fail_detail(p, "default_entry must be a positive number", value,
+					   value_len);
 		p->out->default_entry = (unsigned)n;
 	}
 	/* Other globals (serial, verbose, quiet, graphics...) do not change
@@ -172,105 +321,117 @@ static bool apply_global(struct parser *p, const char *key, size_t key_len, cons
 	return true;
 }
 
-static bool copy_value(struct parser *p, char *dst, size_t dst_size, const char *value)
+static bool copy_value(struct parser *p, char *dst, size_t dst_size, const char *value,
+		       size_t value_len)
 {
-	size_t n = strlen(value);
-
-	if (n >= dst_size)
-		return fail(p, "value too long", value);
-	memcpy(dst, value, n + 1);
+	if (value_len >= dst_size)
+		return fail_detail(p, "value too long", value, value_len);
+	size_t k = 0;
+	for (; k < value_len && k < dst_size - 1; k++)
+		dst[k] = value[k];
+	dst[k < dst_size ? k : dst_size - 1] = '\0';
 	return true;
 }
 
-static bool apply_entry_key(struct parser *p, const char *key, size_t key_len, const char *value)
+static bool apply_entry_key(struct parser *p, size_t key_len, const char *value, size_t value_len)
 {
 	struct conf_entry *e = &p->out->entry;
+	const char *key = p->line;
 
 	if (key_is(key, key_len, "protocol"))
-		return copy_value(p, e->protocol, sizeof(e->protocol), value);
+		return copy_value(p, e->protocol, sizeof(e->protocol), value, value_len);
 	if (key_is(key, key_len, "kernel_path") || key_is(key, key_len, "path"))
-		return copy_value(p, e->kernel_path, sizeof(e->kernel_path), value);
+		return copy_value(p, e->kernel_path, sizeof(e->kernel_path), value, value_len);
 	if (key_is(key, key_len, "cmdline") || key_is(key, key_len, "kernel_cmdline"))
-		return copy_value(p, e->cmdline, sizeof(e->cmdline), value);
+		return copy_value(p, e->cmdline, sizeof(e->cmdline), value, value_len);
 	if (key_is(key, key_len, "module_path")) {
-		if (e->module_count == CONF_MAX_MODULES)
-			return fail(p, "too many modules", NULL);
+		if (e->module_count >= CONF_MAX_MODULES)
+			return fail(p, "too many modules");
 		struct conf_module *m = &e->modules[e->module_count++];
 		m->cmdline[0] = '\0';
-		return copy_value(p, m->path, sizeof(m->path), value);
+		return copy_value(p, m->path, sizeof(m->path), value, value_len);
 	}
 	if (key_is(key, key_len, "module_cmdline") || key_is(key, key_len, "module_string")) {
-		if (e->module_count == 0)
-			return fail(p, "module_cmdline without a module_path before it", NULL);
-		return copy_value(p, e->modules[e->module_count - 1].cmdline,
-				  CONF_CMDLINE_MAX, value);
+		if (e->module_count == 0 || e->module_count > CONF_MAX_MODULES)
+			return fail(p, "module_cmdline without a module_path before it");
+		return copy_value(p, e->modules[e->module_count - 1].cmdline, CONF_CMDLINE_MAX,
+				  value, value_len);
 	}
 	return true; /* resolution, kaslr, paging_mode...: not ours to act on */
 }
 
-static bool parse_key_value(struct parser *p, const char *line, size_t len)
+static bool parse_key_value(struct parser *p)
 {
+	size_t len = p->line_len;
 	size_t colon = 0;
-	char value[LINE_MAX_LEN];
+	size_t value_len = 0;
 
-	while (colon < len && line[colon] != ':')
+	while (colon < len && p->line[colon] != ':')
 		colon++;
-	if (colon == len || colon == 0)
-		return fail(p, "expected key: value", NULL);
+	if (colon >= len || colon == 0)
+		return fail(p, "expected key: value");
 	size_t key_len = colon;
-	while (key_len > 0 && (line[key_len - 1] == ' ' || line[key_len - 1] == '\t'))
+	while (key_len > 0 && (p->line[key_len - 1] == ' ' || p->line[key_len - 1] == '\t'))
 		key_len--;
 	size_t v = colon + 1;
-	while (v < len && (line[v] == ' ' || line[v] == '\t'))
+	while (v < len && (p->line[v] == ' ' || p->line[v] == '\t'))
 		v++;
-	if (!expand(p, &line[v], len - v, value, sizeof(value)))
+	if (!expand(p, v, len, p->value, sizeof(p->value), &value_len))
 		return false;
 	if (p->entries_seen == 0)
-		return apply_global(p, line, key_len, value);
+		return apply_global(p, key_len, p->value, value_len);
 	if (!p->in_chosen)
 		return true;
-	return apply_entry_key(p, line, key_len, value);
+	return apply_entry_key(p, key_len, p->value, value_len);
 }
 
-static bool parse_line(struct parser *p, const char *line, size_t len)
+/* The line in p->line[0..line_len), leading whitespace already dropped. */
+static bool parse_line(struct parser *p)
 {
-	while (len > 0 && (*line == ' ' || *line == '\t')) {
-		line++;
-		len--;
-	}
-	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
-		len--;
-	if (len == 0 || line[0] == '#')
+	while (p->line_len > 0 && (p->line[p->line_len - 1] == ' ' ||
+				   p->line[p->line_len - 1] == '\t' ||
+				   p->line[p->line_len - 1] == '\r'))
+		p->line_len--;
+	if (p->line_len == 0 || p->line[0] == '#')
 		return true;
-	if (len >= 2 && line[0] == '$' && line[1] == '{')
-		return define_macro(p, line, len);
-	if (line[0] == '/') {
-		open_entry(p, line, len);
+	if (p->line_len >= 2 && p->line[0] == '$' && p->line[1] == '{')
+		return define_macro(p);
+	if (p->line[0] == '/') {
+		open_entry(p);
 		return true;
 	}
-	return parse_key_value(p, line, len);
+	return parse_key_value(p);
 }
 
 static bool check_entry(struct parser *p)
 {
 	const struct conf_entry *e = &p->out->entry;
+	struct message m = { p->error, 0 };
 
 	p->line_no = 0;
 	if (p->entries_seen < p->out->default_entry) {
-		format_snprintf(p->error, CONF_ERROR_MAX,
-				"limine.conf: no entry number %u to boot (found %u)",
-				p->out->default_entry, p->entries_seen);
+		message_str(&m, "limine.conf: no entry number ");
+		message_unsigned(&m, p->out->default_entry);
+		message_str(&m, " to boot (found ");
+		message_unsigned(&m, p->entries_seen);
+		message_str(&m, ")");
+		message_end(&m);
 		return false;
 	}
-	if (!key_is(e->protocol, strlen(e->protocol), "limine")) {
-		format_snprintf(p->error, CONF_ERROR_MAX,
-				"limine.conf: entry \"%s\" uses protocol \"%s\"; only limine is supported",
-				e->title, e->protocol);
+	if (!key_is(e->protocol, bounded_len(e->protocol, sizeof(e->protocol)), "limine")) {
+		message_str(&m, "limine.conf: entry \"");
+		message_text(&m, e->title, sizeof(e->title));
+		message_str(&m, "\" uses protocol \"");
+		message_text(&m, e->protocol, sizeof(e->protocol));
+		message_str(&m, "\"; only limine is supported");
+		message_end(&m);
 		return false;
 	}
 	if (e->kernel_path[0] == '\0') {
-		format_snprintf(p->error, CONF_ERROR_MAX, "limine.conf: entry \"%s\" has no kernel_path",
-				e->title);
+		message_str(&m, "limine.conf: entry \"");
+		message_text(&m, e->title, sizeof(e->title));
+		message_str(&m, "\" has no kernel_path");
+		message_end(&m);
 		return false;
 	}
 	return true;
@@ -279,54 +440,75 @@ static bool check_entry(struct parser *p)
 bool conf_parse(const char *text, size_t len, const char *arch, struct conf *out,
 		char error[CONF_ERROR_MAX])
 {
-	struct parser p = { .arch = arch, .out = out, .error = error };
-	size_t start = 0;
+	struct parser p = { .arch = arch, .arch_len = strlen(arch), .out = out, .error = error };
+	size_t at = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->default_entry = 1;
 	error[0] = '\0';
-	while (start < len) {
-		size_t end = start;
-		while (end < len && text[end] != '\n')
-			end++;
+	while (at < len) {
+		size_t raw = 0; /* the line's length so far, whitespace included */
 		p.line_no++;
-		if (end - start >= LINE_MAX_LEN)
-			return fail(&p, "line too long", NULL);
-		if (!parse_line(&p, &text[start], end - start))
+		p.line_len = 0;
+		for (; at < len && text[at] != '\n'; at++) {
+			/* line_len <= raw: the second test restates the first
+			 * for the line buffer's sake. */
+			if (raw >= LINE_MAX_LEN - 1 || p.line_len >= LINE_MAX_LEN - 1)
+				return fail(&p, "line too long");
+			raw++;
+			if (p.line_len == 0 && (text[at] == ' ' || text[at] == '\t'))
+				continue;
+			p.line[p.line_len++] = text[at];
+		}
+		if (!parse_line(&p))
 			return false;
-		start = end + 1;
+		at++; /* past the '\n' (or past the end) */
 	}
 	return check_entry(&p);
 }
 
+static bool path_error(char error[CONF_ERROR_MAX], const char *before, const char *uri,
+		       size_t uri_len, const char *after)
+{
+	struct message m = { error, 0 };
+
+	message_str(&m, before);
+	message_text(&m, uri, uri_len);
+	message_str(&m, after);
+	message_end(&m);
+	return false;
+}
+
 bool conf_resolve_path(const char *uri, char *out, size_t out_size, char error[CONF_ERROR_MAX])
 {
-	const char *prefix = "boot(";
-	size_t i = strlen(prefix);
+	static const char prefix[] = "boot(";
+	size_t len = strlen(uri);
+	size_t at = 0;
 
-	if (strncmp(uri, prefix, i) != 0) {
-		format_snprintf(error, CONF_ERROR_MAX,
-				"unsupported path \"%s\": cambios-boot reads only boot():/ paths", uri);
-		return false;
+	for (; at < sizeof(prefix) - 1; at++) {
+		if (at >= len || uri[at] != prefix[at])
+			return path_error(error, "unsupported path \"", uri, len,
+					  "\": cambios-boot reads only boot():/ paths");
 	}
-	while (uri[i] >= '0' && uri[i] <= '9')
-		i++;
-	if (uri[i] != ')' || uri[i + 1] != ':' || uri[i + 2] != '/') {
-		format_snprintf(error, CONF_ERROR_MAX, "malformed path \"%s\"", uri);
-		return false;
+	while (at < len && uri[at] >= '0' && uri[at] <= '9')
+		at++;
+	/* Then `):/`, each character read only below the string's end. */
+	static const char close[] = "):/";
+	for (size_t k = 0; k < sizeof(close) - 1; k++, at++) {
+		if (at >= len || uri[at] != close[k])
+			return path_error(error, "malformed path \"", uri, len, "\"");
 	}
-	const char *path = &uri[i + 2];
-	for (const char *c = path; *c; c++) {
-		if (*c == '#') {
-			format_snprintf(error, CONF_ERROR_MAX,
-					"path \"%s\": hash-checked paths (#...) are not supported", uri);
-			return false;
-		}
+	size_t path = at - 1; /* the '/' */
+	for (size_t k = path; k < len; k++) {
+		if (uri[k] == '#')
+			return path_error(error, "path \"", uri, len,
+					  "\": hash-checked paths (#...) are not supported");
 	}
-	if (strlen(path) >= out_size) {
-		format_snprintf(error, CONF_ERROR_MAX, "path \"%s\" is too long", uri);
-		return false;
-	}
-	memcpy(out, path, strlen(path) + 1);
+	if (len - path >= out_size)
+		return path_error(error, "path \"", uri, len, "\" is too long");
+	/* The path and its NUL: len - path + 1 <= out_size bytes. */
+	size_t o = 0;
+	for (size_t k = path; k <= len && o < out_size; k++)
+		out[o++] = uri[k];
 	return true;
 }
