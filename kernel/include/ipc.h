@@ -177,6 +177,12 @@ __must_check kerr_t ipc_receive_span(kpid_t receiver, uint32_t endpoint, const s
 /* Takes `wait` off `endpoint` if it is still there (not delivered). */
 void ipc_cancel_wait(uint32_t endpoint, const struct ipc_waiter *wait);
 
+/* `pid`'s program has ended: its endpoints count as its owner's death
+ * now, not when the reaper gets to the process. Senders get K_ENOENT and
+ * another process may register them, so a parent woken by WaitTask (a
+ * shell respawning a service, say) finds them free. */
+void ipc_owner_ended(kpid_t pid);
+
 /* Takes every waiter of `receiver` off its endpoint: for a receive that
  * is abandoned without returning through ipc_receive_span() (the host
  * tests' stand-in scheduler unwinds a blocked call this way). */

@@ -28,6 +28,9 @@
 struct endpoint {
 	bool owned;
 	kpid_t owner;      /* valid if owned; may have died since */
+	/* The owner's program has ended (ipc_owner_ended): dead to IPC from
+	 * then on, before the reaper destroys the process. */
+	bool owner_ended;
 	unsigned head;    /* index of the oldest message */
 	unsigned count;   /* messages waiting */
 	struct ipc_waiter *waiter; /* the owner waits here for the next message */
@@ -57,7 +60,7 @@ static bool owned_by(const struct endpoint *ep, kpid_t pid)
     assigns *owner; */
 static bool live_owner(const struct endpoint *ep, kpid_t *owner)
 {
-	if (!ep->owned || !process_alive(ep->owner))
+	if (!ep->owned || ep->owner_ended || !process_alive(ep->owner))
 		return false;
 	*owner = ep->owner;
 	return true;
@@ -107,6 +110,7 @@ kerr_t ipc_register(kpid_t owner, uint32_t endpoint)
 			purge(endpoint); /* mail for a dead predecessor */
 		ep->owned = true;
 		ep->owner = owner;
+		ep->owner_ended = false;
 	}
 	spin_unlock_irqrestore(&ipc_lock, flags);
 	return err;
@@ -457,6 +461,17 @@ unsigned ipc_queued(uint32_t endpoint)
 	n = endpoints[endpoint].count;
 	spin_unlock_irqrestore(&ipc_lock, flags);
 	return n;
+}
+
+void ipc_owner_ended(kpid_t pid)
+{
+	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
+
+	for (uint32_t e = 0; e < IPC_ENDPOINTS; e++) {
+		if (owned_by(&endpoints[e], pid))
+			endpoints[e].owner_ended = true;
+	}
+	spin_unlock_irqrestore(&ipc_lock, flags);
 }
 
 void ipc_cancel_waits_of(kpid_t receiver)

@@ -98,6 +98,8 @@ static __attribute__((noreturn)) void end_program(enum user_end end, int64_t cod
 	/* A receive it was blocked in when killed leaves no buffer behind
 	 * on an endpoint (its wait undid it; this catches any other). */
 	ipc_cancel_waits_of(self->pid);
+	/* Its endpoints too, for the same reason as its devices below. */
+	ipc_owner_ended(self->pid);
 	/* Its devices now, not when the reaper gets to the process: a parent
 	 * woken by WaitTask (or anyone after it) finds them free, quiesced.
 	 * Its mappings stay until then, but nothing runs in them any more. */

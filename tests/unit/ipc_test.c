@@ -514,6 +514,27 @@ static void an_interceptors_again_for_no_endpoint_leaves_no_waiter(void **state)
 	assert_int_equal(written, 0);
 }
 
+/* A program that has ended gives up its endpoints at once: senders get
+ * K_ENOENT and another process may take them, though the process itself
+ * is not destroyed yet (the reaper's job). */
+static void an_ended_owners_endpoint_is_free_before_its_process_goes(void **state)
+{
+	kpid_t other;
+
+	(void)state;
+	assert_int_equal(process_create("other", &other), K_OK);
+	assert_int_equal(cap_grant(other, 3, CAP_RECEIVE), K_OK);
+	assert_int_equal(cap_grant(kernel1, 3, CAP_RECEIVE), K_OK);
+	assert_int_equal(ipc_register(kernel1, 3), K_OK);
+	assert_int_equal(ipc_register(other, 3), K_EEXIST);
+	ipc_owner_ended(kernel1);
+	assert_true(process_alive(kernel1));
+	send_text(kernel2, IPC_NO_ENDPOINT, 3, "late", K_ENOENT);
+	assert_int_equal(ipc_register(other, 3), K_OK);
+	send_text(kernel2, IPC_NO_ENDPOINT, 3, "new owner", K_OK);
+	expect_text(other, 3, "new owner");
+}
+
 /* A user buffer across a page boundary is two pieces, on either side. */
 static void two_piece_buffers_carry_the_message_across_the_seam(void **state)
 {
@@ -594,6 +615,7 @@ int main(void)
 		cmocka_unit_test_setup(a_second_look_returns_what_was_handed_over_meanwhile, boot),
 		cmocka_unit_test_setup(two_piece_buffers_carry_the_message_across_the_seam, boot),
 		cmocka_unit_test_setup(an_interceptors_again_for_no_endpoint_leaves_no_waiter, boot),
+		cmocka_unit_test_setup(an_ended_owners_endpoint_is_free_before_its_process_goes, boot),
 		cmocka_unit_test(random_operations_match_the_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
