@@ -38,13 +38,35 @@ struct endpoint {
 
 static struct spinlock ipc_lock = SPINLOCK_INIT("ipc", LOCK_IPC);
 static struct endpoint endpoints[IPC_ENDPOINTS]; /* guarded by ipc_lock */
-/* Endpoint e's ring, apart from the bookkeeping above: an array of
- * messages and nothing else, so every slot of every ring sits at a
- * multiple of the message size -- which is what lets the analysis
- * (make verify) tell a slot of an endpoint it cannot name exactly from
- * the owner and waiter fields, and prove every ring write stays in its
- * slot. Guarded by ipc_lock. */
-static struct ipc_message rings[IPC_ENDPOINTS][IPC_QUEUE_DEPTH];
+/* A queued message's header: everything of it but the payload. */
+struct queued {
+	uint32_t reply_endpoint;
+	uint32_t length; /* payload bytes, at most IPC_PAYLOAD_MAX */
+	bool has_principal;
+	struct principal sender;
+};
+
+/* Endpoint e's ring: the headers, and the payloads in an array of their
+ * own. Each is apart from the bookkeeping above and from the other, so
+ * that the analysis (make verify), which cannot always name the exact
+ * slot a copy goes to, sees every payload copy land among payload bytes
+ * and never in a length, an owner or a waiter. Guarded by ipc_lock. */
+static struct queued ring_heads[IPC_ENDPOINTS][IPC_QUEUE_DEPTH];
+static uint8_t ring_payloads[IPC_ENDPOINTS][IPC_QUEUE_DEPTH][IPC_PAYLOAD_MAX]
+	__attribute__((aligned(8))); /* copies in and out move words */
+
+/* A slot of a ring: its header and its payload. */
+struct slot {
+	struct queued *head;
+	uint8_t *payload;
+};
+
+/*@ requires endpoint < IPC_ENDPOINTS && index < IPC_QUEUE_DEPTH;
+    assigns \nothing; */
+static struct slot slot_at(uint32_t endpoint, unsigned index)
+{
+	return (struct slot){ &ring_heads[endpoint][index], ring_payloads[endpoint][index] };
+}
 
 /* Whether `pid` owns the endpoint (alive or not). */
 /*@ requires \valid_read(ep);
@@ -69,12 +91,15 @@ static bool live_owner(const struct endpoint *ep, kpid_t *owner)
 /* Forgets every queued message, payloads included: a ring that changes
  * hands keeps nothing of its past. */
 /*@ requires endpoint < IPC_ENDPOINTS;
-    assigns rings[endpoint][0 .. IPC_QUEUE_DEPTH - 1], endpoints[endpoint]; */
+    assigns ring_heads[endpoint][0 .. IPC_QUEUE_DEPTH - 1],
+            ring_payloads[endpoint][0 .. IPC_QUEUE_DEPTH - 1][0 .. IPC_PAYLOAD_MAX - 1],
+            endpoints[endpoint]; */
 static void purge(uint32_t endpoint)
 {
 	struct endpoint *ep = &endpoints[endpoint];
 
-	memset(rings[endpoint], 0, sizeof(rings[endpoint]));
+	memset(ring_heads[endpoint], 0, sizeof(ring_heads[endpoint]));
+	memset(ring_payloads[endpoint], 0, sizeof(ring_payloads[endpoint]));
 	ep->head = 0;
 	ep->count = 0;
 	ep->waiter = NULL;
@@ -85,7 +110,8 @@ void ipc_init(void)
 	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
 
 	memset(endpoints, 0, sizeof(endpoints));
-	memset(rings, 0, sizeof(rings));
+	memset(ring_heads, 0, sizeof(ring_heads));
+	memset(ring_payloads, 0, sizeof(ring_payloads));
 	spin_unlock_irqrestore(&ipc_lock, flags);
 	interceptor_install(NULL);
 	println("ipc: %d endpoints x %d messages of up to %d bytes; interceptor: %s", IPC_ENDPOINTS,
@@ -165,16 +191,18 @@ static kerr_t enqueue(const struct ipc_send_request *r, const struct principal *
 
 	if (ep->count == IPC_QUEUE_DEPTH)
 		return K_EFULL;
-	struct ipc_message *m = &rings[r->to_endpoint][(ep->head + ep->count) % IPC_QUEUE_DEPTH];
-	m->to_endpoint = r->to_endpoint;
-	m->reply_endpoint = r->reply_endpoint;
-	m->length = (uint32_t)r->length;
-	m->has_principal = stamp != NULL;
+	const struct slot m = slot_at(r->to_endpoint, (ep->head + ep->count) % IPC_QUEUE_DEPTH);
+	/* The payload first: a copy that does not fit (deliver() has made
+	 * sure it does) leaves the slot unused. */
+	if (!span_read(payload, 0, m.payload, r->length))
+		return K_EINVAL;
+	m.head->reply_endpoint = r->reply_endpoint;
+	m.head->length = (uint32_t)r->length;
+	m.head->has_principal = stamp != NULL;
 	if (stamp)
-		m->sender = *stamp;
+		m.head->sender = *stamp;
 	else
-		memset(&m->sender, 0, sizeof(m->sender));
-	span_read(payload, 0, m->payload, r->length);
+		memset(&m.head->sender, 0, sizeof(m.head->sender));
 	ep->count++;
 	return K_OK;
 }
@@ -206,32 +234,32 @@ static void reply_bytes(uint32_t reply, uint8_t out[4])
 /* write_prefix() for a prefix that crosses from the span's first piece
  * into its second (a buffer that crosses a page within its first 36
  * bytes): out of line, so the usual case stays small enough to inline. */
-static __attribute__((noinline)) void write_prefix_split(const struct span *dst,
+static __attribute__((noinline)) bool write_prefix_split(const struct span *dst,
 							 const struct principal *sender,
 							 uint32_t reply)
 {
 	uint8_t reply_le[4];
 
 	reply_bytes(reply, reply_le);
-	span_write(dst, 0, sender->key, PRINCIPAL_LEN);
-	span_write(dst, PRINCIPAL_LEN, reply_le, sizeof(reply_le));
+	return span_write(dst, 0, sender->key, PRINCIPAL_LEN) &&
+	       span_write(dst, PRINCIPAL_LEN, reply_le, sizeof(reply_le));
 }
 
 /* The identity prefix: the sender's Principal (zeros when it had none),
- * then the reply endpoint, little-endian. */
-static void write_prefix(const struct span *dst, const struct principal *sender,
+ * then the reply endpoint, little-endian. False if dst is too short to
+ * hold it (its callers have made sure it is not). */
+static bool write_prefix(const struct span *dst, const struct principal *sender,
 			 uint32_t reply)
 {
-	if (dst->len[0] < IPC_IDENTITY_PREFIX) {
-		write_prefix_split(dst, sender, reply);
-		return;
-	}
+	if (dst->len[0] < IPC_IDENTITY_PREFIX)
+		return write_prefix_split(dst, sender, reply);
 	/* The usual case, the whole prefix in the first piece: stored in
 	 * place, the reply endpoint without a copy call of its own. */
 	uint8_t *prefix = dst->part[0];
 
 	memcpy(prefix, sender->key, PRINCIPAL_LEN);
 	reply_bytes(reply, prefix + PRINCIPAL_LEN);
+	return true;
 }
 
 /* How much of a `length`-byte payload fits after the prefix in dst. */
@@ -272,8 +300,12 @@ static bool hand_off(const struct ipc_send_request *r, const struct principal *s
 	if (!w || ep->count != 0 || !still_may_receive(w, r))
 		return false;
 	size_t n = payload_room(&w->dst, r->length);
-	write_prefix(&w->dst, stamp ? stamp : &none, r->reply_endpoint);
-	span_copy(&w->dst, IPC_IDENTITY_PREFIX, payload, n);
+	/* The waiter's span holds the prefix (ipc_receive_span checked it)
+	 * and the payload fits in the sender's (deliver): neither copy can
+	 * fail, and if one did the message would be queued instead. */
+	if (!write_prefix(&w->dst, stamp ? stamp : &none, r->reply_endpoint) ||
+	    !span_copy(&w->dst, IPC_IDENTITY_PREFIX, payload, n))
+		return false;
 	w->written = IPC_IDENTITY_PREFIX + n;
 	ep->waiter = NULL;
 	*handed_to = w->thread;
@@ -340,7 +372,7 @@ kerr_t ipc_send_span_to(kpid_t sender, uint32_t reply, uint32_t to, const struct
 /* The oldest message on `endpoint`, if `receiver` may take it. Caller
  * holds ipc_lock. */
 static kerr_t oldest(kpid_t receiver, uint32_t endpoint, const struct interceptor *icpt,
-		     struct ipc_message **out)
+		     struct slot *out)
 {
 	kerr_t err = may_receive(receiver, endpoint, icpt);
 
@@ -349,45 +381,53 @@ static kerr_t oldest(kpid_t receiver, uint32_t endpoint, const struct intercepto
 	struct endpoint *ep = &endpoints[endpoint];
 	if (ep->count == 0)
 		return K_EAGAIN;
-	*out = &rings[endpoint][ep->head];
+	*out = slot_at(endpoint, ep->head);
 	return K_OK;
 }
 
-/* Removes the oldest message, wiping its slot. Caller holds ipc_lock. */
-static void drop_oldest(uint32_t endpoint)
+/* Removes the oldest message, `m`, wiping its slot. Caller holds
+ * ipc_lock. */
+static void drop_oldest(uint32_t endpoint, const struct slot *m)
 {
 	struct endpoint *ep = &endpoints[endpoint];
-	struct ipc_message *m = &rings[endpoint][ep->head];
 
-	memset(m->payload, 0, m->length);
-	memset(m, 0, offsetof(struct ipc_message, payload));
+	memset(m->payload, 0, m->head->length);
+	memset(m->head, 0, sizeof(*m->head));
 	ep->head = (ep->head + 1) % IPC_QUEUE_DEPTH;
 	ep->count--;
 }
 
 kerr_t ipc_receive(kpid_t receiver, uint32_t endpoint, struct ipc_message *out)
 {
-	struct ipc_message *m;
+	struct slot m;
 	arch_irqflags_t flags = spin_lock_irqsave(&ipc_lock);
 	kerr_t err = oldest(receiver, endpoint, interceptor_current(), &m);
 
 	if (err == K_OK) {
-		memcpy(out, m, offsetof(struct ipc_message, payload));
-		memcpy(out->payload, m->payload, m->length);
-		drop_oldest(endpoint);
+		out->to_endpoint = endpoint;
+		out->reply_endpoint = m.head->reply_endpoint;
+		out->length = m.head->length;
+		out->has_principal = m.head->has_principal;
+		out->sender = m.head->sender;
+		memcpy(out->payload, m.payload, m.head->length);
+		drop_oldest(endpoint, &m);
 	}
 	spin_unlock_irqrestore(&ipc_lock, flags);
 	return err;
 }
 
-/* Writes the identity prefix and as much payload as fits. */
-static size_t flatten(const struct ipc_message *m, const struct span *dst)
+/* Writes the identity prefix and as much payload as fits, and sets
+ * *written to the bytes written; false if dst cannot hold the prefix. */
+static bool flatten(const struct slot *m, const struct span *dst, size_t *written)
 {
-	size_t n = payload_room(dst, m->length);
+	size_t n = payload_room(dst, m->head->length);
 
-	write_prefix(dst, &m->sender, m->reply_endpoint); /* zeros when there was none */
-	span_write(dst, IPC_IDENTITY_PREFIX, m->payload, n);
-	return IPC_IDENTITY_PREFIX + n;
+	/* The prefix is zeros when the sender had no Principal. */
+	if (!write_prefix(dst, &m->head->sender, m->head->reply_endpoint) ||
+	    !span_write(dst, IPC_IDENTITY_PREFIX, m->payload, n))
+		return false;
+	*written = IPC_IDENTITY_PREFIX + n;
+	return true;
 }
 
 kerr_t ipc_receive_with_identity(kpid_t receiver, uint32_t endpoint, uint8_t *buf, size_t buf_len,
@@ -402,7 +442,7 @@ kerr_t ipc_receive_with_identity(kpid_t receiver, uint32_t endpoint, uint8_t *bu
 kerr_t ipc_receive_span(kpid_t receiver, uint32_t endpoint, const struct span *dst,
 			size_t *written, struct ipc_waiter *wait)
 {
-	struct ipc_message *m;
+	struct slot m;
 
 	if (span_len(dst) < IPC_IDENTITY_PREFIX)
 		return K_EINVAL;
@@ -420,10 +460,10 @@ kerr_t ipc_receive_span(kpid_t receiver, uint32_t endpoint, const struct span *d
 	const struct interceptor *icpt = interceptor_current();
 	kerr_t err = oldest(receiver, endpoint, icpt, &m);
 	struct endpoint *ep = endpoint < IPC_ENDPOINTS ? &endpoints[endpoint] : NULL;
-	if (err == K_OK) {
-		*written = flatten(m, dst);
-		drop_oldest(endpoint);
-	}
+	if (err == K_OK && flatten(&m, dst, written))
+		drop_oldest(endpoint, &m);
+	else if (err == K_OK)
+		err = K_EINVAL; /* dst cannot hold the prefix: checked above, never met */
 	if (ep && wait && ep->waiter == wait)
 		ep->waiter = NULL; /* a new look at the queue replaces the old wait */
 	/* ep is checked, not implied by K_EAGAIN: an installed interceptor may

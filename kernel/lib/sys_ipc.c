@@ -193,7 +193,8 @@ static int64_t receive(const struct syscall_frame *f, bool block)
 		return syscall_error(r.err);
 	/* The span of the attempt that took the message: a hand-off filled
 	 * the one registered with it. */
-	span_zero(&r.dst, r.written, len - r.written);
+	if (!span_zero(&r.dst, r.written, len - r.written))
+		return syscall_error(K_EINVAL); /* written <= len: never met */
 	return (int64_t)r.written;
 }
 

@@ -119,8 +119,8 @@ kerr_t copy_from_user(void *dst, uint64_t user_src, size_t len)
 
 	if (len > 0 && len <= VM_PAGE_SIZE) {
 		kerr_t err = user_span(user_src, len, false, &s);
-		if (err == K_OK)
-			span_read(&s, 0, dst, len);
+		if (err == K_OK && !span_read(&s, 0, dst, len))
+			err = K_EFAULT; /* a span of len bytes: never met */
 		return err;
 	}
 	kerr_t err = check_user_access(user_src, len, VM_USER);
@@ -136,8 +136,8 @@ kerr_t copy_to_user(uint64_t user_dst, const void *src, size_t len)
 
 	if (len > 0 && len <= VM_PAGE_SIZE) {
 		kerr_t err = user_span(user_dst, len, true, &s);
-		if (err == K_OK)
-			span_write(&s, 0, src, len);
+		if (err == K_OK && !span_write(&s, 0, src, len))
+			err = K_EFAULT; /* a span of len bytes: never met */
 		return err;
 	}
 	kerr_t err = check_user_access(user_dst, len, VM_USER | VM_WRITE);

@@ -131,7 +131,7 @@ kerr_t process_destroy(kpid_t pid)
 	} else if (p->kernel) {
 		err = K_EPERM;
 	} else {
-		publish_live(PID_SLOT(pid), 0);
+		publish_live((uint32_t)(p - table), 0);
 		vm_space_destroy(&p->space);
 		p->state = PROCESS_FREE;
 		p->generation++;
@@ -238,9 +238,13 @@ kerr_t process_principal(kpid_t pid, struct principal *out)
 
 const struct principal *process_principal_ref(kpid_t pid)
 {
-	if (!process_alive(pid))
+	uint32_t slot = PID_SLOT(pid);
+
+	/* The slot is checked here, not only inside process_alive(): the
+	 * index stays safe whatever that function's definition becomes. */
+	if (slot >= PROCESS_MAX || !process_alive(pid))
 		return NULL;
-	const struct process *p = &table[PID_SLOT(pid)];
+	const struct process *p = &table[slot];
 	return atomic_load_explicit(&p->has_principal, memory_order_acquire) ? &p->principal : NULL;
 }
 

@@ -565,7 +565,7 @@ static void two_piece_buffers_carry_the_message_across_the_seam(void **state)
 	assert_int_equal(ipc_receive_span(kernel2, 2, &dst, &written, NULL), K_OK);
 	assert_int_equal(written, WAIT_BUF);
 	assert_memory_equal(high + (IPC_IDENTITY_PREFIX - sizeof(low)), expected, 8);
-	span_zero(&dst, 10, sizeof(low));
+	assert_true(span_zero(&dst, 10, sizeof(low)));
 	assert_int_equal(low[9], bootstrap.key[9]);
 	assert_int_equal(low[10] | low[19] | high[0] | high[9], 0);
 	assert_int_equal(high[10], bootstrap.key[30]);

@@ -1,0 +1,32 @@
+# The real IPC queues, interceptor, capability manager and process table;
+# below them the stubs the cap target uses (ipc_world.c for the VM and the
+# interrupt/device tables, atomics on one CPU, locks and printk).
+VERIFY_SRCS_ipc := kernel/ipc/ipc.c kernel/ipc/interceptor.c kernel/cap/cap.c \
+	kernel/proc/process.c lib/span.c \
+	tests/verify/stubs/ipc_world.c tests/verify/stubs/atomics.c tests/verify/stubs/kernel.c
+# - split-return: "K_OK, out-parameter set" apart from the refusals
+#   (live_owner's holder, oldest's slot).
+# - plevel: a write to a ring slot of an endpoint EVA cannot name exactly
+#   is a weak write to each of the 512 slots, not a blur over the array.
+# - span.c's out-of-line copies are taken by their contracts (span.h),
+#   which WP proves below (all goals): EVA cannot relate a range's offset
+#   and length to the lengths of two pieces (sums of unknowns). span.h's
+#   inline copies are analysed from their bodies, their contracts hidden
+#   (-DVERIFY_EVA: relations EVA cannot decide), as in inet and virtq.
+# - interceptor.c's atomic_store_explicit of a pointer goes through
+#   Frama-C's <stdatomic.h> marker, declared with an integer parameter: the
+#   two typing warnings are that header's, not the code's (C11 allows any
+#   atomic type there).
+VERIFY_EVA_ipc := -eva-split-return auto -eva-plevel 600 \
+	-eva-use-spec span_write_pieces,span_read_pieces,span_zero_pieces,span_copy \
+	-cpp-extra-args-per-file kernel/ipc/ipc.c:-DVERIFY_EVA \
+	-kernel-warn-key typing:int-conversion=inactive \
+	-kernel-warn-key typing:incompatible-types-call=inactive
+# span.c's uint8_t pieces meet Frama-C's char * memcpy/memset contracts:
+# the Typed+cast memory model follows those casts (as for fdt).
+# Unproven (3): purge's memset of a row of struct queued headers, through
+# the libc contract's char *, and the two assigns goals that rest on it.
+VERIFY_WP_ipc := fits share_of span_write_pieces span_read_pieces span_zero_pieces span_copy \
+	slot_at purge owned_by live_owner ipc_register ipc_unregister ipc_owner
+VERIFY_WP_OPTS_ipc := -wp-model Typed+cast
+VERIFY_WP_MIN_ipc := 178
