@@ -27,7 +27,7 @@ static uint32_t any_u32(void)
 	return Frama_C_unsigned_int_interval(0, UINT32_MAX);
 }
 
-enum op { OP_CREATE, OP_RESET, OP_GRANT, OP_DELEGATE, OP_REVOKE, OP_CHECK, OP_RIGHTS, OP_COUNT };
+enum op { OP_CREATE, OP_DESTROY, OP_RESET, OP_GRANT, OP_DELEGATE, OP_REVOKE, OP_CHECK, OP_RIGHTS, OP_COUNT };
 
 static void one_operation(void)
 {
@@ -37,10 +37,12 @@ static void one_operation(void)
 	case OP_CREATE:
 		(void)process_create("user", &pid);
 		break;
+	case OP_DESTROY: /* any pid: live, stale, a kernel one or garbage */
+		(void)process_destroy(any_pid());
+		break;
 	case OP_RESET:
 		/* Every process dies, the kernel's are made again (generation
-		 * 0): each old pid is stale or names a new process. (Not
-		 * process_destroy(): see cap.mk.) */
+		 * 0): each old pid is stale or names a new process. */
 		process_table_reset();
 		(void)process_table_init();
 		break;

@@ -1,9 +1,7 @@
 # The real process table (process.c) answers process_alive(); below it,
 # ipc_world.c stands for the VM and the interrupt/device tables, and
-# ipc_atomic.c for C11 atomics on one CPU. Processes die through
-# process_table_reset(), not process_destroy(): EVA cannot tie
-# process_destroy's index publish_live(PID_SLOT(pid)) to live()'s check
-# of the slot (one alarm in process.c, which is not this target's).
+# atomics.c for C11 atomics on one CPU. Processes are made, destroyed
+# (any pid) and all reset, so slots are reused and stale tables met.
 VERIFY_SRCS_cap := kernel/cap/cap.c kernel/proc/process.c \
 	tests/verify/stubs/ipc_world.c tests/verify/stubs/atomics.c tests/verify/stubs/kernel.c
 VERIFY_WP_cap := cap_check cap_rights cap_grant cap_delegate cap_revoke \
