@@ -49,7 +49,14 @@ VERIFY_WP_RUNS := $(addprefix verify-wp-,$(VERIFY_WP_NAMES))
 export WHY3CONFIG := $(abspath $(VERIFY_DIR))/why3.conf
 
 .PHONY: verify $(VERIFY_RUNS) $(VERIFY_WP_RUNS)
-verify: $(VERIFY_RUNS) $(VERIFY_WP_RUNS)
+# The longest runs first (a minute or more each in CI), the rest after
+# them: `make test` gives verify one job slot beside the boot tests and
+# two once they end, and a long run started last would stretch the whole
+# test by its length.
+VERIFY_LONGEST := verify-run-ipc verify-wp-virtq verify-run-conf verify-wp-acpi verify-wp-elf \
+	verify-wp-cap verify-wp-usercopy verify-run-cap verify-wp-inet
+verify: $(filter $(VERIFY_RUNS) $(VERIFY_WP_RUNS),$(VERIFY_LONGEST)) \
+	$(filter-out $(VERIFY_LONGEST),$(VERIFY_RUNS) $(VERIFY_WP_RUNS))
 	@echo "verify: $(words $(VERIFY_NAMES)) targets, 0 alarms; WP on $(words $(VERIFY_WP_NAMES))"
 
 $(VERIFY_RUNS): verify-run-%: setup
