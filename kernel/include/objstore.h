@@ -52,7 +52,7 @@ __must_check kerr_t objstore_put(const void *content, size_t len, const struct p
 /* Copies up to buf_len bytes of the object into buf; *size = its full
  * size. K_ENOENT if absent. */
 /*@ requires \valid_read(hash + (0 .. OBJSTORE_HASH_LEN - 1));
-    requires \valid((uint8_t *)buf + (0 .. buf_len - 1));
+    requires \valid((char *)buf + (0 .. buf_len - 1));
     requires \valid(size);
     ensures \result == K_OK || \result == K_ENOENT; */
 __must_check kerr_t objstore_get(const uint8_t hash[OBJSTORE_HASH_LEN], void *buf, size_t buf_len,
@@ -75,9 +75,11 @@ __must_check kerr_t objstore_delete(const uint8_t hash[OBJSTORE_HASH_LEN],
  * returns how many objects exist in total. */
 /*@ requires max <= OBJSTORE_CAPACITY ==> \valid(hashes + (0 .. max * OBJSTORE_HASH_LEN - 1));
     requires max > OBJSTORE_CAPACITY ==>
-	\valid(hashes + (0 .. OBJSTORE_CAPACITY * OBJSTORE_HASH_LEN - 1)); */
+	\valid(hashes + (0 .. OBJSTORE_CAPACITY * OBJSTORE_HASH_LEN - 1));
+    ensures \result <= OBJSTORE_CAPACITY; */
 size_t objstore_list(uint8_t *hashes, size_t max);
 
+/*@ ensures \result <= OBJSTORE_CAPACITY; */
 size_t objstore_count(void);
 /* The stored objects' content, in bytes, all together. */
 uint64_t objstore_content_bytes(void);

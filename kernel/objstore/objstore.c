@@ -20,7 +20,9 @@
 #include <spinlock.h>
 
 /* A slot is in use exactly when it holds content (a stored object is
- * never empty): one field, so "in use" and "has content" cannot disagree. */
+ * never empty): one field, so "in use" and "has content" cannot disagree.
+ * The number of objects is counted from the same field, not kept beside
+ * it, for the same reason. */
 struct object {
 	struct objstore_info info;
 	uint8_t *content; /* NULL: the slot is free */
@@ -30,7 +32,6 @@ struct object {
  * before the kernel heap and the console (lock_order.h). */
 static struct spinlock store_lock = SPINLOCK_INIT("objstore", LOCK_OBJECT_STORE);
 static struct object objects[OBJSTORE_CAPACITY]; /* guarded by store_lock */
-static size_t object_count;                       /* guarded by store_lock */
 
 void objstore_init(void)
 {
@@ -40,27 +41,66 @@ void objstore_init(void)
 		kfree(objects[i].content);
 		objects[i] = (struct object){ 0 };
 	}
-	object_count = 0;
 	spin_unlock_irqrestore(&store_lock, flags);
 	println("objstore: RAM store for %d objects of up to %d bytes, content-addressed by BLAKE3",
 		OBJSTORE_CAPACITY, OBJSTORE_MAX_OBJECT);
 }
 
+/* Do a[0..n) and b[0..n) hold the same bytes? (Hashes and Principals are
+ * public: no need for a comparison in constant time.) */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/objstore.mk); EVA checks the code alone */
+/*@ requires \valid_read(a + (0 .. n - 1)) && \valid_read(b + (0 .. n - 1));
+    assigns \nothing;
+    ensures \result <==> (\forall integer k; 0 <= k < n ==> a[k] == b[k]); */
+#endif
+static bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= i <= n;
+	    loop invariant \forall integer k; 0 <= k < i ==> a[k] == b[k];
+	    loop assigns i;
+	    loop variant n - i; */
+#endif
+	for (size_t i = 0; i < n; i++) {
+		if (a[i] != b[i])
+			return false;
+	}
+	return true;
+}
+
 /* The slot holding `hash`, or NULL. Caller holds store_lock. */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/objstore.mk); EVA checks the code alone */
 /*@ requires \valid_read(hash + (0 .. OBJSTORE_HASH_LEN - 1));
     assigns \nothing;
     ensures \result == \null || (\valid(\result) && \result->content != \null); */
+#endif
 static struct object *find(const uint8_t hash[OBJSTORE_HASH_LEN])
 {
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= i <= OBJSTORE_CAPACITY;
+	    loop assigns i;
+	    loop variant OBJSTORE_CAPACITY - i; */
+#endif
 	for (size_t i = 0; i < OBJSTORE_CAPACITY; i++) {
-		if (objects[i].content && memcmp(objects[i].info.hash, hash, OBJSTORE_HASH_LEN) == 0)
+		if (objects[i].content && same_bytes(objects[i].info.hash, hash, OBJSTORE_HASH_LEN))
 			return &objects[i];
 	}
 	return NULL;
 }
 
+/* A slot holding nothing, or NULL when the store is full. Caller holds
+ * store_lock. */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/objstore.mk); EVA checks the code alone */
+/*@ assigns \nothing;
+    ensures \result == \null || (\valid(\result) && \result->content == \null); */
+#endif
 static struct object *free_slot(void)
 {
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= i <= OBJSTORE_CAPACITY;
+	    loop assigns i;
+	    loop variant OBJSTORE_CAPACITY - i; */
+#endif
 	for (size_t i = 0; i < OBJSTORE_CAPACITY; i++) {
 		if (!objects[i].content)
 			return &objects[i];
@@ -98,7 +138,6 @@ kerr_t objstore_put(const void *content, size_t len, const struct principal *aut
 		err = K_EFULL;
 	} else {
 		*slot = fresh;
-		object_count++;
 	}
 	spin_unlock_irqrestore(&store_lock, flags);
 
@@ -149,12 +188,11 @@ kerr_t objstore_delete(const uint8_t hash[OBJSTORE_HASH_LEN], const struct princ
 	arch_irqflags_t flags = spin_lock_irqsave(&store_lock);
 	struct object *o = find(hash);
 
-	if (o && memcmp(&o->info.owner, requester, sizeof(*requester)) != 0) {
+	if (o && !same_bytes(o->info.owner.key, requester->key, sizeof(requester->key))) {
 		err = K_EPERM;
 	} else if (o) {
 		content = o->content;
 		*o = (struct object){ 0 };
-		object_count--;
 		err = K_OK;
 	}
 	spin_unlock_irqrestore(&store_lock, flags);
@@ -162,17 +200,41 @@ kerr_t objstore_delete(const uint8_t hash[OBJSTORE_HASH_LEN], const struct princ
 	return err;
 }
 
+/* The objects stored. Caller holds store_lock. */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/objstore.mk); EVA checks the code alone */
+/*@ assigns \nothing;
+    ensures \result <= OBJSTORE_CAPACITY; */
+#endif
+static size_t count_objects(void)
+{
+	size_t n = 0;
+
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= i <= OBJSTORE_CAPACITY && n <= i;
+	    loop assigns i, n;
+	    loop variant OBJSTORE_CAPACITY - i; */
+#endif
+	for (size_t i = 0; i < OBJSTORE_CAPACITY; i++)
+		n += objects[i].content != NULL;
+	return n;
+}
+
 size_t objstore_list(uint8_t *hashes, size_t max)
 {
 	size_t written = 0;
 	arch_irqflags_t flags = spin_lock_irqsave(&store_lock);
 
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= i <= OBJSTORE_CAPACITY && written <= i && written <= max;
+	    loop assigns i, written, hashes[0 .. OBJSTORE_CAPACITY * OBJSTORE_HASH_LEN - 1];
+	    loop variant OBJSTORE_CAPACITY - i; */
+#endif
 	for (size_t i = 0; i < OBJSTORE_CAPACITY && written < max; i++) {
 		if (objects[i].content)
 			memcpy(hashes + OBJSTORE_HASH_LEN * written++, objects[i].info.hash,
 			       OBJSTORE_HASH_LEN);
 	}
-	size_t total = object_count;
+	size_t total = count_objects();
 	spin_unlock_irqrestore(&store_lock, flags);
 	return total;
 }
@@ -180,7 +242,7 @@ size_t objstore_list(uint8_t *hashes, size_t max)
 size_t objstore_count(void)
 {
 	arch_irqflags_t flags = spin_lock_irqsave(&store_lock);
-	size_t n = object_count;
+	size_t n = count_objects();
 
 	spin_unlock_irqrestore(&store_lock, flags);
 	return n;
