@@ -47,13 +47,30 @@ struct parser {
 
 /*
  * Error messages: written into the caller's CONF_ERROR_MAX bytes,
- * truncated there and always NUL-terminated (as snprintf would).
+ * truncated there and always NUL-terminated (as snprintf would). The
+ * parser's own words are string literals handed over with their length
+ * (message_literal), so that every read of them is bounded as plainly as
+ * a read of the file's text.
  */
 struct message {
 	char *buf;
 	size_t used; /* below CONF_ERROR_MAX */
 };
 
+/* The contracts WP proves (tests/verify/conf.mk); EVA checks the code
+ * alone, without them (VERIFY_EVA). A message under construction: its
+ * buffer is the caller's CONF_ERROR_MAX bytes, apart from the message
+ * itself. */
+/*@ predicate message_ok(struct message *m) =
+      \valid(m) && \valid(m->buf + (0 .. CONF_ERROR_MAX - 1)) &&
+      \separated(m, m->buf + (0 .. CONF_ERROR_MAX - 1)) && m->used < CONF_ERROR_MAX;
+*/
+
+#ifndef VERIFY_EVA
+/*@ requires message_ok(m);
+    assigns m->used, m->buf[0 .. CONF_ERROR_MAX - 2];
+    ensures message_ok(m) && m->buf == \old(m->buf); */
+#endif
 static void message_char(struct message *m, char c)
 {
 	if (m->used < CONF_ERROR_MAX - 1) {
@@ -62,63 +79,92 @@ static void message_char(struct message *m, char c)
 	}
 }
 
-/* Appends a NUL-terminated string the parser itself wrote (a literal). */
-static void message_str(struct message *m, const char *s)
-{
-	for (; *s; s++)
-		message_char(m, *s);
-}
-
 /* Appends s up to its first NUL, reading at most max bytes. */
+#ifndef VERIFY_EVA
+/*@ requires message_ok(m) && \valid_read(s + (0 .. max - 1));
+    assigns m->used, m->buf[0 .. CONF_ERROR_MAX - 2];
+    ensures message_ok(m) && m->buf == \old(m->buf); */
+#endif
 static void message_text(struct message *m, const char *s, size_t max)
 {
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= i <= max && message_ok(m) && m->buf == \at(m->buf, Pre);
+	    loop assigns i, m->used, m->buf[0 .. CONF_ERROR_MAX - 2];
+	    loop variant max - i; */
+#endif
 	for (size_t i = 0; i < max && s[i]; i++)
 		message_char(m, s[i]);
 }
 
+/* Appends a string literal, all of it but its NUL ("" refuses anything
+ * but a literal at compile time). */
+#define message_literal(m, literal) message_text((m), "" literal, sizeof(literal) - 1)
+
+#ifndef VERIFY_EVA
+/*@ requires message_ok(m);
+    assigns m->used, m->buf[0 .. CONF_ERROR_MAX - 2];
+    ensures message_ok(m) && m->buf == \old(m->buf); */
+#endif
 static void message_unsigned(struct message *m, unsigned v)
 {
 	char digits[10] = { 0 }; /* UINT_MAX has 10 decimal digits */
 	size_t n = 0;
 
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= n < 10;
+	    loop assigns n, v, digits[0 .. 9];
+	    loop variant 10 - n; */
+#endif
 	do {
 		digits[n] = (char)('0' + v % 10);
 		n++;
 		v /= 10;
 	} while (v != 0 && n < sizeof(digits));
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= n <= 10 && message_ok(m) && m->buf == \at(m->buf, Pre);
+	    loop assigns n, m->used, m->buf[0 .. CONF_ERROR_MAX - 2];
+	    loop variant n; */
+#endif
 	while (n > 0) {
 		n--;
 		message_char(m, digits[n]);
 	}
 }
 
+/* Ends the message with its NUL. */
+#ifndef VERIFY_EVA
+/*@ requires message_ok(m);
+    assigns m->buf[0 .. CONF_ERROR_MAX - 1];
+    ensures m->buf[m->used] == '\0'; */
+#endif
 static void message_end(struct message *m)
 {
 	m->buf[m->used < CONF_ERROR_MAX ? m->used : CONF_ERROR_MAX - 1] = '\0';
 }
 
-/* "limine.conf line N: what[: detail]"; detail is detail_len bytes or
- * up to its first NUL. */
-static bool fail_detail(struct parser *p, const char *what, const char *detail, size_t detail_len)
+/* "limine.conf line N: what[: detail]"; what is what_len bytes, detail
+ * detail_len bytes or up to its first NUL. */
+static bool fail_with(struct parser *p, const char *what, size_t what_len, const char *detail,
+		      size_t detail_len)
 {
 	struct message m = { p->error, 0 };
 
-	message_str(&m, "limine.conf line ");
+	message_literal(&m, "limine.conf line ");
 	message_unsigned(&m, p->line_no);
-	message_str(&m, ": ");
-	message_str(&m, what);
+	message_literal(&m, ": ");
+	message_text(&m, what, what_len);
 	if (detail) {
-		message_str(&m, ": ");
+		message_literal(&m, ": ");
 		message_text(&m, detail, detail_len);
 	}
 	message_end(&m);
 	return false;
 }
 
-static bool fail(struct parser *p, const char *what)
-{
-	return fail_detail(p, what, NULL, 0);
-}
+/* Fails with the literal `what`, and the detail if there is one. */
+#define fail_detail(p, what, detail, detail_len) \
+	fail_with((p), "" what, sizeof(what) - 1, (detail), (detail_len))
+#define fail(p, what) fail_detail((p), what, NULL, 0)
 
 static char lower(char c)
 {
@@ -410,27 +456,27 @@ static bool check_entry(struct parser *p)
 
 	p->line_no = 0;
 	if (p->entries_seen < p->out->default_entry) {
-		message_str(&m, "limine.conf: no entry number ");
+		message_literal(&m, "limine.conf: no entry number ");
 		message_unsigned(&m, p->out->default_entry);
-		message_str(&m, " to boot (found ");
+		message_literal(&m, " to boot (found ");
 		message_unsigned(&m, p->entries_seen);
-		message_str(&m, ")");
+		message_literal(&m, ")");
 		message_end(&m);
 		return false;
 	}
 	if (!key_is(e->protocol, bounded_len(e->protocol, sizeof(e->protocol)), "limine")) {
-		message_str(&m, "limine.conf: entry \"");
+		message_literal(&m, "limine.conf: entry \"");
 		message_text(&m, e->title, sizeof(e->title));
-		message_str(&m, "\" uses protocol \"");
+		message_literal(&m, "\" uses protocol \"");
 		message_text(&m, e->protocol, sizeof(e->protocol));
-		message_str(&m, "\"; only limine is supported");
+		message_literal(&m, "\"; only limine is supported");
 		message_end(&m);
 		return false;
 	}
 	if (e->kernel_path[0] == '\0') {
-		message_str(&m, "limine.conf: entry \"");
+		message_literal(&m, "limine.conf: entry \"");
 		message_text(&m, e->title, sizeof(e->title));
-		message_str(&m, "\" has no kernel_path");
+		message_literal(&m, "\" has no kernel_path");
 		message_end(&m);
 		return false;
 	}
@@ -467,17 +513,31 @@ bool conf_parse(const char *text, size_t len, const char *arch, struct conf *out
 	return check_entry(&p);
 }
 
-static bool path_error(char error[CONF_ERROR_MAX], const char *before, const char *uri,
-		       size_t uri_len, const char *after)
+/* before, the uri, after: the reason conf_resolve_path refuses a path. */
+#ifndef VERIFY_EVA
+/*@ requires \valid(error + (0 .. CONF_ERROR_MAX - 1));
+    requires \valid_read(before + (0 .. before_len - 1));
+    requires \valid_read(uri + (0 .. uri_len - 1));
+    requires \valid_read(after + (0 .. after_len - 1));
+    assigns error[0 .. CONF_ERROR_MAX - 1];
+    ensures \result == \false;
+    ensures \exists integer n; 0 <= n < CONF_ERROR_MAX && error[n] == '\0'; */
+#endif
+static bool path_error_with(char *error, const char *before, size_t before_len, const char *uri,
+			    size_t uri_len, const char *after, size_t after_len)
 {
 	struct message m = { error, 0 };
 
-	message_str(&m, before);
+	message_text(&m, before, before_len);
 	message_text(&m, uri, uri_len);
-	message_str(&m, after);
+	message_text(&m, after, after_len);
 	message_end(&m);
 	return false;
 }
+
+#define path_error(error, before, uri, uri_len, after) \
+	path_error_with((error), "" before, sizeof(before) - 1, (uri), (uri_len), "" after, \
+			sizeof(after) - 1)
 
 bool conf_resolve_path(const char *uri, char *out, size_t out_size, char error[CONF_ERROR_MAX])
 {
@@ -485,20 +545,41 @@ bool conf_resolve_path(const char *uri, char *out, size_t out_size, char error[C
 	size_t len = strlen(uri);
 	size_t at = 0;
 
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= at <= sizeof(prefix) - 1 && at <= len;
+	    loop assigns at;
+	    loop variant sizeof(prefix) - 1 - at; */
+#endif
 	for (; at < sizeof(prefix) - 1; at++) {
 		if (at >= len || uri[at] != prefix[at])
 			return path_error(error, "unsupported path \"", uri, len,
 					  "\": cambios-boot reads only boot():/ paths");
 	}
+#ifndef VERIFY_EVA
+	/*@ loop invariant sizeof(prefix) - 1 <= at <= len;
+	    loop assigns at;
+	    loop variant len - at; */
+#endif
 	while (at < len && uri[at] >= '0' && uri[at] <= '9')
 		at++;
 	/* Then `):/`, each character read only below the string's end. */
 	static const char close[] = "):/";
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= k <= sizeof(close) - 1 && k <= at <= len;
+	    loop invariant k > 0 ==> uri[at - 1] == close[k - 1];
+	    loop assigns k, at;
+	    loop variant sizeof(close) - 1 - k; */
+#endif
 	for (size_t k = 0; k < sizeof(close) - 1; k++, at++) {
 		if (at >= len || uri[at] != close[k])
 			return path_error(error, "malformed path \"", uri, len, "\"");
 	}
 	size_t path = at - 1; /* the '/' */
+#ifndef VERIFY_EVA
+	/*@ loop invariant path <= k <= len;
+	    loop assigns k;
+	    loop variant len - k; */
+#endif
 	for (size_t k = path; k < len; k++) {
 		if (uri[k] == '#')
 			return path_error(error, "path \"", uri, len,
@@ -506,9 +587,22 @@ bool conf_resolve_path(const char *uri, char *out, size_t out_size, char error[C
 	}
 	if (len - path >= out_size)
 		return path_error(error, "path \"", uri, len, "\" is too long");
-	/* The path and its NUL: len - path + 1 <= out_size bytes. */
+	/* The path and its NUL: len - path + 1 <= out_size bytes (the second
+	 * test restates that for the analysis). */
 	size_t o = 0;
-	for (size_t k = path; k <= len && o < out_size; k++)
-		out[o++] = uri[k];
+#ifndef VERIFY_EVA
+	/*@ assert uri[path] == '/' && uri[len] == '\0'; */
+	/*@ loop invariant path <= k <= len + 1;
+	    loop invariant o == k - path && o <= out_size;
+	    loop invariant o > 0 ==> out[0] == '/';
+	    loop invariant o > 0 ==> out[o - 1] == uri[k - 1];
+	    loop assigns k, o, out[0 .. out_size - 1];
+	    loop variant len + 1 - k; */
+#endif
+	for (size_t k = path; k <= len && o < out_size; k++, o++)
+		out[o] = uri[k];
+#ifndef VERIFY_EVA
+	/*@ assert out[len - path] == '\0'; */
+#endif
 	return true;
 }

@@ -54,7 +54,19 @@ bool conf_parse(const char *text, size_t len, const char *arch, struct conf *out
 
 /* Turns `boot():/dir/file` (or `boot(N):/...`) into the in-volume path
  * `/dir/file`. Returns false for other resources or malformed URIs, with
- * the reason in `error`. */
+ * the reason in `error`. On success `out` holds the path, '/' first, and
+ * its NUL. (The contract's strlen(uri) < SIZE_MAX holds for any string in
+ * memory, whose bytes and NUL fit in the address space; WP is told so.) */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/conf.mk); EVA checks the code alone */
+/*@ requires valid_read_string(uri) && strlen(uri) < SIZE_MAX;
+    requires \valid(out + (0 .. out_size - 1));
+    requires \valid(error + (0 .. CONF_ERROR_MAX - 1));
+    requires \separated(uri + (0 .. strlen(uri)), out + (0 .. out_size - 1));
+    assigns out[0 .. out_size - 1], error[0 .. CONF_ERROR_MAX - 1];
+    ensures \result ==> out[0] == '/' &&
+      (\exists integer n; 0 < n < out_size && out[n] == '\0');
+    ensures !\result ==> \exists integer n; 0 <= n < CONF_ERROR_MAX && error[n] == '\0'; */
+#endif
 bool conf_resolve_path(const char *uri, char *out, size_t out_size, char error[CONF_ERROR_MAX]);
 
 #endif
