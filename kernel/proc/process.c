@@ -262,6 +262,9 @@ void process_table_reset(void)
 	kpid_t gone[PROCESS_MAX];
 	arch_irqflags_t flags = spin_lock_irqsave(&table_lock);
 
+	/* Both loops are unrolled for the analyser (make verify), which then
+	 * sees every element of gone[] written before it is read. */
+	/*@ loop unroll PROCESS_MAX; */
 	for (uint32_t slot = 0; slot < PROCESS_MAX; slot++) {
 		gone[slot] = PID_NONE;
 		if (table[slot].state != PROCESS_FREE) {
@@ -274,6 +277,7 @@ void process_table_reset(void)
 	spin_unlock_irqrestore(&table_lock, flags);
 	/* Generations restart at 0, so a hold kept now would pass to the
 	 * next process in the slot. */
+	/*@ loop unroll PROCESS_MAX; */
 	for (uint32_t slot = 0; slot < PROCESS_MAX; slot++) {
 		(void)msix_release_owner(gone[slot]);
 		(void)device_release_all(gone[slot]);

@@ -6,4 +6,4 @@ VERIFY_EVA_conf := -eva-split-return auto -eva-precision 1 -eva-slevel-function 
 	-cpp-extra-args-per-file boot/conf.c:-DVERIFY_EVA,tests/verify/conf.c:-DVERIFY_EVA
 VERIFY_WP_conf := message_char message_text message_unsigned message_end path_error_with \
 	conf_resolve_path
-VERIFY_WP_MIN_conf := 165
+VERIFY_WP_MIN_conf := 167
