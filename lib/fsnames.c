@@ -12,34 +12,9 @@
  */
 #include "fsnames.h"
 
+#include <kstring.h>
+
 static const uint8_t magic[4] = { 'C', 'F', 'S', 'N' };
-
-static void copy(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-
-	for (size_t i = 0; i < n; i++)
-		d[i] = s[i];
-}
-
-static void zero(void *dst, size_t n)
-{
-	uint8_t *d = dst;
-
-	for (size_t i = 0; i < n; i++)
-		d[i] = 0;
-}
-
-static bool same(const void *a, const void *b, size_t n)
-{
-	const uint8_t *x = a, *y = b;
-	uint8_t diff = 0;
-
-	for (size_t i = 0; i < n; i++)
-		diff |= (uint8_t)(x[i] ^ y[i]);
-	return diff == 0;
-}
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -106,12 +81,12 @@ const char *fsnames_verdict_reason(enum fsnames_verdict v)
 
 void fsnames_init(struct fsnames *t)
 {
-	zero(t, sizeof(*t));
+	memset(t, 0, sizeof(*t));
 }
 
 static bool entry_is(const struct fsnames_entry *e, const char *name, size_t len)
 {
-	return e->name_len == len && same(e->name, name, len);
+	return e->name_len == len && memcmp(e->name, name, len) == 0;
 }
 
 int fsnames_find(const struct fsnames *t, const char *name, size_t len)
@@ -128,13 +103,13 @@ unsigned fsnames_refs(const struct fsnames *t, const uint8_t hash[FSNAMES_HASH_L
 	unsigned refs = 0;
 
 	for (unsigned i = 0; i < t->count; i++)
-		refs += same(t->entries[i].hash, hash, FSNAMES_HASH_LEN);
+		refs += memcmp(t->entries[i].hash, hash, FSNAMES_HASH_LEN) == 0;
 	return refs;
 }
 
 bool fsnames_owned_by(const struct fsnames *t, unsigned i, const uint8_t owner[FSNAMES_OWNER_LEN])
 {
-	return i < t->count && same(t->entries[i].owner, owner, FSNAMES_OWNER_LEN);
+	return i < t->count && memcmp(t->entries[i].owner, owner, FSNAMES_OWNER_LEN) == 0;
 }
 
 bool fsnames_set(struct fsnames *t, const char *name, size_t len, const uint8_t hash[FSNAMES_HASH_LEN],
@@ -150,11 +125,11 @@ bool fsnames_set(struct fsnames *t, const char *name, size_t len, const uint8_t 
 	} else {
 		return false;
 	}
-	zero(e, sizeof(*e));
+	memset(e, 0, sizeof(*e));
 	e->name_len = (uint8_t)len;
-	copy(e->name, name, len);
-	copy(e->hash, hash, FSNAMES_HASH_LEN);
-	copy(e->owner, owner, FSNAMES_OWNER_LEN);
+	memcpy(e->name, name, len);
+	memcpy(e->hash, hash, FSNAMES_HASH_LEN);
+	memcpy(e->owner, owner, FSNAMES_OWNER_LEN);
 	e->size = size;
 	e->flags = flags;
 	return true;
@@ -165,16 +140,16 @@ void fsnames_remove(struct fsnames *t, unsigned i)
 	if (i >= t->count)
 		return;
 	t->entries[i] = t->entries[--t->count];
-	zero(&t->entries[t->count], sizeof(t->entries[t->count]));
+	memset(&t->entries[t->count], 0, sizeof(t->entries[t->count]));
 }
 
 static void write_record(const struct fsnames_entry *e, uint8_t *r)
 {
-	zero(r, FSNAMES_RECORD);
+	memset(r, 0, FSNAMES_RECORD);
 	r[0] = e->name_len;
-	copy(r + 1, e->name, e->name_len);
-	copy(r + 32, e->hash, FSNAMES_HASH_LEN);
-	copy(r + 64, e->owner, FSNAMES_OWNER_LEN);
+	memcpy(r + 1, e->name, e->name_len);
+	memcpy(r + 32, e->hash, FSNAMES_HASH_LEN);
+	memcpy(r + 64, e->owner, FSNAMES_OWNER_LEN);
 	put16(r + 96, e->size);
 	put16(r + 98, e->flags);
 }
@@ -185,7 +160,7 @@ size_t fsnames_serialize(const struct fsnames *t, uint8_t *out, size_t cap)
 
 	if (t->count > FSNAMES_MAX || cap < len)
 		return 0;
-	copy(out, magic, sizeof(magic));
+	memcpy(out, magic, sizeof(magic));
 	put16(out + 4, FSNAMES_VERSION);
 	put16(out + 6, (uint16_t)t->count);
 	put64(out + 8, t->generation);
@@ -196,7 +171,7 @@ size_t fsnames_serialize(const struct fsnames *t, uint8_t *out, size_t cap)
 
 bool fsnames_looks_like_table(const uint8_t *buf, size_t len)
 {
-	return len >= sizeof(magic) && same(buf, magic, sizeof(magic));
+	return len >= sizeof(magic) && memcmp(buf, magic, sizeof(magic)) == 0;
 }
 
 /* One record into *e, checked on its own (not against the others). */
@@ -211,9 +186,9 @@ static enum fsnames_verdict read_record(const uint8_t *r, struct fsnames_entry *
 			return FSNAMES_BAD_PADDING;
 	}
 	e->name_len = name_len;
-	copy(e->name, r + 1, FSNAMES_NAME_MAX);
-	copy(e->hash, r + 32, FSNAMES_HASH_LEN);
-	copy(e->owner, r + 64, FSNAMES_OWNER_LEN);
+	memcpy(e->name, r + 1, FSNAMES_NAME_MAX);
+	memcpy(e->hash, r + 32, FSNAMES_HASH_LEN);
+	memcpy(e->owner, r + 64, FSNAMES_OWNER_LEN);
 	e->size = get16(r + 96);
 	e->flags = get16(r + 98);
 	if (e->size == 0 || e->size > FSNAMES_SIZE_MAX)

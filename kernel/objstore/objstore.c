@@ -46,28 +46,6 @@ void objstore_init(void)
 		OBJSTORE_CAPACITY, OBJSTORE_MAX_OBJECT);
 }
 
-/* Do a[0..n) and b[0..n) hold the same bytes? (Hashes and Principals are
- * public: no need for a comparison in constant time.) */
-#ifndef VERIFY_EVA /* WP proves it (tests/verify/objstore.mk); EVA checks the code alone */
-/*@ requires \valid_read(a + (0 .. n - 1)) && \valid_read(b + (0 .. n - 1));
-    assigns \nothing;
-    ensures \result <==> (\forall integer k; 0 <= k < n ==> a[k] == b[k]); */
-#endif
-static bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
-{
-#ifndef VERIFY_EVA
-	/*@ loop invariant 0 <= i <= n;
-	    loop invariant \forall integer k; 0 <= k < i ==> a[k] == b[k];
-	    loop assigns i;
-	    loop variant n - i; */
-#endif
-	for (size_t i = 0; i < n; i++) {
-		if (a[i] != b[i])
-			return false;
-	}
-	return true;
-}
-
 /* The slot holding `hash`, or NULL. Caller holds store_lock. */
 #ifndef VERIFY_EVA /* WP proves it (tests/verify/objstore.mk); EVA checks the code alone */
 /*@ requires \valid_read(hash + (0 .. OBJSTORE_HASH_LEN - 1));
@@ -82,7 +60,7 @@ static struct object *find(const uint8_t hash[OBJSTORE_HASH_LEN])
 	    loop variant OBJSTORE_CAPACITY - i; */
 #endif
 	for (size_t i = 0; i < OBJSTORE_CAPACITY; i++) {
-		if (objects[i].content && same_bytes(objects[i].info.hash, hash, OBJSTORE_HASH_LEN))
+		if (objects[i].content && memcmp(objects[i].info.hash, hash, OBJSTORE_HASH_LEN) == 0)
 			return &objects[i];
 	}
 	return NULL;
@@ -188,7 +166,7 @@ kerr_t objstore_delete(const uint8_t hash[OBJSTORE_HASH_LEN], const struct princ
 	arch_irqflags_t flags = spin_lock_irqsave(&store_lock);
 	struct object *o = find(hash);
 
-	if (o && !same_bytes(o->info.owner.key, requester->key, sizeof(requester->key))) {
+	if (o && memcmp(o->info.owner.key, requester->key, sizeof(requester->key)) != 0) {
 		err = K_EPERM;
 	} else if (o) {
 		content = o->content;

@@ -21,6 +21,7 @@
 #include "fs.h"
 
 #include <crypto/blake3.h>
+#include <kstring.h>
 
 #include "../lib/line.h"
 #include "../lib/objstore.h"
@@ -30,24 +31,10 @@ static uint8_t object[OBJ_MAX];              /* an object read back */
 static uint8_t hashes[OBJ_STORE_CAPACITY * OBJ_HASH_LEN];
 static struct fsnames candidate, scratch;
 
-static bool same_hash(const uint8_t *a, const uint8_t *b)
-{
-	uint8_t diff = 0;
-
-	for (unsigned i = 0; i < FSNAMES_HASH_LEN; i++)
-		diff |= (uint8_t)(a[i] ^ b[i]);
-	return diff == 0;
-}
-
-static void copy_hash(uint8_t *dst, const uint8_t *src)
-{
-	for (unsigned i = 0; i < FSNAMES_HASH_LEN; i++)
-		dst[i] = src[i];
-}
-
 static bool in_use(const struct fs_table *t, const uint8_t hash[FSNAMES_HASH_LEN])
 {
-	return fsnames_refs(&t->names, hash) > 0 || (t->stored && same_hash(t->hash, hash));
+	return fsnames_refs(&t->names, hash) > 0 ||
+	       (t->stored && memcmp(t->hash, hash, FSNAMES_HASH_LEN) == 0);
 }
 
 void fs_table_release(const struct fs_table *t, const uint8_t hash[FSNAMES_HASH_LEN])
@@ -69,9 +56,9 @@ int64_t fs_table_commit(struct fs_table *t, const struct fsnames *next)
 	int64_t err = sys_obj_put(bytes, len, hash);
 	if (err != 0)
 		return err;
-	copy_hash(old, t->hash);
+	memcpy(old, t->hash, FSNAMES_HASH_LEN);
 	t->names = scratch;
-	copy_hash(t->hash, hash);
+	memcpy(t->hash, hash, FSNAMES_HASH_LEN);
 	t->stored = true;
 	if (had_old)
 		fs_table_release(t, old);
@@ -89,7 +76,7 @@ static int64_t read_object(const uint8_t hash[OBJ_HASH_LEN])
 	if (n <= 0)
 		return n < 0 ? n : SYS_ENOENT;
 	blake3_hash(object, (size_t)n, check);
-	return same_hash(check, hash) ? n : SYS_EINVAL;
+	return memcmp(check, hash, FSNAMES_HASH_LEN) == 0 ? n : SYS_EINVAL;
 }
 
 /* Whether entry e still names what it says: its object, of its size,
@@ -144,7 +131,7 @@ static bool find_newest(uint8_t hash[OBJ_HASH_LEN])
 		}
 		if (!found || scratch.generation > candidate.generation) {
 			candidate = scratch;
-			copy_hash(hash, h);
+			memcpy(hash, h, FSNAMES_HASH_LEN);
 			found = true;
 		}
 	}
@@ -161,7 +148,7 @@ bool fs_table_recover(struct fs_table *t)
 	if (!find_newest(hash))
 		return false;
 	t->names = candidate;
-	copy_hash(t->hash, hash);
+	memcpy(t->hash, hash, FSNAMES_HASH_LEN);
 	t->stored = true;
 	for (unsigned i = t->names.count; i-- > 0;) {
 		if (!entry_holds(&t->names.entries[i])) {

@@ -21,6 +21,7 @@
 #include <abi/channel.h>
 #include <abi/endpoints.h>
 #include <abi/net.h>
+#include <kstring.h>
 
 #include "../../lib/inet.h"
 #include "../lib/line.h"
@@ -182,14 +183,6 @@ static bool check(bool ok, const char *what, int code)
 	return ok;
 }
 
-static bool same(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
-}
-
 /* A channel and NET_MSG_UP announcing it. */
 static void come_up(void)
 {
@@ -227,7 +220,7 @@ static bool echoes(size_t len)
 	n = next_tx(back);
 	inet_parse(back, n, &f);
 	return f.kind == INET_UDP && f.src_port == 7 && f.dst_port == 40000 + len &&
-	       same(f.dst_mac, gw_mac, 6) && f.payload_len == len && same(f.payload, data, len);
+	       memcmp(f.dst_mac, gw_mac, 6) == 0 && f.payload_len == len && memcmp(f.payload, data, len) == 0;
 }
 
 /* The gateway: the stack's ARP request for it answered, then its SNTP
@@ -240,7 +233,7 @@ static void be_the_gateway(void)
 
 	inet_parse(frame, n, &f);
 	check(f.kind == INET_ARP && f.arp.op == INET_ARP_REQUEST && f.arp.target_ip[3] == 2 &&
-		      same(f.src_mac, our_mac, 6), "the stack asks ARP for the gateway", 1);
+		      memcmp(f.src_mac, our_mac, 6) == 0, "the stack asks ARP for the gateway", 1);
 	n = inet_arp_reply(frame, sizeof(frame), gw_mac, gw_to_stack.src_ip, &f.arp);
 	inject(frame, n);
 	gateway_answers = true;
@@ -274,7 +267,7 @@ static void icmp_echo(void)
 	n = next_tx(frame);
 	inet_parse(frame, n, &f);
 	check(f.kind == INET_ICMP && f.icmp_type == INET_ICMP_ECHO_REPLY &&
-		      f.payload_len == sizeof(body) && same(f.payload, body, sizeof(body)),
+		      f.payload_len == sizeof(body) && memcmp(f.payload, body, sizeof(body)) == 0,
 	      "an ICMP echo request is answered", 4);
 }
 
@@ -324,7 +317,7 @@ static void be_a_program(void)
 	inject(frame, n);
 	next_answer();
 	check(get32(answer) == NET_MSG_RECVFROM && answer_len == 16 + 12 &&
-		      same(answer + 16, (const uint8_t *)"to a program", 12) && answer[4] == 10 &&
+		      memcmp(answer + 16, "to a program", 12) == 0 && answer[4] == 10 &&
 		      answer[7] == 2, "a datagram to 5000 arrives as RECVFROM", 7);
 	uint8_t out[16 + 2] = { NET_MSG_SENDTO, 0, 0, 0, 10, 0, 2, 2, 0x70, 0x17, 0x88, 0x13, 2,
 				0, 0, 0, 'h', 'i' }; /* to 10.0.2.2:6000 from 5000 */
@@ -334,7 +327,7 @@ static void be_a_program(void)
 	n = next_tx(frame);
 	inet_parse(frame, n, &f);
 	check(f.kind == INET_UDP && f.src_port == 5000 && f.dst_port == 6000 &&
-		      f.payload_len == 2 && same(f.payload, (const uint8_t *)"hi", 2),
+		      f.payload_len == 2 && memcmp(f.payload, "hi", 2) == 0,
 	      "and its datagram goes out", 9);
 }
 

@@ -13,8 +13,15 @@
  *   builtins' own precondition (ctz and clz of 0 are undefined), so a call
  *   with 0 is an alarm here as it is a bug on the hardware.
  * - __atomic_thread_fence: nothing to order in a one-CPU analysis.
- * - <string.h> first: Frama-C's annotated memcpy/memcmp contracts then
+ * - <string.h> first: Frama-C's annotated memcpy/memset contracts then
  *   cover kstring.h's declarations of the same functions.
+ * - memcmp: our own contract, in place of Frama-C's. Its library contract
+ *   reads the bytes as char and asks for them initialised and not
+ *   dangling; the tree compares uint8_t arrays (hashes, keys, signatures),
+ *   which WP's typed memory model cannot relate to char, and lib/kstring.c's
+ *   memcmp asks only that both ranges be readable. The contract says
+ *   exactly that, over unsigned char: 0 when, and only when, the first n
+ *   bytes agree.
  */
 #ifndef CAMBIOS_VERIFY_PRELUDE_H
 #define CAMBIOS_VERIFY_PRELUDE_H
@@ -22,6 +29,15 @@
 #include <string.h>
 
 #include <stdatomic.h>
+
+/*@ requires \valid_read((const unsigned char *)a + (0 .. n - 1));
+    requires \valid_read((const unsigned char *)b + (0 .. n - 1));
+    assigns \result \from ((const unsigned char *)a)[0 .. n - 1],
+                           ((const unsigned char *)b)[0 .. n - 1];
+    ensures \result == 0 <==> (\forall integer i; 0 <= i < n ==>
+                  ((const unsigned char *)a)[i] == ((const unsigned char *)b)[i]); */
+int verify_memcmp(const void *a, const void *b, size_t n);
+#define memcmp verify_memcmp
 
 /*@ requires \valid(sum);
     assigns *sum \from a, b;
