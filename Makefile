@@ -609,7 +609,8 @@ $(FUZZ_RUNS): fuzz-run-%: $(HOST_BUILD)/fuzz/%_fuzz
 
 # ---------------------------------------------------------------- targets
 
-.PHONY: all image kernel loader run debug test unit bench fuzz boot-tests tool-tests setup clean \
+.PHONY: all image kernel loader run debug test test-checks unit bench fuzz boot-tests tool-tests setup \
+	clean \
 	compile_commands $(UNIT_RUNS) $(FUZZ_RUNS)
 
 all: image compile_commands
@@ -658,14 +659,19 @@ boot-tests:
 tool-tests: $(SIGN_TOOL)
 	$(PYTHON) -m pytest tests/tools
 
-# The proofs (make verify, single-threaded Frama-C runs) go beside the boot
-# tests, whose QEMU leaves a core mostly idle: one job slot each.
+# The proofs (make verify, single-threaded Frama-C runs) go beside all the
+# other checks, from the first: those leave a core idle often enough (a
+# link, pytest, QEMU with one CPU) that verify's runs fill the gaps. One
+# job slot for each line of work; each keeps its own order.
 test: setup
+	+$(MAKE) -j2 -Oline test-checks verify
+
+test-checks:
 	$(MAKE) lint
 	+$(TEST_MAKE) unit
 	+$(TEST_MAKE) fuzz
 	$(MAKE) tool-tests
-	+$(MAKE) -j2 -Oline boot-tests verify
+	+$(MAKE) boot-tests
 
 # clangd: one compile_commands.json for the arch being built.
 compile_commands: $(KERNEL_OBJS) $(LOADER_OBJS)
