@@ -64,6 +64,20 @@ struct message {
 /*@ predicate message_ok(struct message *m) =
       \valid(m) && \valid(m->buf + (0 .. CONF_ERROR_MAX - 1)) &&
       \separated(m, m->buf + (0 .. CONF_ERROR_MAX - 1)) && m->used < CONF_ERROR_MAX;
+
+    // What a failure needs: the parser's error buffer and line number.
+    predicate error_ok(struct parser *p) =
+      \valid_read(&p->error) && \valid_read(&p->line_no) &&
+      \valid(p->error + (0 .. CONF_ERROR_MAX - 1));
+
+    // A reason was written: the error buffer holds its NUL.
+    predicate error_set(char *error) =
+      \exists integer k; 0 <= k < CONF_ERROR_MAX && error[k] == '\0';
+
+    // Bytes written by an expansion leave apart the parser fields it reads.
+    predicate apart_from_parser(struct parser *p, char *b, integer n) =
+      \separated(b + (0 .. n - 1), p->error + (0 .. CONF_ERROR_MAX - 1),
+		 &p->error, &p->line_no, &p->arch, &p->arch_len);
 */
 
 #ifndef VERIFY_EVA
@@ -144,6 +158,13 @@ static void message_end(struct message *m)
 
 /* "limine.conf line N: what[: detail]"; what is what_len bytes, detail
  * detail_len bytes or up to its first NUL. */
+#ifndef VERIFY_EVA
+/*@ requires error_ok(p);
+    requires \valid_read(what + (0 .. what_len - 1));
+    requires detail == \null || \valid_read(detail + (0 .. detail_len - 1));
+    assigns p->error[0 .. CONF_ERROR_MAX - 1];
+    ensures \result == \false && error_set(p->error); */
+#endif
 static bool fail_with(struct parser *p, const char *what, size_t what_len, const char *detail,
 		      size_t detail_len)
 {
@@ -166,6 +187,11 @@ static bool fail_with(struct parser *p, const char *what, size_t what_len, const
 	fail_with((p), "" what, sizeof(what) - 1, (detail), (detail_len))
 #define fail(p, what) fail_detail((p), what, NULL, 0)
 
+#ifndef VERIFY_EVA
+/*@ assigns \result \from c;
+    ensures 'A' <= c <= 'Z' ==> \result == c - 'A' + 'a';
+    ensures !('A' <= c <= 'Z') ==> \result == c; */
+#endif
 static char lower(char c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -174,21 +200,44 @@ static char lower(char c)
 }
 
 /* The length of s up to its first NUL, at most max. */
+#ifndef VERIFY_EVA
+/*@ requires \valid_read(s + (0 .. max - 1));
+    assigns \nothing;
+    ensures \result <= max;
+    ensures \forall integer k; 0 <= k < \result ==> s[k] != '\0';
+    ensures \result < max ==> s[\result] == '\0'; */
+#endif
 static size_t bounded_len(const char *s, size_t max)
 {
 	size_t n = 0;
 
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= n <= max;
+	    loop invariant \forall integer k; 0 <= k < n ==> s[k] != '\0';
+	    loop assigns n;
+	    loop variant max - n; */
+#endif
 	while (n < max && s[n])
 		n++;
 	return n < max ? n : max;
 }
 
+#ifndef VERIFY_EVA
+/*@ requires \valid_read(key + (0 .. key_len - 1)) && valid_read_string(name);
+    assigns \nothing;
+    ensures \result ==> key_len == strlen(name); */
+#endif
 static bool key_is(const char *key, size_t key_len, const char *name)
 {
 	size_t name_len = strlen(name);
 
 	if (key_len != name_len)
 		return false;
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= i <= name_len;
+	    loop assigns i;
+	    loop variant name_len - i; */
+#endif
 	for (size_t i = 0; i < name_len; i++) {
 		if (lower(key[i]) != name[i])
 			return false;
@@ -197,11 +246,23 @@ static bool key_is(const char *key, size_t key_len, const char *name)
 }
 
 /* Is line[from..to) the text of `name`? */
+#ifndef VERIFY_EVA
+/*@ requires \valid_read(p->line + (0 .. LINE_MAX_LEN - 1)) && valid_read_string(name);
+    requires to <= LINE_MAX_LEN;
+    assigns \nothing;
+    ensures \result ==> to == from + strlen(name); */
+#endif
 static bool line_is(const struct parser *p, size_t from, size_t to, const char *name)
 {
 	size_t name_len = strlen(name);
 	size_t at = from;
 
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= k <= name_len && at == from + k;
+	    loop invariant k > 0 ==> at <= to;
+	    loop assigns k, at;
+	    loop variant name_len - k; */
+#endif
 	for (size_t k = 0; k < name_len; k++, at++) {
 		if (at >= to || p->line[at] != name[k])
 			return false;
@@ -209,13 +270,29 @@ static bool line_is(const struct parser *p, size_t from, size_t to, const char *
 	return at == to;
 }
 
+#ifndef VERIFY_EVA
+/*@ requires \valid_read(p) && to <= LINE_MAX_LEN;
+    assigns \nothing;
+    ensures \result == \null ||
+	    (\exists integer i; 0 <= i < MAX_MACROS && \result == &p->macros[i]); */
+#endif
 static const struct macro *macro_lookup(const struct parser *p, size_t from, size_t to)
 {
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= i <= MAX_MACROS;
+	    loop assigns i;
+	    loop variant MAX_MACROS - i; */
+#endif
 	for (unsigned i = 0; i < p->macro_count && i < MAX_MACROS; i++) {
 		const struct macro *m = &p->macros[i];
 		size_t at = from;
 		size_t k = 0;
 
+#ifndef VERIFY_EVA
+		/*@ loop invariant 0 <= k <= MACRO_NAME_MAX && at == from + k;
+		    loop assigns at, k;
+		    loop variant MACRO_NAME_MAX - k; */
+#endif
 		while (at < to && k < m->name_len && k < MACRO_NAME_MAX && p->line[at] == m->name[k]) {
 			at++;
 			k++;
@@ -227,6 +304,16 @@ static const struct macro *macro_lookup(const struct parser *p, size_t from, siz
 }
 
 /* Appends c to out (out_size bytes, kept NUL-terminated), or fails. */
+#ifndef VERIFY_EVA
+/*@ requires error_ok(p);
+    requires \valid(out + (0 .. out_size - 1)) && \valid(o) && *o < out_size;
+    requires apart_from_parser(p, out, out_size) && apart_from_parser(p, (char *)o, sizeof(*o));
+    requires \separated(o, out + (0 .. out_size - 1));
+    assigns *o, out[0 .. out_size - 1], p->error[0 .. CONF_ERROR_MAX - 1];
+    ensures *o < out_size;
+    ensures \result ==> *o == \old(*o) + 1 && out[\old(*o)] == c && out[*o] == '\0';
+    ensures !\result ==> *o == \old(*o) && error_set(p->error); */
+#endif
 static bool expand_char(struct parser *p, char *out, size_t out_size, size_t *o, char c)
 {
 	if (*o >= out_size - 1)
@@ -238,10 +325,26 @@ static bool expand_char(struct parser *p, char *out, size_t out_size, size_t *o,
 }
 
 /* Appends the value of the macro named line[from..to) to out. */
+#ifndef VERIFY_EVA
+/*@ requires \valid_read(p) && error_ok(p) && \valid_read(p->arch + (0 .. p->arch_len - 1));
+    requires to <= LINE_MAX_LEN;
+    requires \valid(out + (0 .. out_size - 1)) && \valid(o) && *o < out_size;
+    requires apart_from_parser(p, out, out_size) && apart_from_parser(p, (char *)o, sizeof(*o));
+    requires \separated(o, out + (0 .. out_size - 1));
+    requires apart_from_parser(p, p->error, CONF_ERROR_MAX);
+    assigns *o, out[0 .. out_size - 1], p->error[0 .. CONF_ERROR_MAX - 1];
+    ensures *o < out_size;
+    ensures !\result ==> error_set(p->error); */
+#endif
 static bool expand_reference(struct parser *p, size_t from, size_t to, char *out,
 			     size_t out_size, size_t *o)
 {
 	if (line_is(p, from, to, "ARCH")) {
+#ifndef VERIFY_EVA
+		/*@ loop invariant 0 <= k <= p->arch_len && *o < out_size;
+		    loop assigns k, *o, out[0 .. out_size - 1];
+		    loop variant p->arch_len - k; */
+#endif
 		for (size_t k = 0; k < p->arch_len; k++) {
 			if (!expand_char(p, out, out_size, o, p->arch[k]))
 				return false;
@@ -251,6 +354,11 @@ static bool expand_reference(struct parser *p, size_t from, size_t to, char *out
 	const struct macro *m = macro_lookup(p, from, to);
 	if (!m)
 		return fail(p, "undefined macro");
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= k <= CONF_PATH_MAX && *o < out_size;
+	    loop assigns k, *o, out[0 .. out_size - 1];
+	    loop variant CONF_PATH_MAX - k; */
+#endif
 	for (size_t k = 0; k < m->value_len && k < CONF_PATH_MAX; k++) {
 		if (!expand_char(p, out, out_size, o, m->value[k]))
 			return false;
@@ -260,12 +368,29 @@ static bool expand_reference(struct parser *p, size_t from, size_t to, char *out
 
 /* Copies line[from..to) into out with ${NAME} expanded; *out_len is the
  * result's length up to its first NUL. */
+#ifndef VERIFY_EVA
+/*@ requires \valid_read(p) && error_ok(p) && \valid_read(p->arch + (0 .. p->arch_len - 1));
+    requires to <= LINE_MAX_LEN;
+    requires out_size >= 1 && \valid(out + (0 .. out_size - 1)) && \valid(out_len);
+    requires apart_from_parser(p, out, out_size) && apart_from_parser(p, p->error, CONF_ERROR_MAX);
+    requires apart_from_parser(p, (char *)out_len, sizeof(*out_len));
+    requires \separated(out_len, out + (0 .. out_size - 1));
+    assigns *out_len, out[0 .. out_size - 1], p->error[0 .. CONF_ERROR_MAX - 1];
+    ensures \result ==> *out_len <= out_size;
+    ensures !\result ==> error_set(p->error); */
+#endif
 static bool expand(struct parser *p, size_t from, size_t to, char *out, size_t out_size,
 		   size_t *out_len)
 {
 	size_t o = 0;
 
 	out[0] = '\0';
+#ifndef VERIFY_EVA
+	/*@ loop invariant o < out_size;
+	    loop invariant from <= i || to <= i;
+	    loop assigns i, o, out[0 .. out_size - 1];
+	    loop variant to - i; */
+#endif
 	for (size_t i = from; i < to; i++) {
 		if (p->line[i] != '$' || i + 1 >= to || p->line[i + 1] != '{') {
 			if (!expand_char(p, out, out_size, &o, p->line[i]))
@@ -273,6 +398,11 @@ static bool expand(struct parser *p, size_t from, size_t to, char *out, size_t o
 			continue;
 		}
 		size_t end = i + 2;
+#ifndef VERIFY_EVA
+		/*@ loop invariant i + 2 <= end <= to;
+		    loop assigns end;
+		    loop variant to - end; */
+#endif
 		while (end < to && p->line[end] != '}')
 			end++;
 		if (end >= to)
@@ -285,12 +415,23 @@ static bool expand(struct parser *p, size_t from, size_t to, char *out, size_t o
 	return true;
 }
 
+#ifndef VERIFY_EVA
+/*@ requires \valid_read(s + (0 .. len - 1)) && \valid(value);
+    assigns *value;
+    ensures \result ==> len > 0 && (\forall integer k; 0 <= k < len ==> '0' <= s[k] <= '9'); */
+#endif
 static bool parse_uint(const char *s, size_t len, uint64_t *value)
 {
 	uint64_t v = 0;
 
 	if (len == 0)
 		return false;
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= i <= len;
+	    loop invariant \forall integer k; 0 <= k < i ==> '0' <= s[k] <= '9';
+	    loop assigns i, v;
+	    loop variant len - i; */
+#endif
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
 			return false;
@@ -367,12 +508,26 @@ static bool apply_global(struct parser *p, size_t key_len, const char *value, si
 	return true;
 }
 
+#ifndef VERIFY_EVA
+/*@ requires error_ok(p);
+    requires dst_size >= 1 && \valid(dst + (0 .. dst_size - 1));
+    requires \valid_read(value + (0 .. value_len - 1));
+    requires apart_from_parser(p, dst, dst_size);
+    assigns dst[0 .. dst_size - 1], p->error[0 .. CONF_ERROR_MAX - 1];
+    ensures \result ==> value_len < dst_size && dst[value_len] == '\0';
+    ensures !\result ==> error_set(p->error); */
+#endif
 static bool copy_value(struct parser *p, char *dst, size_t dst_size, const char *value,
 		       size_t value_len)
 {
 	if (value_len >= dst_size)
 		return fail_detail(p, "value too long", value, value_len);
 	size_t k = 0;
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= k <= value_len;
+	    loop assigns k, dst[0 .. dst_size - 2];
+	    loop variant value_len - k; */
+#endif
 	for (; k < value_len && k < dst_size - 1; k++)
 		dst[k] = value[k];
 	dst[k < dst_size ? k : dst_size - 1] = '\0';

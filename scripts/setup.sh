@@ -24,7 +24,7 @@ PACKAGES=(
 	libcmocka-dev                            # host unit tests
 	clang-tidy cppcheck                      # make lint: static analysis
 	openssl libssl-dev b3sum                 # signing and hashing tools
-	frama-c-base why3 z3 cvc4                # make verify: EVA, WP and its provers
+	frama-c-base why3 cvc4                   # make verify: EVA, WP and its prover
 	gdb-multiarch git
 )
 
