@@ -74,10 +74,31 @@ struct message {
     predicate error_set(char *error) =
       \exists integer k; 0 <= k < CONF_ERROR_MAX && error[k] == '\0';
 
+    // Writing the error buffer leaves the fields that locate it alone.
+    predicate error_apart(struct parser *p) =
+      \separated(p->error + (0 .. CONF_ERROR_MAX - 1),
+		 &p->error, &p->line_no, &p->arch, &p->arch_len);
+
     // Bytes written by an expansion leave apart the parser fields it reads.
     predicate apart_from_parser(struct parser *p, char *b, integer n) =
       \separated(b + (0 .. n - 1), p->error + (0 .. CONF_ERROR_MAX - 1),
 		 &p->error, &p->line_no, &p->arch, &p->arch_len);
+
+    // So does a length an expansion updates.
+    predicate length_apart_from_parser(struct parser *p, size_t *n) =
+      \separated(n, p->error + (0 .. CONF_ERROR_MAX - 1),
+		 &p->error, &p->line_no, &p->arch, &p->arch_len);
+
+    // The parser between lines: its own fields, the caller's conf and
+    // error buffer, each apart from the others, and its counters within
+    // the arrays they index.
+    predicate parser_ok(struct parser *p) =
+      \valid(p) && error_ok(p) && \valid(p->out) &&
+      \valid_read(p->arch + (0 .. p->arch_len - 1)) &&
+      \separated(p, p->out, p->error + (0 .. CONF_ERROR_MAX - 1)) &&
+      error_apart(p) &&
+      p->line_len < LINE_MAX_LEN && p->macro_count <= MAX_MACROS &&
+      p->out->entry.module_count <= CONF_MAX_MODULES;
 */
 
 #ifndef VERIFY_EVA
@@ -153,6 +174,8 @@ static void message_unsigned(struct message *m, unsigned v)
 #endif
 static void message_end(struct message *m)
 {
+	/* The guard is for EVA, which does not carry message_ok's bound on
+	 * used from one call to the next; WP proves it never fails. */
 	m->buf[m->used < CONF_ERROR_MAX ? m->used : CONF_ERROR_MAX - 1] = '\0';
 }
 
@@ -222,15 +245,15 @@ static size_t bounded_len(const char *s, size_t max)
 	return n < max ? n : max;
 }
 
+/* Is key[0..key_len) the literal name[0..name_len), ignoring the key's
+ * case? (key_is passes the literal with its length.) */
 #ifndef VERIFY_EVA
-/*@ requires \valid_read(key + (0 .. key_len - 1)) && valid_read_string(name);
+/*@ requires \valid_read(key + (0 .. key_len - 1)) && \valid_read(name + (0 .. name_len - 1));
     assigns \nothing;
-    ensures \result ==> key_len == strlen(name); */
+    ensures \result ==> key_len == name_len; */
 #endif
-static bool key_is(const char *key, size_t key_len, const char *name)
+static bool key_equals(const char *key, size_t key_len, const char *name, size_t name_len)
 {
-	size_t name_len = strlen(name);
-
 	if (key_len != name_len)
 		return false;
 #ifndef VERIFY_EVA
@@ -245,16 +268,20 @@ static bool key_is(const char *key, size_t key_len, const char *name)
 	return true;
 }
 
-/* Is line[from..to) the text of `name`? */
+#define key_is(key, key_len, name) key_equals((key), (key_len), "" name, sizeof(name) - 1)
+
+/* Is line[from..to) the literal name[0..name_len)? (line_is passes the
+ * literal with its length.) */
 #ifndef VERIFY_EVA
-/*@ requires \valid_read(p->line + (0 .. LINE_MAX_LEN - 1)) && valid_read_string(name);
+/*@ requires \valid_read(p->line + (0 .. LINE_MAX_LEN - 1));
+    requires \valid_read(name + (0 .. name_len - 1));
     requires to <= LINE_MAX_LEN;
     assigns \nothing;
-    ensures \result ==> to == from + strlen(name); */
+    ensures \result ==> to == from + name_len; */
 #endif
-static bool line_is(const struct parser *p, size_t from, size_t to, const char *name)
+static bool line_equals(const struct parser *p, size_t from, size_t to, const char *name,
+			size_t name_len)
 {
-	size_t name_len = strlen(name);
 	size_t at = from;
 
 #ifndef VERIFY_EVA
@@ -269,6 +296,8 @@ static bool line_is(const struct parser *p, size_t from, size_t to, const char *
 	}
 	return at == to;
 }
+
+#define line_is(p, from, to, name) line_equals((p), (from), (to), "" name, sizeof(name) - 1)
 
 #ifndef VERIFY_EVA
 /*@ requires \valid_read(p) && to <= LINE_MAX_LEN;
@@ -307,7 +336,7 @@ static const struct macro *macro_lookup(const struct parser *p, size_t from, siz
 #ifndef VERIFY_EVA
 /*@ requires error_ok(p);
     requires \valid(out + (0 .. out_size - 1)) && \valid(o) && *o < out_size;
-    requires apart_from_parser(p, out, out_size) && apart_from_parser(p, (char *)o, sizeof(*o));
+    requires apart_from_parser(p, out, out_size) && length_apart_from_parser(p, o);
     requires \separated(o, out + (0 .. out_size - 1));
     assigns *o, out[0 .. out_size - 1], p->error[0 .. CONF_ERROR_MAX - 1];
     ensures *o < out_size;
@@ -329,9 +358,9 @@ static bool expand_char(struct parser *p, char *out, size_t out_size, size_t *o,
 /*@ requires \valid_read(p) && error_ok(p) && \valid_read(p->arch + (0 .. p->arch_len - 1));
     requires to <= LINE_MAX_LEN;
     requires \valid(out + (0 .. out_size - 1)) && \valid(o) && *o < out_size;
-    requires apart_from_parser(p, out, out_size) && apart_from_parser(p, (char *)o, sizeof(*o));
+    requires apart_from_parser(p, out, out_size) && length_apart_from_parser(p, o);
     requires \separated(o, out + (0 .. out_size - 1));
-    requires apart_from_parser(p, p->error, CONF_ERROR_MAX);
+    requires error_apart(p);
     assigns *o, out[0 .. out_size - 1], p->error[0 .. CONF_ERROR_MAX - 1];
     ensures *o < out_size;
     ensures !\result ==> error_set(p->error); */
@@ -342,7 +371,7 @@ static bool expand_reference(struct parser *p, size_t from, size_t to, char *out
 	if (line_is(p, from, to, "ARCH")) {
 #ifndef VERIFY_EVA
 		/*@ loop invariant 0 <= k <= p->arch_len && *o < out_size;
-		    loop assigns k, *o, out[0 .. out_size - 1];
+		    loop assigns k, *o, out[0 .. out_size - 1], p->error[0 .. CONF_ERROR_MAX - 1];
 		    loop variant p->arch_len - k; */
 #endif
 		for (size_t k = 0; k < p->arch_len; k++) {
@@ -356,7 +385,7 @@ static bool expand_reference(struct parser *p, size_t from, size_t to, char *out
 		return fail(p, "undefined macro");
 #ifndef VERIFY_EVA
 	/*@ loop invariant 0 <= k <= CONF_PATH_MAX && *o < out_size;
-	    loop assigns k, *o, out[0 .. out_size - 1];
+	    loop assigns k, *o, out[0 .. out_size - 1], p->error[0 .. CONF_ERROR_MAX - 1];
 	    loop variant CONF_PATH_MAX - k; */
 #endif
 	for (size_t k = 0; k < m->value_len && k < CONF_PATH_MAX; k++) {
@@ -372,8 +401,8 @@ static bool expand_reference(struct parser *p, size_t from, size_t to, char *out
 /*@ requires \valid_read(p) && error_ok(p) && \valid_read(p->arch + (0 .. p->arch_len - 1));
     requires to <= LINE_MAX_LEN;
     requires out_size >= 1 && \valid(out + (0 .. out_size - 1)) && \valid(out_len);
-    requires apart_from_parser(p, out, out_size) && apart_from_parser(p, p->error, CONF_ERROR_MAX);
-    requires apart_from_parser(p, (char *)out_len, sizeof(*out_len));
+    requires apart_from_parser(p, out, out_size) && error_apart(p);
+    requires length_apart_from_parser(p, out_len);
     requires \separated(out_len, out + (0 .. out_size - 1));
     assigns *out_len, out[0 .. out_size - 1], p->error[0 .. CONF_ERROR_MAX - 1];
     ensures \result ==> *out_len <= out_size;
@@ -388,7 +417,7 @@ static bool expand(struct parser *p, size_t from, size_t to, char *out, size_t o
 #ifndef VERIFY_EVA
 	/*@ loop invariant o < out_size;
 	    loop invariant from <= i || to <= i;
-	    loop assigns i, o, out[0 .. out_size - 1];
+	    loop assigns i, o, out[0 .. out_size - 1], p->error[0 .. CONF_ERROR_MAX - 1];
 	    loop variant to - i; */
 #endif
 	for (size_t i = from; i < to; i++) {
@@ -442,11 +471,23 @@ static bool parse_uint(const char *s, size_t len, uint64_t *value)
 }
 
 /* `${NAME}=value`: the name ends at '}', the value follows the '='. */
+#ifndef VERIFY_EVA
+/*@ requires parser_ok(p) && p->line_len >= 2;
+    assigns p->macros[0 .. MAX_MACROS - 1], p->macro_count, p->error[0 .. CONF_ERROR_MAX - 1];
+    ensures parser_ok(p);
+    ensures !\result ==> error_set(p->error); */
+#endif
 static bool define_macro(struct parser *p)
 {
 	size_t len = p->line_len;
 	size_t close = 2;
+	size_t value_len = 0;
 
+#ifndef VERIFY_EVA
+	/*@ loop invariant 2 <= close <= len;
+	    loop assigns close;
+	    loop variant len - close; */
+#endif
 	while (close < len && p->line[close] != '}')
 		close++;
 	if (close >= len || close + 1 >= len || p->line[close + 1] != '=')
@@ -457,22 +498,39 @@ static bool define_macro(struct parser *p)
 	if (p->macro_count >= MAX_MACROS)
 		return fail(p, "too many macros");
 	struct macro *m = &p->macros[p->macro_count];
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= k <= name_len;
+	    loop assigns k, m->name[0 .. MACRO_NAME_MAX - 1];
+	    loop variant name_len - k; */
+#endif
 	for (size_t k = 0; k < name_len; k++)
 		m->name[k] = p->line[2 + k];
 	m->name[name_len] = '\0';
 	m->name_len = bounded_len(m->name, name_len);
-	if (!expand(p, close + 2, len, m->value, sizeof(m->value), &m->value_len))
+	if (!expand(p, close + 2, len, m->value, sizeof(m->value), &value_len))
 		return false;
+	m->value_len = value_len;
 	p->macro_count++;
 	return true;
 }
 
 /* A '/' line: the previous entry ends and a new one starts. */
+#ifndef VERIFY_EVA
+/*@ requires parser_ok(p);
+    assigns p->in_chosen, p->chosen_done, p->entries_seen,
+	    p->out->entry.title[0 .. CONF_TITLE_MAX - 1];
+    ensures parser_ok(p); */
+#endif
 static void open_entry(struct parser *p)
 {
 	size_t len = p->line_len;
 	size_t start = 0;
 
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= start <= len;
+	    loop assigns start;
+	    loop variant len - start; */
+#endif
 	while (start < len && (p->line[start] == '/' || p->line[start] == '+'))
 		start++;
 	if (p->in_chosen)
@@ -482,12 +540,24 @@ static void open_entry(struct parser *p)
 	if (p->in_chosen) {
 		char *title = p->out->entry.title;
 		size_t n = 0;
+#ifndef VERIFY_EVA
+		/*@ loop invariant start <= at <= len && 0 <= n < CONF_TITLE_MAX;
+		    loop assigns at, n, title[0 .. CONF_TITLE_MAX - 2];
+		    loop variant len - at; */
+#endif
 		for (size_t at = start; at < len && n < CONF_TITLE_MAX - 1; at++)
 			title[n++] = p->line[at];
 		title[n] = '\0';
 	}
 }
 
+#ifndef VERIFY_EVA
+/*@ requires parser_ok(p) && key_len <= LINE_MAX_LEN;
+    requires \valid_read(value + (0 .. value_len - 1));
+    assigns p->out->timeout, p->out->default_entry, p->error[0 .. CONF_ERROR_MAX - 1];
+    ensures parser_ok(p);
+    ensures !\result ==> error_set(p->error); */
+#endif
 static bool apply_global(struct parser *p, size_t key_len, const char *value, size_t value_len)
 {
 	uint64_t n;
@@ -534,6 +604,13 @@ static bool copy_value(struct parser *p, char *dst, size_t dst_size, const char 
 	return true;
 }
 
+#ifndef VERIFY_EVA
+/*@ requires parser_ok(p) && key_len <= LINE_MAX_LEN;
+    requires \valid_read(value + (0 .. value_len - 1));
+    assigns p->out->entry, p->error[0 .. CONF_ERROR_MAX - 1];
+    ensures parser_ok(p);
+    ensures !\result ==> error_set(p->error); */
+#endif
 static bool apply_entry_key(struct parser *p, size_t key_len, const char *value, size_t value_len)
 {
 	struct conf_entry *e = &p->out->entry;
@@ -561,20 +638,42 @@ static bool apply_entry_key(struct parser *p, size_t key_len, const char *value,
 	return true; /* resolution, kaslr, paging_mode...: not ours to act on */
 }
 
+#ifndef VERIFY_EVA
+/*@ requires parser_ok(p);
+    assigns p->value[0 .. LINE_MAX_LEN - 1], p->out->timeout, p->out->default_entry,
+	    p->out->entry, p->error[0 .. CONF_ERROR_MAX - 1];
+    ensures parser_ok(p);
+    ensures !\result ==> error_set(p->error); */
+#endif
 static bool parse_key_value(struct parser *p)
 {
 	size_t len = p->line_len;
 	size_t colon = 0;
 	size_t value_len = 0;
 
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= colon <= len;
+	    loop assigns colon;
+	    loop variant len - colon; */
+#endif
 	while (colon < len && p->line[colon] != ':')
 		colon++;
 	if (colon >= len || colon == 0)
 		return fail(p, "expected key: value");
 	size_t key_len = colon;
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= key_len <= colon;
+	    loop assigns key_len;
+	    loop variant key_len; */
+#endif
 	while (key_len > 0 && (p->line[key_len - 1] == ' ' || p->line[key_len - 1] == '\t'))
 		key_len--;
 	size_t v = colon + 1;
+#ifndef VERIFY_EVA
+	/*@ loop invariant colon + 1 <= v <= len;
+	    loop assigns v;
+	    loop variant len - v; */
+#endif
 	while (v < len && (p->line[v] == ' ' || p->line[v] == '\t'))
 		v++;
 	if (!expand(p, v, len, p->value, sizeof(p->value), &value_len))
@@ -587,8 +686,21 @@ static bool parse_key_value(struct parser *p)
 }
 
 /* The line in p->line[0..line_len), leading whitespace already dropped. */
+#ifndef VERIFY_EVA
+/*@ requires parser_ok(p);
+    assigns p->line_len, p->macros[0 .. MAX_MACROS - 1], p->macro_count, p->in_chosen,
+	    p->chosen_done, p->entries_seen, p->value[0 .. LINE_MAX_LEN - 1], *p->out,
+	    p->error[0 .. CONF_ERROR_MAX - 1];
+    ensures parser_ok(p);
+    ensures !\result ==> error_set(p->error); */
+#endif
 static bool parse_line(struct parser *p)
 {
+#ifndef VERIFY_EVA
+	/*@ loop invariant parser_ok(p);
+	    loop assigns p->line_len;
+	    loop variant p->line_len; */
+#endif
 	while (p->line_len > 0 && (p->line[p->line_len - 1] == ' ' ||
 				   p->line[p->line_len - 1] == '\t' ||
 				   p->line[p->line_len - 1] == '\r'))
@@ -604,6 +716,12 @@ static bool parse_line(struct parser *p)
 	return parse_key_value(p);
 }
 
+#ifndef VERIFY_EVA
+/*@ requires parser_ok(p);
+    assigns p->line_no, p->error[0 .. CONF_ERROR_MAX - 1];
+    ensures \result ==> p->out->entry.kernel_path[0] != '\0';
+    ensures !\result ==> error_set(p->error); */
+#endif
 static bool check_entry(struct parser *p)
 {
 	const struct conf_entry *e = &p->out->entry;
@@ -638,32 +756,106 @@ static bool check_entry(struct parser *p)
 	return true;
 }
 
+/* Copies the line at text[*at] into p->line without its leading
+ * whitespace; *at moves past the line's '\n' (or past the end). */
+#ifndef VERIFY_EVA
+/*@ requires parser_ok(p);
+    requires \valid_read(text + (0 .. len - 1)) && len < SIZE_MAX;
+    requires \valid(at) && *at < len;
+    requires \separated(at, p, p->error + (0 .. CONF_ERROR_MAX - 1));
+    assigns *at, p->line_no, p->line[0 .. LINE_MAX_LEN - 1], p->line_len,
+	    p->error[0 .. CONF_ERROR_MAX - 1];
+    ensures parser_ok(p);
+    ensures \result ==> \old(*at) < *at <= len + 1;
+    ensures !\result ==> error_set(p->error); */
+#endif
+static bool read_line(struct parser *p, const char *text, size_t len, size_t *at)
+{
+	size_t i = *at;
+	size_t raw = 0; /* the line's length so far, whitespace included */
+	size_t n = 0;   /* and without its leading whitespace */
+
+	p->line_no++;
+#ifndef VERIFY_EVA
+	/*@ loop invariant \at(*at, Pre) <= i <= len && n <= raw < LINE_MAX_LEN;
+	    loop assigns i, raw, n, p->line[0 .. LINE_MAX_LEN - 1];
+	    loop variant len - i; */
+#endif
+	for (; i < len && text[i] != '\n'; i++) {
+		/* n <= raw: the second test restates the first for the line
+		 * buffer's sake. */
+		if (raw >= LINE_MAX_LEN - 1 || n >= LINE_MAX_LEN - 1)
+			return fail(p, "line too long");
+		raw++;
+		if (n == 0 && (text[i] == ' ' || text[i] == '\t'))
+			continue;
+		p->line[n++] = text[i];
+	}
+	p->line_len = n;
+	*at = i + 1; /* past the '\n' (or past the end) */
+	return true;
+}
+
+/* Before the first line. */
+#ifndef VERIFY_EVA
+/*@ requires \valid(p) && \valid_read(arch + (0 .. arch_len - 1));
+    requires \valid(out) && out->entry.module_count <= CONF_MAX_MODULES;
+    requires \valid(error + (0 .. CONF_ERROR_MAX - 1));
+    requires \separated(p, out, error + (0 .. CONF_ERROR_MAX - 1));
+    requires \separated(error + (0 .. CONF_ERROR_MAX - 1), &p->error, &p->line_no, &p->arch,
+			&p->arch_len);
+    assigns *p;
+    ensures parser_ok(p) && p->out == out && p->error == error; */
+#endif
+static void parser_start(struct parser *p, const char *arch, size_t arch_len, struct conf *out,
+			 char *error)
+{
+	*p = (struct parser){ 0 };
+	/* The fields parser_ok reads, stored again for WP, which does not
+	 * look into the literal. */
+	p->line_len = 0;
+	p->macro_count = 0;
+	p->arch = arch;
+	p->arch_len = arch_len;
+	p->out = out;
+	p->error = error;
+}
+
+/* Nothing parsed yet: every field zero, the default entry the first. */
+#ifndef VERIFY_EVA
+/*@ requires \valid(out);
+    assigns *out;
+    ensures out->default_entry == 1;
+    ensures out->entry.module_count == 0; */
+#endif
+static void conf_reset(struct conf *out)
+{
+	*out = (struct conf){ 0 };
+	/* Stored again for WP, which does not look into the literal. */
+	out->entry.module_count = 0;
+	out->default_entry = 1;
+}
+
 bool conf_parse(const char *text, size_t len, const char *arch, struct conf *out,
 		char error[CONF_ERROR_MAX])
 {
-	struct parser p = { .arch = arch, .arch_len = strlen(arch), .out = out, .error = error };
+	struct parser p;
+	size_t arch_len = strlen(arch);
 	size_t at = 0;
 
-	memset(out, 0, sizeof(*out));
-	out->default_entry = 1;
+	conf_reset(out);
 	error[0] = '\0';
+	parser_start(&p, arch, arch_len, out, error);
+#ifndef VERIFY_EVA
+	/*@ loop invariant parser_ok(&p);
+	    loop invariant p.out == out && p.error == error;
+	    loop invariant 0 <= at <= len + 1;
+	    loop assigns at, p, *out, error[0 .. CONF_ERROR_MAX - 1];
+	    loop variant len - at; */
+#endif
 	while (at < len) {
-		size_t raw = 0; /* the line's length so far, whitespace included */
-		p.line_no++;
-		p.line_len = 0;
-		for (; at < len && text[at] != '\n'; at++) {
-			/* line_len <= raw: the second test restates the first
-			 * for the line buffer's sake. */
-			if (raw >= LINE_MAX_LEN - 1 || p.line_len >= LINE_MAX_LEN - 1)
-				return fail(&p, "line too long");
-			raw++;
-			if (p.line_len == 0 && (text[at] == ' ' || text[at] == '\t'))
-				continue;
-			p.line[p.line_len++] = text[at];
-		}
-		if (!parse_line(&p))
+		if (!read_line(&p, text, len, &at) || !parse_line(&p))
 			return false;
-		at++; /* past the '\n' (or past the end) */
 	}
 	return check_entry(&p);
 }

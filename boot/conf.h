@@ -48,7 +48,18 @@ struct conf {
 /* Parses `text` (len bytes, need not be NUL-terminated) and selects the
  * default entry, which must use `protocol: limine` and name a kernel.
  * `arch` is the value of ${ARCH} ("x86-64" or "aarch64").
- * Returns true on success; on failure `error` holds a one-line reason. */
+ * Returns true on success; on failure `error` holds a one-line reason.
+ * (len < SIZE_MAX holds for any text in memory; WP is told so.) */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/conf.mk); EVA checks the code alone */
+/*@ requires \valid_read(text + (0 .. len - 1)) && len < SIZE_MAX;
+    requires valid_read_string(arch);
+    requires \valid(out) && \valid(error + (0 .. CONF_ERROR_MAX - 1));
+    requires \separated(out, error + (0 .. CONF_ERROR_MAX - 1));
+    assigns *out, error[0 .. CONF_ERROR_MAX - 1];
+    ensures \result ==> out->entry.kernel_path[0] != '\0' &&
+			out->entry.module_count <= CONF_MAX_MODULES;
+    ensures !\result ==> \exists integer n; 0 <= n < CONF_ERROR_MAX && error[n] == '\0'; */
+#endif
 bool conf_parse(const char *text, size_t len, const char *arch, struct conf *out,
 		char error[CONF_ERROR_MAX]);
 

@@ -56,9 +56,9 @@ export WHY3CONFIG := $(abspath $(VERIFY_DIR))/why3.conf
 # them: `make test` gives verify one job slot beside the boot tests and
 # two once they end, and a long run started last would stretch the whole
 # test by its length.
-VERIFY_LONGEST := verify-run-conf verify-run-ipc verify-run-cap verify-wp-elf verify-wp-cap \
-	verify-wp-virtq verify-wp-acpi verify-wp-usercopy verify-wp-conf verify-wp-objstore \
-	verify-run-objstore verify-wp-inet
+VERIFY_LONGEST := verify-wp-conf verify-run-cap verify-run-ipc verify-run-conf verify-wp-virtq \
+	verify-wp-acpi verify-wp-inet verify-wp-elf verify-wp-usercopy verify-wp-cap \
+	verify-wp-objstore verify-run-objstore
 verify: $(filter $(VERIFY_RUNS) $(VERIFY_WP_RUNS),$(VERIFY_LONGEST)) \
 	$(filter-out $(VERIFY_LONGEST),$(VERIFY_RUNS) $(VERIFY_WP_RUNS))
 	@echo "verify: $(words $(VERIFY_NAMES)) targets, 0 alarms; WP on $(words $(VERIFY_WP_NAMES))"

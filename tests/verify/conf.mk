@@ -4,11 +4,15 @@ VERIFY_SRCS_conf := boot/conf.c
 # the code's own safety without them.
 VERIFY_EVA_conf := -eva-split-return auto -eva-precision 1 -eva-slevel-function main:200 \
 	-cpp-extra-args-per-file boot/conf.c:-DVERIFY_EVA,tests/verify/conf.c:-DVERIFY_EVA
-# The parser's helpers below conf_parse have contracts too (a failure
-# leaves a NUL-terminated reason; an expansion writes only inside its
-# output and apart from the parser fields it reads); conf_parse's own
-# contract is not written yet.
+# conf_parse's contract (a parse that succeeds names a kernel and at most
+# CONF_MAX_MODULES modules; one that fails leaves a NUL-terminated reason)
+# stands on its helpers' contracts, each proven here: the parser's state
+# between lines (parser_ok) holds after every line, every failure leaves a
+# reason, and the expansion writes only inside its output and the error
+# buffer.
 VERIFY_WP_conf := message_char message_text message_unsigned message_end path_error_with \
-	conf_resolve_path fail_with lower bounded_len key_is line_is macro_lookup expand_char \
-	expand_reference expand parse_uint copy_value
-VERIFY_WP_MIN_conf := 467
+	conf_resolve_path fail_with lower bounded_len key_equals line_equals macro_lookup \
+	expand_char expand_reference expand parse_uint define_macro open_entry apply_global \
+	copy_value apply_entry_key parse_key_value parse_line check_entry read_line \
+	parser_start conf_reset conf_parse
+VERIFY_WP_MIN_conf := 1026
