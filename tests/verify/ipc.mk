@@ -1,9 +1,9 @@
 # The real IPC queues, interceptor, capability manager and process table;
 # below them the stubs the cap target uses (ipc_world.c for the VM and the
-# interrupt/device tables, atomics on one CPU, locks and printk).
+# interrupt/device tables, locks and printk).
 VERIFY_SRCS_ipc := kernel/ipc/ipc.c kernel/ipc/interceptor.c kernel/cap/cap.c \
 	kernel/proc/process.c lib/span.c \
-	tests/verify/stubs/ipc_world.c tests/verify/stubs/atomics.c tests/verify/stubs/kernel.c
+	tests/verify/stubs/ipc_world.c tests/verify/stubs/kernel.c
 # - precision 2: loops of up to 32 turns are unrolled, not 64 as at
 #   precision 3, which unrolled every 64-slot process-table scan and took
 #   over twice as long; process_table_reset's two loops, whose array must

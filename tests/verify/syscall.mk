@@ -4,7 +4,7 @@
 syscall_kernel_sched := -D__FC_SCHED -include kernel/include/sched.h
 VERIFY_SRCS_syscall := \
 	-cpp-extra-args-per-file="kernel/lib/syscall.c:$(syscall_kernel_sched),tests/verify/stubs/syscall_world.c:$(syscall_kernel_sched)" \
-	kernel/lib/syscall.c tests/verify/stubs/syscall_world.c tests/verify/stubs/atomics.c
+	kernel/lib/syscall.c tests/verify/stubs/syscall_world.c
 VERIFY_EVA_syscall := -eva-split-return auto -eva-use-spec syscall_error
 VERIFY_WP_syscall := syscall_error
 VERIFY_WP_MIN_syscall := 42

@@ -1,4 +1,4 @@
-VERIFY_SRCS_usercopy := kernel/mm/usercopy.c lib/span.c tests/verify/stubs/usercopy_world.c tests/verify/stubs/atomics.c
+VERIFY_SRCS_usercopy := kernel/mm/usercopy.c lib/span.c tests/verify/stubs/usercopy_world.c
 VERIFY_EVA_usercopy := -eva-split-return auto
 # With span.c's copies, whose contracts the ipc target's EVA run takes.
 # span.c's uint8_t pieces meet Frama-C's char * memcpy/memset contracts:

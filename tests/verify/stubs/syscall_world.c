@@ -16,7 +16,7 @@
  * - user_exit: ends the calling thread (never returns).
  * - lock_order_classify, vm_current_space: specifications only (never
  *   called here; WP wants one for every function it meets).
- * - atomic_load_explicit: a plain load (stubs/atomics.c).
+ * - atomic_load_explicit: a plain load (verify_prelude.h).
  * - The interceptor in force: the default, or another whose hook answers
  *   anything (interceptor_in_force, chosen by the harness).
  */

@@ -14,7 +14,7 @@
  *   walks only report such frames is the page tables' own invariant (every
  *   mapping vm_map makes is of frames below VM_PHYS_LIMIT, covered by the
  *   HHDM), not something usercopy.c checks.
- * - atomic_load_explicit: a plain load (stubs/atomics.c).
+ * - atomic_load_explicit: a plain load (verify_prelude.h).
  * - hhdm_offset_value: the HHDM's offset, set so that physical address p
  *   is world_ram + p (kernel/mm/hhdm.c in the kernel).
  */

@@ -13,6 +13,8 @@
  *   builtins' own precondition (ctz and clz of 0 are undefined), so a call
  *   with 0 is an alarm here as it is a bug on the hardware.
  * - __atomic_thread_fence: nothing to order in a one-CPU analysis.
+ * - atomic_load / store / fetch_add: typed, in place of Frama-C's void *
+ *   functions (below).
  * - <string.h> first: Frama-C's annotated memcpy/memset contracts then
  *   cover kstring.h's declarations of the same functions.
  * - memcmp: our own contract, in place of Frama-C's. Its library contract
@@ -103,5 +105,28 @@ static inline int verify_clz_u64(unsigned long long x)
 /* A fence orders memory between CPUs; one CPU's analysis has nothing to
  * order. */
 #define __atomic_thread_fence(order) ((void)(order))
+
+/* The C11 atomics the verified files use, typed: a load is a read, a
+ * store a write, a fetch-add a read and a write. One CPU and one thread
+ * (see ASSUMPTIONS.md); ordering between CPUs is the hardware's.
+ * Frama-C's <stdatomic.h> hands the object to a function as void *, which
+ * EVA can only read back through a stub and WP's typed memory model
+ * cannot follow at all (the capability manager's goals about the loads'
+ * validity and the stores' footprint stayed unproven). */
+#undef atomic_load
+#define atomic_load(obj) (*(obj))
+#undef atomic_load_explicit
+#define atomic_load_explicit(obj, order) (*(obj))
+#undef atomic_store
+#define atomic_store(obj, desired) ((void)(*(obj) = (desired)))
+#undef atomic_store_explicit
+#define atomic_store_explicit(obj, desired, order) ((void)(*(obj) = (desired)))
+#undef atomic_fetch_add_explicit
+#define atomic_fetch_add_explicit(obj, operand, order)                        \
+	({                                                                    \
+		__typeof__(*(obj)) verify_fetched_ = *(obj);                  \
+		*(obj) = verify_fetched_ + (operand);                         \
+		verify_fetched_;                                              \
+	})
 
 #endif
