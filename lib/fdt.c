@@ -60,11 +60,15 @@
 #define PHANDLE_NONE 0u
 #define PHANDLE_INVALID 0xffffffffu
 
+
 uint32_t fdt_be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/fdt.mk); EVA checks the code alone */
+/*@ assigns \result \from x; */
+#endif
 static uint64_t align4(uint64_t x)
 {
 	return (x + 3) & ~3ULL;
@@ -111,6 +115,12 @@ bool fdt_open(struct fdt *f, const void *blob, size_t size)
 }
 
 /* The big-endian cell at `off` in the structure block, if it is inside. */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/fdt.mk); EVA checks the code alone */
+/*@ requires fdt_readable(f) && \valid(cell) && \separated(cell, f);
+    requires off <= UINT32_MAX * 2;
+    assigns *cell;
+    ensures \result <==> off + CELL_SIZE <= f->structs_size; */
+#endif
 static bool struct_cell(const struct fdt *f, uint64_t off, uint32_t *cell)
 {
 	if (off + CELL_SIZE > f->structs_size)
@@ -119,6 +129,11 @@ static bool struct_cell(const struct fdt *f, uint64_t off, uint32_t *cell)
 	return true;
 }
 
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/fdt.mk); EVA checks the code alone */
+/*@ requires fdt_readable(f) && \valid(token) && \separated(token, f);
+    assigns *token;
+    ensures \result ==> 0 <= off && off + TOKEN_SIZE <= f->structs_size; */
+#endif
 static bool token_at(const struct fdt *f, int off, uint32_t *token)
 {
 	return off >= 0 && struct_cell(f, (uint64_t)off, token);
@@ -151,6 +166,11 @@ static bool value_cell(const struct fdt *f, const struct value *v, uint64_t at, 
 
 /* The offset just past the token at `off` and its payload, or FDT_NO_NODE
  * when the token is FDT_END, unknown, or runs past the block. */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/fdt.mk); EVA checks the code alone */
+/*@ requires fdt_readable(f);
+    assigns \nothing;
+    ensures \result == FDT_NO_NODE || 0 <= \result <= f->structs_size; */
+#endif
 static int skip_token(const struct fdt *f, int off, uint32_t token)
 {
 	uint64_t pos = (uint64_t)off + TOKEN_SIZE;
@@ -159,6 +179,12 @@ static int skip_token(const struct fdt *f, int off, uint32_t token)
 		return FDT_NO_NODE;
 	switch (token) {
 	case FDT_BEGIN_NODE:
+#ifndef VERIFY_EVA
+		/*@ loop invariant (uint64_t)off + TOKEN_SIZE <= pos;
+		    loop invariant pos == (uint64_t)off + TOKEN_SIZE || pos <= f->structs_size;
+		    loop assigns pos;
+		    loop variant f->structs_size - pos; */
+#endif
 		while (pos < f->structs_size && f->structs[pos] != '\0')
 			pos++;
 		pos = align4(pos + 1);
@@ -179,10 +205,18 @@ static int skip_token(const struct fdt *f, int off, uint32_t token)
 
 /* From `off`, past NOPs (and properties, if `skip_props`); returns the
  * offset if a node begins there. */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/fdt.mk); EVA checks the code alone */
+/*@ requires fdt_readable(f);
+    assigns \nothing;
+    ensures fdt_node_or_none(f, \result); */
+#endif
 static int node_from(const struct fdt *f, int off, bool skip_props)
 {
 	uint32_t t;
 
+#ifndef VERIFY_EVA
+	/*@ loop assigns off, t; */
+#endif
 	while (token_at(f, off, &t)) {
 		if (t == FDT_BEGIN_NODE)
 			return off;
@@ -208,6 +242,10 @@ int fdt_next_sibling(const struct fdt *f, int node)
 	int depth = 0, off = node;
 	uint32_t t;
 
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= depth;
+	    loop assigns depth, off, t; */
+#endif
 	do {
 		if (!token_at(f, off, &t))
 			return FDT_NO_NODE;
@@ -225,8 +263,17 @@ int fdt_next_sibling(const struct fdt *f, int node)
 	return node_from(f, off, false);
 }
 
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/fdt.mk); EVA checks the code alone */
+/*@ requires \valid_read(name + (0 .. n - 1));
+    assigns \nothing; */
+#endif
 static bool has_unit_address(const char *name, size_t n)
 {
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= i <= n;
+	    loop assigns i;
+	    loop variant n - i; */
+#endif
 	for (size_t i = 0; i < n; i++) {
 		if (name[i] == '@')
 			return true;
@@ -237,12 +284,21 @@ static bool has_unit_address(const char *name, size_t n)
 /* Whether the name of the node at `node` (after its token, NUL-terminated)
  * is `name`, or `name` and a unit address when `name` has none. Each byte
  * is checked against the block's end as it is read. */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/fdt.mk); EVA checks the code alone */
+/*@ requires fdt_readable(f) && valid_read_string(name);
+    assigns \nothing; */
+#endif
 static bool node_name_matches(const struct fdt *f, int node, const char *name)
 {
 	size_t n = strlen(name);
 	uint64_t start = (uint64_t)node + TOKEN_SIZE;
 	uint64_t k = start;
 
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= i <= n;
+	    loop assigns i, k;
+	    loop variant n - i; */
+#endif
 	for (size_t i = 0; i < n; i++, k++) {
 		if (k >= f->structs_size || f->structs[k] != (uint8_t)name[i])
 			return false;
@@ -254,6 +310,10 @@ static bool node_name_matches(const struct fdt *f, int node, const char *name)
 
 int fdt_find_child(const struct fdt *f, int node, const char *name)
 {
+#ifndef VERIFY_EVA
+	/*@ loop invariant fdt_node_or_none(f, c);
+	    loop assigns c; */
+#endif
 	for (int c = fdt_first_child(f, node); c != FDT_NO_NODE; c = fdt_next_sibling(f, c)) {
 		if (skip_token(f, c, FDT_BEGIN_NODE) != FDT_NO_NODE && /* a well-formed name */
 		    node_name_matches(f, c, name))
@@ -400,6 +460,12 @@ int fdt_parent(const struct fdt *f, int node)
 	int depth = 0;
 	uint32_t t;
 
+#ifndef VERIFY_EVA
+	/*@ loop invariant 0 <= depth <= FDT_MAX_DEPTH;
+	    loop invariant \forall integer i; 0 <= i < depth ==> fdt_node_or_none(f, open[i]) &&
+		open[i] != FDT_NO_NODE;
+	    loop assigns off, t, depth, open[0 .. FDT_MAX_DEPTH - 1]; */
+#endif
 	for (int off = fdt_root(f); off <= node && token_at(f, off, &t);
 	     off = skip_token(f, off, t)) {
 		if (t == FDT_BEGIN_NODE) {

@@ -42,6 +42,11 @@ struct fdt {
 	\valid_read(f) && f->structs_size <= INT32_MAX &&
 	\valid_read(f->structs + (0 .. f->structs_size - 1)) &&
 	\valid_read(f->strings + (0 .. f->strings_size - 1));
+
+    // What a walk hands out: FDT_NO_NODE, or the offset of a token that
+    // lies inside the structure block.
+    predicate fdt_node_or_none(struct fdt *f, integer node) =
+	node == FDT_NO_NODE || (0 <= node && node + 4 <= f->structs_size);
 */
 
 /* One interrupt of a node: the controller it goes to and its specifier,
@@ -74,23 +79,44 @@ uint32_t fdt_total_size(const void *header);
 bool fdt_open(struct fdt *f, const void *blob, size_t size);
 
 /* The root node, or FDT_NO_NODE. */
-/*@ requires fdt_readable(f); */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/fdt.mk); EVA checks the code alone */
+/*@ requires fdt_readable(f);
+    assigns \nothing;
+    ensures fdt_node_or_none(f, \result); */
+#endif
 int fdt_root(const struct fdt *f);
 
 /* The first child of `node` / the next sibling of `node`, or FDT_NO_NODE. */
-/*@ requires fdt_readable(f); */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/fdt.mk); EVA checks the code alone */
+/*@ requires fdt_readable(f);
+    assigns \nothing;
+    ensures fdt_node_or_none(f, \result); */
+#endif
 int fdt_first_child(const struct fdt *f, int node);
-/*@ requires fdt_readable(f); */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/fdt.mk); EVA checks the code alone */
+/*@ requires fdt_readable(f);
+    assigns \nothing;
+    ensures fdt_node_or_none(f, \result); */
+#endif
 int fdt_next_sibling(const struct fdt *f, int node);
 
 /* The parent of `node`, or FDT_NO_NODE for the root, for something that is
  * not a node, or past FDT_MAX_DEPTH. */
-/*@ requires fdt_readable(f); */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/fdt.mk); EVA checks the code alone */
+/*@ requires fdt_readable(f);
+    assigns \nothing;
+    ensures fdt_node_or_none(f, \result); */
+#endif
 int fdt_parent(const struct fdt *f, int node);
 
 /* The child of `node` called `name`: the full name ("cpu@1") or, when
  * `name` has no unit address, the part before '@' ("cpus"). */
-/*@ requires fdt_readable(f); */
+#ifndef VERIFY_EVA /* WP proves it (tests/verify/fdt.mk); EVA checks the code alone */
+/*@ requires fdt_readable(f);
+    requires valid_read_string(name);
+    assigns \nothing;
+    ensures fdt_node_or_none(f, \result); */
+#endif
 int fdt_find_child(const struct fdt *f, int node, const char *name);
 
 /* The first node after `after` in document order (FDT_NO_NODE: from the
