@@ -60,7 +60,6 @@
 #define PHANDLE_NONE 0u
 #define PHANDLE_INVALID 0xffffffffu
 
-
 uint32_t fdt_be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];

@@ -74,7 +74,6 @@ static void count_revocation(void)
  * (pids come from user space, and the proof of the index should not rest
  * on another file's inline function). */
 /*@ assigns \nothing;
-    ensures \result == \null || \valid(\result);
     ensures \result == \null ||
 	    (\exists integer i; 0 <= i < PROCESS_MAX && \result == &tables[i]); */
 static struct cap_table *slot_table(kpid_t pid)

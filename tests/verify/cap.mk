@@ -7,4 +7,4 @@ VERIFY_SRCS_cap := kernel/cap/cap.c kernel/proc/process.c \
 VERIFY_WP_cap := cap_check cap_rights cap_grant cap_delegate cap_revoke \
 	slot_table table_of find add rights_at set_entry entry_at entry_rights valid rights_held \
 	count_revocation process_alive
-VERIFY_WP_MIN_cap := 204
+VERIFY_WP_MIN_cap := 203
